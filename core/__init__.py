@@ -1,0 +1,1 @@
+"""Transformer Atlas core: PyTorch and tokenizer logic. Never imports Streamlit."""

@@ -1,0 +1,43 @@
+"""app.py, the home page and the shared shell: both languages, the language kept in the URL."""
+from __future__ import annotations
+
+import pytest
+
+from core.i18n import CATALOGS
+from tests.apptest import open_page
+from ui.registry import PAGES, available_pages
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_home_renders_in_both_languages(lang):
+    at = open_page(lang=lang)
+    text = " ".join(m.value for m in at.markdown)
+    assert ("言語モデル" in text) == (lang == "ja")
+    assert "Transformer Atlas" in at.title[0].value
+
+
+def test_language_switch_changes_text():
+    at = open_page(lang="en")
+    at.session_state["lang"] = "ja"
+    at.run()
+    assert not at.exception
+    assert "道のり" in [h.value for h in at.header]
+
+
+def test_every_registered_page_exists_and_is_listed():
+    assert len(available_pages()) == len([p for p in PAGES if p.exists()])
+    assert PAGES[0].path == "pages/home.py" and PAGES[0].exists()
+
+
+def test_catalogs_are_complete():
+    import importlib
+    import pkgutil
+
+    import ui.texts
+
+    for mod in pkgutil.iter_modules(ui.texts.__path__):
+        importlib.import_module(f"ui.texts.{mod.name}")
+    assert CATALOGS
+    for cat in CATALOGS.values():
+        for key, (en, ja) in cat.entries.items():
+            assert (en == "") == (ja == ""), f"{cat.name}.{key}: one language is missing"

@@ -1,0 +1,61 @@
+"""The corpus widget shared by the pages that train something: shipped English / Japanese, or an upload."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core.corpus import corpus_id, decode_upload, load_shipped, split_train_heldout
+from core.errors import UserInputError
+from ui import shell
+from ui.texts.common import T
+
+
+@dataclass(frozen=True)
+class PickedCorpus:
+    name: str  # "en", "ja" or the uploaded file's name
+    lang_hint: str  # "en" | "ja" | "upload"
+    text: str
+    train: str
+    heldout: str
+    key: str  # stable cache key of the text
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _decode(data: bytes, name: str) -> str:
+    return decode_upload(data, name)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _split(text: str) -> tuple[str, str]:
+    return split_train_heldout(text)
+
+
+def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True) -> PickedCorpus:
+    """Draw the corpus choice (keys prefixed by `prefix`) and return the chosen text and its split.
+
+    An upload that is not usable shows a clear message and falls back to the shipped corpus.
+    """
+    lang = shell.lang()
+    options = ["en", "ja", "upload"]
+    labels = {"en": T.t("corpus_en", lang), "ja": T.t("corpus_ja", lang), "upload": T.t("corpus_upload", lang)}
+    choice = st.radio(T.t("corpus", lang), options, format_func=labels.get, key=f"{prefix}_corpus",
+                      index=options.index(default), horizontal=True)
+    name, hint, text = choice, choice, None
+    if choice == "upload":
+        up = st.file_uploader(T.t("corpus_upload_label", lang), key=f"{prefix}_upload")
+        if up is None:
+            st.info(T.t("corpus_upload_wait", lang))
+        else:
+            try:
+                text, name = _decode(up.getvalue(), up.name), up.name
+            except UserInputError as e:
+                shell.show_error(e)
+        if text is None:
+            name, hint = "en", "en"
+    if text is None:
+        text = load_shipped(hint)
+    train, heldout = _split(text)
+    if show_stats:
+        st.caption(T.t("corpus_stats", lang, chars=len(text), train=len(train), held=len(heldout)))
+    return PickedCorpus(name, hint, text, train, heldout, corpus_id(text))

@@ -1,0 +1,61 @@
+"""Every page of the app: its section, file, title (both languages) and icon.
+
+app.py builds the navigation from this list; the home page links each entry; tests walk it.
+A page whose file does not exist yet is skipped, so the list can name pages ahead of their code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    section: str  # key in ui.texts.common: sec_*
+    path: str  # relative to the repository root
+    title: tuple[str, str]  # (English, 日本語)
+    icon: str
+    blurb: tuple[str, str]  # one line for the home page map
+
+    def exists(self) -> bool:
+        return (ROOT / self.path).is_file()
+
+
+PAGES: list[PageEntry] = [
+    PageEntry("sec_start", "pages/home.py", ("Home", "ホーム"), ":material/map:",
+              ("The journey from language models to GPT-1.", "言語モデルから GPT-1 までの道のり。")),
+    PageEntry("sec_lm", "pages/lm_chain_rule.py", ("Chain rule", "連鎖律"), ":material/link:",
+              ("P(w) = Π P(wᵢ | w<ᵢ) on your own sentence.", "自分の文で P(w) = Π P(wᵢ | w<ᵢ) を計算。")),
+    PageEntry("sec_lm", "pages/lm_ngram.py", ("n-gram models", "n-gram モデル"), ":material/grid_on:",
+              ("Markov assumption, smoothing, held-out perplexity, sampling.",
+               "マルコフ性の仮定・スムージング・held-out パープレキシティ・文の生成。")),
+    PageEntry("sec_lm", "pages/lm_entropy.py", ("Entropy & perplexity", "エントロピーとパープレキシティ"),
+              ":material/casino:", ("Shape a distribution; watch H and PP = 2^H.", "分布を動かして H と PP = 2^H を見る。")),
+    PageEntry("sec_lm", "pages/lm_normalization.py", ("Normalization", "正規化"), ":material/join:",
+              ("１年生 / 1年生: merging variants lowers perplexity.", "１年生 / 1年生：表記ゆれをまとめるとパープレキシティが下がる。")),
+    PageEntry("sec_tok", "pages/tok_compare.py", ("Compare tokenizers", "トークナイザ比較"), ":material/splitscreen:",
+              ("Whitespace, characters, bytes, MeCab, BPE, SentencePiece side by side.",
+               "空白・文字・バイト・MeCab・BPE・SentencePiece を並べて比較。")),
+    PageEntry("sec_tok", "pages/tok_bpe.py", ("BPE step by step", "BPE を一歩ずつ"), ":material/merge:",
+              ("Watch BPE learn its merges, and replay them on a sentence.", "BPE がマージを学ぶ様子と、その再生。")),
+    PageEntry("sec_tok", "pages/tok_sweep.py", ("Vocabulary size", "語彙サイズ"), ":material/tune:",
+              ("Tokens per character against vocabulary size.", "語彙サイズと 1 文字あたりのトークン数。")),
+    PageEntry("sec_tf", "pages/tf_positional.py", ("Positional encoding", "位置エンコーディング"), ":material/waves:",
+              ("Sinusoids, similarity by distance, and the rotation M_k.", "正弦波・距離と類似度・回転行列 M_k。")),
+    PageEntry("sec_tf", "pages/tf_attention.py", ("Scaled dot-product attention", "Scaled Dot-Product Attention"),
+              ":material/center_focus_strong:", ("Q, K, V, softmax and ÷√d_k, step by step.", "Q・K・V・softmax・÷√d_k を一歩ずつ。")),
+    PageEntry("sec_tf", "pages/tf_multihead.py", ("Multi-head attention", "マルチヘッド注意"), ":material/view_module:",
+              ("Every head of every layer, on your sentence; bertviz views.", "全レイヤー・全ヘッドの注意と bertviz。")),
+    PageEntry("sec_gpt", "pages/gpt_gelu.py", ("GELU", "GELU"), ":material/show_chart:",
+              ("GELU, its tanh and sigmoid approximations, and their errors.", "GELU と tanh・sigmoid 近似、その誤差。")),
+    PageEntry("sec_gpt", "pages/gpt_train.py", ("Train GPT-1 live", "GPT-1 をその場で学習"), ":material/model_training:",
+              ("A small GPT-1 trained in your browser session.", "小さな GPT-1 をブラウザから学習。")),
+]
+
+SECTIONS = ["sec_start", "sec_lm", "sec_tok", "sec_tf", "sec_gpt"]
+
+
+def available_pages() -> list[PageEntry]:
+    return [p for p in PAGES if p.exists()]

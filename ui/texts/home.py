@@ -1,0 +1,41 @@
+from core.i18n import Catalog
+
+T = Catalog(
+    "home",
+    {
+        "title": ("Transformer Atlas", "Transformer Atlas"),
+        "intro": (
+            "How do language models and Transformers work? Type your own sentences, look inside, and train "
+            "a small GPT-1 — every page computes live, nothing is pre-recorded.",
+            "言語モデルと Transformer はどう動くのか。自分の文を入力し、中をのぞき、小さな GPT-1 を学習させましょう。"
+            "どのページもその場で計算します。録画された結果はありません。",
+        ),
+        "journey": ("The journey", "道のり"),
+        "sec_start_story": ("", ""),
+        "sec_lm_story": (
+            "A language model assigns a probability to a sentence, one token at a time (the chain rule). "
+            "n-gram models cut the history short; perplexity PP = 2^H measures how surprised a model is.",
+            "言語モデルは文に確率を与えます（連鎖律で 1 トークンずつ）。n-gram は履歴を短く切り、"
+            "パープレキシティ PP = 2^H がモデルの「迷い」を測ります。",
+        ),
+        "sec_tok_story": (
+            "Before any model, text is cut into tokens: by spaces, by MeCab's morphology, or by pieces learned "
+            "from a corpus (BPE, SentencePiece).",
+            "モデルの前に、テキストはトークンに分割されます：空白で、MeCab の形態素で、"
+            "あるいはコーパスから学んだ部分文字列（BPE・SentencePiece）で。",
+        ),
+        "sec_tf_story": (
+            "The Transformer reads tokens with their positions and lets each token look up the others by "
+            "scaled dot-product attention, in several heads at once.",
+            "Transformer は位置情報つきのトークンを読み、Scaled Dot-Product Attention で"
+            "各トークンが他のトークンを「引く」ことを、複数のヘッドで同時に行います。",
+        ),
+        "sec_gpt_story": (
+            "GPT-1 stacks masked Transformer blocks with GELU and learned positions, and is trained to predict "
+            "the next token. Train one here.",
+            "GPT-1 は GELU と学習された位置埋め込みを持つマスク付き Transformer ブロックを積み、"
+            "次のトークンを予測するように学習します。ここで実際に学習できます。",
+        ),
+        "coming": ("(coming soon)", "（準備中）"),
+    },
+)
