@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup vendor bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,12 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-nodeps.txt
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) vendor
+
+# bertviz's scripts (require.js, d3, jquery) from the npm registry into static/vendor/ (git-ignored).
+# Never fails: without npm the app falls back to the CDN and says so.
+vendor:
+	-@bash scripts/vendor_js.sh || echo "vendor: skipped (the bertviz views will use the CDN)"
 
 run: setup
 	$(PY) -m streamlit run app.py --server.address localhost
