@@ -10,13 +10,16 @@ lang = shell.lang()
 idx = 0 if lang == "en" else 1
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
-st.header(T.t("journey", lang))
+st.caption(T.t("how", lang))
 
 for n, section in enumerate(s for s in SECTIONS if s != "sec_start"):
-    st.subheader(f"{n + 1}. {COMMON.t(section, lang)}")
+    st.subheader(f"{n + 1}. {COMMON.t(section, lang)}", divider="gray")
     st.markdown(T.t(f"{section}_story", lang))
-    for entry in (p for p in PAGES if p.section == section):
-        if entry.exists():
-            st.page_link(entry.path, label=f"**{entry.title[idx]}** — {entry.blurb[idx]}", icon=entry.icon)
-        else:
-            st.markdown(f"- {entry.title[idx]} — {entry.blurb[idx]} {T.t('coming', lang)}")
+    entries = [p for p in PAGES if p.section == section]
+    for col, entry in zip(st.columns(len(entries)), entries):
+        with col.container(border=True, height="stretch"):
+            if entry.exists():
+                st.page_link(entry.path, label=f"**{entry.title[idx]}**", icon=entry.icon)
+            else:
+                st.markdown(f"**{entry.title[idx]}** {T.t('coming', lang)}")
+            st.caption(entry.blurb[idx])

@@ -10,8 +10,12 @@ T = Catalog(
             "言語モデルと Transformer はどう動くのか。自分の文を入力し、中をのぞき、小さな GPT-1 を学習させましょう。"
             "どのページもその場で計算します。録画された結果はありません。",
         ),
-        "journey": ("The journey", "道のり"),
-        "sec_start_story": ("", ""),
+        "how": (
+            "Follow the sections in order, as a course, or open any page from the sidebar. The language "
+            "switch is kept in the link, so a shared link opens in the same language.",
+            "上から順に講義のように進むことも、サイドバーから好きなページを開くこともできます。"
+            "言語の切り替えはリンクに保存されるので、共有したリンクは同じ言語で開きます。",
+        ),
         "sec_lm_story": (
             "A language model assigns a probability to a sentence, one token at a time (the chain rule). "
             "n-gram models cut the history short; perplexity PP = 2^H measures how surprised a model is.",
