@@ -1,0 +1,102 @@
+"""Figures for positional encodings: sinusoidal PE, similarity between positions, the rotation M_k.
+
+`position_similarity_heatmap` takes any (T, d) position-embedding matrix, so the GPT-1 page uses it
+for a trained model's learned W_p as well. All shown text is passed in by the caller.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+import torch
+
+from core.charts.style import DIVERGING_SCALE, PALETTE, styled
+from core.positional import ByDistance, dot_similarity
+
+
+def _np(t: torch.Tensor) -> np.ndarray:
+    """float32 numpy for plotting (half the bytes of float64, plenty for colors)."""
+    return t.detach().to("cpu", torch.float32).numpy()
+
+
+def pe_heatmap(pe: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
+    """(T, d) encoding as a heatmap: positions down, dimensions across, values in [−1, 1]."""
+    fig = go.Figure(go.Heatmap(z=_np(pe), colorscale=DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0,
+                               hovertemplate="pos %{y}, dim %{x}: %{z:.3f}<extra></extra>"))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, autorange="reversed")
+    return styled(fig, title, height=460)
+
+
+def pe_curves(pe: torch.Tensor, dims: Sequence[int], title: str, x_title: str, y_title: str,
+              name_fmt: str) -> go.Figure:
+    """Chosen columns of the encoding against position. `name_fmt` has {dim}, {fn} ("sin"/"cos") and {i}."""
+    pos = np.arange(pe.shape[0])
+    traces = []
+    for n, dim in enumerate(dims):
+        name = name_fmt.format(dim=dim, fn="sin" if dim % 2 == 0 else "cos", i=dim // 2)
+        traces.append(go.Scatter(x=pos, y=_np(pe[:, dim]), mode="lines+markers" if len(pos) <= 60 else "lines",
+                                 name=name, line=dict(color=PALETTE[n % len(PALETTE)], width=3)))
+    fig = go.Figure(traces)
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, range=[-1.1, 1.1])
+    return styled(fig, title, height=420)
+
+
+def position_similarity_heatmap(matrix: torch.Tensor, title: str, cosine: bool = False,
+                                x_title: str = "position", y_title: str = "position",
+                                colorbar_title: str | None = None) -> go.Figure:
+    """Similarity between every pair of positions of a (T, d) embedding matrix: E·Eᵀ, or cosine if `cosine`.
+
+    Works for the sinusoidal PE and for a trained GPT's learned `wpe.weight` alike (any device, any dtype).
+    The color scale is centred on 0 (red negative, blue positive).
+    """
+    if matrix.ndim != 2:
+        raise ValueError(f"expected a (T, d) matrix of position embeddings, got shape {tuple(matrix.shape)}")
+    sim = dot_similarity(matrix.detach().to("cpu"), cosine=cosine)  # (T, T)
+    bound = 1.0 if cosine else float(sim.abs().max()) or 1.0
+    fig = go.Figure(go.Heatmap(z=_np(sim), colorscale=DIVERGING_SCALE, zmin=-bound, zmax=bound, zmid=0,
+                               colorbar=dict(title=dict(text=colorbar_title)) if colorbar_title else None,
+                               hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>"))
+    fig.update_xaxes(title=x_title, constrain="domain")
+    fig.update_yaxes(title=y_title, autorange="reversed", scaleanchor="x")
+    return styled(fig, title, height=460)
+
+
+def similarity_distance_figure(bd: ByDistance, title: str, x_title: str, y_title: str, mean_name: str,
+                               band_name: str) -> go.Figure:
+    """Similarity against distance Δ: the mean over all pairs (p, p+Δ) and the min–max band around it."""
+    d = bd.distance.numpy()
+    fig = go.Figure([
+        go.Scatter(x=d, y=_np(bd.hi), mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
+        go.Scatter(x=d, y=_np(bd.lo), mode="lines", line=dict(width=0), fill="tonexty",
+                   fillcolor="rgba(230,159,0,0.35)", name=band_name, hoverinfo="skip"),
+        go.Scatter(x=d, y=_np(bd.mean), mode="lines", name=mean_name, line=dict(color=PALETTE[0], width=3)),
+    ])
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title)
+    return styled(fig, title, height=460)
+
+
+def rotation_heatmap(m: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
+    """M_k as a heatmap: 2×2 blocks along the diagonal, zeros elsewhere."""
+    fig = go.Figure(go.Heatmap(z=_np(m), colorscale=DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0,
+                               hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>"))
+    fig.update_xaxes(title=x_title, constrain="domain")
+    fig.update_yaxes(title=y_title, autorange="reversed", scaleanchor="x")
+    return styled(fig, title, height=460)
+
+
+def residual_figure(residuals: dict[str, torch.Tensor], title: str, x_title: str, y_title: str) -> go.Figure:
+    """max_j |PE(pos+k) − M_k PE(pos)|_j per position, one line per dtype name, on a log axis."""
+    traces = []
+    for n, (name, r) in enumerate(residuals.items()):
+        y = r.detach().to("cpu", torch.float64).numpy().copy()
+        y[y <= 0] = np.nan  # an exact 0 has no place on a log axis
+        traces.append(go.Scatter(x=np.arange(len(y)), y=y, mode="lines", name=name,
+                                 line=dict(color=PALETTE[n % len(PALETTE)], width=2)))
+    fig = go.Figure(traces)
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, type="log", exponentformat="power")
+    return styled(fig, title, height=380)

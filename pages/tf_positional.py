@@ -1,0 +1,114 @@
+"""Sinusoidal positional encoding, similarity by distance, the rotation M_k, and GPT-1's learned W_p."""
+from pathlib import Path
+
+import streamlit as st
+import torch
+
+from core import positional as pe_core
+from core.charts import positional as charts
+from core.errors import UserInputError
+from ui import shell
+from ui.shared_state import get_trained_gpt
+from ui.texts.tf_positional import T
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _encoding(length: int, d_model: int, cosine: bool):
+    pe = pe_core.sinusoidal_pe(length, d_model)
+    return pe, pe_core.similarity_by_distance(pe_core.dot_similarity(pe, cosine=cosine))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _rotation(length: int, d_model: int, k: int):
+    res = {str(dt).removeprefix("torch."): pe_core.rotation_residual(length, d_model, k, dt)
+           for dt in (torch.float64, torch.float32)}
+    return pe_core.rotation_matrix(k, d_model), res
+
+
+lang = shell.lang()
+st.title(T.t("title", lang))
+st.markdown(T.t("intro", lang))
+st.latex(r"PE_{(pos,\,2i)} = \sin(pos\cdot\omega_i),\quad PE_{(pos,\,2i+1)} = \cos(pos\cdot\omega_i),"
+         r"\quad \omega_i = 10000^{-2i/d_{model}}")
+
+c1, c2, c3 = st.columns([1, 1, 1])
+d_model = c1.number_input(T.t("d_model", lang), 0, 100_000, 64, step=2, key="pe_d_model")
+length = c2.number_input(T.t("length", lang), 0, 100_000, 100, step=10, key="pe_length")
+cosine = c3.toggle(T.t("cosine", lang), key="pe_cosine", help=T.t("cosine_help", lang))
+st.caption(T.t("limits", lang, d=pe_core.MAX_D_MODEL, n=pe_core.MAX_LENGTH))
+try:
+    cfg = pe_core.PEConfig(int(d_model), int(length)).check()
+except UserInputError as err:
+    shell.show_error(err)
+    st.stop()
+pe, by_dist = _encoding(cfg.length, cfg.d_model, cosine)
+ax_pos, ax_dim = T.t("ax_pos", lang), T.t("ax_dim", lang)
+
+st.header(T.t("enc_header", lang))
+left, right = st.columns(2)
+left.plotly_chart(charts.pe_heatmap(pe, T.t("fig_heat", lang), ax_dim, ax_pos), key="pe_fig_heat")
+asked = right.multiselect(T.t("dims", lang), list(range(pe_core.MAX_D_MODEL)), [0, 2, 10, 30], key="pe_dims")
+dims = [d for d in asked if d < cfg.d_model]
+if len(dims) < len(asked):
+    right.caption(T.t("dims_dropped", lang, dims=", ".join(str(d) for d in asked if d >= cfg.d_model)))
+right.plotly_chart(charts.pe_curves(pe, dims, T.t("fig_curves", lang), ax_pos, T.t("ax_value", lang),
+                                    T.t("curve_name", lang)), key="pe_fig_curves")
+st.caption(T.t("curves_caption", lang))
+
+st.header(T.t("sim_header", lang))
+left, right = st.columns(2)
+sim_title = T.t("fig_sim_cos" if cosine else "fig_sim", lang)
+left.plotly_chart(charts.position_similarity_heatmap(pe, sim_title, cosine, ax_pos, ax_pos), key="pe_fig_sim")
+right.plotly_chart(charts.similarity_distance_figure(by_dist, T.t("fig_dist", lang), T.t("ax_dist", lang),
+                                                     T.t("ax_sim", lang), T.t("mean", lang), T.t("band", lang)),
+                   key="pe_fig_dist")
+st.caption(T.t("sim_caption", lang, spread=float((by_dist.hi - by_dist.lo).max())))
+
+st.header(T.t("rot_header", lang))
+st.markdown(T.t("rot_intro", lang))
+k = st.slider(T.t("k", lang), 0, 128, 1, key="pe_k")
+m_k, residuals = _rotation(cfg.length, cfg.d_model, k)
+left, right = st.columns(2)
+left.plotly_chart(charts.rotation_heatmap(m_k, T.t("fig_m", lang, k=k), T.t("ax_col", lang), T.t("ax_row", lang)),
+                  key="pe_fig_m")
+with right:
+    st.markdown(f"**{T.t('blocks', lang)}**")
+    for i in sorted({0, 1, cfg.d_model // 4, cfg.d_model // 2 - 1}):
+        st.latex(pe_core.rotation_block_latex(k, i, cfg.d_model))
+    m1, m2, m3 = st.columns(3)
+    m1.metric(T.t("metric_pos", lang), f"{cfg.length:,}")
+    m2.metric(T.t("metric_res", lang, dtype="float64"), f"{float(residuals['float64'].max()):.1e}")
+    m3.metric(T.t("metric_res", lang, dtype="float32"), f"{float(residuals['float32'].max()):.1e}")
+st.plotly_chart(charts.residual_figure(residuals, T.t("fig_res", lang), ax_pos, T.t("ax_res", lang)),
+                key="pe_fig_res")
+st.caption(T.t("res_caption", lang, last=cfg.length - 1))
+
+st.subheader(T.t("notes_header", lang))
+st.markdown(T.t("notes", lang))
+st.latex(r"\begin{bmatrix} PE_{(pos+k,\,2i)} \\ PE_{(pos+k,\,2i+1)} \end{bmatrix} = "
+         r"\begin{bmatrix} \cos k\omega_i & \sin k\omega_i \\ -\sin k\omega_i & \cos k\omega_i \end{bmatrix}"
+         r"\begin{bmatrix} PE_{(pos,\,2i)} \\ PE_{(pos,\,2i+1)} \end{bmatrix}")
+
+st.header(T.t("learned_header", lang))
+st.markdown(T.t("learned_intro", lang))
+trained = get_trained_gpt()
+if trained is None:
+    st.info(T.t("no_model", lang), icon=":material/model_training:")
+    if (ROOT / "pages" / "gpt_train.py").is_file():
+        st.page_link("pages/gpt_train.py", label=T.t("go_train", lang), icon=":material/arrow_forward:")
+else:
+    wpe = trained.model.wpe.weight.detach().to("cpu", torch.float32)  # (block_size, n_embd)
+    t, d = wpe.shape
+    n = min(t, pe_core.MAX_LENGTH)
+    if n < t:
+        st.caption(T.t("learned_cut", lang, n=n, t=t))
+    d_sin = max(2, d - d % 2)
+    left, right = st.columns(2)
+    left.plotly_chart(charts.position_similarity_heatmap(
+        wpe[:n], T.t("fig_learned_cos" if cosine else "fig_learned", lang, label=trained.label), cosine,
+        ax_pos, ax_pos), key="pe_fig_learned")
+    right.plotly_chart(charts.position_similarity_heatmap(
+        pe_core.sinusoidal_pe(n, d_sin), T.t("fig_sin_same", lang, t=n, d=d_sin), cosine, ax_pos, ax_pos),
+        key="pe_fig_sin_same")
