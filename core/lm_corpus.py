@@ -1,0 +1,36 @@
+"""A corpus prepared for the language-model pages: tokens at one level, counts up to order 5."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import UserInputError
+from core.lm_tokens import detect_lang, split_units
+from core.ngram import MAX_ORDER, NGramCounts
+from core.normalize import normalize
+
+
+@dataclass(frozen=True)
+class LMData:
+    level: str  # "char" | "word"
+    lang: str  # "en" | "ja": which word splitter was used
+    train: list[str]
+    heldout: list[str]
+    counts: NGramCounts
+
+
+def corpus_lang(hint: str, text: str) -> str:
+    """The shipped corpora say their language; an upload is guessed from its script."""
+    return hint if hint in ("en", "ja") else detect_lang(text)
+
+
+def build(train: str, heldout: str, level: str, lang: str, form: str = "raw", max_n: int = MAX_ORDER) -> LMData:
+    """Tokenize both parts (after normalization `form`) and count n-grams of the training part."""
+    tr = split_units(normalize(train, form), level, lang)
+    he = split_units(normalize(heldout, form), level, lang)
+    if len(tr) < 2:
+        raise UserInputError("The training text is too short: it needs at least two tokens.",
+                             "学習用テキストが短すぎます（2 トークン以上必要です）。")
+    if not he:
+        raise UserInputError("There is no held-out text: use a longer corpus (the last 10% is held out).",
+                             "評価用（held-out）テキストがありません。もっと長いコーパスを使ってください（末尾 10% を評価に使います）。")
+    return LMData(level, lang, tr, he, NGramCounts.train(tr, max_n))

@@ -1,0 +1,107 @@
+"""n-gram models: held-out perplexity against n, sampling, bigram heatmap, the Markov assumption's blind spot."""
+import html
+
+import numpy as np
+import streamlit as st
+
+from core.chain_rule import find_distant_repeat
+from core.charts.lm import perplexity_vs_n, transition_heatmap
+from core.errors import UserInputError
+from core.lm_corpus import LMData, build, corpus_lang
+from core.lm_tokens import join_units, show_token
+from core.ngram import perplexity_curve
+from ui import shell
+from ui.corpus_picker import pick_corpus
+from ui.texts.lm_ngram import T
+
+lang = shell.lang()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def lm_data(key: str, level: str, clang: str, _train: str, _heldout: str) -> LMData:
+    return build(_train, _heldout, level, clang)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def curves(key: str, level: str, clang: str, smoothing: str, k: float, _d: LMData) -> tuple[list, list]:
+    return perplexity_curve(_d.counts, _d.heldout, smoothing, k), perplexity_curve(_d.counts, _d.train, smoothing, k)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def distant(key: str, clang: str, _d: LMData):
+    return find_distant_repeat(_d.train + _d.heldout, clang)
+
+
+st.title(T.t("title", lang))
+st.markdown(T.t("intro", lang))
+st.latex(r"P(w_1 \dots w_N) \approx \prod_{i} P(w_i \mid w_{i-n+1}, \dots, w_{i-1})")
+picked = pick_corpus("ngram", default=lang)
+clang = corpus_lang(picked.lang_hint, picked.text)
+c1, c2, c3 = st.columns([2, 2, 2])
+level = c1.radio(T.t("level", lang), ["char", "word"], key="ngram_level", format_func=lambda v: T.t(f"level_{v}", lang))
+smoothing = c2.radio(T.t("smoothing", lang), ["kn", "addk"], key="ngram_smoothing",
+                     format_func=lambda v: T.t(f"sm_{v}", lang), help=T.t("smoothing_help", lang))
+k = c3.select_slider(T.t("k", lang), [0.001, 0.01, 0.1, 0.5, 1.0], value=0.1, key="ngram_k",
+                     disabled=smoothing != "addk")
+if smoothing == "kn":
+    st.markdown(T.t("latex_kn_label", lang))
+    st.latex(r"P_{KN}(w \mid h) = \frac{\max(c(h,w) - D,\,0)}{c(h)} + \frac{D\,N_{1+}(h\,\bullet)}{c(h)}\,P_{KN}(w \mid h')")
+else:
+    st.latex(r"P_{\text{add-}k}(w \mid h) = \frac{c(h,w) + k}{c(h) + k\,|V|}")
+
+try:
+    data = lm_data(picked.key, level, clang, picked.train, picked.heldout)
+    held, train = curves(picked.key, level, clang, smoothing, k, data)
+except UserInputError as e:
+    shell.show_error(e)
+    st.stop()
+
+unit = T.t(f"unit_{level}", lang)
+st.header(T.t("curve_h", lang))
+ns = list(range(1, len(held) + 1))
+st.plotly_chart(perplexity_vs_n(ns, [p.ppl for p in held], [p.ppl for p in train], T.t("curve_title", lang, unit=unit),
+                                T.t("curve_x", lang), T.t("curve_y", lang), T.t("heldout", lang), T.t("train", lang)),
+                key="ngram_curve_chart")
+best = int(np.argmin([p.ppl for p in held]))
+st.markdown(T.t("curve_note", lang, best=best + 1, best_ppl=held[best].ppl))
+if held[0].unk:
+    st.caption(T.t("unk_note", lang, unk=held[0].unk))
+
+st.header(T.t("sample_h", lang))
+s1, s2, s3 = st.columns(3)
+n = s1.slider(T.t("n", lang), 1, 5, 3, key="ngram_n")
+seed = s2.number_input(T.t("seed", lang), 0, 10_000, 0, key="ngram_seed")
+length = s3.slider(T.t("length", lang), 10, 300, 120 if level == "char" else 60, key="ngram_length")
+sample = data.counts.sample(length, n, smoothing, k, seed=int(seed))
+st.code(join_units(sample, level, clang), language=None, wrap_lines=True)
+st.caption(T.t("sample_note", lang, ctx=n - 1))
+
+st.header(T.t("heat_h", lang))
+topk = st.slider(T.t("topk", lang), 5, 30, 15, key="ngram_topk")
+top = data.counts.top_tokens(topk)
+ids = [data.counts.stoi[t] for t in top]
+matrix = np.array([data.counts.distribution([t], 2, smoothing, k)[ids] for t in top])
+labels = [show_token(t) for t in top]
+st.plotly_chart(transition_heatmap(matrix, labels, T.t("heat_title", lang, k=len(top)), T.t("heat_x", lang),
+                                   T.t("heat_y", lang)), key="ngram_heat_chart")
+st.caption(T.t("heat_note", lang))
+
+st.header(T.t("distant_h", lang))
+wdata = data if level == "word" else lm_data(picked.key, "word", clang, picked.train, picked.heldout)
+ex = distant(picked.key, clang, wdata)
+if ex is None:
+    st.info(T.t("distant_none", lang))
+else:
+    word, window = ex.tokens[ex.second], ex.window(n)
+    st.markdown(T.t("distant_intro", lang, word=word, gap=ex.gap, n=n, ctx=len(window)))
+    start = ex.second - len(window)
+    chips = []
+    for i, tok in enumerate(ex.tokens):
+        style = ("border:3px solid #D55E00;background:#FFF1E6" if start <= i < ex.second
+                 else "background:#0072B2;color:white" if i in (ex.first, ex.second) else "background:#EEE")
+        chips.append(f"<span style='{style};padding:2px 6px;margin:2px;border-radius:4px;display:inline-block'>"
+                     f"{html.escape(show_token(tok))}</span>")
+    st.markdown(f"<div style='font-size:1.25rem;line-height:2.2'>{''.join(chips)}</div>", unsafe_allow_html=True)
+    p = float(wdata.counts.distribution(list(window), n, smoothing, k)[wdata.counts.stoi.get(word, 0)])
+    shown = " ".join(show_token(t) for t in window) or "∅"
+    st.markdown(T.t("distant_prob", lang, n=n, word=word, window=shown, p=p))

@@ -1,0 +1,65 @@
+"""Normalization measured on the corpus: vocabulary, tokens and held-out perplexity with and without NFKC."""
+import streamlit as st
+
+from core.charts.lm import forms_figure
+from core.errors import UserInputError
+from core.lm_corpus import corpus_lang
+from core.lm_tokens import show_token
+from core.normalize import FormStats, VariantGroup, compare_forms, find_variants
+from ui import shell
+from ui.corpus_picker import pick_corpus
+from ui.texts.lm_normalization import T
+
+lang = shell.lang()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def stats(key: str, level: str, clang: str, n: int, forms: tuple, _train: str, _heldout: str) -> list[FormStats]:
+    return compare_forms(_train, _heldout, level, clang, n=n, forms=forms)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def variants(key: str, level: str, clang: str, form: str, _text: str) -> list[VariantGroup]:
+    return find_variants(_text, level, clang, form)
+
+
+st.title(T.t("title", lang))
+st.markdown(T.t("intro", lang))
+st.latex(r"p(x_0) + p(x_1) \;\to\; p(x_{01}), \qquad "
+         r"-p_0\log_2 p_0 - p_1\log_2 p_1 \;\ge\; -(p_0+p_1)\log_2 (p_0+p_1)")
+picked = pick_corpus("norm", default=lang)
+clang = corpus_lang(picked.lang_hint, picked.text)
+c1, c2, c3 = st.columns(3)
+level = c1.radio(T.t("level", lang), ["char", "word"], key="norm_level", format_func=lambda v: T.t(f"level_{v}", lang))
+n = c2.slider(T.t("n", lang), 1, 5, 3, key="norm_n")
+fold = c3.checkbox(T.t("fold", lang), value=clang == "ja", key="norm_fold")
+forms = ("raw", "nfkc", "nfkc_kana") if fold else ("raw", "nfkc")
+unit = T.t(f"unit_{level}", lang)
+
+try:
+    rows = stats(picked.key, level, clang, n, forms, picked.train, picked.heldout)
+except UserInputError as e:
+    shell.show_error(e)
+    st.stop()
+
+names = [T.t(f"form_{r.form}", lang) for r in rows]
+st.dataframe([{T.t("col_form", lang): name, T.t("col_vocab", lang): r.vocab, T.t("col_train", lang): r.train_tokens,
+               T.t("col_held", lang): r.heldout_tokens, T.t("col_unk", lang): r.heldout_unk,
+               T.t("col_ppl", lang): round(r.heldout_ppl, 2), T.t("col_bpc", lang): round(r.bits_per_char, 4)}
+              for name, r in zip(names, rows)], hide_index=True, key="norm_table")
+raw, nfkc = rows[0], rows[1]
+st.markdown(T.t("summary", lang, v0=raw.vocab, v1=nfkc.vocab, unit=unit, p0=raw.heldout_ppl, p1=nfkc.heldout_ppl,
+                d=100 * (nfkc.heldout_ppl / raw.heldout_ppl - 1)))
+st.plotly_chart(forms_figure(names, [r.heldout_ppl for r in rows], T.t("chart_title", lang, n=n), T.t("chart_y", lang)),
+                key="norm_chart")
+st.caption(T.t("bpc_note", lang))
+
+st.header(T.t("variants_h", lang))
+st.markdown(T.t("variants_intro", lang, unit=unit))
+groups = variants(picked.key, level, clang, forms[-1], picked.text)
+if not groups:
+    st.info(T.t("no_variants", lang, unit=unit))
+else:
+    st.dataframe([{T.t("col_normal", lang): show_token(g.normal),
+                   T.t("col_variants", lang): "  /  ".join(f"{show_token(s)} ({c})" for s, c in g.surfaces),
+                   T.t("col_example", lang): g.example} for g in groups], hide_index=True, key="norm_variants")

@@ -1,0 +1,83 @@
+from core.i18n import Catalog
+
+T = Catalog(
+    "lm_ngram",
+    {
+        "title": ("n-gram models: the Markov assumption", "n-gram モデル：マルコフ性の仮定"),
+        "intro": (
+            "The chain rule conditions every token on its whole history. An **n-gram model** keeps only the "
+            "last n − 1 tokens (a Markov assumption of order n − 1) and estimates the rest by counting in a corpus. "
+            "n = 2 is the bigram model.",
+            "連鎖律では各トークンが過去の履歴すべてに条件づけられます。**n-gram モデル**は直前の n − 1 個だけを残し"
+            "（n − 1 階のマルコフ性の仮定）、確率をコーパスの数え上げで推定します。n = 2 が bigram モデルです。",
+        ),
+        "level": ("Unit", "単位"),
+        "level_char": ("Characters", "文字"),
+        "level_word": ("Words (English: spaces and punctuation; Japanese: MeCab)", "単語（英語：空白と記号、日本語：MeCab）"),
+        "smoothing": ("Smoothing", "スムージング"),
+        "sm_kn": ("Interpolated Kneser–Ney", "補間 Kneser–Ney"),
+        "sm_addk": ("Add-k", "Add-k"),
+        "k": ("k (pseudo-count added to every count)", "k（すべての回数に足す仮想回数）"),
+        "smoothing_help": (
+            "Unseen n-grams must not get probability 0 (one zero makes the perplexity infinite). Add-k adds k to "
+            "every count; Kneser–Ney subtracts a discount D from seen counts and gives the freed mass to a lower-order "
+            "model that counts in how many different contexts a token appears.",
+            "未出現の n-gram に確率 0 を与えてはいけません（ひとつでも 0 があるとパープレキシティが無限大）。Add-k は全回数に k を足し、"
+            "Kneser–Ney は出現回数から割引 D を引き、その分を「何種類の文脈に現れたか」を数える低次のモデルに回します。",
+        ),
+        "latex_kn_label": ("Interpolated Kneser–Ney (highest order):", "補間 Kneser–Ney（最高次）："),
+        "curve_h": ("Perplexity against n", "n とパープレキシティ"),
+        "curve_title": ("Perplexity of the {unit} model against its order n", "{unit}モデルのパープレキシティと次数 n"),
+        "curve_x": ("order n (the model sees n − 1 tokens)", "次数 n（直前 n − 1 トークンを見る）"),
+        "curve_y": ("perplexity PP = 2^H (log scale)", "パープレキシティ PP = 2^H（対数軸）"),
+        "heldout": ("held-out text", "評価用（held-out）テキスト"),
+        "train": ("training text", "学習用テキスト"),
+        "curve_note": (
+            "Training perplexity keeps falling as n grows: longer contexts memorize the training text. Held-out "
+            "perplexity is best at n = {best} ({best_ppl:.1f}); beyond it most long contexts were never seen, "
+            "so the longer history stops paying (with add-k the model even gets worse: it overfits).",
+            "n を大きくすると学習テキストのパープレキシティは下がり続けます（長い文脈は学習文を丸暗記します）。"
+            "評価用テキストでは n = {best}（{best_ppl:.1f}）が最良で、それより長い文脈はほとんど未出現なので、"
+            "履歴を伸ばしても得になりません（add-k ではむしろ悪化：過学習）。",
+        ),
+        "unk_note": ("{unk} held-out tokens never occur in training; they are scored as <unk> (never probability 0).",
+                     "評価用テキストの {unk} トークンは学習テキストに現れません。<unk> として扱います（確率 0 にはしません）。"),
+        "sample_h": ("Text sampled from the model", "モデルから生成した文"),
+        "n": ("Order n", "次数 n"),
+        "seed": ("Random seed", "乱数シード"),
+        "length": ("Tokens to sample", "生成するトークン数"),
+        "sample_note": ("Each token is drawn from P(· | last {ctx} tokens); same seed, same text. Kneser–Ney passes "
+                        "most of a rarely seen context's mass to shorter contexts; add-k with a small k at n = 5 "
+                        "mostly copies the training text.",
+                        "各トークンを P(・| 直前 {ctx} トークン) から引きます。同じシードなら同じ文になります。"
+                        "Kneser–Ney はまれな文脈の確率の多くを短い文脈に回します。add-k（小さい k）で n = 5 にすると、"
+                        "ほぼ学習テキストの丸写しになります。"),
+        "heat_h": ("Bigram transitions of the most frequent tokens", "頻出トークンの bigram 遷移"),
+        "topk": ("Tokens shown", "表示するトークン数"),
+        "heat_title": ("P(next | previous) for the {k} most frequent tokens", "頻出 {k} トークンの P(次 | 前)"),
+        "heat_x": ("next token", "次のトークン"),
+        "heat_y": ("previous token", "前のトークン"),
+        "heat_note": ("Rows are the bigram model's full next-token distributions, cut to these columns "
+                      "(so a row sums to at most 1). ␣ is a space, ⏎ a line break.",
+                      "各行は bigram モデルの次トークン分布をこの列だけに切り出したものです（行の和は 1 以下）。␣ は空白、⏎ は改行。"),
+        "distant_h": ("What a fixed window cannot see", "固定長の窓に見えないもの"),
+        "distant_intro": (
+            "Real language has dependencies between distant words. In this sentence from the corpus, "
+            "“{word}” comes back {gap} words after its first use. A reader expects it; a {n}-gram predicting the "
+            "second “{word}” sees only the {ctx} word(s) in the box:",
+            "実際の言語には離れた単語どうしの関係があります。コーパスのこの文では「{word}」が最初の出現から "
+            "{gap} 語あとに再び現れます。読み手には予想できますが、2 回目の「{word}」を予測する {n}-gram には"
+            "枠内の {ctx} 語しか見えません：",
+        ),
+        "distant_prob": (
+            "Word-level {n}-gram: P(“{word}” | {window}) = **{p:.4f}**. Replace the first “{word}” by any other word "
+            "and this probability does not change at all: the first occurrence is outside the window.",
+            "単語 {n}-gram：P(「{word}」| {window}) = **{p:.4f}**。最初の「{word}」を別の語に置き換えても、"
+            "この確率はまったく変わりません。最初の出現は窓の外にあるからです。",
+        ),
+        "distant_none": ("No sentence with a repeated word far enough apart was found in this corpus.",
+                         "このコーパスには、十分離れて同じ語が繰り返される文が見つかりませんでした。"),
+        "unit_char": ("character", "文字"),
+        "unit_word": ("word", "単語"),
+    },
+)
