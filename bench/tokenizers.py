@@ -1,0 +1,118 @@
+"""Benchmark: our incremental BPE trainer against a naive recount, SentencePiece, and encoding speed.
+
+    .venv/bin/python bench/tokenizers.py --text FILE --merges 256 [--mode words|raw]
+
+Both trainers learn from the same distinct words (whitespace / MeCab words in mode "words") and must
+learn the same merges. The naive reference recounts every pair of every word after every merge.
+The last line printed is one JSON object:
+{"bpe_train_s": …, "naive_bpe_train_s": …, "spm_bpe_train_s": …, "roundtrip_ok": …, "encode_ms_per_kchar": …}
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+if __package__ in (None, ""):
+    # Run as a script, sys.path[0] is bench/, where this file would shadow the `tokenizers` package.
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from collections import defaultdict  # noqa: E402
+
+from core.tokenizers.bpe import MODES  # noqa: E402
+from core.tokenizers.bpe_train import Merge, merge_pair, train_merges  # noqa: E402
+
+
+def naive_train_merges(words: dict[tuple[int, ...], int], num_merges: int, first_id: int,
+                       min_count: int = 2) -> list[Merge]:
+    """The textbook loop: after every merge, count every pair of every word again from scratch.
+
+    Same tie-break as the incremental trainer (highest count, then smallest pair)."""
+    seqs = [list(w) for w in words]
+    freq = list(words.values())
+    merges: list[Merge] = []
+    for k in range(num_merges):
+        counts: dict[tuple[int, int], int] = defaultdict(int)
+        for seq, c in zip(seqs, freq):
+            for pair in zip(seq, seq[1:]):
+                counts[pair] += c
+        if not counts:
+            break
+        pair, c = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if c < min_count:
+            break
+        merges.append(Merge(pair, first_id + k, c))
+        seqs = [merge_pair(seq, pair, first_id + k) for seq in seqs]
+    return merges
+
+
+def _spm_train_s(text: str, vocab_size: int) -> float:
+    """Seconds for SentencePiece BPE on `text` (no cache), at `vocab_size` or the nearest size it allows."""
+    from core.tokenizers.spm import VocabSizeError, _train
+
+    _train("warm up\n" * 20, "bpe", 20, 1.0, False)  # the first call loads the library
+    t0 = time.perf_counter()
+    try:
+        _train(text, "bpe", vocab_size, 0.9995, False)
+    except VocabSizeError as e:
+        t0 = time.perf_counter()
+        _train(text, "bpe", e.limit, 0.9995, False)
+    return time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--text", required=True, help="UTF-8 text file to train on")
+    ap.add_argument("--merges", type=int, default=256)
+    ap.add_argument("--mode", choices=sorted(MODES), default="words")
+    args = ap.parse_args(argv)
+    text = Path(args.text).read_text(encoding="utf-8")
+    tok = MODES[args.mode]()
+
+    t0 = time.perf_counter()
+    chars, words = tok.training_words(text)
+    pretok_s = time.perf_counter() - t0
+    first = 256 + len(chars)
+
+    t0 = time.perf_counter()
+    fast = train_merges(words, args.merges, first)
+    bpe_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    slow = naive_train_merges(words, args.merges, first)
+    naive_s = time.perf_counter() - t0
+
+    trained = MODES[args.mode](chars, fast)
+    roundtrip_ok = all(trained.decode(trained.encode(line)) == line for line in text.splitlines())
+
+    # Encoding speed: 1,000-character slices, each with a cold chunk cache.
+    slices = [text[i:i + 1000] for i in range(0, min(len(text), 50_000), 1000) if len(text[i:i + 1000]) == 1000]
+    slices = slices or [text]
+    t_enc = 0.0
+    for s in slices:
+        trained._chunk_cache.clear()
+        t0 = time.perf_counter()
+        trained.encode(s)
+        t_enc += time.perf_counter() - t0
+    enc_ms = t_enc * 1000 / (sum(len(s) for s in slices) / 1000)
+
+    spm_s = _spm_train_s(text, len(chars) + 3 + args.merges)
+
+    print(f"text: {len(text):,} chars ({len(text.encode('utf-8')):,} bytes), mode {args.mode}, "
+          f"{len(words):,} distinct words, {len(chars):,} characters; pre-tokenization {pretok_s:.3f} s")
+    print(f"merges learned: {len(fast)} (asked {args.merges}); same merges as naive: {fast == slow}; "
+          f"speed-up over naive: {naive_s / max(bpe_s, 1e-9):.1f}x")
+    result = {
+        "bpe_train_s": round(bpe_s, 4),
+        "naive_bpe_train_s": round(naive_s, 4),
+        "spm_bpe_train_s": round(spm_s, 4),
+        "roundtrip_ok": bool(roundtrip_ok),
+        "encode_ms_per_kchar": round(enc_ms, 3),
+    }
+    print(json.dumps(result))
+    return result
+
+
+if __name__ == "__main__":
+    main()
