@@ -155,7 +155,7 @@ def similarity_by_distance(sim: torch.Tensor) -> ByDistance:
 def rotation_block_latex(k: int, i: int, d_model: int) -> str:
     """LaTeX for block i of M_k with its numbers, e.g. for st.latex.
 
-    >>> rotation_block_latex(1, 0, 4).startswith(r"i = 0,\\ \\omega_0 = 1")
+    >>> rotation_block_latex(1, 0, 4).startswith(r"i = 0,\\ \\omega_{0} = 1")
     True
     """
     omega = float(frequencies(d_model)[i])

@@ -1,0 +1,95 @@
+"""The GELU page through app.py: both languages, widgets change the figures, bad input gives a message."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.apptest import errors, open_page
+
+PAGE = "pages/gpt_gelu.py"
+
+
+def specs(at) -> list[str]:
+    """Each figure's JSON, with non-ASCII text (Japanese titles, ·, ×) readable rather than \\u-escaped."""
+    return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+
+
+def spec_with(at, text: str) -> str:
+    found = [s for s in specs(at) if text in s]
+    assert found, f"no chart mentions {text!r}"
+    return found[0]
+
+
+def warnings(at) -> list[str]:
+    return [w.value for w in at.warning]
+
+
+@pytest.mark.parametrize("lang, title, axis", [("en", "GELU — the activation", "x (input)"),
+                                               ("ja", "GELU — GPT-1 の中の活性化関数", "x（入力）")])
+def test_renders_in_both_languages(lang, title, axis):
+    at = open_page(PAGE, lang=lang)
+    assert title in at.title[0].value
+    assert len(specs(at)) == 4  # functions, errors, derivatives, cost
+    assert all(axis in s for s in specs(at)[:3])
+    values = [m.value for m in at.metric]
+    assert float(values[0]) == pytest.approx(4.73e-4, rel=0.02) and float(values[1]) == pytest.approx(2.70, abs=0.02)
+    assert float(values[2]) == pytest.approx(2.03e-2, rel=0.02) and float(values[3]) == pytest.approx(2.27, abs=0.02)
+    assert not warnings(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_range_and_points_change_the_figures(lang):
+    at = open_page(PAGE, lang=lang)
+    before = specs(at)
+    at.slider(key="gelu_range").set_value((-1.0, 2.5)).run()
+    assert not at.exception
+    after = specs(at)
+    assert after[0] != before[0] and after[1] != before[1] and after[2] != before[2]
+    assert after[3] == before[3]  # the cost chart does not depend on the range
+    at.number_input(key="gelu_points").set_value(41).run()
+    assert not at.exception and specs(at)[0] != after[0]
+
+
+def test_cost_size_changes_the_cost_chart():
+    at = open_page(PAGE)
+    before = specs(at)[3]
+    at.select_slider(key="gelu_cost_n").set_value(2_000_000).run()
+    assert not at.exception and specs(at)[3] != before
+
+
+@pytest.mark.parametrize("lang, lo, hi, words", [
+    ("en", 5.0, 1.0, "smaller than the maximum"),
+    ("ja", 3.0, 3.0, "最大値"),
+    ("en", -1e6, 0.0, "±1000"),
+    ("ja", 0.0, 1e9, "±1000"),
+])
+def test_bad_range_gives_a_message(lang, lo, hi, words):
+    at = open_page(PAGE, lang=lang)
+    at.toggle(key="gelu_custom").set_value(True).run()
+    at.number_input(key="gelu_xmin").set_value(lo)
+    at.number_input(key="gelu_xmax").set_value(hi).run()
+    assert not at.exception, errors(at)
+    assert any(words in w for w in warnings(at))
+    assert not specs(at)  # the page stops before drawing
+
+
+def test_equal_slider_handles_give_a_message():
+    at = open_page(PAGE)
+    at.slider(key="gelu_range").set_value((2.0, 2.0)).run()
+    assert not at.exception and any("smaller" in w for w in warnings(at))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_huge_resolution_is_capped(lang):
+    at = open_page(PAGE, lang=lang)
+    at.number_input(key="gelu_points").set_value(10_000_000).run()
+    assert not at.exception
+    assert any("20,001" in w for w in warnings(at))
+    assert len(specs(at)) == 4
+
+
+def test_too_few_points_gives_a_message():
+    at = open_page(PAGE, lang="ja")
+    at.number_input(key="gelu_points").set_value(1).run()
+    assert not at.exception and any("3 以上" in w for w in warnings(at))
