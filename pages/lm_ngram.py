@@ -87,8 +87,11 @@ st.plotly_chart(transition_heatmap(matrix, labels, T.t("heat_title", lang, k=len
 st.caption(T.t("heat_note", lang))
 
 st.header(T.t("distant_h", lang))
-wdata = data if level == "word" else lm_data(picked.key, "word", clang, picked.train, picked.heldout)
-ex = distant(picked.key, clang, wdata)
+try:
+    wdata = data if level == "word" else lm_data(picked.key, "word", clang, picked.train, picked.heldout)
+    ex = distant(picked.key, clang, wdata)
+except UserInputError:
+    ex = None
 if ex is None:
     st.info(T.t("distant_none", lang))
 else:
