@@ -176,13 +176,10 @@ class MultiHeadAttention(nn.Module):
 # --- inputs for the step-by-step page -----------------------------------------------------------
 
 def sinusoidal_positions(n: int, d_model: int) -> torch.Tensor:
-    """(n, d_model): PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(same)."""
-    pos = torch.arange(n, dtype=torch.float32)[:, None]  # (n, 1)
-    freq = torch.exp(-math.log(10000.0) * torch.arange(0, d_model, 2, dtype=torch.float32) / d_model)
-    pe = torch.zeros(n, d_model)
-    pe[:, 0::2] = torch.sin(pos * freq)
-    pe[:, 1::2] = torch.cos(pos * freq)[:, : d_model // 2]
-    return pe
+    """(n, d_model) float32: PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(same) (core.positional)."""
+    from core.positional import sinusoidal_pe
+
+    return sinusoidal_pe(n, d_model, dtype=torch.float32)
 
 
 def _seed_of(token: str, seed: int) -> int:
@@ -330,3 +327,61 @@ def split_tokens(text: str, method: str = "auto", max_tokens: int | None = None)
         tokens = [ch for ch in text if not ch.isspace()]
     n = len(tokens)
     return (tokens[:max_tokens] if max_tokens is not None else tokens), n
+
+
+# --- the step-by-step page's inputs -------------------------------------------------------------
+
+STEP_D_MODEL = 64  # width of the random embeddings on the step-by-step page
+STEP_MAX_TOKENS = 24  # more rows than this do not fit a projector's heatmap
+
+
+def random_inputs(tokens: list[str], d_model: int = STEP_D_MODEL, seed: int = 0) -> torch.Tensor:
+    """X (T, d_model) = LayerNorm(seeded token embedding + sinusoidal position): unit variance per row, so
+    q·k has variance ≈ d_k, as the √d_k argument assumes."""
+    x = token_embeddings(tokens, d_model, seed) + sinusoidal_positions(len(tokens), d_model)
+    return F.layer_norm(x, x.shape[-1:]) if len(tokens) else x
+
+
+def model_inputs(model: nn.Module, tokenizer, text: str, max_tokens: int = STEP_MAX_TOKENS) -> tuple[list[str], int, torch.Tensor]:
+    """(tokens, total tokens, X) from a GPT's own token + position embeddings (`wte`, `wpe`).
+
+    X (T, n_embd) = LayerNorm(W_e[ids] + W_p[0..T-1]): GPT-1's h_0, normalized to unit scale (trained
+    embeddings are ~0.02 wide; unnormalized, random projections of them would give all-equal weights).
+    """
+    ids = tokenizer.encode(text)
+    block = int(getattr(getattr(model, "config", None), "block_size", max_tokens))
+    ids_in = ids[: min(max_tokens, block)]
+    if not ids_in:
+        return [], 0, torch.zeros(0, 1)
+    with torch.no_grad():
+        dev = model.wte.weight.device
+        idx = torch.tensor(ids_in, dtype=torch.long, device=dev)
+        x = (model.wte(idx) + model.wpe(torch.arange(len(ids_in), device=dev))).float().cpu()  # (T, n_embd)
+        x = F.layer_norm(x, x.shape[-1:])
+    return [tokenizer.id_to_piece(i) for i in ids_in], len(ids), x
+
+
+def sentence_steps(x: torch.Tensor, d_k: int, scale: bool, causal: bool, seed: int = 0) -> AttentionSteps:
+    """One random-projection head (W_Q, W_K, W_V seeded) over the rows of X, every step kept."""
+    w_q, w_k, w_v = projections(x.shape[1], d_k, seed)
+    return attention_steps(x, w_q, w_k, w_v, scale=scale, causal=causal)
+
+
+@dataclass
+class ConcatDemo:
+    heads: torch.Tensor  # (h, T, d_k) each head's output
+    concat: torch.Tensor  # (T, d_model) the heads side by side
+    w_o: torch.Tensor  # (d_model, d_model) as applied: output = concat @ w_o (+ bias)
+    output: torch.Tensor  # (T, d_model)
+    weights: torch.Tensor  # (h, T, T)
+
+
+def concat_demo(tokens: list[str], d_model: int = 32, h: int = 4, seed: int = 0) -> ConcatDemo:
+    """A small random MultiHeadAttention on the tokens' seeded inputs, with the concat + W_O step kept."""
+    x = random_inputs(tokens, d_model, seed)[None]  # (1, T, d_model)
+    torch.manual_seed(seed)
+    mha = MultiHeadAttention(d_model, h).eval()
+    with torch.no_grad():
+        out, w = mha(x)
+    assert mha.last_heads is not None and mha.last_concat is not None
+    return ConcatDemo(mha.last_heads[0], mha.last_concat[0], mha.w_o.weight.detach().T, out[0], w[0])

@@ -1,0 +1,184 @@
+"""Figures for the attention pages: labelled matrices, the scaling study, the head grid, concat + W_O.
+
+Pure functions: tensors and (already translated) labels in, a plotly Figure out. Token axes are
+numeric positions with the tokens as tick text, so a repeated word keeps its own row and column.
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import plotly.graph_objects as go
+import torch
+from plotly.subplots import make_subplots
+
+from core.attention import HeadStats, ScalingPoint
+from core.charts.style import DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, styled
+
+LABEL_CHARS = 12  # longer tokens are cut on axes (the hover shows them whole)
+
+
+def short(token: str, n: int = LABEL_CHARS) -> str:
+    """A token for an axis: at most n characters, newlines shown as ⏎.
+
+    >>> short("</script><script>alert(1)</script>")
+    '</script><s…'
+    """
+    t = token.replace("\n", "⏎")
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
+def _positions(tokens: Sequence[str]) -> tuple[list[int], list[str]]:
+    return list(range(len(tokens))), [short(t) for t in tokens]
+
+
+def _finite(m: torch.Tensor) -> list[list[float | None]]:
+    """Matrix as lists, -inf (masked) as None: drawn as an empty cell."""
+    m = m.detach().float().cpu()
+    return [[(float(v) if math.isfinite(v) else None) for v in row] for row in m.tolist()]
+
+
+def matrix_figure(
+    m: torch.Tensor,
+    row_tokens: Sequence[str],
+    col_labels: Sequence[str] | None,
+    title: str,
+    x_title: str,
+    y_title: str,
+    diverging: bool = True,
+    zrange: tuple[float, float] | None = None,
+    annotate: bool = False,
+    height: int | None = None,
+) -> go.Figure:
+    """A heatmap of m (rows = tokens; columns = tokens when col_labels is None-free list, else dims).
+
+    col_labels=None labels columns 0..n-1 (vector dimensions). Masked cells (-inf) are left blank.
+    """
+    rows, rtext = _positions(row_tokens)
+    ncol = m.shape[1]
+    ctext = [short(c) for c in col_labels] if col_labels is not None else [str(j) for j in range(ncol)]
+    z = _finite(m)
+    kw: dict = dict(colorscale=DIVERGING_SCALE if diverging else HEATMAP_SCALE)
+    if zrange is not None:
+        kw.update(zmin=zrange[0], zmax=zrange[1])
+    elif diverging:
+        kw.update(zmid=0)
+    hover_rows = [str(t) for t in row_tokens]
+    hover_cols = [str(c) for c in col_labels] if col_labels is not None else ctext
+    custom = [[[hover_rows[i], hover_cols[j]] for j in range(ncol)] for i in range(len(rows))]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=list(range(ncol)), y=rows, customdata=custom, **kw,
+        hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
+        texttemplate="%{z:.2f}" if annotate else None,
+    ))
+    fig.update_xaxes(title=x_title, tickmode="array", tickvals=list(range(ncol)), ticktext=ctext, side="top",
+                     tickangle=-45 if col_labels is not None else 0)
+    fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=rtext, autorange="reversed")
+    styled(fig, title, height=height or max(320, 80 + 26 * len(rows)))
+    fig.update_layout(margin=dict(t=110))
+    return fig
+
+
+def scaling_figure(points: Sequence[ScalingPoint], names: dict[str, str], titles: Sequence[str], x_title: str,
+                   current_dk: int | None = None, height: int = 420) -> go.Figure:
+    """Three panels against d_k (log axis): softmax entropy, largest weight, gradient norm; scaled vs not.
+
+    names: {"scaled": ..., "unscaled": ...}; titles: three panel titles.
+    """
+    fig = make_subplots(rows=1, cols=3, subplot_titles=list(titles), horizontal_spacing=0.08)
+    for scaled, color, dash in ((False, PALETTE[3], "solid"), (True, PALETTE[0], "dash")):
+        pts = [p for p in points if p.scaled == scaled]
+        xs = [p.d_k for p in pts]
+        name = names["scaled" if scaled else "unscaled"]
+        for col, ys in enumerate(([p.entropy for p in pts], [p.max_weight for p in pts], [p.grad_norm for p in pts]), 1):
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, legendgroup=name,
+                                     showlegend=col == 1, line=dict(color=color, width=3, dash=dash)),
+                          row=1, col=col)
+    fig.update_xaxes(type="log", title=x_title)
+    if current_dk:
+        for col in (1, 2, 3):
+            fig.add_vline(x=current_dk, line=dict(color="#888", dash="dot"), row=1, col=col)
+    styled(fig, None, height=height)
+    fig.update_layout(legend=dict(y=1.15))
+    return fig
+
+
+def head_grid_figure(attn: torch.Tensor, layer_label: str, head_label: str, selected: tuple[int, int] | None = None,
+                     title: str | None = None, cell_px: int = 92) -> go.Figure:
+    """Every head of every layer as a small heatmap: rows = layers, columns = heads (no tick labels)."""
+    a = attn.detach().float().cpu()
+    n_layer, n_head, t, _ = a.shape
+    fig = make_subplots(rows=n_layer, cols=n_head, horizontal_spacing=0.006, vertical_spacing=0.012,
+                        column_titles=[f"{head_label} {h}" for h in range(n_head)],
+                        row_titles=[f"{layer_label} {li}" for li in range(n_layer)])
+    for li in range(n_layer):
+        for hi in range(n_head):
+            fig.add_trace(go.Heatmap(z=a[li, hi].tolist(), zmin=0, zmax=1, colorscale=HEATMAP_SCALE,
+                                     showscale=False, hovertemplate=f"{layer_label} {li} · {head_label} {hi}"
+                                     "<br>%{y} → %{x}: %{z:.3f}<extra></extra>"), row=li + 1, col=hi + 1)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, autorange="reversed")
+    styled(fig, title, height=60 + cell_px * n_layer)
+    fig.update_annotations(font_size=12)
+    fig.update_layout(margin=dict(l=10, r=40, t=60 if title else 40, b=10))
+    if selected is not None:
+        li, hi = selected
+        k = li * n_head + hi + 1
+        xr, yr = ("x" if k == 1 else f"x{k}"), ("y" if k == 1 else f"y{k}")
+        fig.add_shape(type="rect", xref=f"{xr} domain", yref=f"{yr} domain", x0=-0.04, x1=1.04, y0=-0.04, y1=1.04,
+                      line=dict(color=PALETTE[3], width=4))
+    return fig
+
+
+def head_kind_figure(stats: Sequence[HeadStats], kind_names: dict[str, str], layer_label: str, head_label: str,
+                     title: str) -> go.Figure:
+    """Layers x heads, each cell coloured by the head's kind and labelled with it."""
+    n_layer = max(s.layer for s in stats) + 1
+    n_head = max(s.head for s in stats) + 1
+    kinds = list(kind_names)
+    z = [[0.0] * n_head for _ in range(n_layer)]
+    text = [[""] * n_head for _ in range(n_layer)]
+    for s in stats:
+        z[s.layer][s.head] = kinds.index(s.kind)
+        text[s.layer][s.head] = kind_names[s.kind]
+    colors = [PALETTE[3], PALETTE[1], PALETTE[2], PALETTE[4], PALETTE[5], "#dddddd"][: len(kinds)]
+    n = len(kinds)
+    scale = []
+    for i, c in enumerate(colors):
+        scale += [[i / n, c], [(i + 1) / n, c]]
+    fig = go.Figure(go.Heatmap(z=z, text=text, texttemplate="%{text}", zmin=-0.5, zmax=n - 0.5,
+                               colorscale=scale, showscale=False, xgap=2, ygap=2,
+                               hovertemplate=f"{layer_label} %{{y}} · {head_label} %{{x}}: %{{text}}<extra></extra>"))
+    fig.update_xaxes(title=head_label, tickmode="linear", dtick=1, side="top")
+    fig.update_yaxes(title=layer_label, tickmode="linear", dtick=1, autorange="reversed")
+    styled(fig, title, height=120 + 46 * n_layer)
+    fig.update_layout(margin=dict(t=100))
+    return fig
+
+
+def concat_figure(heads: torch.Tensor, w_o: torch.Tensor, output: torch.Tensor, tokens: Sequence[str],
+                  titles: Sequence[str], height: int | None = None) -> go.Figure:
+    """heads (h, T, d_k) side by side = Concat (T, h·d_k), then x W_O (d_model, d_model) = output (T, d_model).
+
+    titles: [head 0 … head h-1 labels (h strings)] + [W_O title, output title].
+    """
+    h, t, d_k = heads.shape
+    widths = [d_k] * h + [w_o.shape[0] * 0.6, output.shape[1]]
+    fig = make_subplots(rows=1, cols=h + 2, column_widths=widths, horizontal_spacing=0.012, subplot_titles=list(titles))
+    lim = float(max(heads.abs().max(), 1e-6))
+    _, rtext = _positions(tokens)
+    for i in range(h):
+        fig.add_trace(go.Heatmap(z=heads[i].tolist(), colorscale=DIVERGING_SCALE, zmid=0, zmin=-lim, zmax=lim,
+                                 showscale=False), row=1, col=i + 1)
+    wl = float(max(w_o.abs().max(), 1e-6))
+    fig.add_trace(go.Heatmap(z=w_o.tolist(), colorscale=DIVERGING_SCALE, zmid=0, zmin=-wl, zmax=wl, showscale=False),
+                  row=1, col=h + 1)
+    ol = float(max(output.abs().max(), 1e-6))
+    fig.add_trace(go.Heatmap(z=output.tolist(), colorscale=DIVERGING_SCALE, zmid=0, zmin=-ol, zmax=ol, showscale=False),
+                  row=1, col=h + 2)
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(autorange="reversed", showticklabels=False)
+    fig.update_yaxes(showticklabels=True, tickmode="array", tickvals=list(range(t)), ticktext=rtext, row=1, col=1)
+    fig.update_yaxes(showticklabels=False, row=1, col=h + 1)
+    styled(fig, None, height=height or max(300, 90 + 22 * t))
+    return fig

@@ -1,0 +1,127 @@
+"""Multi-head attention of a real model on your sentence: every head, head kinds, concat + W_O, bertviz."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core import attention as A
+from core import pretrained as P
+from core.bertviz_html import DEFAULT_DECIMALS, DEFAULT_MAX_TOKENS, build_view
+from core.charts import attention as C
+from core.errors import UserInputError
+from core.textcheck import check_text
+from ui import shell
+from ui.shared_state import get_trained_gpt
+from ui.texts.common import T as COMMON
+from ui.texts.tf_multihead import T
+
+lang = shell.lang()
+t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
+MAX_TOKENS = 64  # the grid and bertviz stay readable (and bertviz's HTML small) up to here
+
+
+@st.cache_resource(show_spinner=False)
+def _minilm() -> P.HFModel:
+    return P.load_minilm()
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _custom(name: str) -> P.HFModel:
+    return P.load_hf(name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _random_gpt(text: str):
+    return P.random_gpt(text)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _bertviz(view: str, key: str, _ma: P.ModelAttention):
+    return build_view(_ma.attn, _ma.tokens, view=view, max_tokens=DEFAULT_MAX_TOKENS)
+
+
+st.title(t("title"))
+st.markdown(t("intro"))
+st.latex(t("formula"))
+
+choice = st.radio(t("model"), ["gpt", "minilm", "custom"], format_func=lambda c: t(f"model_{c}"),
+                  key="mha_model", horizontal=True)
+custom = ""
+if choice == "custom":
+    custom = st.text_input(t("custom_id"), key="mha_custom", max_chars=300,
+                           help=t("custom_help", cap=P.MAX_PARAMS // 1_000_000))
+text = st.text_area(t("sentence"), value=t("default_text"), key="mha_text", height=80, max_chars=10_000)
+
+try:
+    checked = check_text(text)
+    if checked.truncated:
+        st.caption(COMMON.t("text_truncated", lang, n=len(checked.text)))
+    if choice == "gpt":
+        trained = get_trained_gpt()
+        if trained is not None:
+            ma = P.gpt_attention(trained.model, trained.tokenizer, checked.text, MAX_TOKENS)
+            st.info(t("trained_label", label=trained.label), icon=":material/school:")
+        else:
+            model, tok = _random_gpt(checked.text)
+            ma = P.gpt_attention(model, tok, checked.text, MAX_TOKENS)
+            st.warning(t("untrained_label"), icon=":material/casino:")
+    else:
+        if choice == "custom" and not custom.strip():
+            st.info(t("custom_wait"))
+            st.stop()
+        with st.spinner(t("loading")):
+            m = _minilm() if choice == "minilm" else _custom(custom.strip())
+        ma = P.hf_attention(m, checked.text, MAX_TOKENS)
+        st.caption(t("hf_label", label=m.label, layers=m.n_layer, heads=m.n_head, params=P.param_count_label(m.n_params)))
+        if choice == "minilm" and A.has_japanese(checked.text):
+            st.caption(t("minilm_ja_note"))
+except UserInputError as e:
+    shell.show_error(e)
+    st.stop()
+n = len(ma.tokens)
+st.caption(t("tokens_cut", total=ma.total_tokens, n=n) if ma.truncated else t("tokens_info", n=n))
+
+kinds = {k: t(f"kind_{k}") for k in A.HEAD_KINDS}
+stats = A.head_stats(ma.attn)
+c1, c2 = st.columns(2)
+layer = c1.slider(t("layer"), 0, ma.n_layer - 1, 0, key="mha_layer") if ma.n_layer > 1 else 0
+head = c2.slider(t("head"), 0, ma.n_head - 1, 0, key="mha_head") if ma.n_head > 1 else 0
+
+st.header(t("grid_header"))
+st.caption(t("grid_note"))
+st.plotly_chart(C.head_grid_figure(ma.attn, t("layer"), t("head"), selected=(layer, head),
+                                   cell_px=92 if ma.n_head > 6 else 150), key="mha_fig_grid")
+sel = stats[layer * ma.n_head + head]
+st.plotly_chart(C.matrix_figure(ma.attn[layer, head], ma.tokens, ma.tokens,
+                                t("big_title", layer=layer, head=head, kind=kinds[sel.kind]),
+                                t("key_axis"), t("query_axis"), diverging=False, zrange=(0, 1)), key="mha_fig_big")
+
+st.header(t("stats_header"))
+st.markdown(t("stats_note"))
+st.plotly_chart(C.head_kind_figure(stats, kinds, t("layer"), t("head"), t("kinds_title")), key="mha_fig_kinds")
+st.dataframe([{t("col_layer"): s.layer, t("col_head"): s.head, t("col_kind"): kinds[s.kind],
+               t("col_entropy"): round(s.entropy, 2), t("col_entropy_norm"): round(s.entropy_norm, 2),
+               t("col_prev"): round(s.prev, 2), t("col_first"): round(s.first, 2), t("col_self"): round(s.self_, 2),
+               t("col_last"): round(s.last, 2)} for s in stats], hide_index=True, key="mha_stats_table", height=260)
+
+st.header(t("concat_header"))
+demo_tokens = ma.tokens[:12]
+demo = A.concat_demo(demo_tokens)
+h, dk = demo.heads.shape[0], demo.heads.shape[2]
+st.caption(t("concat_note", d=demo.concat.shape[1], h=h, dk=dk, n=len(demo_tokens)))
+titles = [t("concat_head", i=i) for i in range(h)] + [t("concat_wo"), t("concat_out")]
+st.plotly_chart(C.concat_figure(demo.heads, demo.w_o, demo.output, demo_tokens, titles), key="mha_fig_concat")
+
+st.header(t("bertviz_header"))
+view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"bertviz_{v}"), key="mha_bv_view",
+                horizontal=True, help=t("bertviz_help"))
+bv = _bertviz(view, ma.fingerprint(), ma)
+if bv.vendored:
+    st.caption(t("bertviz_vendored"))
+else:
+    from core.vendor import missing_files
+
+    st.warning(t("bertviz_cdn", missing=", ".join(missing_files())), icon=":material/cloud_off:")
+if bv.truncated:
+    st.caption(t("bertviz_cut", n=bv.tokens_shown, total=bv.tokens_total))
+st.caption(t("bertviz_note", dec=DEFAULT_DECIMALS, n=bv.tokens_shown, kb=bv.n_bytes // 1024))
+st.iframe(bv.html, height=(140 + 24 * bv.tokens_shown) if view == "head" else 120 + 130 * ma.n_layer)
