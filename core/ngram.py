@@ -102,20 +102,28 @@ class NGramCounts:
 
     # ---- training -------------------------------------------------------------------------
     @classmethod
-    def train(cls, tokens: Sequence[str], max_n: int = MAX_ORDER) -> "NGramCounts":
+    def train(cls, tokens: Sequence[str] | str, max_n: int = MAX_ORDER) -> "NGramCounts":
+        """Count every k-gram (k ≤ max_n) of `tokens`; a str is taken as its characters (fast path)."""
         if not 1 <= max_n <= MAX_ORDER:
             raise ValueError(f"max_n must be in 1..{MAX_ORDER}")
         if len(tokens) == 0:
             raise UserInputError("There is no training text: the corpus is empty.",
                                  "学習用のテキストがありません（コーパスが空です）。")
-        itos = [UNK] + sorted(set(tokens))
-        stoi = {t: i for i, t in enumerate(itos)}
+        pad = max_n - 1
+        if isinstance(tokens, str):  # characters: map code points with numpy instead of a dict
+            cps = np.frombuffer(tokens.encode("utf-32-le"), dtype=np.uint32)
+            uniq, inv_tok = np.unique(cps, return_inverse=True)
+            itos = [UNK] + [chr(c) for c in uniq]
+            ids = inv_tok.astype(np.int64) + 1
+        else:
+            itos = [UNK] + sorted(set(tokens))
+            stoi = {t: i for i, t in enumerate(itos)}
+            ids = np.fromiter(map(stoi.__getitem__, tokens), dtype=np.int64, count=len(tokens))
         V = len(itos)
         M = V + 1  # room for <s> = V
-        pad = max_n - 1
-        x = np.empty(pad + len(tokens), dtype=np.int64)
+        x = np.empty(pad + len(ids), dtype=np.int64)
         x[:pad] = V
-        x[pad:] = np.fromiter(map(stoi.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        x[pad:] = ids
         L = len(x)
 
         orders: list[_Order] = []
@@ -125,7 +133,7 @@ class NGramCounts:
             start = k - 1  # the first position where a k-gram ends
             ctx = np.zeros(L - start, dtype=np.int64) if k == 1 else g_prev[start - 1:L - 1]
             comb = ctx * M + x[start:]  # (L - start,)
-            keys, first, inv, cnt = np.unique(comb, return_index=True, return_inverse=True, return_counts=True)
+            keys, inv, cnt = np.unique(comb, return_inverse=True, return_counts=True)
             raw = cnt.astype(np.int64)
             # k-grams that end in a padding <s> exist only to give longer contexts their ids.
             n_pad = max(pad - start, 0)
@@ -133,7 +141,9 @@ class NGramCounts:
                 np.subtract.at(raw, inv[:n_pad], 1)
             if orders:
                 # Continuation counts of the (k-1)-grams: each distinct k-gram adds one to its suffix.
-                suffix = g_prev[first + start][raw > 0]
+                suffix = np.empty(len(keys), dtype=np.int64)
+                suffix[inv] = g_prev[start:]  # every occurrence of a k-gram has the same suffix
+                suffix = suffix[raw > 0]
                 orders[-1].set_cont(np.bincount(suffix, minlength=len(orders[-1].keys)))
             orders.append(_Order(keys, raw, prefix=keys // M, n_ctx=n_ctx))
             g_prev = np.full(L, -1, dtype=np.int64)
@@ -144,7 +154,9 @@ class NGramCounts:
 
     # ---- lookups --------------------------------------------------------------------------
     def encode(self, tokens: Sequence[str]) -> np.ndarray:
-        """Tokens -> ids; a token never seen in training becomes 0 (<unk>)."""
+        """Tokens (or a str: its characters) -> ids; a token never seen in training becomes 0 (<unk>)."""
+        if isinstance(tokens, str):
+            return self.encode(list(tokens))
         get = self.stoi.get
         return np.fromiter((get(t, 0) for t in tokens), dtype=np.int64, count=len(tokens))
 

@@ -136,3 +136,12 @@ def test_distant_repeat_is_outside_the_window():
     ex = find_distant_repeat(toks, "en")
     assert ex is not None and ex.tokens[ex.first] == ex.tokens[ex.second] == "kettle"
     assert ex.gap >= 5 and "kettle" not in ex.window(5)
+
+
+def test_character_fast_path_matches_token_list():
+    text = "１年生と1年生。the cat 🐈 sat.\n" * 5
+    a, b = NGramCounts.train(text, 4), NGramCounts.train(list(text), 4)
+    assert a.itos == b.itos
+    held = list("1年生の cat ꙮ")
+    for n in range(1, 5):
+        assert np.allclose(a.token_probs(held, n)[0], b.token_probs(held, n)[0])
