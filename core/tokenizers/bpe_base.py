@@ -206,6 +206,11 @@ class BPETokenizer(Tokenizer):
     def segments(self, text: str) -> list[Segment]:
         return [Segment(i, self.id_to_piece(i), i < N_BYTES) for i in self.encode(text)]
 
+    def merge_table(self, limit: int | None = None) -> list[tuple[int, str, str, str, int]]:
+        """(rank from 1, left piece, right piece, merged piece, pair frequency) for the first merges."""
+        return [(r + 1, self.id_to_piece(m.pair[0]), self.id_to_piece(m.pair[1]), self.id_to_piece(m.id), m.count)
+                for r, m in enumerate(self.merges[:limit])]
+
     # --- the merges, replayed on one sentence ---------------------------------------------
     def replay(self, text: str) -> list[ReplayStep]:
         """Every segmentation of `text` on the way to its encoding: step 0 is characters (bytes for

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from core.errors import UserInputError
 from core.tokenizers.base import Tokenizer
-from core.tokenizers.cache import cache_key, cached
+from core.tokenizers.cache import MEMORY, cache_key, cached
 
 SPACE = "\u2581"  # ▁ : how SentencePiece writes a space inside a piece
 MODEL_TYPES = ("bpe", "unigram")
@@ -175,27 +175,31 @@ def _explain(msg: str, vocab_size: int) -> UserInputError:
     """sentencepiece's C++ error text -> a message a student can act on, in both languages."""
     high = re.search(r"Vocabulary size too high \((\d+)\).*?<= (\d+)", msg)
     if high:
-        limit = int(high.group(2))
+        return _size_error(vocab_size, int(high.group(2)), too_large=True)
+    low = re.search(r"smaller than required_chars\. (\d+) vs (\d+)", msg)
+    if low:
+        return _size_error(vocab_size, int(low.group(2)), too_large=False)
+    detail = msg.split("]")[-1].strip() or msg
+    return UserInputError(
+        f"SentencePiece could not train on this text: {detail}",
+        f"SentencePiece はこのテキストで学習できませんでした：{detail}",
+    )
+
+
+def _size_error(vocab_size: int, limit: int, too_large: bool) -> VocabSizeError:
+    if too_large:
         return VocabSizeError(
             f"Vocabulary size {vocab_size:,} is larger than this corpus supports: SentencePiece found "
             f"only {limit:,} distinct pieces worth keeping. Choose {limit:,} or less, or use a larger corpus.",
             f"語彙サイズ {vocab_size:,} はこのコーパスには大きすぎます。SentencePiece が作れる部分文字列は "
             f"{limit:,} 個までです。{limit:,} 以下にするか、より大きなコーパスを使ってください。",
             limit, too_large=True)
-    low = re.search(r"smaller than required_chars\. (\d+) vs (\d+)", msg)
-    if low:
-        need = int(low.group(2))
-        return VocabSizeError(
-            f"Vocabulary size {vocab_size:,} is too small: this corpus has {need:,} distinct characters "
-            f"(and special tokens) that must each get an id. Choose at least {need:,}.",
-            f"語彙サイズ {vocab_size:,} は小さすぎます。このコーパスには {need:,} 種類の文字（と特殊トークン）"
-            f"があり、それぞれに ID が必要です。{need:,} 以上にしてください。",
-            need, too_large=False)
-    detail = msg.split("]")[-1].strip() or msg
-    return UserInputError(
-        f"SentencePiece could not train on this text: {detail}",
-        f"SentencePiece はこのテキストで学習できませんでした：{detail}",
-    )
+    return VocabSizeError(
+        f"Vocabulary size {vocab_size:,} is too small: this corpus has {limit:,} distinct characters "
+        f"(and special tokens) that must each get an id. Choose at least {limit:,}.",
+        f"語彙サイズ {vocab_size:,} は小さすぎます。このコーパスには {limit:,} 種類の文字（と特殊トークン）"
+        f"があり、それぞれに ID が必要です。{limit:,} 以上にしてください。",
+        limit, too_large=False)
 
 
 def train_sentencepiece(text: str, model_type: str = "bpe", vocab_size: int = 1000,
@@ -228,6 +232,22 @@ def train_sentencepiece(text: str, model_type: str = "bpe", vocab_size: int = 10
     settings = dict(model_type=model_type, vocab_size=vocab_size,
                     character_coverage=float(character_coverage), byte_fallback=bool(byte_fallback))
     key = cache_key("spm", text, **settings)
+    # A size known to be impossible fails at once: sentencepiece only finds out after a full training.
+    bounds_key = cache_key("spm-bounds", text, model_type=model_type,
+                           character_coverage=float(character_coverage), byte_fallback=bool(byte_fallback))
+    known = MEMORY.get(bounds_key) or {}
+    for err in known.values():
+        if (err.too_large and vocab_size > err.limit) or (not err.too_large and vocab_size < err.limit):
+            raise _size_error(vocab_size, err.limit, err.too_large)
+    try:
+        return _cached_train(key, text, model_type, vocab_size, character_coverage, byte_fallback)
+    except VocabSizeError as err:
+        MEMORY.put(bounds_key, {**known, err.too_large: err})
+        raise
+
+
+def _cached_train(key: str, text: str, model_type: str, vocab_size: int, character_coverage: float,
+                  byte_fallback: bool) -> SentencePieceTokenizer:
     return cached(
         key, ".model",
         build=lambda: SentencePieceTokenizer(_train(text, model_type, vocab_size, character_coverage, byte_fallback)),

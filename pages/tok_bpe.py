@@ -1,0 +1,90 @@
+"""BPE step by step: learn merges on the corpus, then replay them one at a time on a typed sentence."""
+import streamlit as st
+
+from core.charts.tokens import CHIP_CSS, chips_html, md_escape, merge_frequency_figure, visible
+from core.errors import UserInputError
+from core.textcheck import check_text
+from core.tokenizers.bpe import BPETokenizer, ReplayStep, train_bpe
+from core.tokenizers.compare import Token
+from ui import shell
+from ui.corpus_picker import pick_corpus
+from ui.texts.common import T as COMMON
+from ui.texts.tok_bpe import T
+
+lang = shell.lang()
+REPLAY_CHARS = 300
+TABLE_ROWS = 300
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def trained(corpus_key: str, mode: str, merges: int, _text: str) -> BPETokenizer:
+    return train_bpe(_text, mode, merges)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def replay(corpus_key: str, mode: str, merges: int, text: str, _tok: BPETokenizer) -> list[ReplayStep]:
+    return _tok.replay(text)
+
+
+st.title(T.t("title", lang))
+st.markdown(T.t("intro", lang))
+
+left, right = st.columns([2, 3], gap="large")
+with left:
+    picked = pick_corpus("bpe", default=lang)
+    mode = st.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", format_func=lambda m: T.t(f"mode_{m}", lang))
+    merges = st.slider(T.t("merges", lang), 0, 3000, 500, step=50, key="bpe_merges", help=T.t("merges_help", lang))
+try:
+    with st.spinner(T.t("training", lang)):
+        tok = trained(picked.key, mode, merges, picked.train)
+except UserInputError as e:
+    shell.show_error(e)
+    st.stop()
+with left:
+    st.markdown(T.t("learned", lang, m=len(tok.merges), c=len(tok.chars), v=len(tok.chars) + len(tok.merges)))
+    if len(tok.merges) < merges:
+        st.info(T.t("ran_out", lang, asked=merges, m=len(tok.merges)), icon=":material/info:")
+
+with right:
+    st.subheader(T.t("replay_h", lang))
+    st.session_state.setdefault("bpe_text", "読売巨人軍が勝った。" if lang == "ja" else "the lowest newest tokenizers")
+    raw = st.text_input(T.t("text", lang), key="bpe_text", help=T.t("text_help", lang))
+    try:
+        checked = check_text(raw, max_chars=REPLAY_CHARS)
+    except UserInputError as e:
+        shell.show_error(e)
+        st.stop()
+    if checked.truncated:
+        st.caption(COMMON.t("text_truncated", lang, n=REPLAY_CHARS))
+    steps = replay(picked.key, mode, merges, checked.text, tok)
+    total = len(steps) - 1
+    if total == 0:
+        st.info(T.t("no_merges", lang), icon=":material/info:")
+        k = 0
+    else:
+        if st.session_state.get("bpe_step", 0) > total:
+            st.session_state["bpe_step"] = total
+        k = st.slider(T.t("step", lang), 0, total, 0, key="bpe_step", help=T.t("step_help", lang))
+    step = steps[k]
+    if step.merge is None:
+        st.markdown(T.t("step0", lang, n=len(step.ids)))
+    else:
+        a, b = (md_escape(visible(tok.id_to_piece(i))) for i in step.merge.pair)
+        st.markdown(T.t("step_k", lang, k=k, total=total, rank=tok.ranks[step.merge.pair] + 1, a=a, b=b,
+                        ab=md_escape(visible(tok.id_to_piece(step.merge.id))), count=step.merge.count,
+                        applied=step.applied, n=len(step.ids)))
+    st.markdown(CHIP_CSS, unsafe_allow_html=True)
+    chips = [Token(p, i, i < 256) for i, p in zip(step.ids, step.pieces)]
+    highlight = {step.merge.id} if step.merge else None
+    st.markdown(chips_html(chips, more=T.t("more", lang), highlight=highlight), unsafe_allow_html=True)
+
+st.subheader(T.t("table_h", lang))
+rows = tok.merge_table(TABLE_ROWS)
+st.caption(T.t("table_intro", lang, n=len(rows), m=len(tok.merges)))
+c1, c2 = st.columns([3, 2], gap="large")
+c1.dataframe([{T.t("col_rank", lang): r, T.t("col_left", lang): visible(a), T.t("col_right", lang): visible(b),
+               T.t("col_merged", lang): visible(ab), T.t("col_count", lang): n} for r, a, b, ab, n in rows],
+             hide_index=True, key="bpe_table", height=420)
+if tok.merges:
+    c2.plotly_chart(merge_frequency_figure([m.count for m in tok.merges], T.t("freq_title", lang),
+                                           T.t("freq_x", lang), T.t("freq_y", lang)), key="bpe_freq")

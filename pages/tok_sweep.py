@@ -1,0 +1,62 @@
+"""Vocabulary size: held-out tokens per character for each learned tokenizer, small to large vocabularies."""
+import streamlit as st
+
+from core.charts.tokens import sweep_figure
+from core.errors import UserInputError
+from core.tokenizers.sweep import METHODS, SweepPoint, default_sizes, largest_options, run_sweep
+from ui import shell
+from ui.corpus_picker import pick_corpus
+from ui.texts.tok_sweep import T
+
+lang = shell.lang()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def sweep(corpus_key: str, sizes: tuple[int, ...], methods: tuple[str, ...], _train: str,
+          _heldout: str) -> tuple[list[SweepPoint], list[UserInputError]]:
+    return run_sweep(_train, _heldout, list(sizes), list(methods))
+
+
+st.title(T.t("title", lang))
+st.markdown(T.t("intro", lang))
+
+c1, c2 = st.columns([1, 1], gap="large")
+with c1:
+    picked = pick_corpus("sweep", default=lang)
+    methods = st.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods",
+                             format_func=lambda m: T.t(f"m_{m}", lang))
+options = largest_options(picked.train)
+with c2:
+    largest = st.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest",
+                               format_func="{:,}".format)
+    points = st.slider(T.t("points", lang), 3, 8, 5, key="sweep_points")
+if not methods:
+    st.info(T.t("no_methods", lang), icon=":material/info:")
+    st.stop()
+
+sizes = tuple(default_sizes(picked.train, points=points, largest=largest))
+st.caption(T.t("sizes", lang, sizes=", ".join(f"{v:,}" for v in sizes)))
+try:
+    with st.spinner(T.t("running", lang, n=len(sizes) * len(methods))):
+        result, notes = sweep(picked.key, sizes, tuple(methods), picked.train, picked.heldout)
+except UserInputError as e:
+    shell.show_error(e)
+    st.stop()
+for note in notes:
+    st.info(note.message(lang), icon=":material/info:")
+if not result:
+    st.warning(T.t("nothing", lang))
+    st.stop()
+
+series = {T.t(f"m_{m}", lang): [(p.vocab_size, p.tokens_per_char) for p in result if p.method == m] for m in methods}
+st.plotly_chart(sweep_figure({k: v for k, v in series.items() if v}, T.t("chart_title", lang), T.t("x", lang),
+                             T.t("y", lang)), key="sweep_chart")
+common = max((v for v in sizes if sum(p.vocab_size == v for p in result) >= 2), default=None)
+if common is not None:
+    at_v = sorted((p for p in result if p.vocab_size == common), key=lambda p: p.tokens_per_char)
+    st.markdown(T.t("read", lang, v=common, best=T.t(f"m_{at_v[0].method}", lang), b=at_v[0].tokens_per_char,
+                    worst=T.t(f"m_{at_v[-1].method}", lang), w=at_v[-1].tokens_per_char))
+held = len(picked.heldout)
+st.dataframe([{T.t("col_method", lang): T.t(f"m_{p.method}", lang), T.t("col_vocab", lang): p.vocab_size,
+               T.t("col_tpc", lang): round(p.tokens_per_char, 4), T.t("col_len", lang): round(p.tokens_per_char * held)}
+              for p in result], hide_index=True, key="sweep_table")
