@@ -68,12 +68,12 @@ with tabs[1]:
         col.plotly_chart(C.matrix_figure(m, tokens, None, t(f"{key}_title"), t("dims"), t("token_axis")),
                          key=f"att_fig_{key}")
 with tabs[2]:
-    st.caption(t("scores_note", var=float(s.scores.var()), dk=d_k))
+    st.caption(t("scores_note", var=float(s.scores.var(correction=0)), dk=d_k))
     st.plotly_chart(C.matrix_figure(s.scores, tokens, tokens, t("scores_title"), ka, qa, annotate=len(tokens) <= 12),
                     key="att_fig_scores")
 with tabs[3]:
-    note = t("scaled_note", dk=d_k, sq=math.sqrt(d_k), var=float(s.scaled.var())) if scale else \
-        t("unscaled_note", var=float(s.scaled.var()))
+    note = t("scaled_note", dk=d_k, sq=math.sqrt(d_k), var=float(s.scaled.var(correction=0))) if scale else \
+        t("unscaled_note", var=float(s.scaled.var(correction=0)))
     st.caption(note)
     st.plotly_chart(C.matrix_figure(s.scaled, tokens, tokens, t("scaled_title"), ka, qa, annotate=len(tokens) <= 12),
                     key="att_fig_scaled")

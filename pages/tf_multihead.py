@@ -34,9 +34,30 @@ def _random_gpt(text: str):
     return P.random_gpt(text)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _hf_attention(label: str, text: str, _m: P.HFModel) -> P.ModelAttention:
+    return P.hf_attention(_m, text, MAX_TOKENS)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _bertviz(view: str, key: str, _ma: P.ModelAttention):
     return build_view(_ma.attn, _ma.tokens, view=view, max_tokens=DEFAULT_MAX_TOKENS)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _analysis(key: str, lang: str, _ma: P.ModelAttention):
+    """Head statistics and the figures that do not depend on the selected head (built once per sentence)."""
+    stats = A.head_stats(_ma.attn)
+    kinds = {k: T.t(f"kind_{k}", lang) for k in A.HEAD_KINDS}
+    grid = C.head_grid_figure(_ma.attn, T.t("layer", lang), T.t("head", lang),
+                              cell_px=92 if _ma.n_head > 6 else 150)
+    kinds_fig = C.head_kind_figure(stats, kinds, T.t("layer", lang), T.t("head", lang), T.t("kinds_title", lang))
+    demo_tokens = _ma.tokens[:12]
+    demo = A.concat_demo(demo_tokens)
+    h = demo.heads.shape[0]
+    titles = [T.t("concat_head", lang, i=i) for i in range(h)] + [T.t("concat_wo", lang), T.t("concat_out", lang)]
+    concat_fig = C.concat_figure(demo.heads, demo.w_o, demo.output, demo_tokens, titles)
+    return stats, kinds, grid, kinds_fig, concat_fig, (demo.concat.shape[1], h, demo.heads.shape[2], len(demo_tokens))
 
 
 st.title(t("title"))
@@ -70,7 +91,7 @@ try:
             st.stop()
         with st.spinner(t("loading")):
             m = _minilm() if choice == "minilm" else _custom(custom.strip())
-        ma = P.hf_attention(m, checked.text, MAX_TOKENS)
+        ma = _hf_attention(m.label, checked.text, m)
         st.caption(t("hf_label", label=m.label, layers=m.n_layer, heads=m.n_head, params=P.param_count_label(m.n_params)))
         if choice == "minilm" and A.has_japanese(checked.text):
             st.caption(t("minilm_ja_note"))
@@ -80,16 +101,15 @@ except UserInputError as e:
 n = len(ma.tokens)
 st.caption(t("tokens_cut", total=ma.total_tokens, n=n) if ma.truncated else t("tokens_info", n=n))
 
-kinds = {k: t(f"kind_{k}") for k in A.HEAD_KINDS}
-stats = A.head_stats(ma.attn)
+fp = ma.fingerprint()
+stats, kinds, grid, kinds_fig, concat_fig, (d, h, dk, n_demo) = _analysis(fp, lang, ma)
 c1, c2 = st.columns(2)
 layer = c1.slider(t("layer"), 0, ma.n_layer - 1, 0, key="mha_layer") if ma.n_layer > 1 else 0
 head = c2.slider(t("head"), 0, ma.n_head - 1, 0, key="mha_head") if ma.n_head > 1 else 0
 
 st.header(t("grid_header"))
 st.caption(t("grid_note"))
-st.plotly_chart(C.head_grid_figure(ma.attn, t("layer"), t("head"), selected=(layer, head),
-                                   cell_px=92 if ma.n_head > 6 else 150), key="mha_fig_grid")
+st.plotly_chart(C.mark_tile(grid, n, layer, head), key="mha_fig_grid")
 sel = stats[layer * ma.n_head + head]
 st.plotly_chart(C.matrix_figure(ma.attn[layer, head], ma.tokens, ma.tokens,
                                 t("big_title", layer=layer, head=head, kind=kinds[sel.kind]),
@@ -97,24 +117,19 @@ st.plotly_chart(C.matrix_figure(ma.attn[layer, head], ma.tokens, ma.tokens,
 
 st.header(t("stats_header"))
 st.markdown(t("stats_note"))
-st.plotly_chart(C.head_kind_figure(stats, kinds, t("layer"), t("head"), t("kinds_title")), key="mha_fig_kinds")
+st.plotly_chart(kinds_fig, key="mha_fig_kinds")
 st.dataframe([{t("col_layer"): s.layer, t("col_head"): s.head, t("col_kind"): kinds[s.kind],
                t("col_entropy"): round(s.entropy, 2), t("col_entropy_norm"): round(s.entropy_norm, 2),
                t("col_prev"): round(s.prev, 2), t("col_first"): round(s.first, 2), t("col_self"): round(s.self_, 2),
                t("col_last"): round(s.last, 2)} for s in stats], hide_index=True, key="mha_stats_table", height=260)
 
 st.header(t("concat_header"))
-demo_tokens = ma.tokens[:12]
-demo = A.concat_demo(demo_tokens)
-h, dk = demo.heads.shape[0], demo.heads.shape[2]
-st.caption(t("concat_note", d=demo.concat.shape[1], h=h, dk=dk, n=len(demo_tokens)))
-titles = [t("concat_head", i=i) for i in range(h)] + [t("concat_wo"), t("concat_out")]
-st.plotly_chart(C.concat_figure(demo.heads, demo.w_o, demo.output, demo_tokens, titles), key="mha_fig_concat")
-
+st.caption(t("concat_note", d=d, h=h, dk=dk, n=n_demo))
+st.plotly_chart(concat_fig, key="mha_fig_concat")
 st.header(t("bertviz_header"))
 view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"bertviz_{v}"), key="mha_bv_view",
                 horizontal=True, help=t("bertviz_help"))
-bv = _bertviz(view, ma.fingerprint(), ma)
+bv = _bertviz(view, fp, ma)
 if bv.vendored:
     st.caption(t("bertviz_vendored"))
 else:
