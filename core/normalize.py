@@ -69,7 +69,9 @@ def find_variants(text: str, level: str, lang: str, form: str = "nfkc_kana", lim
         at = text.find(rare)
         example = text[max(0, at - 8):at + len(rare) + 8].replace("\n", " ") if at >= 0 else rare
         out.append(VariantGroup(normal, tuple(members), example))
-    out.sort(key=lambda g: (-min(c for _, c in g.surfaces), -g.total, g.normal))
+    # Groups that NFKC alone merges (１ / 1, ＡＩ / AI) first; those only kana folding merges after them.
+    out.sort(key=lambda g: (len({unicodedata.normalize("NFKC", s) for s, _ in g.surfaces}) > 1,
+                            -min(c for _, c in g.surfaces), -g.total, g.normal))
     return out[:limit]
 
 

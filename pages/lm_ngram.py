@@ -63,7 +63,7 @@ st.plotly_chart(perplexity_vs_n(ns, [p.ppl for p in held], [p.ppl for p in train
                                 T.t("curve_x", lang), T.t("curve_y", lang), T.t("heldout", lang), T.t("train", lang)),
                 key="ngram_curve_chart")
 best = int(np.argmin([p.ppl for p in held]))
-st.markdown(T.t("curve_note", lang, best=best + 1, best_ppl=held[best].ppl))
+st.markdown(T.t("curve_note_max" if best == len(held) - 1 else "curve_note", lang, best=best + 1, best_ppl=held[best].ppl))
 if held[0].unk:
     st.caption(T.t("unk_note", lang, unk=held[0].unk))
 

@@ -36,7 +36,7 @@ T = Catalog(
             "（長い文では積は 0 にアンダーフローしますが、対数の和はしません）。",
         ),
         "chart_title": ("Surprisal of each token and the running log-probability", "各トークンの驚き（サプライザル）と累積対数確率"),
-        "chart_x": ("position · token", "位置・トークン"),
+        "chart_x": ("token (position)", "トークン（位置）"),
         "chart_bar": ("−log₂ P(wᵢ | context) (bits)", "−log₂ P(wᵢ | 文脈)（ビット）"),
         "chart_line": ("log₂ P(w₁ … wᵢ)", "log₂ P(w₁ … wᵢ)"),
         "col_token": ("token", "トークン"),

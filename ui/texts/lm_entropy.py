@@ -12,7 +12,7 @@ T = Catalog(
             "パープレキシティ PP = 2^H は「実質的に何択で迷っているか」を表します。",
         ),
         "size": ("Vocabulary size |V|", "語彙サイズ |V|"),
-        "symbols": ("the,a,cat,dog,sat,ran,on,mat", "は,が,猫,犬,走る,寝る,を,に"),
+        "symbols": ("AI,ＡＩ,the,a,cat,dog,sat,ran", "１年生,1年生,は,が,猫,犬,走る,寝る"),
         "presets": ("Presets", "プリセット"),
         "uniform": ("Uniform", "一様分布"),
         "one_hot": ("One-hot", "one-hot"),
@@ -51,7 +51,7 @@ T = Catalog(
             "言語モデルの学習は予測をこちら側に近づけることを目指します。",
         ),
         "merge_h": ("Merging two symbols that mean the same", "同じ意味の 2 つの記号をまとめる"),
-        "merge": ("Treat “{a}” and “{b}” as one symbol (like １年生 / 1年生)", "「{a}」と「{b}」を 1 つの記号として扱う（１年生 / 1年生 のように）"),
+        "merge": ("Treat “{a}” and “{b}” as one symbol (what NFKC normalization does)", "「{a}」と「{b}」を 1 つの記号として扱う（NFKC 正規化がすること）"),
         "merge_result": (
             "Merged: H = {h:.3f} bits, PP = {pp:.2f} (before: {h0:.3f} bits, PP = {pp0:.2f}). Merging never raises "
             "the entropy: the model no longer has to guess which of two spellings comes.",

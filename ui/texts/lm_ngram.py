@@ -40,6 +40,16 @@ T = Catalog(
             "評価用テキストでは n = {best}（{best_ppl:.1f}）が最良で、それより長い文脈はほとんど未出現なので、"
             "履歴を伸ばしても得になりません（add-k ではむしろ悪化：過学習）。",
         ),
+        "curve_note_max": (
+            "Training perplexity falls fast as n grows: longer contexts memorize the training text. Held-out "
+            "perplexity falls too, but less and less (best at n = {best}: {best_ppl:.1f}), and the gap between the "
+            "two curves widens: the longer history pays less and less on text the model has not seen. "
+            "Try add-k, which handles unseen contexts badly: there held-out perplexity turns up.",
+            "n を大きくすると学習テキストのパープレキシティは急速に下がります（長い文脈は学習文を丸暗記します）。"
+            "評価用テキストでも下がりますが、下がり方はどんどん小さくなり（最良は n = {best}：{best_ppl:.1f}）、"
+            "2 本の曲線の差は広がります。未知のテキストでは長い履歴の得がだんだん減るのです。"
+            "未出現の文脈に弱い add-k にすると、評価パープレキシティは途中から上がります。",
+        ),
         "unk_note": ("{unk} held-out tokens never occur in training; they are scored as <unk> (never probability 0).",
                      "評価用テキストの {unk} トークンは学習テキストに現れません。<unk> として扱います（確率 0 にはしません）。"),
         "sample_h": ("Text sampled from the model", "モデルから生成した文"),

@@ -27,9 +27,9 @@ T = Catalog(
         "col_vocab": ("vocabulary |V|", "語彙数 |V|"),
         "col_train": ("training tokens", "学習トークン数"),
         "col_held": ("held-out tokens", "評価トークン数"),
-        "col_unk": ("unseen held-out tokens", "未知の評価トークン"),
-        "col_ppl": ("held-out perplexity", "評価パープレキシティ"),
-        "col_bpc": ("bits per original character", "元の 1 文字あたりのビット数"),
+        "col_unk": ("unseen held-out", "未知の評価トークン"),
+        "col_ppl": ("held-out PP", "評価 PP"),
+        "col_bpc": ("bits / raw char", "ビット / 元の文字"),
         "chart_title": ("Held-out perplexity of the same {n}-gram model (Kneser–Ney)", "同じ {n}-gram モデル（Kneser–Ney）の評価パープレキシティ"),
         "chart_y": ("perplexity PP = 2^H", "パープレキシティ PP = 2^H"),
         "summary": (
