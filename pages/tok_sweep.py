@@ -28,7 +28,7 @@ with c1:
 options = largest_options(picked.train)
 with c2:
     largest = st.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest",
-                               format_func="{:,}".format)
+                               format_func=lambda v: f"{int(v):,}")
     points = st.slider(T.t("points", lang), 3, 8, 5, key="sweep_points")
 if not methods:
     st.info(T.t("no_methods", lang), icon=":material/info:")

@@ -110,3 +110,18 @@ def test_training_log_is_silent(capfd):
     train_sentencepiece(EN + "silent\n", "unigram", vocab_size=60)
     out, err = capfd.readouterr()
     assert "trainer_interface" not in out + err
+
+
+def test_known_impossible_sizes_fail_without_retraining(monkeypatch):
+    import core.tokenizers.spm as spm_mod
+
+    with pytest.raises(VocabSizeError) as first:
+        train_sentencepiece(EN + "bounds\n", "bpe", vocab_size=40_000)
+
+    def no_training(*a, **k):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(spm_mod, "_train", no_training)
+    with pytest.raises(VocabSizeError) as again:
+        train_sentencepiece(EN + "bounds\n", "bpe", vocab_size=45_000)
+    assert again.value.limit == first.value.limit and "45,000" in again.value.en

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from core.errors import UserInputError
 from core.tokenizers import mecab
-from core.tokenizers.bpe import BPETokenizer, train_bpe
+from core.tokenizers.bpe import MAX_MERGES, BPETokenizer, train_bpe
 from core.tokenizers.cache import MEMORY, cache_key
 from core.tokenizers.char import CharTokenizer
 from core.tokenizers.simple import ByteTokenizer, MecabTokenizer, WhitespaceTokenizer
@@ -106,7 +106,7 @@ def fit_bpe(text: str, mode: str, vocab_size: int) -> Fitted:
             f"our BPE keeps all characters and learns no merges.",
             f"語彙サイズ {vocab_size:,} はコーパスの文字の種類（{base:,}）より小さいため、"
             f"私たちの BPE は文字だけを使い、マージを学習しません。")
-    tok = train_bpe(text, mode, max(0, asked))
+    tok = train_bpe(text, mode, min(MAX_MERGES, max(0, asked)))
     used = len(tok.chars) + len(tok.merges)
     if asked > len(tok.merges):
         note = UserInputError(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from core.errors import UserInputError
-from core.tokenizers.bpe import train_bpe
+from core.tokenizers.bpe import MAX_MERGES, train_bpe
 from core.tokenizers.compare import n_symbols
 from core.tokenizers.spm import VocabSizeError, train_sentencepiece
 
@@ -79,7 +79,7 @@ def run_sweep(train: str, heldout: str, sizes: list[int], methods: list[str],
     for method in methods:
         if method.startswith("bpe"):
             mode = method.split("_")[1]
-            full = train_bpe(train, mode, max(0, max(sizes) - base))
+            full = train_bpe(train, mode, min(MAX_MERGES, max(0, max(sizes) - base)))
             for v in sizes:
                 k = v - base
                 if 0 <= k <= len(full.merges):

