@@ -179,18 +179,20 @@ def _sync(device: torch.device) -> None:
         torch.mps.synchronize()
 
 
-def time_forms(device: torch.device, n: int = 1_000_000, samples: int = 3, min_sample_s: float = 0.01,
-               dtype=torch.float32) -> list[Cost]:
+def time_forms(device: torch.device, n: int = 1_000_000, samples: int = 5, min_sample_s: float = 0.005,
+               budget_s: float = 1.0, dtype=torch.float32) -> list[Cost]:
     """Forward time per element of each COST_FORMS entry on `n` random elements on `device`.
 
     Each sample loops a form until it has run at least `min_sample_s` (a single call can be shorter
-    than the scheduler's time slice); the fastest of `samples` samples is kept, as the one least
-    disturbed by other work on the machine.
+    than the scheduler's time slice). Samples go round-robin over the forms, so a burst of other work
+    on the machine hits them all alike, and the fastest sample of each form is kept. Rounds stop once
+    `budget_s` has passed (at least one round runs), so a busy machine does not stall the page.
     """
     if not 1 <= n <= 16_000_000:
         raise UserInputError("Time between 1 and 16 million elements.", "要素数は 1 〜 1600 万にしてください。")
     gen = torch.Generator().manual_seed(0)
     x = (torch.randn(n, generator=gen, dtype=dtype) * 3).to(device)
+    loops: dict[str, int] = {}
     best: dict[str, float] = {}
     with torch.no_grad():
         for name, fn in COST_FORMS.items():
@@ -200,14 +202,17 @@ def time_forms(device: torch.device, n: int = 1_000_000, samples: int = 3, min_s
             fn(x)
             _sync(device)
             once = max(time.perf_counter() - t0, 1e-6)
-            loops = max(1, min(1000, math.ceil(min_sample_s / once)))
-            times = []
-            for _ in range(samples):
+            loops[name] = max(1, min(1000, math.ceil(min_sample_s / once)))
+            best[name] = once
+        start = time.perf_counter()
+        for _ in range(samples):
+            if time.perf_counter() - start > budget_s:
+                break
+            for name, fn in COST_FORMS.items():
                 t0 = time.perf_counter()
-                for _ in range(loops):
+                for _ in range(loops[name]):
                     fn(x)
                 _sync(device)
-                times.append((time.perf_counter() - t0) / loops)
-            best[name] = min(times)
+                best[name] = min(best[name], (time.perf_counter() - t0) / loops[name])
     base = best["relu"]
     return [Cost(name, t / n * 1e9, t / base) for name, t in best.items()]

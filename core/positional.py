@@ -153,13 +153,14 @@ def similarity_by_distance(sim: torch.Tensor) -> ByDistance:
 
 
 def rotation_block_latex(k: int, i: int, d_model: int) -> str:
-    """LaTeX for block i of M_k with its numbers, e.g. for st.latex.
+    """LaTeX for block i of M_k, its frequency and angle, with numbers (for st.latex).
 
-    >>> rotation_block_latex(1, 0, 4).startswith(r"i = 0,\\ \\omega_{0} = 1")
+    >>> latex = rotation_block_latex(1, 0, 4)  # ω_0 = 1, so the block rotates by 1 radian
+    >>> "+0.5403 & +0.8415" in latex and "-0.8415 & +0.5403" in latex
     True
     """
     omega = float(frequencies(d_model)[i])
     b = rotation_block(k, omega)
     c, s = float(b[0, 0]), float(b[0, 1])
-    return (rf"i = {i},\ \omega_{{{i}}} = {omega:.4g},\ k\omega_{{{i}}} = {k * omega:.4g}:\quad "
-            rf"\begin{{bmatrix}} {c:+.4f} & {s:+.4f} \\ {-s:+.4f} & {c:+.4f} \end{{bmatrix}}")
+    return (rf"\begin{{gathered}}i = {i}:\ \omega_{{{i}}} = {omega:.4g},\ k\omega_{{{i}}} = {k * omega:.4g} \\ "
+            rf"\begin{{bmatrix}} {c:+.4f} & {s:+.4f} \\ {-s:+.4f} & {c:+.4f} \end{{bmatrix}}\end{{gathered}}")

@@ -33,15 +33,15 @@ st.markdown(T.t("intro", lang))
 
 st.subheader(T.t("forms", lang))
 st.latex(r"\mathrm{GELU}(x) = x\,\Phi(x) = \tfrac{x}{2}\left(1 + \operatorname{erf}\tfrac{x}{\sqrt2}\right)")
-st.latex(r"\mathrm{GELU}_{\tanh}(x) = \tfrac{x}{2}\left(1 + \tanh\left[\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right]\right)"
-         r"\qquad \mathrm{GELU}_{\sigma}(x) = x\,\sigma(1.702\,x)")
+st.latex(r"\mathrm{GELU}_{\tanh}(x) = \tfrac{x}{2}\left(1 + \tanh\left[\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right]\right)")
+st.latex(r"\mathrm{GELU}_{\sigma}(x) = x\,\sigma(1.702\,x) = \frac{x}{1 + e^{-1.702\,x}}")
 
 st.subheader(T.t("maxerr_header", lang))
 maxima = _max_errors()
 cols = st.columns(4)
 for i, m in enumerate(maxima):
-    cols[2 * i].metric(T.t("metric_err", lang, name=names[m.name]), f"{m.value:.3e}")
-    cols[2 * i + 1].metric(T.t("metric_at", lang, name=names[m.name]), f"{m.at:.2f}")
+    cols[2 * i].metric(T.t("metric_err", lang, name=m.name), f"{m.value:.3e}")
+    cols[2 * i + 1].metric(T.t("metric_at", lang, name=m.name), f"{m.at:.2f}")
 st.caption(T.t("maxerr_caption", lang))
 
 st.subheader(T.t("controls", lang))

@@ -49,7 +49,7 @@ ax_pos, ax_dim = T.t("ax_pos", lang), T.t("ax_dim", lang)
 st.header(T.t("enc_header", lang))
 left, right = st.columns(2)
 left.plotly_chart(charts.pe_heatmap(pe, T.t("fig_heat", lang), ax_dim, ax_pos), key="pe_fig_heat")
-asked = right.multiselect(T.t("dims", lang), list(range(pe_core.MAX_D_MODEL)), [0, 2, 10, 30], key="pe_dims")
+asked = right.multiselect(T.t("dims", lang), list(range(pe_core.MAX_D_MODEL)), [0, 1, 20, 40], key="pe_dims")
 dims = [d for d in asked if d < cfg.d_model]
 if len(dims) < len(asked):
     right.caption(T.t("dims_dropped", lang, dims=", ".join(str(d) for d in asked if d >= cfg.d_model)))
@@ -73,16 +73,17 @@ m_k, residuals = _rotation(cfg.length, cfg.d_model, k)
 left, right = st.columns(2)
 left.plotly_chart(charts.rotation_heatmap(m_k, T.t("fig_m", lang, k=k), T.t("ax_col", lang), T.t("ax_row", lang)),
                   key="pe_fig_m")
-with right:
-    st.markdown(f"**{T.t('blocks', lang)}**")
-    for i in sorted({0, 1, cfg.d_model // 4, cfg.d_model // 2 - 1}):
-        st.latex(pe_core.rotation_block_latex(k, i, cfg.d_model))
-    m1, m2, m3 = st.columns(3)
-    m1.metric(T.t("metric_pos", lang), f"{cfg.length:,}")
-    m2.metric(T.t("metric_res", lang, dtype="float64"), f"{float(residuals['float64'].max()):.1e}")
-    m3.metric(T.t("metric_res", lang, dtype="float32"), f"{float(residuals['float32'].max()):.1e}")
-st.plotly_chart(charts.residual_figure(residuals, T.t("fig_res", lang), ax_pos, T.t("ax_res", lang)),
-                key="pe_fig_res")
+right.plotly_chart(charts.residual_figure(residuals, T.t("fig_res", lang), ax_pos, T.t("ax_res", lang)),
+                   key="pe_fig_res")
+st.markdown(f"**{T.t('blocks', lang)}**")
+blocks = sorted({0, 1, cfg.d_model // 4, cfg.d_model // 2 - 1})
+cols = st.columns(2)
+for n, i in enumerate(blocks):
+    cols[n % 2].latex(pe_core.rotation_block_latex(k, i, cfg.d_model))
+m1, m2, m3 = st.columns(3)
+m1.metric(T.t("metric_pos", lang), f"{cfg.length:,}")
+m2.metric(T.t("metric_res", lang, dtype="float64"), f"{float(residuals['float64'].max()):.1e}")
+m3.metric(T.t("metric_res", lang, dtype="float32"), f"{float(residuals['float32'].max()):.1e}")
 st.caption(T.t("res_caption", lang, last=cfg.length - 1))
 
 st.subheader(T.t("notes_header", lang))

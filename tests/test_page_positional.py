@@ -66,9 +66,9 @@ def test_widgets_change_what_is_shown(lang):
 
 def test_dimensions_beyond_d_model_are_skipped_with_a_note():
     at = open_page(PAGE)
-    at.number_input(key="pe_d_model").set_value(8).run()  # default dims include 10 and 30
+    at.number_input(key="pe_d_model").set_value(8).run()  # default dims include 20 and 40
     assert not at.exception
-    assert any("10, 30" in c.value for c in at.caption)
+    assert any("20, 40" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("lang, key, value, words", [

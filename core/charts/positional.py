@@ -15,6 +15,13 @@ from core.charts.style import DIVERGING_SCALE, PALETTE, styled
 from core.positional import ByDistance, dot_similarity
 
 
+def _legend_below(fig: go.Figure) -> go.Figure:
+    """In a half-width column a legend above the plot collides with the title: put it under the x axis."""
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
+                      margin=dict(b=110))
+    return fig
+
+
 def _np(t: torch.Tensor) -> np.ndarray:
     """float32 numpy for plotting (half the bytes of float64, plenty for colors)."""
     return t.detach().to("cpu", torch.float32).numpy()
@@ -41,7 +48,7 @@ def pe_curves(pe: torch.Tensor, dims: Sequence[int], title: str, x_title: str, y
     fig = go.Figure(traces)
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title, range=[-1.1, 1.1])
-    return styled(fig, title, height=420)
+    return _legend_below(styled(fig, title, height=460 + 22 * max(0, len(dims) - 2)))
 
 
 def position_similarity_heatmap(matrix: torch.Tensor, title: str, cosine: bool = False,
@@ -59,8 +66,8 @@ def position_similarity_heatmap(matrix: torch.Tensor, title: str, cosine: bool =
     fig = go.Figure(go.Heatmap(z=_np(sim), colorscale=DIVERGING_SCALE, zmin=-bound, zmax=bound, zmid=0,
                                colorbar=dict(title=dict(text=colorbar_title)) if colorbar_title else None,
                                hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>"))
-    fig.update_xaxes(title=x_title, constrain="domain")
-    fig.update_yaxes(title=y_title, autorange="reversed", scaleanchor="x")
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, autorange="reversed")
     return styled(fig, title, height=460)
 
 
@@ -76,15 +83,15 @@ def similarity_distance_figure(bd: ByDistance, title: str, x_title: str, y_title
     ])
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title)
-    return styled(fig, title, height=460)
+    return _legend_below(styled(fig, title, height=460))
 
 
 def rotation_heatmap(m: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
     """M_k as a heatmap: 2×2 blocks along the diagonal, zeros elsewhere."""
     fig = go.Figure(go.Heatmap(z=_np(m), colorscale=DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0,
                                hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>"))
-    fig.update_xaxes(title=x_title, constrain="domain")
-    fig.update_yaxes(title=y_title, autorange="reversed", scaleanchor="x")
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, autorange="reversed")
     return styled(fig, title, height=460)
 
 

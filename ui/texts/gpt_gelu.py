@@ -22,8 +22,8 @@ T = Catalog(
             "いま float64 で測定：[−10, 10] を 200,001 点で調べ、最大値の周りをさらに細かく調べます。"
             "誤差は左右対称なので、最大値は ±x の 2 か所に現れます。",
         ),
-        "metric_err": ("{name}: max |error|", "{name}：最大 |誤差|"),
-        "metric_at": ("{name}: at |x| =", "{name}：その位置 |x| ="),
+        "metric_err": ("{name} form: max |error|", "{name} 形：最大 |誤差|"),
+        "metric_at": ("{name} form: where, |x|", "{name} 形：その位置 |x|"),
         "controls": ("Plot range", "描画範囲"),
         "range": ("x range", "x の範囲"),
         "custom": ("Type exact bounds", "範囲を数値で入力"),
@@ -86,11 +86,11 @@ T = Catalog(
         "cost_tanh_written": ("tanh form, written out", "tanh 形（式をそのまま）"),
         "cost_sigmoid_written": ("sigmoid form, written out", "sigmoid 形（式をそのまま）"),
         "cost_caption": (
-            "float32, {n:,} random elements, fastest of 3 samples, measured once per device and size (cached). "
+            "float32, {n:,} random elements, fastest of up to 5 samples, measured once per device and size (cached). "
             "Blue: one built-in kernel. Orange: the formula written as separate tensor ops, as a from-scratch model "
             "would run it — each op reads and writes the whole tensor again. Timings on a shared machine are noisy; "
             "compare the ratios.",
-            "float32・ランダムな {n:,} 要素・3 回のうち最速、デバイスと要素数ごとに 1 回だけ計測（キャッシュ）。"
+            "float32・ランダムな {n:,} 要素・最大 5 回のうち最速、デバイスと要素数ごとに 1 回だけ計測（キャッシュ）。"
             "青：組み込みの 1 カーネル。オレンジ：式をテンソル演算の組み合わせで書いたもの（自作モデルと同じ）で、"
             "演算ごとにテンソル全体を読み書きし直します。共有マシンでは時間がぶれるので、比率で比べてください。",
         ),

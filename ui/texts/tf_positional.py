@@ -45,8 +45,7 @@ T = Catalog(
             "PE(p)·PE(p+Δ) = Σᵢ cos(Δωᵢ) なので、距離だけで決まります。同じ距離のペア間のばらつき：{spread:.1e}。"
             "近い位置ほど似ています。",
         ),
-        "rot_header": ("Shifting by k is a rotation: PE(pos + k) = M_k · PE(pos)",
-                       "k だけずらすことは回転：PE(pos + k) = M_k · PE(pos)"),
+        "rot_header": ("Shift by k = rotate by M_k", "k だけずらす = M_k で回転する"),
         "rot_intro": (
             "The paper chose sinusoids because for every offset k there is one matrix M_k — the same for every "
             "position — that maps PE(pos) to PE(pos + k). It is block-diagonal: each (sin, cos) pair of "
@@ -59,11 +58,11 @@ T = Catalog(
         "fig_m": ("M_k for k = {k} (d_model × d_model)", "M_k（k = {k}、d_model × d_model）"),
         "ax_col": ("column", "列"),
         "ax_row": ("row", "行"),
-        "blocks": ("A few 2×2 blocks of M_k", "M_k の 2×2 ブロック（一部）"),
-        "fig_res": ("Residual max |PE(pos+k) − M_k·PE(pos)| per position",
-                    "位置ごとの残差 max |PE(pos+k) − M_k·PE(pos)|"),
+        "blocks": ("A few 2×2 blocks of M_k (block i acts on dimensions 2i and 2i+1)",
+                   "M_k の 2×2 ブロック（一部。ブロック i は次元 2i と 2i+1 に作用）"),
+        "fig_res": ("max |PE(pos+k) − M_k·PE(pos)| per position", "位置ごとの max |PE(pos+k) − M_k·PE(pos)|"),
         "ax_res": ("max absolute residual", "最大絶対残差"),
-        "metric_res": ("Worst residual, {dtype}", "最大残差（{dtype}）"),
+        "metric_res": ("Largest residual, {dtype}", "最大残差（{dtype}）"),
         "metric_pos": ("Positions checked", "検証した位置の数"),
         "res_caption": (
             "Checked at every position 0 … {last}. In float64 the residual is rounding only; in float32 it grows "
