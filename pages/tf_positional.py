@@ -76,7 +76,7 @@ left.plotly_chart(charts.rotation_heatmap(m_k, T.t("fig_m", lang, k=k), T.t("ax_
 right.plotly_chart(charts.residual_figure(residuals, T.t("fig_res", lang), ax_pos, T.t("ax_res", lang)),
                    key="pe_fig_res")
 st.markdown(f"**{T.t('blocks', lang)}**")
-blocks = sorted({0, 1, cfg.d_model // 4, cfg.d_model // 2 - 1})
+blocks = sorted(i for i in {0, 1, cfg.d_model // 4, cfg.d_model // 2 - 1} if i < cfg.d_model // 2)
 cols = st.columns(2)
 for n, i in enumerate(blocks):
     cols[n % 2].latex(pe_core.rotation_block_latex(k, i, cfg.d_model))

@@ -93,3 +93,13 @@ def test_too_few_points_gives_a_message():
     at = open_page(PAGE, lang="ja")
     at.number_input(key="gelu_points").set_value(1).run()
     assert not at.exception and any("3 以上" in w for w in warnings(at))
+
+
+@pytest.mark.parametrize("lo, hi", [(-1e-9, 1e-9), (-1000.0, 1000.0), (0.0, 0.5)])
+def test_extreme_but_valid_ranges_render(lo, hi):
+    at = open_page(PAGE)
+    at.toggle(key="gelu_custom").set_value(True).run()
+    at.number_input(key="gelu_xmin").set_value(lo)
+    at.number_input(key="gelu_xmax").set_value(hi).run()
+    assert not at.exception, errors(at)
+    assert len(specs(at)) == 4 and not warnings(at)

@@ -71,6 +71,16 @@ def test_dimensions_beyond_d_model_are_skipped_with_a_note():
     assert any("20, 40" in c.value for c in at.caption)
 
 
+@pytest.mark.parametrize("d_model, length, k", [(2, 1, 0), (2, 5, 128), (4, 1, 3), (512, 512, 128)])
+def test_extreme_but_valid_settings_render(d_model, length, k):
+    at = open_page(PAGE)
+    at.number_input(key="pe_d_model").set_value(d_model)
+    at.number_input(key="pe_length").set_value(length)
+    at.slider(key="pe_k").set_value(k).run()
+    assert not at.exception, errors(at)
+    assert len(specs(at)) == 6 and not warnings(at)
+
+
 @pytest.mark.parametrize("lang, key, value, words", [
     ("en", "pe_d_model", 63, "even"),
     ("ja", "pe_d_model", 63, "偶数"),

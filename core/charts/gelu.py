@@ -4,6 +4,7 @@ Every text shown (names, titles, axis labels) is passed in, so the page supplies
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -53,7 +54,10 @@ def errors_figure(c: GeluCurves, names: dict[str, str], maxima: Sequence[MaxErro
             ))
     fig = go.Figure(traces)
     fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, type="log", exponentformat="power")
+    # Near x = 0 the errors fall towards 1e-30; showing 7 decades below the largest keeps the shape readable.
+    top = max(float(c.errors[k].max()) for k in ("tanh", "sigmoid"))
+    log_top = math.log10(top) if top > 0 else 0.0
+    fig.update_yaxes(title=y_title, type="log", exponentformat="power", range=[log_top - 7, log_top + 0.5])
     return styled(fig, title, height=420)
 
 
