@@ -145,3 +145,35 @@ def test_character_fast_path_matches_token_list():
     held = list("1年生の cat ꙮ")
     for n in range(1, 5):
         assert np.allclose(a.token_probs(held, n)[0], b.token_probs(held, n)[0])
+
+
+class _Broken:
+    """A model that fails the way a half-finished one might."""
+
+    def parameters(self):
+        return iter(())
+
+    def __call__(self, idx):
+        raise RuntimeError("shape mismatch")
+
+
+def test_chain_rule_with_a_gpt_and_a_broken_model():
+    torch = pytest.importorskip("torch")
+    from core.chain_rule import chain_gpt
+    from core.tokenizers.char import CharTokenizer
+
+    tok = CharTokenizer.train("the cat sat on the mat.")
+    with pytest.raises(UserInputError):
+        chain_gpt(_Broken(), tok, "the cat")
+    try:
+        from core.gpt import GPT, GPTConfig
+    except ImportError:
+        pytest.skip("core.gpt not there yet")
+    torch.manual_seed(0)
+    model = GPT(GPTConfig.preset("tiny", tok.vocab_size)).eval()
+    res = chain_gpt(model, tok, "the cat sat")
+    assert len(res.steps) == len("the cat sat") - 1
+    assert all(0 < s.prob < 1 for s in res.steps)
+    assert math.isclose(res.product, res.product_from_logs, rel_tol=1e-6)
+    long = chain_gpt(model, tok, "the cat " * 40)  # longer than the context: cut to block_size
+    assert len(long.steps) == model.config.block_size - 1

@@ -132,3 +132,20 @@ def test_tiny_corpus_gives_a_message_or_a_result(page, corpus, monkeypatch):
         assert at.warning and not charts(at)
     else:
         assert at.warning or charts(at)
+
+
+def test_chain_rule_offers_the_trained_gpt_when_there_is_one():
+    gpt = pytest.importorskip("core.gpt")
+    GPT, GPTConfig = gpt.GPT, gpt.GPTConfig
+    from core.tokenizers.char import CharTokenizer
+    from ui.shared_state import TRAINED_GPT_KEY, TrainedGPT
+
+    tok = CharTokenizer.train("the cat sat on the mat.")
+    model = GPT(GPTConfig.preset("tiny", tok.vocab_size)).eval()
+    at = open_page("pages/lm_chain_rule.py", lang="en")
+    assert at.radio(key="chain_model").options == ["n-gram trained on the corpus below"]
+    at.session_state[TRAINED_GPT_KEY] = TrainedGPT(model, tok, "tiny · test", 0)
+    at.run()
+    at.radio(key="chain_model").set_value("gpt").run()
+    assert not at.exception
+    assert metrics(at)[0] == str(len("The cat sat on the mat.") - 1)

@@ -27,7 +27,7 @@ T = Catalog(
         "m_tokens": ("Tokens N", "トークン数 N"),
         "m_prob": ("P(sentence)", "P(文)"),
         "m_log": ("Σ log₂ P", "Σ log₂ P"),
-        "m_h": ("Cross-entropy H (bits/token)", "交差エントロピー H（ビット/トークン）"),
+        "m_h": ("H (bits/token)", "H（ビット/トークン）"),
         "m_pp": ("Perplexity 2^H", "パープレキシティ 2^H"),
         "check": (
             "Check: the product of the {n} probabilities is {prod:.6g}; exp(Σ ln P) = {exp:.6g}. They agree "

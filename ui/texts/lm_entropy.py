@@ -31,7 +31,7 @@ T = Catalog(
         "bar_title": ("The distribution p", "分布 p"),
         "bar_x": ("symbol x", "記号 x"),
         "bar_y": ("probability p(x)", "確率 p(x)"),
-        "curve_title": ("Perplexity as the temperature goes from one-hot to uniform", "温度を one-hot から一様分布へ動かしたときのパープレキシティ"),
+        "curve_title": ("PP against the temperature T", "温度 T とパープレキシティ"),
         "curve_x": ("temperature T (log scale)", "温度 T（対数軸）"),
         "curve_y": ("PP = 2^H", "PP = 2^H"),
         "now": ("now", "現在"),
