@@ -44,6 +44,16 @@ def main() -> None:
     heldout_ppl = [round(counts.perplexity(list(held), n, "kn").ppl, 4) for n in range(1, 6)]
     print(f"held-out perplexities of n = 1..5: {time.perf_counter() - t0:.3f} s", file=sys.stderr)
 
+    # What one page interaction recomputes (models are cached): a sample, a 30×30 heatmap, a 500-token chain.
+    t0 = time.perf_counter()
+    counts.sample(300, 5, seed=1)
+    top = counts.top_tokens(30)
+    ids = [counts.stoi[t] for t in top]
+    _ = [counts.distribution([t], 2)[ids] for t in top]
+    counts.token_probs(list(held[:500]), 5)
+    print(f"one page interaction's work (sample 300, heatmap 30×30, chain 500): {time.perf_counter() - t0:.3f} s",
+          file=sys.stderr)
+
     ppl_raw = counts.perplexity(list(held), 3, "kn").ppl
     n_train, n_held = normalize(train, "nfkc"), normalize(held, "nfkc")
     ppl_nfkc = NGramCounts.train(n_train, max_n=3).perplexity(list(n_held), 3, "kn").ppl

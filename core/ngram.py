@@ -15,7 +15,6 @@ perplexity V. Every k-gram gets a dense id: the id of (w_1 … w_k) is its index
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -294,6 +293,3 @@ def perplexity_curve(counts: NGramCounts, tokens: Sequence[str], smoothing: str 
     """Perplexity of `tokens` under the models of order 1..max_n."""
     return [counts.perplexity(tokens, n, smoothing, k) for n in range(1, counts.max_n + 1)]
 
-
-def bits_to_ppl(bits: float) -> float:
-    return 2.0 ** bits if math.isfinite(bits) else math.inf
