@@ -42,11 +42,21 @@ def normalize(text: str, form: str) -> str:
 class VariantGroup:
     normal: str  # the merged form
     surfaces: tuple[tuple[str, int], ...]  # (surface, count), most frequent first
-    example: str  # a short stretch of corpus around the rarest surface
+    example: str  # a short stretch of corpus around the first use of each spelling, " / "-separated
 
     @property
     def total(self) -> int:
         return sum(c for _, c in self.surfaces)
+
+
+def _snippet(text: str, surface: str, width: int = 5) -> str:
+    """A few characters either side of the first occurrence of `surface`: "…父は毎朝7時12分…"."""
+    at = text.find(surface)
+    if at < 0:
+        return surface
+    left = text[max(0, at - width):at].replace("\n", " ").lstrip()
+    right = text[at + len(surface):at + len(surface) + width].replace("\n", " ").rstrip()
+    return f"…{left}{surface}{right}…"
 
 
 def find_variants(text: str, level: str, lang: str, form: str = "nfkc_kana", limit: int = 30) -> list[VariantGroup]:
@@ -65,12 +75,12 @@ def find_variants(text: str, level: str, lang: str, form: str = "nfkc_kana", lim
         if len(members) < 2:
             continue
         members.sort(key=lambda tc: (-tc[1], tc[0]))
-        rare = members[-1][0]
-        at = text.find(rare)
-        example = text[max(0, at - 8):at + len(rare) + 8].replace("\n", " ") if at >= 0 else rare
+        example = "  /  ".join(_snippet(text, surface) for surface, _ in members[:3])
         out.append(VariantGroup(normal, tuple(members), example))
-    # Groups that NFKC alone merges (１ / 1, ＡＩ / AI) first; those only kana folding merges after them.
-    out.sort(key=lambda g: (len({unicodedata.normalize("NFKC", s) for s, _ in g.surfaces}) > 1,
+    # Letters and digits before punctuation; groups NFKC alone merges (１ / 1, ＡＩ / AI) before those only
+    # kana folding merges (りんご / リンゴ); then by the count of the rarer spelling.
+    out.sort(key=lambda g: (not any(ch.isalnum() for ch in g.normal),
+                            len({unicodedata.normalize("NFKC", s) for s, _ in g.surfaces}) > 1,
                             -min(c for _, c in g.surfaces), -g.total, g.normal))
     return out[:limit]
 
