@@ -59,7 +59,7 @@ def _snippet(text: str, surface: str, width: int = 5) -> str:
     return f"…{left}{surface}{right}…"
 
 
-def find_variants(text: str, level: str, lang: str, form: str = "nfkc_kana", limit: int = 30) -> list[VariantGroup]:
+def find_variants(text: str, level: str, lang: str, form: str = "nfkc_kana", limit: int = 40) -> list[VariantGroup]:
     """Distinct tokens of `text` whose normalized forms coincide, grouped; biggest groups first.
 
     Discovered from the data, not from a list: every token is normalized and tokens that land on the
@@ -77,10 +77,10 @@ def find_variants(text: str, level: str, lang: str, form: str = "nfkc_kana", lim
         members.sort(key=lambda tc: (-tc[1], tc[0]))
         example = "  /  ".join(_snippet(text, surface) for surface, _ in members[:3])
         out.append(VariantGroup(normal, tuple(members), example))
-    # Letters and digits before punctuation; groups NFKC alone merges (１ / 1, ＡＩ / AI) before those only
-    # kana folding merges (りんご / リンゴ); then by the count of the rarer spelling.
+    # Letters and digits before punctuation; for characters, groups NFKC merges (１ / 1) before those only
+    # kana folding merges (す / ス: every kana has a twin); then by the count of the rarer spelling.
     out.sort(key=lambda g: (not any(ch.isalnum() for ch in g.normal),
-                            len({unicodedata.normalize("NFKC", s) for s, _ in g.surfaces}) > 1,
+                            level == "char" and len({unicodedata.normalize("NFKC", s) for s, _ in g.surfaces}) > 1,
                             -min(c for _, c in g.surfaces), -g.total, g.normal))
     return out[:limit]
 
