@@ -204,8 +204,10 @@ def gpt_attention(model: Any, tokenizer: Any, text: str, max_tokens: int = DEFAU
 
 
 def param_count_label(n: int) -> str:
-    """>>> param_count_label(22_713_216)
-    '22.7M'
+    """A parameter count for people.
+
+    >>> param_count_label(22_713_216), param_count_label(812_000)
+    ('22.7M', '812k')
     """
     return f"{n / 1e6:.1f}M" if n >= 1e6 else f"{n / 1e3:.0f}k"
 

@@ -22,7 +22,7 @@ st.markdown(t("intro"))
 st.latex(t("formula"))
 
 text = st.text_area(t("sentence"), value=t("default_text"), key="att_text", height=80, max_chars=10_000)
-c1, c2, c3 = st.columns([2, 2, 1])
+c1, c2, c3 = st.columns([3, 3, 2])
 trained = get_trained_gpt()
 embed = "random"
 with c1:
@@ -34,7 +34,7 @@ with c2:
     seed = int(st.number_input(t("seed"), 0, 9999, 0, key="att_seed"))
 with c3:
     scale = st.toggle(t("scale"), value=True, key="att_scale")
-    causal = st.toggle(t("causal"), value=False, key="att_causal")
+    causal = st.toggle(t("causal"), value=False, key="att_causal", help=t("causal_help"))
 
 try:
     checked = check_text(text)

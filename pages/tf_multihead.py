@@ -50,7 +50,7 @@ def _analysis(key: str, lang: str, _ma: P.ModelAttention):
     stats = A.head_stats(_ma.attn)
     kinds = {k: T.t(f"kind_{k}", lang) for k in A.HEAD_KINDS}
     grid = C.head_grid_figure(_ma.attn, T.t("layer", lang), T.t("head", lang),
-                              cell_px=92 if _ma.n_head > 6 else 150)
+                              cell_px=min(150, 880 // _ma.n_head))
     kinds_fig = C.head_kind_figure(stats, kinds, T.t("layer", lang), T.t("head", lang), T.t("kinds_title", lang))
     demo_tokens = _ma.tokens[:12]
     demo = A.concat_demo(demo_tokens)
@@ -139,4 +139,4 @@ else:
 if bv.truncated:
     st.caption(t("bertviz_cut", n=bv.tokens_shown, total=bv.tokens_total))
 st.caption(t("bertviz_note", dec=DEFAULT_DECIMALS, n=bv.tokens_shown, kb=bv.n_bytes // 1024))
-st.iframe(bv.html, height=(140 + 24 * bv.tokens_shown) if view == "head" else 120 + 130 * ma.n_layer)
+st.iframe(bv.html, height=(100 + 23 * bv.tokens_shown) if view == "head" else 120 + 130 * ma.n_layer)

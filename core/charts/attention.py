@@ -71,8 +71,13 @@ def matrix_figure(
         hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
         texttemplate="%{z:.2f}" if annotate else None,
     ))
-    fig.update_xaxes(title=x_title, tickmode="array", tickvals=list(range(ncol)), ticktext=ctext, side="top",
-                     tickangle=-45 if col_labels is not None else 0)
+    if col_labels is None and ncol > 16:  # vector dimensions: a tick every 8, not 64 crowded numbers
+        xt = list(range(0, ncol, 8))
+        fig.update_xaxes(tickmode="array", tickvals=xt, ticktext=[str(j) for j in xt])
+    else:
+        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=ctext,
+                         tickangle=-45 if col_labels is not None else 0)
+    fig.update_xaxes(title=x_title, side="top")
     fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=rtext, autorange="reversed")
     styled(fig, title, height=height or max(320, 80 + 26 * len(rows)))
     fig.update_layout(margin=dict(t=110))
@@ -128,7 +133,7 @@ def head_grid_figure(attn: torch.Tensor, layer_label: str, head_label: str, sele
                      autorange="reversed", showgrid=False, zeroline=False, scaleanchor="x", constrain="domain")
     if selected is not None:
         mark_tile(fig, t, *selected)
-    styled(fig, title, height=80 + cell_px * n_layer)
+    styled(fig, title, height=90 + cell_px * n_layer)
     fig.update_layout(margin=dict(l=80, r=10, t=60 if title else 50, b=10), plot_bgcolor="white")
     return fig
 
