@@ -113,3 +113,5 @@ else:
     right.plotly_chart(charts.position_similarity_heatmap(
         pe_core.sinusoidal_pe(n, d_sin), T.t("fig_sin_same", lang, t=n, d=d_sin), cosine, ax_pos, ax_pos),
         key="pe_fig_sin_same")
+    if not cosine:
+        st.caption(T.t("learned_tip", lang))

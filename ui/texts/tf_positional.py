@@ -96,6 +96,12 @@ T = Catalog(
         "fig_learned": ("Learned W_p · W_pᵀ ({label})", "学習した W_p · W_pᵀ（{label}）"),
         "fig_learned_cos": ("Learned cos(W_p rows) ({label})", "学習した W_p の行のコサイン類似度（{label}）"),
         "fig_sin_same": ("Sinusoidal, T = {t}, d = {d}", "正弦波、T = {t}、d = {d}"),
+        "learned_tip": (
+            "Raw dot products of learned rows mostly reflect each row's length: turn on “Cosine similarity” above "
+            "to compare directions only.",
+            "学習した行どうしの内積は主に各行の長さを反映します。向きだけを比べるには、上の「コサイン類似度」を"
+            "オンにしてください。",
+        ),
         "learned_cut": ("Showing the first {n} of {t} positions.", "{t} 位置のうち最初の {n} 位置を表示しています。"),
     },
 )
