@@ -16,6 +16,10 @@ REPLAY_CHARS = 300
 TABLE_ROWS = 300
 
 
+def move_step(delta: int, total: int) -> None:
+    st.session_state["bpe_step"] = min(total, max(0, st.session_state.get("bpe_step", 0) + delta))
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def trained(corpus_key: str, mode: str, merges: int, _text: str) -> BPETokenizer:
     return train_bpe(_text, mode, merges)
@@ -65,6 +69,11 @@ with right:
         if st.session_state.get("bpe_step", 0) > total:
             st.session_state["bpe_step"] = total
         k = st.slider(T.t("step", lang), 0, total, 0, key="bpe_step", help=T.t("step_help", lang))
+        b1, b2, _ = st.columns([1, 1, 3])
+        b1.button(T.t("prev", lang), key="bpe_prev", on_click=move_step, args=(-1, total), disabled=k == 0,
+                  width="stretch")
+        b2.button(T.t("next", lang), key="bpe_next", on_click=move_step, args=(1, total), disabled=k == total,
+                  width="stretch")
     step = steps[k]
     if step.merge is None:
         st.markdown(T.t("step0", lang, n=len(step.ids)))
@@ -81,7 +90,7 @@ with right:
 st.subheader(T.t("table_h", lang))
 rows = tok.merge_table(TABLE_ROWS)
 st.caption(T.t("table_intro", lang, n=len(rows), m=len(tok.merges)))
-c1, c2 = st.columns([3, 2], gap="large")
+c1, c2 = st.columns([1, 1], gap="large")
 c1.dataframe([{T.t("col_rank", lang): r, T.t("col_left", lang): visible(a), T.t("col_right", lang): visible(b),
                T.t("col_merged", lang): visible(ab), T.t("col_count", lang): n} for r, a, b, ab, n in rows],
              hide_index=True, key="bpe_table", height=420)

@@ -23,13 +23,13 @@ st.markdown(T.t("intro", lang))
 c1, c2 = st.columns([1, 1], gap="large")
 with c1:
     picked = pick_corpus("sweep", default=lang)
-    methods = st.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods",
-                             format_func=lambda m: T.t(f"m_{m}", lang))
 options = largest_options(picked.train)
 with c2:
     largest = st.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest",
                                format_func=lambda v: f"{int(v):,}")
     points = st.slider(T.t("points", lang), 3, 8, 5, key="sweep_points")
+methods = st.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods",
+                         format_func=lambda m: T.t(f"m_{m}", lang))
 if not methods:
     st.info(T.t("no_methods", lang), icon=":material/info:")
     st.stop()

@@ -93,6 +93,11 @@ def test_bpe_page_replays_merges(lang):
     step = at.slider(key="bpe_step")
     assert step.value == 0 and step.max >= 1
     first = chips(at)
+    at.button(key="bpe_next").click().run()
+    assert at.slider(key="bpe_step").value == 1
+    at.button(key="bpe_prev").click().run()
+    assert at.slider(key="bpe_step").value == 0
+    step = at.slider(key="bpe_step")
     step.set_value(step.max).run()
     assert not at.exception, errors(at)
     assert chips(at) != first and " hl\"" in chips(at)  # the pieces the last merge made are outlined

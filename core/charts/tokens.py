@@ -21,7 +21,7 @@ UNKNOWN_COLOR = "#FFD0D0"
 
 CHIP_CSS = """
 <style>
-.tk-row{display:flex;flex-wrap:wrap;gap:4px 3px;align-items:flex-start;line-height:1.1;margin:2px 0 10px 0}
+.tk-row{display:flex;flex-wrap:wrap;gap:4px 3px;align-items:flex-start;line-height:1.1;margin:2px 0 22px 0}
 .tk{display:inline-flex;flex-direction:column;align-items:center;border-radius:6px;padding:3px 6px 2px 6px;
     border:1px solid rgba(0,0,0,.18);font-size:1.25rem;color:#111;min-width:1.2em}
 .tk .tx{white-space:pre;font-family:"Noto Sans CJK JP","Noto Sans JP","Hiragino Sans",Meiryo,sans-serif}
@@ -29,7 +29,8 @@ CHIP_CSS = """
 .tk.unk{border:2px dashed #C62828}
 .tk.ws .tx{color:#777}
 .tk.hl{outline:3px solid #0072B2;outline-offset:1px}
-.tk-norm{font-size:1.05rem;margin:0 0 4px 0}
+.tk-norm{font-size:1rem;margin:0 0 6px 0}
+.tk-norm code{font-size:1.15rem}
 .tk-more{align-self:center;color:#555;font-size:1rem;padding:0 6px}
 </style>
 """
@@ -107,8 +108,9 @@ def merge_frequency_figure(counts: Sequence[int], title: str, x_label: str, y_la
     fig = go.Figure(go.Scatter(x=list(range(1, len(counts) + 1)), y=list(counts), mode="lines",
                                line=dict(color=PALETTE[0], width=3)))
     fig.update_xaxes(title=x_label)
-    fig.update_yaxes(title=y_label, type="log")
-    return styled(fig, title, height=320)
+    fig.update_yaxes(title=y_label, type="log", dtick=1)  # ticks at 1, 10, 100, … only
+    fig = styled(fig, title, height=400)
+    return fig.update_layout(showlegend=False)
 
 
 def sweep_figure(series: dict[str, list[tuple[int, float]]], title: str, x_label: str, y_label: str) -> go.Figure:
@@ -124,4 +126,7 @@ def sweep_figure(series: dict[str, list[tuple[int, float]]], title: str, x_label
                                  line=dict(width=3)))
     fig.update_xaxes(title=x_label, type="log")
     fig.update_yaxes(title=y_label, rangemode="tozero")
-    return styled(fig, title, height=460)
+    fig = styled(fig, title, height=500)
+    # The legend sits under the title (styled puts it above the plot): leave room for both.
+    return fig.update_layout(margin=dict(t=110), title=dict(y=0.97, yanchor="top"),
+                             legend=dict(y=1.03, yanchor="bottom"))

@@ -142,7 +142,8 @@ def fit_toolkit(text: str, vocab_size: int) -> Toolkit:
 
 
 def _byte_label(b: int) -> str:
-    return chr(b) if 0x21 <= b < 0x7F else f"<0x{b:02X}>"
+    """A printable ASCII byte shows as its character (space included: drawn ▁), any other as <0xE8>."""
+    return chr(b) if 0x20 <= b < 0x7F else f"<0x{b:02X}>"
 
 
 def tokenize_row(key: str, kit: Toolkit, text: str) -> Row:
