@@ -1,5 +1,6 @@
 """GELU: exact, tanh and sigmoid forms, their errors, derivatives and cost on the device in use."""
 import streamlit as st
+import torch
 
 from core import gelu
 from core.charts import gelu as charts
@@ -21,8 +22,6 @@ def _curves(rng: gelu.GeluRange) -> gelu.GeluCurves:
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _costs(device_kind: str, n: int) -> list[gelu.Cost]:
-    import torch
-
     return gelu.time_forms(torch.device(device_kind), n)
 
 
