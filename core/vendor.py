@@ -38,12 +38,13 @@ class ScriptSources:
     missing: tuple[str, ...]  # vendored files not found (empty when vendored)
 
 
-def missing_files(vendor_dir: Path = VENDOR_DIR) -> tuple[str, ...]:
-    """Files of FILES that are not (or are empty) in `vendor_dir`."""
+def missing_files(vendor_dir: Path | None = None) -> tuple[str, ...]:
+    """Files of FILES that are not (or are empty) in `vendor_dir` (default VENDOR_DIR)."""
+    vendor_dir = VENDOR_DIR if vendor_dir is None else vendor_dir
     return tuple(f for f, _ in FILES.values() if not ((vendor_dir / f).is_file() and (vendor_dir / f).stat().st_size > 0))
 
 
-def script_sources(vendor_dir: Path = VENDOR_DIR, base_url: str = VENDOR_URL) -> ScriptSources:
+def script_sources(vendor_dir: Path | None = None, base_url: str = VENDOR_URL) -> ScriptSources:
     """Vendored URLs when all three files exist, otherwise the CDN for all three (one origin, no mix)."""
     missing = missing_files(vendor_dir)
     if not missing:

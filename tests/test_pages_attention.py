@@ -160,3 +160,14 @@ def test_multihead_page_uses_the_trained_gpt():
     at.radio(key="att_embed").set_value("gpt").run()
     assert not at.exception, errors(at)
     assert "test-model" in _texts(at)
+
+
+def test_multihead_page_says_when_bertviz_falls_back_to_the_cdn(tmp_path, monkeypatch):
+    import core.vendor
+
+    monkeypatch.setattr(core.vendor, "VENDOR_DIR", tmp_path)  # no vendored scripts
+    at = open_page(MHA, lang="en")
+    at.text_area(key="mha_text").set_value("a sentence only this test uses, for a fresh bertviz cache").run()
+    assert not at.exception, errors(at)
+    assert "cdnjs" in _texts(at) and "make setup" in _texts(at)
+    assert "cdnjs.cloudflare.com" in at.get("iframe")[0].proto.srcdoc
