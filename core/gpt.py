@@ -108,7 +108,7 @@ class GPTConfig:
     dropout: float = 0.0  # GPT-1 used 0.1; a small model on a small corpus for a minute does better without
     bias: bool = True  # biases in Linear and LayerNorm, as in GPT-1
     pre_ln: bool = False  # False = GPT-1's post-LN; True = GPT-2's pre-LN (plus a final LayerNorm)
-    gelu: str = "tanh"  # "tanh" (GPT-1's approximation) or "exact" (erf)
+    gelu: str = "exact"
 
     def __post_init__(self) -> None:
         for name in ("vocab_size", "n_layer", "n_head", "n_embd", "block_size"):

@@ -1,0 +1,156 @@
+"""core.train: schedule, batches, n-gram reference lines, the trainer, NaN handling, the CLI and torchrun."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from core.errors import UserInputError
+from core.gpt import GPT, GPTConfig
+from core.tokenizers.char import CharTokenizer
+from core.train import TokenData, TrainConfig, Trainer, build_tokenizer, main, ngram_reference
+from tests.conftest import ROOT
+
+TEXT = ("the cat sat on the mat. the dog sat on the log. " * 40 + "\n") * 3
+
+
+def tiny_cfg(vocab: int, **kw) -> GPTConfig:
+    return GPTConfig(vocab_size=vocab, n_layer=1, n_head=2, n_embd=16, block_size=16, **kw)
+
+
+def test_lr_schedule_warmup_then_cosine():
+    tc = TrainConfig(max_iters=1000, lr=1e-3, warmup_iters=100, min_lr_ratio=0.1)
+    assert tc.lr_at(0) == pytest.approx(1e-5)
+    assert tc.lr_at(99) == pytest.approx(1e-3)
+    assert tc.lr_at(1000) == pytest.approx(1e-4)
+    lrs = [tc.lr_at(i) for i in range(100, 1000)]
+    assert all(a >= b for a, b in zip(lrs, lrs[1:]))
+
+
+def test_batches_are_shifted_windows():
+    ids = torch.arange(100)
+    data = TokenData(ids, ids[:20], block_size=8)
+    x, y = data.batch("train", 5, torch.Generator().manual_seed(0))
+    assert x.shape == y.shape == (5, 8)
+    torch.testing.assert_close(y, x + 1)
+    torch.testing.assert_close(x[:, 1:], x[:, :-1] + 1)
+
+
+def test_corpus_shorter_than_context_is_a_clear_error():
+    tok = CharTokenizer.train("abc")
+    with pytest.raises(UserInputError) as e:
+        TokenData.from_text(tok, "abcabc", "ab", block_size=64)
+    assert "context" in e.value.en and "文脈長" in e.value.ja
+
+
+def test_ngram_reference_matches_direct_counts():
+    g = torch.Generator().manual_seed(0)
+    tr = torch.randint(0, 5, (400,), generator=g)
+    ho = torch.randint(0, 5, (100,), generator=g)
+    k, V = 0.1, 5
+    ref = ngram_reference(tr, ho, V, k=k)
+    c1 = torch.bincount(tr, minlength=V).double()
+    c2 = torch.zeros(V, V, dtype=torch.double)
+    for a, b in zip(tr[:-1].tolist(), tr[1:].tolist()):
+        c2[a, b] += 1
+    uni = -sum(math.log((c1[b] + k) / (len(tr) + k * V)) for b in ho.tolist()) / len(ho)
+    bi = -sum(math.log((c2[a, b] + k) / (c2[a].sum() + k * V)) for a, b in zip(ho[:-1].tolist(), ho[1:].tolist())) / (len(ho) - 1)
+    assert ref["unigram"] == pytest.approx(uni)
+    assert ref["bigram"] == pytest.approx(bi)
+
+
+def test_trainer_lowers_loss_and_reports_through_callbacks():
+    tok = CharTokenizer.train(TEXT)
+    data = TokenData.from_text(tok, TEXT, TEXT[:200], 16)
+    torch.manual_seed(0)
+    tc = TrainConfig(max_iters=60, batch_size=8, lr=3e-3, warmup_iters=10, eval_interval=30, eval_iters=2,
+                     sample_interval=60, sample_tokens=10)
+    tr = Trainer(GPT(tiny_cfg(tok.vocab_size, pre_ln=True)), data, tc, tok)
+    seen = {"step": 0, "eval": [], "sample": [], "stop": None}
+    tr.add_callback("on_step", lambda t, s: seen.__setitem__("step", s.step))
+    tr.add_callback("on_eval", lambda t, e: seen["eval"].append(e))
+    tr.add_callback("on_sample", lambda t, step, text: seen["sample"].append(text))
+    tr.add_callback("on_stop", lambda t, r: seen.__setitem__("stop", r))
+    first = tr.evaluate().train_loss
+    result = tr.run()
+    assert result.status == "finished" and result.iters == 60 and seen["step"] == 60
+    assert [e.step for e in seen["eval"]] == [30, 60]
+    assert result.train_loss < first - 0.5
+    assert len(seen["sample"]) == 1 and isinstance(seen["sample"][0], str)
+    assert seen["stop"] is result
+
+
+def test_gate_stops_training():
+    tok = CharTokenizer.train(TEXT)
+    data = TokenData.from_text(tok, TEXT, TEXT[:200], 16)
+    calls = []
+    tr = Trainer(GPT(tiny_cfg(tok.vocab_size)), data, TrainConfig(max_iters=100, batch_size=2, eval_iters=1),
+                 gate=lambda: calls.append(1) or len(calls) <= 5)
+    r = tr.run()
+    assert r.status == "stopped" and r.iters == 5
+
+
+def test_nonfinite_loss_stops_with_a_reason_and_keeps_weights():
+    tok = CharTokenizer.train(TEXT)
+    data = TokenData.from_text(tok, TEXT, TEXT[:200], 16)
+    model = GPT(tiny_cfg(tok.vocab_size))
+    tr = Trainer(model, data, TrainConfig(max_iters=50, batch_size=2, eval_iters=1))
+    before = {}
+
+    def poison(t, s):
+        if s.step == 3:
+            before.update({k: v.clone() for k, v in model.state_dict().items()})
+            with torch.no_grad():
+                model.lm_head.weight[0, 0] = float("nan")
+    tr.add_callback("on_step", poison)
+    r = tr.run()
+    assert r.status == "diverged" and r.iters == 3
+    assert "learning rate" in r.reason.en and "学習率" in r.reason.ja
+    # No optimizer step ran after the bad loss: every other weight is unchanged.
+    assert torch.equal(model.h[0].attn.c_attn.weight, before["h.0.attn.c_attn.weight"])
+
+
+def test_spm_tokenizers_build():
+    for kind in ("bpe", "unigram"):
+        tok = build_tokenizer(kind, TEXT, vocab_size=400)  # shrinks to what the corpus supports
+        assert tok.decode(tok.encode("the cat")) == "the cat"
+        assert tok.vocab_size < 400
+
+
+def test_cli_prints_json_and_resumes(tmp_path, capsys):
+    f = tmp_path / "corpus.txt"
+    f.write_text(TEXT, encoding="utf-8")
+    args = ["--text", str(f), "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "16",
+            "--batch-size", "4", "--max-iters", "12", "--eval-interval", "6", "--eval-iters", "2",
+            "--out", str(tmp_path / "run"), "--no-progress", "--threads", "1"]
+    out = main(args)
+    last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(last) == {"val_loss", "train_loss", "iters", "tokens_per_s", "wall_s"}
+    assert last["iters"] == 12 and out["iters"] == 12
+    assert (tmp_path / "run" / "ckpt.safetensors").exists()
+    args[args.index("--max-iters") + 1] = "18"
+    out2 = main(args + ["--resume"])
+    assert out2["iters"] == 18
+
+
+@pytest.mark.skipif(shutil.which("torchrun") is None and not (ROOT / ".venv/bin/torchrun").exists(),
+                    reason="torchrun not installed")
+def test_torchrun_two_processes_ddp(tmp_path):
+    f = tmp_path / "corpus.txt"
+    f.write_text(TEXT, encoding="utf-8")
+    env = {**os.environ, "ATLAS_FORCE_CPU": "1", "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+           "-m", "core.train", "--text", str(f), "--n-layer", "1", "--n-head", "2", "--n-embd", "16",
+           "--block-size", "16", "--batch-size", "4", "--max-iters", "8", "--eval-interval", "4",
+           "--eval-iters", "2", "--out", str(tmp_path / "ddp"), "--no-progress", "--threads", "1"]
+    p = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
+    assert p.returncode == 0, p.stderr[-3000:]
+    last = json.loads(p.stdout.strip().splitlines()[-1])
+    assert last["iters"] == 8 and math.isfinite(last["val_loss"])
+    assert (tmp_path / "ddp" / "ckpt.safetensors").exists()
