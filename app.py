@@ -16,4 +16,4 @@ for entry in available_pages():
     page = st.Page(entry.path, title=entry.title[idx], icon=entry.icon, default=entry.path == "pages/home.py")
     sections.setdefault(T.t(entry.section, lang), []).append(page)
 ordered = {T.t(s, lang): sections[T.t(s, lang)] for s in SECTIONS if T.t(s, lang) in sections}
-st.navigation(ordered).run()
+st.navigation(ordered, expanded=True).run()

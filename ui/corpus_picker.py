@@ -51,8 +51,8 @@ def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True) -> Pi
                 text, name = _decode(up.getvalue(), up.name), up.name
             except UserInputError as e:
                 shell.show_error(e)
-        if text is None:
-            name, hint = "en", "en"
+        if text is None:  # nothing usable uploaded: the shipped corpus in the reader's language meanwhile
+            name = hint = "ja" if lang == "ja" else "en"
     if text is None:
         text = load_shipped(hint)
     train, heldout = _split(text)

@@ -13,11 +13,29 @@ from core.errors import UserInputError
 from core.i18n import LANG_NAMES, LANGS, normalize_lang
 from ui.texts.common import T
 
-LANG_KEY = "lang"  # also the URL query parameter: ?lang=ja opens the app in Japanese
+LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 opens the app in Japanese
 FORCE_CPU_KEY = "force_cpu"
+_REROUTED_KEY = "_shell_rerouted"
+
+
+def _through_app() -> None:
+    """Make sure the page runs inside app.py (sidebar, language, navigation).
+
+    On a fresh server, the first session that opens a page by direct link (…/lm_ngram?lang=日本語) is run
+    by Streamlit's legacy `pages/` folder handling, which skips app.py: no language switch, raw file names
+    in the sidebar. app.py's st.navigation turns that handling off for the process; until then we turn it
+    off here and rerun once, so the same URL goes through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory and not st.session_state.get(_REROUTED_KEY):
+        PagesManager.uses_pages_directory = False
+        st.session_state[_REROUTED_KEY] = True
+        st.rerun()
 
 
 def lang() -> str:
+    _through_app()
     return normalize_lang(st.session_state.get(LANG_KEY))
 
 
