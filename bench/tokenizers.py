@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--text", required=True, help="UTF-8 text file to train on")
     ap.add_argument("--merges", type=int, default=256)
     ap.add_argument("--mode", choices=sorted(MODES), default="words")
+    ap.add_argument("--pages", action="store_true",
+                    help="also time a re-render of the three tokenizer pages once trained (AppTest)")
     args = ap.parse_args(argv)
     text = Path(args.text).read_text(encoding="utf-8")
     tok = MODES[args.mode]()
@@ -110,8 +112,29 @@ def main(argv: list[str] | None = None) -> dict:
         "roundtrip_ok": bool(roundtrip_ok),
         "encode_ms_per_kchar": round(enc_ms, 3),
     }
+    if args.pages:
+        for page, seconds in _page_rerender_s().items():
+            print(f"page re-render once trained: {page}: {seconds:.3f} s (median of 5)")
     print(json.dumps(result))
     return result
+
+
+def _page_rerender_s() -> dict[str, float]:
+    """Median seconds of an AppTest rerun of each tokenizer page after its first (training) run."""
+    import statistics
+
+    from tests.apptest import open_page
+
+    out = {}
+    for page in ("pages/tok_compare.py", "pages/tok_bpe.py", "pages/tok_sweep.py"):
+        at = open_page(page, lang="ja", timeout=300)
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t0)
+        out[page] = statistics.median(times)
+    return out
 
 
 if __name__ == "__main__":
