@@ -3,15 +3,21 @@
 Every other session key is prefixed by its page; this one is shared on purpose, so the attention
 pages and the positional-encoding page can use the model the user trained.
 The GPT-1 page publishes; readers get None until a model exists.
+
+A training keeps running while the user is on another page, so the GPT-1 page also registers a
+*source* (`set_trained_gpt_source`): a function returning a fresh snapshot of the model being trained.
+`get_trained_gpt()` asks it first, so readers always see the latest weights, not those of the last
+time the training page was on screen.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 
 TRAINED_GPT_KEY = "shared_trained_gpt"
+TRAINED_GPT_SOURCE_KEY = "shared_trained_gpt_source"
 
 
 @dataclass
@@ -26,5 +32,19 @@ def set_trained_gpt(trained: TrainedGPT | None) -> None:
     st.session_state[TRAINED_GPT_KEY] = trained
 
 
+def set_trained_gpt_source(source: Callable[[], TrainedGPT | None] | None) -> None:
+    """Register (or with None, remove) a function that returns the current model on demand."""
+    st.session_state[TRAINED_GPT_SOURCE_KEY] = source
+
+
 def get_trained_gpt() -> TrainedGPT | None:
+    source = st.session_state.get(TRAINED_GPT_SOURCE_KEY)
+    if source is not None:
+        try:
+            fresh = source()
+        except Exception:  # noqa: BLE001 - a reader page must never fail because of the trainer
+            fresh = None
+        if fresh is not None:
+            st.session_state[TRAINED_GPT_KEY] = fresh
+            return fresh
     return st.session_state.get(TRAINED_GPT_KEY)

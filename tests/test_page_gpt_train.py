@@ -1,0 +1,96 @@
+"""AppTest of "Train GPT-1 live": start and stop a short training in both languages, hostile input."""
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from tests.apptest import errors, open_page
+
+PAGE = "pages/gpt_train.py"
+
+
+def progress_text(at) -> str:
+    return " ".join(p.proto.text for p in at.get("progress"))
+
+
+def run_until(at, words: tuple[str, ...], timeout: float = 120.0) -> str:
+    """AppTest never ticks run_every fragments: rerun until the progress line says one of `words`."""
+    end = time.time() + timeout
+    while time.time() < end:
+        at.run()
+        assert not at.exception, errors(at)
+        text = progress_text(at)
+        if any(w in text for w in words):
+            return text
+        time.sleep(0.3)
+    raise AssertionError(f"timed out; progress: {progress_text(at)!r}")
+
+
+def tiny(at, steps: int = 20):
+    at.selectbox(key="gpt_preset").set_value("tiny")
+    at.select_slider(key="gpt_steps").set_value(steps)
+    at.select_slider(key="gpt_sample_every").set_value(100)
+    return at.run()
+
+
+@pytest.mark.parametrize("lang,done", [("en", "Finished"), ("ja", "完了")])
+def test_start_trains_to_the_end_and_shows_everything(lang, done):
+    at = tiny(open_page(PAGE, lang=lang))
+    assert not at.exception, errors(at)
+    at.button(key="gpt_start").click().run()
+    assert not at.exception, errors(at)
+    run_until(at, (done,))
+    at.run()
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 6  # loss, lr, tokens/s, attention, W_p, sinusoid
+    spec = json.loads(charts[0].proto.spec)
+    names = [t.get("name") for t in spec["data"]]
+    assert any("bigram" in (n or "") for n in names)
+    assert at.button(key="gpt_reset").disabled is False
+    # The model is published for the other pages.
+    from ui.shared_state import TRAINED_GPT_SOURCE_KEY
+    trained = at.session_state[TRAINED_GPT_SOURCE_KEY]()
+    assert trained.step == 20 and not trained.model.training
+    out = trained.model(trained.tokenizer and __import__("torch").tensor([[1, 2, 3]]), return_attn=True)
+    assert len(out.attentions) == trained.model.config.n_layer
+    at.button(key="gpt_reset").click().run()
+    assert not at.exception and at.button(key="gpt_start")
+
+
+@pytest.mark.parametrize("lang,stopped", [("en", "Stopped"), ("ja", "停止")])
+def test_stop_keeps_the_model(lang, stopped):
+    at = tiny(open_page(PAGE, lang=lang), steps=10000)
+    at.button(key="gpt_start").click().run()
+    run_until(at, ("step 1", "ステップ 1"), timeout=60)  # it is training
+    at.button(key="gpt_stop").click().run()
+    text = run_until(at, (stopped,))
+    assert "10,000" in text
+    at.run()
+    assert not at.exception, errors(at)
+    assert len(at.get("plotly_chart")) >= 6  # the stopped model is still there to look at
+    at.button(key="gpt_reset").click().run()
+
+
+def test_hostile_prompts_and_diverging_lr():
+    at = tiny(open_page(PAGE, lang="en"))
+    at.select_slider(key="gpt_lr").set_value(1.0).run()
+    at.button(key="gpt_start").click().run()
+    run_until(at, ("Finished", "diverged"))
+    at.run()
+    for text in ("<script>alert(1)</script>", "👩‍👩‍👧 e\u0301 \x00\x1b", "x" * 10_000, ""):
+        at.text_input(key="gpt_attn_prompt").set_value(text[:500]).run()
+        assert not at.exception, errors(at)
+    at.button(key="gpt_reset").click().run()
+
+
+def test_bad_checkpoint_upload_is_a_clear_message():
+    # AppTest has no file-upload driver; the message comes from core (tested in test_checkpoint),
+    # here we only check the page offers the uploader once a model exists.
+    at = tiny(open_page(PAGE, lang="ja"))
+    at.button(key="gpt_start").click().run()
+    run_until(at, ("完了",))
+    at.run()
+    assert any(getattr(e, "proto", None) is not None for e in at.get("file_uploader"))
+    at.button(key="gpt_reset").click().run()
