@@ -1,6 +1,6 @@
 """Benchmark: our incremental BPE trainer against a naive recount, SentencePiece, and encoding speed.
 
-    .venv/bin/python bench/tokenizers.py --text FILE --merges 256 [--mode words|raw]
+    .venv/bin/python bench/tokenizers.py --text FILE --merges 256 [--mode words|raw] [--pages]
 
 Both trainers learn from the same distinct words (whitespace / MeCab words in mode "words") and must
 learn the same merges. The naive reference recounts every pair of every word after every merge.
@@ -64,13 +64,18 @@ def _spm_train_s(text: str, vocab_size: int) -> float:
 
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--text", required=True, help="UTF-8 text file to train on")
+    ap.add_argument("--text", help="UTF-8 text file to train on (default: the shipped corpus, English + Japanese)")
     ap.add_argument("--merges", type=int, default=256)
     ap.add_argument("--mode", choices=sorted(MODES), default="words")
     ap.add_argument("--pages", action="store_true",
                     help="also time a re-render of the three tokenizer pages once trained (AppTest)")
     args = ap.parse_args(argv)
-    text = Path(args.text).read_text(encoding="utf-8")
+    if args.text:
+        text = Path(args.text).read_text(encoding="utf-8")
+    else:
+        from core.corpus import load_shipped
+
+        text = load_shipped("en") + load_shipped("ja")
     tok = MODES[args.mode]()
 
     t0 = time.perf_counter()
@@ -121,8 +126,11 @@ def main(argv: list[str] | None = None) -> dict:
 
 def _page_rerender_s() -> dict[str, float]:
     """Median seconds of an AppTest rerun of each tokenizer page after its first (training) run."""
+    import os
     import statistics
+    import tempfile
 
+    os.environ.setdefault("ATLAS_CACHE_DIR", tempfile.mkdtemp(prefix="atlas-bench-"))  # not the working tree
     from tests.apptest import open_page
 
     out = {}

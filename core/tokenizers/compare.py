@@ -4,7 +4,9 @@ Human-defined splits (whitespace, characters, bytes, MeCab) get their vocabulary
 as the learned ones (our BPE on words and on raw text, SentencePiece BPE and unigram), so "unknown"
 means the same thing in every row: a token the corpus never showed.
 
->>> kit = fit_toolkit("the cat sat on the mat\\n" * 30, vocab_size=40)
+>>> text = "the cat sat on the mat\\n"
+>>> kit = Toolkit(WhitespaceTokenizer.train(text), CharTokenizer.train(text), ByteTokenizer(),
+...               MecabTokenizer.train(text))  # fit_toolkit(text, vocab_size) adds the learned ones
 >>> row = tokenize_row("whitespace", kit, "the dog")
 >>> [(t.text, t.unknown) for t in row.tokens], row.n_tokens, row.chars_per_token
 ([('the', False), ('dog', True)], 2, 3.5)

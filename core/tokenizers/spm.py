@@ -4,12 +4,13 @@ SentencePiece works on raw text: no pre-split into words, the space is an ordina
 "▁" (U+2581), and the text is first normalized with NFKC (ｈｅｌｌｏ → hello, ① → 1). It learns
 either BPE merges (`model_type="bpe"`) or a unigram language model over pieces (`"unigram"`).
 
->>> tok = train_sentencepiece("the cat sat on the mat\\n" * 20, "bpe", vocab_size=30)
+>>> tok = SentencePieceTokenizer.train("the cat sat on the mat\\n" * 20, "bpe", vocab_size=30)
 >>> tok.pieces("the cat")
 ['▁the', '▁cat']
 >>> tok.decode(tok.encode("ｔｈｅ cat"))  # NFKC: full-width letters come back as ASCII
 'the cat'
 
+`train_sentencepiece(...)` is the same training, cached in memory and on disk: use it in the app.
 A trained model is one serialized protobuf (`model_proto`, a few KB to a few hundred KB): a GPT
 checkpoint carries it as bytes and rebuilds the tokenizer with `SentencePieceTokenizer(proto)`.
 Ids 0, 1, 2 are <unk>, <s>, </s> (sentencepiece's defaults); there is no padding id.
@@ -68,6 +69,13 @@ class SentencePieceTokenizer(Tokenizer):
         self.model_type = _model_type_of(self._proto)
         self.name = f"spm-{self.model_type}"
 
+    @classmethod
+    def train(cls, text: str, model_type: str = "bpe", vocab_size: int = 1000,
+              character_coverage: float = 0.9995, *, byte_fallback: bool = False) -> "SentencePieceTokenizer":
+        """Train now, without any cache (`train_sentencepiece` is the cached way)."""
+        _check(text, model_type, vocab_size, character_coverage)
+        return cls(_train(text, model_type, vocab_size, character_coverage, byte_fallback))
+
     # --- the shared interface -------------------------------------------------------------
     @property
     def vocab_size(self) -> int:
@@ -98,7 +106,7 @@ class SentencePieceTokenizer(Tokenizer):
     def normalize(self, text: str) -> str:
         """The text as the model sees it: NFKC-normalized, spaces as ▁, a ▁ in front.
 
-        >>> train_sentencepiece("ab ab ab\\n" * 10, vocab_size=8).normalize("ＡＢ  ①")
+        >>> SentencePieceTokenizer.train("ab ab ab\\n" * 10, vocab_size=8).normalize("ＡＢ  ①")
         '▁AB▁1'
         """
         return self.sp.normalize(text)
@@ -202,18 +210,7 @@ def _size_error(vocab_size: int, limit: int, too_large: bool) -> VocabSizeError:
         limit, too_large=False)
 
 
-def train_sentencepiece(text: str, model_type: str = "bpe", vocab_size: int = 1000,
-                        character_coverage: float = 0.9995, *,
-                        byte_fallback: bool = False) -> SentencePieceTokenizer:
-    """Train SentencePiece on `text` (one sentence per line), cached in memory and on disk.
-
-    `model_type`: "bpe" or "unigram". `character_coverage`: the share of characters that must be
-    covered by the vocabulary (0.9995 suits Japanese; rarer characters become <unk>).
-    `byte_fallback=True` adds 256 byte pieces so no character is ever <unk> (then vocab_size ≥ ~300).
-
-    Raises `VocabSizeError` (a UserInputError) when `vocab_size` is impossible on this corpus,
-    saying which size would work, and `UserInputError` for empty text or bad settings.
-    """
+def _check(text: str, model_type: str, vocab_size: int, character_coverage: float) -> None:
     if model_type not in MODEL_TYPES:
         raise ValueError(f"model_type must be one of {MODEL_TYPES}, not {model_type!r}")
     if not isinstance(vocab_size, int) or vocab_size < 4:
@@ -229,6 +226,20 @@ def train_sentencepiece(text: str, model_type: str = "bpe", vocab_size: int = 10
     if not _lines(text):
         raise UserInputError("The training text is empty.", "学習用のテキストが空です。")
 
+
+def train_sentencepiece(text: str, model_type: str = "bpe", vocab_size: int = 1000,
+                        character_coverage: float = 0.9995, *,
+                        byte_fallback: bool = False) -> SentencePieceTokenizer:
+    """Train SentencePiece on `text` (one sentence per line), cached in memory and on disk.
+
+    `model_type`: "bpe" or "unigram". `character_coverage`: the share of characters that must be
+    covered by the vocabulary (0.9995 suits Japanese; rarer characters become <unk>).
+    `byte_fallback=True` adds 256 byte pieces so no character is ever <unk> (then vocab_size ≥ ~300).
+
+    Raises `VocabSizeError` (a UserInputError) when `vocab_size` is impossible on this corpus,
+    saying which size would work, and `UserInputError` for empty text or bad settings.
+    """
+    _check(text, model_type, vocab_size, character_coverage)
     settings = dict(model_type=model_type, vocab_size=vocab_size,
                     character_coverage=float(character_coverage), byte_fallback=bool(byte_fallback))
     key = cache_key("spm", text, **settings)

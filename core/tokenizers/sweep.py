@@ -7,9 +7,8 @@ Our BPE is trained once with the most merges and cut down (`truncated`) for the 
 merges come in order, so the first k merges are exactly what training with k merges gives.
 SentencePiece is trained once per size (cached).
 
->>> pts, notes = run_sweep("the cat sat on the mat\\n" * 30, "the cat\\n", [12, 16], ["bpe_raw"])
->>> [(p.vocab_size, round(p.tokens_per_char, 3)) for p in pts]
-[(12, 0.875), (16, 0.5)]
+>>> default_sizes("abc" * 10, points=4)
+[40, 80, 160, 320]
 """
 from __future__ import annotations
 
