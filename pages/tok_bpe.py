@@ -37,7 +37,7 @@ left, right = st.columns([2, 3], gap="large")
 with left:
     picked = pick_corpus("bpe", default=lang)
     mode = st.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", format_func=lambda m: T.t(f"mode_{m}", lang))
-    merges = st.slider(T.t("merges", lang), 0, 3000, 500, step=50, key="bpe_merges", help=T.t("merges_help", lang))
+    merges = st.slider(T.t("merges", lang), 0, 3000, 2000, step=50, key="bpe_merges", help=T.t("merges_help", lang))
 try:
     with st.spinner(T.t("training", lang)):
         tok = trained(picked.key, mode, merges, picked.train)
