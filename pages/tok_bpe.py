@@ -69,7 +69,7 @@ with right:
         if st.session_state.get("bpe_step", 0) > total:
             st.session_state["bpe_step"] = total
         k = st.slider(T.t("step", lang), 0, total, 0, key="bpe_step", help=T.t("step_help", lang))
-        b1, b2, _ = st.columns([1, 1, 3])
+        b1, b2, _ = st.columns([2, 3, 3])
         b1.button(T.t("prev", lang), key="bpe_prev", on_click=move_step, args=(-1, total), disabled=k == 0,
                   width="stretch")
         b2.button(T.t("next", lang), key="bpe_next", on_click=move_step, args=(1, total), disabled=k == total,

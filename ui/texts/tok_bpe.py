@@ -38,7 +38,7 @@ T = Catalog(
             "Step 0 is characters. Each step applies the next learned merge that occurs in the sentence.",
             "ステップ 0 は文字だけ。各ステップで、この文に現れる次のマージを 1 つ適用します。",
         ),
-        "prev": ("◀ Previous merge", "◀ 前のマージ"),
+        "prev": ("◀ Back", "◀ 戻る"),
         "next": ("Next merge ▶", "次のマージ ▶"),
         "step0": ("Step 0: characters only — {n} tokens.", "ステップ 0：文字だけ — {n} トークン。"),
         "step_k": (
