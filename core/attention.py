@@ -163,10 +163,16 @@ class MultiHeadAttention(nn.Module):
         return t.view(b, n, self.h, self.d_k).transpose(1, 2)  # (B, T, d_model) -> (B, h, T, d_k)
 
     def forward(self, x: torch.Tensor, causal: bool = False, key_padding_mask: torch.Tensor | None = None,
-                attn_mask: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        """x: (B, T, d_model) -> output (B, T, d_model), weights (B, h, T, T)."""
+                attn_mask: torch.Tensor | None = None, memory: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+        """x: (B, T, d_model) -> output (B, T, d_model), weights (B, h, T, S).
+
+        Self-attention by default (S = T). With `memory` (B, S, d_model) it is cross-attention, as in the
+        decoder of an encoder-decoder: queries come from x, keys and values from memory.
+        """
         b, n, _ = x.shape
-        q, k, v = self._split(self.w_q(x)), self._split(self.w_k(x)), self._split(self.w_v(x))
+        src = x if memory is None else memory
+        q, k, v = self._split(self.w_q(x)), self._split(self.w_k(src)), self._split(self.w_v(src))
         heads, weights = scaled_dot_product_attention(q, k, v, attn_mask, causal, key_padding_mask)
         concat = heads.transpose(1, 2).reshape(b, n, self.d_model)  # (B, h, T, d_k) -> (B, T, d_model)
         self.last_heads, self.last_concat = heads.detach(), concat.detach()

@@ -1,0 +1,69 @@
+from core.i18n import Catalog
+
+T = Catalog(
+    "tf_encdec",
+    {
+        "title": ("Encoder–decoder and cross-attention", "エンコーダ・デコーダとクロスアテンション"),
+        "intro": (
+            "The original Transformer translates: an **encoder** reads the whole source, a **decoder** writes the "
+            "target one token at a time. The decoder's masked self-attention sees only the tokens it has already "
+            "written; its **cross-attention** reads the encoder's output. Here a small encoder–decoder is really "
+            "trained (on this machine, in seconds) to translate a number written in words into digits, so you can "
+            "see which source words each digit reads.",
+            "元の Transformer は翻訳モデルです。**エンコーダ**が入力文全体を読み、**デコーダ**が出力を 1 トークンずつ"
+            "書きます。デコーダのマスク付き自己注意はすでに書いたトークンだけを見て、**クロスアテンション**で"
+            "エンコーダの出力を読みます。ここでは小さなエンコーダ・デコーダを（このマシンで数秒で）実際に学習させ、"
+            "数詞を数字に翻訳させます。各数字がどの語を読んでいるかが見えます。",
+        ),
+        "source_lang": ("Source language", "入力の言語"),
+        "src_en": ("English number words", "英語の数詞"),
+        "src_ja": ("Japanese kanji numerals", "漢数字"),
+        "input": ("A number in words (0–9999)", "数詞（0〜9999）"),
+        "preset": ("Examples", "例"),
+        "training": ("Training the encoder–decoder… (once; then it is cached on disk)",
+                     "エンコーダ・デコーダを学習中…（初回のみ。以後はディスクにキャッシュ）"),
+        "trained": ("Trained for {steps:,} steps in {secs:.1f} s", "{steps:,} ステップ学習（{secs:.1f} 秒）"),
+        "accuracy": ("Held-out exact match", "未学習データでの完全一致率"),
+        "accuracy_help": ("Share of 300 random numbers, not drawn for training, translated exactly.",
+                          "学習に使っていない 300 個の乱数のうち、正しく翻訳できた割合。"),
+        "final_loss": ("Final training loss", "最終の学習損失"),
+        "output": ("Model output", "モデルの出力"),
+        "truth": ("Correct answer", "正解"),
+        "right": ("correct", "正解"),
+        "wrong": ("wrong", "不正解"),
+        "not_number": ("(these words are not a well-formed number)", "（これらの語は正しい数の表記ではありません）"),
+        "layer": ("Layer", "レイヤー"),
+        "head": ("Head", "ヘッド"),
+        "mean_heads": ("mean of heads", "全ヘッドの平均"),
+        "cross_title": ("Cross-attention: digits (queries) read source words (keys)",
+                        "クロスアテンション：数字（クエリ）が入力語（キー）を読む"),
+        "cross_x": ("source word (encoder output)", "入力語（エンコーダ出力）"),
+        "cross_y": ("decoder position → the token it predicts", "デコーダの位置 → 予測するトークン"),
+        "cross_note": (
+            "Each row is one decoder step and sums to 1. A digit usually reads the word that says it "
+            "(2 ← twenty); a 0 has no word of its own and reads its neighbours.",
+            "各行はデコーダの 1 ステップで、合計は 1 です。数字はふつう自分を表す語を読みます（2 ← 二）。"
+            "0 には対応する語がないので、周りの語を読みます。",
+        ),
+        "enc_title": ("Encoder self-attention (no mask: every word sees every word)",
+                      "エンコーダの自己注意（マスクなし：全語が全語を見る）"),
+        "dec_title": ("Decoder masked self-attention (a position sees only earlier ones)",
+                      "デコーダのマスク付き自己注意（前の位置だけを見る）"),
+        "key": ("key", "キー"),
+        "query": ("query", "クエリ"),
+        "steps_title": ("Decoding, left to right", "左から右へのデコード"),
+        "steps_note": (
+            "The notes' “masked target”: at step t the decoder sees <bos> and the digits written so far; the rest is "
+            "masked. It appends its most likely token until it writes <eos>.",
+            "ノートの「マスクされたターゲット」：ステップ t でデコーダが見るのは <bos> とそれまでに書いた数字だけで、"
+            "残りはマスクされています。<eos> を書くまで最も確率の高いトークンを追加します。",
+        ),
+        "col_step": ("step", "ステップ"),
+        "col_input": ("decoder input (visible)", "デコーダ入力（見える部分）"),
+        "col_next": ("next token", "次のトークン"),
+        "col_p": ("probability", "確率"),
+        "loss_title": ("Training loss (cross-entropy per digit)", "学習損失（数字あたりの交差エントロピー）"),
+        "loss_x": ("step", "ステップ"),
+        "loss_y": ("loss (nats)", "損失（nats）"),
+    },
+)
