@@ -26,7 +26,8 @@ test: setup
 	$(PY) -m pytest -q
 
 bench: setup
-	for b in bench/*.py; do echo "== $$b"; $(PY) $$b | tail -n 1; done
+	# -P: the bench folder is not put on sys.path (bench/tokenizers.py would hide the tokenizers package)
+	for b in bench/*.py; do echo "== $$b"; $(PY) -P $$b | tail -n 1; done
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache
