@@ -16,7 +16,7 @@ PRESETS = {"en": ["three hundred twenty one", "seven thousand five", "nineteen",
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def trained(lang: str):
-    return seq2seq.load_or_train(seq2seq.Seq2SeqConfig(lang=lang))
+    return seq2seq.load_or_train(seq2seq.Seq2SeqConfig(lang=lang))  # from the disk cache once trained
 
 
 lang = shell.lang()
@@ -25,8 +25,13 @@ st.markdown(T.t("intro", lang))
 
 src = st.segmented_control(T.t("source_lang", lang), ["en", "ja"], default=lang, key="encdec_src",
                            format_func=lambda c: T.t(f"src_{c}", lang), required=True)
-with st.spinner(T.t("training", lang)):
-    model, report = trained(src)
+cfg = seq2seq.Seq2SeqConfig(lang=src)
+if not seq2seq.cache_path(cfg).is_file():  # first use on this machine: train where the user can watch
+    bar = st.progress(0.0, T.t("training", lang))
+    seq2seq.load_or_train(cfg, on_step=lambda step, loss: bar.progress(
+        step / cfg.steps, f"{T.t('training', lang)} {step}/{cfg.steps} · loss {loss:.3f}") if step % 20 == 0 else None)
+    bar.empty()
+model, report = trained(src)
 c1, c2, c3 = st.columns(3)
 c1.metric(T.t("accuracy", lang), f"{report.accuracy:.1%}", help=T.t("accuracy_help", lang))
 c2.metric(T.t("final_loss", lang), f"{report.losses[-1]:.3f}")
@@ -49,9 +54,9 @@ if truth is None:
     c2.caption(T.t("not_number", lang))
 else:
     ok = answer == str(truth)
-    c2.metric(T.t("truth", lang), str(truth), T.t("right" if ok else "wrong", lang), delta_color="normal" if ok else "inverse")
+    c2.metric(T.t("truth", lang), str(truth), T.t("right" if ok else "wrong", lang), delta_arrow="off",
+              delta_color="green" if ok else "red")
 
-cfg = model.cfg
 c1, c2 = st.columns(2)
 layer = c1.selectbox(T.t("layer", lang), range(cfg.n_layer), index=cfg.n_layer - 1, key="encdec_layer",
                      format_func=lambda i: f"{i + 1}")
@@ -89,5 +94,5 @@ st.dataframe(pd.DataFrame([{T.t("col_step", lang): i + 1, T.t("col_input", lang)
 
 loss = go.Figure(go.Scatter(y=report.losses, mode="lines", name=T.t("loss_y", lang)))
 loss.update_xaxes(title=T.t("loss_x", lang))
-loss.update_yaxes(title=T.t("loss_y", lang), type="log")
+loss.update_yaxes(title=T.t("loss_y", lang), type="log", dtick=1)  # one tick per decade
 st.plotly_chart(styled(loss, T.t("loss_title", lang), height=300), key="encdec_loss")

@@ -43,30 +43,34 @@ def main() -> None:
     ap.add_argument("--langs", default="en,ja")
     ap.add_argument("--wait", type=float, default=6.0, help="seconds to let a page finish drawing")
     ap.add_argument("--width", type=int, default=1400)
+    ap.add_argument("--height", type=int, default=900, help="Streamlit scrolls inside the page: a tall viewport "
+                    "is what captures everything")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     url = f"http://localhost:{args.port}"
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(args.port),
-                               "--server.headless", "true"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                               "--server.headless", "true", "--server.fileWatcherType", "none"], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         wait_for_server(url)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
-            page = browser.new_page(viewport={"width": args.width, "height": 900})
             for lang in args.langs.split(","):
                 label = {"en": "English", "ja": "日本語"}[lang]
                 for name in args.pages:
+                    page = browser.new_page(viewport={"width": args.width, "height": args.height})  # a fresh session each
                     path = "" if name == "home" else name
                     page.goto(f"{url}/{path}?lang={urllib.parse.quote(label)}")
                     page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=30000)
                     time.sleep(args.wait)
-                    page.wait_for_function(
-                        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120000)
+                    page.wait_for_function(  # nothing running, no spinner or progress bar left
+                        "!document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSpinner\"],"
+                        " [data-testid=\"stProgress\"]')", timeout=300000)
                     target = out / f"{name}-{lang}.png"
                     page.screenshot(path=str(target), full_page=True)
                     print(target)
+                    page.close()
             browser.close()
     finally:
         server.terminate()
