@@ -25,6 +25,11 @@ import torch.nn.functional as F
 from core.errors import UserInputError
 
 
+def _dropout(p: float) -> nn.Module:
+    # p = 0 (the class-demo default): no module call at all, one less Python hop per sub-layer.
+    return nn.Dropout(p) if p > 0 else nn.Identity()
+
+
 class CausalSelfAttention(nn.Module):
     """Masked multi-head self-attention: each position attends to itself and the positions before it."""
 
@@ -36,7 +41,7 @@ class CausalSelfAttention(nn.Module):
         # Q, K and V of all heads in one matmul: (C) -> (3C); faster than three small ones.
         self.c_attn = nn.Linear(cfg.n_embd, 3 * cfg.n_embd, bias=cfg.bias)
         self.c_proj = nn.Linear(cfg.n_embd, cfg.n_embd, bias=cfg.bias)
-        self.resid_drop = nn.Dropout(cfg.dropout)
+        self.resid_drop = _dropout(cfg.dropout)
 
     def forward(self, x: torch.Tensor, return_attn: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
         B, T, C = x.shape
@@ -66,7 +71,7 @@ class MLP(nn.Module):
         super().__init__()
         self.c_fc = nn.Linear(cfg.n_embd, 4 * cfg.n_embd, bias=cfg.bias)
         self.c_proj = nn.Linear(4 * cfg.n_embd, cfg.n_embd, bias=cfg.bias)
-        self.drop = nn.Dropout(cfg.dropout)
+        self.drop = _dropout(cfg.dropout)
         # GPT-1's code used the tanh approximation of GELU (max error 4.7e-4 against xΦ(x));
         # "exact" uses erf.
         self.approximate = "tanh" if cfg.gelu == "tanh" else "none"
@@ -166,7 +171,7 @@ class GPT(nn.Module):
         self.config = cfg
         self.wte = nn.Embedding(cfg.vocab_size, cfg.n_embd)  # W_e
         self.wpe = nn.Embedding(cfg.block_size, cfg.n_embd)  # W_p, learned (not sinusoidal)
-        self.drop = nn.Dropout(cfg.dropout)
+        self.drop = _dropout(cfg.dropout)
         self.h = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer))
         self.ln_f = nn.LayerNorm(cfg.n_embd, bias=cfg.bias) if cfg.pre_ln else nn.Identity()
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)

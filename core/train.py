@@ -21,6 +21,7 @@ import argparse
 import json
 import math
 import os
+import statistics
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -60,7 +61,7 @@ class TrainConfig:
     sample_tokens: int = 200
     sample_prompt: str = ""
     seed: int = 1337
-    threads: int | None = None  # torch intra-op threads; None = leave as set
+    threads: int | str | None = None  # torch intra-op threads; None = leave as set; "auto" = ThreadTuner
 
     def __post_init__(self) -> None:
         if self.max_iters < 1 or self.batch_size < 1:
@@ -168,6 +169,53 @@ def ngram_reference(train_ids: torch.Tensor, heldout_ids: torch.Tensor, vocab_si
 
 
 # ------------------------------------------------------------------------------------------------
+# Threads: measured, not guessed
+# ------------------------------------------------------------------------------------------------
+class ThreadTuner:
+    """Picks the faster of (all cores, one core) by timing real steps, and checks again now and then.
+
+    On a quiet 2-core machine two threads are ~1.7× faster than one; when other processes keep a core
+    busy, every small parallel region waits for a descheduled thread and two threads become slower
+    than one (measured ~3× slower on a loaded shared machine). Which case holds changes while a class
+    uses the server, so it is measured: `probe` steps with each count, then the faster one for
+    `every` steps, then measure again.
+    """
+
+    def __init__(self, max_threads: int | None = None, probe: int = 6, every: int = 300):
+        n = max_threads or os.cpu_count() or 1
+        self.options = [n, 1] if n > 1 else [1]
+        self.probe, self.every = probe, every
+        self.times: dict[int, list[float]] = {}
+        self.choice = self.options[0]
+        self.plan: list[int] = []
+        self.since = 0
+        self._schedule()
+
+    def _schedule(self) -> None:
+        self.times = {n: [] for n in self.options}
+        self.plan = [n for n in self.options for _ in range(self.probe + 1)] if len(self.options) > 1 else []
+
+    def threads_for_next_step(self) -> int:
+        if self.plan:
+            return self.plan[0]
+        return self.choice
+
+    def record(self, threads: int, seconds: float) -> None:
+        """The time of the step just run with `threads`."""
+        if self.plan:
+            self.times[self.plan.pop(0)].append(seconds)
+            if not self.plan:
+                # The first step after a switch warms caches: drop it and compare medians.
+                med = {k: statistics.median(v[1:]) for k, v in self.times.items() if len(v) > 1}
+                self.choice = min(med, key=med.get) if med else self.options[0]
+                self.since = 0
+            return
+        self.since += 1
+        if self.since >= self.every:
+            self._schedule()
+
+
+# ------------------------------------------------------------------------------------------------
 # The trainer
 # ------------------------------------------------------------------------------------------------
 @dataclass
@@ -177,6 +225,7 @@ class StepInfo:
     lr: float
     tokens_per_s: float  # recent throughput, counting only time spent training
     elapsed_s: float  # training time so far (pauses and evaluations excluded)
+    threads: int = 0  # torch threads this step ran with
 
 
 @dataclass
@@ -229,7 +278,7 @@ class Trainer:
     def __init__(self, model: nn.Module, data: TokenData, tc: TrainConfig,
                  tokenizer: Tokenizer | None = None, device: torch.device | str = "cpu",
                  gate: Callable[[], bool] | None = None, step_lock=None, start_step: int = 0,
-                 optimizer: torch.optim.Optimizer | None = None, rank: int = 0):
+                 optimizer: torch.optim.Optimizer | None = None, rank: int = 0, max_threads: int | None = None):
         self.model = model  # possibly DDP-wrapped
         self.raw_model: GPT = model.module if hasattr(model, "module") else model  # type: ignore[assignment]
         self.data = data
@@ -240,6 +289,7 @@ class Trainer:
         self.step_lock = step_lock
         self.step = start_step
         self.rank = rank
+        self.max_threads = max_threads  # for threads="auto": the most it may use
         self.optimizer = optimizer or configure_optimizer(self.raw_model, tc, self.device)
         self.callbacks: dict[str, list[Callable]] = {e: [] for e in self.EVENTS}
         self.last_eval: EvalInfo | None = None
@@ -280,8 +330,10 @@ class Trainer:
 
     def run(self) -> TrainResult:
         tc = self.tc
-        if tc.threads:
-            torch.set_num_threads(tc.threads)
+        tuner = ThreadTuner(self.max_threads) if tc.threads == "auto" and self.device.type == "cpu" else None
+        if tc.threads and tuner is None:
+            torch.set_num_threads(int(tc.threads))
+        self.threads = torch.get_num_threads()
         model, opt = self.model, self.optimizer
         B, T = tc.batch_size, self.data.block_size
         model.train()
@@ -293,6 +345,9 @@ class Trainer:
             if self.gate is not None and not self.gate():
                 status = "stopped"
                 break
+            if tuner is not None and tuner.threads_for_next_step() != self.threads:
+                self.threads = tuner.threads_for_next_step()
+                torch.set_num_threads(self.threads)
             t0 = time.perf_counter()
             lr = tc.lr_at(self.step)
             for g in opt.param_groups:
@@ -317,13 +372,15 @@ class Trainer:
             self.step += 1
             self.last_loss = loss_value
             dt = time.perf_counter() - t0
+            if tuner is not None:
+                tuner.record(self.threads, dt)
             t_train += dt
             tokens_total += B * T
             window.append((dt, B * T))
             if len(window) > 20:
                 window.pop(0)
             tps = sum(n for _, n in window) / max(1e-9, sum(s for s, _ in window))
-            self._emit("on_step", StepInfo(self.step, loss_value, lr, tps, t_train))
+            self._emit("on_step", StepInfo(self.step, loss_value, lr, tps, t_train, self.threads))
             last = self.step == tc.max_iters
             if (tc.eval_interval and self.step % tc.eval_interval == 0) or last:
                 self._emit("on_eval", self.evaluate())
@@ -369,6 +426,10 @@ def generate_text(model: GPT, tokenizer: Tokenizer, prompt: str, max_new_tokens:
 # ------------------------------------------------------------------------------------------------
 # Command line (and torchrun)
 # ------------------------------------------------------------------------------------------------
+def ddp_env() -> bool:
+    return int(os.environ.get("WORLD_SIZE", "1")) > 1
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m core.train", description=__doc__.split("\n\n")[0])
     p.add_argument("--text", required=True, help="UTF-8 text file; its last ~10%% is held out")
@@ -391,7 +452,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--grad-clip", type=float, default=1.0)
     p.add_argument("--sample-interval", type=int, default=0)
     p.add_argument("--seed", type=int, default=1337)
-    p.add_argument("--threads", type=int, default=None, help="torch threads per process (default: cores / processes)")
+    p.add_argument("--threads", default=None,
+                   help="torch threads per process: a number, or auto (time all cores against one and use the faster; "
+                        "the default for one process; under torchrun the default is cores / processes)")
     p.add_argument("--device", default=None, help="cpu, cuda, mps (default: the best available)")
     p.add_argument("--out", default=None, help="folder for checkpoints (ckpt.safetensors)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/ckpt.safetensors")
@@ -423,7 +486,11 @@ def main(argv: list[str] | None = None) -> dict:
     if device.type == "cuda" and world > 1:
         device = torch.device("cuda", local_rank)
         torch.cuda.set_device(device)
-    threads = a.threads or max(1, (os.cpu_count() or 1) // world)
+    threads = max(1, (os.cpu_count() or 1) // world)
+    if a.threads is None and not ddp_env():
+        a.threads = "auto"
+    if a.threads not in (None, "auto"):
+        threads = int(a.threads)
     torch.set_num_threads(threads)
     ddp = world > 1
     if ddp:
@@ -445,7 +512,8 @@ def main(argv: list[str] | None = None) -> dict:
         mcfg = model_config_from_args(a, tokenizer.vocab_size)
     tc = TrainConfig(max_iters=a.max_iters, batch_size=a.batch_size, lr=a.lr, warmup_iters=a.warmup_iters,
                      weight_decay=a.weight_decay, grad_clip=a.grad_clip, eval_interval=a.eval_interval,
-                     eval_iters=a.eval_iters, sample_interval=a.sample_interval, seed=a.seed)
+                     eval_iters=a.eval_iters, sample_interval=a.sample_interval, seed=a.seed,
+                     threads="auto" if a.threads == "auto" else None)
     data = TokenData.from_text(tokenizer, train_text, held_text, mcfg.block_size, device)
 
     torch.manual_seed(a.seed)  # identical initial weights on every rank
@@ -461,7 +529,8 @@ def main(argv: list[str] | None = None) -> dict:
 
         wrapped = DDP(model, device_ids=[device.index] if device.type == "cuda" else None)
 
-    trainer = Trainer(wrapped, data, tc, tokenizer, device, start_step=start, optimizer=optimizer, rank=rank)
+    trainer = Trainer(wrapped, data, tc, tokenizer, device, start_step=start, optimizer=optimizer, rank=rank,
+                      max_threads=threads)
     is_main = rank == 0
     bar = None
     if is_main and not a.no_progress:

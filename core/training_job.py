@@ -164,6 +164,7 @@ class TrainingJob:
         self._run_started_step = start
         self._since: float | None = None
         self._snapshot: tuple[int, GPT] | None = None
+        self._threads_now = self.threads
 
     @classmethod
     def from_checkpoint(cls, ckpt: Checkpoint, train_config: TrainConfig, train_text: str, heldout_text: str,
@@ -241,6 +242,7 @@ class TrainingJob:
             self._loss.append(s.loss)
             self._lr.append(s.lr)
             self._tps.append(s.tokens_per_s)
+            self._threads_now = s.threads
 
     def _on_eval(self, tr: Trainer, e: EvalInfo) -> None:
         with self._lock:
@@ -255,8 +257,9 @@ class TrainingJob:
         try:
             _lower_priority()
             torch.set_num_threads(self.threads)
-            trainer = Trainer(self.model, self.data, self.tc, self.tokenizer, self.device, gate=self._gate,
-                              step_lock=self.step_lock, start_step=self._step, optimizer=self.optimizer)
+            trainer = Trainer(self.model, self.data, replace(self.tc, threads="auto"), self.tokenizer, self.device,
+                              gate=self._gate, step_lock=self.step_lock, start_step=self._step,
+                              optimizer=self.optimizer, max_threads=self.threads)
             if not self._evals:
                 with self.step_lock:
                     self._on_eval(trainer, trainer.evaluate())  # the loss at step 0: ≈ ln(vocab)
@@ -290,7 +293,7 @@ class TrainingJob:
                 steps=list(self._steps), loss=list(self._loss), lr=list(self._lr), tokens_per_s=list(self._tps),
                 evals=list(self._evals), samples=list(self._samples), references=dict(self.references),
                 message=self._message, eta_s=eta, elapsed_s=active, device=str(self.device),
-                threads=self.threads, label=self.label,
+                threads=self._threads_now, label=self.label,
             )
 
     @property

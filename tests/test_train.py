@@ -154,3 +154,19 @@ def test_torchrun_two_processes_ddp(tmp_path):
     last = json.loads(p.stdout.strip().splitlines()[-1])
     assert last["iters"] == 8 and math.isfinite(last["val_loss"])
     assert (tmp_path / "ddp" / "ckpt.safetensors").exists()
+
+
+def test_thread_tuner_measures_then_picks_the_faster():
+    from core.train import ThreadTuner
+
+    tuner = ThreadTuner(max_threads=2, probe=3, every=5)
+    cost = {2: 1.0, 1: 0.4}  # a loaded machine: one thread is faster
+    seen = []
+    for _ in range(8 + 5 + 8):
+        n = tuner.threads_for_next_step()
+        seen.append(n)
+        tuner.record(n, cost[n])
+    assert seen[:8] == [2, 2, 2, 2, 1, 1, 1, 1]  # probe both
+    assert seen[8:13] == [1] * 5  # then the faster
+    assert seen[13:21] == [2, 2, 2, 2, 1, 1, 1, 1]  # and measure again
+    assert ThreadTuner(max_threads=1).threads_for_next_step() == 1
