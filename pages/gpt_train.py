@@ -98,7 +98,7 @@ if not valid:
 # ---------------------------------------------------------------- controls
 device = shell.device()
 status = job.status if job else None
-b = st.columns(4)
+b = st.columns([1, 1, 1, 4])
 if status in (None, "ready", "stopped"):
     b[0].button(T.t("continue" if job and job.view().step else "start", lang), key="gpt_start", type="primary",
                 disabled=not valid, on_click=_start, args=(slot, settings, corpus, device))
@@ -124,7 +124,7 @@ def _fmt_params(n: int) -> str:
 
 
 @st.fragment(run_every=POLL_S if status in ("running", "paused") else None)
-def live() -> None:
+def live(views_shown: bool) -> None:
     job = slot.job
     if job is None:
         return
@@ -165,20 +165,25 @@ def live() -> None:
         for step, s in reversed(v.samples[-3:]):
             st.caption(T.t("sample_at", lang, step=step))
             st.code(s, language=None, wrap_lines=True)
+    if v.step > 0 and not views_shown:  # the model views below appear once there is a model
+        st.rerun(scope="app")
     if st.session_state.get("gpt_seen_status") != v.status:  # buttons follow the job's state
         st.session_state["gpt_seen_status"] = v.status
         if not v.active and status in ("running", "paused"):
             st.rerun(scope="app")
 
 
-live()
-if job is None or job.view().step == 0:
+views_shown = job is not None and job.view().step > 0
+live(views_shown)
+if not views_shown:
     st.stop()
 
 # ---------------------------------------------------------------- on-demand views of the current model
 model = job.model_snapshot()
+corpus_lang = "ja" if corpus.lang_hint == "ja" else "en"  # default prompts the tokenizer knows
+st.button(T.t("refresh", lang, step=job.view().step), key="gpt_refresh", icon=":material/refresh:")
 with st.form("gpt_sample_form"):
-    prompt = st.text_input(T.t("prompt", lang), T.t("prompt_default", lang), key="gpt_prompt", max_chars=500)
+    prompt = st.text_input(T.t("prompt", lang), T.t("prompt_default", corpus_lang), key="gpt_prompt", max_chars=500)
     f1, f2, f3 = st.columns(3)
     temp = f1.slider(T.t("temperature", lang), 0.0, 2.0, 0.8, 0.05, key="gpt_temp", help=T.t("temperature_help", lang))
     top_k = f2.slider(T.t("top_k", lang), 0, 200, 40, key="gpt_topk")
@@ -191,7 +196,8 @@ with st.form("gpt_sample_form"):
 st.subheader(T.t("attention", lang))
 st.caption(T.t("attention_help", lang))
 a1, a2 = st.columns([3, 1])
-attn_prompt = a1.text_input(T.t("prompt", lang), T.t("attn_prompt_default", lang), key="gpt_attn_prompt", max_chars=500)
+attn_prompt = a1.text_input(T.t("prompt", lang), T.t("attn_prompt_default", corpus_lang), key="gpt_attn_prompt",
+                            max_chars=500)
 layer = a2.selectbox(T.t("layer", lang), list(range(1, model.config.n_layer + 1)), key="gpt_attn_layer")
 try:
     tokens, atts = prompt_attention(model, job.tokenizer, check_text(attn_prompt, max_chars=500).text)
@@ -215,8 +221,9 @@ st.caption(T.t("published", lang, label=_trained(slot).label))
 
 # ---------------------------------------------------------------- checkpoints
 st.subheader(T.t("checkpoint", lang))
-st.download_button(T.t("download", lang), data=job.checkpoint, file_name=f"gpt-step{job.view().step}.safetensors",
-                   mime="application/octet-stream", key="gpt_download", on_click="ignore")
+st.download_button(T.t("download", lang), data=lambda: job.checkpoint(with_optimizer=False), file_name=f"gpt-step{job.view().step}.safetensors",
+                   mime="application/octet-stream", key="gpt_download", on_click="ignore",
+                   help=T.t("download_help", lang))
 up = st.file_uploader(T.t("upload", lang), key="gpt_ckpt_file", help=T.t("upload_help", lang))
 if up is not None and st.session_state.get("gpt_ckpt_loaded") != up.file_id:
     st.session_state["gpt_ckpt_loaded"] = up.file_id

@@ -76,7 +76,11 @@ def loss_figure(steps: Sequence[int], loss: Sequence[float], eval_steps: Sequenc
                                      line=dict(color=REF_COLORS[key], width=2, dash="dash"), hoverinfo="name+y"))
     fig.update_xaxes(title=x_title, range=[0, x_end], rangemode="tozero")
     fig.update_yaxes(title=y_title, type="log" if perplexity else "linear")
-    return styled(fig, title, height=430)
+    styled(fig, title, height=470)
+    # Six legend entries: below the plot, where they cannot collide with a long (Japanese) title.
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
+                      margin=dict(b=110))
+    return fig
 
 
 def series_figure(steps: Sequence[int], values: Sequence[float], name: str, title: str, x_title: str,
@@ -113,6 +117,10 @@ def attention_heads_figure(attn: torch.Tensor, tokens: Sequence[str], title: str
         fig.update_yaxes(autorange="reversed", row=r + 1, col=c + 1, showticklabels=c == 0 and T <= 40)
         fig.update_xaxes(row=r + 1, col=c + 1, showticklabels=T <= 24, tickangle=-60)
     fig.update_layout(coloraxis=dict(colorscale=HEATMAP_SCALE, cmin=0, cmax=1))
-    fig.add_annotation(text=x_title, xref="paper", yref="paper", x=0.5, y=-0.12, showarrow=False)
-    fig.add_annotation(text=y_title, xref="paper", yref="paper", x=-0.06, y=0.5, showarrow=False, textangle=-90)
-    return styled(fig, title, height=330 * rows + 80)
+    styled(fig, title, height=340 * rows + 110)
+    # Axis names as annotations outside the tick labels (there is one name for all the heads).
+    fig.add_annotation(text=x_title, xref="paper", yref="paper", x=0.5, y=0, yshift=-95, showarrow=False)
+    fig.add_annotation(text=y_title, xref="paper", yref="paper", x=0, xshift=-105, y=0.5, showarrow=False,
+                       textangle=-90)
+    fig.update_layout(margin=dict(l=120, b=110))
+    return fig

@@ -6,12 +6,12 @@ T = Catalog(
         "title": ("Train GPT-1 live", "GPT-1 をその場で学習"),
         "intro": (
             "GPT-1 is a stack of Transformer decoder blocks trained to predict the next token: "
-            "h₀ = U W_e + W_p, h_l = block(h_{l−1}), P(u) = softmax(h_n W_eᵀ). Here a small one learns from the "
+            "$h_0 = U W_e + W_p$, $h_l = \\mathrm{block}(h_{l-1})$, $P(u) = \\mathrm{softmax}(h_n W_e^\\top)$. Here a small one learns from the "
             "corpus below while you watch. Its loss is the cross-entropy of the next token in nats; it has learned "
             "something real once it drops under the **bigram** line (a model that only knows which character "
             "follows which).",
             "GPT-1 は、次のトークンを予測するように学習した Transformer デコーダブロックの積み重ねです："
-            "h₀ = U W_e + W_p、h_l = block(h_{l−1})、P(u) = softmax(h_n W_eᵀ)。ここでは小さな GPT-1 が下のコーパスから"
+            "$h_0 = U W_e + W_p$、$h_l = \\mathrm{block}(h_{l-1})$、$P(u) = \\mathrm{softmax}(h_n W_e^\\top)$。ここでは小さな GPT-1 が下のコーパスから"
             "学ぶ様子をその場で見られます。損失は次のトークンの交差エントロピー（nats）です。**bigram** の線"
             "（直前の 1 文字だけから次を当てるモデル）を下回れば、それ以上のことを学んだ証拠です。",
         ),
@@ -97,6 +97,7 @@ T = Catalog(
         "y_lr": ("learning rate", "学習率"),
         "y_tps": ("tokens / s", "トークン/秒"),
         "samples": ("Samples", "生成サンプル"),
+        "refresh": ("Show the model as it is now (step {step} below)", "いまのモデルで表示し直す（下はステップ {step}）"),
         "samples_auto": ("Generated during training (temperature 0.8, top-k 40):",
                          "学習中に生成（temperature 0.8、top-k 40）："),
         "sample_at": ("step {step}", "ステップ {step}"),
@@ -139,10 +140,12 @@ T = Catalog(
         "checkpoint": ("Checkpoint", "チェックポイント"),
         "download": ("Download checkpoint (.safetensors)", "チェックポイントをダウンロード（.safetensors）"),
         "upload": ("Load a checkpoint (.safetensors)", "チェックポイントを読み込む（.safetensors）"),
-        "upload_help": ("Weights, settings, tokenizer and optimizer state; Continue then trains it further on the "
-                        "chosen corpus.",
-                        "重み・設定・トークナイザ・オプティマイザの状態を含みます。読み込んだ後「続ける」で、"
+        "upload_help": ("A checkpoint downloaded here (weights, settings, tokenizer); Continue then trains it further "
+                        "on the chosen corpus.",
+                        "ここでダウンロードしたチェックポイント（重み・設定・トークナイザ）。読み込んだ後「続ける」で、"
                         "選んだコーパスでさらに学習できます。"),
+        "download_help": ("The weights, settings and tokenizer (not the optimizer state, to keep the file small).",
+                          "重み・設定・トークナイザ（ファイルを小さくするためオプティマイザの状態は含みません）。"),
         "loaded": ("Loaded a checkpoint at step {step}: {label}", "ステップ {step} のチェックポイントを読み込みました：{label}"),
         "published": ("The other pages (attention, positional encoding) now use this model: {label}.",
                       "他のページ（注意・位置エンコーディング）はこのモデルを使います：{label}。"),
