@@ -1,0 +1,134 @@
+"""core.training_job: a background training that can be paused, stopped, limited and snapshotted."""
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+
+from core.checkpoint import load_checkpoint_bytes
+from core.errors import UserInputError
+from core.training_job import (LIMITER, JobSettings, JobSlot, TooManyTrainings, TrainingJob, build_job,
+                               position_matrices, prompt_attention)
+
+TEXT = "the cat sat on the mat. the dog sat on the log.\n" * 60
+TRAIN, HELD = TEXT[: int(len(TEXT) * 0.9)], TEXT[int(len(TEXT) * 0.9):]
+
+
+def job(steps: int = 20, **kw) -> TrainingJob:
+    s = JobSettings(preset="tiny", max_iters=steps, batch_size=4, eval_interval=10, eval_iters=2,
+                    sample_interval=10, sample_tokens=8, **kw)
+    j = build_job(s, TRAIN, HELD, "cpu", "test")
+    j.threads = 1
+    return j
+
+
+def wait_for(pred, timeout=60.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def test_runs_to_the_end_in_the_background():
+    j = job()
+    assert j.view().status == "ready" and j.view().step == 0
+    j.start()
+    assert j.wait(60)
+    v = j.view()
+    assert v.status == "finished" and v.step == 20 and len(v.loss) == 20
+    assert [e.step for e in v.evals] == [0, 10, 20]  # step 0: the untrained loss
+    assert [s for s, _ in v.samples] == [10, 20]
+    assert set(v.references) == {"unigram", "bigram"} and v.references["bigram"] < v.references["unigram"]
+    assert LIMITER.active() == 0
+
+
+def test_pause_resume_stop_keeps_the_model():
+    j = job(steps=100000)
+    j.start()
+    wait_for(lambda: j.view().step >= 3)
+    j.pause()
+    time.sleep(0.3)
+    s1 = j.view().step
+    time.sleep(0.3)
+    assert j.view().status == "paused" and j.view().step <= s1 + 1
+    j.resume()
+    wait_for(lambda: j.view().step > s1 + 2)
+    j.stop(wait=30)
+    v = j.view()
+    assert v.status == "stopped" and 0 < v.step < 100000
+    snap = j.model_snapshot()
+    assert not snap.training and snap is not j.model
+    assert all(torch.equal(a, b.cpu()) for a, b in zip(snap.state_dict().values(), j.model.state_dict().values()))
+    tokens, atts = prompt_attention(snap, j.tokenizer, "the cat")
+    assert tokens == list("the cat") and atts[0].shape == (2, 7, 7)
+    wp, pe = position_matrices(snap)
+    assert wp.shape == pe.shape == (32, 64)
+    with pytest.raises(UserInputError):
+        prompt_attention(snap, j.tokenizer, "")
+    # continue after stop
+    j.tc.max_iters = v.step + 3
+    j.start()
+    assert j.wait(60) and j.view().status == "finished" and j.view().step == v.step + 3
+
+
+def test_limit_on_concurrent_trainings(monkeypatch):
+    monkeypatch.setattr("core.training_job.MAX_CONCURRENT", 1)
+    a, b = job(steps=100000), job(steps=100000)
+    a.start()
+    try:
+        with pytest.raises(TooManyTrainings) as e:
+            b.start()
+        assert "limit" in e.value.en and "上限" in e.value.ja
+        assert b.view().status == "ready"
+    finally:
+        a.stop(wait=30)
+    b.start()
+    b.stop(wait=30)
+    assert LIMITER.active() == 0
+
+
+def test_slot_close_stops_the_training():
+    slot = JobSlot()
+    slot.replace(job(steps=100000))
+    slot.job.start()
+    wait_for(lambda: slot.job.view().step >= 1)
+    first = slot.job
+    slot.replace(job())  # replacing stops the old one
+    assert first.wait(30) and first.view().status == "stopped"
+    slot.job.start()
+    slot.close()
+    assert slot.job.wait(30)
+
+
+def test_diverging_learning_rate_stops_with_a_reason():
+    j = job(steps=200, lr=1e4)
+    j.start()
+    assert j.wait(60)
+    v = j.view()
+    assert v.status in ("diverged", "finished")
+    if v.status == "diverged":
+        assert "learning rate" in v.message.en
+
+
+def test_checkpoint_round_trip_through_a_job():
+    j = job()
+    j.start()
+    j.wait(60)
+    ck = load_checkpoint_bytes(j.checkpoint())
+    assert ck.step == 20 and ck.optim_state
+    j2 = TrainingJob.from_checkpoint(ck, JobSettings(max_iters=5, batch_size=4, eval_iters=1).train_config(),
+                                     TRAIN, HELD, "cpu", "loaded", threads=1)
+    assert j2.view().step == 20 and j2.view().max_iters == 25
+    x = torch.tensor([j.tokenizer.encode("the cat")])
+    assert torch.equal(j2.model_snapshot()(x).logits, j.model_snapshot()(x).logits)
+    j2.start()
+    assert j2.wait(60) and j2.view().step == 25
+
+
+def test_corpus_shorter_than_the_context():
+    with pytest.raises(UserInputError) as e:
+        build_job(JobSettings(preset="tiny"), "abc" * 5, "abc" * 5, "cpu", "short")
+    assert "too short" in e.value.en
