@@ -61,7 +61,7 @@ st.markdown(T.t("intro", lang))
 with st.expander(T.t("settings", lang), expanded=not locked):
     if locked:
         st.caption(T.t("settings_locked", lang))
-    corpus = pick_corpus("gpt")
+    corpus = pick_corpus("gpt", default=lang)
     c1, c2, c3 = st.columns(3)
     tok = c1.radio(T.t("tokenizer", lang), ["char", "bpe", "unigram"], key="gpt_tok", disabled=locked,
                    format_func=lambda k: T.t(f"tok_{k}", lang))
