@@ -55,6 +55,9 @@ PAGES: list[PageEntry] = [
               ("GELU, its tanh and sigmoid approximations, and their errors.", "GELU と tanh・sigmoid 近似、その誤差。")),
     PageEntry("sec_gpt", "pages/gpt_train.py", ("Train GPT-1 live", "GPT-1 をその場で学習"), ":material/model_training:",
               ("A small GPT-1 trained in your browser session.", "小さな GPT-1 をブラウザから学習。")),
+    PageEntry("sec_gpt", "pages/gpt_finetune.py", ("Fine-tuning & ablations", "ファインチューニングと比較実験"),
+              ":material/science:", ("Fine-tune with an auxiliary LM loss; the paper's ablations, reproduced.",
+                                     "補助 LM 損失つきファインチューニングと論文の比較実験の再現。")),
 ]
 
 SECTIONS = ["sec_start", "sec_lm", "sec_tok", "sec_tf", "sec_gpt"]
