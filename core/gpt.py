@@ -204,17 +204,26 @@ class GPT(nn.Module):
         n = self.num_params() - self.wpe.weight.numel()
         return 6.0 * n + 12.0 * cfg.n_layer * cfg.n_embd * T
 
-    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None, return_attn: bool = False) -> GPTOutput:
+    def features(self, idx: torch.Tensor, attentions: list | None = None) -> torch.Tensor:
+        """The final hidden states h_n (B, T, C): after the last block (and ln_f under pre-LN).
+
+        The LM head reads them; a fine-tuning head (GPT-1's W_y) reads them too. Pass a list as
+        `attentions` to get each layer's weights (B, n_head, T, T) appended to it.
+        """
         B, T = idx.shape
         if T > self.config.block_size:
             raise ValueError(f"sequence of {T} tokens is longer than the context ({self.config.block_size})")
         x = self.drop(self.wte(idx) + self.wpe(self.pos[:T]))  # (B, T, C) + (T, C) -> (B, T, C)
-        attentions = [] if return_attn else None
         for block in self.h:
-            x, att = block(x, return_attn)
-            if return_attn:
+            x, att = block(x, attentions is not None)
+            if attentions is not None:
                 attentions.append(att)
-        logits = self.lm_head(self.ln_f(x))  # (B, T, C) x (C, V) -> (B, T, V)
+        return self.ln_f(x)
+
+    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None, return_attn: bool = False) -> GPTOutput:
+        B, T = idx.shape
+        attentions = [] if return_attn else None
+        logits = self.lm_head(self.features(idx, attentions))  # (B, T, C) x (C, V) -> (B, T, V)
         loss = None
         if targets is not None:
             loss = F.cross_entropy(logits.view(B * T, -1), targets.reshape(B * T))
