@@ -14,9 +14,9 @@ replaces them left to right with the model's own predictions — the masked targ
 """
 from __future__ import annotations
 
+import io
 import math
 import pickle
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,6 +28,7 @@ import torch.nn.functional as F
 
 from core import number_words
 from core.attention import MultiHeadAttention
+from core.diskcache import cache_root, write_atomic
 from core.positional import sinusoidal_pe
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
@@ -220,9 +221,8 @@ def exact_match(model: Seq2Seq, n: int = 300, seed: int = 1) -> float:
 # --- disk cache: train once per machine, load in milliseconds afterwards -------------------------
 
 def cache_path(cfg: Seq2SeqConfig) -> Path:
-    root = Path(os.environ.get("ATLAS_CACHE_DIR", Path(__file__).resolve().parent.parent / ".cache" / "atlas"))
     key = "-".join(f"{k}{v}" for k, v in asdict(cfg).items())
-    return root / "seq2seq" / f"{key}.pt"
+    return cache_root() / "seq2seq" / f"{key}.pt"
 
 
 def load_or_train(cfg: Seq2SeqConfig, on_step: Callable[[int, float], None] | None = None
@@ -238,9 +238,8 @@ def load_or_train(cfg: Seq2SeqConfig, on_step: Callable[[int, float], None] | No
         except (RuntimeError, KeyError, ValueError, OSError, pickle.UnpicklingError):
             pass  # a stale or damaged cache file: train again and overwrite it
     model, report = train(cfg, on_step)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
+    buf = io.BytesIO()
     torch.save({"state": model.state_dict(), "losses": report.losses, "accuracy": report.accuracy,
-                "seconds": report.seconds}, tmp)
-    tmp.replace(path)  # atomic: a reader never sees half a file
+                "seconds": report.seconds}, buf)
+    write_atomic(path, buf.getvalue())
     return model, report

@@ -10,21 +10,19 @@ Keys carry the corpus hash, never the text, so a cache file name says what it wa
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 
-_REPO = Path(__file__).resolve().parent.parent.parent
+from core.diskcache import cache_root, write_atomic
+
 _MAX_IN_MEMORY = 48
 
 
 def cache_dir() -> Path:
     """The folder for trained tokenizers (created on first use). Read each time: tests change it."""
-    root = Path(os.environ.get("ATLAS_CACHE_DIR", str(_REPO / ".cache" / "atlas")))
-    return root / "tokenizers"
+    return cache_root() / "tokenizers"
 
 
 def text_hash(text: str) -> str:
@@ -40,19 +38,6 @@ def cache_key(kind: str, text: str, **settings: Any) -> str:
     """
     conf = ",".join(f"{k}={settings[k]!r}" for k in sorted(settings))
     return f"{kind}-{text_hash(text)}-{hashlib.sha1(conf.encode()).hexdigest()[:10]}"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class MemoryCache:
