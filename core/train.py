@@ -188,7 +188,7 @@ class ThreadTuner:
         self.times: dict[int, list[float]] = {}
         self.choice = self.options[0]
         self.plan: list[int] = []
-        self.since = 0
+        self.since, self.slow, self.reference = 0, 0, float("inf")
         self._schedule()
 
     def _schedule(self) -> None:
@@ -208,10 +208,13 @@ class ThreadTuner:
                 # The first step after a switch warms caches: drop it and compare medians.
                 med = {k: statistics.median(v[1:]) for k, v in self.times.items() if len(v) > 1}
                 self.choice = min(med, key=med.get) if med else self.options[0]
-                self.since = 0
+                self.reference = med.get(self.choice, seconds)
+                self.since, self.slow = 0, 0
             return
         self.since += 1
-        if self.since >= self.every:
+        # Load changes: three steps in a row at twice the measured time mean measure again now.
+        self.slow = self.slow + 1 if seconds > 2.0 * self.reference else 0
+        if self.since >= self.every or self.slow >= 3:
             self._schedule()
 
 

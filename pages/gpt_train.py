@@ -14,7 +14,7 @@ from ui.corpus_picker import pick_corpus
 from ui.shared_state import TrainedGPT, set_trained_gpt_source
 from ui.texts.gpt_train import T, duration
 
-POLL_S = 1.0
+POLL_S = 2.0  # a poll redraws three charts in the browser, which shares the CPU on a laptop
 LRS = [1e-4, 3e-4, 6e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0]
 
 

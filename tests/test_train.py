@@ -170,3 +170,12 @@ def test_thread_tuner_measures_then_picks_the_faster():
     assert seen[8:13] == [1] * 5  # then the faster
     assert seen[13:21] == [2, 2, 2, 2, 1, 1, 1, 1]  # and measure again
     assert ThreadTuner(max_threads=1).threads_for_next_step() == 1
+    # The machine gets busy: three slow steps in a row trigger a new measurement at once.
+    tuner = ThreadTuner(max_threads=2, probe=3, every=1000)
+    for _ in range(8):
+        n = tuner.threads_for_next_step()
+        tuner.record(n, {2: 0.4, 1: 1.0}[n])
+    assert tuner.threads_for_next_step() == 2
+    for _ in range(3):
+        tuner.record(2, 5.0)
+    assert tuner.plan  # probing again

@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 
 from core.charts.style import HEATMAP_SCALE, PALETTE, styled
 
-MAX_POINTS = 600
+MAX_POINTS = 400
 REF_COLORS = {"unigram": "#888888", "bigram": PALETTE[3]}
 
 
