@@ -293,12 +293,28 @@ class Trainer:
         self.step = start_step
         self.rank = rank
         self.max_threads = max_threads  # for threads="auto": the most it may use
+        self.world = 1
+        if hasattr(model, "module"):
+            import torch.distributed as dist
+
+            self.world = dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
         self.optimizer = optimizer or configure_optimizer(self.raw_model, tc, self.device)
         self.callbacks: dict[str, list[Callable]] = {e: [] for e in self.EVENTS}
         self.last_eval: EvalInfo | None = None
         self.last_loss: float | None = None
         # Different ranks draw different batches; evaluation uses its own fixed generator.
         self.gen = torch.Generator().manual_seed(tc.seed + 1000 * rank + start_step)
+
+    def _all_finite(self, value: float) -> bool:
+        """Under torchrun every rank must agree, or one would stop while the others wait in backward."""
+        finite = math.isfinite(value)
+        if self.world > 1:
+            import torch.distributed as dist
+
+            flag = torch.tensor([0.0 if finite else 1.0], device=self.device)
+            dist.all_reduce(flag)
+            finite = flag.item() == 0.0
+        return finite
 
     def add_callback(self, event: str, fn: Callable) -> None:
         if event not in self.callbacks:
@@ -361,7 +377,7 @@ class Trainer:
             try:
                 loss = model(x, y).loss
                 loss_value = loss.item()
-                if not math.isfinite(loss_value):
+                if not self._all_finite(loss_value):
                     status, reason = "diverged", diverged_error(self.step, loss_value, lr)
                     break  # before backward: the weights stay those of the last good step
                 opt.zero_grad(set_to_none=True)

@@ -227,6 +227,7 @@ st.download_button(T.t("download", lang), data=lambda: job.checkpoint(with_optim
 up = st.file_uploader(T.t("upload", lang), key="gpt_ckpt_file", help=T.t("upload_help", lang))
 if up is not None and st.session_state.get("gpt_ckpt_loaded") != up.file_id:
     st.session_state["gpt_ckpt_loaded"] = up.file_id
+    st.session_state.pop("gpt_ckpt_error", None)
     try:
         ck = load_checkpoint_bytes(up.getvalue())
         new = TrainingJob.from_checkpoint(ck, settings.train_config(), corpus.train, corpus.heldout, device,
@@ -236,4 +237,6 @@ if up is not None and st.session_state.get("gpt_ckpt_loaded") != up.file_id:
         st.session_state["gpt_info"] = (ck.step, new.label)
         st.rerun()
     except UserInputError as e:
-        shell.show_error(e)
+        st.session_state["gpt_ckpt_error"] = e
+if up is not None and "gpt_ckpt_error" in st.session_state:  # shown as long as the wrong file is there
+    shell.show_error(st.session_state["gpt_ckpt_error"])
