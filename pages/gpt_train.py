@@ -69,9 +69,10 @@ with st.expander(T.t("settings", lang), expanded=not locked):
                              disabled=locked or tok == "char", help=T.t("vocab_help", lang))
     presets = list(PRESETS) + ["custom"]
     preset = c2.selectbox(T.t("preset", lang), presets, index=presets.index("class-demo"), key="gpt_preset",
-                          disabled=locked, format_func=lambda p: T.t("custom", lang) if p == "custom" else
-                          T.t("preset_fmt", lang, name=p, **PRESETS[p]))
+                          disabled=locked, format_func=lambda p: T.t("custom", lang) if p == "custom" else p)
     size = dict(PRESETS.get(preset, PRESETS["class-demo"]))
+    if preset != "custom":
+        c2.caption(T.t("preset_fmt", lang, name=preset, **size))
     if preset == "custom":
         size["n_layer"] = c2.slider(T.t("n_layer", lang), 1, 12, 4, key="gpt_layers", disabled=locked)
         size["n_head"] = c2.select_slider(T.t("n_head", lang), [1, 2, 3, 4, 6, 8, 12], 4, key="gpt_heads", disabled=locked)
@@ -155,7 +156,8 @@ def live(views_shown: bool) -> None:
         T.t("y_ppl" if ppl else "y_loss", lang), perplexity=ppl, max_steps=v.max_iters), key="gpt_loss_chart")
     c1, c2 = st.columns(2)
     c1.plotly_chart(charts.series_figure(v.steps, v.lr, T.t("y_lr", lang), T.t("lr_title", lang), T.t("x_step", lang),
-                                         T.t("y_lr", lang), max_steps=v.max_iters), key="gpt_lr_chart")
+                                         T.t("y_lr", lang), max_steps=v.max_iters, tickformat="~g"),
+                    key="gpt_lr_chart")
     c2.plotly_chart(charts.series_figure(v.steps, v.tokens_per_s, T.t("y_tps", lang), T.t("tps_title", lang),
                                          T.t("x_step", lang), T.t("y_tps", lang), smooth=True, max_steps=v.max_iters),
                     key="gpt_tps_chart")

@@ -84,13 +84,14 @@ def loss_figure(steps: Sequence[int], loss: Sequence[float], eval_steps: Sequenc
 
 
 def series_figure(steps: Sequence[int], values: Sequence[float], name: str, title: str, x_title: str,
-                  y_title: str, color: str = PALETTE[4], smooth: bool = False, max_steps: int | None = None) -> go.Figure:
+                  y_title: str, color: str = PALETTE[4], smooth: bool = False, max_steps: int | None = None,
+                  tickformat: str | None = None) -> go.Figure:
     """One quantity against the step (learning rate, tokens per second)."""
     xs, ys = thin(steps, ema(values, 0.2) if smooth else values)
     fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", name=name, line=dict(color=color, width=3)))
     x_end = max(max_steps or 0, steps[-1] if steps else 1)
     fig.update_xaxes(title=x_title, range=[0, x_end])
-    fig.update_yaxes(title=y_title, rangemode="tozero")
+    fig.update_yaxes(title=y_title, rangemode="tozero", tickformat=tickformat)
     fig.update_layout(showlegend=False)
     return styled(fig, title, height=300)
 
