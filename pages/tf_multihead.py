@@ -64,8 +64,9 @@ st.title(t("title"))
 st.markdown(t("intro"))
 st.latex(t("formula"))
 
+# Open on a model whose heads show something: the user's trained GPT if there is one, else MiniLM.
 choice = st.radio(t("model"), ["gpt", "minilm", "custom"], format_func=lambda c: t(f"model_{c}"),
-                  key="mha_model", horizontal=True)
+                  key="mha_model", horizontal=True, index=0 if get_trained_gpt() is not None else 1)
 custom = ""
 if choice == "custom":
     custom = st.text_input(t("custom_id"), key="mha_custom", max_chars=300,

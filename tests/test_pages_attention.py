@@ -86,6 +86,8 @@ def test_attention_page_splits():
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_multihead_page_random_gpt_hostile(lang):
     at = open_page(MHA, lang=lang)
+    assert at.radio(key="mha_model").value == "minilm"  # with no trained GPT the page opens on MiniLM
+    at.radio(key="mha_model").set_value("gpt").run()
     assert ("untrained" in _texts(at)) == (lang == "en")
     at.text_area(key="mha_text").set_value(HOSTILE).run()
     assert not at.exception, errors(at)
@@ -151,6 +153,7 @@ def test_multihead_page_uses_the_trained_gpt():
     model = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=2, n_head=2, n_embd=32, block_size=16)).eval()
     at = open_page(MHA, lang="en")
     at.session_state[TRAINED_GPT_KEY] = TrainedGPT(model, tok, "test-model · step 7", 7)
+    at.radio(key="mha_model").set_value("gpt").run()
     at.text_area(key="mha_text").set_value("the quick brown fox jumps over the lazy dog").run()
     assert not at.exception, errors(at)
     text = _texts(at)
