@@ -1,0 +1,187 @@
+"""Fine-tuning (core.finetune), the topic task (core.topic_data) and the LSTM LM (core.lstm_lm)."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from core import finetune as ft
+from core.corpus import CORPUS_DIR
+from core.errors import UserInputError
+from core.gpt import GPT, GPTConfig
+from core.lstm_lm import LSTMConfig, LSTMLM
+from core.tokenizers.char import CharTokenizer
+from core.topic_data import build_topic_data, load_topic_data, pack_passages, paragraphs_of
+
+V, K = 20, 3
+
+
+def tiny_gpt(vocab: int = V) -> GPT:
+    torch.manual_seed(0)
+    return GPT(GPTConfig(vocab_size=vocab, n_layer=2, n_head=2, n_embd=32, block_size=16))
+
+
+def classifier(backbone=None) -> ft.TopicClassifier:
+    backbone = backbone or tiny_gpt()
+    return ft.TopicClassifier(backbone, K, ft.add_extract_token(backbone))
+
+
+# ------------------------------------------------------------------ the model
+def test_extract_token_is_a_new_row_and_the_head_stays_tied():
+    g = tiny_gpt()
+    old = g.wte.weight.detach().clone()
+    e = ft.add_extract_token(g)
+    assert e == V and g.wte.weight.shape == (V + 1, 32) and g.config.vocab_size == V + 1
+    assert torch.equal(g.wte.weight[:V], old)
+    assert g.lm_head.weight is g.wte.weight
+
+
+@pytest.mark.parametrize("arch", ["gpt", "lstm"])
+def test_head_reads_the_hidden_state_at_the_extract_token(arch):
+    backbone = tiny_gpt() if arch == "gpt" else LSTMLM(LSTMConfig(V, n_embd=32, n_hidden=48))
+    m = classifier(backbone).eval()
+    x = torch.randint(1, V, (2, 10))
+    ends = torch.tensor([4, 7])
+    x[0, 4], x[1, 7] = m.extract_id, m.extract_id
+    logits, lm = m(x, ends)
+    assert logits.shape == (2, K) and lm.shape == (2, 10, V + 1)
+    h = m.backbone.features(x)
+    assert torch.allclose(logits[1], m.head(h[1, 7]), atol=1e-6)
+    # Tokens after the extract token (padding) change nothing; a token before it does.
+    y = x.clone()
+    y[0, 5:] = 3
+    y[1, 8:] = 5
+    assert torch.allclose(m(y, ends)[0], logits, atol=1e-5)
+    y[0, 1] = (x[0, 1] % (V - 1)) + 1
+    assert not torch.allclose(m(y, ends)[0][0], logits[0], atol=1e-5)
+
+
+def test_encode_batch_places_extract_token_and_lm_targets():
+    tok = CharTokenizer.train("abcdef")
+    x, ends, y = ft.encode_batch(tok, ["abc", "abcdef"], extract_id=99, max_tokens=5)
+    assert ends.tolist() == [3, 4]  # the second text is cut to 4 tokens: the extract token takes the 5th place
+    assert x[0, 3] == 99 and x[1, 4] == 99 and x.shape == (2, 5)
+    assert y[0].tolist() == tok.encode("bc") + [ft.IGNORE] * 3
+    assert y[1].tolist() == tok.encode("bcd") + [ft.IGNORE] * 2
+
+
+def _batch():
+    tok = CharTokenizer.train("abcdefghijklmnopqrs")
+    x, ends, y = ft.encode_batch(tok, ["abcde", "fgh", "ijklmnop"], V, 16)
+    return x, ends, y, torch.tensor([0, 1, 2])
+
+
+def test_l3_is_l2_plus_lambda_l1():
+    m = classifier()
+    x, ends, y, lab = _batch()
+    out = ft.finetune_loss(m, x, ends, lab, y, lam=0.5)
+    logits, lm = m(x, ends)
+    l2 = -torch.log_softmax(logits, -1)[torch.arange(3), lab].mean()
+    mask = y != ft.IGNORE
+    l1 = -torch.log_softmax(lm, -1)[mask].gather(1, y[mask][:, None]).mean()
+    assert torch.allclose(out["l2"], l2, atol=1e-6) and torch.allclose(out["l1"], l1, atol=1e-6)
+    assert torch.allclose(out["l3"], l2 + 0.5 * l1, atol=1e-6)
+
+
+def test_lambda_zero_adds_no_lm_gradient():
+    m = classifier()
+    x, ends, y, lab = _batch()
+    ft.finetune_loss(m, x, ends, lab, y, lam=0.0)["l3"].backward()
+    g0 = {n: p.grad.clone() for n, p in m.named_parameters()}
+    m.zero_grad()
+    ft.finetune_loss(m, x, ends, lab, y, lam=0.5)["l2"].backward()  # L2 alone
+    for n, p in m.named_parameters():
+        assert torch.allclose(g0[n], p.grad, atol=1e-7), n
+    m.zero_grad()
+    ft.finetune_loss(m, x, ends, lab, y, lam=0.5)["l3"].backward()
+    assert not torch.allclose(g0["backbone.wte.weight"], m.backbone.wte.weight.grad)
+
+
+def test_a_few_steps_raise_training_accuracy():
+    tok = CharTokenizer.train("abcxyz ")
+    texts = ["aaa bbb", "abc abc", "bca cab", "xxx yyy", "xyz xyz", "zyx zxy", "aab cab", "yyz zzx"]
+    labels = [0, 0, 0, 1, 1, 1, 0, 1]
+    enc = ft.Encoded(*ft.encode_batch(tok, texts, tok.vocab_size, 16), torch.tensor(labels))
+    backbone = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=32, block_size=16))
+    budget = ft.Budget(epochs=15, batch=8, lr=3e-3, evals=3)
+    model, acc, conf = ft.finetune(backbone, 2, enc, enc, budget, 0.5, seed=0)
+    first = ft.evaluate(ft.TopicClassifier(GPT(backbone.config), 2, tok.vocab_size), enc, 2)[0]
+    assert acc == 1.0 and acc > first - 1e-9 and sum(map(sum, conf)) == 8
+
+
+# ------------------------------------------------------------------ the LSTM LM
+def test_lstm_lm_shapes_and_causality():
+    torch.manual_seed(0)
+    m = LSTMLM(LSTMConfig(V, n_embd=16, n_hidden=24)).eval()
+    x = torch.randint(0, V, (2, 9))
+    out = m(x, x)
+    assert out.logits.shape == (2, 9, V) and out.loss.ndim == 0
+    assert m.features(x).shape == (2, 9, 16)
+    y = x.clone()
+    y[:, 6:] = (y[:, 6:] + 1) % V
+    assert torch.allclose(m(y).logits[:, :6], out.logits[:, :6], atol=1e-6)
+    assert not torch.allclose(m(y).logits[:, 6:], out.logits[:, 6:])
+    assert m.lm_head.weight is m.wte.weight
+
+
+# ------------------------------------------------------------------ the task
+def test_paragraphs_and_passages():
+    assert paragraphs_of("Title\n\nA long enough paragraph of text,\nover two lines.", 20) == [
+        "A long enough paragraph of text, over two lines."]
+    assert all(len(p) <= 10 for p in pack_passages(["a" * 25, "bb."], 10))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_shipped_task_split_is_deterministic_and_disjoint(lang):
+    d1, d2 = load_topic_data(lang), load_topic_data(lang)
+    assert d1.key() == d2.key() and d1.train == d2.train and d1.heldout == d2.heldout
+    assert len(d1.labels) == 8 and all(c > 0 for c in d1.counts("train") + d1.counts("heldout"))
+    assert not {e.paragraph for e in d1.train} & {e.paragraph for e in d1.heldout}
+    assert not set(d1.train_paragraphs) & set(d1.heldout_paragraphs)
+    assert all(len(e.text) <= 95 for e in d1.train + d1.heldout)
+    assert 0 < d1.majority_baseline() < 0.3
+    files = sorted((CORPUS_DIR / lang).glob("*.txt"))
+    texts = [" ".join(f.read_text(encoding="utf-8").split()) for f in files]
+    for e in d1.heldout[::7] + d1.train[::50]:  # each passage comes from its label's file
+        words = e.text.split()[:4] if lang == "en" else [e.text[:8]]
+        assert all(w in texts[e.label] for w in words), (e.label, e.text)
+
+
+def test_split_is_by_content_and_labels_follow_files():
+    files = {"a": "\n\n".join(f"Alpha paragraph number {i} is long enough." for i in range(10)),
+             "b": "\n\n".join(f"Beta paragraph number {i} is long enough too." for i in range(10))}
+    d = build_topic_data(files, max_chars=60, heldout_fraction=0.2)
+    assert d.labels == ["a", "b"] and d.counts("heldout") == [2, 2] and d.counts("train") == [8, 8]
+    assert all(e.text.startswith("Alpha") == (e.label == 0) for e in d.train + d.heldout)
+    files["b"] = files["b"].replace("number 3 ", "number three ")  # editing one paragraph moves no other
+    d2 = build_topic_data(files, max_chars=60, heldout_fraction=0.2)
+    assert [e.text for e in d2.heldout if e.label == 0] == [e.text for e in d.heldout if e.label == 0]
+
+
+def test_settings_reject_impossible_values():
+    with pytest.raises(UserInputError):
+        ft.Settings(lam=-1)
+    with pytest.raises(UserInputError):
+        ft.Settings(variants=())
+
+
+# ------------------------------------------------------------------ a whole (tiny) experiment, then the cache
+TINY = ft.Budget(pretrain_steps=6, pretrain_batch=4, epochs=1, batch=16, evals=2, n_layer=1, n_head=2, n_embd=32,
+                 block_size=32, lstm_hidden=32, max_train=48, max_heldout=24)
+
+
+def test_tiny_experiment_runs_and_is_cached(monkeypatch):
+    monkeypatch.setitem(ft.BUDGETS, "tiny", TINY)
+    s = ft.Settings(lang="en", budget="tiny", variants=("full", "lstm_aux"))
+    v = ft.run_experiment(s, threads=1)
+    assert v.status == "finished", v.message
+    assert set(v.results) == {"full", "lstm_aux"} and v.pretrain["transformer"]["steps"] == 6
+    assert all(0 <= r.accs[0] <= 1 and len(r.confusion) == 8 for r in v.results.values())
+    assert v.curves["full"]["eval_steps"][0] == 0 and len(v.curves["full"]["steps"]) == 3
+    job = ft.FinetuneJob(s, threads=1)  # the same settings again: everything from the disk cache
+    assert job.status == "ready" and set(job.view().results) == {"full", "lstm_aux"}
+    assert all(r.cached for r in job.view().results.values())
+    job.start()
+    assert job.wait(5) and job.status == "finished"
+    model = job.model_for("full")
+    probs, n = ft.predict(model, job.tokenizer, "The pitcher threw the ball. " * 5, job.max_tokens)
+    assert abs(sum(probs) - 1) < 1e-5 and len(probs) == 8 and n == TINY.block_size - 1
