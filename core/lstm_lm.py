@@ -26,6 +26,7 @@ class LSTMConfig:
     n_hidden: int = 256  # LSTM cell size; 2 layers of 256 ≈ the class-demo GPT's parameter count
     n_layer: int = 2
     block_size: int = 128  # the longest sequence it is trained on (it could read longer ones)
+    dropout: float = 0.0  # on the embeddings and the top layer's states (fine-tuning uses 0.1, as for the GPT)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -39,6 +40,7 @@ class LSTMLM(nn.Module):
         # No proj_size: oneDNN's fast CPU kernel does not support it (measured 20x slower).
         self.lstm = nn.LSTM(cfg.n_embd, cfg.n_hidden, num_layers=cfg.n_layer, batch_first=True)
         self.out = nn.Linear(cfg.n_hidden, cfg.n_embd)  # back to the embedding width for the tied head
+        self.drop = nn.Dropout(cfg.dropout) if cfg.dropout > 0 else nn.Identity()
         self.ln_f = nn.LayerNorm(cfg.n_embd)
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
         self.lm_head.weight = self.wte.weight  # tied, as in the GPT
@@ -49,8 +51,8 @@ class LSTMLM(nn.Module):
 
     def features(self, idx: torch.Tensor, attentions: list | None = None) -> torch.Tensor:
         """Hidden states (B, T, C); h_t depends on idx[:, :t+1] only."""
-        h, _ = self.lstm(self.wte(idx))  # (B, T, C) -> (B, T, H)
-        return self.ln_f(self.out(h))  # (B, T, C)
+        h, _ = self.lstm(self.drop(self.wte(idx)))  # (B, T, C) -> (B, T, H)
+        return self.ln_f(self.out(self.drop(h)))  # (B, T, C)
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None, return_attn: bool = False) -> GPTOutput:
         B, T = idx.shape
