@@ -89,22 +89,26 @@ names = {v: T.t(f"vs_{v}", lang) for v in VARIANTS}
 def live_view() -> None:
     v = job.view()
     phase = T.t(f"phase_{v.phase}", lang, variant=names.get(v.variant, ""), seed=v.seed + 1) if v.phase else ""
-    text = T.t("progress", lang, status=T.t(f"status_{v.status}", lang), phase=phase, pct=100 * v.progress)
+    text = (T.t("progress", lang, status=T.t(f"status_{v.status}", lang), phase=phase, pct=100 * v.progress) if phase
+            else T.t("progress_cached" if v.results and all(r.cached for r in v.results.values()) else "progress_done",
+                     lang, status=T.t(f"status_{v.status}", lang), time=duration(v.elapsed_s, lang)))
     st.progress(v.progress, text=text + (T.t("eta", lang, eta=duration(v.eta_s, lang)) if v.eta_s else ""))
     if v.message is not None:
         shell.show_error(v.message)
+    if running and not v.active:  # finished or stopped: redraw the whole page (buttons, results)
+        st.rerun(scope="app")
     parts = [T.t("pretrain_live", lang, label=i["live"]) if "live" in i else
              T.t("pretrain_cached" if i.get("cached") else "pretrain_part", lang, arch=T.t(f"arch_{a}", lang),
                  seconds=i.get("seconds", 0), loss=i.get("val_loss") or 0) for a, i in v.pretrain.items()]
     if parts:
         st.caption(T.t("pretrain_line", lang, parts="; ".join(parts)))
+    if not any(c["steps"] or c["eval_steps"] for c in v.curves.values()):
+        return  # still pre-training: the curves start with fine-tuning
     c1, c2 = st.columns(2)
     c1.plotly_chart(charts.curves_figure(v.curves, names, "loss", T.t("loss_title", lang), T.t("x_step", lang),
                                          T.t("y_loss", lang)), key="ft_loss_chart")
     c2.plotly_chart(charts.curves_figure(v.curves, names, "acc", T.t("acc_title", lang), T.t("x_step", lang),
                                          T.t("y_acc", lang), v.majority, T.t("majority", lang)), key="ft_acc_chart")
-    if running and not v.active:  # finished or stopped: redraw the whole page (buttons, results)
-        st.rerun(scope="app")
 
 
 live_view()

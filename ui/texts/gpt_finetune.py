@@ -93,6 +93,8 @@ T = Catalog(
         "phase_pretrain_lstm": ("pre-training the LSTM LM", "LSTM 言語モデルを事前学習中"),
         "phase_finetune": ("fine-tuning “{variant}” (seed {seed})", "「{variant}」をファインチューン中（シード {seed}）"),
         "progress": ("{status}: {phase} — {pct:.0f}%", "{status}：{phase} — {pct:.0f}%"),
+        "progress_done": ("{status} (this run: {time})", "{status}（今回の実行：{time}）"),
+        "progress_cached": ("{status} (results from the cache)", "{status}（キャッシュの結果）"),
         "eta": (" · about {eta} left", " · 残り約 {eta}"),
         "pretrain_line": ("Pre-training: {parts}.", "事前学習：{parts}。"),
         "pretrain_part": ("{arch} {seconds:.0f} s, held-out LM loss {loss:.2f}", "{arch} {seconds:.0f} 秒・評価用 LM 損失 {loss:.2f}"),
