@@ -278,7 +278,9 @@ def pretrain(arch: str, tokenizer: Tokenizer, data: TopicData, budget: Budget, d
     Returns (model, {"seconds", "val_loss", "cached", "steps"}); model is None when stopped by `gate`.
     """
     model = new_backbone(arch, budget, tokenizer.vocab_size, gpt_cfg)
-    key = _key([CACHE_VERSION, arch, tag, data.key(), tokenizer.vocab_size, model.config.to_dict(),
+    from core.checkpoint import tokenizer_to_meta
+
+    key = _key([CACHE_VERSION, arch, tag, data.key(), tokenizer_to_meta(tokenizer), model.config.to_dict(),
                 budget.pretrain_steps, budget.pretrain_batch, budget.pretrain_lr, PRETRAIN_SEED])
     path = cache_dir() / "pretrain" / f"{arch}-{key}.safetensors"
     hit = _load_state(path)
@@ -437,8 +439,8 @@ class LivePretrained:
 def check_live_fits(live: LivePretrained, data: TopicData, max_unknown: float = 0.02) -> None:
     """Refuse a model whose tokenizer does not cover the task's text (e.g. trained on the other language)."""
     ids = live.tokenizer.encode(data.train_text[:20000])
-    unk = getattr(live.tokenizer, "stoi", None) is not None and ids.count(0) / max(1, len(ids))
-    if live.model.config.vocab_size != live.tokenizer.vocab_size or (unk and unk > max_unknown):
+    unk = ids.count(0) / max(1, len(ids))  # id 0 is <unk> for characters and SentencePiece alike
+    if live.model.config.vocab_size != live.tokenizer.vocab_size or unk > max_unknown:
         raise UserInputError(
             f"The model from “Train GPT-1 live” does not know this corpus's characters ({unk:.0%} unknown). "
             "Train it on the same language, or use the built-in pre-training.",

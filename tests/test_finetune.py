@@ -185,3 +185,21 @@ def test_tiny_experiment_runs_and_is_cached(monkeypatch):
     model = job.model_for("full")
     probs, n, total = ft.predict(model, job.tokenizer, "The pitcher threw the ball. " * 9, job.max_tokens)
     assert abs(sum(probs) - 1) < 1e-5 and len(probs) == 8 and n == TINY.block_size - 1 < total
+
+
+def test_a_model_from_the_train_page_can_be_the_pretrained_transformer(monkeypatch):
+    monkeypatch.setitem(ft.BUDGETS, "tiny", TINY)
+    data = load_topic_data("en", max_chars=TINY.max_chars)
+    tok = CharTokenizer.train(data.train_text)
+    torch.manual_seed(0)
+    gpt = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=32, block_size=24)).eval()
+    live = ft.LivePretrained(gpt, tok, "tiny · en · step 0")
+    job = ft.FinetuneJob(ft.Settings(lang="en", budget="tiny", variants=("full",)), live=live, threads=1)
+    assert job.max_tokens == 24 and job.tokenizer is tok
+    job.start()
+    assert job.wait(120) and job.status == "finished", job.view().message
+    assert job.view().pretrain["transformer"]["live"] == live.label
+    with pytest.raises(UserInputError):  # a tokenizer that does not know this corpus's characters
+        other = CharTokenizer.train("xyz")
+        ft.FinetuneJob(ft.Settings(lang="en", budget="tiny"), live=ft.LivePretrained(
+            GPT(GPTConfig(vocab_size=other.vocab_size, n_layer=1, n_head=2, n_embd=32, block_size=24)), other, "x"))
