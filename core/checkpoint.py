@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import struct
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
+from core.diskcache import write_atomic
 from core.errors import UserInputError
 from core.gpt import GPT, GPTConfig
 from core.tokenizers.base import Tokenizer
@@ -63,21 +62,6 @@ def _not_a_checkpoint(detail: str) -> UserInputError:
     )
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a checkpoint is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def checkpoint_bytes(model: GPT, tokenizer: Tokenizer, step: int = 0,
                      optimizer: torch.optim.Optimizer | None = None, extra: dict | None = None) -> bytes:
     """The checkpoint as bytes (what the page offers for download)."""
@@ -109,7 +93,7 @@ def checkpoint_bytes(model: GPT, tokenizer: Tokenizer, step: int = 0,
 def save_checkpoint(path: str | Path, model: GPT, tokenizer: Tokenizer, step: int = 0,
                     optimizer: torch.optim.Optimizer | None = None, extra: dict | None = None) -> Path:
     path = Path(path)
-    _write_atomic(path, checkpoint_bytes(model, tokenizer, step, optimizer, extra))
+    write_atomic(path, checkpoint_bytes(model, tokenizer, step, optimizer, extra), durable=True)
     return path
 
 

@@ -28,6 +28,7 @@ def write_atomic(path: Path, data: bytes, durable: bool = False) -> None:
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; these are ordinary files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
