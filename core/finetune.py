@@ -41,6 +41,7 @@ from core.lstm_lm import LSTMConfig, LSTMLM
 from core.tokenizers.base import Tokenizer
 from core.topic_data import TopicData, load_topic_data
 from core.train import ThreadTuner, TokenData, Trainer, TrainConfig, build_tokenizer, configure_optimizer
+from core.training_job import BackgroundJob
 
 CACHE_VERSION = "ft1"
 VARIANTS = ("full", "no_pretrain", "no_aux", "lstm_aux")
@@ -499,7 +500,7 @@ class FinetuneView:
 FT_STEP_COST = 2.5  # a fine-tuning step (batch 32) costs about this many pre-training steps (batch 12)
 
 
-class FinetuneJob:
+class FinetuneJob(BackgroundJob):
     """Runs `settings` in a thread; `view()` is safe from any thread; models stay for predictions."""
 
     def __init__(self, settings: Settings, device: torch.device | str = "cpu", live: LivePretrained | None = None,
@@ -614,22 +615,6 @@ class FinetuneJob:
             self._t0 = time.perf_counter()
             self._thread = threading.Thread(target=self._main, name=f"finetune-{self.id}", daemon=True)
             self._thread.start()
-
-    def stop(self, wait: float | None = None) -> None:
-        self._stop.set()
-        t = self._thread
-        if wait and t is not None:
-            t.join(wait)
-
-    def close(self) -> None:
-        self.stop(wait=5.0)
-
-    def wait(self, timeout: float | None = None) -> bool:
-        t = self._thread
-        if t is not None:
-            t.join(timeout)
-            return not t.is_alive()
-        return True
 
     def _gate(self) -> bool:
         return not self._stop.is_set()

@@ -112,7 +112,40 @@ class JobView:
         return self.evals[-1].val_loss if self.evals else None
 
 
-class TrainingJob:
+class BackgroundJob:
+    """What every background job here shares: a thread, a stop event, and how to stop and wait for it.
+
+    Subclasses set `self._stop = threading.Event()` and `self._thread` (None until started).
+    """
+
+    _stop: threading.Event
+    _thread: threading.Thread | None
+
+    def _wake(self) -> None:
+        """Unblock a thread that may be waiting (e.g. paused), so it sees the stop."""
+
+    def stop(self, wait: float | None = None) -> None:
+        """Ask the thread to stop after its current step; whatever it trained is kept."""
+        self._stop.set()
+        self._wake()
+        t = self._thread
+        if wait and t is not None:
+            t.join(wait)
+
+    def close(self) -> None:
+        """Stop for good (session ended)."""
+        self.stop(wait=5.0)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the thread ends; True if it has."""
+        t = self._thread
+        if t is not None:
+            t.join(timeout)
+            return not t.is_alive()
+        return True
+
+
+class TrainingJob(BackgroundJob):
     """One model, its data and its training thread.
 
     >>> # job = TrainingJob(cfg, tc, tokenizer, train_text, heldout_text); job.start(); job.view().step
@@ -204,25 +237,8 @@ class TrainingJob:
                 self._since = time.perf_counter()
                 self._run.set()
 
-    def stop(self, wait: float | None = None) -> None:
-        """Ask the thread to stop after the current step; the model keeps its weights."""
-        self._stop.set()
-        self._run.set()
-        t = self._thread
-        if wait and t is not None:
-            t.join(wait)
-
-    def close(self) -> None:
-        """Stop for good (session ended)."""
-        self.stop(wait=5.0)
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the training thread ends; True if it has."""
-        t = self._thread
-        if t is not None:
-            t.join(timeout)
-            return not t.is_alive()
-        return True
+    def _wake(self) -> None:
+        self._run.set()  # a paused thread waits on _run: release it so it sees the stop
 
     # ---------------------------------------------------------------- the training thread
     def _gate(self) -> bool:

@@ -1,6 +1,9 @@
 """Helpers for AppTest: open a page through app.py (so the shell and navigation run) in a language."""
 from __future__ import annotations
 
+import json
+import time
+
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import LANG_NAMES
@@ -23,3 +26,35 @@ def open_page(page: str | None = None, lang: str = "en", timeout: float = 60) ->
 
 def errors(at: AppTest) -> list[str]:
     return [str(e.value) for e in at.exception]
+
+
+def progress_text(at: AppTest) -> str:
+    return " ".join(p.proto.text for p in at.get("progress"))
+
+
+def run_until(at: AppTest, words: tuple[str, ...], timeout: float = 120.0) -> str:
+    """AppTest never ticks run_every fragments: rerun until the progress line says one of `words`."""
+    end = time.time() + timeout
+    while time.time() < end:
+        at.run()
+        assert not at.exception, errors(at)
+        text = progress_text(at)
+        if any(w in text for w in words):
+            return text
+        time.sleep(0.3)
+    raise AssertionError(f"timed out; progress: {progress_text(at)!r}")
+
+
+def specs(at) -> list[str]:
+    """Each figure's JSON, with non-ASCII text (Japanese titles, ·, ×) readable rather than \\u-escaped."""
+    return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
+
+
+def spec_with(at, text: str) -> str:
+    found = [s for s in specs(at) if text in s]
+    assert found, f"no chart mentions {text!r}"
+    return found[0]
+
+
+def warnings(at) -> list[str]:
+    return [w.value for w in at.warning]

@@ -1,28 +1,11 @@
 """The GELU page through app.py: both languages, widgets change the figures, bad input gives a message."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.apptest import errors, open_page
+from tests.apptest import errors, open_page, spec_with, specs, warnings
 
 PAGE = "pages/gpt_gelu.py"
-
-
-def specs(at) -> list[str]:
-    """Each figure's JSON, with non-ASCII text (Japanese titles, ·, ×) readable rather than \\u-escaped."""
-    return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
-
-
-def spec_with(at, text: str) -> str:
-    found = [s for s in specs(at) if text in s]
-    assert found, f"no chart mentions {text!r}"
-    return found[0]
-
-
-def warnings(at) -> list[str]:
-    return [w.value for w in at.warning]
 
 
 @pytest.mark.parametrize("lang, title, axis", [("en", "GELU — the activation", "x (input)"),

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
 from core import finetune as ft
-from tests.apptest import errors, open_page
+from tests.apptest import errors, open_page, progress_text, run_until
 
 PAGE = "pages/gpt_finetune.py"
 TINY = ft.Budget(pretrain_steps=5, pretrain_batch=4, epochs=1, batch=16, evals=2, n_layer=1, n_head=2, n_embd=32,
@@ -20,21 +19,6 @@ def tiny_budgets(monkeypatch):
     monkeypatch.setitem(ft.BUDGETS, "standard", TINY)
 
 
-def progress_text(at) -> str:
-    return " ".join(p.proto.text for p in at.get("progress"))
-
-
-def run_until(at, words: tuple[str, ...], timeout: float = 90.0) -> str:
-    """AppTest never ticks run_every fragments: rerun until the progress line says one of `words`."""
-    end = time.time() + timeout
-    while time.time() < end:
-        at.run()
-        assert not at.exception, errors(at)
-        text = progress_text(at)
-        if any(w in text for w in words):
-            return text
-        time.sleep(0.3)
-    raise AssertionError(f"timed out; progress: {progress_text(at)!r}")
 
 
 @pytest.mark.parametrize("lang,done,title", [("en", "Finished", "Fine-tuning"), ("ja", "完了", "ファインチューニング")])

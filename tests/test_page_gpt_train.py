@@ -2,30 +2,14 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
-from tests.apptest import errors, open_page
+from tests.apptest import errors, open_page, run_until
 
 PAGE = "pages/gpt_train.py"
 
 
-def progress_text(at) -> str:
-    return " ".join(p.proto.text for p in at.get("progress"))
-
-
-def run_until(at, words: tuple[str, ...], timeout: float = 120.0) -> str:
-    """AppTest never ticks run_every fragments: rerun until the progress line says one of `words`."""
-    end = time.time() + timeout
-    while time.time() < end:
-        at.run()
-        assert not at.exception, errors(at)
-        text = progress_text(at)
-        if any(w in text for w in words):
-            return text
-        time.sleep(0.3)
-    raise AssertionError(f"timed out; progress: {progress_text(at)!r}")
 
 
 def tiny(at, steps: int = 20):

@@ -1,31 +1,15 @@
 """The positional-encoding page through app.py: both languages, widgets, bad input, the W_p section."""
 from __future__ import annotations
 
-import json
 from types import SimpleNamespace
 
 import pytest
 import torch
 
-from tests.apptest import errors, open_page
+from tests.apptest import errors, open_page, spec_with, specs, warnings
 from ui.shared_state import TRAINED_GPT_KEY, TrainedGPT
 
 PAGE = "pages/tf_positional.py"
-
-
-def specs(at) -> list[str]:
-    """Each figure's JSON, with non-ASCII text (Japanese titles, ·, ×) readable rather than \\u-escaped."""
-    return [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart")]
-
-
-def spec_with(at, text: str) -> str:
-    found = [s for s in specs(at) if text in s]
-    assert found, f"no chart mentions {text!r}"
-    return found[0]
-
-
-def warnings(at) -> list[str]:
-    return [w.value for w in at.warning]
 
 
 @pytest.mark.parametrize("lang, title, heat, no_model", [
