@@ -27,7 +27,6 @@ import os
 import statistics
 import threading
 import time
-import traceback
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -634,11 +633,7 @@ class FinetuneJob(BackgroundJob):
             with self._lock:
                 self._status = status
         except Exception as e:  # noqa: BLE001 - the page must see a message, never a dead thread
-            traceback.print_exc()
-            with self._lock:
-                self._status = "failed"
-                self._message = UserInputError(f"Fine-tuning failed: {type(e).__name__}: {e}",
-                                               f"ファインチューニングに失敗しました：{type(e).__name__}: {e}")
+            self._fail(e, "Fine-tuning", "ファインチューニング")
         finally:
             with self._lock:
                 if self._t0 is not None:

@@ -124,6 +124,14 @@ class BackgroundJob:
     def _wake(self) -> None:
         """Unblock a thread that may be waiting (e.g. paused), so it sees the stop."""
 
+    def _fail(self, e: Exception, what_en: str, what_ja: str) -> None:
+        """The thread hit a bug: log it, and leave the page a message instead of a dead thread."""
+        traceback.print_exc()
+        with self._lock:
+            self._status = "failed"
+            self._message = UserInputError(f"{what_en} failed: {type(e).__name__}: {e}",
+                                           f"{what_ja}に失敗しました：{type(e).__name__}: {e}")
+
     def stop(self, wait: float | None = None) -> None:
         """Ask the thread to stop after its current step; whatever it trained is kept."""
         self._stop.set()
@@ -286,11 +294,7 @@ class TrainingJob(BackgroundJob):
                 self._status = result.status
                 self._message = result.reason
         except Exception as e:  # noqa: BLE001 - the page must see a message, never a dead thread
-            traceback.print_exc()
-            with self._lock:
-                self._status = "failed"
-                self._message = UserInputError(f"Training failed: {type(e).__name__}: {e}",
-                                               f"学習に失敗しました：{type(e).__name__}: {e}")
+            self._fail(e, "Training", "学習")
         finally:
             with self._lock:
                 self._account()

@@ -21,13 +21,17 @@ def _line(x, y, key: str, name: str, width: float = 3) -> go.Scatter:
                       line=dict(color=COLORS[key], dash=DASH[key], width=width if key != "relu" else 2))
 
 
-def functions_figure(c: GeluCurves, names: dict[str, str], title: str, x_title: str, y_title: str) -> go.Figure:
-    """GELU, its approximations and ReLU against x."""
-    x = c.x.numpy()
-    fig = go.Figure([_line(x, c.values[k].numpy(), k, names[k]) for k in ("relu", "exact", "tanh", "sigmoid")])
+def _all_forms(x, series: dict, names: dict[str, str], title: str, x_title: str, y_title: str) -> go.Figure:
+    """One line per form (ReLU first, drawn underneath) against x."""
+    fig = go.Figure([_line(x, series[k].numpy(), k, names[k]) for k in ("relu", "exact", "tanh", "sigmoid")])
     fig.update_xaxes(title=x_title, zeroline=True)
     fig.update_yaxes(title=y_title, zeroline=True)
     return styled(fig, title, height=420)
+
+
+def functions_figure(c: GeluCurves, names: dict[str, str], title: str, x_title: str, y_title: str) -> go.Figure:
+    """GELU, its approximations and ReLU against x."""
+    return _all_forms(c.x.numpy(), c.values, names, title, x_title, y_title)
 
 
 def errors_figure(c: GeluCurves, names: dict[str, str], maxima: Sequence[MaxError], title: str, x_title: str,
@@ -63,11 +67,7 @@ def errors_figure(c: GeluCurves, names: dict[str, str], maxima: Sequence[MaxErro
 
 def derivatives_figure(c: GeluCurves, names: dict[str, str], title: str, x_title: str, y_title: str) -> go.Figure:
     """d/dx of every form (autograd). GELU's derivative dips below 0 and overshoots 1; ReLU's is a step."""
-    x = c.x.numpy()
-    fig = go.Figure([_line(x, c.derivatives[k].numpy(), k, names[k]) for k in ("relu", "exact", "tanh", "sigmoid")])
-    fig.update_xaxes(title=x_title, zeroline=True)
-    fig.update_yaxes(title=y_title, zeroline=True)
-    return styled(fig, title, height=420)
+    return _all_forms(c.x.numpy(), c.derivatives, names, title, x_title, y_title)
 
 
 def cost_figure(costs: Sequence[Cost], names: dict[str, str], title: str, x_title: str,

@@ -27,13 +27,17 @@ def _np(t: torch.Tensor) -> np.ndarray:
     return t.detach().to("cpu", torch.float32).numpy()
 
 
-def pe_heatmap(pe: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
-    """(T, d) encoding as a heatmap: positions down, dimensions across, values in [−1, 1]."""
-    fig = go.Figure(go.Heatmap(z=_np(pe), colorscale=DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0,
-                               hovertemplate="pos %{y}, dim %{x}: %{z:.3f}<extra></extra>"))
+def _unit_heatmap(m: torch.Tensor, hover: str, title: str, x_title: str, y_title: str) -> go.Figure:
+    """A matrix with values in [−1, 1] on a diverging scale, first row at the top."""
+    fig = go.Figure(go.Heatmap(z=_np(m), colorscale=DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0, hovertemplate=hover))
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title, autorange="reversed")
     return styled(fig, title, height=460)
+
+
+def pe_heatmap(pe: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
+    """(T, d) encoding as a heatmap: positions down, dimensions across, values in [−1, 1]."""
+    return _unit_heatmap(pe, "pos %{y}, dim %{x}: %{z:.3f}<extra></extra>", title, x_title, y_title)
 
 
 def pe_curves(pe: torch.Tensor, dims: Sequence[int], title: str, x_title: str, y_title: str,
@@ -88,11 +92,7 @@ def similarity_distance_figure(bd: ByDistance, title: str, x_title: str, y_title
 
 def rotation_heatmap(m: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
     """M_k as a heatmap: 2×2 blocks along the diagonal, zeros elsewhere."""
-    fig = go.Figure(go.Heatmap(z=_np(m), colorscale=DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0,
-                               hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>"))
-    fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, autorange="reversed")
-    return styled(fig, title, height=460)
+    return _unit_heatmap(m, "row %{y}, col %{x}: %{z:.4f}<extra></extra>", title, x_title, y_title)
 
 
 def residual_figure(residuals: dict[str, torch.Tensor], title: str, x_title: str, y_title: str) -> go.Figure:
