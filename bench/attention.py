@@ -26,8 +26,8 @@ os.environ.setdefault("ATLAS_FORCE_CPU", "1")
 
 import torch  # noqa: E402
 
-from core import pretrained as P  # noqa: E402
-from core.bertviz_html import build_view  # noqa: E402
+from core.transformer import pretrained as P  # noqa: E402
+from core.transformer.bertviz_html import build_view  # noqa: E402
 
 SENTENCE = ("the history of language models begins with counting words : an n-gram model predicts the next "
             "word from the few words before it , and a transformer instead lets every word look at every other "

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/finetune.py [--lang en|ja] [--budget quick] [--seeds 1] [--threads N]
 
-Pre-trains the transformer and the LSTM language models on the training paragraphs (core.train),
+Pre-trains the transformer and the LSTM language models on the training paragraphs (core.gpt.train),
 then fine-tunes the four variants on the topic task with L3 = L2 + λ·L1 (λ = 0.5; 0 for "w/o aux LM").
 It uses a fresh temporary cache (nothing is read from an earlier run). Details go to stderr; the last
 line on stdout is one JSON object:
@@ -31,7 +31,7 @@ def main() -> None:
     a = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["ATLAS_CACHE_DIR"] = tmp  # from scratch: no cached weights or results
-        from core import finetune as ft
+        from core.gpt import finetune as ft
 
         t0 = time.perf_counter()
         v = ft.run_experiment(ft.Settings(lang=a.lang, budget=a.budget, lam=a.lam, seeds=a.seeds), threads=a.threads)

@@ -1,6 +1,6 @@
 """GELU: measured max errors on [−10, 10] and the forward cost of each form on this machine.
 
-Runs core.gelu.time_forms `--rounds` times per size and reports the median ns/element and median
+Runs core.gpt.gelu.time_forms `--rounds` times per size and reports the median ns/element and median
 ratio to ReLU (a shared machine is noisy; the median of several rounds steadies it).
 Last line: one JSON object {"max_error": {...}, "device": ..., "threads": ..., "cost": {size: {form: {...}}}}.
 """
@@ -20,7 +20,7 @@ os.environ.setdefault("ATLAS_FORCE_CPU", "1")
 import torch  # noqa: E402
 
 from core import gelu  # noqa: E402
-from core.device import device_info, pick_device  # noqa: E402
+from core.runtime.device import device_info, pick_device  # noqa: E402
 
 
 def main() -> None:

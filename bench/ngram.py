@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.ngram import NGramCounts  # noqa: E402
-from core.normalize import normalize  # noqa: E402
+from core.lm.ngram import NGramCounts  # noqa: E402
+from core.lm.normalize import normalize  # noqa: E402
 
 
 def main() -> None:

@@ -4,10 +4,10 @@ import streamlit as st
 
 from core.charts import finetune as charts
 from core.errors import UserInputError
-from core.finetune import BUDGETS, PAPER, VARIANT_SPECS, VARIANTS, FinetuneJob, LivePretrained, Settings, predict
+from core.gpt.finetune import BUDGETS, PAPER, VARIANT_SPECS, VARIANTS, FinetuneJob, LivePretrained, Settings, predict
 from core.textcheck import check_text
-from core.topic_data import load_topic_data
-from core.training_job import JobSlot
+from core.gpt.topic_data import load_topic_data
+from core.gpt.training_job import JobSlot
 from ui import shell
 from ui.shared_state import get_trained_gpt
 from ui.texts.gpt_finetune import T, duration

@@ -2,9 +2,9 @@
 import streamlit as st
 import torch
 
-from core import gelu
+from core.gpt import gelu
 from core.charts import gelu as charts
-from core.device import device_info
+from core.runtime.device import device_info
 from core.errors import UserInputError
 from ui import shell
 from ui.texts.gpt_gelu import T

@@ -3,11 +3,11 @@ import streamlit as st
 
 from core.charts import training as charts
 from core.charts.positional import position_similarity_heatmap
-from core.checkpoint import load_checkpoint_bytes
+from core.gpt.checkpoint import load_checkpoint_bytes
 from core.errors import UserInputError
-from core.gpt import PRESETS
+from core.gpt.model import PRESETS
 from core.textcheck import check_text
-from core.training_job import (JobSettings, JobSlot, TrainingJob, build_job, position_matrices,
+from core.gpt.training_job import (JobSettings, JobSlot, TrainingJob, build_job, position_matrices,
                                prompt_attention)
 from ui import shell
 from ui.corpus_picker import pick_corpus

@@ -1,11 +1,11 @@
 """Chain rule on a typed sentence: each token's conditional probability, running product, H and PP."""
 import streamlit as st
 
-from core.chain_rule import ChainResult, chain_gpt, chain_ngram
+from core.lm.chain_rule import ChainResult, chain_gpt, chain_ngram
 from core.charts.lm import chain_figure
 from core.errors import UserInputError
-from core.lm_corpus import LMData, build, corpus_lang
-from core.lm_tokens import show_token, split_units
+from core.lm.data import LMData, build, corpus_lang
+from core.lm.units import show_token, split_units
 from core.textcheck import check_text
 from ui import shell
 from ui.corpus_picker import pick_corpus

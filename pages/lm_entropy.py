@@ -3,7 +3,7 @@ import numpy as np
 import streamlit as st
 
 from core.charts.lm import distribution_bar, perplexity_vs_temperature
-from core.entropy import as_distribution, entropy_bits, keyboard_example, preset, temperature_curve, with_temperature
+from core.lm.entropy import as_distribution, entropy_bits, keyboard_example, preset, temperature_curve, with_temperature
 from ui import shell
 from ui.texts.lm_entropy import T
 

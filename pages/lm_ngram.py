@@ -4,12 +4,12 @@ import html
 import numpy as np
 import streamlit as st
 
-from core.chain_rule import find_distant_repeat
+from core.lm.chain_rule import find_distant_repeat
 from core.charts.lm import perplexity_vs_n, transition_heatmap
 from core.errors import UserInputError
-from core.lm_corpus import LMData, build, corpus_lang
-from core.lm_tokens import join_units, show_token
-from core.ngram import perplexity_curve
+from core.lm.data import LMData, build, corpus_lang
+from core.lm.units import join_units, show_token
+from core.lm.ngram import perplexity_curve
 from ui import shell
 from ui.corpus_picker import pick_corpus
 from ui.texts.lm_ngram import T

@@ -3,9 +3,9 @@ import streamlit as st
 
 from core.charts.lm import forms_figure
 from core.errors import UserInputError
-from core.lm_corpus import corpus_lang
-from core.lm_tokens import show_token
-from core.normalize import FormStats, VariantGroup, compare_forms, find_variants
+from core.lm.data import corpus_lang
+from core.lm.units import show_token
+from core.lm.normalize import FormStats, VariantGroup, compare_forms, find_variants
 from ui import shell
 from ui.corpus_picker import pick_corpus
 from ui.texts.lm_normalization import T

@@ -5,7 +5,7 @@ import math
 
 import streamlit as st
 
-from core import attention as A
+from core.transformer import attention as A
 from core.charts import attention as C
 from core.errors import UserInputError
 from core.textcheck import check_text

@@ -3,7 +3,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import number_words, seq2seq
+from core.transformer import number_words
+
+from core.transformer import encoder_decoder as seq2seq
 from core.charts.attention import matrix_figure
 from core.charts.style import styled
 from core.errors import UserInputError

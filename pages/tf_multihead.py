@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import attention as A
-from core import pretrained as P
-from core.bertviz_html import DEFAULT_DECIMALS, DEFAULT_MAX_TOKENS, build_view
+from core.transformer import attention as A
+from core.transformer import pretrained as P
+from core.transformer.bertviz_html import DEFAULT_DECIMALS, DEFAULT_MAX_TOKENS, build_view
 from core.charts import attention as C
 from core.errors import UserInputError
 from core.textcheck import check_text
@@ -134,7 +134,7 @@ bv = _bertviz(view, fp, ma)
 if bv.vendored:
     st.caption(t("bertviz_vendored"))
 else:
-    from core.vendor import missing_files
+    from core.transformer.vendor import missing_files
 
     st.warning(t("bertviz_cdn", missing=", ".join(missing_files())), icon=":material/cloud_off:")
 if bv.truncated:

@@ -4,7 +4,7 @@ from pathlib import Path
 import streamlit as st
 import torch
 
-from core import positional as pe_core
+from core.transformer import positional as pe_core
 from core.charts import positional as charts
 from core.errors import UserInputError
 from ui import shell

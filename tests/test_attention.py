@@ -1,4 +1,4 @@
-"""core.attention against torch's own attention, and its invariants."""
+"""core.transformer.attention against torch's own attention, and its invariants."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core import attention as A
+from core.transformer import attention as A
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-"""core.pretrained: MiniLM (loaded once for the module), our GPT, and models that cannot be loaded."""
+"""core.transformer.pretrained: MiniLM (loaded once for the module), our GPT, and models that cannot be loaded."""
 from __future__ import annotations
 
 import pytest
 import torch
 
-from core import pretrained as P
+from core.transformer import pretrained as P
 from core.errors import UserInputError
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from core.bertviz_html import build_view, encode_params, escape_script_body
-from core.vendor import FILES, script_sources
+from core.transformer.bertviz_html import build_view, encode_params, escape_script_body
+from core.transformer.vendor import FILES, script_sources
 
 HOSTILE = "</script><script>alert(1)</script>"
 HOSTILE_TOKENS = ["[CLS]", HOSTILE, "<!--", "<script>", "<img src=x onerror=alert(2)>", "猫🐈‍⬛", "[SEP]"]

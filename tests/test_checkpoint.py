@@ -1,14 +1,14 @@
-"""core.checkpoint: identical logits after a round trip, resume state, clear errors for wrong files."""
+"""core.gpt.checkpoint: identical logits after a round trip, resume state, clear errors for wrong files."""
 from __future__ import annotations
 
 import pytest
 import torch
 
-from core.checkpoint import checkpoint_bytes, load_checkpoint, load_checkpoint_bytes, save_checkpoint
+from core.gpt.checkpoint import checkpoint_bytes, load_checkpoint, load_checkpoint_bytes, save_checkpoint
 from core.errors import UserInputError
-from core.gpt import GPT, GPTConfig
+from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.char import CharTokenizer
-from core.train import TrainConfig, configure_optimizer
+from core.gpt.train import TrainConfig, configure_optimizer
 
 TEXT = "hello world, hello GPT. こんにちは"
 
@@ -34,7 +34,7 @@ def test_round_trip_gives_identical_logits(tmp_path):
 
 
 def test_spm_tokenizer_round_trip():
-    from core.train import build_tokenizer
+    from core.gpt.train import build_tokenizer
 
     tok = build_tokenizer("bpe", "the cat sat on the mat\n" * 30, vocab_size=30)
     torch.manual_seed(0)
@@ -94,7 +94,7 @@ def test_foreign_safetensors_and_tampered_shapes():
     bad = {f"model.{k}": v for k, v in ck.state_dict.items()}
     bad["model.h.0.mlp.c_fc.weight"] = torch.zeros(3, 3)
     import json
-    from core.checkpoint import FORMAT
+    from core.gpt.checkpoint import FORMAT
     meta = {"format": FORMAT, "config": json.dumps(model.config.to_dict()),
             "tokenizer": json.dumps({"type": "char", "chars": tok.itos[1:]}), "step": "0", "extra": "{}"}
     with pytest.raises(UserInputError) as e:

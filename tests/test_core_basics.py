@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from core import corpus
-from core.device import device_info, pick_device
+from core.runtime.device import device_info, pick_device
 from core.errors import UserInputError
 from core.textcheck import check_text
 

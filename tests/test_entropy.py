@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from core.entropy import as_distribution, entropy_bits, keyboard_example, perplexity, preset, with_temperature
+from core.lm.entropy import as_distribution, entropy_bits, keyboard_example, perplexity, preset, with_temperature
 
 
 @pytest.mark.parametrize("size", [1, 2, 6, 8, 27])

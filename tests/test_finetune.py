@@ -1,16 +1,16 @@
-"""Fine-tuning (core.finetune), the topic task (core.topic_data) and the LSTM LM (core.lstm_lm)."""
+"""Fine-tuning (core.gpt.finetune), the topic task (core.gpt.topic_data) and the LSTM LM (core.gpt.lstm)."""
 from __future__ import annotations
 
 import pytest
 import torch
 
-from core import finetune as ft
+from core.gpt import finetune as ft
 from core.corpus import CORPUS_DIR
 from core.errors import UserInputError
-from core.gpt import GPT, GPTConfig
-from core.lstm_lm import LSTMConfig, LSTMLM
+from core.gpt.model import GPT, GPTConfig
+from core.gpt.lstm import LSTMConfig, LSTMLM
 from core.tokenizers.char import CharTokenizer
-from core.topic_data import build_topic_data, load_topic_data, pack_passages, paragraphs_of
+from core.gpt.topic_data import build_topic_data, load_topic_data, pack_passages, paragraphs_of
 
 V, K = 20, 3
 

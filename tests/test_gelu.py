@@ -1,4 +1,4 @@
-"""core.gelu against torch's own GELU, the published error bounds and autograd; its charts."""
+"""core.gpt.gelu against torch's own GELU, the published error bounds and autograd; its charts."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core import gelu
+from core.gpt import gelu
 from core.charts import gelu as charts
 from core.errors import UserInputError
 

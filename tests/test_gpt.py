@@ -1,4 +1,4 @@
-"""core.gpt against a straightforward recomputation, the causal mask, and learning on a fixed batch."""
+"""core.gpt.model against a straightforward recomputation, the causal mask, and learning on a fixed batch."""
 from __future__ import annotations
 
 import math
@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from core.errors import UserInputError
-from core.gpt import GPT, PRESETS, GPTConfig
+from core.gpt.model import GPT, PRESETS, GPTConfig
 
 
 def tiny(**kw) -> GPT:

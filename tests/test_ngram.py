@@ -6,11 +6,11 @@ import math
 import numpy as np
 import pytest
 
-from core.chain_rule import chain_ngram, find_distant_repeat
+from core.lm.chain_rule import chain_ngram, find_distant_repeat
 from core.errors import UserInputError
-from core.lm_corpus import build
-from core.lm_tokens import join_units, split_units
-from core.ngram import NGramCounts, NGramConfig
+from core.lm.data import build
+from core.lm.units import join_units, split_units
+from core.lm.ngram import NGramCounts, NGramConfig
 
 TEXT = ("the cat sat on the mat. the dog sat on the log. a cat and a dog ran to the mat.\n"
         "the cat ran. the dog sat. on the mat the cat sat and the dog ran.\n") * 3
@@ -159,16 +159,16 @@ class _Broken:
 
 def test_chain_rule_with_a_gpt_and_a_broken_model():
     torch = pytest.importorskip("torch")
-    from core.chain_rule import chain_gpt
+    from core.lm.chain_rule import chain_gpt
     from core.tokenizers.char import CharTokenizer
 
     tok = CharTokenizer.train("the cat sat on the mat.")
     with pytest.raises(UserInputError):
         chain_gpt(_Broken(), tok, "the cat")
     try:
-        from core.gpt import GPT, GPTConfig
+        from core.gpt.model import GPT, GPTConfig
     except ImportError:
-        pytest.skip("core.gpt not there yet")
+        pytest.skip("core.gpt.model not there yet")
     torch.manual_seed(0)
     model = GPT(GPTConfig.preset("tiny", tok.vocab_size)).eval()
     res = chain_gpt(model, tok, "the cat sat")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from core.normalize import compare_forms, find_variants, fold_kana, merge_gain, normalize
+from core.lm.normalize import compare_forms, find_variants, fold_kana, merge_gain, normalize
 
 TEXT = ("１年生と1年生が教室にいる。りんごを食べた。リンゴはおいしい。ＡＩとAIの授業。\n"
         "1年生はりんごが好きだ。１年生もリンゴが好きだ。AIの話をした。\n") * 4

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from core import seq2seq
+from core.transformer import encoder_decoder as seq2seq
 from tests.apptest import open_page
 
 PAGE = "pages/tf_encoder_decoder.py"

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from core import finetune as ft
+from core.gpt import finetune as ft
 from tests.apptest import errors, open_page, progress_text, run_until
 
 PAGE = "pages/gpt_finetune.py"

@@ -84,7 +84,7 @@ def test_bad_settings_give_a_message(lang, key, value, words):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_learned_position_embeddings_are_compared_when_a_model_exists(lang):
     at = open_page(PAGE, lang=lang)
-    model = SimpleNamespace(wpe=torch.nn.Embedding(16, 12))  # (block_size, n_embd), like core.gpt.GPT
+    model = SimpleNamespace(wpe=torch.nn.Embedding(16, 12))  # (block_size, n_embd), like core.gpt.model.GPT
     at.session_state[TRAINED_GPT_KEY] = TrainedGPT(model=model, tokenizer=None, label="demo · step 0", step=0)
     at.run()
     assert not at.exception, errors(at)

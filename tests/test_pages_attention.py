@@ -145,7 +145,7 @@ def test_multihead_page_empty_text():
 
 
 def test_multihead_page_uses_the_trained_gpt():
-    from core.gpt import GPT, GPTConfig
+    from core.gpt.model import GPT, GPTConfig
     from core.tokenizers.char import CharTokenizer
     from ui.shared_state import TRAINED_GPT_KEY, TrainedGPT
 
@@ -166,9 +166,9 @@ def test_multihead_page_uses_the_trained_gpt():
 
 
 def test_multihead_page_says_when_bertviz_falls_back_to_the_cdn(tmp_path, monkeypatch):
-    import core.vendor
+    import core.transformer.vendor
 
-    monkeypatch.setattr(core.vendor, "VENDOR_DIR", tmp_path)  # no vendored scripts
+    monkeypatch.setattr(core.transformer.vendor, "VENDOR_DIR", tmp_path)  # no vendored scripts
     at = open_page(MHA, lang="en")
     at.text_area(key="mha_text").set_value("a sentence only this test uses, for a fresh bertviz cache").run()
     assert not at.exception, errors(at)

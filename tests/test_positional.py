@@ -1,4 +1,4 @@
-"""core.positional against the formula, a plain-Python implementation, and the rotation identity."""
+"""core.transformer.positional against the formula, a plain-Python implementation, and the rotation identity."""
 from __future__ import annotations
 
 import math
@@ -6,13 +6,13 @@ import math
 import pytest
 import torch
 
-from core import positional as P
+from core.transformer import positional as P
 from core.charts import positional as charts
 from core.errors import UserInputError
 
 
 def naive_pe(length: int, d_model: int) -> list[list[float]]:
-    """The formula, one number at a time, with nothing shared with core.positional."""
+    """The formula, one number at a time, with nothing shared with core.transformer.positional."""
     rows = []
     for pos in range(length):
         row = []

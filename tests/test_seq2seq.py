@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from core import number_words, seq2seq
+from core.transformer import number_words
+
+from core.transformer import encoder_decoder as seq2seq
 from core.errors import UserInputError
 
 TINY = dict(steps=120, batch_size=32, d_model=32, n_head=2, n_layer=1, d_ff=64)
@@ -92,7 +94,7 @@ def test_disk_cache_round_trip(monkeypatch, tmp_path):
 
 
 def test_cross_attention_matches_torch():
-    from core.attention import MultiHeadAttention
+    from core.transformer.attention import MultiHeadAttention
 
     torch.manual_seed(1)
     ours = MultiHeadAttention(16, 4)

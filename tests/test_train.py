@@ -1,4 +1,4 @@
-"""core.train: schedule, batches, n-gram reference lines, the trainer, NaN handling, the CLI and torchrun."""
+"""core.gpt.train: schedule, batches, n-gram reference lines, the trainer, NaN handling, the CLI and torchrun."""
 from __future__ import annotations
 
 import json
@@ -12,9 +12,9 @@ import pytest
 import torch
 
 from core.errors import UserInputError
-from core.gpt import GPT, GPTConfig
+from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.char import CharTokenizer
-from core.train import TokenData, TrainConfig, Trainer, build_tokenizer, main, ngram_reference
+from core.gpt.train import TokenData, TrainConfig, Trainer, build_tokenizer, main, ngram_reference
 from tests.conftest import ROOT
 
 TEXT = ("the cat sat on the mat. the dog sat on the log. " * 40 + "\n") * 3
@@ -157,7 +157,7 @@ def test_torchrun_two_processes_ddp(tmp_path):
 
 
 def test_thread_tuner_measures_then_picks_the_faster():
-    from core.train import ThreadTuner
+    from core.gpt.train import ThreadTuner
 
     tuner = ThreadTuner(max_threads=2, probe=3, every=5)
     cost = {2: 1.0, 1: 0.4}  # a loaded machine: one thread is faster

@@ -1,4 +1,4 @@
-"""core.training_job: a background training that can be paused, stopped, limited and snapshotted."""
+"""core.gpt.training_job: a background training that can be paused, stopped, limited and snapshotted."""
 from __future__ import annotations
 
 import time
@@ -6,9 +6,9 @@ import time
 import pytest
 import torch
 
-from core.checkpoint import load_checkpoint_bytes
+from core.gpt.checkpoint import load_checkpoint_bytes
 from core.errors import UserInputError
-from core.training_job import (LIMITER, JobSettings, JobSlot, TooManyTrainings, TrainingJob, build_job,
+from core.gpt.training_job import (LIMITER, JobSettings, JobSlot, TooManyTrainings, TrainingJob, build_job,
                                position_matrices, prompt_attention)
 
 TEXT = "the cat sat on the mat. the dog sat on the log.\n" * 60
@@ -75,7 +75,7 @@ def test_pause_resume_stop_keeps_the_model():
 
 
 def test_limit_on_concurrent_trainings(monkeypatch):
-    monkeypatch.setattr("core.training_job.MAX_CONCURRENT", 1)
+    monkeypatch.setattr("core.gpt.training_job.MAX_CONCURRENT", 1)
     a, b = job(steps=100000), job(steps=100000)
     a.start()
     try:

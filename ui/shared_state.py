@@ -22,7 +22,7 @@ TRAINED_GPT_SOURCE_KEY = "shared_trained_gpt_source"
 
 @dataclass
 class TrainedGPT:
-    model: Any  # core.gpt.GPT, a snapshot in eval mode on the CPU (readers must not train it)
+    model: Any  # core.gpt.model.GPT, a snapshot in eval mode on the CPU (readers must not train it)
     tokenizer: Any  # core.tokenizers.base.Tokenizer
     label: str  # e.g. "class-demo · en · step 1200 · val loss 1.92"
     step: int

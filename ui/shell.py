@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from core.device import DeviceInfo, device_info, pick_device
+from core.runtime.device import DeviceInfo, device_info, pick_device
 from core.errors import UserInputError
 from core.i18n import LANG_NAMES, LANGS, normalize_lang
 from ui.texts.common import T

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from core.attention import HeadStats, ScalingPoint
+from core.transformer.attention import HeadStats, ScalingPoint
 from core.charts.style import DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, styled
 
 LABEL_CHARS = 12  # longer tokens are cut on axes (the hover shows them whole)

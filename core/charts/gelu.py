@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from core.charts.style import PALETTE, styled
-from core.gelu import Cost, GeluCurves, MaxError
+from core.gpt.gelu import Cost, GeluCurves, MaxError
 
 COLORS = {"exact": PALETTE[0], "tanh": PALETTE[1], "sigmoid": PALETTE[2], "relu": "#888888"}
 DASH = {"exact": "solid", "tanh": "dash", "sigmoid": "dot", "relu": "solid"}

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import torch
 
 from core.charts.style import DIVERGING_SCALE, PALETTE, styled
-from core.positional import ByDistance, dot_similarity
+from core.transformer.positional import ByDistance, dot_similarity
 
 
 def _legend_below(fig: go.Figure) -> go.Figure:

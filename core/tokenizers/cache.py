@@ -15,7 +15,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 
-from core.diskcache import cache_root, write_atomic
+from core.runtime.diskcache import cache_root, write_atomic
 
 _MAX_IN_MEMORY = 48
 

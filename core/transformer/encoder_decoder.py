@@ -5,7 +5,7 @@
                             -> cross-attention (queries: digits; keys/values: the encoder's memory)
                             -> next digit
 
-It learns the task in `core.number_words` (a number in words -> its digits), where cross-attention
+It learns the task in `core.transformer.number_words` (a number in words -> its digits), where cross-attention
 has something to show: which source words each output digit reads. As in the original Transformer,
 LayerNorm comes after each residual addition (post-LN) and positions are sinusoidal.
 
@@ -26,10 +26,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from core import number_words
-from core.attention import MultiHeadAttention
-from core.diskcache import cache_root, write_atomic
-from core.positional import sinusoidal_pe
+from core.transformer import number_words
+from core.transformer.attention import MultiHeadAttention
+from core.runtime.diskcache import cache_root, write_atomic
+from core.transformer.positional import sinusoidal_pe
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 SPECIALS = [PAD, BOS, EOS]

@@ -2,7 +2,7 @@
 
 Probabilities of long sentences underflow quickly (0.1^400 = 0 in float64), so everything is summed in
 log space; the plain product is reported too, to show that it equals 2^(Σ log2 p) while it is still
-representable. Two kinds of model: an n-gram (core.ngram) and a trained GPT (any module whose
+representable. Two kinds of model: an n-gram (core.lm.ngram) and a trained GPT (any module whose
 `model(idx)` returns an object with `.logits` (1, T, vocab), with a core.tokenizers Tokenizer).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from core.errors import UserInputError
-from core.ngram import NGramCounts
+from core.lm.ngram import NGramCounts
 
 
 @dataclass(frozen=True)

@@ -182,8 +182,8 @@ class MultiHeadAttention(nn.Module):
 # --- inputs for the step-by-step page -----------------------------------------------------------
 
 def sinusoidal_positions(n: int, d_model: int) -> torch.Tensor:
-    """(n, d_model) float32: PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(same) (core.positional)."""
-    from core.positional import sinusoidal_pe
+    """(n, d_model) float32: PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(same) (core.transformer.positional)."""
+    from core.transformer.positional import sinusoidal_pe
 
     return sinusoidal_pe(n, d_model, dtype=torch.float32)
 

@@ -3,7 +3,7 @@
 bertviz 1.4.1 (`head_view(..., html_action="return")`) has three defects we repair on its output:
 
 1. It loads require.js, d3 and jquery from cdnjs, so it is blank without internet. We point the
-   `<script src>` and the `require.config` paths at our vendored copies (core.vendor), and use the
+   `<script src>` and the `require.config` paths at our vendored copies (core.transformer.vendor), and use the
    CDN only when those are missing (`BertvizHTML.vendored` says which, so the page can tell).
 2. Token strings go into an inline `<script>` through `json.dumps`, which escapes neither `<` nor `/`:
    a token `</script><script>alert(1)</script>` ends bertviz's script and runs as code, in an iframe
@@ -29,7 +29,7 @@ from typing import Sequence
 
 import torch
 
-from core.vendor import ScriptSources, script_sources
+from core.transformer.vendor import ScriptSources, script_sources
 
 VIEWS = ("head", "model")
 DEFAULT_MAX_TOKENS = 64  # 6 layers x 12 heads x 64 tokens stays under 2 MB; more is unreadable anyway

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import torch
 
-from core.diskcache import write_atomic
+from core.runtime.diskcache import write_atomic
 from core.errors import UserInputError
-from core.gpt import GPT, GPTConfig
+from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.base import Tokenizer
 from core.tokenizers.char import CharTokenizer
 

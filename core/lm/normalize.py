@@ -15,8 +15,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from core.lm_tokens import split_units
-from core.ngram import NGramCounts
+from core.lm.units import split_units
+from core.lm.ngram import NGramCounts
 
 FORMS = ("raw", "nfkc", "nfkc_kana")
 # Katakana ァ (U+30A1) … ヶ (U+30F6) sit 0x60 above their hiragana; ー and ・ have none and stay.

@@ -10,7 +10,7 @@ GPT-1 (Radford et al. 2018, §3.2) puts a linear layer on the pre-trained model'
 
 Ablations (Table 5): full (pre-trained, λ = 0.5), w/o pre-training (random init, λ = 0.5),
 w/o aux LM (pre-trained, λ = 0), LSTM w/ aux LM (an LSTM LM pre-trained with the same budget).
-The task is topic classification of passages of the shipped corpus (core.topic_data); pre-training
+The task is topic classification of passages of the shipped corpus (core.gpt.topic_data); pre-training
 reads only the training paragraphs' text, so the held-out passages are unseen by every model.
 
 Nothing here touches Streamlit: `FinetuneJob` runs an experiment in a background thread and the
@@ -35,12 +35,12 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from core.errors import UserInputError
-from core.gpt import GPT, GPTConfig
-from core.lstm_lm import LSTMConfig, LSTMLM
+from core.gpt.model import GPT, GPTConfig
+from core.gpt.lstm import LSTMConfig, LSTMLM
 from core.tokenizers.base import Tokenizer
-from core.topic_data import TopicData, load_topic_data
-from core.train import ThreadTuner, TokenData, Trainer, TrainConfig, build_tokenizer, configure_optimizer
-from core.training_job import BackgroundJob
+from core.gpt.topic_data import TopicData, load_topic_data
+from core.gpt.train import ThreadTuner, TokenData, Trainer, TrainConfig, build_tokenizer, configure_optimizer
+from core.gpt.training_job import BackgroundJob
 
 CACHE_VERSION = "ft1"
 VARIANTS = ("full", "no_pretrain", "no_aux", "lstm_aux")
@@ -118,8 +118,9 @@ class Settings:
 
 
 def cache_dir() -> Path:
-    root = Path(os.environ.get("ATLAS_CACHE_DIR", Path(__file__).resolve().parent.parent / ".cache" / "atlas"))
-    return root / "finetune"
+    from core.runtime.diskcache import cache_root
+
+    return cache_root() / "finetune"
 
 
 def _key(obj) -> str:
@@ -208,7 +209,7 @@ def finetune_loss(model: TopicClassifier, x: torch.Tensor, ends: torch.Tensor, l
 
 
 # ------------------------------------------------------------------------------------------------
-# Pre-training (core.train's Trainer, cached on disk) and fine-tuning one variant
+# Pre-training (core.gpt.train's Trainer, cached on disk) and fine-tuning one variant
 # ------------------------------------------------------------------------------------------------
 PRETRAIN_SEED = 1337
 
@@ -220,7 +221,7 @@ def gpt_config(budget: Budget, vocab_size: int) -> GPTConfig:
 
 def task_tokenizer(data: TopicData, budget: Budget, lang: str = "en") -> Tokenizer:
     """The tokenizer trained on the training paragraphs, cached on disk (so cached weights always match it)."""
-    from core.checkpoint import tokenizer_from_meta, tokenizer_to_meta
+    from core.gpt.checkpoint import tokenizer_from_meta, tokenizer_to_meta
 
     from core.tokenizers.spm import VocabSizeError
 
@@ -278,7 +279,7 @@ def pretrain(arch: str, tokenizer: Tokenizer, data: TopicData, budget: Budget, d
     Returns (model, {"seconds", "val_loss", "cached", "steps"}); model is None when stopped by `gate`.
     """
     model = new_backbone(arch, budget, tokenizer.vocab_size, gpt_cfg)
-    from core.checkpoint import tokenizer_to_meta
+    from core.gpt.checkpoint import tokenizer_to_meta
 
     key = _key([CACHE_VERSION, arch, tag, data.key(), tokenizer_to_meta(tokenizer), model.config.to_dict(),
                 budget.pretrain_steps, budget.pretrain_batch, budget.pretrain_lr, PRETRAIN_SEED])
@@ -504,7 +505,7 @@ class FinetuneJob(BackgroundJob):
 
     def __init__(self, settings: Settings, device: torch.device | str = "cpu", live: LivePretrained | None = None,
                  threads: int | None = None):
-        from core.training_job import ui_threads
+        from core.gpt.training_job import ui_threads
 
         self.id = next(_job_ids)
         self.settings = settings
@@ -599,7 +600,7 @@ class FinetuneJob(BackgroundJob):
         return max(1.0, units)
 
     def start(self) -> None:
-        from core.training_job import LIMITER
+        from core.gpt.training_job import LIMITER
 
         with self._lock:
             if (self._thread is not None and self._thread.is_alive()) or not self._todo():
@@ -624,7 +625,7 @@ class FinetuneJob(BackgroundJob):
 
     # ------------------------------------------------------------ the thread
     def _main(self) -> None:
-        from core.training_job import LIMITER, _lower_priority
+        from core.gpt.training_job import LIMITER, _lower_priority
 
         try:
             _lower_priority()
@@ -734,7 +735,7 @@ def _shrink(data: TopicData, max_train: int, max_heldout: int) -> TopicData:
     return replace(data, train=take(data.train, max_train), heldout=take(data.heldout, max_heldout))
 
 
-_job_ids = itertools.count(10**9)  # apart from core.training_job's ids: both share its LIMITER
+_job_ids = itertools.count(10**9)  # apart from core.gpt.training_job's ids: both share its LIMITER
 
 
 def run_experiment(settings: Settings, device: torch.device | str = "cpu", threads: int | None = None) -> FinetuneView:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field, replace
 
 import torch
 
-from core.checkpoint import Checkpoint, checkpoint_bytes
+from core.gpt.checkpoint import Checkpoint, checkpoint_bytes
 from core.errors import UserInputError
-from core.gpt import GPT, GPTConfig
+from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.base import Tokenizer
-from core.train import (EvalInfo, StepInfo, TokenData, Trainer, TrainConfig, TrainResult,
+from core.gpt.train import (EvalInfo, StepInfo, TokenData, Trainer, TrainConfig, TrainResult,
                         configure_optimizer, generate_text, ngram_reference)
 
 # --------------------------------------------------------------------------------------------
@@ -384,7 +384,7 @@ class JobSettings:
 
     tokenizer: str = "char"  # char | bpe | unigram
     vocab_size: int = 1000  # for bpe / unigram
-    preset: str = "class-demo"  # a key of core.gpt.PRESETS, or "custom"
+    preset: str = "class-demo"  # a key of core.gpt.model.PRESETS, or "custom"
     n_layer: int = 4
     n_head: int = 4
     n_embd: int = 128
@@ -414,7 +414,7 @@ class JobSettings:
 def build_job(settings: JobSettings, train_text: str, heldout_text: str, device: torch.device | str,
               corpus_name: str) -> TrainingJob:
     """Tokenizer (trained on the training part only), model and data for `settings`."""
-    from core.train import build_tokenizer
+    from core.gpt.train import build_tokenizer
 
     tok = build_tokenizer(settings.tokenizer, train_text, settings.vocab_size)
     cfg = settings.model_config(tok.vocab_size)
@@ -434,7 +434,7 @@ def prompt_attention(model: GPT, tokenizer: Tokenizer, prompt: str) -> tuple[lis
 
 def position_matrices(model: GPT) -> tuple[torch.Tensor, torch.Tensor]:
     """The learned W_p (block_size, n_embd) and the sinusoidal encoding of the same size."""
-    from core.positional import sinusoidal_pe
+    from core.transformer.positional import sinusoidal_pe
 
     wp = model.wpe.weight.detach().to("cpu", torch.float64)
     return wp, sinusoidal_pe(wp.shape[0], wp.shape[1])

@@ -4,9 +4,9 @@
     h_t = LSTM(e_t, h_{t-1})           two layers, the top one's state mapped back to the model width
     P(u_{t+1}) = softmax(h_t W_e^T)    output weights tied to the embedding, as in the GPT
 
-It has the same interface as core.gpt.GPT where the trainer and the fine-tuning code need it:
+It has the same interface as core.gpt.model.GPT where the trainer and the fine-tuning code need it:
 `forward(idx, targets) -> GPTOutput` (logits, loss), `features(idx) -> (B, T, C)` and `lm_head`,
-so core.train.Trainer pre-trains it unchanged. Causal by construction: h_t sees only u_1..u_t.
+so core.gpt.train.Trainer pre-trains it unchanged. Causal by construction: h_t sees only u_1..u_t.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from core.gpt import GPTOutput
+from core.gpt.model import GPTOutput
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VENDOR_DIR = ROOT / "static" / "vendor"
 VENDOR_URL = "/app/static/vendor"  # where Streamlit serves VENDOR_DIR
 SETUP_HINT = "scripts/vendor_js.sh"  # what to run to vendor the scripts (also `make setup`)

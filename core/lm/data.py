@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import UserInputError
-from core.lm_tokens import detect_lang, split_units
-from core.ngram import MAX_ORDER, NGramCounts
-from core.normalize import normalize
+from core.lm.units import detect_lang, split_units
+from core.lm.ngram import MAX_ORDER, NGramCounts
+from core.lm.normalize import normalize
 
 
 @dataclass(frozen=True)

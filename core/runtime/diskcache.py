@@ -1,0 +1,120 @@
+"""The one disk cache: get-or-build an artifact by key, with atomic writes, shared by everything.
+
+Things worth building once per machine (tokenizers, the encoder-decoder, fine-tuning runs,
+checkpoints) live under `$ATLAS_CACHE_DIR` (default `<repo>/.cache/atlas`, git-ignored; tests point it
+at a temp folder), one folder per kind: `<root>/<kind>/<key><suffix>`. Formats stay inspectable
+(JSON, safetensors, SentencePiece models): the caller says how to turn its object into bytes and back.
+
+    value, info = get_or_build("tokenizers", key, build, dump=..., load=..., suffix=".json")
+
+- A file that cannot be read back (truncated, an older format) is rebuilt, never trusted.
+- Two threads asking for the same key build it once: the second waits for the first and reads its
+  result (one lock per key; different keys build in parallel).
+- A cache that cannot be written (read-only folder, full disk) costs only the cache: the value is
+  still returned, with `info.stored = False` and `info.error` saying why, so a page can say the result
+  will not be kept.
+- A process killed mid-write leaves a `.tmp-*` file; `clean_stale_tmp()` removes old ones at start.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Generic, TypeVar
+
+_REPO = Path(__file__).resolve().parents[2]
+T = TypeVar("T")
+
+
+def cache_root() -> Path:
+    """The cache folder; read from the environment each time, so tests can move it."""
+    return Path(os.environ.get("ATLAS_CACHE_DIR", str(_REPO / ".cache" / "atlas")))
+
+
+def write_atomic(path: Path, data: bytes, durable: bool = False) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, so a reader never sees half a
+    file; `durable` also fsyncs before the rename (for checkpoints that must survive a crash)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes the file private; these are ordinary files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    """Where an artifact came from: `hit` (read from disk), `stored` (now on disk), `error` (why not)."""
+
+    path: Path
+    hit: bool
+    stored: bool
+    error: str | None = None
+
+
+_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _lock_for(kind: str, key: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault((kind, key), threading.Lock())
+
+
+def cache_path(kind: str, key: str, suffix: str = "") -> Path:
+    """`<root>/<kind>/<key><suffix>`; `kind` and `key` must be plain file names (no separators)."""
+    for part in (kind, key):
+        if not part or "/" in part or "\\" in part or part in (".", "..") or part.startswith(".tmp-"):
+            raise ValueError(f"cache kind/key must be a plain file name, got {part!r}")
+    return cache_root() / kind / f"{key}{suffix}"
+
+
+def get_or_build(kind: str, key: str, build: Callable[[], T], dump: Callable[[T], bytes],
+                 load: Callable[[bytes], T], suffix: str = "", durable: bool = False
+                 ) -> tuple[T, CacheInfo]:
+    """The artifact `kind`/`key`: read from disk if there and readable, else `build()` and store it.
+
+    `load` raising any exception means "not usable": the artifact is rebuilt and overwritten.
+    """
+    path = cache_path(kind, key, suffix)
+    with _lock_for(kind, key):
+        if path.is_file():
+            try:
+                return load(path.read_bytes()), CacheInfo(path, hit=True, stored=True)
+            except Exception:  # noqa: BLE001 - a damaged cache file is not the user's problem: rebuild
+                pass
+        value = build()
+        try:
+            write_atomic(path, dump(value), durable=durable)
+        except OSError as e:  # read-only or full disk: keep the value, say it was not kept
+            return value, CacheInfo(path, hit=False, stored=False, error=f"{type(e).__name__}: {e.strerror or e}")
+        return value, CacheInfo(path, hit=False, stored=True)
+
+
+def clean_stale_tmp(max_age_s: float = 3600.0, root: Path | None = None) -> int:
+    """Remove `.tmp-*` files older than `max_age_s` under the cache root (left by a killed writer).
+
+    Young ones may belong to a writer that is still running, so they are left alone. Returns the count.
+    """
+    base = root or cache_root()
+    if not base.is_dir():
+        return 0
+    now, removed = time.time(), 0
+    for p in base.rglob(".tmp-*"):
+        try:
+            if p.is_file() and now - p.stat().st_mtime > max_age_s:
+                p.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
