@@ -1,0 +1,135 @@
+"""Semantic similarity: do two sentences mean the same thing?
+
+The notes' example is the point of the task: 東京から大阪へ行く and 大阪から東京へ行く use the same words
+and mean different things, while 東京を出て大阪に向かう shares few words and means the same. A bag of
+words cannot tell these apart; word order (and, in Japanese, which particle sits on which noun) can.
+
+A pair has no natural order, so GPT-1 feeds both `[start] a [delim] b [extract]` and
+`[start] b [delim] a [extract]` through the Transformer and adds the two final states before the
+linear classifier (transforms.similarity builds both sequences; `orderings` gives both text orders).
+
+Each item (an unordered pair of cities, people or teams, with the frame that relates them) gives two
+"same" and two "different" examples, so labels are balanced (majority baseline 1/2):
+
+    a                     I go from Tokyo to Osaka.
+    same meaning          I leave Tokyo and head for Osaka.
+    different meaning     I go from Osaka to Tokyo.
+
+    a                     東京から大阪へ行く
+    同じ意味              大阪へ東京から行く        (same words, other order, same meaning)
+    違う意味              大阪から東京へ行く        (same words, different meaning)
+
+Items are unordered pairs, so "Tokyo → Osaka" and "Osaka → Tokyo" are never split across train and
+held-out.
+
+>>> [(e.b, e.label) for e in showcase("ja")][:2]
+[('大阪から東京へ行く', 1), ('東京を出て大阪に向かう', 0)]
+>>> orderings(PairExample("a", "b", 0, "x"))
+(('a', 'b'), ('b', 'a'))
+"""
+from __future__ import annotations
+
+from core.gpt.tasks import words as W
+from core.gpt.tasks.common import Frame, PairExample, TaskData, check_lang, finish, pair_examples, vocabulary
+
+LABELS = (("same meaning", "同じ意味"), ("different meaning", "違う意味"))
+SAME, DIFFERENT = 0, 1
+ITEMS_PER_FRAME = 45  # 5 frames x <=45 items x 4 pairs = 832 examples: all 28 city pairs are in
+
+
+def _frames_en() -> list[Frame]:
+    L = "en"
+    people = W.pairs_of(W.NAMES[L], "p", "q")
+    acts = [{**x, **y} for i, x in enumerate(W.fields_of(W.ACTIVITIES[L], "x_"))
+            for y in W.fields_of(W.ACTIVITIES[L], "y_")[i + 1:]]
+    return [
+        Frame("route", {"c": W.pairs_of(W.CITIES[L], "x", "y")}, "I go from {x} to {y}.", (
+            ("I leave {x} and head for {y}.", "From {x}, I travel to {y}."),
+            ("I go from {y} to {x}.", "I leave {y} and head for {x}."))),
+        Frame("taller", {"pq": people}, "{p} is taller than {q}.", (
+            ("{q} is shorter than {p}.", "{q} is not as tall as {p}."),
+            ("{q} is taller than {p}.", "{p} is shorter than {q}."))),
+        Frame("gave", {"pq": people, "gift": W.GIFTS[L]}, "{p} gave {q} a {gift}.", (
+            ("{q} got a {gift} from {p}.", "{p} gave a {gift} to {q}."),
+            ("{q} gave {p} a {gift}.", "{p} got a {gift} from {q}."))),
+        Frame("beat", {"ab": W.pairs_of(W.TEAMS[L], "a", "b"), "sport": W.SPORTS[L]}, "{a} beat {b} in the {sport} final.", (
+            ("{b} lost to {a} in the {sport} final.", "In the {sport} final, {a} won against {b}."),
+            ("{b} beat {a} in the {sport} final.", "{a} lost to {b} in the {sport} final."))),
+        Frame("order", {"p": W.NAMES[L], "xy": acts}, "{p} {x_past} before {y_ing}.", (
+            ("{p} {y_past} after {x_ing}.", "First {p} {x_past}, and then {p} {y_past}."),
+            ("{p} {y_past} before {x_ing}.", "{p} {x_past} after {y_ing}."))),
+    ]
+
+
+def _frames_ja() -> list[Frame]:
+    L = "ja"
+    people = W.pairs_of(W.NAMES[L], "p", "q")
+    acts = [{**x, **y} for i, x in enumerate(W.fields_of(W.ACTIVITIES[L], "x_"))
+            for y in W.fields_of(W.ACTIVITIES[L], "y_")[i + 1:]]
+    return [
+        # no 。 here: the notes' pair is written as a bare clause
+        Frame("route", {"c": W.pairs_of(W.CITIES[L], "x", "y")}, "{x}から{y}へ行く", (
+            ("{x}を出て{y}に向かう", "{y}へ{x}から行く"),
+            ("{y}から{x}へ行く", "{y}を出て{x}に向かう"))),
+        Frame("taller", {"pq": people}, "{p}は{q}より背が高い。", (
+            ("{q}は{p}より背が低い。", "{q}は{p}ほど背が高くない。"),
+            ("{q}は{p}より背が高い。", "{p}は{q}より背が低い。"))),
+        Frame("gave", {"pq": people, "gift": W.GIFTS[L]}, "{p}は{q}に{gift}をあげた。", (
+            ("{q}は{p}から{gift}をもらった。", "{q}に{p}が{gift}をあげた。"),
+            ("{q}は{p}に{gift}をあげた。", "{p}は{q}から{gift}をもらった。"))),
+        Frame("beat", {"ab": W.pairs_of(W.TEAMS[L], "a", "b"), "sport": W.SPORTS[L]}, "{sport}の決勝で{a}が{b}に勝った。", (
+            ("{sport}の決勝で{b}は{a}に負けた。", "{a}が{sport}の決勝で{b}を破った。"),
+            ("{sport}の決勝で{b}が{a}に勝った。", "{sport}の決勝で{a}は{b}に負けた。"))),
+        Frame("order", {"p": W.NAMES[L], "xy": acts}, "{p}は{y_dict}前に{x_past}。", (
+            ("{p}は{x_te}から{y_past}。", "{p}は{x_past}あとで、{y_past}。"),
+            ("{p}は{x_dict}前に{y_past}。", "{p}は{y_te}から{x_past}。"))),
+    ]
+
+
+def frames(lang: str) -> list[Frame]:
+    check_lang(lang)
+    return _frames_en() if lang == "en" else _frames_ja()
+
+
+def load_similarity(lang: str, seed: int = 0, items_per_frame: int = ITEMS_PER_FRAME,
+                    split_by: str = "item") -> TaskData:
+    """(sentence_a, sentence_b, same/different) examples in `lang`, split by item (unordered pair)."""
+    examples = pair_examples(frames(lang), items_per_frame, per_label=2, seed=seed)
+    return finish("similarity", lang, LABELS, examples, seed, split_by)
+
+
+def orderings(ex: PairExample) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Both orders of a pair: the model reads each and adds the two final states."""
+    return (ex.a, ex.b), (ex.b, ex.a)
+
+
+_SHOWCASE = {
+    "en": [("I go from Tokyo to Osaka.", "I go from Osaka to Tokyo.", DIFFERENT),
+           ("I go from Tokyo to Osaka.", "I leave Tokyo and head for Osaka.", SAME),
+           ("Ken is taller than Maya.", "Maya is shorter than Ken.", SAME),
+           ("North High beat South High in the soccer final.", "South High beat North High in the soccer final.", DIFFERENT),
+           ("Ken washed the dishes before taking a bath.", "Ken took a bath after washing the dishes.", SAME)],
+    "ja": [("東京から大阪へ行く", "大阪から東京へ行く", DIFFERENT),
+           ("東京から大阪へ行く", "東京を出て大阪に向かう", SAME),
+           ("東京から大阪へ行く", "大阪へ東京から行く", SAME),
+           ("健太はさくらより背が高い。", "さくらは健太より背が低い。", SAME),
+           ("健太はさくらに本をあげた。", "さくらは健太に本をあげた。", DIFFERENT)],
+}
+
+
+def showcase(lang: str) -> list[PairExample]:
+    """A few curated pairs for a page to show first: same words with different meanings, and
+    paraphrases with few words in common. The first is the notes' 東京/大阪 pair (or its English analogue)."""
+    check_lang(lang)
+    return [PairExample(a, b, label, "showcase") for a, b, label in _SHOWCASE[lang]]
+
+
+def word_overlap(a: str, b: str, lang: str) -> float:
+    """Jaccard overlap of the two sentences' words (Japanese: character bigrams): what a bag-of-words
+    model sees. 1.0 for the English Tokyo/Osaka pair, whose meanings differ.
+
+    >>> word_overlap("I go from Tokyo to Osaka.", "I go from Osaka to Tokyo.", "en")
+    1.0
+    """
+    va, vb = vocabulary([a], lang), vocabulary([b], lang)
+    return len(va & vb) / max(1, len(va | vb))
