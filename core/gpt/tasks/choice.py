@@ -10,14 +10,16 @@ fourth (fluent, off-topic) candidate. The position of the right answer cycles ov
 seeded order, so always answering one position scores 1/k too:
 
     context   It snowed all night, and in the morning Ken saw that the streets were white.
-    answers   0: Ken went swimming in the sea.
+    answers   0: Ken turned on the fan.
               1: Ken put on boots and a warm coat.      <- label 1
-              2: Ken turned on the fan.
-              3: Ken ordered a bowl of noodles.
+              2: Ken went swimming in the sea.
+              3: Ken got up and made breakfast.         (the daily-life story's right ending)
 
     context   一晩中雪が降って、朝健太が外を見ると道が真っ白になっていた。
-    answers   0: 健太は長ぐつをはいて、暖かいコートを着た。   <- label 0
-              1: 健太は扇風機をつけた。 …
+    answers   0: 健太は海へ泳ぎに行った。
+              1: 健太のチームは試合に勝った。
+              2: 健太は長ぐつをはいて、暖かいコートを着た。   <- label 2
+              3: 健太は扇風機をつけた。
 
 >>> data = load_choice("en", k=3)
 >>> {len(e.answers) for e in data.train}, data.chance_baseline()

@@ -30,6 +30,7 @@ held-out.
 from __future__ import annotations
 
 from core.gpt.tasks import words as W
+from core.tokenizers import mecab
 from core.gpt.tasks.common import Frame, PairExample, TaskData, check_lang, finish, pair_examples, vocabulary
 
 LABELS = (("same meaning", "同じ意味"), ("different meaning", "違う意味"))
@@ -125,11 +126,20 @@ def showcase(lang: str) -> list[PairExample]:
 
 
 def word_overlap(a: str, b: str, lang: str) -> float:
-    """Jaccard overlap of the two sentences' words (Japanese: character bigrams): what a bag-of-words
-    model sees. 1.0 for the English Tokyo/Osaka pair, whose meanings differ.
+    """Jaccard overlap of the two sentences' word sets: what a bag-of-words model sees. Japanese words
+    are MeCab morphemes. 1.0 for the notes' pair, whose meanings differ.
 
     >>> word_overlap("I go from Tokyo to Osaka.", "I go from Osaka to Tokyo.", "en")
     1.0
+    >>> word_overlap("東京から大阪へ行く", "大阪から東京へ行く", "ja"), word_overlap("東京から大阪へ行く", "東京を出て大阪に向かう", "ja")
+    (1.0, 0.2)
     """
-    va, vb = vocabulary([a], lang), vocabulary([b], lang)
+    check_lang(lang)
+    if lang == "en":
+        va, vb = vocabulary([a], lang), vocabulary([b], lang)
+    else:
+        va, vb = set(mecab.split(a)) - _PUNCT, set(mecab.split(b)) - _PUNCT
     return len(va & vb) / max(1, len(va | vb))
+
+
+_PUNCT = {"。", "、", "！", "？"}
