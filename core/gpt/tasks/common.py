@@ -15,6 +15,7 @@ model on premises / sentences / stories it never saw during fine-tuning, not on 
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import re
 from collections import Counter
@@ -98,16 +99,6 @@ def check_lang(lang: str) -> None:
         raise ValueError(f"no task data for {lang!r}; choose one of {LANGS}")
 
 
-@dataclass(frozen=True)
-class Frame:
-    """A first sentence with slots, and for each label the second sentences that give that label."""
-
-    name: str
-    slots: dict[str, list]  # slot -> fillers: a string (field named like the slot) or a dict of fields
-    first: str  # the premise / the base sentence / the story's context
-    seconds: tuple[tuple[str, ...], ...]  # seconds[label] = templates of second sentences with that label
-
-
 def expand(name: str, slots: dict[str, list], limit: int, seed: int) -> list[tuple[str, dict[str, str]]]:
     """At most `limit` fillings of the slots (sampled with `seed`), as (item id, fields), in order.
 
@@ -126,19 +117,6 @@ def expand(name: str, slots: dict[str, list], limit: int, seed: int) -> list[tup
     rng = random.Random(f"{seed}/{name}")  # a str seed is hashed deterministically (sha512)
     chosen = sorted(rng.sample(range(len(fills)), min(limit, len(fills))))
     return [(name + "".join(f"|{k}={fills[i][k]}" for k in sorted(fills[i])), fills[i]) for i in chosen]
-
-
-def pair_examples(frames: list[Frame], limit: int, per_label: int, seed: int) -> list[PairExample]:
-    """`per_label` examples of every label for each item of each frame: balanced by construction."""
-    out: list[PairExample] = []
-    for frame in frames:
-        rng = random.Random(f"{seed}/{frame.name}/seconds")
-        for item, fields in expand(frame.name, frame.slots, limit, seed):
-            first = frame.first.format(**fields)
-            for label, templates in enumerate(frame.seconds):
-                for t in rng.sample(templates, min(per_label, len(templates))):
-                    out.append(PairExample(first, t.format(**fields), label, item))
-    return out
 
 
 def split_by_item(examples: list[E], item_of: Callable[[E], str], heldout_fraction: float = HELDOUT_FRACTION,
@@ -209,3 +187,26 @@ def all_texts(data: TaskData) -> list[str]:
     for e in data.train + data.heldout:
         out.extend([e.context, *e.answers] if isinstance(e, ChoiceExample) else [e.a, e.b])
     return out
+
+
+def bag_of_words_accuracy(data: TaskData, reads: str = "b") -> float:
+    """Held-out accuracy of a multinomial naive Bayes over word sets (see `vocabulary`), trained on the
+    training split, reading only the second text (`reads="b"`: the hypothesis-only baseline of NLI)
+    or both texts ("ab"). Near chance here by design: these tasks need word order and comparison.
+    """
+    assert data.task != "multiple_choice", "pair tasks only"
+    text = (lambda e: e.b) if reads == "b" else (lambda e: e.a + "\n" + e.b)
+    k = len(data.labels)
+    counts = [Counter() for _ in range(k)]
+    prior = Counter(e.label for e in data.train)
+    for e in data.train:
+        counts[e.label].update(vocabulary([text(e)], data.lang))
+    vocab = set().union(*counts)
+    totals = [sum(c.values()) + len(vocab) for c in counts]  # add-one smoothing
+    right = 0
+    for e in data.heldout:
+        words = vocabulary([text(e)], data.lang)
+        scores = [math.log(prior[c] or 1) + sum(math.log((counts[c][w] + 1) / totals[c]) for w in words)
+                  for c in range(k)]
+        right += max(range(k), key=scores.__getitem__) == e.label
+    return right / max(1, len(data.heldout))

@@ -8,8 +8,12 @@ A pair has no natural order, so GPT-1 feeds both `[start] a [delim] b [extract]`
 `[start] b [delim] a [extract]` through the Transformer and adds the two final states before the
 linear classifier (transforms.similarity builds both sequences; `orderings` gives both text orders).
 
-Each item (an unordered pair of cities, people or teams, with the frame that relates them) gives two
-"same" and two "different" examples, so labels are balanced (majority baseline 1/2):
+Each item is an unordered pair of cities, people, teams or activities with the frame relating them.
+A frame has several forms of one sentence ("x R y"); for each order of the roles the item gives a
+sentence a in a random form, two paraphrases (other forms) and two role swaps (the same form with the
+roles exchanged, i.e. the same words with the meaning reversed, and one other form). Labels are
+balanced (majority baseline 1/2), and every form occurs as "same" and as "different", so the second
+sentence alone does not give the label: the model has to compare who does what to whom.
 
     a                     I go from Tokyo to Osaka.
     same meaning          I leave Tokyo and head for Osaka.
@@ -29,61 +33,75 @@ held-out.
 """
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass
+
 from core.gpt.tasks import words as W
+from core.gpt.tasks.common import PairExample, TaskData, check_lang, expand, finish, vocabulary
 from core.tokenizers import mecab
-from core.gpt.tasks.common import Frame, PairExample, TaskData, check_lang, finish, pair_examples, vocabulary
 
 LABELS = (("same meaning", "同じ意味"), ("different meaning", "違う意味"))
 SAME, DIFFERENT = 0, 1
-ITEMS_PER_FRAME = 45  # 5 frames x <=45 items x 4 pairs = 832 examples: all 28 city pairs are in
+ITEMS_PER_FRAME = 28  # 5 frames x 28 items x 2 orders x 4 pairs = 1,120 examples: all 28 city pairs
+
+
+@dataclass(frozen=True)
+class Frame:
+    name: str
+    slots: dict[str, list]  # slot -> fillers (see common.expand); the two roles come from W.pairs_of
+    forms: tuple[str, ...]  # ways to say "x R y" (>= 3), all meaning the same for one filling
+    swap: tuple[tuple[str, str], ...]  # fields exchanged to reverse the roles: "y R x"
+
+
+def _acts(lang: str) -> list[dict[str, str]]:
+    """Unordered pairs of evening activities, as fields x_* and y_*."""
+    xs, ys = W.fields_of(W.ACTIVITIES[lang], "x_"), W.fields_of(W.ACTIVITIES[lang], "y_")
+    return [{**x, **y} for i, x in enumerate(xs) for y in ys[i + 1:]]
+
+
+def _swap_acts(lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple((f"x_{k}", f"y_{k}") for k in W.ACTIVITIES[lang][0])
 
 
 def _frames_en() -> list[Frame]:
     L = "en"
     people = W.pairs_of(W.NAMES[L], "p", "q")
-    acts = [{**x, **y} for i, x in enumerate(W.fields_of(W.ACTIVITIES[L], "x_"))
-            for y in W.fields_of(W.ACTIVITIES[L], "y_")[i + 1:]]
     return [
-        Frame("route", {"c": W.pairs_of(W.CITIES[L], "x", "y")}, "I go from {x} to {y}.", (
-            ("I leave {x} and head for {y}.", "From {x}, I travel to {y}."),
-            ("I go from {y} to {x}.", "I leave {y} and head for {x}."))),
-        Frame("taller", {"pq": people}, "{p} is taller than {q}.", (
-            ("{q} is shorter than {p}.", "{q} is not as tall as {p}."),
-            ("{q} is taller than {p}.", "{p} is shorter than {q}."))),
-        Frame("gave", {"pq": people, "gift": W.GIFTS[L]}, "{p} gave {q} a {gift}.", (
-            ("{q} got a {gift} from {p}.", "{p} gave a {gift} to {q}."),
-            ("{q} gave {p} a {gift}.", "{p} got a {gift} from {q}."))),
-        Frame("beat", {"ab": W.pairs_of(W.TEAMS[L], "a", "b"), "sport": W.SPORTS[L]}, "{a} beat {b} in the {sport} final.", (
-            ("{b} lost to {a} in the {sport} final.", "In the {sport} final, {a} won against {b}."),
-            ("{b} beat {a} in the {sport} final.", "{a} lost to {b} in the {sport} final."))),
-        Frame("order", {"p": W.NAMES[L], "xy": acts}, "{p} {x_past} before {y_ing}.", (
-            ("{p} {y_past} after {x_ing}.", "First {p} {x_past}, and then {p} {y_past}."),
-            ("{p} {y_past} before {x_ing}.", "{p} {x_past} after {y_ing}."))),
+        Frame("route", {"c": W.pairs_of(W.CITIES[L], "x", "y")}, (
+            "I go from {x} to {y}.", "I leave {x} and head for {y}.", "From {x}, I travel to {y}.",
+            "I travel to {y} from {x}."), (("x", "y"),)),
+        Frame("taller", {"pq": people}, (
+            "{p} is taller than {q}.", "{q} is shorter than {p}.", "{q} is not as tall as {p}."), (("p", "q"),)),
+        Frame("gave", {"pq": people, "gift": W.GIFTS[L]}, (
+            "{p} gave {q} a {gift}.", "{q} got a {gift} from {p}.", "{p} gave a {gift} to {q}.",
+            "{q} received a {gift} from {p}."), (("p", "q"),)),
+        Frame("beat", {"ab": W.pairs_of(W.TEAMS[L], "a", "b"), "sport": W.SPORTS[L]}, (
+            "{a} beat {b} in the {sport} final.", "{b} lost to {a} in the {sport} final.",
+            "In the {sport} final, {a} won against {b}.", "{a} defeated {b} in the {sport} final."), (("a", "b"),)),
+        Frame("order", {"p": W.NAMES[L], "xy": _acts(L)}, (
+            "{p} {x_past} before {y_ing}.", "{p} {y_past} after {x_ing}.",
+            "First {p} {x_past}, and then {p} {y_past}.", "After {x_ing}, {p} {y_past}."), _swap_acts(L)),
     ]
 
 
 def _frames_ja() -> list[Frame]:
     L = "ja"
     people = W.pairs_of(W.NAMES[L], "p", "q")
-    acts = [{**x, **y} for i, x in enumerate(W.fields_of(W.ACTIVITIES[L], "x_"))
-            for y in W.fields_of(W.ACTIVITIES[L], "y_")[i + 1:]]
     return [
         # no 。 here: the notes' pair is written as a bare clause
-        Frame("route", {"c": W.pairs_of(W.CITIES[L], "x", "y")}, "{x}から{y}へ行く", (
-            ("{x}を出て{y}に向かう", "{y}へ{x}から行く"),
-            ("{y}から{x}へ行く", "{y}を出て{x}に向かう"))),
-        Frame("taller", {"pq": people}, "{p}は{q}より背が高い。", (
-            ("{q}は{p}より背が低い。", "{q}は{p}ほど背が高くない。"),
-            ("{q}は{p}より背が高い。", "{p}は{q}より背が低い。"))),
-        Frame("gave", {"pq": people, "gift": W.GIFTS[L]}, "{p}は{q}に{gift}をあげた。", (
-            ("{q}は{p}から{gift}をもらった。", "{q}に{p}が{gift}をあげた。"),
-            ("{q}は{p}に{gift}をあげた。", "{p}は{q}から{gift}をもらった。"))),
-        Frame("beat", {"ab": W.pairs_of(W.TEAMS[L], "a", "b"), "sport": W.SPORTS[L]}, "{sport}の決勝で{a}が{b}に勝った。", (
-            ("{sport}の決勝で{b}は{a}に負けた。", "{a}が{sport}の決勝で{b}を破った。"),
-            ("{sport}の決勝で{b}が{a}に勝った。", "{sport}の決勝で{a}は{b}に負けた。"))),
-        Frame("order", {"p": W.NAMES[L], "xy": acts}, "{p}は{y_dict}前に{x_past}。", (
-            ("{p}は{x_te}から{y_past}。", "{p}は{x_past}あとで、{y_past}。"),
-            ("{p}は{x_dict}前に{y_past}。", "{p}は{y_te}から{x_past}。"))),
+        Frame("route", {"c": W.pairs_of(W.CITIES[L], "x", "y")}, (
+            "{x}から{y}へ行く", "{y}へ{x}から行く", "{x}を出て{y}に向かう", "{x}から{y}に向かう"), (("x", "y"),)),
+        Frame("taller", {"pq": people}, (
+            "{p}は{q}より背が高い。", "{q}は{p}より背が低い。", "{q}は{p}ほど背が高くない。"), (("p", "q"),)),
+        Frame("gave", {"pq": people, "gift": W.GIFTS[L]}, (
+            "{p}は{q}に{gift}をあげた。", "{q}は{p}から{gift}をもらった。", "{q}に{p}が{gift}をあげた。",
+            "{q}は{p}に{gift}をもらった。"), (("p", "q"),)),
+        Frame("beat", {"ab": W.pairs_of(W.TEAMS[L], "a", "b"), "sport": W.SPORTS[L]}, (
+            "{sport}の決勝で{a}が{b}に勝った。", "{sport}の決勝で{b}は{a}に負けた。",
+            "{a}が{sport}の決勝で{b}を破った。", "{sport}の決勝で{b}が{a}に敗れた。"), (("a", "b"),)),
+        Frame("order", {"p": W.NAMES[L], "xy": _acts(L)}, (
+            "{p}は{y_dict}前に{x_past}。", "{p}は{x_te}から{y_past}。", "{p}は{x_past}あとで、{y_past}。",
+            "{p}は先に{x_past}。それから{y_past}。"), _swap_acts(L)),
     ]
 
 
@@ -92,10 +110,30 @@ def frames(lang: str) -> list[Frame]:
     return _frames_en() if lang == "en" else _frames_ja()
 
 
+def examples_of(frame: Frame, limit: int, seed: int) -> list[PairExample]:
+    """Eight pairs per item: for each order of the roles, a sentence a in a random form j, two
+    paraphrases (other forms, same roles) and two role swaps (form j itself, the same words with the
+    meaning reversed, and one other form)."""
+    rng = random.Random(f"{seed}/{frame.name}/forms")
+    n = len(frame.forms)
+    assert n >= 3, f"frame {frame.name} needs at least 3 forms (a, and two paraphrases of it)"
+    out = []
+    for item, fields in expand(frame.name, frame.slots, limit, seed):
+        swapped = {**fields, **{f: fields[g] for f, g in frame.swap}, **{g: fields[f] for f, g in frame.swap}}
+        for mine, theirs in ((fields, swapped), (swapped, fields)):
+            j = rng.randrange(n)
+            a = frame.forms[j].format(**mine)
+            for k in rng.sample([k for k in range(n) if k != j], 2):
+                out.append(PairExample(a, frame.forms[k].format(**mine), SAME, item))
+            for m in (j, rng.choice([m for m in range(n) if m != j])):
+                out.append(PairExample(a, frame.forms[m].format(**theirs), DIFFERENT, item))
+    return out
+
+
 def load_similarity(lang: str, seed: int = 0, items_per_frame: int = ITEMS_PER_FRAME,
                     split_by: str = "item") -> TaskData:
     """(sentence_a, sentence_b, same/different) examples in `lang`, split by item (unordered pair)."""
-    examples = pair_examples(frames(lang), items_per_frame, per_label=2, seed=seed)
+    examples = [ex for frame in frames(lang) for ex in examples_of(frame, items_per_frame, seed)]
     return finish("similarity", lang, LABELS, examples, seed, split_by)
 
 

@@ -31,7 +31,7 @@ DAYS = {
     "ja": ["月曜日", "土曜日", "日曜日"],
 }
 
-# (what was bought, how many, its category)
+# (what was bought, how many, its category); CATEGORIES are the categories, for "some other category"
 GROCERIES = {
     "en": [{"n": "three", "item": "apples", "cat": "fruit"}, {"n": "two", "item": "lemons", "cat": "fruit"},
            {"n": "five", "item": "bananas", "cat": "fruit"}, {"n": "four", "item": "carrots", "cat": "vegetables"},
@@ -40,6 +40,8 @@ GROCERIES = {
            {"item": "バナナ", "n": "一房", "cat": "果物"}, {"item": "にんじん", "n": "二本", "cat": "野菜"},
            {"item": "玉ねぎ", "n": "三個", "cat": "野菜"}, {"item": "トマト", "n": "四個", "cat": "野菜"}],
 }
+
+CATEGORIES = {"en": ["fruit", "vegetables"], "ja": ["果物", "野菜"]}
 
 SHOPS = {
     "en": ["market", "supermarket", "shop near the station"],
@@ -56,12 +58,10 @@ DISHES = {
     "ja": ["カレー", "野菜スープ", "チャーハン", "お好み焼き"],
 }
 
-# something put in the freezer overnight: (noun, what you then do with it)
+# something put in the freezer overnight, or heated on the stove
 DRINKS = {
-    "en": [{"thing": "juice", "use": "drank"}, {"thing": "water", "use": "drank"},
-           {"thing": "soup", "use": "ate"}, {"thing": "milk", "use": "drank"}],
-    "ja": [{"thing": "ジュース", "use": "飲んだ"}, {"thing": "水", "use": "飲んだ"},
-           {"thing": "スープ", "use": "飲んだ"}, {"thing": "牛乳", "use": "飲んだ"}],
+    "en": ["juice", "water", "soup", "milk", "tea"],
+    "ja": ["ジュース", "水", "スープ", "牛乳", "お茶"],
 }
 
 GIFTS = {
