@@ -19,6 +19,7 @@ from core.gpt.tasks.similarity import DIFFERENT, SAME, load_similarity, ordering
 from core.gpt.tasks.transforms import Specials
 from core.gpt.tasks.zeroshot import candidates, predict
 from core.tokenizers.char import CharTokenizer
+from core.tokenizers.simple import ByteTokenizer, MecabTokenizer
 
 LANGS = ("en", "ja")
 LOADERS = {"entailment": load_entailment, "similarity": load_similarity, "multiple_choice": load_choice}
@@ -239,6 +240,21 @@ def test_pieces_decode_back_to_the_parts(task, lang, tok):
             assert "".join(p for r, p in pieces if r == role) == text == tok.decode(seq.part(role))
     if task == "similarity":  # the second ordering reads b first
         assert [r for r, _ in X.labelled_pieces(seqs[1], tok.id_to_piece, sp) if r in "ab"][0] == "b"
+
+
+@pytest.mark.parametrize("make", ["byte", "mecab"])
+def test_any_tokenizer_with_encode_works(make):
+    """Bytes split a kanji into three ids and MeCab yields word ids: the parts still decode back."""
+    data = load_similarity("ja")
+    tokenizer = ByteTokenizer() if make == "byte" else MecabTokenizer.train("\n".join(all_texts(data)))
+    sp = Specials.after(tokenizer.vocab_size)
+    enc = encode_examples(data.heldout[:4], "similarity", tokenizer, sp, block_size=128)
+    assert enc.truncated_rows == 0 and enc.x.shape[0] == 8
+    for row, ex in zip(range(0, 8, 2), data.heldout[:4]):
+        ids = enc.x[row, : int(enc.extract[row]) + 1].tolist()
+        d = ids.index(sp.delim)
+        assert ids[0] == sp.start and ids[-1] == sp.extract
+        assert tokenizer.decode(ids[1:d]).replace(" ", "") == ex.a and tokenizer.decode(ids[d + 1:-1]).replace(" ", "") == ex.b
 
 
 def test_right_padding_does_not_change_the_extract_state():

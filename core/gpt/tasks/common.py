@@ -2,8 +2,9 @@
 
 Every task is generated from *frames*: a sentence template with slots ("{p} bought {n} {item} at the
 {place}.") and, for each slot, a short list of fillers. One filling of every slot is an *item*; every
-example made from that item (the three hypotheses of one premise, both orderings and paraphrases of
-one sentence) carries the item's id and lands in the same split. Held-out accuracy then measures a
+example made from that item (both premises of an entailment item with their six hypotheses, the eight
+pairs of a similarity item, one story told about one person) carries the item's id and lands in the
+same split. Held-out accuracy then measures a
 model on premises / sentences / stories it never saw during fine-tuning, not on a re-worded copy.
 
 >>> [item for item, fields in expand("f", {"p": ["Ken", "Maya"], "x": ["tea", "milk"]}, limit=3, seed=0)]
@@ -83,15 +84,26 @@ class TaskData:
         return 1.0 / len(self.labels)
 
     def check_disjoint(self) -> None:
-        """Raise if any item, or any item-defining text, occurs in both splits."""
-        shared = self.items("train") & self.items("heldout")
-        assert not shared, f"{self.task}/{self.lang}: items in both splits: {sorted(shared)[:3]}"
-        # the premise / the similarity pair's base sentence / the story's context names its item
-        def defining(e) -> str:
-            return e.context if isinstance(e, ChoiceExample) else e.a
+        """Raise AssertionError if any item, or any text that names an item, is in both splits.
 
-        texts = {defining(e) for e in self.train} & {defining(e) for e in self.heldout}
-        assert not texts, f"{self.task}/{self.lang}: texts in both splits: {sorted(texts)[:3]}"
+        Texts that name an item: a premise, either sentence of a similarity pair, a story's context.
+        (A hypothesis such as "It rained in Tokyo." or an ending such as "The toast was burnt." may
+        follow several premises or stories: those texts are shared, the pairs are not.)
+        """
+        shared = self.items("train") & self.items("heldout")
+        if shared:
+            raise AssertionError(f"{self.task}/{self.lang}: items in both splits: {sorted(shared)[:3]}")
+
+        def naming(examples: list) -> set[str]:
+            if self.task == "multiple_choice":
+                return {e.context for e in examples}
+            if self.task == "similarity":
+                return {e.a for e in examples} | {e.b for e in examples}
+            return {e.a for e in examples}
+
+        texts = naming(self.train) & naming(self.heldout)
+        if texts:
+            raise AssertionError(f"{self.task}/{self.lang}: texts in both splits: {sorted(texts)[:3]}")
 
 
 def check_lang(lang: str) -> None:
@@ -190,7 +202,7 @@ def all_texts(data: TaskData) -> list[str]:
 
 
 def bag_of_words_accuracy(data: TaskData, reads: str = "b") -> float:
-    """Held-out accuracy of a multinomial naive Bayes over word sets (see `vocabulary`), trained on the
+    """Held-out accuracy of a naive Bayes over word sets (see `vocabulary`; binarized counts), trained on the
     training split, reading only the second text (`reads="b"`: the hypothesis-only baseline of NLI)
     or both texts ("ab"). Near chance here by design: these tasks need word order and comparison.
     """
