@@ -98,7 +98,7 @@ def _frames_ja() -> list[Frame]:
             "{q}は{p}に{gift}をもらった。"), (("p", "q"),)),
         Frame("beat", {"ab": W.pairs_of(W.TEAMS[L], "a", "b"), "sport": W.SPORTS[L]}, (
             "{sport}の決勝で{a}が{b}に勝った。", "{sport}の決勝で{b}は{a}に負けた。",
-            "{a}が{sport}の決勝で{b}を破った。", "{sport}の決勝で{b}が{a}に敗れた。"), (("a", "b"),)),
+            "{a}が{sport}の決勝で{b}を下した。", "{sport}の決勝で{b}が{a}に敗れた。"), (("a", "b"),)),
         Frame("order", {"p": W.NAMES[L], "xy": _acts(L)}, (
             "{p}は{y_dict}前に{x_past}。", "{p}は{x_te}から{y_past}。", "{p}は{x_past}あとで、{y_past}。",
             "{p}は先に{x_past}。それから{y_past}。"), _swap_acts(L)),

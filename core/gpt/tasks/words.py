@@ -8,7 +8,7 @@ from __future__ import annotations
 
 NAMES = {
     "en": ["Ken", "Maya", "Rina", "Leo", "Kenji", "Emma", "Tom", "Aiko", "Sam", "Mr. Hara"],
-    "ja": ["健太", "さくら", "ゆい", "大輝", "美香", "翔太", "田中さん", "山田さん", "佐藤さん", "鈴木さん"],
+    "ja": ["健太", "さくら", "ゆい", "大輝", "美香", "直樹", "田中さん", "山田さん", "佐藤さん", "鈴木さん"],
 }
 
 CITIES = {
