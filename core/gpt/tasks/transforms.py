@@ -101,7 +101,8 @@ def fit_lengths(lengths: list[int], budget: int) -> list[int]:
     while excess > 0:
         longest = max(out)
         i = out.index(longest)
-        # cut the longest down to the next length (or by what is still too much), not one at a time
+        # the same result as taking one token at a time from the longest part, in fewer steps: a lone
+        # longest part is cut straight down to the next length (or by what is still too much)
         below = max([n for n in out if n < longest], default=0)
         cut = min(excess, longest - below) if out.count(longest) == 1 else 1
         out[i] -= cut
