@@ -5,10 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.tokenizers import naive_train_merges
 from core.errors import UserInputError
+from core.tokenizers import bpe
 from core.tokenizers.bpe import MODES, RawBPE, WordBPE, train_bpe
 from core.tokenizers.bpe_base import BPETokenizer
+from core.tokenizers.bpe_reference import reference_train_merges
 from core.tokenizers.bpe_train import merge_pair, train_merges
 from core.tokenizers.bpe_words import split_words
 
@@ -80,9 +81,50 @@ def test_incremental_equals_naive(mode):
     chars, words = t.training_words(TEXT + "aaaa aaa abab ababab " * 3)
     first = 256 + len(chars)
     fast = train_merges(words, 120, first)
-    slow = naive_train_merges(words, 120, first)
+    slow = reference_train_merges(words, 120, first)
     assert fast == slow
     assert len(fast) > 20
+
+
+REFERENCE_TEXTS = {
+    "english": "the lowest newer widest lower low low lowest newest " * 4,
+    "japanese": "今日は雨が上がった。明日は晴れるでしょう。今日は学校に行った。\n" * 3,
+    "runs": "aaaa aaa aa abab ababab baba " * 3,  # overlapping pairs: (a, a) inside aaaa
+    "ties": "ab cd ab cd ef",  # (a, b) and (c, d) tie at 2: the smaller pair wins in both
+    "mixed": "BPE は subword を学ぶ 😀 BPE は subword を学ぶ\n" * 2,
+}
+
+
+@pytest.mark.parametrize("mode", ["words", "raw"])
+@pytest.mark.parametrize("name", sorted(REFERENCE_TEXTS))
+def test_reference_bpe_equals_fast_bpe(mode, name):
+    """The readable loop in core.tokenizers.bpe_reference and the incremental trainer learn the same
+    merges, in the same order, with the same counts; and the tokenizer built from them is the same."""
+    t = MODES[mode]()
+    chars, words = t.training_words(REFERENCE_TEXTS[name])
+    first = 256 + len(chars)
+    slow = reference_train_merges(words, 60, first)
+    assert train_merges(words, 60, first) == slow
+    assert MODES[mode]().train(REFERENCE_TEXTS[name], 60).merges == slow
+    assert slow, "each text has at least one pair occurring twice"
+
+
+def test_reference_worked_example_and_ties():
+    merges = reference_train_merges({(1, 2): 2, (3, 4): 2, (5, 6): 1}, 10, first_id=7)
+    assert [(m.pair, m.id, m.count) for m in merges] == [((1, 2), 7, 2), ((3, 4), 8, 2)]
+    assert reference_train_merges({(1,): 9}, 10, first_id=2) == []
+
+
+def test_variant_registry_reads_the_type_from_the_file():
+    raw = RawBPE().train("low lower lowest low low", 3)
+    assert type(bpe.from_json(raw.to_json())) is RawBPE
+    assert RawBPE.from_json(raw.to_json()).merges == raw.merges
+    with pytest.raises(ValueError, match="bpe.from_json"):
+        WordBPE.from_json(raw.to_json())  # a class reads only its own kind, and says where to go
+    with pytest.raises(ValueError):
+        bpe.from_json('{"type": "bpe-other", "version": 1, "chars": [], "merges": []}')
+    with pytest.raises(ValueError):
+        bpe.from_json('{"type": "bpe-raw", "version": 1, "chars": ["ab"], "merges": []}')
 
 
 def test_merges_keep_their_frequencies():
@@ -116,7 +158,7 @@ def test_unseen_characters_fall_back_to_bytes(tok):
 def test_save_load_and_truncate(tok, tmp_path):
     path = tmp_path / "bpe.json"
     tok.save(path)
-    again = BPETokenizer.load(path)
+    again = bpe.load(path)
     assert type(again) is type(tok) and again.merges == tok.merges
     assert again.encode(TEXT[:200]) == tok.encode(TEXT[:200])
     short = tok.truncated(10)

@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from core.errors import UserInputError
+from core.japanese import is_hiragana
 from core.lm.ngram import NGramCounts
 
 
@@ -133,7 +134,7 @@ def _content(tok: str, lang: str) -> bool:
     if not any(ch.isalpha() for ch in tok):
         return False
     if lang == "ja":  # skip particles and endings (all hiragana) and single characters
-        return len(tok) >= 2 and not all("\u3040" <= ch <= "\u309f" for ch in tok)
+        return len(tok) >= 2 and not is_hiragana(tok)
     return len(tok) >= 4 and tok.lower() not in {"that", "this", "with", "have", "from", "they", "were", "there", "their", "when", "then", "what", "would", "your"}
 
 

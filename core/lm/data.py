@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import UserInputError
-from core.lm.units import detect_lang, split_units
+from core.japanese import detect_lang
+from core.lm.units import split_units
 from core.lm.ngram import MAX_ORDER, NGramCounts
 from core.lm.normalize import normalize
 

@@ -248,13 +248,13 @@ class BPETokenizer(Tokenizer):
 
     @classmethod
     def from_json(cls, data: str) -> "BPETokenizer":
-        obj = json.loads(data)
-        kinds = {sub.kind: sub for sub in _variants()}
-        if obj.get("type") not in kinds or obj.get("version") != FORMAT_VERSION:
-            raise ValueError(f"not a BPE tokenizer file of ours (type {obj.get('type')!r})")
-        first = N_BYTES + len(obj["chars"])
-        merges = [Merge((a, b), first + r, c) for r, (a, b, c) in enumerate(obj["merges"])]
-        return kinds[obj["type"]](obj["chars"], merges)
+        """A tokenizer of this very class from `to_json` output. Which class a file holds is written in
+        it ("type"): `core.tokenizers.bpe.from_json` reads that and picks the class for you."""
+        kind, chars, merges = parse_json(data)
+        if kind != cls.kind:
+            raise ValueError(f"this file holds a {kind!r} tokenizer, not {cls.kind!r}: "
+                             "read it with core.tokenizers.bpe.from_json, which picks the class")
+        return cls(chars, merges)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json(), encoding="utf-8")
@@ -267,8 +267,22 @@ class BPETokenizer(Tokenizer):
         return f"{type(self).__name__}(chars={len(self.chars)}, merges={len(self.merges)})"
 
 
-def _variants() -> list[type[BPETokenizer]]:
-    from core.tokenizers.bpe_raw import RawBPE
-    from core.tokenizers.bpe_words import WordBPE
 
-    return [WordBPE, RawBPE]
+def parse_json(data: str) -> tuple[str, list[str], list[Merge]]:
+    """(type, chars, merges) from our JSON format; ValueError for anything else (another tokenizer's
+    file, another version, a damaged file), so a cache treats it as "rebuild".
+
+    >>> parse_json('{"type": "bpe-raw", "version": 1, "chars": ["a", "b"], "merges": [[256, 257, 3]]}')
+    ('bpe-raw', ['a', 'b'], [Merge(pair=(256, 257), id=258, count=3)])
+    """
+    obj = json.loads(data)
+    if not isinstance(obj, dict) or obj.get("version") != FORMAT_VERSION or not isinstance(obj.get("type"), str):
+        raise ValueError("not a BPE tokenizer file of ours (no type, or another format version)")
+    chars, rows = obj.get("chars"), obj.get("merges")
+    if not isinstance(chars, list) or not all(isinstance(c, str) and len(c) == 1 for c in chars):
+        raise ValueError("a BPE file's 'chars' must be a list of single characters")
+    if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == 3 for r in rows):
+        raise ValueError("a BPE file's 'merges' must be a list of [left id, right id, count]")
+    first = N_BYTES + len(chars)
+    merges = [Merge((int(a), int(b)), first + r, int(c)) for r, (a, b, c) in enumerate(rows)]
+    return obj["type"], chars, merges
