@@ -43,9 +43,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--lang", default="en", choices=list(LANG_NAMES))
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--only", nargs="*", default=None,
+                    help="time only the pages whose path contains one of these strings (e.g. lm_ tf_)")
     args = ap.parse_args()
     results = {}
     for entry in available_pages():
+        if args.only and not any(s in entry.path for s in args.only):
+            continue
         results[entry.path] = round(time_page(entry.path, args.lang, args.repeats), 4)
         print(f"{entry.path:32s} {results[entry.path]:.3f} s", file=sys.stderr)
     print(json.dumps({"pages": results, "max_s": max(results.values()), "lang": args.lang}))
