@@ -10,7 +10,7 @@ from core.tokenizers import bpe
 from core.tokenizers.bpe import MODES, RawBPE, WordBPE, train_bpe
 from core.tokenizers.bpe_base import BPETokenizer
 from core.tokenizers.bpe_reference import reference_train_merges
-from core.tokenizers.bpe_train import merge_pair, train_merges
+from core.tokenizers.bpe_train import Merge, merge_pair, train_merges
 from core.tokenizers.bpe_words import split_words
 
 TEXT = (
@@ -181,3 +181,16 @@ def test_cached_and_stops_when_pairs_run_out():
 def test_vocab_size_counts_bytes_chars_and_merges(tok):
     assert tok.vocab_size == 256 + len(tok.chars) + len(tok.merges)
     assert [tok.id_to_piece(i) for i in tok.encode("low")] == tok.pieces("low")
+
+
+def test_heap_encoder_worked_examples_from_its_docstring():
+    """The two examples in BPETokenizer._encode_chunk's docstring, checked against replay."""
+    chars = sorted("elorw")  # ids 256.. in code point order: e l o r w
+    c = {ch: 256 + i for i, ch in enumerate(chars)}
+    lo, low, er = 261, 262, 263
+    tok = RawBPE(chars, [Merge((c["l"], c["o"]), lo, 5), Merge((lo, c["w"]), low, 4), Merge((c["e"], c["r"]), er, 3)])
+    assert tok.pieces("lower") == ["low", "er"]
+    assert tok.replay("lower")[-1].ids == tok.encode("lower") == [low, er]
+    aa = RawBPE(["a"], [Merge((256, 256), 257, 3)])
+    assert aa.pieces("aaa") == ["aa", "a"] and aa.pieces("aaaa") == ["aa", "aa"]
+    assert aa.replay("aaaaa")[-1].ids == aa.encode("aaaaa")
