@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from core.charts import style
-from core.charts.lm import distribution_bar
+from core.charts.lm import ChartText, distribution_bar
 
 
 def test_atlas_is_the_default_and_carries_font_palette_and_white_background():
@@ -25,6 +25,6 @@ def test_styled_sets_title_margin_and_height_only():
 
 
 def test_chart_functions_ship_the_template_in_their_json():
-    fig = distribution_bar(["a", "b"], [0.25, 0.75], "t", "x", "y")
+    fig = distribution_bar(["a", "b"], [0.25, 0.75], ChartText("t", "x", "y"))
     spec = fig.to_plotly_json()["layout"]
     assert spec["template"]["layout"]["font"]["family"] == style.FONT_FAMILY

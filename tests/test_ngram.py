@@ -183,7 +183,7 @@ def test_chain_rule_with_a_gpt_and_a_broken_model():
 
 from collections import Counter  # noqa: E402
 
-from core.lm.ngram import count_codes  # noqa: E402
+from core.lm.counting import count_codes  # noqa: E402
 
 
 @pytest.mark.parametrize("size,n,seed", [(10, 1000, 0), (5_000, 300, 1), (10**9, 2_000, 2), (2**40, 500, 3),
@@ -232,3 +232,25 @@ def test_ngram_counts_equal_a_counter_on_real_and_random_text(level):
             want = _counter_ngrams(["<s>"] * (k - 1) + tokens, k)
             want = Counter({g: c for g, c in want.items() if g[-1] != "<s>"})
             assert got == want, (level, lang, k)
+
+
+def test_page_helpers_transition_matrix_best_order_and_repeat_prob(char_counts):
+    from core.charts.lm import repeat_chips_html
+    from core.lm.data import best_order, transition_matrix
+    from core.lm.ngram import perplexity_curve
+
+    matrix, top = transition_matrix(char_counts, 5, "kn", 0.1)
+    assert top == char_counts.top_tokens(5) and matrix.shape == (5, 5)
+    for i, a in enumerate(top):
+        row = char_counts.distribution([a], 2, "kn", 0.1)
+        assert np.allclose(matrix[i], row[[char_counts.stoi[b] for b in top]])
+    curve = perplexity_curve(char_counts, list("the cat sat on the mat"))
+    assert curve[best_order(curve) - 1].ppl == min(p.ppl for p in curve)
+    words = split_units("the garden was quiet and then the old garden gate opened.\n" * 3, "word", "en")
+    ex = find_distant_repeat(words, "en")
+    assert ex is not None and ex.tokens[ex.second] == "garden"
+    wc = NGramCounts.train(words, max_n=3)
+    want = wc.distribution(list(ex.window(3)), 3, "kn", 0.1)[wc.stoi[ex.tokens[ex.second]]]
+    assert ex.prob(wc, 3) == pytest.approx(want)
+    chips = repeat_chips_html(["<script>", "x", "y"], 0, 2, 1)
+    assert "<script>" not in chips and chips.count("&lt;script&gt;") == 1

@@ -129,6 +129,11 @@ class DistantRepeat:
         """The tokens an n-gram conditions on when predicting the repeat."""
         return self.tokens[max(0, self.second - n + 1):self.second]
 
+    def prob(self, counts: NGramCounts, n: int, smoothing: str = "kn", k: float = 0.1) -> float:
+        """P(repeated word | its n-1 tokens of window) under the n-gram model: what the model sees."""
+        p = counts.distribution(list(self.window(n)), n, smoothing, k)
+        return float(p[counts.stoi.get(self.tokens[self.second], 0)])
+
 
 def _content(tok: str, lang: str) -> bool:
     if not any(ch.isalpha() for ch in tok):

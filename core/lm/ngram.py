@@ -3,8 +3,8 @@
 The Markov assumption of order n-1 cuts the chain rule's history to the last n-1 tokens:
 P(w) = Π P(w_i | w_{i-n+1} … w_{i-1}).
 
-Counting is vectorized with numpy (`count_codes`: a bincount over a lookup table when the codes are
-dense enough, a sort otherwise; both give exactly what a `collections.Counter` would). Token ids: 0 is <unk> (any token unseen in training), 1..V-1 are
+Counting is vectorized with numpy (`core.lm.counting.count_codes`: a bincount over a lookup table when
+the codes are dense enough, a sort otherwise; both give exactly what a `collections.Counter` would). Token ids: 0 is <unk> (any token unseen in training), 1..V-1 are
 training tokens, and V is <s>, the start symbol that pads the history before the first token (it is
 only ever context, never predicted). The prediction vocabulary has V entries, so a uniform model has
 perplexity V. Every k-gram gets a dense id: the id of (w_1 … w_k) is its index in the sorted array
@@ -22,6 +22,7 @@ from typing import Sequence
 import numpy as np
 
 from core.errors import UserInputError
+from core.lm.counting import count_codes
 
 UNK = "<unk>"
 BOS = "<s>"
@@ -42,52 +43,6 @@ class NGramConfig:
             raise ValueError(f"smoothing must be one of {SMOOTHINGS}, not {self.smoothing!r}")
         if not self.k > 0:
             raise ValueError("k must be > 0")
-
-
-DENSE_PER_TOKEN = 16  # a lookup table up to 16 slots per occurrence (+ 1M slots) beats sorting, and stays small
-DENSE_MIN = 1 << 20  # 1M slots = 8 MB: always fine, and covers every Unicode code point (0x110000 ≈ 1.1M)
-
-
-def count_codes(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count integer codes in [0, size): (distinct codes sorted, index of each code among them, counts).
-
-    The same triple as `np.unique(codes, return_inverse=True, return_counts=True)` (what a Counter
-    would say, in code order), about 2× faster, because np.unique spends most of its time in a
-    general-purpose `argsort`. Two ways, chosen by how densely the codes fill [0, size):
-    - dense (a bigram code of a small alphabet): `np.bincount` counts every code into a table of `size`
-      slots in one pass; the non-zero slots are the distinct codes, already in order; a second table
-      maps each code to its rank. O(len + size), no sorting at all.
-    - sparse (a 5-gram code can reach V⁵; such a table would be huge and empty): each code is packed
-      with its position into one int64, `code << bits | position`, and the packed values are sorted
-      with `np.sort` (a SIMD sort, much faster than argsort); the position rides along in the low bits,
-      so the sort is also an argsort. Runs of equal codes in the sorted array are the distinct codes.
-
-    >>> keys, inv, cnt = count_codes(np.array([5, 2, 5, 5, 9]), size=10)
-    >>> keys.tolist(), inv.tolist(), cnt.tolist()
-    ([2, 5, 9], [1, 0, 1, 1, 2], [1, 3, 1])
-    >>> [a.tolist() for a in count_codes(np.array([5, 2, 5, 5, 9]) * 10**9, size=10**10)]
-    [[2000000000, 5000000000, 9000000000], [1, 0, 1, 1, 2], [1, 3, 1]]
-    """
-    n = len(codes)
-    if size <= DENSE_PER_TOKEN * n + DENSE_MIN:
-        table = np.bincount(codes, minlength=size)  # (size,) how often each code occurs
-        keys = np.flatnonzero(table)  # the codes that occur, ascending
-        rank = np.zeros(size, dtype=np.int64)
-        rank[keys] = np.arange(len(keys))  # code -> its index among the distinct codes
-        return keys, rank[codes], table[keys]
-    pos_bits = max(n - 1, 1).bit_length()  # bits that hold a position 0..n-1
-    if (size - 1).bit_length() + pos_bits > 62:  # code and position do not fit one int64 together
-        keys, inv, cnt = np.unique(codes, return_inverse=True, return_counts=True)
-        return keys, inv.reshape(-1).astype(np.int64), cnt.astype(np.int64)
-    packed = np.sort((codes.astype(np.int64) << pos_bits) | np.arange(n, dtype=np.int64))  # (n,)
-    sorted_codes, order = packed >> pos_bits, packed & ((1 << pos_bits) - 1)
-    first = np.empty(n, dtype=bool)  # True where a run of equal codes starts
-    first[:1] = True
-    np.not_equal(sorted_codes[1:], sorted_codes[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    inv = np.empty(n, dtype=np.int64)
-    inv[order] = np.cumsum(first) - 1  # the i-th smallest occurrence belongs to run cumsum - 1
-    return sorted_codes[starts], inv, np.diff(np.append(starts, n))
 
 
 class _Order:
