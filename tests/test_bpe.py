@@ -194,3 +194,29 @@ def test_heap_encoder_worked_examples_from_its_docstring():
     aa = RawBPE(["a"], [Merge((256, 256), 257, 3)])
     assert aa.pieces("aaa") == ["aa", "a"] and aa.pieces("aaaa") == ["aa", "aa"]
     assert aa.replay("aaaaa")[-1].ids == aa.encode("aaaaa")
+
+
+def test_tokenizer_disk_cache_is_the_shared_get_or_build(tmp_path, monkeypatch):
+    """Trained BPE lands in <cache root>/tokenizers/ as readable JSON; a damaged file is rebuilt; a
+    cache that cannot be written still gives a tokenizer (kept in memory only)."""
+    from core.runtime.diskcache import cache_path
+    from core.tokenizers import cache
+
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    cache.MEMORY.clear()
+    text = "the lowest newer widest lower\n" * 4
+    a = train_bpe(text, "raw", 12)
+    key = cache.cache_key("bpe", text, mode="raw", num_merges=12)
+    path = cache_path(cache.KIND, key, ".json")
+    assert path.is_file() and bpe.from_json(path.read_text(encoding="utf-8")).merges == a.merges
+    cache.MEMORY.clear()
+    assert train_bpe(text, "raw", 12).merges == a.merges  # read back from disk
+    path.write_text('{"type": "bpe-raw", "vers', encoding="utf-8")  # a half-written file
+    cache.MEMORY.clear()
+    assert train_bpe(text, "raw", 12).merges == a.merges
+    assert bpe.from_json(path.read_text(encoding="utf-8")).merges == a.merges  # rebuilt and rewritten
+    blocked = tmp_path / "not-a-folder"  # a file where the cache folder should be: nothing can be written
+    blocked.write_text("x")
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(blocked))
+    cache.MEMORY.clear()
+    assert train_bpe(text, "raw", 12).merges == a.merges
