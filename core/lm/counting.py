@@ -43,12 +43,13 @@ def count_codes(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, n
     if (size - 1).bit_length() + pos_bits > 62:  # code and position do not fit one int64 together
         keys, inv, cnt = np.unique(codes, return_inverse=True, return_counts=True)
         return keys, inv.reshape(-1).astype(np.int64), cnt.astype(np.int64)
-    packed = np.sort((codes.astype(np.int64) << pos_bits) | np.arange(n, dtype=np.int64))  # (n,)
+    packed = np.sort((np.asarray(codes, dtype=np.int64) << pos_bits) | np.arange(n, dtype=np.int64))  # (n,)
     sorted_codes, order = packed >> pos_bits, packed & ((1 << pos_bits) - 1)
     first = np.empty(n, dtype=bool)  # True where a run of equal codes starts
     first[:1] = True
     np.not_equal(sorted_codes[1:], sorted_codes[:-1], out=first[1:])
     starts = np.flatnonzero(first)
+    cnt = np.diff(starts, append=n)  # run lengths = how often each distinct code occurs
     inv = np.empty(n, dtype=np.int64)
-    inv[order] = np.cumsum(first) - 1  # the i-th smallest occurrence belongs to run cumsum - 1
-    return sorted_codes[starts], inv, np.diff(np.append(starts, n))
+    inv[order] = np.repeat(np.arange(len(starts)), cnt)  # the i-th smallest occurrence belongs to its run
+    return sorted_codes[starts], inv, cnt
