@@ -28,3 +28,14 @@ def test_chart_functions_ship_the_template_in_their_json():
     fig = distribution_bar(["a", "b"], [0.25, 0.75], ChartText("t", "x", "y"))
     spec = fig.to_plotly_json()["layout"]
     assert spec["template"]["layout"]["font"]["family"] == style.FONT_FAMILY
+
+
+def test_a_default_replaced_later_is_restored_by_styled():
+    """Importing streamlit after core.charts.style sets plotly's default to "streamlit"."""
+    try:
+        pio.templates.default = "plotly"
+        fig = style.styled(go.Figure(), "t")
+        assert fig.layout.template.layout.font.family == style.FONT_FAMILY
+        assert pio.templates.default == style.TEMPLATE
+    finally:
+        pio.templates.default = style.TEMPLATE

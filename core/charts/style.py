@@ -5,6 +5,10 @@ and made plotly's default when this module is imported. Every `go.Figure` then s
 construction, where plotly attaches the default template without validating it again. Passing
 `template="plotly_white"` to every figure instead made plotly validate and copy the whole template per
 figure: ~44% of a chart-heavy page's rerun (bench/pages.py measures the page re-render).
+
+Importing streamlit sets plotly's default to its own "streamlit" template. Pages import streamlit
+first and this module after, so "atlas" wins; should the order ever be the other way round, `styled`
+notices a figure made under another default, restores ours, and gives that figure the template.
 """
 from __future__ import annotations
 
@@ -39,10 +43,12 @@ pio.templates.default = TEMPLATE  # once per process: every figure made after th
 def styled(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:
     """Give `fig` its title (with room for it) and height, in place, and return it.
 
-    The rest of the look comes from the default template; a figure made elsewhere with another
-    template keeps that one (it was chosen on purpose).
+    The rest of the look comes from the default template, which every new figure already carries.
     """
     layout: dict = {"margin_t": 60 if title else 30}
+    if fig.layout.template.layout.font.family != FONT_FAMILY:  # made under another default (see above)
+        pio.templates.default = TEMPLATE
+        layout["template"] = TEMPLATE
     if title:
         layout["title_text"] = title
     if height:
