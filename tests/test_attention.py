@@ -167,3 +167,23 @@ def test_head_stats_find_head_types():
 ])
 def test_split_tokens(text, method, expect):
     assert I.split_tokens(text, method)[0] == expect
+
+
+def test_step_numbers_study_at_and_step_figures():
+    from core.charts import attention as C
+
+    tokens = "the cat sat on the mat".split()
+    s = I.sentence_steps(I.random_inputs(tokens, 32, seed=2), 8, scale=True, causal=True, seed=2)
+    num = S.step_numbers(s, query=3)
+    assert num.scores_var == pytest.approx(float(s.scores.var(unbiased=False)))
+    assert num.scaled_var == pytest.approx(num.scores_var / 8, rel=1e-5) and num.sqrt_dk == pytest.approx(8 ** 0.5)
+    assert num.mean_max_weight == pytest.approx(float(s.weights.max(-1).values.mean()))
+    assert num.attended == 3  # causal: query 3 sees keys 0..3, all with a weight > 0; beyond the top one: 3
+    pts = S.scaling_study([4, 16], n_samples=16)
+    u, sc = S.study_at(pts, 16)
+    assert (u.d_k, u.scaled, sc.d_k, sc.scaled) == (16, False, 16, True) and S.study_at(pts, 64) is None
+    figs = C.step_figures(s, tokens, {f: f.upper() for _, fs in C.STEP_TABS for f in fs}, "d", "t", "q", "k")
+    assert list(figs) == ["x", "q", "k", "v", "scores", "scaled", "masked", "weights", "output"]
+    assert figs["weights"].layout.title.text == "WEIGHTS" and figs["weights"].data[0].zmax == 1
+    masked = figs["masked"].data[0].z
+    assert masked[0][1] is None and masked[1][0] is not None  # -inf above the diagonal drawn as blank cells
