@@ -3,6 +3,11 @@
 Each page is opened once to warm caches (models, tokenizers, corpora), then re-run `--repeats` times;
 the median is reported. Target: ≤ 0.5 s per page on a 2-core CPU.
 Last line: one JSON object {"pages": {path: seconds}, "max_s": ..., "lang": ...}.
+
+`--template-ab` instead times each rerun twice in turn, in one process, with the charts styled the old
+way (`template="plotly_white"` applied to every figure on top of streamlit's default) and the current
+way (the "atlas" template as plotly's default): a busy machine slows both alike, so the ratio holds.
+Last line then: {"template_ab": {path: {"before_s", "after_s", "speedup"}}, "lang": ...}.
 """
 from __future__ import annotations
 
@@ -39,13 +44,74 @@ def time_page(path: str, lang: str, repeats: int) -> float:
     return statistics.median(times)
 
 
+def _per_figure_template(fig, title=None, height=None):
+    """core.charts.style.styled as it was: the whole plotly_white template validated into every figure."""
+    from core.charts import style
+
+    fig.update_layout(font=dict(family=style.FONT_FAMILY, size=style.FONT_SIZE), title=dict(text=title) if title else None,
+                      margin=dict(l=60, r=20, t=60 if title else 30, b=50), colorway=style.PALETTE,
+                      template="plotly_white", legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def template_ab(path: str, lang: str, repeats: int) -> dict:
+    import importlib
+    import pkgutil
+
+    import plotly.io as pio
+
+    import core.charts
+    from core.charts import style
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["lang"] = LANG_NAMES[lang]
+    at.run()
+    at.switch_page(path).run()
+    mods = [importlib.import_module(f"core.charts.{m.name}") for m in pkgutil.iter_modules(core.charts.__path__)]
+    fast = style.styled
+    mods = [m for m in mods if m is not style and getattr(m, "styled", None) is fast]  # the chart modules
+    times: dict[str, list[float]] = {"before": [], "after": []}
+    try:
+        for _ in range(repeats):
+            for way in ("before", "after"):
+                for m in mods:
+                    m.styled = _per_figure_template if way == "before" else fast
+                pio.templates.default = "streamlit" if way == "before" else style.TEMPLATE
+                t0 = time.perf_counter()
+                at.run()
+                times[way].append(time.perf_counter() - t0)
+                if at.exception:
+                    raise RuntimeError(f"{path}: {[e.value for e in at.exception]}")
+    finally:
+        for m in mods:
+            m.styled = fast
+        pio.templates.default = style.TEMPLATE
+    b, a = statistics.median(times["before"]), statistics.median(times["after"])
+    return {"before_s": round(b, 4), "after_s": round(a, 4), "speedup": round(b / a, 2)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--lang", default="en", choices=list(LANG_NAMES))
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--only", nargs="*", default=None,
+                    help="time only the pages whose path contains one of these strings (e.g. lm_ tf_)")
+    ap.add_argument("--template-ab", action="store_true",
+                    help="time each rerun with per-figure templates (before) and the atlas default (after)")
     args = ap.parse_args()
+    if args.template_ab:
+        ab = {e.path: template_ab(e.path, args.lang, args.repeats) for e in available_pages()
+              if not args.only or any(s in e.path for s in args.only)}
+        for path, r in ab.items():
+            print(f"{path:32s} {r['before_s']:.3f} s -> {r['after_s']:.3f} s ({r['speedup']}x)", file=sys.stderr)
+        print(json.dumps({"template_ab": ab, "lang": args.lang}))
+        return
     results = {}
     for entry in available_pages():
+        if args.only and not any(s in entry.path for s in args.only):
+            continue
         results[entry.path] = round(time_page(entry.path, args.lang, args.repeats), 4)
         print(f"{entry.path:32s} {results[entry.path]:.3f} s", file=sys.stderr)
     print(json.dumps({"pages": results, "max_s": max(results.values()), "lang": args.lang}))

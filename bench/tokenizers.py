@@ -3,7 +3,8 @@
     .venv/bin/python bench/tokenizers.py --text FILE --merges 256 [--mode words|raw] [--pages]
 
 Both trainers learn from the same distinct words (whitespace / MeCab words in mode "words") and must
-learn the same merges. The naive reference recounts every pair of every word after every merge.
+learn the same merges. The naive reference (core.tokenizers.bpe_reference) recounts every pair of
+every word after every merge.
 The last line printed is one JSON object:
 {"bpe_train_s": …, "naive_bpe_train_s": …, "spm_bpe_train_s": …, "roundtrip_ok": …, "encode_ms_per_kchar": …}
 """
@@ -19,33 +20,9 @@ if __package__ in (None, ""):
 import argparse  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
-
 from core.tokenizers.bpe import MODES  # noqa: E402
-from core.tokenizers.bpe_train import Merge, merge_pair, train_merges  # noqa: E402
-
-
-def naive_train_merges(words: dict[tuple[int, ...], int], num_merges: int, first_id: int,
-                       min_count: int = 2) -> list[Merge]:
-    """The textbook loop: after every merge, count every pair of every word again from scratch.
-
-    Same tie-break as the incremental trainer (highest count, then smallest pair)."""
-    seqs = [list(w) for w in words]
-    freq = list(words.values())
-    merges: list[Merge] = []
-    for k in range(num_merges):
-        counts: dict[tuple[int, int], int] = defaultdict(int)
-        for seq, c in zip(seqs, freq):
-            for pair in zip(seq, seq[1:]):
-                counts[pair] += c
-        if not counts:
-            break
-        pair, c = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        if c < min_count:
-            break
-        merges.append(Merge(pair, first_id + k, c))
-        seqs = [merge_pair(seq, pair, first_id + k) for seq in seqs]
-    return merges
+from core.tokenizers.bpe_reference import reference_train_merges  # noqa: E402
+from core.tokenizers.bpe_train import train_merges  # noqa: E402
 
 
 def _spm_train_s(text: str, vocab_size: int) -> float:
@@ -87,7 +64,7 @@ def main(argv: list[str] | None = None) -> dict:
     fast = train_merges(words, args.merges, first)
     bpe_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    slow = naive_train_merges(words, args.merges, first)
+    slow = reference_train_merges(words, args.merges, first)
     naive_s = time.perf_counter() - t0
 
     trained = MODES[args.mode](chars, fast)

@@ -1,22 +1,22 @@
 """Entropy and perplexity explorer: shape p over a small vocabulary; H, PP = 2^H, bounds 1 and |V|."""
-import numpy as np
 import streamlit as st
 
-from core.charts.lm import distribution_bar, perplexity_vs_temperature
-from core.lm.entropy import as_distribution, entropy_bits, keyboard_example, preset, temperature_curve, with_temperature
+from core.charts.lm import ChartText, distribution_bar, perplexity_vs_temperature
+from core.lm.entropy import (TEMPERATURE_GRID, as_distribution, entropy_bits, keyboard_example, merge_first_two,
+                             perplexity_over_temperature, slider_weights, with_temperature)
 from ui import shell
 from ui.texts.lm_entropy import T
 
 lang = shell.lang()
-MAX_V = 8
+MAX_V = 8  # eight sliders still fit one row on a projector
+# The temperature slider's stops: dense around 1, where the distribution changes fastest.
 TEMPS = [0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0, 100.0]
 
 
 def set_preset(name: str) -> None:
     """Button callback: write the preset into the weight sliders before they are drawn."""
-    w = preset(name, MAX_V)
-    for i in range(MAX_V):
-        st.session_state[f"ent_w{i}"] = float(round(w[i] / w.max(), 2))
+    for i, w in enumerate(slider_weights(name, MAX_V)):
+        st.session_state[f"ent_w{i}"] = w
     st.session_state["ent_temp"] = 1.0
 
 
@@ -47,14 +47,13 @@ m[1].metric(T.t("m_pp", lang), f"{2 ** h:.3f}")
 m[2].metric(T.t("m_bounds", lang), T.t("bounds_val", lang, v=size))
 
 left, right = st.columns(2)
-left.plotly_chart(distribution_bar(symbols, p, T.t("bar_title", lang), T.t("bar_x", lang), T.t("bar_y", lang)),
-                  key="ent_bar_chart")
-base = as_distribution(weights)
-grid = list(np.geomspace(0.02, 200, 80))
-curve = [2 ** v for v in temperature_curve(base, grid)]
-right.plotly_chart(perplexity_vs_temperature(grid, curve, temp, 2 ** h, size, T.t("curve_title", lang),
-                                             T.t("curve_x", lang), T.t("curve_y", lang), T.t("now", lang),
-                                             T.t("low", lang), T.t("high", lang, v=size)), key="ent_curve_chart")
+bar_text = ChartText(T.t("bar_title", lang), T.t("bar_x", lang), T.t("bar_y", lang))
+left.plotly_chart(distribution_bar(symbols, p, bar_text), key="ent_bar_chart")
+curve_text = ChartText(T.t("curve_title", lang), T.t("curve_x", lang), T.t("curve_y", lang),
+                       {"now": T.t("now", lang), "low": T.t("low", lang), "high": T.t("high", lang, v=size)})
+curve = perplexity_over_temperature(as_distribution(weights))
+right.plotly_chart(perplexity_vs_temperature(TEMPERATURE_GRID, curve, temp, 2 ** h, size, curve_text),
+                   key="ent_curve_chart")
 
 st.subheader(T.t("examples_h", lang))
 kh, kpp = keyboard_example(27)
@@ -63,6 +62,5 @@ st.markdown(T.t("ex_certain", lang))
 
 st.subheader(T.t("merge_h", lang))
 if st.toggle(T.t("merge", lang, a=symbols[0], b=symbols[1]), key="ent_merge"):
-    merged = np.concatenate(([p[0] + p[1]], p[2:]))
-    hm = entropy_bits(merged)
+    hm = entropy_bits(merge_first_two(p))
     st.markdown(T.t("merge_result", lang, h=hm, pp=2 ** hm, h0=h, pp0=2 ** h))

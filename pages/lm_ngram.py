@@ -1,13 +1,10 @@
 """n-gram models: held-out perplexity against n, sampling, bigram heatmap, the Markov assumption's blind spot."""
-import html
-
-import numpy as np
 import streamlit as st
 
 from core.lm.chain_rule import find_distant_repeat
-from core.charts.lm import perplexity_vs_n, transition_heatmap
+from core.charts.lm import ChartText, perplexity_vs_n, repeat_chips_html, transition_heatmap
 from core.errors import UserInputError
-from core.lm.data import LMData, build, corpus_lang
+from core.lm.data import LMData, best_order, build, corpus_lang, transition_matrix
 from core.lm.units import join_units, show_token
 from core.lm.ngram import perplexity_curve
 from ui import shell
@@ -58,12 +55,11 @@ except UserInputError as e:
 
 unit = T.t(f"unit_{level}", lang)
 st.header(T.t("curve_h", lang))
-ns = list(range(1, len(held) + 1))
-st.plotly_chart(perplexity_vs_n(ns, [p.ppl for p in held], [p.ppl for p in train], T.t("curve_title", lang, unit=unit),
-                                T.t("curve_x", lang), T.t("curve_y", lang), T.t("heldout", lang), T.t("train", lang)),
-                key="ngram_curve_chart")
-best = int(np.argmin([p.ppl for p in held]))
-st.markdown(T.t("curve_note_max" if best == len(held) - 1 else "curve_note", lang, best=best + 1, best_ppl=held[best].ppl))
+curve_text = ChartText(T.t("curve_title", lang, unit=unit), T.t("curve_x", lang), T.t("curve_y", lang),
+                       {"heldout": T.t("heldout", lang), "train": T.t("train", lang)})
+st.plotly_chart(perplexity_vs_n([p.ppl for p in held], [p.ppl for p in train], curve_text), key="ngram_curve_chart")
+best = best_order(held)
+st.markdown(T.t("curve_note_max" if best == len(held) else "curve_note", lang, best=best, best_ppl=held[best - 1].ppl))
 if held[0].unk:
     st.caption(T.t("unk_note", lang, unk=held[0].unk))
 
@@ -78,12 +74,9 @@ st.caption(T.t("sample_note", lang, ctx=n - 1))
 
 st.header(T.t("heat_h", lang))
 topk = st.slider(T.t("topk", lang), 5, 30, 15, key="ngram_topk")
-top = data.counts.top_tokens(topk)
-ids = [data.counts.stoi[t] for t in top]
-matrix = np.array([data.counts.distribution([t], 2, smoothing, k)[ids] for t in top])
-labels = [show_token(t) for t in top]
-st.plotly_chart(transition_heatmap(matrix, labels, T.t("heat_title", lang, k=len(top)), T.t("heat_x", lang),
-                                   T.t("heat_y", lang)), key="ngram_heat_chart")
+matrix, top = transition_matrix(data.counts, topk, smoothing, k)
+heat_text = ChartText(T.t("heat_title", lang, k=len(top)), T.t("heat_x", lang), T.t("heat_y", lang))
+st.plotly_chart(transition_heatmap(matrix, top, heat_text), key="ngram_heat_chart")
 st.caption(T.t("heat_note", lang))
 
 st.header(T.t("distant_h", lang))
@@ -97,14 +90,8 @@ if ex is None:
 else:
     word, window = ex.tokens[ex.second], ex.window(n)
     st.markdown(T.t("distant_intro", lang, word=word, gap=ex.gap, n=n, ctx=len(window)))
-    start = ex.second - len(window)
-    chips = []
-    for i, tok in enumerate(ex.tokens):
-        style = ("border:3px solid #D55E00;background:#FFF1E6" if start <= i < ex.second
-                 else "background:#0072B2;color:white" if i in (ex.first, ex.second) else "background:#EEE")
-        chips.append(f"<span style='{style};padding:2px 6px;margin:2px;border-radius:4px;display:inline-block'>"
-                     f"{html.escape(show_token(tok))}</span>")
-    st.markdown(f"<div style='font-size:1.25rem;line-height:2.2'>{''.join(chips)}</div>", unsafe_allow_html=True)
-    p = float(wdata.counts.distribution(list(window), n, smoothing, k)[wdata.counts.stoi.get(word, 0)])
+    chips = repeat_chips_html(ex.tokens, ex.first, ex.second, ex.second - len(window))  # escaped inside
+    st.markdown(chips, unsafe_allow_html=True)
+    p = ex.prob(wdata.counts, n, smoothing, k)
     shown = " ".join(show_token(t) for t in window) or "∅"
     st.markdown(T.t("distant_prob", lang, n=n, word=word, window=shown, p=p))

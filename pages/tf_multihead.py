@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.transformer import attention as A
+from core.transformer import attention_study as A
 from core.transformer import pretrained as P
 from core.transformer.bertviz_html import DEFAULT_DECIMALS, DEFAULT_MAX_TOKENS, build_view
 from core.charts import attention as C
 from core.errors import UserInputError
+from core.japanese import has_japanese
 from core.textcheck import check_text
 from ui import shell
 from ui.shared_state import get_trained_gpt
@@ -94,7 +95,7 @@ try:
             m = _minilm() if choice == "minilm" else _custom(custom.strip())
         ma = _hf_attention(m.label, checked.text, m)
         st.caption(t("hf_label", label=m.label, layers=m.n_layer, heads=m.n_head, params=P.param_count_label(m.n_params)))
-        if choice == "minilm" and A.has_japanese(checked.text):
+        if choice == "minilm" and has_japanese(checked.text):
             st.caption(t("minilm_ja_note"))
 except UserInputError as e:
     shell.show_error(e)

@@ -2,7 +2,6 @@
 from pathlib import Path
 
 import streamlit as st
-import torch
 
 from core.transformer import positional as pe_core
 from core.charts import positional as charts
@@ -22,9 +21,7 @@ def _encoding(length: int, d_model: int, cosine: bool):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def _rotation(length: int, d_model: int, k: int):
-    res = {str(dt).removeprefix("torch."): pe_core.rotation_residual(length, d_model, k, dt)
-           for dt in (torch.float64, torch.float32)}
-    return pe_core.rotation_matrix(k, d_model), res
+    return pe_core.rotation_matrix(k, d_model), pe_core.rotation_residuals(length, d_model, k)
 
 
 lang = shell.lang()
@@ -64,7 +61,7 @@ left.plotly_chart(charts.position_similarity_heatmap(pe, sim_title, cosine, ax_p
 right.plotly_chart(charts.similarity_distance_figure(by_dist, T.t("fig_dist", lang), T.t("ax_dist", lang),
                                                      T.t("ax_sim", lang), T.t("mean", lang), T.t("band", lang)),
                    key="pe_fig_dist")
-st.caption(T.t("sim_caption", lang, spread=float((by_dist.hi - by_dist.lo).max())))
+st.caption(T.t("sim_caption", lang, spread=by_dist.spread))
 
 st.header(T.t("rot_header", lang))
 st.markdown(T.t("rot_intro", lang))
@@ -76,9 +73,8 @@ left.plotly_chart(charts.rotation_heatmap(m_k, T.t("fig_m", lang, k=k), T.t("ax_
 right.plotly_chart(charts.residual_figure(residuals, T.t("fig_res", lang), ax_pos, T.t("ax_res", lang)),
                    key="pe_fig_res")
 st.markdown(f"**{T.t('blocks', lang)}**")
-blocks = sorted(i for i in {0, 1, cfg.d_model // 4, cfg.d_model // 2 - 1} if i < cfg.d_model // 2)
 cols = st.columns(2)
-for n, i in enumerate(blocks):
+for n, i in enumerate(pe_core.shown_blocks(cfg.d_model)):
     cols[n % 2].latex(pe_core.rotation_block_latex(k, i, cfg.d_model))
 m1, m2, m3 = st.columns(3)
 m1.metric(T.t("metric_pos", lang), f"{cfg.length:,}")
@@ -100,15 +96,13 @@ if trained is None:
     if (ROOT / "pages" / "gpt_train.py").is_file():
         st.page_link("pages/gpt_train.py", label=T.t("go_train", lang), icon=":material/arrow_forward:")
 else:
-    wpe = trained.model.wpe.weight.detach().to("cpu", torch.float32)  # (block_size, n_embd)
-    t, d = wpe.shape
-    n = min(t, pe_core.MAX_LENGTH)
-    if n < t:
-        st.caption(T.t("learned_cut", lang, n=n, t=t))
-    d_sin = max(2, d - d % 2)
+    lp = pe_core.learned_positions(trained.model.wpe.weight)
+    n, d_sin = lp.wpe.shape[0], lp.d_sin
+    if lp.cut:
+        st.caption(T.t("learned_cut", lang, n=n, t=lp.total))
     left, right = st.columns(2)
     left.plotly_chart(charts.position_similarity_heatmap(
-        wpe[:n], T.t("fig_learned_cos" if cosine else "fig_learned", lang, label=trained.label), cosine,
+        lp.wpe, T.t("fig_learned_cos" if cosine else "fig_learned", lang, label=trained.label), cosine,
         ax_pos, ax_pos), key="pe_fig_learned")
     right.plotly_chart(charts.position_similarity_heatmap(
         pe_core.sinusoidal_pe(n, d_sin), T.t("fig_sin_same", lang, t=n, d=d_sin), cosine, ax_pos, ax_pos),

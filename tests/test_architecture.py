@@ -68,7 +68,6 @@ def test_runtime_knows_no_model():
     assert not bad, "\n".join(bad)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: the BPE variants still import their base and back (being fixed)")
 def test_no_import_cycle_inside_core():
     mods = _core_modules()
     graph: dict[str, set[str]] = {}

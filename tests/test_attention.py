@@ -8,6 +8,8 @@ import torch
 import torch.nn.functional as F
 
 from core.transformer import attention as A
+from core.transformer import attention_study as S
+from core.transformer import inputs as I
 
 
 @pytest.fixture
@@ -97,8 +99,8 @@ def test_multihead_refuses_indivisible_width():
 @pytest.mark.parametrize("scale,causal", [(True, False), (False, True)])
 def test_attention_steps_are_consistent(scale, causal):
     tokens = "the cat sat on the mat".split()
-    x = A.token_embeddings(tokens, 16, seed=1) + A.sinusoidal_positions(len(tokens), 16)
-    wq, wk, wv = A.projections(16, 8, seed=1)
+    x = I.token_embeddings(tokens, 16, seed=1) + I.sinusoidal_positions(len(tokens), 16)
+    wq, wk, wv = I.projections(16, 8, seed=1)
     s = A.attention_steps(x, wq, wk, wv, scale=scale, causal=causal)
     torch.testing.assert_close(s.scaled, s.scores * (1 / math.sqrt(8) if scale else 1.0))
     out, w = A.scaled_dot_product_attention(s.q, s.k, s.v, causal=causal, scale=scale)
@@ -114,21 +116,21 @@ def test_attention_steps_are_consistent(scale, causal):
 
 
 def test_same_token_same_embedding_and_seeded():
-    e = A.token_embeddings(["a", "b", "a"], 8, seed=3)
+    e = I.token_embeddings(["a", "b", "a"], 8, seed=3)
     torch.testing.assert_close(e[0], e[2])
-    torch.testing.assert_close(e, A.token_embeddings(["a", "b", "a"], 8, seed=3))
-    assert not torch.equal(e, A.token_embeddings(["a", "b", "a"], 8, seed=4))
+    torch.testing.assert_close(e, I.token_embeddings(["a", "b", "a"], 8, seed=3))
+    assert not torch.equal(e, I.token_embeddings(["a", "b", "a"], 8, seed=4))
 
 
 def test_sinusoidal_positions_formula():
-    pe = A.sinusoidal_positions(5, 6)
+    pe = I.sinusoidal_positions(5, 6)
     assert pe[3, 2] == pytest.approx(math.sin(3 / 10000 ** (2 / 6)))
     assert pe[3, 3] == pytest.approx(math.cos(3 / 10000 ** (2 / 6)))
-    assert A.sinusoidal_positions(4, 8).dtype == torch.float32
+    assert I.sinusoidal_positions(4, 8).dtype == torch.float32
 
 
 def test_scaling_study_shows_saturation_without_scaling():
-    pts = A.scaling_study([4, 64, 256], n_keys=16, n_samples=128, seed=0)
+    pts = S.scaling_study([4, 64, 256], n_keys=16, n_samples=128, seed=0)
     un = {p.d_k: p for p in pts if not p.scaled}
     sc = {p.d_k: p for p in pts if p.scaled}
     # The variance of q·k grows like d_k; scaled, it stays near 1.
@@ -138,7 +140,7 @@ def test_scaling_study_shows_saturation_without_scaling():
     assert un[256].entropy < un[4].entropy and un[256].max_weight > 0.8
     assert un[256].grad_norm < sc[256].grad_norm
     assert abs(sc[256].entropy - sc[4].entropy) < 0.5
-    assert pts == A.scaling_study([4, 64, 256], n_keys=16, n_samples=128, seed=0)  # seeded
+    assert pts == S.scaling_study([4, 64, 256], n_keys=16, n_samples=128, seed=0)  # seeded
 
 
 def test_head_stats_find_head_types():
@@ -151,9 +153,9 @@ def test_head_stats_find_head_types():
     selfh = torch.eye(t)
     broad = torch.full((t, t), 1 / t)
     attn = torch.stack([prev, first, selfh, broad])[None]  # (1 layer, 4 heads, T, T)
-    kinds = [s.kind for s in A.head_stats(attn)]
+    kinds = [s.kind for s in S.head_stats(attn)]
     assert kinds == ["previous", "first", "self", "broad"]
-    st = A.head_stats(attn)
+    st = S.head_stats(attn)
     assert st[3].entropy == pytest.approx(math.log2(t)) and st[3].entropy_norm == pytest.approx(1.0)
 
 
@@ -164,4 +166,24 @@ def test_head_stats_find_head_types():
     ("</script><script>alert(1)</script>", "whitespace", ["</script><script>alert(1)</script>"]),
 ])
 def test_split_tokens(text, method, expect):
-    assert A.split_tokens(text, method)[0] == expect
+    assert I.split_tokens(text, method)[0] == expect
+
+
+def test_step_numbers_study_at_and_step_figures():
+    from core.charts import attention as C
+
+    tokens = "the cat sat on the mat".split()
+    s = I.sentence_steps(I.random_inputs(tokens, 32, seed=2), 8, scale=True, causal=True, seed=2)
+    num = S.step_numbers(s, query=3)
+    assert num.scores_var == pytest.approx(float(s.scores.var(unbiased=False)))
+    assert num.scaled_var == pytest.approx(num.scores_var / 8, rel=1e-5) and num.sqrt_dk == pytest.approx(8 ** 0.5)
+    assert num.mean_max_weight == pytest.approx(float(s.weights.max(-1).values.mean()))
+    assert num.attended == 3  # causal: query 3 sees keys 0..3, all with a weight > 0; beyond the top one: 3
+    pts = S.scaling_study([4, 16], n_samples=16)
+    u, sc = S.study_at(pts, 16)
+    assert (u.d_k, u.scaled, sc.d_k, sc.scaled) == (16, False, 16, True) and S.study_at(pts, 64) is None
+    figs = C.step_figures(s, tokens, {f: f.upper() for _, fs in C.STEP_TABS for f in fs}, "d", "t", "q", "k")
+    assert list(figs) == ["x", "q", "k", "v", "scores", "scaled", "masked", "weights", "output"]
+    assert figs["weights"].layout.title.text == "WEIGHTS" and figs["weights"].data[0].zmax == 1
+    masked = figs["masked"].data[0].z
+    assert masked[0][1] is None and masked[1][0] is not None  # -inf above the diagonal drawn as blank cells

@@ -5,11 +5,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.tokenizers import naive_train_merges
 from core.errors import UserInputError
+from core.tokenizers import bpe
 from core.tokenizers.bpe import MODES, RawBPE, WordBPE, train_bpe
 from core.tokenizers.bpe_base import BPETokenizer
-from core.tokenizers.bpe_train import merge_pair, train_merges
+from core.tokenizers.bpe_reference import reference_train_merges
+from core.tokenizers.bpe_train import Merge, merge_pair, train_merges
 from core.tokenizers.bpe_words import split_words
 
 TEXT = (
@@ -80,9 +81,50 @@ def test_incremental_equals_naive(mode):
     chars, words = t.training_words(TEXT + "aaaa aaa abab ababab " * 3)
     first = 256 + len(chars)
     fast = train_merges(words, 120, first)
-    slow = naive_train_merges(words, 120, first)
+    slow = reference_train_merges(words, 120, first)
     assert fast == slow
     assert len(fast) > 20
+
+
+REFERENCE_TEXTS = {
+    "english": "the lowest newer widest lower low low lowest newest " * 4,
+    "japanese": "今日は雨が上がった。明日は晴れるでしょう。今日は学校に行った。\n" * 3,
+    "runs": "aaaa aaa aa abab ababab baba " * 3,  # overlapping pairs: (a, a) inside aaaa
+    "ties": "ab cd ab cd ef",  # (a, b) and (c, d) tie at 2: the smaller pair wins in both
+    "mixed": "BPE は subword を学ぶ 😀 BPE は subword を学ぶ\n" * 2,
+}
+
+
+@pytest.mark.parametrize("mode", ["words", "raw"])
+@pytest.mark.parametrize("name", sorted(REFERENCE_TEXTS))
+def test_reference_bpe_equals_fast_bpe(mode, name):
+    """The readable loop in core.tokenizers.bpe_reference and the incremental trainer learn the same
+    merges, in the same order, with the same counts; and the tokenizer built from them is the same."""
+    t = MODES[mode]()
+    chars, words = t.training_words(REFERENCE_TEXTS[name])
+    first = 256 + len(chars)
+    slow = reference_train_merges(words, 60, first)
+    assert train_merges(words, 60, first) == slow
+    assert MODES[mode]().train(REFERENCE_TEXTS[name], 60).merges == slow
+    assert slow, "each text has at least one pair occurring twice"
+
+
+def test_reference_worked_example_and_ties():
+    merges = reference_train_merges({(1, 2): 2, (3, 4): 2, (5, 6): 1}, 10, first_id=7)
+    assert [(m.pair, m.id, m.count) for m in merges] == [((1, 2), 7, 2), ((3, 4), 8, 2)]
+    assert reference_train_merges({(1,): 9}, 10, first_id=2) == []
+
+
+def test_variant_registry_reads_the_type_from_the_file():
+    raw = RawBPE().train("low lower lowest low low", 3)
+    assert type(bpe.from_json(raw.to_json())) is RawBPE
+    assert RawBPE.from_json(raw.to_json()).merges == raw.merges
+    with pytest.raises(ValueError, match="bpe.from_json"):
+        WordBPE.from_json(raw.to_json())  # a class reads only its own kind, and says where to go
+    with pytest.raises(ValueError):
+        bpe.from_json('{"type": "bpe-other", "version": 1, "chars": [], "merges": []}')
+    with pytest.raises(ValueError):
+        bpe.from_json('{"type": "bpe-raw", "version": 1, "chars": ["ab"], "merges": []}')
 
 
 def test_merges_keep_their_frequencies():
@@ -116,7 +158,7 @@ def test_unseen_characters_fall_back_to_bytes(tok):
 def test_save_load_and_truncate(tok, tmp_path):
     path = tmp_path / "bpe.json"
     tok.save(path)
-    again = BPETokenizer.load(path)
+    again = bpe.load(path)
     assert type(again) is type(tok) and again.merges == tok.merges
     assert again.encode(TEXT[:200]) == tok.encode(TEXT[:200])
     short = tok.truncated(10)
@@ -139,3 +181,42 @@ def test_cached_and_stops_when_pairs_run_out():
 def test_vocab_size_counts_bytes_chars_and_merges(tok):
     assert tok.vocab_size == 256 + len(tok.chars) + len(tok.merges)
     assert [tok.id_to_piece(i) for i in tok.encode("low")] == tok.pieces("low")
+
+
+def test_heap_encoder_worked_examples_from_its_docstring():
+    """The two examples in BPETokenizer._encode_chunk's docstring, checked against replay."""
+    chars = sorted("elorw")  # ids 256.. in code point order: e l o r w
+    c = {ch: 256 + i for i, ch in enumerate(chars)}
+    lo, low, er = 261, 262, 263
+    tok = RawBPE(chars, [Merge((c["l"], c["o"]), lo, 5), Merge((lo, c["w"]), low, 4), Merge((c["e"], c["r"]), er, 3)])
+    assert tok.pieces("lower") == ["low", "er"]
+    assert tok.replay("lower")[-1].ids == tok.encode("lower") == [low, er]
+    aa = RawBPE(["a"], [Merge((256, 256), 257, 3)])
+    assert aa.pieces("aaa") == ["aa", "a"] and aa.pieces("aaaa") == ["aa", "aa"]
+    assert aa.replay("aaaaa")[-1].ids == aa.encode("aaaaa")
+
+
+def test_tokenizer_disk_cache_is_the_shared_get_or_build(tmp_path, monkeypatch):
+    """Trained BPE lands in <cache root>/tokenizers/ as readable JSON; a damaged file is rebuilt; a
+    cache that cannot be written still gives a tokenizer (kept in memory only)."""
+    from core.runtime.diskcache import cache_path
+    from core.tokenizers import cache
+
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    cache.MEMORY.clear()
+    text = "the lowest newer widest lower\n" * 4
+    a = train_bpe(text, "raw", 12)
+    key = cache.cache_key("bpe", text, mode="raw", num_merges=12)
+    path = cache_path(cache.KIND, key, ".json")
+    assert path.is_file() and bpe.from_json(path.read_text(encoding="utf-8")).merges == a.merges
+    cache.MEMORY.clear()
+    assert train_bpe(text, "raw", 12).merges == a.merges  # read back from disk
+    path.write_text('{"type": "bpe-raw", "vers', encoding="utf-8")  # a half-written file
+    cache.MEMORY.clear()
+    assert train_bpe(text, "raw", 12).merges == a.merges
+    assert bpe.from_json(path.read_text(encoding="utf-8")).merges == a.merges  # rebuilt and rewritten
+    blocked = tmp_path / "not-a-folder"  # a file where the cache folder should be: nothing can be written
+    blocked.write_text("x")
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(blocked))
+    cache.MEMORY.clear()
+    assert train_bpe(text, "raw", 12).merges == a.merges

@@ -177,3 +177,80 @@ def test_chain_rule_with_a_gpt_and_a_broken_model():
     assert math.isclose(res.product, res.product_from_logs, rel_tol=1e-6)
     long = chain_gpt(model, tok, "the cat " * 40)  # longer than the context: cut to block_size
     assert len(long.steps) == model.config.block_size - 1
+
+
+# ---- counting: the bincount / packed-sort counter equals a plain Counter -------------------------
+
+from collections import Counter  # noqa: E402
+
+from core.lm.counting import count_codes  # noqa: E402
+
+
+@pytest.mark.parametrize("size,n,seed", [(10, 1000, 0), (5_000, 300, 1), (10**9, 2_000, 2), (2**40, 500, 3),
+                                         (2**62, 50, 4), (1, 7, 5)])
+def test_count_codes_equals_counter_and_np_unique(size, n, seed):
+    """Dense tables, the packed sort and the np.unique fallback (2**62: no room for positions) all give
+    exactly what a Counter gives."""
+    rng = np.random.default_rng(seed)
+    pool = rng.integers(0, size, max(1, n // 3), dtype=np.int64)
+    codes = rng.choice(pool, n)  # repeats on purpose
+    keys, inv, cnt = count_codes(codes, size)
+    want = Counter(codes.tolist())
+    assert keys.tolist() == sorted(want)
+    assert dict(zip(keys.tolist(), cnt.tolist())) == want
+    assert np.array_equal(keys[inv], codes)  # each occurrence points at its own code
+    ref = np.unique(codes, return_inverse=True, return_counts=True)
+    assert all(np.array_equal(a, b) for a, b in zip((keys, inv, cnt), ref))
+
+
+def _counter_ngrams(tokens: list[str], k: int) -> Counter:
+    return Counter(tuple(tokens[i:i + k]) for i in range(len(tokens) - k + 1))
+
+
+@pytest.mark.parametrize("level", ["char", "word"])
+def test_ngram_counts_equal_a_counter_on_real_and_random_text(level):
+    from core.corpus import load_shipped
+
+    rng = np.random.default_rng(0)
+    random_text = "".join(rng.choice(list("ab cあい漢\n"), 3000))
+    for text, lang in ((load_shipped("ja")[:6000], "ja"), (load_shipped("en")[:6000], "en"), (random_text, "ja")):
+        tokens = split_units(text, level, lang)
+        m = NGramCounts.train(text if level == "char" else tokens, max_n=5)
+        for k in range(1, 6):
+            o = m.orders[k - 1]
+            got: Counter = Counter()
+            for key, c in zip(o.keys.tolist(), o.raw.tolist()):
+                if c <= 0:
+                    continue  # k-grams ending in the <s> padding exist only as contexts
+                gram, cid = [], key
+                for j in range(k, 0, -1):  # unpack prefix-id * M + w, order by order
+                    cid, w = divmod(cid, m.vocab_size + 1)
+                    gram.append(m.itos[w] if w < m.vocab_size else "<s>")
+                    if j > 1:
+                        cid = int(m.orders[j - 2].keys[cid])
+                got[tuple(reversed(gram))] += c
+            want = _counter_ngrams(["<s>"] * (k - 1) + tokens, k)
+            want = Counter({g: c for g, c in want.items() if g[-1] != "<s>"})
+            assert got == want, (level, lang, k)
+
+
+def test_page_helpers_transition_matrix_best_order_and_repeat_prob(char_counts):
+    from core.charts.lm import repeat_chips_html
+    from core.lm.data import best_order, transition_matrix
+    from core.lm.ngram import perplexity_curve
+
+    matrix, top = transition_matrix(char_counts, 5, "kn", 0.1)
+    assert top == char_counts.top_tokens(5) and matrix.shape == (5, 5)
+    for i, a in enumerate(top):
+        row = char_counts.distribution([a], 2, "kn", 0.1)
+        assert np.allclose(matrix[i], row[[char_counts.stoi[b] for b in top]])
+    curve = perplexity_curve(char_counts, list("the cat sat on the mat"))
+    assert curve[best_order(curve) - 1].ppl == min(p.ppl for p in curve)
+    words = split_units("the garden was quiet and then the old garden gate opened.\n" * 3, "word", "en")
+    ex = find_distant_repeat(words, "en")
+    assert ex is not None and ex.tokens[ex.second] == "garden"
+    wc = NGramCounts.train(words, max_n=3)
+    want = wc.distribution(list(ex.window(3)), 3, "kn", 0.1)[wc.stoi[ex.tokens[ex.second]]]
+    assert ex.prob(wc, 3) == pytest.approx(want)
+    chips = repeat_chips_html(["<script>", "x", "y"], 0, 2, 1)
+    assert "<script>" not in chips and chips.count("&lt;script&gt;") == 1

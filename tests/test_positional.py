@@ -129,3 +129,18 @@ def test_other_charts():
 def test_block_latex_shows_the_numbers():
     s = P.rotation_block_latex(1, 0, 8)
     assert r"\begin{bmatrix}" in s and f"{math.cos(1):+.4f}" in s and f"{math.sin(1):+.4f}" in s
+
+
+def test_page_helpers_residuals_spread_and_learned_positions():
+    res = P.rotation_residuals(50, 16, 3)
+    assert set(res) == {"float64", "float32"} and res["float64"].shape == (50,)
+    assert float(res["float64"].max()) < 1e-12 < float(res["float32"].max()) < 1e-4
+    pe = P.sinusoidal_pe(40, 16)
+    assert P.similarity_by_distance(P.dot_similarity(pe)).spread < 1e-9  # sinusoids: Δ alone decides
+    rnd = torch.randn(40, 16, generator=torch.Generator().manual_seed(0))
+    assert P.similarity_by_distance(P.dot_similarity(rnd)).spread > 1
+    w = torch.nn.Parameter(torch.randn(600, 33, dtype=torch.float64))
+    lp = P.learned_positions(w)
+    assert lp.wpe.shape == (P.MAX_LENGTH, 33) and lp.cut and lp.total == 600 and lp.d_sin == 32
+    assert lp.wpe.dtype == torch.float32 and not lp.wpe.requires_grad
+    assert not P.learned_positions(torch.zeros(8, 1)).cut and P.learned_positions(torch.zeros(8, 1)).d_sin == 2

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import UserInputError
+from core.runtime.diskcache import cache_root
 from core.tokenizers import cache
 from core.tokenizers.spm import SPACE, SentencePieceTokenizer, VocabSizeError, train_sentencepiece
 
@@ -80,7 +81,7 @@ def test_interface(bpe, uni, tmp_path):
 
 def test_cached_in_memory_and_on_disk(bpe):
     assert train_sentencepiece(EN + JA, "bpe", vocab_size=120) is bpe
-    files = list(cache.cache_dir().glob("spm-*.model"))
+    files = list((cache_root() / cache.KIND).glob("spm-*.model"))
     assert files
     cache.MEMORY.clear()
     again = train_sentencepiece(EN + JA, "bpe", vocab_size=120)  # from disk

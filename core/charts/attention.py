@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from core.transformer.attention import HeadStats, ScalingPoint
+from core.transformer.attention import AttentionSteps
+from core.transformer.attention_study import HeadStats, ScalingPoint
 from core.charts.style import DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, styled
 
 LABEL_CHARS = 12  # longer tokens are cut on axes (the hover shows them whole)
@@ -82,6 +83,35 @@ def matrix_figure(
     styled(fig, title, height=height or max(320, 80 + 26 * len(rows)))
     fig.update_layout(margin=dict(t=110))
     return fig
+
+
+# The step-by-step page's tabs: (tab, the figures it shows). A figure name is also an AttentionSteps field.
+STEP_TABS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("x", ("x",)), ("qkv", ("q", "k", "v")), ("scores", ("scores",)), ("scaled", ("scaled",)),
+    ("mask", ("masked",)), ("softmax", ("weights",)), ("out", ("output",)),
+)
+_TOKEN_BY_DIM = ("x", "q", "k", "v", "output")  # rows are tokens, columns vector dimensions
+
+
+def step_figures(s: AttentionSteps, tokens: Sequence[str], titles: dict[str, str], dims: str, token_axis: str,
+                 query_axis: str, key_axis: str) -> dict[str, go.Figure]:
+    """One heatmap per step of `s`, keyed by field name ("x", "q", …, "weights", "output").
+
+    titles: field -> title. (T, d) steps put dimensions across; (T, T) steps put keys across, annotated
+    with their values while they fit (≤ 12 tokens); the softmax weights use a 0..1 sequential scale.
+    """
+    annotate = len(tokens) <= 12
+    out = {}
+    for name in (n for _, names in STEP_TABS for n in names):
+        m = getattr(s, name)
+        if name in _TOKEN_BY_DIM:
+            out[name] = matrix_figure(m, tokens, None, titles[name], dims, token_axis)
+        elif name == "weights":
+            out[name] = matrix_figure(m, tokens, tokens, titles[name], key_axis, query_axis, diverging=False,
+                                      zrange=(0, 1), annotate=annotate)
+        else:
+            out[name] = matrix_figure(m, tokens, tokens, titles[name], key_axis, query_axis, annotate=annotate)
+    return out
 
 
 def scaling_figure(points: Sequence[ScalingPoint], names: dict[str, str], titles: Sequence[str], x_title: str,

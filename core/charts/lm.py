@@ -1,12 +1,28 @@
 """Figures for the language-model pages: chain rule, perplexity against n, bigram heatmap, entropy."""
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
 from core.charts.style import HEATMAP_SCALE, PALETTE, styled
+from core.lm.units import show_token
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """Every (already translated) word a chart shows, passed as one object instead of many strings.
+
+    `names` holds the names of traces and marks by role, e.g. {"heldout": "held-out", "train": "train"}.
+    """
+
+    title: str
+    x: str
+    y: str
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def chain_figure(tokens: Sequence[str], log2_probs: Sequence[float], title: str, x_label: str,
@@ -25,18 +41,21 @@ def chain_figure(tokens: Sequence[str], log2_probs: Sequence[float], title: str,
     return styled(fig, title, height=430)
 
 
-def perplexity_vs_n(ns: Sequence[int], heldout: Sequence[float], train: Sequence[float], title: str,
-                    x_label: str, y_label: str, heldout_label: str, train_label: str) -> go.Figure:
+def perplexity_vs_n(heldout: Sequence[float], train: Sequence[float], text: ChartText) -> go.Figure:
+    """Perplexity of the models of order n = 1, 2, … on held-out and training text (log axis).
+
+    text.names: {"heldout": …, "train": …}."""
+    ns = list(range(1, len(heldout) + 1))
     fig = go.Figure()
-    fig.add_scatter(x=list(ns), y=list(heldout), name=heldout_label, mode="lines+markers+text",
+    fig.add_scatter(x=ns, y=list(heldout), name=text.names["heldout"], mode="lines+markers+text",
                     text=[f"{v:.1f}" for v in heldout], textposition="top center",
                     line=dict(color=PALETTE[0], width=3), marker=dict(size=10))
-    fig.add_scatter(x=list(ns), y=list(train), name=train_label, mode="lines+markers",
+    fig.add_scatter(x=ns, y=list(train), name=text.names["train"], mode="lines+markers",
                     line=dict(color=PALETTE[1], width=3, dash="dash"), marker=dict(size=10))
     values = [v for v in list(heldout) + list(train) if v > 0]
     ticks = _log_ticks(min(values), max(values)) if values else None
-    fig.update_layout(xaxis=dict(title=x_label, dtick=1), yaxis=dict(title=y_label, type="log", tickvals=ticks))
-    styled(fig, title, height=440)
+    fig.update_layout(xaxis=dict(title=text.x, dtick=1), yaxis=dict(title=text.y, type="log", tickvals=ticks))
+    styled(fig, text.title, height=440)
     fig.update_layout(legend=dict(orientation="v", x=0.99, xanchor="right", y=0.98, yanchor="top",
                                   bgcolor="rgba(255,255,255,0.85)"))
     return fig
@@ -51,38 +70,40 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     return out
 
 
-def transition_heatmap(matrix: np.ndarray, labels: Sequence[str], title: str, x_label: str, y_label: str) -> go.Figure:
-    """matrix[i, j] = P(labels[j] | labels[i])."""
-    fig = go.Figure(go.Heatmap(z=matrix, x=list(labels), y=list(labels), colorscale=HEATMAP_SCALE,
+def transition_heatmap(matrix: np.ndarray, tokens: Sequence[str], text: ChartText) -> go.Figure:
+    """matrix[i, j] = P(tokens[j] | tokens[i]); spaces and line breaks drawn as visible symbols."""
+    labels = [show_token(t) for t in tokens]
+    fig = go.Figure(go.Heatmap(z=matrix, x=labels, y=labels, colorscale=HEATMAP_SCALE,
                                colorbar=dict(title="P"),
-                               hovertemplate=f"{y_label}: %{{y}}<br>{x_label}: %{{x}}<br>P = %{{z:.3f}}<extra></extra>"))
-    fig.update_layout(xaxis=dict(title=x_label, type="category", side="bottom", tickfont=dict(size=17)),
-                      yaxis=dict(title=y_label, type="category", autorange="reversed", tickfont=dict(size=17)))
-    return styled(fig, title, height=560)
+                               hovertemplate=f"{text.y}: %{{y}}<br>{text.x}: %{{x}}<br>P = %{{z:.3f}}<extra></extra>"))
+    fig.update_layout(xaxis=dict(title=text.x, type="category", side="bottom", tickfont=dict(size=17)),
+                      yaxis=dict(title=text.y, type="category", autorange="reversed", tickfont=dict(size=17)))
+    return styled(fig, text.title, height=560)
 
 
-def distribution_bar(symbols: Sequence[str], p: Sequence[float], title: str, x_label: str, y_label: str) -> go.Figure:
+def distribution_bar(symbols: Sequence[str], p: Sequence[float], text: ChartText) -> go.Figure:
     fig = go.Figure(go.Bar(x=list(symbols), y=list(p), marker_color=PALETTE[0],
                            text=[f"{v:.2f}" for v in p], textposition="outside"))
-    fig.update_layout(xaxis=dict(title=x_label, type="category"), yaxis=dict(title=y_label, range=[0, 1.08]))
-    return styled(fig, title, height=380)
+    fig.update_layout(xaxis=dict(title=text.x, type="category"), yaxis=dict(title=text.y, range=[0, 1.08]))
+    return styled(fig, text.title, height=380)
 
 
 def perplexity_vs_temperature(temps: Sequence[float], ppl: Sequence[float], current_t: float, current_ppl: float,
-                              vocab: int, title: str, x_label: str, y_label: str, now_label: str,
-                              low_label: str, high_label: str) -> go.Figure:
-    """PP = 2^H as the temperature goes from near 0 (one-hot, PP = 1) to large (uniform, PP = |V|)."""
+                              vocab: int, text: ChartText) -> go.Figure:
+    """PP = 2^H as the temperature goes from near 0 (one-hot, PP = 1) to large (uniform, PP = |V|).
+
+    text.names: {"now": the current point, "low": the PP = 1 line, "high": the PP = |V| line}."""
     fig = go.Figure()
-    fig.add_scatter(x=list(temps), y=list(ppl), mode="lines", line=dict(color=PALETTE[0], width=3), name=y_label)
+    fig.add_scatter(x=list(temps), y=list(ppl), mode="lines", line=dict(color=PALETTE[0], width=3), name=text.y)
     fig.add_scatter(x=[current_t], y=[current_ppl], mode="markers", marker=dict(size=14, color=PALETTE[3]),
-                    name=now_label)
-    fig.add_hline(y=1, line_dash="dot", line_color=PALETTE[2], annotation_text=low_label,
+                    name=text.names["now"])
+    fig.add_hline(y=1, line_dash="dot", line_color=PALETTE[2], annotation_text=text.names["low"],
                   annotation_position="bottom right")
-    fig.add_hline(y=vocab, line_dash="dot", line_color=PALETTE[4], annotation_text=high_label,
+    fig.add_hline(y=vocab, line_dash="dot", line_color=PALETTE[4], annotation_text=text.names["high"],
                   annotation_position="top left")
-    fig.update_layout(xaxis=dict(title=x_label, type="log", tickvals=[0.02, 0.1, 0.5, 1, 2, 10, 50, 200]),
-                      yaxis=dict(title=y_label, range=[0, vocab * 1.15]))
-    styled(fig, title, height=400)
+    fig.update_layout(xaxis=dict(title=text.x, type="log", tickvals=[0.02, 0.1, 0.5, 1, 2, 10, 50, 200]),
+                      yaxis=dict(title=text.y, range=[0, vocab * 1.15]))
+    styled(fig, text.title, height=400)
     fig.update_layout(showlegend=False)
     return fig
 
@@ -93,3 +114,24 @@ def forms_figure(forms: Sequence[str], values: Sequence[float], title: str, y_la
     top = max(values) if len(values) else 1.0
     fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=y_label, range=[0, top * 1.18]))
     return styled(fig, title, height=380)
+
+
+_CHIP = "padding:2px 6px;margin:2px;border-radius:4px;display:inline-block"
+_CHIP_WINDOW = "border:3px solid #D55E00;background:#FFF1E6"  # what the n-gram sees
+_CHIP_REPEAT = "background:#0072B2;color:white"  # the word and its return
+_CHIP_OTHER = "background:#EEE"
+
+
+def repeat_chips_html(tokens: Sequence[str], first: int, second: int, window_start: int) -> str:
+    """A sentence as coloured chips: the n-gram's window outlined, the repeated word filled.
+
+    Tokens are user text (an upload): every one is HTML-escaped here, so the result is safe to render.
+
+    >>> repeat_chips_html(["<b>", "x"], 0, 1, 1).count("&lt;b&gt;"), "<b>" in repeat_chips_html(["<b>"], 0, 0, 0)
+    (1, False)
+    """
+    chips = []
+    for i, tok in enumerate(tokens):
+        look = _CHIP_WINDOW if window_start <= i < second else _CHIP_REPEAT if i in (first, second) else _CHIP_OTHER
+        chips.append(f"<span style='{look};{_CHIP}'>{html.escape(show_token(tok))}</span>")
+    return f"<div style='font-size:1.25rem;line-height:2.2'>{''.join(chips)}</div>"

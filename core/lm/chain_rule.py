@@ -14,6 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from core.errors import UserInputError
+from core.japanese import is_hiragana
 from core.lm.ngram import NGramCounts
 
 
@@ -128,12 +129,17 @@ class DistantRepeat:
         """The tokens an n-gram conditions on when predicting the repeat."""
         return self.tokens[max(0, self.second - n + 1):self.second]
 
+    def prob(self, counts: NGramCounts, n: int, smoothing: str = "kn", k: float = 0.1) -> float:
+        """P(repeated word | its n-1 tokens of window) under the n-gram model: what the model sees."""
+        p = counts.distribution(list(self.window(n)), n, smoothing, k)
+        return float(p[counts.stoi.get(self.tokens[self.second], 0)])
+
 
 def _content(tok: str, lang: str) -> bool:
     if not any(ch.isalpha() for ch in tok):
         return False
     if lang == "ja":  # skip particles and endings (all hiragana) and single characters
-        return len(tok) >= 2 and not all("\u3040" <= ch <= "\u309f" for ch in tok)
+        return len(tok) >= 2 and not is_hiragana(tok)
     return len(tok) >= 4 and tok.lower() not in {"that", "this", "with", "have", "from", "they", "were", "there", "their", "when", "then", "what", "would", "your"}
 
 

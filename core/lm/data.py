@@ -1,11 +1,16 @@
-"""A corpus prepared for the language-model pages: tokens at one level, counts up to order 5."""
+"""A corpus prepared for the language-model pages: tokens at one level, counts up to order 5, and the
+few derived numbers the pages show (the best order, the bigram table of the most frequent tokens)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
 
 from core.errors import UserInputError
-from core.lm.units import detect_lang, split_units
-from core.lm.ngram import MAX_ORDER, NGramCounts
+from core.japanese import detect_lang
+from core.lm.units import split_units
+from core.lm.ngram import MAX_ORDER, NGramCounts, Perplexity
 from core.lm.normalize import normalize
 
 
@@ -36,3 +41,22 @@ def build(train: str, heldout: str, level: str, lang: str, form: str = "raw", ma
     # Characters train through the str fast path (same counts as the token list, several times faster).
     source = normalize(train, form) if level == "char" else tr
     return LMData(level, lang, tr, he, NGramCounts.train(source, max_n))
+
+
+def best_order(curve: Sequence[Perplexity]) -> int:
+    """The order n (from 1) whose perplexity in `curve` (orders 1, 2, …) is lowest; the smaller on ties.
+
+    >>> best_order([Perplexity(9, 3.0, 8.0, 0), Perplexity(9, 2.0, 4.0, 0), Perplexity(9, 2.5, 5.7, 0)])
+    2
+    """
+    return int(np.argmin([p.ppl for p in curve])) + 1
+
+
+def transition_matrix(counts: NGramCounts, topk: int, smoothing: str = "kn", k: float = 0.1
+                      ) -> tuple[np.ndarray, list[str]]:
+    """(matrix, tokens) for the `topk` most frequent tokens: matrix[i, j] = P(tokens[j] | tokens[i]) under
+    the bigram model. Rows do not sum to 1: the other tokens of the vocabulary hold the rest."""
+    top = counts.top_tokens(topk)
+    ids = [counts.stoi[t] for t in top]
+    matrix = np.array([counts.distribution([t], 2, smoothing, k)[ids] for t in top]).reshape(len(top), len(top))
+    return matrix, top

@@ -14,6 +14,8 @@ from typing import Sequence
 import numpy as np
 
 PRESETS = ("uniform", "one_hot", "zipf")
+# Temperatures the curve is drawn at: 0.02 is one-hot to the eye, 200 uniform; 80 points look smooth.
+TEMPERATURE_GRID = tuple(float(t) for t in np.geomspace(0.02, 200, 80))
 
 
 def as_distribution(weights: Sequence[float]) -> np.ndarray:
@@ -51,6 +53,16 @@ def preset(name: str, size: int, zipf_s: float = 1.0) -> np.ndarray:
     raise ValueError(f"preset must be one of {PRESETS}, not {name!r}")
 
 
+def slider_weights(name: str, size: int) -> list[float]:
+    """A preset as slider positions in [0, 1]: the largest weight at 1, rounded to the sliders' 0.01 steps.
+
+    >>> slider_weights("zipf", 4)
+    [1.0, 0.5, 0.33, 0.25]
+    """
+    w = preset(name, size)
+    return [float(round(v / w.max(), 2)) for v in w]
+
+
 def with_temperature(p: Sequence[float], temperature: float) -> np.ndarray:
     """p^(1/T), renormalized: T -> ∞ gives the uniform distribution over the support, T -> 0 one-hot
     on the most likely symbol, T = 1 leaves p unchanged (softmax of log p / T)."""
@@ -73,3 +85,18 @@ def keyboard_example(keys: int = 27) -> tuple[float, float]:
     """Typing at random on `keys` keys (26 letters + space): (H bits, PP)."""
     h = math.log2(keys)
     return h, 2.0 ** h
+
+
+def perplexity_over_temperature(p: Sequence[float], temperatures: Sequence[float] = TEMPERATURE_GRID) -> list[float]:
+    """PP = 2^H of p at each temperature: from 1 (T -> 0) up to the support's size (T -> ∞)."""
+    return [2.0 ** h for h in temperature_curve(p, temperatures)]
+
+
+def merge_first_two(p: Sequence[float]) -> np.ndarray:
+    """The distribution with its first two symbols made one (as merging two spellings into one form does).
+
+    >>> merge_first_two([0.25, 0.25, 0.5]).tolist()
+    [0.5, 0.5]
+    """
+    q = as_distribution(p)
+    return np.concatenate(([q[0] + q[1]], q[2:])) if len(q) >= 2 else q

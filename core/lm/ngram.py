@@ -3,7 +3,8 @@
 The Markov assumption of order n-1 cuts the chain rule's history to the last n-1 tokens:
 P(w) = Π P(w_i | w_{i-n+1} … w_{i-1}).
 
-Counting is vectorized with numpy. Token ids: 0 is <unk> (any token unseen in training), 1..V-1 are
+Counting is vectorized with numpy (`core.lm.counting.count_codes`: a bincount over a lookup table when
+the codes are dense enough, a sort otherwise; both give exactly what a `collections.Counter` would). Token ids: 0 is <unk> (any token unseen in training), 1..V-1 are
 training tokens, and V is <s>, the start symbol that pads the history before the first token (it is
 only ever context, never predicted). The prediction vocabulary has V entries, so a uniform model has
 perplexity V. Every k-gram gets a dense id: the id of (w_1 … w_k) is its index in the sorted array
@@ -21,6 +22,7 @@ from typing import Sequence
 import numpy as np
 
 from core.errors import UserInputError
+from core.lm.counting import count_codes
 
 UNK = "<unk>"
 BOS = "<s>"
@@ -110,10 +112,10 @@ class NGramCounts:
                                  "学習用のテキストがありません（コーパスが空です）。")
         pad = max_n - 1
         if isinstance(tokens, str):  # characters: map code points with numpy instead of a dict
-            cps = np.frombuffer(tokens.encode("utf-32-le"), dtype=np.uint32)
-            uniq, inv_tok = np.unique(cps, return_inverse=True)
+            cps = np.frombuffer(tokens.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+            uniq, inv_tok, _ = count_codes(cps, int(cps.max()) + 1)
             itos = [UNK] + [chr(c) for c in uniq]
-            ids = inv_tok.astype(np.int64) + 1
+            ids = inv_tok + 1
         else:
             itos = [UNK] + sorted(set(tokens))
             stoi = {t: i for i, t in enumerate(itos)}
@@ -131,9 +133,8 @@ class NGramCounts:
         for k in range(1, max_n + 1):
             start = k - 1  # the first position where a k-gram ends
             ctx = np.zeros(L - start, dtype=np.int64) if k == 1 else g_prev[start - 1:L - 1]
-            comb = ctx * M + x[start:]  # (L - start,)
-            keys, inv, cnt = np.unique(comb, return_inverse=True, return_counts=True)
-            raw = cnt.astype(np.int64)
+            comb = ctx * M + x[start:]  # (L - start,) one integer code per k-gram occurrence
+            keys, inv, raw = count_codes(comb, n_ctx * M)
             # k-grams that end in a padding <s> exist only to give longer contexts their ids.
             n_pad = max(pad - start, 0)
             if n_pad:

@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import re
 
+from core.japanese import detect_lang
+
+__all__ = ["LEVELS", "detect_lang", "join_units", "show_token", "split_units"]
+
 LEVELS = ("char", "word")
 _WORD_RE = re.compile(r"\n|\w+(?:['’]\w+)*|[^\w\s]")
-_JA_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
-
-
-def detect_lang(text: str) -> str:
-    """"ja" when at least 10% of the first 5,000 non-space characters are kana or kanji, else "en"."""
-    sample = "".join(text[:5000].split())
-    if not sample:
-        return "en"
-    return "ja" if len(_JA_RE.findall(sample)) >= 0.1 * len(sample) else "en"
 
 
 def split_units(text: str, level: str, lang: str) -> list[str]:

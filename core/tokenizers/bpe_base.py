@@ -142,10 +142,33 @@ class BPETokenizer(Tokenizer):
         return out
 
     def _encode_chunk(self, chunk: str) -> tuple[int, ...]:
-        """Apply merges lowest rank first, left to right, with a heap over a linked list: O(n log n).
+        """Apply the learned merges to one chunk, lowest rank first: a heap over a linked list, O(n log n).
 
-        Same result as repeatedly merging all occurrences of the lowest-ranked pair (`replay`):
-        a merge that involves a symbol made by merge r always has a rank greater than r."""
+        The definition of BPE encoding is `replay`: find the lowest-ranked pair present, merge all its
+        occurrences, repeat. That rescans the chunk after every merge, O(n²). Here:
+        - **a linked list** (`nxt`, `prv`, `alive`) over the chunk's symbols: merging the pair at i and
+          its right neighbour j writes the new id at i and unlinks j in O(1);
+        - **a heap** of (rank, i): one entry per adjacent pair that is a learned merge, so the next merge
+          to apply is the smallest entry. Ties in rank pop the leftmost i first, matching replay's
+          left-to-right merging of overlapping runs (a a a -> aa a).
+        - **stale entries**: a merge changes the pairs around it, but a heap cannot update an entry in
+          place, so the old entries stay and new ones are pushed for the new pairs (left neighbour + N,
+          N + right neighbour). An entry (r, i) is stale when i was unlinked, or i is now the last
+          symbol, or the pair now at (i, nxt[i]) is no longer the one with rank r. That is checked when
+          it is popped, and it is skipped.
+
+        Why lowest rank first gives the same result as replay: a pair that involves a symbol made by
+        merge r was learned after merge r, so it has a greater rank: no merge is ever needed "before"
+        one already applied.
+
+        Worked example, merges r0 (l, o) -> lo, r1 (lo, w) -> low, r2 (e, r) -> er, chunk "lower":
+            l o w e r           heap (0, @l), (2, @e)      (o w and w e are not merges: no entry)
+            pop (0, @l):        lo w e r    push (1, @lo) for the new pair (lo, w)
+            pop (1, @lo):       low e r     (low, e) is not a merge: nothing pushed
+            pop (2, @e):        low er      heap empty: done -> [low, er]
+        And a stale one, merge r0 (a, a) -> aa, chunk "aaa": heap (0, @0), (0, @1). Pop (0, @0) merges
+        positions 0 and 1 (aa a); pop (0, @1): position 1 was unlinked, so the entry is stale: skip.
+        """
         hit = self._chunk_cache.get(chunk)
         if hit is not None:
             return hit
@@ -153,31 +176,31 @@ class BPETokenizer(Tokenizer):
         n = len(ids)
         if n >= 2 and self.merges:
             ranks = self.ranks
-            nxt = list(range(1, n + 1))
-            prv = list(range(-1, n - 1))
-            alive = [True] * n
+            nxt = list(range(1, n + 1))  # nxt[i] == n: i is the last symbol
+            prv = list(range(-1, n - 1))  # prv[i] == -1: i is the first symbol
+            alive = [True] * n  # False once a symbol was absorbed into its left neighbour
             heap = [(ranks[(ids[i], ids[i + 1])], i) for i in range(n - 1) if (ids[i], ids[i + 1]) in ranks]
             heapq.heapify(heap)
             while heap:
-                r, i = heapq.heappop(heap)
+                r, i = heapq.heappop(heap)  # the lowest-ranked merge that may apply, leftmost first
                 j = nxt[i] if alive[i] else n
                 if j >= n or (ids[i], ids[j]) not in ranks or ranks[(ids[i], ids[j])] != r:
-                    continue  # stale: one side was merged since this entry was pushed
-                ids[i] = self.merges[r].id
+                    continue  # stale: i or its right neighbour was merged since this entry was pushed
+                ids[i] = self.merges[r].id  # i j -> N, kept at i
                 alive[j] = False
-                nxt[i] = nxt[j]
+                nxt[i] = nxt[j]  # unlink j
                 if nxt[i] < n:
                     prv[nxt[i]] = i
-                    pair = (ids[i], ids[nxt[i]])
+                    pair = (ids[i], ids[nxt[i]])  # the new pair to the right: N, y
                     if pair in ranks:
                         heapq.heappush(heap, (ranks[pair], i))
                 if prv[i] >= 0:
-                    pair = (ids[prv[i]], ids[i])
+                    pair = (ids[prv[i]], ids[i])  # the new pair to the left: x, N
                     if pair in ranks:
                         heapq.heappush(heap, (ranks[pair], prv[i]))
-            ids = [ids[k] for k in range(n) if alive[k]]
+            ids = [ids[k] for k in range(n) if alive[k]]  # walk the survivors in order
         out = tuple(ids)
-        if len(self._chunk_cache) < 50_000:
+        if len(self._chunk_cache) < 50_000:  # words repeat (Zipf): cache them, with a bound on memory
             self._chunk_cache[chunk] = out
         return out
 
@@ -248,13 +271,13 @@ class BPETokenizer(Tokenizer):
 
     @classmethod
     def from_json(cls, data: str) -> "BPETokenizer":
-        obj = json.loads(data)
-        kinds = {sub.kind: sub for sub in _variants()}
-        if obj.get("type") not in kinds or obj.get("version") != FORMAT_VERSION:
-            raise ValueError(f"not a BPE tokenizer file of ours (type {obj.get('type')!r})")
-        first = N_BYTES + len(obj["chars"])
-        merges = [Merge((a, b), first + r, c) for r, (a, b, c) in enumerate(obj["merges"])]
-        return kinds[obj["type"]](obj["chars"], merges)
+        """A tokenizer of this very class from `to_json` output. Which class a file holds is written in
+        it ("type"): `core.tokenizers.bpe.from_json` reads that and picks the class for you."""
+        kind, chars, merges = parse_json(data)
+        if kind != cls.kind:
+            raise ValueError(f"this file holds a {kind!r} tokenizer, not {cls.kind!r}: "
+                             "read it with core.tokenizers.bpe.from_json, which picks the class")
+        return cls(chars, merges)
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(self.to_json(), encoding="utf-8")
@@ -267,8 +290,22 @@ class BPETokenizer(Tokenizer):
         return f"{type(self).__name__}(chars={len(self.chars)}, merges={len(self.merges)})"
 
 
-def _variants() -> list[type[BPETokenizer]]:
-    from core.tokenizers.bpe_raw import RawBPE
-    from core.tokenizers.bpe_words import WordBPE
 
-    return [WordBPE, RawBPE]
+def parse_json(data: str) -> tuple[str, list[str], list[Merge]]:
+    """(type, chars, merges) from our JSON format; ValueError for anything else (another tokenizer's
+    file, another version, a damaged file), so a cache treats it as "rebuild".
+
+    >>> parse_json('{"type": "bpe-raw", "version": 1, "chars": ["a", "b"], "merges": [[256, 257, 3]]}')
+    ('bpe-raw', ['a', 'b'], [Merge(pair=(256, 257), id=258, count=3)])
+    """
+    obj = json.loads(data)
+    if not isinstance(obj, dict) or obj.get("version") != FORMAT_VERSION or not isinstance(obj.get("type"), str):
+        raise ValueError("not a BPE tokenizer file of ours (no type, or another format version)")
+    chars, rows = obj.get("chars"), obj.get("merges")
+    if not isinstance(chars, list) or not all(isinstance(c, str) and len(c) == 1 for c in chars):
+        raise ValueError("a BPE file's 'chars' must be a list of single characters")
+    if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == 3 for r in rows):
+        raise ValueError("a BPE file's 'merges' must be a list of [left id, right id, count]")
+    first = N_BYTES + len(chars)
+    merges = [Merge((int(a), int(b)), first + r, int(c)) for r, (a, b, c) in enumerate(rows)]
+    return obj["type"], chars, merges

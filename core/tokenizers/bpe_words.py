@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import re
 
+from core.japanese import has_japanese
 from core.tokenizers import mecab
 from core.tokenizers.bpe_base import BPETokenizer
 
 _CHUNK = re.compile(r"\s+|\S+")
-# Hiragana, katakana, CJK ideographs (and their iteration marks), half-width katakana.
-_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ヶ]")
 
 
 def split_words(text: str) -> list[str]:
@@ -26,7 +25,7 @@ def split_words(text: str) -> list[str]:
     out: list[str] = []
     for m in _CHUNK.finditer(text):
         chunk = m.group()
-        if not chunk[0].isspace() and _JAPANESE.search(chunk):
+        if not chunk[0].isspace() and has_japanese(chunk):
             parts = mecab.split(chunk)
             if "".join(parts) == chunk:  # MeCab may drop or change characters: then keep the chunk whole
                 out.extend(parts)

@@ -1,28 +1,27 @@
-"""Where trained tokenizers are kept: a small in-memory table and files under the cache folder.
+"""Where trained tokenizers are kept: a small in-memory table in front of the one disk cache.
 
 Training is cheap but not free (SentencePiece ~0.05 s, our BPE ~0.5 s on the shipped corpus), and a
 page re-renders on every widget change, so each trained tokenizer is kept twice:
-- in memory, keyed by (kind, corpus hash, settings), for this process;
-- on disk under `$ATLAS_CACHE_DIR/tokenizers/` (default `<repo>/.cache/atlas`), so a restart is instant.
+- in memory, keyed by (kind, corpus hash, settings), for this process: a dict lookup, no file read;
+- on disk through `core.runtime.diskcache.get_or_build` (kind "tokenizers", so files live under
+  `$ATLAS_CACHE_DIR/tokenizers/`), so a restart is instant. Its rules hold here too: atomic writes,
+  one build per key when two sessions ask at once, unreadable files rebuilt, a read-only disk costs
+  only the disk copy.
 
-Keys carry the corpus hash, never the text, so a cache file name says what it was trained on.
+Keys carry the corpus hash, never the text, so a cache file name says what it was trained on. The
+files stay inspectable: our BPE as JSON, SentencePiece as its own `.model` protobuf.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any, Callable
 
-from core.runtime.diskcache import cache_root, write_atomic
+from core.runtime.diskcache import get_or_build
 
-_MAX_IN_MEMORY = 48
-
-
-def cache_dir() -> Path:
-    """The folder for trained tokenizers (created on first use). Read each time: tests change it."""
-    return cache_root() / "tokenizers"
+KIND = "tokenizers"  # the disk cache's folder for every trained tokenizer
+_MAX_IN_MEMORY = 48  # a few corpora × the settings a class tries; each is ≤ a few MB
 
 
 def text_hash(text: str) -> str:
@@ -74,23 +73,13 @@ def cached(key: str, suffix: str, build: Callable[[], Any], to_bytes: Callable[[
            from_bytes: Callable[[bytes], Any]) -> Any:
     """Memory, then disk, then `build()`; whatever is built is stored in both.
 
-    A cache file that cannot be read (truncated, an older format) is rebuilt, never trusted.
+    The disk side is `get_or_build`: a damaged file is rebuilt, never trusted, and a disk that cannot
+    be written still returns the tokenizer (it is then kept in memory only).
     """
     hit = MEMORY.get(key)
     if hit is not None:
         return hit
-    path = cache_dir() / f"{key}{suffix}"
-    obj = None
-    if path.is_file():
-        try:
-            obj = from_bytes(path.read_bytes())
-        except Exception:  # a damaged cache file is not the user's problem: rebuild it
-            obj = None
-    if obj is None:
-        obj = build()
-        try:
-            write_atomic(path, to_bytes(obj))
-        except OSError:  # a read-only disk only costs us the disk cache
-            pass
+    obj, _info = get_or_build(KIND, key, build, dump=to_bytes, load=from_bytes, suffix=suffix)
     MEMORY.put(key, obj)
     return obj
+

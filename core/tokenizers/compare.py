@@ -44,7 +44,7 @@ class Row:
     key: str
     tokens: list[Token]
     n_chars: int  # characters of the typed text
-    vocab_size: int | None = None
+    vocab_size: int | None = None  # None for splitters with no fixed vocabulary (whitespace, MeCab)
     normalized: str | None = None  # what SentencePiece actually tokenized (NFKC, ▁ for spaces)
 
     @property
@@ -70,7 +70,7 @@ class Fitted:
     tok: object
     requested: int
     used: int
-    note: UserInputError | None = None
+    note: UserInputError | None = None  # None when the requested size was used as asked
 
 
 @dataclass
@@ -81,7 +81,7 @@ class Toolkit:
     chars: CharTokenizer
     bytes: ByteTokenizer
     mecab: MecabTokenizer
-    learned: dict[str, Fitted] = field(default_factory=dict)
+    learned: dict[str, Fitted] = field(default_factory=dict)  # filled per learned kind as the page asks for it
 
 
 def n_symbols(text: str) -> int:

@@ -39,9 +39,9 @@ MAX_OFFSET = 512
 class PEConfig:
     """What the user chose: model width, number of positions and the offset k."""
 
-    d_model: int = 64
-    length: int = 100
-    k: int = 1
+    d_model: int = 64  # wide enough to show slow and fast sinusoids side by side, small enough to read
+    length: int = 100  # longer than any sentence a student types, short enough for a crisp heatmap
+    k: int = 1  # the offset to the next position: the rotation a student checks first
 
     def check(self) -> "PEConfig":
         """Raise UserInputError with a message that says the fix; return self when usable."""
@@ -121,6 +121,42 @@ def rotation_residual(length: int, d_model: int, k: int, dtype: torch.dtype = to
     return (pe[k:k + length] - shifted).abs().amax(dim=1)
 
 
+def rotation_residuals(length: int, d_model: int, k: int) -> dict[str, torch.Tensor]:
+    """`rotation_residual` in float64 and float32, keyed "float64" / "float32": the identity is exact,
+    so what is left is rounding, ~1e-15 against ~1e-7."""
+    return {str(dt).removeprefix("torch."): rotation_residual(length, d_model, k, dt)
+            for dt in (torch.float64, torch.float32)}
+
+
+def shown_blocks(d_model: int) -> list[int]:
+    """The 2×2 blocks of M_k worth printing: the two fastest, one in the middle, the slowest.
+
+    >>> shown_blocks(64), shown_blocks(4)
+    ([0, 1, 16, 31], [0, 1])
+    """
+    return sorted(i for i in {0, 1, d_model // 4, d_model // 2 - 1} if i < d_model // 2)
+
+
+@dataclass(frozen=True)
+class LearnedPositions:
+    """A trained model's position table W_p, cut to what can be drawn, and the sinusoid width to compare."""
+
+    wpe: torch.Tensor  # (n, d) float32 on the CPU
+    total: int  # rows of W_p (the model's context length)
+    d_sin: int  # an even width ≥ 2 for the sinusoidal table drawn next to it
+
+    @property
+    def cut(self) -> bool:
+        return self.wpe.shape[0] < self.total
+
+
+def learned_positions(weight: torch.Tensor, max_length: int = MAX_LENGTH) -> LearnedPositions:
+    """W_p (block_size, n_embd) of a trained GPT -> its first `max_length` rows, detached, float32, CPU."""
+    w = weight.detach().to("cpu", torch.float32)  # (block_size, n_embd)
+    t, d = w.shape
+    return LearnedPositions(w[:min(t, max_length)], t, max(2, d - d % 2))
+
+
 def dot_similarity(pe: torch.Tensor, cosine: bool = False) -> torch.Tensor:
     """(T, d) -> (T, T): PE·PEᵀ, or cosine similarity (rows scaled to unit length first)."""
     x = pe.to(torch.float64)
@@ -135,6 +171,11 @@ class ByDistance:
     mean: torch.Tensor  # (T,) mean similarity over all pairs (p, p+Δ)
     lo: torch.Tensor  # (T,) smallest over those pairs
     hi: torch.Tensor  # (T,) largest
+
+    @property
+    def spread(self) -> float:
+        """The widest gap between the largest and smallest similarity at one distance (0: Δ alone decides)."""
+        return float((self.hi - self.lo).max())
 
 
 def similarity_by_distance(sim: torch.Tensor) -> ByDistance:
