@@ -133,10 +133,11 @@ view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"
 bv = _bertviz(view, fp, ma)
 if bv.vendored:
     st.caption(t("bertviz_vendored"))
-else:
+else:  # no CDN fallback: the app makes no request off the machine; say what to run instead
     from core.transformer.vendor import missing_files
 
     st.warning(t("bertviz_cdn", missing=", ".join(missing_files())), icon=":material/cloud_off:")
+    st.stop()
 if bv.truncated:
     st.caption(t("bertviz_cut", n=bv.tokens_shown, total=bv.tokens_total))
 st.caption(t("bertviz_note", dec=DEFAULT_DECIMALS, n=bv.tokens_shown, kb=bv.n_bytes // 1024))
