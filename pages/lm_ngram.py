@@ -12,6 +12,7 @@ from core.lm.units import join_units, show_token
 from core.lm.ngram import perplexity_curve
 from ui import shell
 from ui.corpus_picker import pick_corpus
+from ui.safe import plain
 from ui.texts.lm_ngram import T
 
 lang = shell.lang()
@@ -96,7 +97,7 @@ if ex is None:
     st.info(T.t("distant_none", lang))
 else:
     word, window = ex.tokens[ex.second], ex.window(n)
-    st.markdown(T.t("distant_intro", lang, word=word, gap=ex.gap, n=n, ctx=len(window)))
+    st.markdown(T.t("distant_intro", lang, word=plain(word), gap=ex.gap, n=n, ctx=len(window)))
     start = ex.second - len(window)
     chips = []
     for i, tok in enumerate(ex.tokens):
@@ -107,4 +108,4 @@ else:
     st.markdown(f"<div style='font-size:1.25rem;line-height:2.2'>{''.join(chips)}</div>", unsafe_allow_html=True)
     p = float(wdata.counts.distribution(list(window), n, smoothing, k)[wdata.counts.stoi.get(word, 0)])
     shown = " ".join(show_token(t) for t in window) or "∅"
-    st.markdown(T.t("distant_prob", lang, n=n, word=word, window=shown, p=p))
+    st.markdown(T.t("distant_prob", lang, n=n, word=plain(word), window=plain(shown), p=p))

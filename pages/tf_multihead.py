@@ -10,6 +10,7 @@ from core.charts import attention as C
 from core.errors import UserInputError
 from core.textcheck import check_text
 from ui import shell
+from ui.safe import plain
 from ui.shared_state import get_trained_gpt
 from ui.texts.common import T as COMMON
 from ui.texts.tf_multihead import T
@@ -81,7 +82,7 @@ try:
         trained = get_trained_gpt()
         if trained is not None:
             ma = P.gpt_attention(trained.model, trained.tokenizer, checked.text, MAX_TOKENS)
-            st.info(t("trained_label", label=trained.label), icon=":material/school:")
+            st.info(t("trained_label", label=plain(trained.label)), icon=":material/school:")
         else:
             model, tok = _random_gpt(checked.text)
             ma = P.gpt_attention(model, tok, checked.text, MAX_TOKENS)
@@ -93,7 +94,7 @@ try:
         with st.spinner(t("loading")):
             m = _minilm() if choice == "minilm" else _custom(custom.strip())
         ma = _hf_attention(m.label, checked.text, m)
-        st.caption(t("hf_label", label=m.label, layers=m.n_layer, heads=m.n_head, params=P.param_count_label(m.n_params)))
+        st.caption(t("hf_label", label=plain(m.label), layers=m.n_layer, heads=m.n_head, params=P.param_count_label(m.n_params)))
         if choice == "minilm" and A.has_japanese(checked.text):
             st.caption(t("minilm_ja_note"))
 except UserInputError as e:
