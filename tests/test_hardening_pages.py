@@ -158,3 +158,38 @@ def test_st_stop_and_rerun_inside_pages_still_work(through_app):
     at.text_area(key="chain_text").set_value("").run()  # the page shows the message and calls st.stop()
     assert not at.exception and not at.error, errors(at)
     assert any("empty" in w.value for w in at.warning)
+
+
+def test_guarded_fragment_shows_the_box_on_its_own_reruns():
+    at = AppTest.from_string(
+        "import streamlit as st\n"
+        "from ui.guard import guarded\n"
+        "@st.fragment\n"
+        "@guarded\n"
+        "def part():\n"
+        "    st.write('before')\n"
+        "    raise KeyError('secret detail')\n"
+        "part()\n"
+        "st.write('after the fragment')\n"
+    ).run()
+    assert not at.exception, errors(at)
+    assert "Something went wrong" in at.error[0].value and "secret" not in at.error[0].value
+    assert any("after the fragment" in m.value for m in at.markdown)
+
+
+def test_train_page_shows_a_hostile_checkpoint_label_as_text():
+    """What the page says after loading a checkpoint: its label (from the file) is plain text."""
+    at = open_page("pages/gpt_train.py", lang="ja")
+    at.session_state["gpt_info"] = (3, HOSTILE_LABEL)
+    at.run()
+    assert not at.exception, errors(at)
+    assert any("beacon" in s.value for s in at.success)
+    assert_inert(at)
+
+
+def test_pages_work_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(blocker / "cache"))  # every mkdir / write fails (ENOTDIR)
+    at = open_page("pages/tok_bpe.py", lang="en")
+    assert not at.exception and not at.error, errors(at)

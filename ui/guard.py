@@ -1,6 +1,6 @@
 """The last-resort handler around every page: no traceback ever reaches the reader.
 
-app.py runs the selected page through `run_page(page.run)`. Bad input should already be a
+app.py runs the selected page through `run_page(page.run)`; a fragment's own reruns need `@guarded`. Bad input should already be a
 `UserInputError` caught by the page; anything that still escapes is shown here as one generic message
 in the UI language (no raw English exception text in Japanese mode) with a short reference, and the
 full traceback goes to the server log under the same reference.
@@ -12,9 +12,10 @@ script runner; both are re-raised.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
-from typing import Callable
+from typing import Callable, TypeVar
 
 import streamlit as st
 from streamlit.errors import FragmentHandledException
@@ -25,6 +26,7 @@ from core.i18n import normalize_lang
 from ui.texts.guard import T
 
 log = logging.getLogger("atlas.guard")
+F = TypeVar("F", bound=Callable[..., object])
 
 
 def _lang() -> str:
@@ -54,6 +56,27 @@ def run_page(run: Callable[[], None]) -> None:
         st.warning(e.message(_lang()), icon="⚠️")
     except Exception as e:  # noqa: BLE001 - the point of a last resort
         show_unexpected(e)
+
+
+def guarded(fn: F) -> F:
+    """The same last resort for a fragment, whose timed reruns (`run_every`) do not pass through app.py:
+
+        @st.fragment(run_every=2.0)
+        @guarded
+        def live() -> None: ...
+    """
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        result = None
+
+        def call() -> None:
+            nonlocal result
+            result = fn(*args, **kwargs)
+
+        run_page(call)
+        return result
+
+    return wrapper  # type: ignore[return-value]
 
 
 @st.cache_resource(show_spinner=False)
