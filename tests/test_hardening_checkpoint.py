@@ -250,3 +250,18 @@ def test_label_from_the_file_is_plain_and_bounded():
     header["__metadata__"]["extra"] = json.dumps({"label": "![b](http://x/b.png)\x1b[31m" + "x" * 500})
     c = ck.load_checkpoint_bytes(join(header, buf))
     assert "\x1b" not in c.extra["label"] and len(c.extra["label"]) <= 120
+
+
+def test_a_header_length_starting_with_0x80_is_not_mistaken_for_a_pickle():
+    """The pickle check runs only on files that fail as safetensors: a header of 0x0480 bytes starts
+    with the same two bytes as a protocol-4 pickle (80 04) and must still load."""
+    tok = CharTokenizer.train("ab")
+    model = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=1, n_embd=4, block_size=2, bias=False))
+    header, buf = split(ck.checkpoint_bytes(model, tok, step=3))
+    for pad in range(0, 2048):
+        header["__metadata__"]["extra"] = json.dumps({"label": "p" * pad})
+        data = join(header, buf)
+        if data[:2] == b"\x80\x04":
+            break
+    assert data[:2] == b"\x80\x04"
+    assert ck.load_checkpoint_bytes(data).step == 3

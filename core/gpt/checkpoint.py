@@ -16,6 +16,7 @@ never sees half a checkpoint.
 from __future__ import annotations
 
 import base64
+import binascii
 import errno
 import json
 import os
@@ -52,6 +53,33 @@ def tokenizer_from_meta(meta: dict) -> Tokenizer:
 
         return SentencePieceTokenizer(base64.b64decode(meta["proto"]))
     raise ValueError(f"unknown tokenizer type {kind!r}")
+
+
+def _check_tokenizer_meta(meta: object, vocab_size: int) -> dict:
+    """{"type": "char", "chars": [str, ...]} or {"type": "spm", "proto": base64}, sized to the vocabulary.
+
+    For "spm" the decoded proto is returned under "proto_bytes"; SentencePiece itself still has to
+    parse it (`_tokenizer` turns a parse failure into the same refusal).
+    """
+    if not isinstance(meta, dict) or meta.get("type") not in ("char", "spm"):
+        raise C.not_a_checkpoint("unknown tokenizer kind", "未知のトークナイザの種類")
+    if meta["type"] == "char":
+        chars = meta.get("chars")
+        if (set(meta) != {"type", "chars"} or not isinstance(chars, list)
+                or not all(isinstance(c, str) and len(c) == 1 for c in chars) or len(set(chars)) != len(chars)):
+            raise C.not_a_checkpoint("its character tokenizer is malformed", "文字トークナイザが不正です")
+        if len(chars) + 1 != vocab_size:  # id 0 is <unk>
+            raise C.not_a_checkpoint(f"its tokenizer has {len(chars) + 1} tokens but its model expects {vocab_size}",
+                                     f"トークナイザは {len(chars) + 1} トークンですが、モデルは {vocab_size} を想定しています")
+        return meta
+    proto = meta.get("proto")
+    if set(meta) != {"type", "proto"} or not isinstance(proto, str) or len(proto) > C.MAX_SPM_PROTO_BYTES * 4 // 3 + 4:
+        raise C.not_a_checkpoint("its SentencePiece tokenizer is malformed", "SentencePiece トークナイザが不正です")
+    try:
+        raw = base64.b64decode(proto, validate=True)
+    except (binascii.Error, ValueError):
+        raise C.not_a_checkpoint("its SentencePiece tokenizer is malformed", "SentencePiece トークナイザが不正です") from None
+    return {"type": "spm", "proto_bytes": raw}
 
 
 def _not_a_checkpoint(detail: str) -> UserInputError:
@@ -160,7 +188,7 @@ def _validated(header: dict, buffer_bytes: int) -> tuple:
     meta = C.metadata(header)
     cfg = C.check_config(C.json_field(meta, "config", "{}", dict, C.MAX_META_JSON_CHARS))
     C.check_tensors_match(cfg, table, buffer_bytes)
-    tok_meta = C.check_tokenizer_meta(C.json_field(meta, "tokenizer", "{}", dict), cfg["vocab_size"])
+    tok_meta = _check_tokenizer_meta(C.json_field(meta, "tokenizer", "{}", dict), cfg["vocab_size"])
     step = C.check_step(meta.get("step", "0"))
     extra = C.json_field(meta, "extra", "{}", dict, C.MAX_META_JSON_CHARS)
     label = extra.get("label")
@@ -220,8 +248,8 @@ def load_checkpoint_bytes(data: bytes) -> Checkpoint:
     """
     if len(data) > MAX_CHECKPOINT_BYTES:
         raise _too_large(len(data))
-    n = C.header_length(data[:8], len(data))
-    return _checkpoint(C.parse_header(data[8:8 + n]), data, 8 + n)
+    header, n = C.read_header(data[:8], len(data), lambda n: data[8:8 + n])
+    return _checkpoint(header, data, 8 + n)
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
@@ -231,8 +259,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
             size = os.fstat(f.fileno()).st_size
             if size > MAX_CHECKPOINT_BYTES:
                 raise _too_large(size)
-            n = C.header_length(f.read(8), size)
-            C.parse_header(f.read(n))  # refuse a bad header before reading the tensors
+            C.read_header(f.read(8), size, f.read)  # refuse a bad header before reading the tensors
             f.seek(0)
             data = f.read()
     except OSError as e:

@@ -10,18 +10,17 @@ decided by that JSON alone, so we check all of it here, with exact types (an int
     header JSON  -> tensor table: dtypes known, shapes small ints, offsets tile the buffer exactly
                  -> config: exact types and ranges; its parameter count fits in the file
                  -> tensors present == tensors the config implies (names and shapes), nothing extra
-                 -> tokenizer: known kind, sizes and types, vocabulary == config.vocab_size
 
-Only then does checkpoint.py read the tensors (and refuse NaN / inf). bench/hostile_checkpoint.py times it.
+checkpoint.py then checks the tokenizer (kind, sizes, types) and only then reads the tensors (and
+refuses NaN / inf). bench/hostile_checkpoint.py measures how cheaply a hostile file is refused.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import math
 import re
 import struct
+from typing import Callable
 
 from core.errors import UserInputError
 
@@ -29,8 +28,8 @@ FORMAT = "transformer-atlas-gpt/1"
 MAX_CHECKPOINT_BYTES = 600 * 1024 * 1024  # the paper-size model is ~470 MB in fp32
 MAX_HEADER_BYTES = 16 * 1024 * 1024  # tensor table + a SentencePiece model in base64 (~0.5 MB at 8k pieces)
 MAX_TENSORS = 10_000  # a 64-layer model with AdamW state has ~3,000
-MAX_SPM_PROTO_BYTES = 8 * 1024 * 1024
 MAX_META_JSON_CHARS = 64 * 1024  # extra / optim groups: a few hundred bytes in practice
+MAX_SPM_PROTO_BYTES = 8 * 1024 * 1024  # a SentencePiece model of 8k pieces is ~0.4 MB
 DTYPE_BYTES = {"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
 FLOAT_DTYPES = ("F32", "F16", "BF16")  # what model weights may be stored as
 
@@ -68,10 +67,21 @@ def _int_in(x: object, lo: int, hi: int) -> bool:  # noqa: E302
 
 # --- the safetensors header ------------------------------------------------------------------------
 
+def read_header(prefix: bytes, file_size: int, read: Callable[[int], bytes]) -> tuple[dict, int]:
+    """(header JSON, its length) from the first 8 bytes and `read(n)`; a file that is not safetensors
+    but starts like a pickle (0x80 + protocol) or torch.save's zip is named as such. Only then: a
+    valid header length can start with the byte 0x80 too."""
+    try:
+        n = header_length(prefix, file_size)
+        return parse_header(read(n)), n
+    except UserInputError:
+        if (prefix[:1] == b"\x80" and prefix[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")) or prefix[:4] == b"PK\x03\x04":
+            raise not_a_checkpoint(*PICKLE_HINT) from None
+        raise
+
+
 def header_length(prefix: bytes, file_size: int) -> int:
-    """The JSON length from the first 8 bytes, or a clear refusal (pickle, zip, truncated, too large)."""
-    if prefix[:1] == b"\x80" or prefix[:2] == b"PK":  # pickle protocol 2+ / torch.save's zip
-        raise not_a_checkpoint(*PICKLE_HINT)
+    """The JSON length from the first 8 bytes, or a clear refusal (truncated, too large)."""
     if file_size < 8 or len(prefix) < 8:
         raise not_a_checkpoint("too short to be safetensors", "safetensors としては短すぎます")
     (n,) = struct.unpack("<Q", prefix[:8])
@@ -277,32 +287,3 @@ def check_step(raw: str) -> int:  # a decimal string of at most 10 digits
     if not re.fullmatch(r"\d{1,10}", raw):
         raise not_a_checkpoint("its step is not a whole number", "step が整数ではありません")
     return int(raw)
-
-
-# --- tokenizer -------------------------------------------------------------------------------------
-
-def check_tokenizer_meta(meta: object, vocab_size: int) -> dict:
-    """{"type": "char", "chars": [str, ...]} or {"type": "spm", "proto": base64}, sized to the vocabulary.
-
-    For "spm" the decoded proto is returned under "proto_bytes"; SentencePiece itself still has to
-    parse it (checkpoint.py turns a parse failure into the same refusal).
-    """
-    if not isinstance(meta, dict) or meta.get("type") not in ("char", "spm"):
-        raise not_a_checkpoint("unknown tokenizer kind", "未知のトークナイザの種類")
-    if meta["type"] == "char":
-        chars = meta.get("chars")
-        if (set(meta) != {"type", "chars"} or not isinstance(chars, list)
-                or not all(isinstance(c, str) and len(c) == 1 for c in chars) or len(set(chars)) != len(chars)):
-            raise not_a_checkpoint("its character tokenizer is malformed", "文字トークナイザが不正です")
-        if len(chars) + 1 != vocab_size:  # id 0 is <unk>
-            raise not_a_checkpoint(f"its tokenizer has {len(chars) + 1} tokens but its model expects {vocab_size}",
-                                   f"トークナイザは {len(chars) + 1} トークンですが、モデルは {vocab_size} を想定しています")
-        return meta
-    proto = meta.get("proto")
-    if set(meta) != {"type", "proto"} or not isinstance(proto, str) or len(proto) > MAX_SPM_PROTO_BYTES * 4 // 3 + 4:
-        raise not_a_checkpoint("its SentencePiece tokenizer is malformed", "SentencePiece トークナイザが不正です")
-    try:
-        raw = base64.b64decode(proto, validate=True)
-    except (binascii.Error, ValueError):
-        raise not_a_checkpoint("its SentencePiece tokenizer is malformed", "SentencePiece トークナイザが不正です") from None
-    return {"type": "spm", "proto_bytes": raw}
