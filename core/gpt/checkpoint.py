@@ -82,8 +82,8 @@ def _check_tokenizer_meta(meta: object, vocab_size: int) -> dict:
     return {"type": "spm", "proto_bytes": raw}
 
 
-def _not_a_checkpoint(detail: str) -> UserInputError:
-    return C.not_a_checkpoint(detail)
+def _not_a_checkpoint(detail: str, detail_ja: str | None = None) -> UserInputError:
+    return C.not_a_checkpoint(detail, detail_ja)
 
 
 def checkpoint_bytes(model: GPT, tokenizer: Tokenizer, step: int = 0,
@@ -152,7 +152,8 @@ class Checkpoint:
         missing, unexpected = model.load_state_dict(self.state_dict, strict=False)
         missing = [k for k in missing if k != "lm_head.weight"]
         if missing or unexpected:
-            raise _not_a_checkpoint(f"missing {missing[:3]}, unexpected {unexpected[:3]}")
+            raise _not_a_checkpoint(f"missing {missing[:3]}, unexpected {unexpected[:3]}",
+                                    f"足りないテンソル {missing[:3]}、余分なテンソル {unexpected[:3]}")
         if optimizer is not None and self.optim_groups is not None and self.optim_state:
             state: dict[int, dict] = {}
             for key, v in self.optim_state.items():
@@ -209,7 +210,8 @@ def _tokenizer(tok_meta: dict) -> Tokenizer:
     try:
         return SentencePieceTokenizer(tok_meta["proto_bytes"])
     except Exception:  # noqa: BLE001 - sentencepiece raises RuntimeError / TypeError on a bad proto
-        raise _not_a_checkpoint("its SentencePiece tokenizer does not parse") from None
+        raise _not_a_checkpoint("its SentencePiece tokenizer does not parse",
+                                "SentencePiece トークナイザを読み込めません") from None
 
 
 def _checkpoint(header: dict, data: bytes, start: int) -> Checkpoint:
@@ -226,7 +228,7 @@ def _checkpoint(header: dict, data: bytes, start: int) -> Checkpoint:
     try:
         tensors = load(data)
     except Exception as e:  # noqa: BLE001 - the header passed, so this is corruption safetensors itself found
-        raise _not_a_checkpoint(f"unreadable: {type(e).__name__}") from None
+        raise _not_a_checkpoint(f"unreadable: {type(e).__name__}", "テンソルを読み取れません") from None
     for name, t in tensors.items():
         if t.is_floating_point() and not bool(torch.isfinite(t).all()):
             raise C.not_a_checkpoint(f"tensor {name} holds NaN or infinite values (a diverged model?)",
