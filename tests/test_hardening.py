@@ -253,3 +253,29 @@ def test_ui_safe_doctests():
     import ui.safe
 
     assert doctest.testmod(ui.safe).failed == 0
+
+
+@pytest.mark.parametrize("name", ["/etc", "/root/.ssh", "../x", "x" * 300, "a/b/c", "~"])
+def test_tokenizer_names_are_ids_not_paths(name, tmp_path):
+    from core.tokenizers.hf import load_hf
+
+    with pytest.raises(UserInputError) as e:
+        load_hf(name)
+    assert "not a model id" in e.value.en and name not in e.value.en + e.value.ja
+
+
+def test_tokenizer_folder_under_the_models_directory(tmp_path, monkeypatch):
+    """A folder in $ATLAS_MODELS_DIR is found by its name; the message never shows the server path."""
+    from core.tokenizers.hf import load_hf, minilm_folder
+
+    folder = minilm_folder()
+    if folder is None:
+        pytest.skip("all-MiniLM-L6-v2 is not installed")
+    monkeypatch.setenv("ATLAS_MODELS_DIR", str(folder.parent))
+    tok = load_hf(folder.name)
+    assert tok.encode("hello world") and tok.name == folder.name
+    (tmp_path / "junk").mkdir()
+    monkeypatch.setenv("ATLAS_MODELS_DIR", str(tmp_path))
+    with pytest.raises(UserInputError) as e:
+        load_hf("junk")
+    assert str(tmp_path) not in e.value.en + e.value.ja
