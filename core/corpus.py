@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 from core.errors import UserInputError
+from core.textcheck import strip_controls
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 CORPUS_DIR = ASSETS / "corpus"
@@ -18,6 +19,8 @@ CORPUS_LANGS = ("en", "ja")
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024  # 5 MB: plenty for n-grams and a small GPT, bounded work
 HELDOUT_FRACTION = 0.1
+MAX_NAME_CHARS = 80  # a file name quoted back in a message is cut to this
+MAX_CONTROL_FRACTION = 0.01  # more invisible control characters than this: not prose, refuse it
 
 
 @functools.lru_cache(maxsize=4)
@@ -33,11 +36,18 @@ def load_shipped(lang: str) -> str:
 
 
 def decode_upload(data: bytes, name: str = "upload.txt", max_bytes: int = MAX_UPLOAD_BYTES) -> str:
-    """Bytes of an uploaded file -> its text, or a UserInputError that says what is wrong."""
+    """Bytes of an uploaded file -> its text, or a UserInputError that says what is wrong.
+
+    The size is checked before anything is decoded; the whole file (not just its start) is checked for
+    NUL bytes; control characters other than newline and tab are removed, or the file is refused when
+    they are more than 1% of it. Quoted file names are cut and stripped of control characters (pages
+    still show messages through an escaping renderer).
+    """
     if not name.lower().endswith(".txt"):
+        shown = strip_controls(name)[0][:MAX_NAME_CHARS]
         raise UserInputError(
-            f"“{name}” is not a .txt file: upload plain UTF-8 text.",
-            f"「{name}」は .txt ファイルではありません。UTF-8 のプレーンテキストをアップロードしてください。",
+            f"“{shown}” is not a .txt file: upload plain UTF-8 text.",
+            f"「{shown}」は .txt ファイルではありません。UTF-8 のプレーンテキストをアップロードしてください。",
         )
     if len(data) > max_bytes:
         mb = max_bytes / 1024 / 1024
@@ -45,7 +55,7 @@ def decode_upload(data: bytes, name: str = "upload.txt", max_bytes: int = MAX_UP
             f"The file is too large ({len(data) / 1024 / 1024:.1f} MB); the limit is {mb:.0f} MB.",
             f"ファイルが大きすぎます（{len(data) / 1024 / 1024:.1f} MB）。上限は {mb:.0f} MB です。",
         )
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:  # anywhere: a text file with a binary tail is not text either
         raise UserInputError(
             "The file looks binary (it contains NUL bytes), not text.",
             "このファイルはテキストではなくバイナリのようです（NUL バイトを含みます）。",
@@ -58,6 +68,12 @@ def decode_upload(data: bytes, name: str = "upload.txt", max_bytes: int = MAX_UP
             f"ファイルが UTF-8 ではありません（{e.start} バイト目）。UTF-8 で保存し直してください。",
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, removed = strip_controls(text)
+    if removed > MAX_CONTROL_FRACTION * len(text) + 16:  # a few stray escapes in prose are fine
+        raise UserInputError(
+            f"The file has {removed:,} control characters: it looks binary, not like text.",
+            f"制御文字が {removed:,} 個含まれています。テキストではなくバイナリのようです。",
+        )
     if not text.strip():
         raise UserInputError("The file is empty.", "ファイルが空です。")
     return text

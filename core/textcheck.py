@@ -13,6 +13,10 @@ from core.errors import UserInputError
 # Typed sentences are for looking at token by token; 2,000 characters is more than a projector shows.
 DEFAULT_MAX_CHARS = 2000
 _KEEP_CONTROLS = {"\n", "\t"}
+# Format characters (Cf) that text needs: ZWJ joins emoji sequences (👨‍👩‍👧), ZWNJ shapes Persian and
+# Indic scripts. Other Cf (bidi overrides that reverse what a reader sees, zero-width spaces, BOMs,
+# invisible tags) are dropped with the C0/C1 controls.
+_KEEP_FORMAT = {"\u200d", "\u200c"}
 
 
 @dataclass(frozen=True)
@@ -24,12 +28,14 @@ class CheckedText:
 
 
 def strip_controls(text: str) -> tuple[str, int]:
-    """Remove C0/C1 control characters (but newline and tab); return (text, how many removed).
+    """Remove C0/C1 control characters (but newline and tab) and invisible format characters (but ZWJ
+    and ZWNJ); return (text, how many removed).
 
-    >>> strip_controls("a\\x00b\\x1bc")
-    ('abc', 2)
+    >>> strip_controls("a\\x00b\\x1bc\\u202ed\\u200be")
+    ('abcde', 4)
     """
-    kept = [ch for ch in text if ch in _KEEP_CONTROLS or unicodedata.category(ch) != "Cc"]
+    kept = [ch for ch in text if ch in _KEEP_CONTROLS or ch in _KEEP_FORMAT
+            or unicodedata.category(ch) not in ("Cc", "Cf")]
     return "".join(kept), len(text) - len(kept)
 
 

@@ -9,6 +9,7 @@ from core.textcheck import check_text
 from core.gpt.topic_data import load_topic_data
 from core.gpt.training_job import JobSlot
 from ui import shell
+from ui.safe import plain
 from ui.shared_state import get_trained_gpt
 from ui.texts.gpt_finetune import T, duration
 
@@ -58,7 +59,7 @@ with st.expander(T.t("settings", lang), expanded=job is None):
                               format_func=lambda v: T.t(f"v_{v}", lang), disabled=running)
     trained = get_trained_gpt()
     use_live = trained is not None and st.toggle(T.t("use_live", lang), key="ft_live", disabled=running,
-                                                 help=T.t("use_live_help", lang, label=trained.label))
+                                                 help=T.t("use_live_help", lang, label=plain(trained.label)))
 live = LivePretrained(trained.model, trained.tokenizer, trained.label) if use_live else None
 
 data = load_topic_data(corpus, max_chars=BUDGETS[budget].max_chars)
@@ -97,7 +98,7 @@ def live_view() -> None:
         shell.show_error(v.message)
     if running and not v.active:  # finished or stopped: redraw the whole page (buttons, results)
         st.rerun(scope="app")
-    parts = [T.t("pretrain_live", lang, label=i["live"]) if "live" in i else
+    parts = [T.t("pretrain_live", lang, label=plain(i["live"])) if "live" in i else
              T.t("pretrain_cached" if i.get("cached") else "pretrain_part", lang, arch=T.t(f"arch_{a}", lang),
                  seconds=i.get("seconds", 0), loss=i.get("val_loss") or 0) for a, i in v.pretrain.items()]
     if parts:

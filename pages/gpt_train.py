@@ -11,6 +11,7 @@ from core.gpt.training_job import (JobSettings, JobSlot, TrainingJob, build_job,
                                prompt_attention)
 from ui import shell
 from ui.corpus_picker import pick_corpus
+from ui.safe import plain
 from ui.shared_state import TrainedGPT, set_trained_gpt_source
 from ui.texts.gpt_train import T, duration
 
@@ -114,7 +115,7 @@ if "gpt_error" in st.session_state:
     shell.show_error(st.session_state["gpt_error"])
 if "gpt_info" in st.session_state:
     info_step, info_label = st.session_state.pop("gpt_info")
-    st.success(T.t("loaded", lang, step=info_step, label=info_label))
+    st.success(T.t("loaded", lang, step=info_step, label=plain(info_label)))
 if job is None:
     st.info(T.t("no_job", lang))
 
@@ -131,7 +132,7 @@ def live(views_shown: bool) -> None:
         return
     v = job.view()
     st.caption(T.t("device_line", lang, device=v.device, threads=v.threads, params=_fmt_params(job.model.num_params()),
-                   label=v.label))
+                   label=plain(v.label)))
     text = T.t("progress", lang, status=T.t(f"status_{v.status}", lang), step=v.step, total=v.max_iters)
     if v.eta_s is not None:
         text += T.t("eta", lang, eta=duration(v.eta_s, lang))
@@ -219,7 +220,7 @@ p1.plotly_chart(position_similarity_heatmap(wp, T.t("wp_title", lang, step=job.v
                                             x_title=pos, y_title=pos), key="gpt_wp_chart")
 p2.plotly_chart(position_similarity_heatmap(pe, T.t("sin_title", lang), cosine=True, x_title=pos, y_title=pos),
                 key="gpt_sin_chart")
-st.caption(T.t("published", lang, label=_trained(slot).label))
+st.caption(T.t("published", lang, label=plain(_trained(slot).label)))
 
 # ---------------------------------------------------------------- checkpoints
 st.subheader(T.t("checkpoint", lang))

@@ -9,6 +9,7 @@ from core.lm.units import show_token, split_units
 from core.textcheck import check_text
 from ui import shell
 from ui.corpus_picker import pick_corpus
+from ui.safe import plain
 from ui.shared_state import get_trained_gpt
 from ui.texts.common import T as COMMON
 from ui.texts.lm_chain_rule import T
@@ -32,7 +33,7 @@ gpt = get_trained_gpt()
 models = ["ngram"] + (["gpt"] if gpt is not None else [])
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 model = c1.radio(T.t("model", lang), models, key="chain_model",
-                 format_func=lambda m: T.t("model_ngram", lang) if m == "ngram" else T.t("model_gpt", lang, label=gpt.label))
+                 format_func=lambda m: T.t("model_ngram", lang) if m == "ngram" else T.t("model_gpt", lang, label=plain(gpt.label)))
 use_ngram = model == "ngram"
 level = c2.radio(T.t("level", lang), ["char", "word"], key="chain_level",
                  format_func=lambda v: T.t(f"level_{v}", lang), disabled=not use_ngram)

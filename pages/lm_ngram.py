@@ -9,6 +9,7 @@ from core.lm.units import join_units, show_token
 from core.lm.ngram import perplexity_curve
 from ui import shell
 from ui.corpus_picker import pick_corpus
+from ui.safe import plain
 from ui.texts.lm_ngram import T
 
 lang = shell.lang()
@@ -89,9 +90,9 @@ if ex is None:
     st.info(T.t("distant_none", lang))
 else:
     word, window = ex.tokens[ex.second], ex.window(n)
-    st.markdown(T.t("distant_intro", lang, word=word, gap=ex.gap, n=n, ctx=len(window)))
+    st.markdown(T.t("distant_intro", lang, word=plain(word), gap=ex.gap, n=n, ctx=len(window)))
     chips = repeat_chips_html(ex.tokens, ex.first, ex.second, ex.second - len(window))  # escaped inside
     st.markdown(chips, unsafe_allow_html=True)
     p = ex.prob(wdata.counts, n, smoothing, k)
     shown = " ".join(show_token(t) for t in window) or "∅"
-    st.markdown(T.t("distant_prob", lang, n=n, word=word, window=shown, p=p))
+    st.markdown(T.t("distant_prob", lang, n=n, word=plain(word), window=plain(shown), p=p))

@@ -12,6 +12,7 @@ from core.charts import attention as C
 from core.errors import UserInputError
 from core.textcheck import check_text
 from ui import shell
+from ui.safe import plain
 from ui.shared_state import get_trained_gpt
 from ui.texts.common import T as COMMON
 from ui.texts.tf_attention import T
@@ -48,7 +49,7 @@ if checked.truncated:
     st.caption(COMMON.t("text_truncated", lang, n=len(checked.text)))
 if embed == "gpt":
     tokens, total, x = I.model_inputs(trained.model, trained.tokenizer, checked.text)
-    st.caption(t("embed_gpt_note", label=trained.label))
+    st.caption(t("embed_gpt_note", label=plain(trained.label)))
 else:
     tokens, total = I.split_tokens(checked.text, split, max_tokens=I.STEP_MAX_TOKENS)
     x = I.random_inputs(tokens, I.STEP_D_MODEL, seed)
@@ -85,7 +86,7 @@ st.dataframe(
       t("dict_weight"): f"{r['weight']:.3f}"} for r in rows],
     hide_index=True, key="att_dict_table",
 )
-st.caption(t("dict_summary", top=rows[0]["token"], w=rows[0]["weight"], n=attended))
+st.caption(t("dict_summary", top=plain(rows[0]["token"]), w=rows[0]["weight"], n=attended))
 
 st.header(t("why_header"))
 

@@ -11,6 +11,7 @@ from core.errors import UserInputError
 from core.japanese import has_japanese
 from core.textcheck import check_text
 from ui import shell
+from ui.safe import plain
 from ui.shared_state import get_trained_gpt
 from ui.texts.common import T as COMMON
 from ui.texts.tf_multihead import T
@@ -82,7 +83,7 @@ try:
         trained = get_trained_gpt()
         if trained is not None:
             ma = P.gpt_attention(trained.model, trained.tokenizer, checked.text, MAX_TOKENS)
-            st.info(t("trained_label", label=trained.label), icon=":material/school:")
+            st.info(t("trained_label", label=plain(trained.label)), icon=":material/school:")
         else:
             model, tok = _random_gpt(checked.text)
             ma = P.gpt_attention(model, tok, checked.text, MAX_TOKENS)
@@ -94,7 +95,7 @@ try:
         with st.spinner(t("loading")):
             m = _minilm() if choice == "minilm" else _custom(custom.strip())
         ma = _hf_attention(m.label, checked.text, m)
-        st.caption(t("hf_label", label=m.label, layers=m.n_layer, heads=m.n_head, params=P.param_count_label(m.n_params)))
+        st.caption(t("hf_label", label=plain(m.label), layers=m.n_layer, heads=m.n_head, params=P.param_count_label(m.n_params)))
         if choice == "minilm" and has_japanese(checked.text):
             st.caption(t("minilm_ja_note"))
 except UserInputError as e:
@@ -134,10 +135,11 @@ view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"
 bv = _bertviz(view, fp, ma)
 if bv.vendored:
     st.caption(t("bertviz_vendored"))
-else:
+else:  # no CDN fallback: the app makes no request off the machine; say what to run instead
     from core.transformer.vendor import missing_files
 
     st.warning(t("bertviz_cdn", missing=", ".join(missing_files())), icon=":material/cloud_off:")
+    st.stop()
 if bv.truncated:
     st.caption(t("bertviz_cut", n=bv.tokens_shown, total=bv.tokens_total))
 st.caption(t("bertviz_note", dec=DEFAULT_DECIMALS, n=bv.tokens_shown, kb=bv.n_bytes // 1024))

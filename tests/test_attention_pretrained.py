@@ -40,9 +40,11 @@ def test_fingerprint_changes_with_text(minilm):
     assert a.fingerprint() != b.fingerprint() and a.fingerprint() == P.hf_attention(minilm, "a b c").fingerprint()
 
 
-def test_too_large_is_refused_before_loading_weights():
+def test_too_large_is_refused_before_loading_weights(monkeypatch):
+    folder = P.minilm_folder()
+    monkeypatch.setenv("ATLAS_MODELS_DIR", str(folder.parent))  # the package folder as a models directory
     with pytest.raises(UserInputError, match="more than") as e:
-        P.load_hf(str(P.minilm_folder()), max_params=1_000_000)
+        P.load_hf(folder.name, max_params=1_000_000)
     assert "上限" in e.value.message("ja")
 
 
@@ -53,9 +55,39 @@ def test_unloadable_names_give_a_clear_message(name):
     assert e.value.en and e.value.ja and e.value.en != e.value.ja
 
 
-def test_folder_without_config(tmp_path):
-    with pytest.raises(UserInputError, match="config.json"):
-        P.load_hf(str(tmp_path))
+def test_folder_without_config(tmp_path, monkeypatch):
+    (tmp_path / "empty-model").mkdir()
+    monkeypatch.setenv("ATLAS_MODELS_DIR", str(tmp_path))
+    with pytest.raises(UserInputError, match="config.json") as e:
+        P.load_hf("empty-model")
+    assert str(tmp_path) not in e.value.en + e.value.ja  # the server's folders are never shown
+
+
+@pytest.mark.parametrize("path", ["/root/.ssh", "/etc", "/", "~", "../../etc", "models/../..", "a/b/c", "C:\\x",
+                                  "x" * 300, "é/name", "org/na me", "-x", "x."])
+def test_paths_and_odd_ids_are_refused_without_looking(path, tmp_path):
+    """The box never tells which server folders exist: a real folder and a missing one read the same."""
+    with pytest.raises(UserInputError) as e:
+        P.load_hf(path)
+    assert "not a model id" in e.value.en and "モデル ID ではありません" in e.value.ja
+    assert path not in e.value.en or len(path) < 3
+    with pytest.raises(UserInputError) as e2:
+        P.load_hf(str(tmp_path))  # exists
+    with pytest.raises(UserInputError) as e3:
+        P.load_hf(str(tmp_path / "missing"))
+    assert e2.value.en == e3.value.en and str(tmp_path) not in e2.value.en
+
+
+def test_unknown_id_says_offline_and_makes_no_request(monkeypatch):
+    import os
+    import socket
+
+    calls = []
+    monkeypatch.setattr(socket.socket, "connect", lambda self, *a: calls.append(a) or (_ for _ in ()).throw(OSError("no")))
+    with pytest.raises(UserInputError) as e:
+        P.load_hf("no-such-org/no-such-model-xyz")
+    assert "offline" in e.value.en and "オフライン" in e.value.ja
+    assert calls == [] and os.environ.get("HF_HUB_OFFLINE") == "1"
 
 
 def test_random_gpt_attention_is_causal():

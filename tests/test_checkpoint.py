@@ -99,4 +99,4 @@ def test_foreign_safetensors_and_tampered_shapes():
             "tokenizer": json.dumps({"type": "char", "chars": tok.itos[1:]}), "step": "0", "extra": "{}"}
     with pytest.raises(UserInputError) as e:
         load_checkpoint_bytes(save(bad, metadata=meta))
-    assert "shapes" in e.value.en
+    assert "shape" in e.value.en and "h.0.mlp.c_fc.weight" in e.value.en

@@ -5,15 +5,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core.corpus import corpus_id, decode_upload, load_shipped, split_train_heldout
+from core.corpus import MAX_NAME_CHARS, corpus_id, decode_upload, load_shipped, split_train_heldout
 from core.errors import UserInputError
+from core.textcheck import strip_controls
 from ui import shell
 from ui.texts.common import T
 
 
 @dataclass(frozen=True)
 class PickedCorpus:
-    name: str  # "en", "ja" or the uploaded file's name
+    name: str  # "en", "ja" or the uploaded file's name (no control characters, cut; show it with ui.safe.plain)
     lang_hint: str  # "en" | "ja" | "upload"
     text: str
     train: str
@@ -48,7 +49,7 @@ def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True) -> Pi
             st.info(T.t("corpus_upload_wait", lang))
         else:
             try:
-                text, name = _decode(up.getvalue(), up.name), up.name
+                text, name = _decode(up.getvalue(), up.name), strip_controls(up.name)[0][:MAX_NAME_CHARS]
             except UserInputError as e:
                 shell.show_error(e)
         if text is None:  # nothing usable uploaded: the shipped corpus in the reader's language meanwhile

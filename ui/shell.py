@@ -11,6 +11,7 @@ import torch
 from core.runtime.device import DeviceInfo, device_info, pick_device
 from core.errors import UserInputError
 from core.i18n import LANG_NAMES, LANGS, normalize_lang
+from ui.safe import inert
 from ui.texts.common import T
 
 LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 opens the app in Japanese
@@ -69,4 +70,4 @@ def sidebar() -> str:
 
 
 def show_error(err: UserInputError) -> None:
-    st.warning(err.message(lang()), icon=":material/error:")
+    st.warning(inert(err.message(lang())), icon=":material/error:")  # messages may quote file names / ids

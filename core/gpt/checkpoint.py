@@ -16,21 +16,23 @@ never sees half a checkpoint.
 from __future__ import annotations
 
 import base64
+import binascii
+import errno
 import json
-import struct
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
-from core.runtime.diskcache import write_atomic
 from core.errors import UserInputError
+from core.gpt import checkpoint_check as C
+from core.gpt.checkpoint_check import FORMAT, MAX_CHECKPOINT_BYTES
+from core.runtime.diskcache import write_atomic
+from core.textcheck import strip_controls
 from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.base import Tokenizer
 from core.tokenizers.char import CharTokenizer
-
-FORMAT = "transformer-atlas-gpt/1"
-MAX_CHECKPOINT_BYTES = 600 * 1024 * 1024  # the paper-size model is ~470 MB in fp32
 
 
 def tokenizer_to_meta(tok: Tokenizer) -> dict:
@@ -53,13 +55,35 @@ def tokenizer_from_meta(meta: dict) -> Tokenizer:
     raise ValueError(f"unknown tokenizer type {kind!r}")
 
 
-def _not_a_checkpoint(detail: str) -> UserInputError:
-    return UserInputError(
-        f"This file is not a GPT checkpoint saved by this app ({detail}). Upload a .safetensors file "
-        "downloaded from the “Train GPT-1 live” page.",
-        f"このファイルはこのアプリで保存した GPT のチェックポイントではありません（{detail}）。"
-        "「GPT-1 をその場で学習」ページからダウンロードした .safetensors ファイルをアップロードしてください。",
-    )
+def _check_tokenizer_meta(meta: object, vocab_size: int) -> dict:
+    """{"type": "char", "chars": [str, ...]} or {"type": "spm", "proto": base64}, sized to the vocabulary.
+
+    For "spm" the decoded proto is returned under "proto_bytes"; SentencePiece itself still has to
+    parse it (`_tokenizer` turns a parse failure into the same refusal).
+    """
+    if not isinstance(meta, dict) or meta.get("type") not in ("char", "spm"):
+        raise C.not_a_checkpoint("unknown tokenizer kind", "未知のトークナイザの種類")
+    if meta["type"] == "char":
+        chars = meta.get("chars")
+        if (set(meta) != {"type", "chars"} or not isinstance(chars, list)
+                or not all(isinstance(c, str) and len(c) == 1 for c in chars) or len(set(chars)) != len(chars)):
+            raise C.not_a_checkpoint("its character tokenizer is malformed", "文字トークナイザが不正です")
+        if len(chars) + 1 != vocab_size:  # id 0 is <unk>
+            raise C.not_a_checkpoint(f"its tokenizer has {len(chars) + 1} tokens but its model expects {vocab_size}",
+                                     f"トークナイザは {len(chars) + 1} トークンですが、モデルは {vocab_size} を想定しています")
+        return meta
+    proto = meta.get("proto")
+    if set(meta) != {"type", "proto"} or not isinstance(proto, str) or len(proto) > C.MAX_SPM_PROTO_BYTES * 4 // 3 + 4:
+        raise C.not_a_checkpoint("its SentencePiece tokenizer is malformed", "SentencePiece トークナイザが不正です")
+    try:
+        raw = base64.b64decode(proto, validate=True)
+    except (binascii.Error, ValueError):
+        raise C.not_a_checkpoint("its SentencePiece tokenizer is malformed", "SentencePiece トークナイザが不正です") from None
+    return {"type": "spm", "proto_bytes": raw}
+
+
+def _not_a_checkpoint(detail: str, detail_ja: str | None = None) -> UserInputError:
+    return C.not_a_checkpoint(detail, detail_ja)
 
 
 def checkpoint_bytes(model: GPT, tokenizer: Tokenizer, step: int = 0,
@@ -92,8 +116,18 @@ def checkpoint_bytes(model: GPT, tokenizer: Tokenizer, step: int = 0,
 
 def save_checkpoint(path: str | Path, model: GPT, tokenizer: Tokenizer, step: int = 0,
                     optimizer: torch.optim.Optimizer | None = None, extra: dict | None = None) -> Path:
+    """Write the checkpoint atomically; a full or read-only disk is a UserInputError, not a traceback."""
     path = Path(path)
-    write_atomic(path, checkpoint_bytes(model, tokenizer, step, optimizer, extra), durable=True)
+    data = checkpoint_bytes(model, tokenizer, step, optimizer, extra)
+    try:
+        write_atomic(path, data, durable=True)
+    except OSError as e:
+        why = {errno.ENOSPC: ("the disk is full", "ディスクがいっぱいです"),
+               errno.EROFS: ("the disk is read-only", "ディスクが読み取り専用です"),
+               errno.EACCES: ("no permission to write there", "書き込む権限がありません")}.get(
+            e.errno, (e.strerror or type(e).__name__,) * 2)
+        raise UserInputError(f"Could not save the checkpoint: {why[0]}. Download it from the page instead.",
+                             f"チェックポイントを保存できませんでした：{why[1]}。ページからダウンロードしてください。") from None
     return path
 
 
@@ -118,7 +152,8 @@ class Checkpoint:
         missing, unexpected = model.load_state_dict(self.state_dict, strict=False)
         missing = [k for k in missing if k != "lm_head.weight"]
         if missing or unexpected:
-            raise _not_a_checkpoint(f"missing {missing[:3]}, unexpected {unexpected[:3]}")
+            raise _not_a_checkpoint(f"missing {missing[:3]}, unexpected {unexpected[:3]}",
+                                    f"足りないテンソル {missing[:3]}、余分なテンソル {unexpected[:3]}")
         if optimizer is not None and self.optim_groups is not None and self.optim_state:
             state: dict[int, dict] = {}
             for key, v in self.optim_state.items():
@@ -148,64 +183,88 @@ def check_compatible(ckpt: Checkpoint, expected: GPTConfig) -> None:
         )
 
 
-def _read_header(data: bytes) -> dict:
-    """The safetensors JSON header (8-byte little-endian length, then JSON), validated enough to trust."""
-    if len(data) < 8:
-        raise _not_a_checkpoint("too short")
-    (n,) = struct.unpack("<Q", data[:8])
-    if n < 2 or n > min(len(data) - 8, 100 * 1024 * 1024):
-        raise _not_a_checkpoint("no safetensors header")
+def _validated(header: dict, buffer_bytes: int) -> tuple:
+    """Everything the header says, checked (see checkpoint_check), before a single tensor is read."""
+    table = C.check_tensor_table(header, buffer_bytes)
+    meta = C.metadata(header)
+    cfg = C.check_config(C.json_field(meta, "config", "{}", dict, C.MAX_META_JSON_CHARS))
+    C.check_tensors_match(cfg, table, buffer_bytes)
+    tok_meta = _check_tokenizer_meta(C.json_field(meta, "tokenizer", "{}", dict), cfg["vocab_size"])
+    step = C.check_step(meta.get("step", "0"))
+    extra = C.json_field(meta, "extra", "{}", dict, C.MAX_META_JSON_CHARS)
+    label = extra.get("label")
+    if label is not None:  # shown on the page: plain text of bounded length, or nothing
+        extra["label"] = strip_controls(label)[0][:120] if isinstance(label, str) else None
+    groups = None
+    if "optim" in meta:
+        groups = C.check_optim_groups(C.json_field(meta, "optim", "[]", list, C.MAX_META_JSON_CHARS),
+                                      len(C.expected_shapes(cfg)))
+    return cfg, tok_meta, step, extra, groups
+
+
+def _tokenizer(tok_meta: dict) -> Tokenizer:
+    if tok_meta["type"] == "char":
+        return CharTokenizer(tok_meta["chars"])
+    from core.tokenizers.spm import SentencePieceTokenizer
+
     try:
-        header = json.loads(data[8:8 + n].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _not_a_checkpoint("no safetensors header") from None
-    if not isinstance(header, dict):
-        raise _not_a_checkpoint("no safetensors header")
-    return header
+        return SentencePieceTokenizer(tok_meta["proto_bytes"])
+    except Exception:  # noqa: BLE001 - sentencepiece raises RuntimeError / TypeError on a bad proto
+        raise _not_a_checkpoint("its SentencePiece tokenizer does not parse",
+                                "SentencePiece トークナイザを読み込めません") from None
+
+
+def _checkpoint(header: dict, data: bytes, start: int) -> Checkpoint:
+    """Validate `header` (of `data`, whose tensor bytes begin at `start`), then read the tensors."""
+    from safetensors.torch import load
+
+    cfg, tok_meta, step, extra, groups = _validated(header, len(data) - start)
+    tokenizer = _tokenizer(tok_meta)
+    if tokenizer.vocab_size != cfg["vocab_size"]:
+        raise UserInputError(
+            f"The checkpoint's tokenizer has {tokenizer.vocab_size} tokens but its model expects {cfg['vocab_size']}.",
+            f"チェックポイントのトークナイザは {tokenizer.vocab_size} トークンですが、モデルは {cfg['vocab_size']} を想定しています。",
+        )
+    try:
+        tensors = load(data)
+    except Exception as e:  # noqa: BLE001 - the header passed, so this is corruption safetensors itself found
+        raise _not_a_checkpoint(f"unreadable: {type(e).__name__}", "テンソルを読み取れません") from None
+    for name, t in tensors.items():
+        if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+            raise C.not_a_checkpoint(f"tensor {name} holds NaN or infinite values (a diverged model?)",
+                                     f"テンソル {name} に NaN か無限大が含まれます（発散したモデル？）")
+    state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
+    optim = {k: v for k, v in tensors.items() if k.startswith("optim.")}
+    return Checkpoint(GPTConfig.from_dict(cfg), tokenizer, step, state, extra, optim, groups)
+
+
+def _too_large(n: int) -> UserInputError:
+    return UserInputError(f"The file is too large ({n / 2**20:.0f} MB; the limit is {MAX_CHECKPOINT_BYTES >> 20} MB).",
+                          f"ファイルが大きすぎます（{n / 2**20:.0f} MB。上限は {MAX_CHECKPOINT_BYTES >> 20} MB）。")
 
 
 def load_checkpoint_bytes(data: bytes) -> Checkpoint:
-    """Bytes of a checkpoint (e.g. an upload) -> Checkpoint, or a UserInputError that says what is wrong."""
-    from safetensors.torch import load
+    """Bytes of a checkpoint (e.g. an upload) -> Checkpoint, or a UserInputError that says what is wrong.
 
+    The header is checked completely (checkpoint_check) before any tensor is read or any model built.
+    """
     if len(data) > MAX_CHECKPOINT_BYTES:
-        raise UserInputError(f"The file is too large ({len(data) / 2**20:.0f} MB).",
-                             f"ファイルが大きすぎます（{len(data) / 2**20:.0f} MB）。")
-    meta = _read_header(data).get("__metadata__") or {}
-    if meta.get("format") != FORMAT:
-        raise _not_a_checkpoint("a safetensors file, but without this app's GPT metadata")
-    try:
-        config = GPTConfig.from_dict(json.loads(meta["config"]))
-        tokenizer = tokenizer_from_meta(json.loads(meta["tokenizer"]))
-        step = int(meta.get("step", "0"))
-        extra = json.loads(meta.get("extra", "{}"))
-        optim_groups = json.loads(meta["optim"]) if "optim" in meta else None
-        tensors = load(data)
-    except UserInputError:
-        raise
-    except Exception as e:  # noqa: BLE001 - any corruption becomes the same clear message
-        raise _not_a_checkpoint(f"unreadable: {type(e).__name__}") from None
-    state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
-    optim = {k: v for k, v in tensors.items() if k.startswith("optim.")}
-    ckpt = Checkpoint(config, tokenizer, step, state, extra, optim, optim_groups)
-    # The file must agree with itself: embedding rows = tokenizer vocabulary = config.
-    wte = state.get("wte.weight")
-    if wte is None or tuple(wte.shape) != (config.vocab_size, config.n_embd):
-        raise _not_a_checkpoint("its token embedding does not match its own config")
-    if tokenizer.vocab_size != config.vocab_size:
-        raise UserInputError(
-            f"The checkpoint's tokenizer has {tokenizer.vocab_size} tokens but its model expects {config.vocab_size}.",
-            f"チェックポイントのトークナイザは {tokenizer.vocab_size} トークンですが、モデルは {config.vocab_size} を想定しています。",
-        )
-    with torch.device("meta"):  # shapes only: no memory, no time
-        expected = GPT(config)
-    shapes = {k: tuple(v.shape) for k, v in expected.state_dict().items() if k != "lm_head.weight"}
-    got = {k: tuple(v.shape) for k, v in state.items()}
-    if shapes != got:
-        bad = sorted(k for k in shapes.keys() | got.keys() if shapes.get(k) != got.get(k))
-        raise _not_a_checkpoint(f"tensor shapes disagree with its config: {bad[:3]}")
-    return ckpt
+        raise _too_large(len(data))
+    header, n = C.read_header(data[:8], len(data), lambda n: data[8:8 + n])
+    return _checkpoint(header, data, 8 + n)
 
 
 def load_checkpoint(path: str | Path) -> Checkpoint:
-    return load_checkpoint_bytes(Path(path).read_bytes())
+    """A checkpoint file: its size and header are checked before the rest of it is read."""
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_CHECKPOINT_BYTES:
+                raise _too_large(size)
+            C.read_header(f.read(8), size, f.read)  # refuse a bad header before reading the tensors
+            f.seek(0)
+            data = f.read()
+    except OSError as e:
+        raise UserInputError(f"Cannot read the checkpoint file ({e.strerror or type(e).__name__}).",
+                             f"チェックポイントのファイルを読めません（{e.strerror or type(e).__name__}）。") from None
+    return load_checkpoint_bytes(data)

@@ -239,6 +239,12 @@ class GPT(nn.Module):
         for _ in range(max_new_tokens):
             ctx = idx[:, -self.config.block_size:]
             logits = self(ctx).logits[:, -1, :]  # (B, V)
+            if not bool(torch.isfinite(logits).all()):  # a diverged model: multinomial would fail on NaN
+                raise UserInputError(
+                    "The model has diverged (its outputs are NaN or infinite), so it cannot generate text. "
+                    "Reset it and train again with a lower learning rate.",
+                    "モデルが発散しています（出力が NaN か無限大）ので、文を生成できません。"
+                    "リセットして、学習率を下げてもう一度学習してください。")
             if temperature <= 0:
                 nxt = logits.argmax(dim=-1, keepdim=True)
             else:

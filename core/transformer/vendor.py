@@ -1,13 +1,15 @@
-"""Where the JavaScript that bertviz needs comes from: our own static folder, or (failing that) the CDN.
+"""Where the JavaScript that bertviz needs comes from: our own static folder, never a CDN.
 
 `scripts/vendor_js.sh` (run by `make setup`) fetches require.js 2.3.6, d3 5.7.0 and jquery 2.1.4 from
 the npm registry into `static/vendor/` (git-ignored). Streamlit serves `static/` at `/app/static/`
 (`server.enableStaticServing = true`), so an iframe of the app loads them from the app itself and the
-views draw offline. When the files are missing the views fall back to cdnjs, and the page says so.
+views draw offline. bertviz itself points at cdnjs; we replace those URLs. When the files are missing
+the view is *not* pointed back at the CDN (the app makes no request off the machine): `vendored` is
+False, `missing` names the files, and the page shows a message instead of the view.
 
 >>> src = script_sources(vendor_dir=Path("/nonexistent"))
->>> src.vendored, src.require.startswith("https://")
-(False, True)
+>>> src.vendored, src.require.startswith("/app/static/"), len(src.missing)
+(False, True, 3)
 """
 from __future__ import annotations
 
@@ -19,17 +21,17 @@ VENDOR_DIR = ROOT / "static" / "vendor"
 VENDOR_URL = "/app/static/vendor"  # where Streamlit serves VENDOR_DIR
 SETUP_HINT = "scripts/vendor_js.sh"  # what to run to vendor the scripts (also `make setup`)
 
-# name -> (file under static/vendor/, CDN URL bertviz 1.4.1 uses). require.config paths drop ".js".
+# name -> (file under static/vendor/, the npm package it comes from). require.config paths drop ".js".
 FILES = {
-    "require": ("require.js", "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.6/require.min.js"),
-    "d3": ("d3.min.js", "https://cdnjs.cloudflare.com/ajax/libs/d3/5.7.0/d3.min.js"),
-    "jquery": ("jquery.min.js", "https://cdnjs.cloudflare.com/ajax/libs/jquery/2.0.0/jquery.min.js"),
+    "require": ("require.js", "requirejs@2.3.6"),
+    "d3": ("d3.min.js", "d3@5.7.0"),
+    "jquery": ("jquery.min.js", "jquery@2.1.4"),
 }
 
 
 @dataclass(frozen=True)
 class ScriptSources:
-    """URLs for the three scripts, and whether they are ours (vendored) or the CDN's."""
+    """URLs (on this app) for the three scripts, and whether the files are actually there."""
 
     require: str  # a <script src>
     d3: str  # a require.config path (no ".js")
@@ -45,10 +47,7 @@ def missing_files(vendor_dir: Path | None = None) -> tuple[str, ...]:
 
 
 def script_sources(vendor_dir: Path | None = None, base_url: str = VENDOR_URL) -> ScriptSources:
-    """Vendored URLs when all three files exist, otherwise the CDN for all three (one origin, no mix)."""
+    """This app's URLs for the scripts; `vendored` says whether all three files exist to serve them."""
     missing = missing_files(vendor_dir)
-    if not missing:
-        url = {k: f"{base_url}/{f}" for k, (f, _) in FILES.items()}
-        return ScriptSources(url["require"], url["d3"][:-3], url["jquery"][:-3], True, ())
-    cdn = {k: u for k, (_, u) in FILES.items()}
-    return ScriptSources(cdn["require"], cdn["d3"][:-3], cdn["jquery"][:-3], False, missing)
+    url = {k: f"{base_url}/{f}" for k, (f, _) in FILES.items()}
+    return ScriptSources(url["require"], url["d3"][:-3], url["jquery"][:-3], not missing, missing)

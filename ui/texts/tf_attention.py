@@ -107,9 +107,9 @@ T = Catalog(
         "dict_weight": ("weight", "重み"),
         "dict_pos": ("position {i} + {tok}", "{i} 番目＋{tok}"),
         "dict_masked": ("masked", "マスク"),
-        "dict_summary": ("A hard dict would return only `{top}`; attention gives it {w:.0%} of the read and "
+        "dict_summary": ("A hard dict would return only “{top}”; attention gives it {w:.0%} of the read and "
                          "spreads the rest over {n} other keys.",
-                         "普通の dict なら `{top}` だけを返します。注意はその値に {w:.0%} を割り当て、残りを他の {n} 個のキーに配ります。"),
+                         "普通の dict なら「{top}」だけを返します。注意はその値に {w:.0%} を割り当て、残りを他の {n} 個のキーに配ります。"),
         "why_header": ("Why divide by √d_k? Measured", "なぜ √d_k で割るのか：測ってみる"),
         "why_intro": (
             "q·k is a sum of d_k products, so with unit-variance entries its variance is d_k. Unscaled, large "

@@ -110,11 +110,11 @@ T = Catalog(
                         "bertviz は {total} トークンのうち先頭の {n} トークンを表示します（それ以上は読めず、重くなります）。"),
         "bertviz_vendored": ("Scripts served by this app (works offline).", "スクリプトはこのアプリから配信（オフラインで動作）。"),
         "bertviz_cdn": (
-            "The bertviz scripts (require.js, d3, jquery) are not installed in static/vendor/ ({missing}): they "
-            "are loaded from the cdnjs CDN, so the view stays blank without internet. Run `make setup` "
+            "The bertviz scripts (require.js, d3, jquery) are not installed in static/vendor/ ({missing}), and "
+            "this app never loads them from the internet, so the bertviz view is not shown. Run `make setup` "
             "(scripts/vendor_js.sh) to serve them from the app.",
             "bertviz のスクリプト（require.js・d3・jquery）が static/vendor/ にありません（{missing}）。"
-            "cdnjs の CDN から読み込むため、インターネットがないと表示されません。"
+            "このアプリはインターネットから読み込まないため、bertviz の表示は省略します。"
             "`make setup`（scripts/vendor_js.sh）を実行するとアプリから配信します。",
         ),
     },

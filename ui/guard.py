@@ -1,0 +1,96 @@
+"""The last-resort handler around every page: no traceback ever reaches the reader.
+
+app.py runs the selected page through `run_page(page.run)`; a fragment's own reruns need `@guarded`. Bad input should already be a
+`UserInputError` caught by the page; anything that still escapes is shown here as one generic message
+in the UI language (no raw English exception text in Japanese mode) with a short reference, and the
+full traceback goes to the server log under the same reference.
+
+Streamlit's own control flow must pass through untouched: `st.rerun`, `st.stop` and `st.switch_page`
+raise subclasses of `ScriptControlException` (a BaseException, so `except Exception` does not see
+them), and a fragment that already showed its error raises `FragmentHandledException` to tell the
+script runner; both are re-raised.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import uuid
+from typing import Callable, TypeVar
+
+import streamlit as st
+from streamlit.errors import FragmentHandledException
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+
+from core.errors import UserInputError
+from core.i18n import normalize_lang
+from ui.texts.guard import T
+
+log = logging.getLogger("atlas.guard")
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _lang() -> str:
+    # Not ui.shell.lang(): that may rerun, and a handler must not raise.
+    try:
+        return normalize_lang(st.session_state.get("lang"))
+    except Exception:  # noqa: BLE001 - no session state (bare mode): English
+        return "en"
+
+
+def show_unexpected(exc: BaseException) -> str:
+    """Log `exc` with its traceback under a new reference; show the generic message. Returns the reference."""
+    ref = uuid.uuid4().hex[:8]
+    log.error("page failed [ref %s]", ref, exc_info=(type(exc), exc, exc.__traceback__))
+    lang = _lang()
+    st.error(T.t("unexpected", lang) + "\n\n" + T.t("reference", lang, ref=ref), icon="⚠️")
+    return ref
+
+
+def run_page(run: Callable[[], None]) -> None:
+    """Run a page; show any exception it lets escape as a bilingual message instead of a traceback."""
+    try:
+        run()
+    except (ScriptControlException, FragmentHandledException):
+        raise  # st.rerun / st.stop / st.switch_page, or a fragment error Streamlit has shown already
+    except UserInputError as e:  # a page that forgot its try: still the clear message
+        st.warning(e.message(_lang()), icon="⚠️")
+    except Exception as e:  # noqa: BLE001 - the point of a last resort
+        show_unexpected(e)
+
+
+def guarded(fn: F) -> F:
+    """The same last resort for a fragment, whose timed reruns (`run_every`) do not pass through app.py:
+
+        @st.fragment(run_every=2.0)
+        @guarded
+        def live() -> None: ...
+    """
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        result = None
+
+        def call() -> None:
+            nonlocal result
+            result = fn(*args, **kwargs)
+
+        run_page(call)
+        return result
+
+    return wrapper  # type: ignore[return-value]
+
+
+@st.cache_resource(show_spinner=False)
+def start_process() -> int:
+    """Once per server process (app.py): remove `.tmp-*` files a killed writer left in the disk cache,
+    and hook background jobs' stop callbacks to server shutdown. Returns how many temp files went."""
+    from core.runtime import shutdown
+    from core.runtime.diskcache import clean_stale_tmp
+
+    shutdown.install()
+    try:
+        removed = clean_stale_tmp()
+    except OSError:  # an unreadable cache folder must not keep the app from starting
+        removed = 0
+    if removed:
+        log.info("removed %d stale temporary cache files", removed)
+    return removed
