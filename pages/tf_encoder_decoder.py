@@ -28,9 +28,10 @@ if got is None:
     st.stop()
 model, report = got
 c1, c2, c3 = st.columns(3)
-c1.metric(T.t("accuracy", lang), f"{report.accuracy:.1%}", help=T.t("accuracy_help", lang, n=report.heldout_count))
+c1.metric(T.t("accuracy", lang), f"{report.accuracy:.1%}")
 c2.metric(T.t("final_loss", lang), f"{report.losses[-1]:.3f}")
 c3.caption(T.t("trained", lang, steps=len(report.losses), secs=report.seconds))
+st.caption(T.t("accuracy_help", lang, n=report.heldout_count))  # said on the page, not only in a tooltip
 
 preset = st.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", default=PRESETS[src][0])
 typed = st.text_input(T.t("input", lang), value=preset or PRESETS[src][0], key=f"encdec_text_{src}_{preset}")

@@ -63,6 +63,8 @@ def test_renders_with_cross_attention(lang):
     assert cross["type"] == "heatmap"
     assert at.title[0].value == ("Encoder–decoder and cross-attention" if lang == "en"
                                  else "エンコーダ・デコーダとクロスアテンション")
+    held = " ".join(c.value for c in at.caption)
+    assert ("999 numbers" in held and "never saw them" in held) if lang == "en" else "999 個" in held
 
 
 def test_typed_number_and_source_language():
