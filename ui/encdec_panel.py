@@ -47,7 +47,8 @@ def trained_model(cfg: Seq2SeqConfig, lang: str) -> tuple[Seq2Seq, TrainReport] 
     elif got.result is not None:
         return got.result
     else:
-        st.info(T.t("cancelled", lang))
+        if s.status != "failed":  # a failure has said why above
+            st.info(T.t("cancelled", lang))
         st.button(T.t("train_again", lang), key="encdec_train", type="primary", on_click=_restart, args=(cfg,))
     return None
 
