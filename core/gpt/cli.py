@@ -20,6 +20,7 @@ import torch
 from core.gpt.data import TOKENIZERS, TokenData, build_tokenizer
 from core.gpt.model import GPT, GPTConfig
 from core.gpt.pretrain import EvalInfo, TrainConfig, configure_optimizer, gpt_trainer, summary
+from core.runtime.distributed import close_distributed, init_distributed
 from core.runtime.trainer import StepInfo, Trainer
 
 
@@ -76,23 +77,13 @@ def main(argv: list[str] | None = None) -> dict:
     from core.runtime.device import pick_device
 
     a = parse_args(argv)
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    rank = int(os.environ.get("RANK", "0"))
-    local_rank = int(os.environ.get("LOCAL_RANK", "0"))
-    device = torch.device(a.device) if a.device else pick_device()
-    if device.type == "cuda" and world > 1:
-        device = torch.device("cuda", local_rank)
-        torch.cuda.set_device(device)
+    world, rank, device = init_distributed(torch.device(a.device) if a.device else pick_device())
     threads = max(1, (os.cpu_count() or 1) // world)
     if a.threads is None and not ddp_env():
         a.threads = "auto"
     if a.threads not in (None, "auto"):
         threads = int(a.threads)
     torch.set_num_threads(threads)
-    if world > 1:
-        import torch.distributed as dist
-
-        dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
 
     text = Path(a.text).read_text(encoding="utf-8")
     train_text, held_text = split_train_heldout(text)
@@ -154,11 +145,7 @@ def main(argv: list[str] | None = None) -> dict:
         bar.close()
     out_line = summary(result)
     out_line["tokens_per_s"] = round(result.tokens_per_s * world, 1)  # all processes together
-    if world > 1:
-        import torch.distributed as dist
-
-        dist.barrier()
-        dist.destroy_process_group()
+    close_distributed()
     if is_main:
         if result.reason is not None:
             print(result.reason.en, file=sys.stderr)

@@ -14,7 +14,8 @@ training needs around them:
 - `evaluate(model, step)`: anything (run in eval mode, without autograd); it reaches `on_eval`.
 - AdamW (fused where the device has it) with weight decay on matrices only, GPT-1's warm-up + cosine
   schedule, global-norm clipping, the load-aware thread policy of core.runtime.threads, DDP under
-  torchrun, and a `gate()` asked before every step (return False to stop; it may block to pause).
+  torchrun (the process group: core.runtime.distributed), and a `gate()` asked before every step
+  (return False to stop; it may block to pause).
 - A non-finite loss stops the run and puts back the last weights whose loss was finite (copied before
   every update), and the result says so.
 
