@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/finetune.py [--lang en|ja] [--budget quick] [--seeds 1] [--threads N]
 
-Pre-trains the transformer and the LSTM language models on the training paragraphs (core.gpt.train),
+Pre-trains the transformer and the LSTM language models on the training paragraphs (core.gpt.pretrain, on core.runtime.trainer),
 then fine-tunes the four variants on the topic task with L3 = L2 + λ·L1 (λ = 0.5; 0 for "w/o aux LM").
 It uses a fresh temporary cache (nothing is read from an earlier run). Details go to stderr; the last
 line on stdout is one JSON object:

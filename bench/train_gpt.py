@@ -1,5 +1,5 @@
 """Benchmark: the item-3 GPT config (4 layers × 4 heads × 128 wide, context 64, batch 12, characters)
-trained by core.gpt.train.Trainer, and this machine's fp32 matmul peak measured in the same run.
+trained by core.runtime.trainer.Trainer (core.gpt.pretrain.gpt_trainer), and this machine's fp32 matmul peak measured in the same run.
 
     .venv/bin/python bench/train_gpt.py --text FILE [--iters 300] [--threads N]
 
@@ -27,7 +27,9 @@ import torch  # noqa: E402
 
 from core.corpus import load_shipped, split_train_heldout  # noqa: E402
 from core.gpt.model import GPT, GPTConfig  # noqa: E402
-from core.gpt.train import TokenData, Trainer, TrainConfig, build_tokenizer  # noqa: E402
+from core.gpt.data import TokenData, build_tokenizer  # noqa: E402
+from core.gpt.pretrain import TrainConfig, gpt_trainer  # noqa: E402
+from core.runtime.trainer import Trainer  # noqa: E402
 
 
 def matmul_peak(n: int = 1024, seconds: float = 0.25) -> float:
@@ -49,7 +51,7 @@ def main() -> None:
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--chunk", type=int, default=25, help="steps between matmul-peak probes")
     p.add_argument("--threads", default=str(os.cpu_count() or 1),
-                   help="a number, or auto (core.gpt.train.ThreadTuner: all cores or one, whichever is faster now)")
+                   help="a number, or auto (core.runtime.threads.ThreadTuner: all cores or one, whichever is faster now)")
     a = p.parse_args()
     if a.threads != "auto":
         torch.set_num_threads(int(a.threads))
@@ -80,7 +82,7 @@ def main() -> None:
             state["t"] = s.elapsed_s
             probes.append(matmul_peak())
 
-    trainer = Trainer(model, data, tc)
+    trainer = gpt_trainer(model, data, tc)
     trainer.add_callback("on_step", on_step)
     trainer.run()
     secs = sum(c[0] for c in chunks)

@@ -1,24 +1,18 @@
 """Fine-tuning with an auxiliary LM loss, and GPT-1's Table 5 ablations run in a background thread."""
-import pandas as pd
 import streamlit as st
 
-from core.charts import finetune as charts
 from core.errors import UserInputError
-from core.gpt.finetune import BUDGETS, PAPER, VARIANT_SPECS, VARIANTS, FinetuneJob, LivePretrained, Settings, predict
-from core.textcheck import check_text
+from core.gpt.finetune import BUDGETS, FinetuneJob, Settings
 from core.gpt.topic_data import load_topic_data
-from core.gpt.training_job import JobSlot
+from core.runtime.jobs import JobSlot
 from ui import shell
-from ui.safe import plain
-from ui.shared_state import get_trained_gpt
-from ui.texts.gpt_finetune import T, duration
-
-POLL_S = 2.0
+from ui.gpt_finetune_view import live_view, results, settings_form, task_overview
+from ui.texts.gpt_finetune import T
 
 
 @st.cache_resource(scope="session", on_release=lambda slot: slot.close(), show_spinner=False)
 def _slot() -> JobSlot:
-    """This session's experiment; closing the tab stops it."""
+    """This session's experiment; closing the tab stops it (without waiting)."""
     return JobSlot()
 
 
@@ -42,40 +36,13 @@ st.latex(r"P(y \mid u_1,\dots,u_m) = \mathrm{softmax}\big(h_n^{\,m}\, W_y\big) \
          r"L_2 = -\sum_{(u,y)} \log P(y \mid u_1,\dots,u_m)")
 st.latex(r"L_1 = -\sum_i \log P(u_i \mid u_{i-k},\dots,u_{i-1}) \qquad L_3 = L_2 + \lambda \cdot L_1")
 st.markdown(T.t("formats", lang))
-
-# ---------------------------------------------------------------- settings
-with st.expander(T.t("settings", lang), expanded=job is None):
-    c1, c2, c3, c4 = st.columns(4)
-    corpus = c1.radio(T.t("corpus", lang), ["en", "ja"], index=1 if lang == "ja" else 0, key="ft_corpus",
-                      format_func=lambda k: T.t(f"corpus_{k}", lang), disabled=running)
-    budget = c2.radio(T.t("budget", lang), list(BUDGETS), key="ft_budget", disabled=running,
-                      format_func=lambda b: T.t(f"budget_{b}", lang, steps=BUDGETS[b].pretrain_steps,
-                                                epochs=BUDGETS[b].epochs) if f"budget_{b}" in T else b,
-                      help=T.t("budget_help", lang, batch=BUDGETS["quick"].batch))
-    lam = c3.slider(T.t("lam", lang), 0.0, 2.0, 0.5, 0.1, key="ft_lam", disabled=running, help=T.t("lam_help", lang))
-    seeds = c4.select_slider(T.t("seeds", lang), [1, 2, 3], 1, key="ft_seeds", disabled=running,
-                             help=T.t("seeds_help", lang))
-    variants = st.multiselect(T.t("variants", lang), list(VARIANTS), list(VARIANTS), key="ft_variants",
-                              format_func=lambda v: T.t(f"v_{v}", lang), disabled=running)
-    trained = get_trained_gpt()
-    use_live = trained is not None and st.toggle(T.t("use_live", lang), key="ft_live", disabled=running,
-                                                 help=T.t("use_live_help", lang, label=plain(trained.label)))
-live = LivePretrained(trained.model, trained.tokenizer, trained.label) if use_live else None
-
-data = load_topic_data(corpus, max_chars=BUDGETS[budget].max_chars)
-st.subheader(T.t("task", lang))
-st.markdown(T.t("task_caption", lang, n_train=len(data.train), n_held=len(data.heldout), chars=BUDGETS[budget].max_chars,
-                corpus=T.t(f"corpus_{corpus}", lang), majority=100 * data.majority_baseline()))
-with st.expander(T.t("balance_title", lang)):
-    st.plotly_chart(charts.balance_figure(data.labels, data.counts("train"), data.counts("heldout"),
-                    {"train": T.t("n_train", lang), "heldout": T.t("n_heldout", lang)}, T.t("balance_title", lang),
-                    T.t("y_count", lang)), key="ft_balance_chart")
+settings, corpus, budget, live = settings_form(lang, running, expanded=job is None)
+task_overview(load_topic_data(corpus, max_chars=BUDGETS[budget].max_chars), corpus, budget, lang)
 
 # ---------------------------------------------------------------- controls
 b = st.columns([1, 1, 1, 4])
-b[0].button(T.t("run", lang), key="ft_run", type="primary", disabled=running or not variants, on_click=_run,
-            args=(slot, Settings(corpus, budget, lam, tuple(variants) or VARIANTS, seeds) if variants else None,
-                  shell.device(), live))
+b[0].button(T.t("run", lang), key="ft_run", type="primary", disabled=running or settings is None, on_click=_run,
+            args=(slot, settings, shell.device(), live))
 b[1].button(T.t("stop", lang), key="ft_stop", disabled=not running, on_click=job.stop if job else None)
 b[2].button(T.t("reset", lang), key="ft_reset", disabled=job is None or running, on_click=slot.replace, args=(None,))
 if "ft_error" in st.session_state:
@@ -83,80 +50,6 @@ if "ft_error" in st.session_state:
 if job is None:
     st.info(T.t("no_job", lang))
     st.stop()
-names = {v: T.t(f"vs_{v}", lang) for v in VARIANTS}
-
-
-@st.fragment(run_every=POLL_S if running else None)
-def live_view() -> None:
-    v = job.view()
-    phase = T.t(f"phase_{v.phase}", lang, variant=names.get(v.variant, ""), seed=v.seed + 1) if v.phase else ""
-    text = (T.t("progress", lang, status=T.t(f"status_{v.status}", lang), phase=phase, pct=100 * v.progress) if phase
-            else T.t("progress_cached" if v.results and all(r.cached for r in v.results.values()) else "progress_done",
-                     lang, status=T.t(f"status_{v.status}", lang), time=duration(v.elapsed_s, lang)))
-    st.progress(v.progress, text=text + (T.t("eta", lang, eta=duration(v.eta_s, lang)) if v.eta_s else ""))
-    if v.message is not None:
-        shell.show_error(v.message)
-    if running and not v.active:  # finished or stopped: redraw the whole page (buttons, results)
-        st.rerun(scope="app")
-    parts = [T.t("pretrain_live", lang, label=plain(i["live"])) if "live" in i else
-             T.t("pretrain_cached" if i.get("cached") else "pretrain_part", lang, arch=T.t(f"arch_{a}", lang),
-                 seconds=i.get("seconds", 0), loss=i.get("val_loss") or 0) for a, i in v.pretrain.items()]
-    if parts:
-        st.caption(T.t("pretrain_line", lang, parts="; ".join(parts)))
-    if not any(c["steps"] or c["eval_steps"] for c in v.curves.values()):
-        return  # still pre-training: the curves start with fine-tuning
-    c1, c2 = st.columns(2)
-    c1.plotly_chart(charts.curves_figure(v.curves, names, "loss", T.t("loss_title", lang), T.t("x_step", lang),
-                                         T.t("y_loss", lang)), key="ft_loss_chart")
-    c2.plotly_chart(charts.curves_figure(v.curves, names, "acc", T.t("acc_title", lang), T.t("x_step", lang),
-                                         T.t("y_acc", lang), v.majority, T.t("majority", lang)), key="ft_acc_chart")
-
-
-live_view()
-v = job.view()
-if not v.results:
-    st.stop()
-
-# ---------------------------------------------------------------- results
-st.subheader(T.t("results", lang))
-order = [x for x in VARIANTS if x in v.settings.variants]
-yn = lambda b_: T.t("yes" if b_ else "no", lang)  # noqa: E731
-rows = [{T.t("col_model", lang): T.t(f"v_{x}", lang),
-         T.t("col_pre", lang): yn(VARIANT_SPECS[x].pretrained), T.t("col_aux", lang): yn(VARIANT_SPECS[x].aux),
-         T.t("col_arch", lang): T.t(f"arch_{VARIANT_SPECS[x].arch}", lang),
-         T.t("col_ours", lang): (f"{100 * v.results[x].mean:.1f} ± {100 * v.results[x].std:.1f}" if v.results[x].std
-                                 else f"{100 * v.results[x].mean:.1f}") if x in v.results else "–",
-         T.t("col_paper", lang): f"{PAPER[x]:.1f}"} for x in order]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-st.plotly_chart(charts.results_figure(order, names, {x: (r.mean, r.std) for x, r in v.results.items()}, PAPER,
-                v.majority, {"ours": T.t("ours", lang), "paper": T.t("paper", lang), "majority": T.t("majority", lang)},
-                T.t("results_title", lang), T.t("y_acc", lang)), key="ft_results_chart")
-n_held = sum(v.counts_heldout)
-st.info(T.t("honest", lang, n_train=sum(v.counts_train), kb=len(job.data.train_text.encode()) // 1024,
-            n_held=n_held, step=100 / max(1, n_held)))
-best = v.best()
-st.markdown(T.t("best", lang, name=T.t(f"v_{best}", lang), acc=100 * v.results[best].mean))
-st.plotly_chart(charts.confusion_figure(v.results[best].confusion, v.labels, T.t("confusion_title", lang,
-                name=names[best]), T.t("pred", lang), T.t("true", lang)), key="ft_confusion_chart")
-
-st.subheader(T.t("try", lang))
-model = job.model_for(best)
-st.caption(T.t("try_help", lang, n=job.max_tokens - 1))
-with st.form("ft_try_form"):
-    text = st.text_area(T.t("sentence", lang), T.t(f"sentence_default_{v.settings.lang}", lang), key="ft_sentence",
-                        max_chars=2000, height=90)
-    st.form_submit_button(T.t("classify", lang), key="ft_classify")
-if model is not None:
-    try:
-        checked = check_text(text, max_chars=2000)
-        probs, n_read, n_total = predict(model, job.tokenizer, checked.text, job.max_tokens)
-        if n_read < n_total:
-            st.caption(T.t("cut", lang, n=n_read))
-        unknown = job.tokenizer.encode(checked.text).count(0)  # id 0 is <unk> (chars and SentencePiece)
-        if unknown:
-            st.caption(T.t("unknown_chars", lang, n=unknown) + " " +
-                       T.t("other_lang", lang, corpus=T.t(f"corpus_{v.settings.lang}", lang)))
-        st.plotly_chart(charts.probs_figure(probs, v.labels, T.t("probs_title", lang, name=names[best]),
-                                            T.t("x_prob", lang)), key="ft_probs_chart")
-    except UserInputError as e:
-        shell.show_error(e)
+live_view(job, lang, running)
+if job.view().results:
+    results(job, lang)

@@ -133,7 +133,7 @@ def test_presets_and_config_errors():
     cfg = GPTConfig.preset("class-demo", vocab_size=70)
     assert (cfg.n_layer, cfg.n_head, cfg.n_embd, cfg.block_size, cfg.vocab_size) == (4, 4, 128, 64, 70)
     assert GPTConfig.from_dict(cfg.to_dict()) == cfg
-    with pytest.raises(UserInputError):
+    with pytest.raises(ValueError):
         GPTConfig(vocab_size=10, n_head=3, n_embd=128)
     with pytest.raises(ValueError):
         GPTConfig.preset("huge", 10)

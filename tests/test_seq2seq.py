@@ -1,13 +1,17 @@
-"""The encoder-decoder: number words, masks, attention shapes, training, the disk cache."""
+"""The encoder-decoder: number words, masks, attention shapes, training, held-out numbers, the disk cache, the job."""
 from __future__ import annotations
+
+import itertools
 
 import pytest
 import torch
 
 from core.transformer import number_words
 
-from core.transformer import encoder_decoder as seq2seq
 from core.errors import UserInputError
+from core.transformer import encoder_decoder as seq2seq
+from core.transformer import encoder_decoder_job as edjob
+from core.transformer import encoder_decoder_train as edtrain
 
 TINY = dict(steps=120, batch_size=32, d_model=32, n_head=2, n_layer=1, d_ff=64)
 
@@ -32,7 +36,7 @@ def test_parse_words_refuses_bad_input(text, lang):
 @pytest.fixture(scope="module")
 def tiny_model():
     torch.manual_seed(0)
-    return seq2seq.train(seq2seq.Seq2SeqConfig(lang="en", **TINY))
+    return edtrain.train(seq2seq.Seq2SeqConfig(lang="en", **TINY))
 
 
 def test_training_lowers_the_loss(tiny_model):
@@ -77,20 +81,86 @@ def test_translate_reports_steps(tiny_model):
     assert all(0.0 < s["p"] <= 1.0 for s in tr.steps)
 
 
+def test_heldout_numbers_are_never_drawn_for_training():
+    cfg = seq2seq.Seq2SeqConfig(lang="en", **TINY)
+    held = edtrain.heldout_numbers(cfg)
+    assert len(held) == len(set(held)) == 9 + 90 + 900  # a tenth of each of the 2-, 3- and 4-digit ranges
+    assert all(10 <= n <= 9999 for n in held)
+    drawn = list(itertools.islice(edtrain.training_numbers(cfg, set(held)), 50_000))
+    assert not set(drawn) & set(held)
+    # everything else is drawn, small numbers too (12,500 draws per digit count cover 1-3 digits fully)
+    assert {n for n in drawn if n < 1000} == set(range(1000)) - set(held)
+    # the same config holds out the same numbers; another seed others
+    assert edtrain.heldout_numbers(cfg) == held
+    assert edtrain.heldout_numbers(seq2seq.Seq2SeqConfig(seed=1)) != held
+
+
+def test_batched_exact_match_agrees_with_greedy_translation(tiny_model):
+    model, report = tiny_model
+    nums = [5, 12, 305, 999, 2024, 7005, 9999, 40]
+    one_by_one = sum(seq2seq.translate(model, seq2seq.number_words.words(n, "en")).digits == list(str(n))
+                     for n in nums) / len(nums)
+    assert edtrain.exact_match_on(model, nums) == one_by_one
+    assert report.heldout_count == 999 and 0.0 <= report.accuracy <= 1.0
+
+
+def test_a_perfect_model_scores_one():
+    class Oracle(seq2seq.Seq2Seq):  # returns the true next digit, to check the scoring itself
+        def forward(self, src, tgt_in):
+            B, t = tgt_in.shape
+            logits = torch.full((B, t, len(self.tgt_vocab)), -1e9)
+            for b in range(B):
+                words = [self.src_vocab.itos[i] for i in src[b].tolist() if i > 2]
+                target = self.tgt_vocab.encode(list(str(seq2seq.number_words.value_of(words, "en")))) + [2]
+                for j in range(t):
+                    logits[b, j, target[min(j, len(target) - 1)]] = 0.0
+            return logits, seq2seq.Attentions()
+    oracle = Oracle(seq2seq.Seq2SeqConfig(**TINY))
+    assert edtrain.exact_match_on(oracle, [7, 10, 305, 9999]) == 1.0
+
+
 def test_disk_cache_round_trip(monkeypatch, tmp_path):
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
     cfg = seq2seq.Seq2SeqConfig(lang="ja", **{**TINY, "steps": 5})
-    m1, r1 = seq2seq.load_or_train(cfg)
-    assert seq2seq.cache_path(cfg).is_file()
-    m2, r2 = seq2seq.load_or_train(cfg)  # loaded, not retrained
-    assert r2.losses == r1.losses
+    m1, r1 = edtrain.load_or_train(cfg)
+    path = edtrain.cache_path(cfg)
+    assert path.is_file() and path.suffix == ".safetensors"
+    m2, r2 = edtrain.load_or_train(cfg)  # loaded, not retrained
+    assert r2.losses == r1.losses and r2.heldout_count == r1.heldout_count
+    assert [k for k, _ in m2.named_parameters()] == [k for k, _ in m1.named_parameters()]
     src = torch.tensor([m1.src_vocab.encode(list("三百五"))])
     tgt = torch.tensor([[1, 6, 3]])
     with torch.no_grad():
         torch.testing.assert_close(m1(src, tgt)[0], m2(src, tgt)[0])
-    seq2seq.cache_path(cfg).write_bytes(b"not a checkpoint")
-    m3, _ = seq2seq.load_or_train(cfg)  # a damaged cache file is replaced, not fatal
-    assert isinstance(m3, seq2seq.Seq2Seq)
+    path.write_bytes(b"not a checkpoint")
+    assert edtrain.cached(cfg) is None
+    m3, _ = edtrain.load_or_train(cfg)  # a damaged cache file is replaced, not fatal
+    assert isinstance(m3, seq2seq.Seq2Seq) and edtrain.cached(cfg) is not None
+
+
+def test_training_runs_as_one_shared_background_job(monkeypatch, tmp_path):
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    cfg = seq2seq.Seq2SeqConfig(lang="en", **{**TINY, "steps": 30, "seed": 7})
+    job = edjob.model_or_job(cfg)
+    assert isinstance(job, edjob.EncoderDecoderJob)
+    assert edjob.model_or_job(cfg) is job  # a second session gets the same run
+    assert job.wait(120) and job.status == "finished" and job.state().progress == 1.0
+    model, report = edjob.model_or_job(cfg)  # now the model itself
+    assert len(report.losses) == 30 and edtrain.cache_path(cfg).is_file()
+
+
+def test_cancelled_job_keeps_nothing_and_can_start_again(monkeypatch, tmp_path):
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
+    cfg = seq2seq.Seq2SeqConfig(lang="en", **{**TINY, "steps": 100_000, "seed": 8})
+    job = edjob.model_or_job(cfg)
+    job.stop()  # returns at once
+    assert job.wait(60) and job.status == "stopped" and job.result is None
+    assert not edtrain.cache_path(cfg).exists()
+    assert edjob.model_or_job(cfg, start=False) is job  # the page shows "cancelled", not a new run
+    again = edjob.restart(cfg)
+    assert again is not job and again.status == "running"
+    again.stop()
+    assert again.wait(60)
 
 
 def test_cross_attention_matches_torch():

@@ -1,4 +1,5 @@
-"""core.gpt.train: schedule, batches, n-gram reference lines, the trainer, NaN handling, the CLI and torchrun."""
+"""GPT pre-training (core.gpt.data / pretrain / cli on core.runtime.trainer): schedule, batches, n-gram lines,
+the trainer on a GPT, NaN handling, the CLI and torchrun."""
 from __future__ import annotations
 
 import json
@@ -14,7 +15,9 @@ import torch
 from core.errors import UserInputError
 from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.char import CharTokenizer
-from core.gpt.train import TokenData, TrainConfig, Trainer, build_tokenizer, main, ngram_reference
+from core.gpt.cli import main
+from core.gpt.data import TokenData, build_tokenizer, ngram_reference
+from core.gpt.pretrain import TrainConfig, gpt_trainer
 from tests.conftest import ROOT
 
 TEXT = ("the cat sat on the mat. the dog sat on the log. " * 40 + "\n") * 3
@@ -71,17 +74,18 @@ def test_trainer_lowers_loss_and_reports_through_callbacks():
     torch.manual_seed(0)
     tc = TrainConfig(max_iters=60, batch_size=8, lr=3e-3, warmup_iters=10, eval_interval=30, eval_iters=2,
                      sample_interval=60, sample_tokens=10)
-    tr = Trainer(GPT(tiny_cfg(tok.vocab_size, pre_ln=True)), data, tc, tok)
     seen = {"step": 0, "eval": [], "sample": [], "stop": None}
+    tr = gpt_trainer(GPT(tiny_cfg(tok.vocab_size, pre_ln=True)), data, tc, tok,
+                     on_sample=lambda t, step, text: seen["sample"].append(text))
     tr.add_callback("on_step", lambda t, s: seen.__setitem__("step", s.step))
     tr.add_callback("on_eval", lambda t, e: seen["eval"].append(e))
-    tr.add_callback("on_sample", lambda t, step, text: seen["sample"].append(text))
     tr.add_callback("on_stop", lambda t, r: seen.__setitem__("stop", r))
     first = tr.evaluate().train_loss
+    seen["eval"].clear()
     result = tr.run()
     assert result.status == "finished" and result.iters == 60 and seen["step"] == 60
     assert [e.step for e in seen["eval"]] == [30, 60]
-    assert result.train_loss < first - 0.5
+    assert result.eval.train_loss < first - 0.5
     assert len(seen["sample"]) == 1 and isinstance(seen["sample"][0], str)
     assert seen["stop"] is result
 
@@ -90,30 +94,33 @@ def test_gate_stops_training():
     tok = CharTokenizer.train(TEXT)
     data = TokenData.from_text(tok, TEXT, TEXT[:200], 16)
     calls = []
-    tr = Trainer(GPT(tiny_cfg(tok.vocab_size)), data, TrainConfig(max_iters=100, batch_size=2, eval_iters=1),
-                 gate=lambda: calls.append(1) or len(calls) <= 5)
+    tr = gpt_trainer(GPT(tiny_cfg(tok.vocab_size)), data, TrainConfig(max_iters=100, batch_size=2, eval_iters=1),
+                     gate=lambda: calls.append(1) or len(calls) <= 5)
     r = tr.run()
     assert r.status == "stopped" and r.iters == 5
 
 
-def test_nonfinite_loss_stops_with_a_reason_and_keeps_weights():
+def test_nonfinite_loss_stops_and_restores_the_last_finite_weights():
     tok = CharTokenizer.train(TEXT)
     data = TokenData.from_text(tok, TEXT, TEXT[:200], 16)
     model = GPT(tiny_cfg(tok.vocab_size))
-    tr = Trainer(model, data, TrainConfig(max_iters=50, batch_size=2, eval_iters=1))
-    before = {}
+    tr = gpt_trainer(model, data, TrainConfig(max_iters=50, batch_size=2, eval_iters=1))
+    weights = {}
 
     def poison(t, s):
+        weights[s.step] = {k: v.clone() for k, v in model.state_dict().items()}
         if s.step == 3:
-            before.update({k: v.clone() for k, v in model.state_dict().items()})
             with torch.no_grad():
                 model.lm_head.weight[0, 0] = float("nan")
     tr.add_callback("on_step", poison)
     r = tr.run()
-    assert r.status == "diverged" and r.iters == 3
+    # Step 4's loss is NaN; the weights that produced step 3's finite loss are those after step 2.
+    assert r.status == "diverged" and r.iters == 3 and r.restored_step == 2
     assert "learning rate" in r.reason.en and "学習率" in r.reason.ja
-    # No optimizer step ran after the bad loss: every other weight is unchanged.
-    assert torch.equal(model.h[0].attn.c_attn.weight, before["h.0.attn.c_attn.weight"])
+    assert "step 4" in r.reason.en and "step 2" in r.reason.en  # where it stopped, which weights are back
+    for k, v in model.state_dict().items():
+        assert torch.equal(v, weights[2][k]), k
+    assert torch.isfinite(model.lm_head.weight).all()
 
 
 def test_spm_tokenizers_build():
@@ -157,7 +164,7 @@ def test_torchrun_two_processes_ddp(tmp_path):
 
 
 def test_thread_tuner_measures_then_picks_the_faster():
-    from core.gpt.train import ThreadTuner
+    from core.runtime.threads import ThreadTuner
 
     tuner = ThreadTuner(max_threads=2, probe=3, every=5)
     cost = {2: 1.0, 1: 0.4}  # a loaded machine: one thread is faster

@@ -1,4 +1,4 @@
-"""core.gpt.training_job: a background training that can be paused, stopped, limited and snapshotted."""
+"""core.gpt.training_job (a core.runtime.jobs.BackgroundJob): a background training that can be paused, stopped, limited and snapshotted."""
 from __future__ import annotations
 
 import time
@@ -8,8 +8,9 @@ import torch
 
 from core.gpt.checkpoint import load_checkpoint_bytes
 from core.errors import UserInputError
-from core.gpt.training_job import (LIMITER, JobSettings, JobSlot, TooManyTrainings, TrainingJob, build_job,
-                               position_matrices, prompt_attention)
+from core.gpt.training_job import JobSettings, TrainingJob, build_job
+from core.gpt.views import position_matrices, prompt_attention
+from core.runtime.jobs import LIMITER, JobSlot, TooManyTrainings
 
 TEXT = "the cat sat on the mat. the dog sat on the log.\n" * 60
 TRAIN, HELD = TEXT[: int(len(TEXT) * 0.9)], TEXT[int(len(TEXT) * 0.9):]
@@ -56,7 +57,8 @@ def test_pause_resume_stop_keeps_the_model():
     assert j.view().status == "paused" and j.view().step <= s1 + 1
     j.resume()
     wait_for(lambda: j.view().step > s1 + 2)
-    j.stop(wait=30)
+    j.stop()
+    assert j.wait(30)
     v = j.view()
     assert v.status == "stopped" and 0 < v.step < 100000
     snap = j.model_snapshot()
@@ -75,7 +77,7 @@ def test_pause_resume_stop_keeps_the_model():
 
 
 def test_limit_on_concurrent_trainings(monkeypatch):
-    monkeypatch.setattr("core.gpt.training_job.MAX_CONCURRENT", 1)
+    monkeypatch.setattr("core.runtime.jobs.MAX_CONCURRENT", 1)
     a, b = job(steps=100000), job(steps=100000)
     a.start()
     try:
@@ -84,9 +86,11 @@ def test_limit_on_concurrent_trainings(monkeypatch):
         assert "limit" in e.value.en and "上限" in e.value.ja
         assert b.view().status == "ready"
     finally:
-        a.stop(wait=30)
+        a.stop()
+        assert a.wait(30)
     b.start()
-    b.stop(wait=30)
+    b.stop()
+    assert b.wait(30)
     assert LIMITER.active() == 0
 
 
@@ -126,6 +130,12 @@ def test_checkpoint_round_trip_through_a_job():
     assert torch.equal(j2.model_snapshot()(x).logits, j.model_snapshot()(x).logits)
     j2.start()
     assert j2.wait(60) and j2.view().step == 25
+
+
+def test_impossible_custom_size_is_explained_in_both_languages():
+    with pytest.raises(UserInputError) as e:
+        JobSettings(preset="custom", n_head=3, n_embd=128).model_config(50)
+    assert "divisible" in e.value.en and "割り切れる" in e.value.ja
 
 
 def test_corpus_shorter_than_the_context():

@@ -1,5 +1,5 @@
-"""Figures for the "Train GPT-1 live" page: loss / perplexity with n-gram reference lines, learning
-rate, throughput, and one layer's attention heads on a prompt.
+"""Figures for the training pages: loss / perplexity with n-gram reference lines, learning rate,
+throughput, one layer's attention heads on a prompt, and a plain loss curve on a log axis.
 
 Every text shown (names, titles, axis labels) is passed in, so the page supplies it in its language.
 Long histories are thinned to at most `MAX_POINTS` points, so a poll every second stays cheap.
@@ -93,6 +93,15 @@ def series_figure(steps: Sequence[int], values: Sequence[float], name: str, titl
     fig.update_xaxes(title=x_title, range=[0, x_end])
     fig.update_yaxes(title=y_title, rangemode="tozero", tickformat=tickformat)
     fig.update_layout(showlegend=False)
+    return styled(fig, title, height=300)
+
+
+def log_loss_figure(losses: Sequence[float], name: str, title: str, x_title: str, y_title: str) -> go.Figure:
+    """A training loss per step on a log axis (one tick per decade): falls of 100x stay readable."""
+    xs, ys = thin(list(range(1, len(losses) + 1)), losses)
+    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", name=name, line=dict(color=PALETTE[0], width=2)))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, type="log", dtick=1)
     return styled(fig, title, height=300)
 
 

@@ -22,8 +22,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from core.errors import UserInputError
-
 
 def _dropout(p: float) -> nn.Module:
     # p = 0 (the class-demo default): no module call at all, one less Python hop per sub-layer.
@@ -116,16 +114,15 @@ class GPTConfig:
     gelu: str = "exact"
 
     def __post_init__(self) -> None:
+        # Plain ValueErrors: the model knows no UI language; where user settings enter
+        # (core.gpt.training_job.JobSettings) they are checked first and explained in both languages.
         for name in ("vocab_size", "n_layer", "n_head", "n_embd", "block_size"):
             if int(getattr(self, name)) < 1:
-                raise UserInputError(f"{name} must be at least 1.", f"{name} は 1 以上にしてください。")
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.n_embd % self.n_head:
-            raise UserInputError(
-                f"The width ({self.n_embd}) must be divisible by the number of heads ({self.n_head}).",
-                f"幅（{self.n_embd}）はヘッド数（{self.n_head}）で割り切れる必要があります。",
-            )
+            raise ValueError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head})")
         if not 0.0 <= self.dropout < 1.0:
-            raise UserInputError("Dropout must be in [0, 1).", "ドロップアウトは 0 以上 1 未満にしてください。")
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
         if self.gelu not in ("tanh", "exact"):
             raise ValueError(f"gelu must be 'tanh' or 'exact', not {self.gelu!r}")
 

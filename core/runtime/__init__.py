@@ -1,3 +1,4 @@
-"""What runs the work and keeps its results, knowing no model: the device choice, the disk cache
-(atomic writes), and background jobs.
+"""What runs the work and keeps its results, knowing no model: the device choice (device), the disk
+cache with atomic writes (diskcache), the one training loop (trainer), the thread policy every trainer
+uses (threads), and background jobs with their process-wide limit and registry (jobs).
 """

@@ -20,12 +20,23 @@ T = Catalog(
         "src_ja": ("Japanese kanji numerals", "漢数字"),
         "input": ("A number in words (0–9999)", "数詞（0〜9999）"),
         "preset": ("Examples", "例"),
-        "training": ("Training the encoder–decoder… (once; then it is cached on disk)",
-                     "エンコーダ・デコーダを学習中…（初回のみ。以後はディスクにキャッシュ）"),
+        "preparing": ("A model is being prepared: the encoder–decoder trains in the background (once on this "
+                      "server; then it is cached on disk). You can leave this page and come back.",
+                      "モデルを準備中です。エンコーダ・デコーダを裏で学習しています（このサーバーで初回のみ。以後は"
+                      "ディスクにキャッシュ）。このページを離れて戻ってきても続きます。"),
+        "progress": ("Training: step {step:,} of {total:,}", "学習中：{total:,} ステップ中 {step:,}"),
+        "progress_loss": (" · loss {loss:.3f}", "・損失 {loss:.3f}"),
+        "eta": (" · about {secs:.0f} s left", "・残り約 {secs:.0f} 秒"),
+        "cancel": ("Cancel training", "学習を中止"),
+        "cancelled": ("Training was cancelled. Nothing is shown until a model is trained.",
+                      "学習を中止しました。モデルを学習するまで何も表示されません。"),
+        "train_again": ("Train the model", "モデルを学習する"),
         "trained": ("Trained for {steps:,} steps in {secs:.1f} s", "{steps:,} ステップ学習（{secs:.1f} 秒）"),
         "accuracy": ("Held-out exact match", "未学習データでの完全一致率"),
-        "accuracy_help": ("Share of 300 random numbers, not drawn for training, translated exactly.",
-                          "学習に使っていない 300 個の乱数のうち、正しく翻訳できた割合。"),
+        "accuracy_help": ("Share of {n:,} numbers translated exactly. They were set aside before any training pair "
+                          "was drawn, so the model never saw them.",
+                          "{n:,} 個の数のうち、正しく翻訳できた割合。学習用の組を引く前に取り分けた数なので、"
+                          "モデルは一度も見ていません。"),
         "final_loss": ("Final training loss", "最終の学習損失"),
         "output": ("Model output", "モデルの出力"),
         "truth": ("Correct answer", "正解"),

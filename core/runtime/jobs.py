@@ -1,0 +1,276 @@
+"""Work that runs in a background thread while a page polls it: one base class for every such job.
+
+A page (Streamlit's script thread) never waits on a job: it calls `start / pause / resume / stop` and
+reads copies of the state taken under a lock. The job's thread never calls Streamlit. `BackgroundJob`
+owns what every job shares: the thread, the pause and stop events, the process-wide cap on how many
+run at once (`ATLAS_MAX_TRAININGS`, default 2: each wants every core), a lowered thread priority,
+progress and ETA, and turning an exception into a bilingual message instead of a dead thread.
+
+A subclass sets `what = ("Training", "学習")` and implements `work()`, which calls `self.gate()` before
+each unit of work (it blocks while paused, returns False once stopped), `self.set_progress(done,
+total)` as it goes, and returns the final status ("finished", "stopped", "diverged", ...).
+
+    job = MyJob(); job.start(); job.state().progress; job.stop()   # stop never waits for the thread
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Callable, TypeVar
+
+import torch
+
+from core.errors import UserInputError
+from core.runtime.threads import lower_priority, ui_threads
+
+MAX_CONCURRENT = max(1, int(os.environ.get("ATLAS_MAX_TRAININGS", "2")))
+_ids = itertools.count(1)  # one id counter for every job in the process
+
+
+def next_job_id() -> int:
+    return next(_ids)
+
+
+class TooManyTrainings(UserInputError):
+    def __init__(self, limit: int):
+        super().__init__(
+            f"{limit} trainings are already running on this server (the limit, so that each gets enough CPU). "
+            "Wait until one finishes or is stopped, then press Start again.",
+            f"このサーバーではすでに {limit} 件の学習が動いています（CPU を分け合うための上限です）。"
+            "どれかが終わるか止められてから、もう一度「開始」を押してください。",
+        )
+
+
+class Limiter:
+    """How many jobs run at once in this process (every browser session shares the cores)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: set[int] = set()
+
+    def acquire(self, job_id: int, limit: int | None = None) -> None:
+        limit = MAX_CONCURRENT if limit is None else limit  # read at call time, so tests can lower it
+        with self._lock:
+            if job_id in self._active:
+                return
+            if len(self._active) >= limit:
+                raise TooManyTrainings(limit)
+            self._active.add(job_id)
+
+    def release(self, job_id: int) -> None:
+        with self._lock:
+            self._active.discard(job_id)
+
+    def active(self) -> int:
+        with self._lock:
+            return len(self._active)
+
+
+LIMITER = Limiter()
+
+
+@dataclass(frozen=True)
+class JobState:
+    """What every job can say about itself, copied under its lock."""
+
+    status: str  # ready | running | paused | stopped | finished | diverged | failed
+    progress: float  # 0..1
+    eta_s: float | None  # None until enough work is done to extrapolate
+    elapsed_s: float  # running time (pauses excluded)
+    message: UserInputError | None
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("running", "paused")
+
+
+class BackgroundJob:
+    """A thread, its controls, and its progress. Subclasses implement `work()`; see the module docstring."""
+
+    what: tuple[str, str] = ("The job", "ジョブ")  # for messages: (English, 日本語)
+
+    def __init__(self, threads: int | None = None, label: str = ""):
+        self.id = next_job_id()
+        self.label = label
+        self.threads = threads or ui_threads()
+        self._lock = threading.Lock()  # guards every field below and the subclass's state
+        self._run = threading.Event()  # cleared while paused
+        self._run.set()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._status = "ready"
+        self._message: UserInputError | None = None
+        self._done, self._total, self._done_at_start = 0.0, 1.0, 0.0
+        self._active_s = 0.0  # running time so far, pauses excluded (up to `_since`)
+        self._active_at_start = 0.0  # of this run: the ETA extrapolates this run's pace
+        self._since: float | None = None
+
+    # ---------------------------------------------------------------- for subclasses
+    def work(self) -> str:
+        raise NotImplementedError
+
+    def can_start(self) -> bool:
+        """False when nothing is left to do (start() then does nothing). Called under the job's lock."""
+        return True
+
+    def gate(self) -> bool:
+        """Called by the work before each unit: waits while paused; False once stopped."""
+        while not self._run.is_set():
+            self._run.wait(0.2)
+        return not self._stop.is_set()
+
+    def set_progress(self, done: float, total: float | None = None) -> None:
+        with self._lock:
+            self._done = float(done)
+            if total is not None:
+                self._total = max(1e-9, float(total))
+
+    def set_message(self, message: UserInputError | None) -> None:
+        with self._lock:
+            self._message = message
+
+    # ---------------------------------------------------------------- control (page thread)
+    def start(self) -> None:
+        """Start (or continue after Stop) in a background thread; TooManyTrainings when the limit is reached."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            if not self.can_start():
+                return
+            LIMITER.acquire(self.id)
+            self._stop.clear()
+            self._run.set()
+            self._status, self._message = "running", None
+            self._done_at_start, self._active_at_start = self._done, self._active_s
+            self._since = time.perf_counter()
+            self._thread = threading.Thread(target=self._main, name=f"{type(self).__name__}-{self.id}", daemon=True)
+            self._thread.start()
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._status == "running":
+                self._run.clear()
+                self._status = "paused"
+                self._account()
+
+    def resume(self) -> None:
+        with self._lock:
+            if self._status == "paused":
+                self._status = "running"
+                self._since = time.perf_counter()
+                self._run.set()
+
+    def stop(self) -> None:
+        """Ask the thread to stop after its current unit, and return at once (never joins the thread):
+        whatever it did is kept. A paused thread is released so it sees the stop."""
+        self._stop.set()
+        self._run.set()
+
+    close = stop  # what a session-end hook calls: the same, asynchronous
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the thread ends (for scripts and tests, never a page); True if it has."""
+        t = self._thread
+        if t is not None:
+            t.join(timeout)
+            return not t.is_alive()
+        return True
+
+    # ---------------------------------------------------------------- the thread
+    def _account(self) -> None:  # under self._lock
+        if self._since is not None:
+            self._active_s += time.perf_counter() - self._since
+            self._since = None
+
+    def _main(self) -> None:
+        try:
+            lower_priority()
+            torch.set_num_threads(self.threads)
+            status = self.work()
+            with self._lock:
+                self._status = status
+        except Exception as e:  # noqa: BLE001 - the page must see a message, never a dead thread
+            traceback.print_exc()  # the server log keeps the traceback; the page gets a sentence
+            en, ja = self.what
+            with self._lock:
+                self._status = "failed"
+                self._message = UserInputError(f"{en} failed: {type(e).__name__}: {e}",
+                                               f"{ja}に失敗しました：{type(e).__name__}: {e}")
+        finally:
+            with self._lock:
+                self._account()
+            LIMITER.release(self.id)
+
+    # ---------------------------------------------------------------- reading (any thread)
+    def _state(self) -> JobState:  # under self._lock
+        active = self._active_s + (time.perf_counter() - self._since if self._since is not None else 0.0)
+        progress = min(1.0, self._done / self._total)
+        eta = None
+        done = self._done - self._done_at_start
+        run_s = active - self._active_at_start
+        if self._status in ("running", "paused") and done > 0.01 * self._total and run_s > 0:
+            eta = (self._total - self._done) * run_s / max(done, 1e-9)
+        return JobState(self._status, progress, eta, active, self._message)
+
+    def state(self) -> JobState:
+        with self._lock:
+            return self._state()
+
+    @property
+    def status(self) -> str:
+        with self._lock:
+            return self._status
+
+
+J = TypeVar("J", bound=BackgroundJob)
+
+
+class JobSlot:
+    """The one job a browser session owns. Replacing or closing it stops the old one (without waiting)."""
+
+    def __init__(self, job: BackgroundJob | None = None):
+        self.job = job
+
+    def replace(self, job: BackgroundJob | None) -> None:
+        old, self.job = self.job, job
+        if old is not None and old is not job:
+            old.stop()
+
+    def close(self) -> None:
+        if self.job is not None:
+            self.job.stop()
+
+
+class JobRegistry:
+    """Process-wide jobs by key: two sessions asking for the same work share one run.
+
+    A job that failed or was stopped is replaced by a fresh one on the next request.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: dict[str, BackgroundJob] = {}
+
+    def get(self, key: str) -> BackgroundJob | None:
+        with self._lock:
+            return self._jobs.get(key)
+
+    def get_or_start(self, key: str, factory: Callable[[], J]) -> J:
+        """The job for `key`, started if new (TooManyTrainings propagates and nothing is kept)."""
+        with self._lock:
+            job = self._jobs.get(key)
+            if job is None or job.status in ("failed", "stopped"):
+                job = factory()
+                job.start()
+                self._jobs[key] = job
+            return job  # type: ignore[return-value]
+
+    def clear(self) -> None:
+        with self._lock:
+            jobs, self._jobs = list(self._jobs.values()), {}
+        for j in jobs:
+            j.stop()

@@ -1,0 +1,70 @@
+"""How many CPU threads a training uses, measured rather than guessed: one policy for every trainer.
+
+On a quiet 2-core machine two torch threads are ~1.7x faster than one; when other processes keep a
+core busy, every small parallel region waits for a descheduled thread and two threads become slower
+than one (measured ~3x slower on a loaded shared machine). Which case holds changes while a class
+uses the server, so `ThreadTuner` times real steps with each count and re-measures now and then.
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+
+
+def ui_threads() -> int:
+    """Threads for a training that shares the machine with a web page: all cores on a 2-core
+    machine (one fewer halves the speed, and the trainer runs at lower priority instead),
+    one core left free on larger machines."""
+    n = os.cpu_count() or 1
+    return n if n <= 2 else n - 1
+
+
+def lower_priority() -> None:
+    """Nice the calling thread (its OpenMP workers, created after this, inherit it): the web server
+    thread then gets a core first and the page stays responsive; the training loses little."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
+    except (AttributeError, OSError, PermissionError):
+        pass
+
+
+class ThreadTuner:
+    """Picks the faster of (all cores, one core) by timing real steps, and checks again now and then.
+
+    `probe` steps with each count (the first after a switch is dropped: it warms caches), then the
+    faster one for `every` steps, then measure again; three steps in a row at twice the measured
+    time (the machine got busy) trigger a new measurement at once.
+    """
+
+    def __init__(self, max_threads: int | None = None, probe: int = 6, every: int = 300):
+        n = max_threads or os.cpu_count() or 1
+        self.options = [n, 1] if n > 1 else [1]
+        self.probe, self.every = probe, every
+        self.times: dict[int, list[float]] = {}
+        self.choice = self.options[0]
+        self.plan: list[int] = []
+        self.since, self.slow, self.reference = 0, 0, float("inf")
+        self._schedule()
+
+    def _schedule(self) -> None:
+        self.times = {n: [] for n in self.options}
+        self.plan = [n for n in self.options for _ in range(self.probe + 1)] if len(self.options) > 1 else []
+
+    def threads_for_next_step(self) -> int:
+        return self.plan[0] if self.plan else self.choice
+
+    def record(self, threads: int, seconds: float) -> None:
+        """The time of the step just run with `threads`."""
+        if self.plan:
+            self.times[self.plan.pop(0)].append(seconds)
+            if not self.plan:
+                med = {k: statistics.median(v[1:]) for k, v in self.times.items() if len(v) > 1}
+                self.choice = min(med, key=med.get) if med else self.options[0]
+                self.reference = med.get(self.choice, seconds)
+                self.since, self.slow = 0, 0
+            return
+        self.since += 1
+        self.slow = self.slow + 1 if seconds > 2.0 * self.reference else 0
+        if self.since >= self.every or self.slow >= 3:
+            self._schedule()
