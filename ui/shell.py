@@ -63,6 +63,7 @@ def _device_info(kind: str) -> DeviceInfo:
 
 def sidebar() -> str:
     """Draw the shared sidebar, the lesson panel and the presenter view; return the language in use."""
+    _through_app()
     _lang_from_code()
     with st.sidebar:
         st.segmented_control(
