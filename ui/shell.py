@@ -49,7 +49,7 @@ def _lang_from_code() -> None:
     """?lang=ja (the code, as people type it) works like ?lang=日本語 (the switch's label, as Streamlit binds it)."""
     raw = st.query_params.get(LANG_KEY)
     if raw in LANGS and LANG_KEY not in st.session_state:
-        st.session_state[LANG_KEY] = raw
+        st.session_state[LANG_KEY] = raw  # Streamlit drops "ja" from the URL; the link box puts the label back
 
 
 def device() -> torch.device:
@@ -96,28 +96,33 @@ def link_box(code: str) -> None:
     The HTML is a constant plus two of our own labels; no user text goes into it.
     """
     label, copy, done = (html.escape(T.t(k, code)) for k in ("link_label", "link_copy", "link_copied"))
-    st.html(_LINK_HTML.format(label=label, copy=copy, done=done), unsafe_allow_javascript=True)
+    st.html(_LINK_HTML.format(label=label, copy=copy, done=done, lang=LANG_NAMES[code]), unsafe_allow_javascript=True)
 
 
 _LINK_HTML = """
 <div style="font-size:0.85rem">
 <label for="atlas-link" style="display:block;margin-bottom:2px">{label}</label>
-<input id="atlas-link" data-testid="atlas-link" readonly style="width:100%;font-size:0.8rem;padding:3px"
->
+<input id="atlas-link" data-lang="{lang}" readonly style="width:100%;font-size:0.8rem;padding:3px">
 <button id="atlas-copy" type="button" style="margin-top:4px;font-size:0.85rem">{copy}</button>
 </div>
 <script>
 (function () {{
+  // The address with the language in it even when the URL has none yet (Streamlit drops ?lang=ja).
+  const here = (box) => {{
+    const u = new URL(window.location.href), lang = box.dataset.lang;
+    if (!u.searchParams.has("lang") && lang !== "English") u.searchParams.set("lang", lang);
+    return u.toString();
+  }};
   const box = document.getElementById("atlas-link"), btn = document.getElementById("atlas-copy");
   if (!box || !btn) return;
-  const fill = () => {{ box.value = window.location.href; }};
-  fill();
-  box.onfocus = () => {{ fill(); box.select(); }};
+  box.value = here(box);
+  box.onfocus = () => {{ box.value = here(box); box.select(); }};
   if (!window.__atlasLinkTimer) window.__atlasLinkTimer = setInterval(() => {{
-    const b = document.getElementById("atlas-link"); if (b && document.activeElement !== b) b.value = window.location.href;
+    const b = document.getElementById("atlas-link");
+    if (b && document.activeElement !== b) b.value = here(b);
   }}, 1000);
   btn.onclick = () => {{
-    fill(); box.select();
+    box.value = here(box); box.select();
     const ok = () => {{ btn.textContent = "{done}"; setTimeout(() => {{ btn.textContent = "{copy}"; }}, 1500); }};
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(box.value).then(ok, ok);
     else {{ document.execCommand("copy"); ok(); }}
