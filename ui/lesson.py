@@ -116,7 +116,7 @@ def panel(lang: str) -> Stop | None:
         st.subheader(stop.title[idx], anchor=False)
         st.markdown(stop.point[idx])
         st.markdown(f"**{T.t('lesson_question', lang)}** {stop.question[idx]}")
-        b = st.columns([1, 1, 1, 3])
+        b = st.columns([1, 1, 1.4, 2.2])
         b[0].button(T.t("lesson_prev", lang), key="lesson_prev", disabled=i == 0, on_click=start,
                     args=(lesson.number, i - 1), icon=":material/arrow_back:", width="stretch")
         b[1].button(T.t("lesson_next", lang), key="lesson_next", disabled=i == n - 1, on_click=start,

@@ -19,7 +19,8 @@ CHART_SCALE = 1.35  # 15 px chart text -> 20 px: readable from the back of a roo
 _CSS = """
 <style>
 html { font-size: 21px; }
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.05rem; line-height: 1.45; }
 [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 .st-key-lesson_panel { background: #F4F8FC; }
