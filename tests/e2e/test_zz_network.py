@@ -1,6 +1,6 @@
 """Last test of the e2e suite (files run in name order): no request left 127.0.0.1 during the whole suite.
 
-Every browser context the suite opened blocked and recorded requests for any other host (conftest._guard).
+Every browser context the suite opened recorded requests for any other host (conftest.new_context).
 """
 from __future__ import annotations
 
