@@ -100,9 +100,9 @@ def _local(url: str) -> bool:
 def new_context(browser):
     """A fresh browser context (no cookies, no storage: a new visitor) whose every request is checked.
 
-    A request listener rather than a route: routing turns off the browser's HTTP cache, and re-fetching the
-    app's JavaScript on each page load doubles the suite's time on 2 cores. The machine has no route out
-    anyway, so recording (and failing at the end, test_zz_network.py) is what matters.
+    A request listener rather than a route: routing turns off the browser's HTTP cache, so every page load
+    would fetch and parse the app's JavaScript again, slow on 2 shared cores. Recording, and failing at the
+    end (test_zz_network.py), is what the check needs.
     """
     ctx = browser.new_context(viewport=VIEWPORT, locale="en-US")
     ctx.on("request", lambda r: None if _local(r.url) else EXTERNAL.append(r.url))
