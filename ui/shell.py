@@ -13,8 +13,8 @@ import torch
 from core.runtime.device import DeviceInfo, device_info, pick_device
 from core.errors import UserInputError
 from core.i18n import LANG_NAMES, LANGS, normalize_lang
-from ui import lesson, presenter
 from ui.texts.common import T
+from ui import lesson, presenter  # noqa: I001 (kept apart from the lines above, which others edit)
 
 LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 (or ?lang=ja) opens the app in Japanese
 FORCE_CPU_KEY = "force_cpu"
@@ -61,34 +61,6 @@ def _device_info(kind: str) -> DeviceInfo:
     return device_info(torch.device(kind))
 
 
-def sidebar() -> str:
-    """Draw the shared sidebar, the lesson panel and the presenter view; return the language in use."""
-    _through_app()
-    _lang_from_code()
-    with st.sidebar:
-        st.segmented_control(
-            "Language / 言語",
-            options=list(LANGS),
-            format_func=lambda code: LANG_NAMES[code],
-            key=LANG_KEY,
-            default="en",
-            bind="query-params",
-            required=True,
-        )
-        code = normalize_lang(st.session_state.get(LANG_KEY))
-        presenter.toggle(code)
-        info = _device_info(device().type)
-        st.caption(f"{T.t('device', code)}: **{info.label()}**")
-        st.toggle(T.t("force_cpu", code), key=FORCE_CPU_KEY, help=T.t("force_cpu_help", code),
-                  disabled=info.kind == "cpu" and not st.session_state.get(FORCE_CPU_KEY))
-        link_box(code)
-    if presenter.presenting():
-        st.set_page_config(initial_sidebar_state="collapsed")
-    stop = lesson.panel(code)
-    presenter.apply(stop.hide if stop else ())
-    return code
-
-
 def link_box(code: str) -> None:
     """"Link to this view": the browser's own address (every bound widget is in it), with a copy button.
 
@@ -130,6 +102,34 @@ _LINK_HTML = """
 }})();
 </script>
 """
+
+
+def sidebar() -> str:
+    """Draw the shared sidebar, the lesson panel and the presenter view; return the language in use."""
+    _through_app()
+    _lang_from_code()
+    with st.sidebar:
+        st.segmented_control(
+            "Language / 言語",
+            options=list(LANGS),
+            format_func=lambda code: LANG_NAMES[code],
+            key=LANG_KEY,
+            default="en",
+            bind="query-params",
+            required=True,
+        )
+        code = normalize_lang(st.session_state.get(LANG_KEY))
+        presenter.toggle(code)
+        info = _device_info(device().type)
+        st.caption(f"{T.t('device', code)}: **{info.label()}**")
+        st.toggle(T.t("force_cpu", code), key=FORCE_CPU_KEY, help=T.t("force_cpu_help", code),
+                  disabled=info.kind == "cpu" and not st.session_state.get(FORCE_CPU_KEY))
+        link_box(code)
+    if presenter.presenting():
+        st.set_page_config(initial_sidebar_state="collapsed")
+    stop = lesson.panel(code)
+    presenter.apply(stop.hide if stop else ())
+    return code
 
 
 def show_error(err: UserInputError) -> None:

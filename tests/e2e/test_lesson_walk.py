@@ -22,13 +22,15 @@ def test_lesson_walks_from_first_to_last_stop_with_next(server, context):
     page.locator(".st-key-home_lesson_start button").click()
     n = len(LESSON.stops)
     for k in range(1, n + 1):
-        page.wait_for_function(f"() => new URLSearchParams(location.search).get('stop') === '{k}'")
+        expected = LESSON.stops[k - 1].page.removeprefix("pages/").removesuffix(".py")
+        # The stop's number reaches the URL one run before the switch to its page: wait for both.
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('stop') === '{k}'"
+                               f" && location.pathname.endsWith('/{expected}')", timeout=120_000)
         wait_idle(page)
         assert exceptions(page) == [], f"stop {k}"
         text = panel_text(page)
         assert f"stop {k} of {n}" in text, text[:200]
         assert LESSON.stops[k - 1].question[0] in text
-        expected = LESSON.stops[k - 1].page.removeprefix("pages/").removesuffix(".py")
         assert re.search(rf"/{expected}(\?|$)", page.url), (k, page.url)
         if k < n:
             page.locator(".st-key-lesson_next button").click()
