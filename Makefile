@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup vendor bench clean
+.PHONY: run test setup vendor bench clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,14 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-nodeps.txt
 
 setup: $(STAMP) vendor
 
+# The e2e tests (tests/e2e) drive Debian's chromium with Japanese fonts. Installed when missing and when
+# we may (root with apt-get); otherwise the tests say what to install (and fail when CI is set).
+browser:
+	@if test -x /usr/bin/chromium && dpkg -s fonts-noto-cjk >/dev/null 2>&1; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; \
+	else echo "browser: missing; run apt-get install -y chromium fonts-noto-cjk (tests/e2e skip, or fail with CI set)"; fi
+
 # bertviz's scripts (require.js, d3, jquery) from the npm registry into static/vendor/ (git-ignored).
 # Never fails: without npm the app falls back to the CDN and says so.
 vendor:
@@ -22,7 +30,7 @@ vendor:
 run: setup
 	$(PY) -m streamlit run app.py --server.address localhost
 
-test: setup
+test: setup browser
 	$(PY) -m pytest -q
 
 bench: setup

@@ -45,8 +45,8 @@ st.caption(T.t("maxerr_caption", lang))
 
 st.subheader(T.t("controls", lang))
 c1, c2 = st.columns([3, 1])
-lo, hi = c1.slider(T.t("range", lang), -20.0, 20.0, (-4.0, 4.0), step=0.5, key="gelu_range")
-points = c2.number_input(T.t("points", lang), 1, 10_000_000, 801, step=100, key="gelu_points",
+lo, hi = c1.slider(T.t("range", lang), -20.0, 20.0, (-4.0, 4.0), step=0.5, key="gelu_range", bind="query-params")
+points = c2.number_input(T.t("points", lang), 1, 10_000_000, 801, step=100, key="gelu_points", bind="query-params",
                          help=T.t("points_help", lang, n=gelu.MAX_POINTS))
 if st.toggle(T.t("custom", lang), key="gelu_custom"):
     c3, c4 = st.columns(2)
@@ -84,7 +84,7 @@ st.latex(r"m \sim \mathrm{Bernoulli}(\Phi(x)),\quad \mathbb{E}[m\,x] = x\,\Phi(x
 st.markdown(T.t("why_after", lang))
 
 st.subheader(T.t("cost_header", lang))
-n = st.select_slider(T.t("cost_n", lang), [1_000_000, 2_000_000, 4_000_000], 1_000_000, key="gelu_cost_n",
+n = st.select_slider(T.t("cost_n", lang), [1_000_000, 2_000_000, 4_000_000], 1_000_000, key="gelu_cost_n", bind="query-params",
                      format_func=lambda v: f"{v // 1_000_000}M")
 device = shell.device()
 costs = _costs(device.type, n)

@@ -28,17 +28,17 @@ st.markdown(T.t("intro", lang))
 st.latex(r"P(w_1, \dots, w_N) = \prod_{i=1}^{N} P(w_i \mid w_1, \dots, w_{i-1}), \qquad "
          r"H = -\frac{1}{N}\sum_{i=1}^{N} \log_2 P(w_i \mid w_{<i}), \qquad PP = 2^{H}")
 
-raw = st.text_area(T.t("sentence", lang), T.t("default_sentence", lang), key="chain_text", height=90)
+raw = st.text_area(T.t("sentence", lang), T.t("default_sentence", lang), key="chain_text", bind="query-params", height=90)
 gpt = get_trained_gpt()
 models = ["ngram"] + (["gpt"] if gpt is not None else [])
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 model = c1.radio(T.t("model", lang), models, key="chain_model",
                  format_func=lambda m: T.t("model_ngram", lang) if m == "ngram" else T.t("model_gpt", lang, label=plain(gpt.label)))
 use_ngram = model == "ngram"
-level = c2.radio(T.t("level", lang), ["char", "word"], key="chain_level",
+level = c2.radio(T.t("level", lang), ["char", "word"], key="chain_level", bind="query-params",
                  format_func=lambda v: T.t(f"level_{v}", lang), disabled=not use_ngram)
-n = c3.slider(T.t("n", lang), 1, 5, 3, key="chain_n", disabled=not use_ngram)
-smoothing = c4.radio(T.t("smoothing", lang), ["kn", "addk"], key="chain_smoothing",
+n = c3.slider(T.t("n", lang), 1, 5, 3, key="chain_n", bind="query-params", disabled=not use_ngram)
+smoothing = c4.radio(T.t("smoothing", lang), ["kn", "addk"], key="chain_smoothing", bind="query-params",
                      format_func=lambda v: T.t(f"sm_{v}", lang), disabled=not use_ngram)
 if gpt is None:
     st.caption(T.t("no_gpt", lang))

@@ -28,7 +28,7 @@ st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 st.latex(r"H(p) = -\sum_{x \in V} p(x)\,\log_2 p(x), \qquad PP(p) = 2^{H(p)}, \qquad 1 \le PP(p) \le |V|")
 
-size = st.slider(T.t("size", lang), 2, MAX_V, 6, key="ent_size")
+size = st.slider(T.t("size", lang), 2, MAX_V, 6, key="ent_size", bind="query-params")
 symbols = T.t("symbols", lang).split(",")[:size]
 b = st.columns([2, 2, 2, 6])
 b[0].button(T.t("uniform", lang), key="ent_uniform", on_click=set_preset, args=("uniform",))
@@ -36,8 +36,8 @@ b[1].button(T.t("one_hot", lang), key="ent_onehot", on_click=set_preset, args=("
 b[2].button(T.t("zipf", lang), key="ent_zipf", on_click=set_preset, args=("zipf",))
 st.caption(T.t("weights", lang))
 cols = st.columns(size)
-weights = [cols[i].slider(symbols[i], 0.0, 1.0, step=0.01, key=f"ent_w{i}") for i in range(size)]
-temp = st.select_slider(T.t("temp", lang), TEMPS, key="ent_temp", help=T.t("temp_help", lang))
+weights = [cols[i].slider(symbols[i], 0.0, 1.0, step=0.01, key=f"ent_w{i}", bind="query-params") for i in range(size)]
+temp = st.select_slider(T.t("temp", lang), TEMPS, key="ent_temp", bind="query-params", help=T.t("temp_help", lang))
 
 p = with_temperature(as_distribution(weights), temp)
 h = entropy_bits(p)

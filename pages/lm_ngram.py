@@ -36,10 +36,10 @@ st.latex(r"P(w_1 \dots w_N) \approx \prod_{i} P(w_i \mid w_{i-n+1}, \dots, w_{i-
 picked = pick_corpus("ngram", default=lang)
 clang = corpus_lang(picked.lang_hint, picked.text)
 c1, c2, c3 = st.columns([2, 2, 2])
-level = c1.radio(T.t("level", lang), ["char", "word"], key="ngram_level", format_func=lambda v: T.t(f"level_{v}", lang))
-smoothing = c2.radio(T.t("smoothing", lang), ["kn", "addk"], key="ngram_smoothing",
+level = c1.radio(T.t("level", lang), ["char", "word"], key="ngram_level", bind="query-params", format_func=lambda v: T.t(f"level_{v}", lang))
+smoothing = c2.radio(T.t("smoothing", lang), ["kn", "addk"], key="ngram_smoothing", bind="query-params",
                      format_func=lambda v: T.t(f"sm_{v}", lang), help=T.t("smoothing_help", lang))
-k = c3.select_slider(T.t("k", lang), [0.001, 0.01, 0.1, 0.5, 1.0], value=0.1, key="ngram_k",
+k = c3.select_slider(T.t("k", lang), [0.001, 0.01, 0.1, 0.5, 1.0], value=0.1, key="ngram_k", bind="query-params",
                      disabled=smoothing != "addk")
 if smoothing == "kn":
     st.markdown(T.t("latex_kn_label", lang))
@@ -66,15 +66,15 @@ if held[0].unk:
 
 st.header(T.t("sample_h", lang))
 s1, s2, s3 = st.columns(3)
-n = s1.slider(T.t("n", lang), 1, 5, 3, key="ngram_n")
-seed = s2.number_input(T.t("seed", lang), 0, 10_000, 0, key="ngram_seed")
-length = s3.slider(T.t("length", lang), 10, 300, 120 if level == "char" else 60, key="ngram_length")
+n = s1.slider(T.t("n", lang), 1, 5, 3, key="ngram_n", bind="query-params")
+seed = s2.number_input(T.t("seed", lang), 0, 10_000, 0, key="ngram_seed", bind="query-params")
+length = s3.slider(T.t("length", lang), 10, 300, 120 if level == "char" else 60, key="ngram_length", bind="query-params")
 sample = data.counts.sample(length, n, smoothing, k, seed=int(seed))
 st.code(join_units(sample, level, clang), language=None, wrap_lines=True)
 st.caption(T.t("sample_note", lang, ctx=n - 1))
 
 st.header(T.t("heat_h", lang))
-topk = st.slider(T.t("topk", lang), 5, 30, 15, key="ngram_topk")
+topk = st.slider(T.t("topk", lang), 5, 30, 15, key="ngram_topk", bind="query-params")
 matrix, top = transition_matrix(data.counts, topk, smoothing, k)
 heat_text = ChartText(T.t("heat_title", lang, k=len(top)), T.t("heat_x", lang), T.t("heat_y", lang))
 st.plotly_chart(transition_heatmap(matrix, top, heat_text), key="ngram_heat_chart")

@@ -30,9 +30,9 @@ st.latex(r"p(x_0) + p(x_1) \;\to\; p(x_{01}), \qquad "
 picked = pick_corpus("norm", default=lang)
 clang = corpus_lang(picked.lang_hint, picked.text)
 c1, c2, c3 = st.columns(3)
-level = c1.radio(T.t("level", lang), ["char", "word"], key="norm_level", format_func=lambda v: T.t(f"level_{v}", lang))
-n = c2.slider(T.t("n", lang), 1, 5, 3, key="norm_n")
-fold = c3.checkbox(T.t("fold", lang), value=clang == "ja", key="norm_fold")
+level = c1.radio(T.t("level", lang), ["char", "word"], key="norm_level", bind="query-params", format_func=lambda v: T.t(f"level_{v}", lang))
+n = c2.slider(T.t("n", lang), 1, 5, 3, key="norm_n", bind="query-params")
+fold = c3.checkbox(T.t("fold", lang), value=clang == "ja", key="norm_fold", bind="query-params")
 forms = ("raw", "nfkc", "nfkc_kana") if fold else ("raw", "nfkc")
 unit = T.t(f"unit_{level}", lang)
 

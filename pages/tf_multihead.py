@@ -68,12 +68,12 @@ st.latex(t("formula"))
 
 # Open on a model whose heads show something: the user's trained GPT if there is one, else MiniLM.
 choice = st.radio(t("model"), ["gpt", "minilm", "custom"], format_func=lambda c: t(f"model_{c}"),
-                  key="mha_model", horizontal=True, index=0 if get_trained_gpt() is not None else 1)
+                  key="mha_model", bind="query-params", horizontal=True, index=0 if get_trained_gpt() is not None else 1)
 custom = ""
 if choice == "custom":
     custom = st.text_input(t("custom_id"), key="mha_custom", max_chars=300,
                            help=t("custom_help", cap=P.MAX_PARAMS // 1_000_000))
-text = st.text_area(t("sentence"), value=t("default_text"), key="mha_text", height=80, max_chars=10_000)
+text = st.text_area(t("sentence"), value=t("default_text"), key="mha_text", bind="query-params", height=80, max_chars=10_000)
 
 try:
     checked = check_text(text)
@@ -107,8 +107,8 @@ st.caption(t("tokens_cut", total=ma.total_tokens, n=n) if ma.truncated else t("t
 fp = ma.fingerprint()
 stats, kinds, grid, kinds_fig, concat_fig, (d, h, dk, n_demo) = _analysis(fp, lang, ma)
 c1, c2 = st.columns(2)
-layer = c1.slider(t("layer"), 0, ma.n_layer - 1, 0, key="mha_layer") if ma.n_layer > 1 else 0
-head = c2.slider(t("head"), 0, ma.n_head - 1, 0, key="mha_head") if ma.n_head > 1 else 0
+layer = c1.slider(t("layer"), 0, ma.n_layer - 1, 0, key="mha_layer", bind="query-params") if ma.n_layer > 1 else 0
+head = c2.slider(t("head"), 0, ma.n_head - 1, 0, key="mha_head", bind="query-params") if ma.n_head > 1 else 0
 
 st.header(t("grid_header"))
 st.caption(t("grid_note"))
@@ -130,7 +130,7 @@ st.header(t("concat_header"))
 st.caption(t("concat_note", d=d, h=h, dk=dk, n=n_demo))
 st.plotly_chart(concat_fig, key="mha_fig_concat")
 st.header(t("bertviz_header"))
-view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"bertviz_{v}"), key="mha_bv_view",
+view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"bertviz_{v}"), key="mha_bv_view", bind="query-params",
                 horizontal=True, help=t("bertviz_help"))
 bv = _bertviz(view, fp, ma)
 if bv.vendored:

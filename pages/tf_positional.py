@@ -31,9 +31,9 @@ st.latex(r"PE_{(pos,\,2i)} = \sin(pos\cdot\omega_i),\quad PE_{(pos,\,2i+1)} = \c
          r"\quad \omega_i = 10000^{-2i/d_{model}}")
 
 c1, c2, c3 = st.columns([1, 1, 1])
-d_model = c1.number_input(T.t("d_model", lang), 0, 100_000, 64, step=2, key="pe_d_model")
-length = c2.number_input(T.t("length", lang), 0, 100_000, 100, step=10, key="pe_length")
-cosine = c3.toggle(T.t("cosine", lang), key="pe_cosine", help=T.t("cosine_help", lang))
+d_model = c1.number_input(T.t("d_model", lang), 0, 100_000, 64, step=2, key="pe_d_model", bind="query-params")
+length = c2.number_input(T.t("length", lang), 0, 100_000, 100, step=10, key="pe_length", bind="query-params")
+cosine = c3.toggle(T.t("cosine", lang), key="pe_cosine", bind="query-params", help=T.t("cosine_help", lang))
 st.caption(T.t("limits", lang, d=pe_core.MAX_D_MODEL, n=pe_core.MAX_LENGTH))
 try:
     cfg = pe_core.PEConfig(int(d_model), int(length)).check()
@@ -46,7 +46,7 @@ ax_pos, ax_dim = T.t("ax_pos", lang), T.t("ax_dim", lang)
 st.header(T.t("enc_header", lang))
 left, right = st.columns(2)
 left.plotly_chart(charts.pe_heatmap(pe, T.t("fig_heat", lang), ax_dim, ax_pos), key="pe_fig_heat")
-asked = right.multiselect(T.t("dims", lang), list(range(pe_core.MAX_D_MODEL)), [0, 1, 20, 40], key="pe_dims")
+asked = right.multiselect(T.t("dims", lang), list(range(pe_core.MAX_D_MODEL)), [0, 1, 20, 40], key="pe_dims", bind="query-params")
 dims = [d for d in asked if d < cfg.d_model]
 if len(dims) < len(asked):
     right.caption(T.t("dims_dropped", lang, dims=", ".join(str(d) for d in asked if d >= cfg.d_model)))
@@ -65,7 +65,7 @@ st.caption(T.t("sim_caption", lang, spread=by_dist.spread))
 
 st.header(T.t("rot_header", lang))
 st.markdown(T.t("rot_intro", lang))
-k = st.slider(T.t("k", lang), 0, 128, 1, key="pe_k")
+k = st.slider(T.t("k", lang), 0, 128, 1, key="pe_k", bind="query-params")
 m_k, residuals = _rotation(cfg.length, cfg.d_model, k)
 left, right = st.columns(2)
 left.plotly_chart(charts.rotation_heatmap(m_k, T.t("fig_m", lang, k=k), T.t("ax_col", lang), T.t("ax_row", lang)),

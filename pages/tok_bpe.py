@@ -36,8 +36,8 @@ st.markdown(T.t("intro", lang))
 left, right = st.columns([2, 3], gap="large")
 with left:
     picked = pick_corpus("bpe", default=lang)
-    mode = st.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", format_func=lambda m: T.t(f"mode_{m}", lang))
-    merges = st.slider(T.t("merges", lang), 0, 3000, 2000, step=50, key="bpe_merges", help=T.t("merges_help", lang))
+    mode = st.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", bind="query-params", format_func=lambda m: T.t(f"mode_{m}", lang))
+    merges = st.slider(T.t("merges", lang), 0, 3000, 2000, step=50, key="bpe_merges", bind="query-params", help=T.t("merges_help", lang))
 try:
     with st.spinner(T.t("training", lang)):
         tok = trained(picked.key, mode, merges, picked.train)
@@ -52,7 +52,7 @@ with left:
 with right:
     st.subheader(T.t("replay_h", lang))
     st.session_state.setdefault("bpe_text", "読売巨人軍が勝った。" if lang == "ja" else "the lowest newest tokenizers")
-    raw = st.text_input(T.t("text", lang), key="bpe_text", help=T.t("text_help", lang))
+    raw = st.text_input(T.t("text", lang), key="bpe_text", bind="query-params", help=T.t("text_help", lang))
     try:
         checked = check_text(raw, max_chars=REPLAY_CHARS)
     except UserInputError as e:
@@ -68,7 +68,7 @@ with right:
     else:
         if st.session_state.get("bpe_step", 0) > total:
             st.session_state["bpe_step"] = total
-        k = st.slider(T.t("step", lang), 0, total, 0, key="bpe_step", help=T.t("step_help", lang))
+        k = st.slider(T.t("step", lang), 0, total, 0, key="bpe_step", bind="query-params", help=T.t("step_help", lang))
         b1, b2, _ = st.columns([2, 3, 3])
         b1.button(T.t("prev", lang), key="bpe_prev", on_click=move_step, args=(-1, total), disabled=k == 0,
                   width="stretch")

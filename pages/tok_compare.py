@@ -52,12 +52,12 @@ with left:
     st.selectbox(T.t("preset", lang), PRESETS + ["custom"], index=PRESETS.index(default), key="tokc_preset",
                  format_func=lambda p: T.t("preset_custom", lang) if p == "custom" else T.t(p, lang),
                  on_change=use_preset)
-    raw_text = st.text_area(T.t("text", lang), key="tokc_text", height=100, help=T.t("text_help", lang))
-    show_ids = st.toggle(T.t("show_ids", lang), value=True, key="tokc_ids")
+    raw_text = st.text_area(T.t("text", lang), key="tokc_text", bind="query-params", height=100, help=T.t("text_help", lang))
+    show_ids = st.toggle(T.t("show_ids", lang), value=True, key="tokc_ids", bind="query-params")
 with right:
     picked = pick_corpus("tokc", default=lang)
     vocab = st.number_input(T.t("vocab", lang), min_value=50, max_value=50_000, step=250,
-                            value=2000 if picked.lang_hint == "ja" else 1000, key="tokc_vocab",
+                            value=2000 if picked.lang_hint == "ja" else 1000, key="tokc_vocab", bind="query-params",
                             help=T.t("vocab_help", lang))
     hf_on = st.toggle(T.t("hf_on", lang), value=False, key="tokc_hf_on")
     hf_name = st.text_input(T.t("hf_name", lang), value=LOCAL_MINILM, key="tokc_hf_name",

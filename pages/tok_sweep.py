@@ -25,10 +25,10 @@ with c1:
     picked = pick_corpus("sweep", default=lang)
 options = largest_options(picked.train)
 with c2:
-    largest = st.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest",
+    largest = st.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest", bind="query-params",
                                format_func=lambda v: f"{int(v):,}")
-    points = st.slider(T.t("points", lang), 3, 8, 5, key="sweep_points")
-methods = st.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods",
+    points = st.slider(T.t("points", lang), 3, 8, 5, key="sweep_points", bind="query-params")
+methods = st.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods", bind="query-params",
                          format_func=lambda m: T.t(f"m_{m}", lang))
 if not methods:
     st.info(T.t("no_methods", lang), icon=":material/info:")

@@ -5,6 +5,8 @@ one device setting; pages read them with `lang()` and `device()`.
 """
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 import torch
 
@@ -13,31 +15,42 @@ from core.errors import UserInputError
 from core.i18n import LANG_NAMES, LANGS, normalize_lang
 from ui.safe import inert
 from ui.texts.common import T
+from ui import lesson, presenter  # noqa: I001 (kept apart from the lines above, which others edit)
 
-LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 opens the app in Japanese
+LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 (or ?lang=ja) opens the app in Japanese
 FORCE_CPU_KEY = "force_cpu"
-_REROUTED_KEY = "_shell_rerouted"
 
 
 def _through_app() -> None:
-    """Make sure the page runs inside app.py (sidebar, language, navigation).
+    """Make sure the page runs inside app.py (sidebar, language, lesson, navigation).
 
-    On a fresh server, the first session that opens a page by direct link (…/lm_ngram?lang=日本語) is run
-    by Streamlit's legacy `pages/` folder handling, which skips app.py: no language switch, raw file names
-    in the sidebar. app.py's st.navigation turns that handling off for the process; until then we turn it
-    off here and rerun once, so the same URL goes through app.py.
+    Streamlit 1.67 decides once per process, from whether a `pages/` folder sits beside app.py, to run
+    a direct page link through its legacy v1 handling, which skips app.py (no language switch, raw file
+    names in the sidebar); app.py's st.navigation turns that off, but only once some session has run
+    app.py. Streamlit offers no setting for it (its source calls the flag "a relic of v1"): the supported
+    way out is a folder not named `pages/`, a rename of every page for every worker. Until then we turn
+    the flag off here and rerun, so the same URL goes through app.py. (AppTest resets the flag before
+    each run, so this happens in tests after any page switch too.)
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory and not st.session_state.get(_REROUTED_KEY):
+    if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.session_state[_REROUTED_KEY] = True
         st.rerun()
 
 
 def lang() -> str:
+    """The UI language; called first by every page, so it also takes a lesson to its stop's page."""
     _through_app()
+    lesson.follow()
     return normalize_lang(st.session_state.get(LANG_KEY))
+
+
+def _lang_from_code() -> None:
+    """?lang=ja (the code, as people type it) works like ?lang=日本語 (the switch's label, as Streamlit binds it)."""
+    raw = st.query_params.get(LANG_KEY)
+    if raw in LANGS and LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = raw  # Streamlit drops "ja" from the URL; the link box puts the label back
 
 
 def device() -> torch.device:
@@ -49,8 +62,53 @@ def _device_info(kind: str) -> DeviceInfo:
     return device_info(torch.device(kind))
 
 
+def link_box(code: str) -> None:
+    """"Link to this view": the browser's own address (every bound widget is in it), with a copy button.
+
+    Read in the browser rather than built here: the page's widgets write the URL after the sidebar is drawn.
+    The HTML is a constant plus two of our own labels; no user text goes into it.
+    """
+    label, copy, done = (html.escape(T.t(k, code)) for k in ("link_label", "link_copy", "link_copied"))
+    st.html(_LINK_HTML.format(label=label, copy=copy, done=done, lang=LANG_NAMES[code]), unsafe_allow_javascript=True)
+
+
+_LINK_HTML = """
+<div style="font-size:0.85rem">
+<label for="atlas-link" style="display:block;margin-bottom:2px">{label}</label>
+<input id="atlas-link" data-lang="{lang}" readonly style="width:100%;font-size:0.8rem;padding:3px">
+<button id="atlas-copy" type="button" style="margin-top:4px;font-size:0.85rem">{copy}</button>
+</div>
+<script>
+(function () {{
+  // The address with the language in it even when the URL has none yet (Streamlit drops ?lang=ja).
+  const here = (box) => {{
+    const u = new URL(window.location.href), lang = box.dataset.lang;
+    if (!u.searchParams.has("lang") && lang !== "English") u.searchParams.set("lang", lang);
+    return u.toString();
+  }};
+  const box = document.getElementById("atlas-link"), btn = document.getElementById("atlas-copy");
+  if (!box || !btn) return;
+  box.value = here(box);
+  box.onfocus = () => {{ box.value = here(box); box.select(); }};
+  if (!window.__atlasLinkTimer) window.__atlasLinkTimer = setInterval(() => {{
+    const b = document.getElementById("atlas-link");
+    if (b && document.activeElement !== b) b.value = here(b);
+  }}, 1000);
+  btn.onclick = () => {{
+    box.value = here(box); box.select();
+    const ok = () => {{ btn.textContent = "{done}"; setTimeout(() => {{ btn.textContent = "{copy}"; }}, 1500); }};
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(box.value).then(ok, ok);
+    else {{ document.execCommand("copy"); ok(); }}
+  }};
+}})();
+</script>
+"""
+
+
 def sidebar() -> str:
-    """Draw the shared sidebar; return the language in use."""
+    """Draw the shared sidebar, the lesson panel and the presenter view; return the language in use."""
+    _through_app()
+    _lang_from_code()
     with st.sidebar:
         st.segmented_control(
             "Language / 言語",
@@ -61,11 +119,17 @@ def sidebar() -> str:
             bind="query-params",
             required=True,
         )
-        code = lang()
+        code = normalize_lang(st.session_state.get(LANG_KEY))
+        presenter.toggle(code)
         info = _device_info(device().type)
         st.caption(f"{T.t('device', code)}: **{info.label()}**")
         st.toggle(T.t("force_cpu", code), key=FORCE_CPU_KEY, help=T.t("force_cpu_help", code),
                   disabled=info.kind == "cpu" and not st.session_state.get(FORCE_CPU_KEY))
+        link_box(code)
+    if presenter.presenting():
+        st.set_page_config(initial_sidebar_state="collapsed")
+    stop = lesson.panel(code)
+    presenter.apply(stop.hide if stop else ())
     return code
 
 

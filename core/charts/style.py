@@ -12,11 +12,15 @@ notices a figure made under another default, restores ours, and gives that figur
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
 FONT_FAMILY = "Noto Sans CJK JP, Noto Sans JP, Hiragino Sans, Yu Gothic, Meiryo, sans-serif"
 FONT_SIZE = 15  # readable from the back of a classroom
+# Presenter view (?present=1) scales chart text for a projector; set per script run by the UI shell.
+FONT_SCALE: ContextVar[float] = ContextVar("FONT_SCALE", default=1.0)
 HEATMAP_SCALE = "Viridis"
 DIVERGING_SCALE = "RdBu"
 # Colors that stay distinct for common color-blindness (Okabe–Ito).
@@ -46,6 +50,9 @@ def styled(fig: go.Figure, title: str | None = None, height: int | None = None) 
     The rest of the look comes from the default template, which every new figure already carries.
     """
     layout: dict = {"margin_t": 60 if title else 30}
+    scale = FONT_SCALE.get()
+    if scale != 1.0:  # presenter view: larger text than the template's
+        layout["font_size"] = round(FONT_SIZE * scale)
     if fig.layout.template.layout.font.family != FONT_FAMILY:  # made under another default (see above)
         pio.templates.default = TEMPLATE
         layout["template"] = TEMPLATE

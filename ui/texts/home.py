@@ -41,5 +41,16 @@ T = Catalog(
             "次のトークンを予測するように学習します。ここで実際に学習できます。",
         ),
         "coming": ("(coming soon)", "（準備中）"),
+        "lesson_h": ("Teaching with the Atlas", "授業で使う"),
+        "lesson_intro": (
+            "The lesson walks the whole course on the live pages, {n} stops: each opens a page already set up, "
+            "with the point to make and a question for the class. Every stop has its own link "
+            "(?lesson=1&stop=7) to put on a slide; the presenter view (sidebar) enlarges everything for a projector.",
+            "レッスンはこのアプリのページを使ってコース全体を {n} ストップで案内します。各ストップは準備された状態でページを開き、"
+            "説明のポイントとクラスへの問いを示します。ストップごとのリンク（?lesson=1&stop=7）はスライドに貼れます。"
+            "サイドバーのプレゼンター表示でプロジェクター向けに大きく表示できます。",
+        ),
+        "lesson_start": ("Start the lesson", "レッスンを始める"),
+        "lesson_start_present": ("Start in presenter view", "プレゼンター表示で始める"),
     },
 )

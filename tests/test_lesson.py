@@ -1,0 +1,190 @@
+"""Lesson mode: the lesson file (every stop names a real page, real widget keys, both languages), its
+checks on load, and the lesson walking through the live app (AppTest)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from core.errors import UserInputError
+from core.lesson import LESSON_DIR, load_lesson, parse_lesson, parse_number
+from tests.apptest import APP, open_page
+from tests.conftest import ROOT
+from ui.registry import PAGES
+
+PAGE_PATHS = {p.path for p in PAGES if p.exists()}
+LESSONS = sorted(LESSON_DIR.glob("lesson*.toml"))
+
+
+def page_keys(path: str) -> list[re.Pattern]:
+    """Widget keys a page creates: key="x" literals, f-string keys as patterns, and pick_corpus's keys."""
+    src = (ROOT / path).read_text(encoding="utf-8")
+    keys = [re.escape(k) for k in re.findall(r'key="([a-z0-9_]+)"', src)]
+    keys += [re.sub(r"\\\{[^}]*\\\}", r"\\w+", re.escape(k)) for k in re.findall(r'key=f"([a-z0-9_{}\[\]]+)"', src)]
+    keys += [f"{p}_corpus" for p in re.findall(r'pick_corpus\("([a-z0-9_]+)"', src)]
+    return [re.compile(f"^{k}$") for k in keys]
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_every_stop_names_a_page_and_its_widget_keys(path):
+    lesson = load_lesson(int(path.stem.removeprefix("lesson")), PAGE_PATHS)
+    assert 15 <= len(lesson.stops) <= 25 or path.stem != "lesson1"
+    for n, stop in enumerate(lesson.stops, 1):
+        assert stop.page in PAGE_PATHS, (n, stop.page)
+        patterns = page_keys(stop.page)
+        for key in stop.keys():
+            assert any(p.match(key) for p in patterns), f"stop {n}: {key!r} is not a widget key of {stop.page}"
+        for en, ja in (stop.point, stop.question):  # titles may be the same word (GELU) in both
+            assert en != ja, f"stop {n}: untranslated {en!r}"
+            assert re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", ja), f"stop {n}: Japanese text has no Japanese"
+
+
+def test_lesson1_follows_the_notes_order():
+    lesson = load_lesson(1, PAGE_PATHS)
+    order = [p.path for p in PAGES]
+    firsts = list(dict.fromkeys(s.page for s in lesson.stops))  # pages in first-visit order
+    assert firsts[0] == "pages/lm_chain_rule.py" and lesson.stops[-1].page == "pages/gpt_finetune.py"
+    # Sections come in the course's order (LM -> tokenizers -> Transformer -> GPT), as the notes do.
+    sections = [next(p.section for p in PAGES if p.path == f) for f in firsts]
+    assert sections == sorted(sections, key=["sec_lm", "sec_tok", "sec_tf", "sec_gpt"].index)
+    assert {s.page for s in lesson.stops} <= set(order)
+
+
+GOOD = '''
+title = ["T", "題"]
+[[stop]]
+page = "pages/gpt_gelu.py"
+title = ["GELU", "GELU"]
+point = ["A point.", "要点。"]
+question = ["Why?", "なぜ？"]
+state = { gelu_range = [-2.0, 2.0] }
+state_ja = { gelu_custom = true }
+'''
+
+
+def test_parse_keeps_values_per_language():
+    lesson = parse_lesson(GOOD, {"pages/gpt_gelu.py"})
+    stop = lesson.stops[0]
+    assert stop.values("en") == {"gelu_range": (-2.0, 2.0)}
+    assert stop.values("ja") == {"gelu_range": (-2.0, 2.0), "gelu_custom": True}
+
+
+@pytest.mark.parametrize("bad, words", [
+    (GOOD.replace("gpt_gelu.py\"\ntitle", "nope.py\"\ntitle"), ("stop 1", "nope.py")),
+    (GOOD.replace('["Why?", "なぜ？"]', '["Why?"]'), ("stop 1", "question")),
+    (GOOD.replace('["Why?", "なぜ？"]', '["Why?", ""]'), ("stop 1", "question")),
+    (GOOD.replace("gelu_range =", '"Bad Key" ='), ("stop 1", "Bad Key")),
+    (GOOD.replace("[[stop]]", "[[stop]\n"), ("lesson 1", "TOML")),
+    ('title = ["T", "題"]\n', ("lesson 1", "[[stop]]")),
+    (GOOD + '[[stop]]\npage = "pages/gpt_gelu.py"\n', ("stop 2", "title")),
+    (GOOD.replace("state_ja = {", 'hide = ["</style>"]\nstate_ja = {'), ("stop 1", "hide")),
+])
+def test_bad_lesson_files_name_the_bad_entry(bad, words):
+    with pytest.raises(UserInputError) as err:
+        parse_lesson(bad, {"pages/gpt_gelu.py"})
+    for w in words:
+        assert w in err.value.en, err.value.en
+    assert "レッスンファイル" in err.value.ja
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("7", 7), (" 3 ", 3), ("0", None), ("22", None), ("-1", None), ("1.5", None), ("abc", None),
+    ("x" * 10_000, None), ("9" * 10_000, None), (None, None), ("", None), ("７", 7), ("٣", None),
+])
+def test_parse_number_is_strict(value, expected):
+    assert parse_number(value, 1, 21) == expected
+
+
+def test_missing_lesson_says_so():
+    with pytest.raises(UserInputError, match="no lesson 42"):
+        load_lesson(42, PAGE_PATHS)
+
+
+# ---------------------------------------------------------------- the lesson in the app (AppTest)
+def _app(params: dict):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _panel_text(at) -> str:
+    return " ".join([c.value for c in at.caption] + [m.value for m in at.markdown] + [s.value for s in at.subheader])
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_home_button_starts_the_lesson_and_next_moves_on(lang):
+    at = open_page(lang=lang)
+    at.button(key="home_lesson_start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    lesson = load_lesson(1, PAGE_PATHS)
+    assert at.query_params["stop"] == "1" and at.query_params["lesson"] == "1"
+    assert at.slider(key="chain_n").value == 5
+    assert at.text_area(key="chain_text").value == lesson.stops[0].values(lang)["chain_text"]
+    assert lesson.stops[0].question[0 if lang == "en" else 1] in _panel_text(at)
+    assert at.button(key="lesson_prev").disabled
+    at.button(key="lesson_next").click().run()
+    assert not at.exception
+    assert at.query_params["stop"] == "2" and at.slider(key="chain_n").value == 1
+    at.button(key="lesson_next").click().run()  # stop 3 is on another page: the app follows
+    assert not at.exception
+    assert at.radio(key="ngram_level").value == "char" and at.slider(key="ngram_n").value == 2
+    assert ("stop 3 of" if lang == "en" else "ストップ 3 /") in _panel_text(at)
+    at.button(key="lesson_prev").click().run()
+    assert not at.exception and at.slider(key="chain_n").value == 1
+
+
+def test_a_link_to_a_stop_opens_its_page_prepared():
+    at = _app({"lesson": "1", "stop": "5", "lang": "ja"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert [at.slider(key=f"ent_w{i}").value for i in range(8)] == [1.0] * 8
+    assert any("3.000" in m.value for m in at.metric)  # uniform over 8: H = 3 bits
+    assert "ストップ 5 / 21" in _panel_text(at)
+
+
+@pytest.mark.parametrize("params, note", [
+    ({"lesson": "1", "stop": "999"}, "opened at the first stop"),
+    ({"lesson": "1", "stop": "x" * 10_000}, "opened at the first stop"),
+    ({"lesson": "42"}, "names no lesson"),
+    ({"lesson": "<img src=x onerror=alert(1)>"}, "names no lesson"),
+])
+def test_stale_or_bad_lesson_links_fall_back_with_a_note(params, note):
+    at = _app(params)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = _panel_text(at) + " ".join(w.value for w in at.warning)
+    assert note in shown
+    assert "<img" not in shown
+
+
+def test_explore_freely_keeps_the_view_and_drops_the_lesson():
+    at = _app({"lesson": "1", "stop": "2"})
+    assert at.slider(key="chain_n").value == 1
+    at.slider(key="chain_n").set_value(4).run()
+    at.button(key="lesson_leave").click().run()
+    assert not at.exception
+    assert "lesson" not in at.query_params and "stop" not in at.query_params
+    assert at.slider(key="chain_n").value == 4
+    assert not [b for b in at.button if b.key == "lesson_next"]
+
+
+@pytest.mark.parametrize("raw", ["ja", "日本語"])
+def test_lang_code_and_label_both_work(raw):
+    at = _app({"lang": raw})
+    assert not at.exception
+    assert any("言語モデル" in h.value for h in at.subheader)
+
+
+def test_presenter_view_from_the_link_scales_charts_and_hides_stop_controls():
+    from tests.apptest import specs
+
+    at = _app({"lesson": "1", "stop": "1", "present": "1"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["present"] is True
+    css = " ".join(h.proto.body for h in at.get("html") if "<style>" in h.proto.body)
+    assert "font-size: 21px" in css and ".st-key-chain_corpus { display: none; }" in css
+    assert '"size":20' in specs(at)[0].replace(" ", "")  # 15 px chart text × 1.35
+    plain = _app({"lesson": "1", "stop": "1"})
+    assert '"size":15' in specs(plain)[0].replace(" ", "")
+    assert not [h for h in plain.get("html") if "<style>" in h.proto.body]

@@ -1,0 +1,67 @@
+"""Links reopen the view: widgets bound to the URL survive a round trip, and bad or stale URL values
+(unknown option, out of range, 10,000 characters, markup) fall back to defaults without a traceback."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.apptest import APP
+
+
+def open_with(page: str, params: dict[str, str], lang: str = "English") -> AppTest:
+    """A fresh session opening `page` with `params` in its URL, as a shared link does."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["lang"] = lang
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_link_with_bound_values_reopens_the_view():
+    """AppTest does not mirror the URL the browser keeps (tests/e2e checks that part): we write the link
+    the browser would hold, with select-type widgets as their labels, and open it in a fresh session."""
+    from ui.texts.lm_chain_rule import T
+
+    link = {"chain_text": "A dog ran home.", "chain_n": "2", "chain_level": T.t("level_word", "ja")}
+    at = open_with("pages/lm_chain_rule.py", link, lang="日本語")
+    assert at.text_area(key="chain_text").value == "A dog ran home."
+    assert at.slider(key="chain_n").value == 2 and at.radio(key="chain_level").value == "word"
+
+
+def test_attention_link_reopens_the_view():
+    at = open_with("pages/tf_attention.py", {"att_dk": "128", "att_causal": "true", "att_text": "one two three"})
+    assert at.select_slider(key="att_dk").value == 128 and at.toggle(key="att_causal").value is True
+    assert at.text_area(key="att_text").value == "one two three"
+
+
+@pytest.mark.parametrize("page, key, bad, kind, default", [
+    ("pages/lm_chain_rule.py", "chain_n", "99", "slider", 3),
+    ("pages/lm_chain_rule.py", "chain_n", "abc", "slider", 3),
+    ("pages/lm_chain_rule.py", "chain_level", "nonsense", "radio", "char"),
+    ("pages/lm_chain_rule.py", "chain_level", "<script>alert(1)</script>", "radio", "char"),
+    ("pages/tf_attention.py", "att_dk", "7", "select_slider", 16),
+    ("pages/tf_attention.py", "att_seed", "-5", "number_input", 0),
+    ("pages/tf_positional.py", "pe_d_model", "9" * 50, "number_input", 64),
+    ("pages/gpt_gelu.py", "gelu_range", "banana", "slider", (-4.0, 4.0)),
+    ("pages/tok_sweep.py", "sweep_points", "", "slider", 5),
+    ("pages/lm_ngram.py", "ngram_k", "0.3", "select_slider", 0.1),
+])
+def test_bad_url_values_fall_back_without_a_traceback(page, key, bad, kind, default):
+    at = open_with(page, {key: bad})
+    widget = getattr(at, kind)(key=key)
+    assert widget.value == default or (kind == "slider" and widget.value in (1, 5)), widget.value
+
+
+def test_a_10000_character_sentence_in_the_url_is_cut_with_a_note():
+    at = open_with("pages/lm_chain_rule.py", {"chain_text": "abc " * 2500})
+    assert any("500" in c.value for c in at.caption)
+    at = open_with("pages/tf_attention.py", {"att_text": "x" * 10_000 + "<img src=x onerror=alert(1)>"})
+    assert not at.exception
+
+
+def test_unknown_multiselect_options_are_dropped():
+    at = open_with("pages/tok_sweep.py", {"sweep_methods": "bogus"})
+    assert at.multiselect(key="sweep_methods").value  # the default methods, not an empty choice

@@ -1,0 +1,127 @@
+"""Lesson mode: a guided path of stops over the live pages, kept in the URL (?lesson=1&stop=7).
+
+The shell calls `panel()` before navigation runs, so the lesson's widget values are in session state
+before the page draws its widgets, and the panel (point, question, Previous / Next) sits at the top of
+the page where the class can see it. Each page calls `shell.lang()` first, which calls `follow()`:
+if the lesson's stop is on another page, the app switches there.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.errors import UserInputError
+from core.lesson import MAX_LESSON, Lesson, Stop, lesson_path, load_lesson, parse_number
+from ui.registry import available_pages
+from ui.texts.common import T
+
+LESSON_PARAM, STOP_PARAM = "lesson", "stop"
+_APPLIED = "_lesson_applied"  # (lesson, stop, lang) whose widget values were last written
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _load(number: int, mtime: float) -> Lesson | UserInputError:
+    """Parsed once per file version: a teacher's edit shows on the next rerun (mtime is in the key)."""
+    try:
+        return load_lesson(number, {p.path for p in available_pages()})
+    except UserInputError as e:
+        return e
+
+
+def first_lesson() -> Lesson | None:
+    """Lesson 1 if its file loads (the home page offers it), else None."""
+    path = lesson_path(1)
+    loaded = _load(1, path.stat().st_mtime) if path.is_file() else None
+    return loaded if isinstance(loaded, Lesson) else None
+
+
+def active() -> tuple[Lesson, int] | None:
+    """The lesson and stop index (0-based) named by the URL, or None in free exploration."""
+    if LESSON_PARAM not in st.query_params:
+        return None
+    number = parse_number(st.query_params.get(LESSON_PARAM), 1, MAX_LESSON)
+    path = lesson_path(number or 1)
+    loaded = _load(number, path.stat().st_mtime) if number and path.is_file() else UserInputError(
+        "This link names no lesson; the app is in free exploration.",
+        "このリンクのレッスンはありません。自由に探索するモードで開きました。")
+    if isinstance(loaded, UserInputError):
+        st.session_state["_lesson_error"] = loaded
+        return None
+    stop = parse_number(st.query_params.get(STOP_PARAM, "1"), 1, len(loaded.stops))
+    if stop is None:
+        st.session_state["_lesson_note"] = True  # a stale stop number: start from the first stop
+        stop = 1
+    return loaded, stop - 1
+
+
+def start(number: int = 1, stop: int = 0) -> None:
+    """Button callback: open lesson `number` at `stop` (0-based). Only our two parameters are written:
+    the widget-bound ones (lang, present, the page's settings) belong to their widgets."""
+    st.query_params[LESSON_PARAM] = str(number)
+    st.query_params[STOP_PARAM] = str(stop + 1)
+
+
+def _leave() -> None:
+    """Back to free exploration, on the page and widget values now shown."""
+    for key in (LESSON_PARAM, STOP_PARAM):
+        st.query_params.pop(key, None)
+    st.session_state.pop(_APPLIED, None)
+
+
+def _apply(lesson: Lesson, index: int, lang: str) -> None:
+    """Write the stop's widget values once per (lesson, stop, language): the teacher may change them after."""
+    marker = (lesson.number, index, lang)
+    if st.session_state.get(_APPLIED) == marker:
+        return
+    for key, value in lesson.stops[index].values(lang).items():
+        st.session_state[key] = value
+    st.session_state[_APPLIED] = marker
+
+
+def target() -> Stop | None:
+    return st.session_state.get("_lesson_target")
+
+
+def follow() -> None:
+    """Called at the top of every page: switch to the stop's page if this is not it."""
+    stop = target()
+    if stop is None:
+        return
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    page = st.Page(stop.page)
+    if ctx is not None and ctx.page_script_hash != page._script_hash:
+        st.switch_page(page, query_params={k: st.query_params[k] for k in (LESSON_PARAM, STOP_PARAM)})
+
+
+def panel(lang: str) -> Stop | None:
+    """Draw the lesson panel at the top of the page; return the current stop (None: free exploration)."""
+    found = active()
+    st.session_state["_lesson_target"] = None
+    err = st.session_state.pop("_lesson_error", None)
+    if err is not None:
+        st.warning(err.message(lang), icon=":material/error:")
+    if found is None:
+        return None
+    lesson, i = found
+    stop = lesson.stops[i]
+    _apply(lesson, i, lang)
+    st.session_state["_lesson_target"] = stop
+    idx = 0 if lang == "en" else 1
+    n = len(lesson.stops)
+    with st.container(border=True, key="lesson_panel"):
+        if st.session_state.pop("_lesson_note", False):
+            st.caption(T.t("lesson_bad_stop", lang))
+        st.caption(T.t("lesson_where", lang, title=lesson.title[idx], k=i + 1, n=n))
+        st.subheader(stop.title[idx], anchor=False)
+        st.markdown(stop.point[idx])
+        st.markdown(f"**{T.t('lesson_question', lang)}** {stop.question[idx]}")
+        b = st.columns([1, 1, 1.4, 2.2])
+        b[0].button(T.t("lesson_prev", lang), key="lesson_prev", disabled=i == 0, on_click=start,
+                    args=(lesson.number, i - 1), icon=":material/arrow_back:", width="stretch")
+        b[1].button(T.t("lesson_next", lang), key="lesson_next", disabled=i == n - 1, on_click=start,
+                    args=(lesson.number, i + 1), icon=":material/arrow_forward:", type="primary", width="stretch")
+        b[2].button(T.t("lesson_leave", lang), key="lesson_leave", on_click=_leave, icon=":material/explore:",
+                    help=T.t("lesson_leave_help", lang), width="stretch")
+        b[3].code(f"?lesson={lesson.number}&stop={i + 1}", language=None)
+    return stop

@@ -1,0 +1,50 @@
+"""Presenter view (?present=1): larger text and chart fonts for a projector, a collapsed sidebar, and the
+controls a lesson stop does not need hidden.
+
+The CSS is a constant of this file plus `.st-key-<widget key>` selectors for the lesson's hidden
+controls; widget keys are checked on load (core.lesson.KEY_RE: [a-z0-9_]), so no user text reaches it.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.charts.style import FONT_SCALE
+from core.lesson import KEY_RE
+from ui.texts.common import T
+
+PRESENT_KEY = "present"  # also the URL query parameter
+CHART_SCALE = 1.35  # 15 px chart text -> 20 px: readable from the back of a room at 1280×720
+
+# Streamlit sizes text in rem, so one root size scales headings, labels and metrics together.
+_CSS = """
+<style>
+html { font-size: 21px; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.05rem; line-height: 1.45; }
+[data-testid="stCaptionContainer"] { font-size: 0.9rem; }
+.st-key-lesson_panel { background: #F4F8FC; }
+.st-key-lesson_panel h3 { font-size: 1.55rem; padding-top: 0; }
+</style>
+"""
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(PRESENT_KEY, False))
+
+
+def toggle(lang: str) -> None:
+    """The switch, kept in the URL (present=true); ?present=1 as typed by hand works too."""
+    if st.query_params.get(PRESENT_KEY) in ("1", "yes", "on") and PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = True  # Streamlit binds booleans as true/false and drops "1"
+    st.toggle(T.t("present", lang), key=PRESENT_KEY, bind="query-params", help=T.t("present_help", lang))
+
+
+def apply(hide: tuple[str, ...] = ()) -> None:
+    """Once per run, before the page: chart font scale for this run, and the CSS when presenting."""
+    on = presenting()
+    FONT_SCALE.set(CHART_SCALE if on else 1.0)
+    if not on:
+        return
+    hidden = "".join(f".st-key-{k} {{ display: none; }}\n" for k in hide if KEY_RE.match(k))
+    st.html(_CSS.replace("</style>", hidden + "</style>"))
