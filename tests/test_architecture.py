@@ -107,7 +107,6 @@ def test_detector_sees_a_cycle(tmp_path):
     assert "core.x.b" in _imports(a) and "core.x" in _imports(a)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: train, training_job, finetune, attention being split")
 def test_core_modules_are_small():
     """No module in core over about 300 lines (docs/ARCHITECTURE.md): split by what it holds."""
     big = {name: n for name, p in _core_modules().items()
