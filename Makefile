@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup vendor bench clean browser
+.PHONY: run test setup vendor bench clean browser models
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ test: setup browser
 bench: setup
 	# -P: the bench folder is not put on sys.path (bench/tokenizers.py would hide the tokenizers package)
 	for b in bench/*.py; do echo "== $$b"; $(PY) -P $$b | tail -n 1; done
+
+# Rebuild every trained model shipped in assets/models/ from scratch, with fixed seeds, and write their
+# cards (slow: tens of minutes on a 2-core CPU; not part of `make test`). The two languages build in
+# parallel, one torch thread each, so the numbers do not depend on the machine's load.
+models: setup
+	mkdir -p .cache
+	$(PY) scripts/build_models.py --lang en > .cache/models-en.log 2>&1 & p1=$$!; \
+	$(PY) scripts/build_models.py --lang ja > .cache/models-ja.log 2>&1 & p2=$$!; \
+	wait $$p1; s1=$$?; wait $$p2; s2=$$?; tail -n 1 .cache/models-en.log .cache/models-ja.log; \
+	test $$s1 -eq 0 && test $$s2 -eq 0
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

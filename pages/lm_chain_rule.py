@@ -10,7 +10,7 @@ from core.textcheck import check_text
 from ui import shell
 from ui.corpus_picker import pick_corpus
 from ui.safe import plain
-from ui.shared_state import get_trained_gpt
+from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
 from ui.texts.lm_chain_rule import T
 
@@ -29,7 +29,7 @@ st.latex(r"P(w_1, \dots, w_N) = \prod_{i=1}^{N} P(w_i \mid w_1, \dots, w_{i-1}),
          r"H = -\frac{1}{N}\sum_{i=1}^{N} \log_2 P(w_i \mid w_{<i}), \qquad PP = 2^{H}")
 
 raw = st.text_area(T.t("sentence", lang), T.t("default_sentence", lang), key="chain_text", bind="query-params", height=90)
-gpt = get_trained_gpt()
+gpt = get_gpt(lang)  # the live-trained GPT, else the one shipped with the app
 models = ["ngram"] + (["gpt"] if gpt is not None else [])
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
 model = c1.radio(T.t("model", lang), models, key="chain_model",

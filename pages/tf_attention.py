@@ -13,7 +13,7 @@ from core.errors import UserInputError
 from core.textcheck import check_text
 from ui import shell
 from ui.safe import plain
-from ui.shared_state import get_trained_gpt
+from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
 from ui.texts.tf_attention import T
 
@@ -27,7 +27,7 @@ st.latex(t("formula"))
 
 text = st.text_area(t("sentence"), value=t("default_text"), key="att_text", bind="query-params", height=80, max_chars=10_000)
 c1, c2, c3 = st.columns([3, 3, 2])
-trained = get_trained_gpt()
+trained = get_gpt(lang)  # the live-trained GPT, else the shipped one
 embed = "random"
 with c1:
     split = st.radio(t("split"), I.SPLITS, format_func=lambda s: t(f"split_{s}"), key="att_split", bind="query-params", horizontal=True)

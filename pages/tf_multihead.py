@@ -12,7 +12,7 @@ from core.japanese import has_japanese
 from core.textcheck import check_text
 from ui import shell
 from ui.safe import plain
-from ui.shared_state import get_trained_gpt
+from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
 from ui.texts.tf_multihead import T
 
@@ -66,9 +66,10 @@ st.title(t("title"))
 st.markdown(t("intro"))
 st.latex(t("formula"))
 
-# Open on a model whose heads show something: the user's trained GPT if there is one, else MiniLM.
+# Open on our GPT (trained live, else the shipped one); MiniLM only if no GPT can be loaded.
+gpt = get_gpt(lang)
 choice = st.radio(t("model"), ["gpt", "minilm", "custom"], format_func=lambda c: t(f"model_{c}"),
-                  key="mha_model", bind="query-params", horizontal=True, index=0 if get_trained_gpt() is not None else 1)
+                  key="mha_model", bind="query-params", horizontal=True, index=0 if gpt is not None else 1)
 custom = ""
 if choice == "custom":
     custom = st.text_input(t("custom_id"), key="mha_custom", max_chars=300,
@@ -80,10 +81,10 @@ try:
     if checked.truncated:
         st.caption(COMMON.t("text_truncated", lang, n=len(checked.text)))
     if choice == "gpt":
-        trained = get_trained_gpt()
+        trained = gpt
         if trained is not None:
             ma = P.gpt_attention(trained.model, trained.tokenizer, checked.text, MAX_TOKENS)
-            st.info(t("trained_label", label=plain(trained.label)), icon=":material/school:")
+            st.info(t("gpt_label", label=plain(trained.label)), icon=":material/school:")
         else:
             model, tok = _random_gpt(checked.text)
             ma = P.gpt_attention(model, tok, checked.text, MAX_TOKENS)

@@ -7,7 +7,7 @@ from core.transformer import positional as pe_core
 from core.charts import positional as charts
 from core.errors import UserInputError
 from ui import shell
-from ui.shared_state import get_trained_gpt
+from ui.shared_state import get_gpt
 from ui.texts.tf_positional import T
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +90,7 @@ st.latex(r"\begin{bmatrix} PE_{(pos+k,\,2i)} \\ PE_{(pos+k,\,2i+1)} \end{bmatrix
 
 st.header(T.t("learned_header", lang))
 st.markdown(T.t("learned_intro", lang))
-trained = get_trained_gpt()
+trained = get_gpt(lang)  # the live-trained GPT, else the shipped one
 if trained is None:
     st.info(T.t("no_model", lang), icon=":material/model_training:")
     if (ROOT / "pages" / "gpt_train.py").is_file():

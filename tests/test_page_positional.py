@@ -12,16 +12,16 @@ from ui.shared_state import TRAINED_GPT_KEY, TrainedGPT
 PAGE = "pages/tf_positional.py"
 
 
-@pytest.mark.parametrize("lang, title, heat, no_model", [
-    ("en", "Positional encoding", "PE: position × dimension", "No trained GPT yet"),
-    ("ja", "位置エンコーディング", "PE：位置 × 次元", "まだ学習済みの GPT がありません"),
+@pytest.mark.parametrize("lang, title, heat, shipped", [
+    ("en", "Positional encoding", "PE: position × dimension", "shipped GPT (en)"),
+    ("ja", "位置エンコーディング", "PE：位置 × 次元", "同梱の GPT（ja）"),
 ])
-def test_renders_in_both_languages(lang, title, heat, no_model):
+def test_renders_in_both_languages(lang, title, heat, shipped):
     at = open_page(PAGE, lang=lang)
     assert at.title[0].value == title
-    assert len(specs(at)) == 6  # heatmap, curves, similarity, by distance, M_k, residual
+    assert len(specs(at)) == 8  # heatmap, curves, similarity, by distance, M_k, residual, W_p, sinusoids
     spec_with(at, heat)
-    assert any(no_model in i.value for i in at.info)
+    spec_with(at, shipped)  # W_p of the GPT shipped with the app, from the first open
     metrics = {m.label: m.value for m in at.metric}
     res64 = [v for label, v in metrics.items() if "float64" in label]
     res32 = [v for label, v in metrics.items() if "float32" in label]
@@ -62,7 +62,7 @@ def test_extreme_but_valid_settings_render(d_model, length, k):
     at.number_input(key="pe_length").set_value(length)
     at.slider(key="pe_k").set_value(k).run()
     assert not at.exception, errors(at)
-    assert len(specs(at)) == 6 and not warnings(at)
+    assert len(specs(at)) == 8 and not warnings(at)  # 6 + the shipped GPT's W_p and its sinusoids
 
 
 @pytest.mark.parametrize("lang, key, value, words", [

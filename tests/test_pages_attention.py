@@ -86,9 +86,8 @@ def test_attention_page_splits():
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_multihead_page_random_gpt_hostile(lang):
     at = open_page(MHA, lang=lang)
-    assert at.radio(key="mha_model").value == "minilm"  # with no trained GPT the page opens on MiniLM
-    at.radio(key="mha_model").set_value("gpt").run()
-    assert ("untrained" in _texts(at)) == (lang == "en")
+    assert at.radio(key="mha_model").value == "gpt"  # with no trained GPT the page opens on the shipped one
+    assert ("shipped GPT" in _texts(at)) == (lang == "en")
     at.text_area(key="mha_text").set_value(HOSTILE).run()
     assert not at.exception, errors(at)
     html = at.get("iframe")[0].proto.srcdoc

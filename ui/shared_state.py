@@ -1,4 +1,4 @@
-"""State that deliberately crosses pages: the GPT trained on "Train GPT-1 live".
+"""State that deliberately crosses pages: the GPT trained on "Train GPT-1 live", else the shipped one.
 
 Every other session key is prefixed by its page; this one is shared on purpose, so the attention
 pages and the positional-encoding page can use the model the user trained.
@@ -8,13 +8,20 @@ A training keeps running while the user is on another page, so the GPT-1 page al
 *source* (`set_trained_gpt_source`): a function returning a fresh snapshot of the model being trained.
 `get_trained_gpt()` asks it first, so readers always see the latest weights, not those of the last
 time the training page was on screen.
+
+`get_gpt(lang)` is what reader pages call: the live model when there is one, else the GPT shipped with
+the app for the UI language (core.gpt.shipped), so "our GPT" exists on first open.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 import streamlit as st
+
+from core.errors import UserInputError
+from core.gpt import shipped as shipped_models
+from ui.texts.shared_state import T
 
 TRAINED_GPT_KEY = "shared_trained_gpt"
 TRAINED_GPT_SOURCE_KEY = "shared_trained_gpt_source"
@@ -26,6 +33,7 @@ class TrainedGPT:
     tokenizer: Any  # core.tokenizers.base.Tokenizer
     label: str  # e.g. "class-demo · en · step 1200 · val loss 1.92"
     step: int
+    shipped: bool = False  # True: the model shipped in assets/models, not one trained in this session
 
 
 def set_trained_gpt(trained: TrainedGPT | None) -> None:
@@ -48,3 +56,23 @@ def get_trained_gpt() -> TrainedGPT | None:
             st.session_state[TRAINED_GPT_KEY] = fresh
             return fresh
     return st.session_state.get(TRAINED_GPT_KEY)
+
+
+def get_gpt(lang: str) -> TrainedGPT | None:
+    """The session's live-trained GPT if there is one, else the shipped GPT for `lang`.
+
+    The label says which. When neither exists (the shipped file missing or damaged), the page shows
+    why, in the UI language, and gets None: it must still work without a GPT.
+    """
+    live = get_trained_gpt()
+    if live is not None:
+        return replace(live, label=T.t("live_label", lang, label=live.label))
+    try:
+        sh = shipped_models.load_gpt(lang)
+    except UserInputError as e:
+        from ui import shell
+
+        shell.show_error(e)
+        return None
+    label = T.t("shipped_label", lang, code=lang, steps=sh.steps, ppl=sh.heldout_ppl)
+    return TrainedGPT(sh.model, sh.tokenizer, label, sh.steps, shipped=True)

@@ -27,9 +27,9 @@ T = Catalog(
         "embed_random": ("Random (seeded) + sinusoidal positions", "ランダム（シード固定）＋正弦波の位置"),
         "embed_gpt": ("Our trained GPT's token + position embeddings", "学習済み GPT のトークン＋位置埋め込み"),
         "embed_gpt_note": (
-            "Embeddings of the GPT trained on the GPT-1 page ({label}), normalized (LayerNorm); its own tokenizer splits the sentence. "
+            "Embeddings of our GPT ({label}), normalized (LayerNorm); its own tokenizer splits the sentence. "
             "W_Q, W_K, W_V are still random projections here.",
-            "GPT-1 ページで学習した GPT（{label}）の埋め込みを正規化（LayerNorm）したものです。文はそのトークナイザで分割します。"
+            "私たちの GPT（{label}）の埋め込みを正規化（LayerNorm）したものです。文はそのトークナイザで分割します。"
             "W_Q・W_K・W_V はここでもランダムな射影です。",
         ),
         "embed_random_note": (

@@ -31,6 +31,7 @@ T = Catalog(
         "sentence": ("Sentence", "文"),
         "default_text": ("The cat sat on the mat because it was warm.", "猫はマットの上に座った。暖かかったからだ。"),
         "loading": ("Loading the model…", "モデルを読み込み中…"),
+        "gpt_label": ("Our GPT: {label}", "私たちの GPT：{label}"),
         "trained_label": ("Our GPT, trained on the GPT-1 page: {label}", "GPT-1 ページで学習した GPT：{label}"),
         "untrained_label": (
             "Our GPT — untrained (random weights): 4 layers × 4 heads, width 128, a character tokenizer over "

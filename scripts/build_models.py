@@ -1,0 +1,309 @@
+"""Rebuild every model shipped under assets/models/ from scratch, with fixed seeds (`make models`).
+
+    .venv/bin/python scripts/build_models.py              # everything (both languages)
+    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm
+    .venv/bin/python scripts/build_models.py --lang en
+
+Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout like every page):
+- gpt-<lang>.safetensors: GPT-1 trained by the project's own command line (`python -m core.train`),
+  stored in fp16 in the checkpoint format of core.gpt.checkpoint, and gpt-<lang>.json, its card;
+- snapshots/gpt-<lang>-step<N>.safetensors: the same recipe replayed in-process, saved after N updates
+  (for a zero-shot-vs-pre-training curve);
+- lstm-<lang>.safetensors (+ .json): the fine-tuning page's LSTM LM baseline at its pre-training budget.
+
+Each card records the build config's hash (RECIPES below) and the corpus hash, so
+tests/test_shipped_models.py fails when an artifact is stale. Change a recipe -> run `make models`.
+The architecture is fine-tuning's backbone (core.gpt.finetune.Budget: 4 layers, 4 heads, 128 wide,
+block 64, SentencePiece BPE with finetune.VOCAB pieces), so fine-tuning can start from it.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+BUILD_VERSION = 1  # bump to force a rebuild when the build itself (not a recipe) changes
+
+
+@dataclass(frozen=True)
+class GPTRecipe:
+    lang: str
+    vocab_size: int  # fine-tuning's VOCAB: 1000 English pieces; Japanese needs ~1,400 ids for its characters alone
+    n_layer: int = 4  # fine-tuning's Budget: the shipped model is its backbone
+    n_head: int = 4
+    n_embd: int = 128
+    block_size: int = 64
+    # ~27k (en) / ~46k (ja) training tokens for 0.9-1.2M parameters: it overfits within ~20 epochs.
+    # Sweep (en, 1200 steps, wd 0.1, held-out loss at 500/700/1000): dropout 0.1 -> 4.83 at 500 then up;
+    # 0.2 -> 4.85 (flat from 500); 0.3 -> 4.88/4.83/4.84 (best 4.82); 0.4 -> 4.90(600)/4.83/4.86.
+    dropout: float = 0.3
+    weight_decay: float = 0.1  # more than the trainer's 0.01 for the same reason
+    batch_size: int = 12
+    max_iters: int = 800  # en: flat at ~4.83 from 700 to 1200 steps with dropout 0.3: more only memorises
+    lr: float = 1e-3
+    warmup_iters: int = 200  # post-LN needs it (core.gpt.train.TrainConfig)
+    seed: int = 1337
+    threads: int = 1  # one thread: the same numbers on any machine load (two collapse when a core is busy)
+
+
+@dataclass(frozen=True)
+class LSTMRecipe:
+    lang: str
+    vocab_size: int
+    n_embd: int = 128  # fine-tuning's Budget.n_embd / lstm_hidden / block_size / pre-training budget
+    n_hidden: int = 256
+    block_size: int = 64
+    dropout: float = 0.2  # same reason as the GPT's
+    batch_size: int = 12
+    max_iters: int = 700  # finetune.Budget.pretrain_steps: the LSTM baseline gets the GPT's fine-tuning budget
+    lr: float = 1e-3
+    warmup_iters: int = 70
+    weight_decay: float = 0.01
+    seed: int = 1337
+    threads: int = 1
+
+
+# Japanese: 46k training tokens, still improving at 800 steps in the sweep (5.29 at 800, dropout 0.3).
+GPT_RECIPES = {"en": GPTRecipe("en", 1000), "ja": GPTRecipe("ja", 3000, max_iters=1000)}
+LSTM_RECIPES = {"en": LSTMRecipe("en", 1000), "ja": LSTMRecipe("ja", 3000)}
+SNAPSHOT_STEPS = (0, 100)  # plus the shipped model itself at its max_iters; ~2.2 (en) / 2.8 (ja) MB each: the folder stays ~20 MB
+MAX_NGRAM = 5
+TEST_SLICE = 300  # held-out tokens the test re-scores (kept small: the test must stay fast)
+
+
+def recipe_hash(recipe, extra=()) -> str:
+    """The hash a card records; the test recomputes it from this file to catch stale artifacts."""
+    blob = json.dumps([BUILD_VERSION, type(recipe).__name__, asdict(recipe), list(extra)], sort_keys=True)
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:16]
+
+
+def git_commit() -> str:
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "core", "scripts"], cwd=REPO,
+                               capture_output=True, text=True).stdout.strip()
+        return head + ("+dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def cli_args(r: GPTRecipe, text_file: str, out: str) -> list[str]:
+    """The exact `python -m core.train` command that trains the shipped GPT."""
+    return ["-m", "core.train", "--text", text_file, "--tokenizer", "bpe", "--vocab-size", str(r.vocab_size),
+            "--n-layer", str(r.n_layer), "--n-head", str(r.n_head), "--n-embd", str(r.n_embd),
+            "--block-size", str(r.block_size), "--dropout", str(r.dropout), "--batch-size", str(r.batch_size),
+            "--max-iters", str(r.max_iters), "--eval-interval", "0", "--lr", str(r.lr),
+            "--warmup-iters", str(r.warmup_iters), "--weight-decay", str(r.weight_decay), "--seed", str(r.seed),
+            "--threads", str(r.threads), "--no-progress", "--out", out]
+
+
+def ngram_baseline(tokenizer, train_text: str, heldout_text: str) -> dict:
+    """Interpolated Kneser–Ney over the token ids, every order 1..MAX_NGRAM, scored on the whole held-out part.
+
+    The best n is chosen on the held-out part itself (an optimistic baseline: the GPT gets no such choice).
+    """
+    from core.lm.ngram import NGramCounts
+
+    train = [str(i) for i in tokenizer.encode(train_text)]
+    held = [str(i) for i in tokenizer.encode(heldout_text)]
+    counts = NGramCounts.train(train, max_n=MAX_NGRAM)
+    losses = {n: counts.perplexity(held, n, "kn").bits * math.log(2) for n in range(1, MAX_NGRAM + 1)}
+    best = min(losses, key=losses.get)
+    return {"smoothing": "interpolated Kneser-Ney", "best_n": best, "heldout_loss": round(losses[best], 4),
+            "heldout_ppl": round(math.exp(losses[best]), 2),
+            "heldout_loss_by_n": {str(n): round(v, 4) for n, v in losses.items()},
+            "unseen_heldout_tokens": int(sum(1 for t in held if t not in counts.stoi)),
+            "note": "best n picked on the held-out part; token ids never seen in training share one <unk> class"}
+
+
+def _split(lang: str):
+    from core.corpus import corpus_id, load_shipped, split_train_heldout
+
+    text = load_shipped(lang)
+    train, held = split_train_heldout(text)
+    return text, train, held, corpus_id(text)
+
+
+def _scores(model, tokenizer, heldout_text: str, block_size: int) -> dict:
+    from core.gpt.shipped import heldout_loss
+
+    ids = tokenizer.encode(heldout_text)
+    loss = heldout_loss(model, ids, block_size)
+    return {"heldout_loss": round(loss, 4), "heldout_ppl": round(math.exp(loss), 2), "heldout_tokens": len(ids),
+            "test_slice": {"tokens": TEST_SLICE, "loss": round(heldout_loss(model, ids[:TEST_SLICE], block_size), 5)}}
+
+
+def build_gpt(lang: str, models_dir: Path) -> dict:
+    import torch
+
+    from core.gpt.checkpoint import load_checkpoint, save_checkpoint
+    from core.gpt.shipped import card_path, gpt_path
+
+    r = GPT_RECIPES[lang]
+    text, train, held, cid = _split(lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        text_file = Path(tmp) / f"corpus-{lang}.txt"
+        text_file.write_text(text, encoding="utf-8")
+        args = cli_args(r, str(text_file), str(Path(tmp) / "run"))
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise SystemExit(f"training {lang} failed:\n{proc.stderr[-3000:]}")
+        summary = json.loads(proc.stdout.strip().splitlines()[-1])
+        ckpt = load_checkpoint(Path(tmp) / "run" / "ckpt.safetensors")
+    model = ckpt.build_model("cpu").eval()
+    n_params = sum(p.numel() for p in model.parameters())
+    path = gpt_path(lang, models_dir)
+    # fp16 halves the folder; loading casts back to fp32 (the card's losses are those of the fp16 weights).
+    save_checkpoint(path, copy.deepcopy(model).half(), ckpt.tokenizer, step=ckpt.step)
+    back = load_checkpoint(path)  # read back: the card describes the fp16 file, not the fp32 run
+    model16 = back.build_model("cpu").float().eval()
+    card = {
+        "artifact": path.name, "kind": "gpt", "lang": lang,
+        "command": "python " + " ".join(args).replace(str(text_file), f"<corpus-{lang}.txt>").replace(
+            str(Path(tmp) / "run"), "<out>"),
+        "corpus_file": f"<corpus-{lang}.txt> = core.corpus.load_shipped({lang!r}) written out; "
+                       "the CLI splits it with core.corpus.split_train_heldout",
+        "corpus_id": cid, "corpus_chars": len(text),
+        "tokenizer": {"type": "sentencepiece-bpe", "vocab_size": ckpt.tokenizer.vocab_size, "trained_on": "train part"},
+        "config": ckpt.config.to_dict(), "recipe": asdict(r), "seed": r.seed, "steps": ckpt.step,
+        "wall_s": round(wall, 1), "trainer_summary": summary, "params": n_params, "dtype": "float16",
+        **_scores(model16, back.tokenizer, held, r.block_size),
+        "eval": "mean cross-entropy (nats/token) over every held-out token, windows of block_size with stride "
+                "block_size/2 (core.gpt.shipped.heldout_loss)",
+        "ngram": ngram_baseline(back.tokenizer, train, held),
+        "config_hash": recipe_hash(r), "git_commit": git_commit(), "torch": torch.__version__,
+    }
+    card["beats_ngram"] = card["heldout_loss"] < card["ngram"]["heldout_loss"]
+    card_path(path).write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return card
+
+
+def train_in_process(model, tokenizer, train: str, held: str, r, steps: int, on_step=None):
+    """The trainer with the settings of `r`, stopped after `steps` updates (the schedule still ends at
+    r.max_iters, as in the CLI run). The one place that uses the in-process Trainer API."""
+
+    from core.gpt.data import TokenData
+    from core.gpt.pretrain import TrainConfig, configure_optimizer, gpt_trainer
+
+    tc = TrainConfig(max_iters=r.max_iters, batch_size=r.batch_size, lr=r.lr, warmup_iters=r.warmup_iters,
+                     weight_decay=r.weight_decay, eval_interval=0, eval_iters=5, seed=r.seed)
+    data = TokenData.from_text(tokenizer, train, held, r.block_size)
+    trainer = gpt_trainer(model, data, tc, tokenizer, optimizer=configure_optimizer(model, tc, "cpu"),
+                          gate=lambda: trainer.step < steps)
+    if on_step is not None:
+        trainer.add_callback("on_step", lambda tr, s: on_step(tr.raw_model, s.step))
+    return trainer.run()
+
+
+def build_snapshots(lang: str, models_dir: Path) -> list[str]:
+    """GPT snapshots after SNAPSHOT_STEPS updates: the shipped recipe replayed in-process (same seed,
+    tokenizer, initial weights, batches and schedule as the CLI run)."""
+    import torch
+
+    from core.gpt.checkpoint import save_checkpoint
+    from core.gpt.model import GPT, GPTConfig
+    from core.gpt.shipped import snapshot_path
+    from core.gpt.train import build_tokenizer
+
+    r = GPT_RECIPES[lang]
+    torch.set_num_threads(r.threads)
+    _, train, held, _ = _split(lang)
+    tok = build_tokenizer("bpe", train, r.vocab_size)
+    cfg = GPTConfig(vocab_size=tok.vocab_size, n_layer=r.n_layer, n_head=r.n_head, n_embd=r.n_embd,
+                    block_size=r.block_size, dropout=r.dropout)
+    torch.manual_seed(r.seed)  # as the CLI: identical initial weights
+    model = GPT(cfg)
+    written = []
+
+    def save(m, step: int) -> None:
+        if step in SNAPSHOT_STEPS:
+            path = snapshot_path(lang, step, models_dir)
+            save_checkpoint(path, copy.deepcopy(m).half().eval(), tok, step=step,
+                            extra={"recipe_hash": recipe_hash(r, SNAPSHOT_STEPS)})
+            written.append(path.name)
+
+    save(model, 0)
+    train_in_process(model, tok, train, held, r, max(SNAPSHOT_STEPS), save)
+    return written
+
+
+def build_lstm(lang: str, models_dir: Path) -> dict:
+    import torch
+    from safetensors.torch import save
+
+    from core.gpt.checkpoint import tokenizer_to_meta
+    from core.gpt.lstm import LSTMConfig, LSTMLM
+    from core.gpt.shipped import LSTM_FORMAT, card_path, lstm_path, read_lstm
+    from core.gpt.train import build_tokenizer
+    from core.runtime.diskcache import write_atomic
+
+    r = LSTM_RECIPES[lang]
+    torch.set_num_threads(r.threads)
+    text, train, held, cid = _split(lang)
+    tok = build_tokenizer("bpe", train, r.vocab_size)
+    cfg = LSTMConfig(tok.vocab_size, n_embd=r.n_embd, n_hidden=r.n_hidden, block_size=r.block_size, dropout=r.dropout)
+    torch.manual_seed(r.seed)
+    model = LSTMLM(cfg)
+    t0 = time.perf_counter()
+    result = train_in_process(model, tok, train, held, r, r.max_iters)
+    wall = time.perf_counter() - t0
+    path = lstm_path(lang, models_dir)
+    tensors = {k: v.detach().half().contiguous() for k, v in model.state_dict().items() if k != "lm_head.weight"}
+    meta = {"format": LSTM_FORMAT, "config": json.dumps(cfg.to_dict()), "step": str(result.iters),
+            "tokenizer": json.dumps(tokenizer_to_meta(tok))}
+    write_atomic(path, save(tensors, metadata=meta))
+    model16, tok16 = read_lstm(path)
+    card = {"artifact": path.name, "kind": "lstm", "lang": lang,
+            "command": f"python scripts/build_models.py --only lstm --lang {lang}",
+            "corpus_id": cid, "corpus_chars": len(text),
+            "tokenizer": {"type": "sentencepiece-bpe", "vocab_size": tok.vocab_size, "trained_on": "train part"},
+            "config": cfg.to_dict(), "recipe": asdict(r), "seed": r.seed, "steps": result.iters,
+            "wall_s": round(wall, 1), "params": sum(p.numel() for p in model.parameters()), "dtype": "float16",
+            **_scores(model16, tok16, held, r.block_size),
+            "config_hash": recipe_hash(r), "git_commit": git_commit(), "torch": torch.__version__}
+    card_path(path).write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return card
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--only", choices=("gpt", "snapshots", "lstm"), action="append")
+    p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")
+    p.add_argument("--out", default=str(REPO / "assets" / "models"))
+    a = p.parse_args(argv)
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    report = {}
+    for lang in a.lang or list(GPT_RECIPES):
+        for what in a.only or ("gpt", "snapshots", "lstm"):
+            t1 = time.perf_counter()
+            if what == "gpt":
+                card = build_gpt(lang, out)
+                report[f"gpt-{lang}"] = {k: card[k] for k in ("heldout_loss", "heldout_ppl", "steps", "wall_s")} | {
+                    "ngram_loss": card["ngram"]["heldout_loss"], "ngram_n": card["ngram"]["best_n"]}
+            elif what == "snapshots":
+                report[f"snapshots-{lang}"] = build_snapshots(lang, out)
+            else:
+                card = build_lstm(lang, out)
+                report[f"lstm-{lang}"] = {k: card[k] for k in ("heldout_loss", "heldout_ppl", "steps", "wall_s")}
+            print(f"{what} {lang}: {time.perf_counter() - t1:.0f} s", file=sys.stderr, flush=True)
+    report["wall_s"] = round(time.perf_counter() - t0, 1)
+    print(json.dumps(report, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
