@@ -237,13 +237,19 @@ def test_exit_stops_non_daemon_jobs_before_the_interpreter_waits_for_them():
 def test_generating_from_a_diverged_model_is_a_clear_error():
     import torch
 
-    from core.gpt.model import GPT, GPTConfig
+    from core.gpt.model import GPT, DivergedError, GPTConfig
+    from core.gpt.pretrain import generate_text
+    from core.tokenizers.char import CharTokenizer
 
-    model = GPT(GPTConfig(vocab_size=5, n_layer=1, n_head=1, n_embd=8, block_size=4)).eval()
+    tok = CharTokenizer.train("abcd")
+    model = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=1, n_embd=8, block_size=4)).eval()
     with torch.no_grad():
         model.wte.weight[0, 0] = float("nan")
-    with pytest.raises(UserInputError) as e:
+        model.wte.weight[:, 0] = float("nan")
+    with pytest.raises(DivergedError):  # the model says what happened in plain words...
         model.generate(torch.zeros(1, 2, dtype=torch.long), 3)
+    with pytest.raises(UserInputError) as e:  # ...and the text generator explains it in both languages
+        generate_text(model, tok, "ab", 3)
     assert "diverged" in e.value.en and "発散" in e.value.ja
 
 

@@ -17,8 +17,16 @@ LESSONS = sorted(LESSON_DIR.glob("lesson*.toml"))
 
 
 def page_keys(path: str) -> list[re.Pattern]:
-    """Widget keys a page creates: key="x" literals, f-string keys as patterns, and pick_corpus's keys."""
+    """Widget keys a page creates: key="x" literals, f-string keys as patterns, and pick_corpus's keys.
+
+    A page may draw its widgets through a ui helper module of its own (`from ui.gpt_train_view import ...`):
+    those modules' keys count too.
+    """
     src = (ROOT / path).read_text(encoding="utf-8")
+    for mod in re.findall(r"^from (ui\.[a-z0-9_]+) import", src, re.M):
+        helper = ROOT / (mod.replace(".", "/") + ".py")
+        if helper.is_file() and helper.stem not in ("shell", "safe", "guard", "shared_state", "lesson"):
+            src += "\n" + helper.read_text(encoding="utf-8")
     keys = [re.escape(k) for k in re.findall(r'key="([a-z0-9_]+)"', src)]
     keys += [re.sub(r"\\\{[^}]*\\\}", r"\\w+", re.escape(k)) for k in re.findall(r'key=f"([a-z0-9_{}\[\]]+)"', src)]
     keys += [f"{p}_corpus" for p in re.findall(r'pick_corpus\("([a-z0-9_]+)"', src)]

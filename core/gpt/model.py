@@ -101,6 +101,10 @@ class Block(nn.Module):
         return x, att
 
 
+class DivergedError(ValueError):
+    """Raised by `GPT.generate` when the logits are not finite (a diverged model); the caller explains it."""
+
+
 @dataclass
 class GPTConfig:
     vocab_size: int  # what the tokenizer emits; the embedding and the (tied) output layer have this many rows
@@ -237,11 +241,7 @@ class GPT(nn.Module):
             ctx = idx[:, -self.config.block_size:]
             logits = self(ctx).logits[:, -1, :]  # (B, V)
             if not bool(torch.isfinite(logits).all()):  # a diverged model: multinomial would fail on NaN
-                raise UserInputError(
-                    "The model has diverged (its outputs are NaN or infinite), so it cannot generate text. "
-                    "Reset it and train again with a lower learning rate.",
-                    "モデルが発散しています（出力が NaN か無限大）ので、文を生成できません。"
-                    "リセットして、学習率を下げてもう一度学習してください。")
+                raise DivergedError("the model's outputs are NaN or infinite: it cannot generate text")
             if temperature <= 0:
                 nxt = logits.argmax(dim=-1, keepdim=True)
             else:

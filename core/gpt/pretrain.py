@@ -22,6 +22,7 @@ import torch.nn as nn
 
 from core.errors import UserInputError
 from core.gpt.data import TokenData
+from core.gpt.model import DivergedError
 from core.runtime.trainer import Trainer, TrainerConfig, TrainResult
 from core.runtime.trainer import configure_optimizer as _configure
 from core.tokenizers.base import Tokenizer
@@ -106,7 +107,15 @@ def generate_text(model: nn.Module, tokenizer: Tokenizer, prompt: str, max_new_t
         ids = tokenizer.encode("\n") or [0]
     idx = torch.tensor([ids], dtype=torch.long, device=device)
     gen = torch.Generator(device=device).manual_seed(int(seed))
-    out = model.generate(idx, max_new_tokens, temperature=temperature, top_k=top_k, generator=gen)
-    model.train(was_training)
+    try:
+        out = model.generate(idx, max_new_tokens, temperature=temperature, top_k=top_k, generator=gen)
+    except DivergedError:
+        raise UserInputError(
+            "The model has diverged (its outputs are NaN or infinite), so it cannot generate text. "
+            "Reset it and train again with a lower learning rate.",
+            "モデルが発散しています（出力が NaN か無限大）ので、文を生成できません。"
+            "リセットして、学習率を下げてもう一度学習してください。") from None
+    finally:
+        model.train(was_training)
     text = tokenizer.decode(out[0].tolist())
     return text if prompt else text.lstrip("\n")
