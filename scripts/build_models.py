@@ -278,9 +278,33 @@ def build_lstm(lang: str, models_dir: Path) -> dict:
     return card
 
 
+def build_encdec(lang: str, models_dir: Path) -> dict:
+    """The encoder-decoder of the Encoder-decoder page (number words -> digits) at the page's default
+    config, trained through the one Trainer with its fixed seed, stored under the page's cache key."""
+    from dataclasses import asdict
+
+    from core.transformer.encoder_decoder import Seq2SeqConfig
+    from core.transformer.encoder_decoder_train import dump, shipped_path, train
+
+    cfg = Seq2SeqConfig(lang=lang)
+    t0 = time.perf_counter()
+    model, report = train(cfg)
+    wall = round(time.perf_counter() - t0, 1)
+    path = shipped_path(cfg, models_dir / "encdec")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(dump((model, report)))
+    card = {"artifact": path.name, "command": f"python scripts/build_models.py --only encdec --lang {lang}",
+            "config": asdict(cfg), "seed": cfg.seed, "steps": len(report.losses), "wall_s": wall,
+            "heldout_exact_match": report.accuracy, "heldout_numbers": report.heldout_count,
+            "params": sum(p.numel() for p in model.parameters()), "commit": git_commit()}
+    (models_dir / "encdec" / f"encdec-{lang}.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n",
+                                                               encoding="utf-8")
+    return card
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=("gpt", "snapshots", "lstm"), action="append")
+    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")
     p.add_argument("--out", default=str(REPO / "assets" / "models"))
     a = p.parse_args(argv)
@@ -289,7 +313,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     report = {}
     for lang in a.lang or list(GPT_RECIPES):
-        for what in a.only or ("gpt", "snapshots", "lstm"):
+        for what in a.only or ("gpt", "snapshots", "lstm", "encdec"):
             t1 = time.perf_counter()
             if what == "gpt":
                 card = build_gpt(lang, out)
@@ -297,6 +321,9 @@ def main(argv: list[str] | None = None) -> None:
                     "ngram_loss": card["ngram"]["heldout_loss"], "ngram_n": card["ngram"]["best_n"]}
             elif what == "snapshots":
                 report[f"snapshots-{lang}"] = build_snapshots(lang, out)
+            elif what == "encdec":
+                card = build_encdec(lang, out)
+                report[f"encdec-{lang}"] = {k: card[k] for k in ("heldout_exact_match", "steps", "wall_s")}
             else:
                 card = build_lstm(lang, out)
                 report[f"lstm-{lang}"] = {k: card[k] for k in ("heldout_loss", "heldout_ppl", "steps", "wall_s")}

@@ -206,3 +206,27 @@ def test_pages_work_without_the_shipped_files(page, tmp_path, monkeypatch):
         assert any("make models" in w.value and "同梱の GPT" in w.value for w in at.warning), _page_text(at)
     finally:
         S.clear_cache()
+
+
+# --- the encoder-decoder of the Encoder-decoder page ----------------------------------------------
+
+def test_encdec_is_shipped_fresh_and_as_good_as_its_card(lang):
+    """The page's default config is shipped under its cache key, so the page opens on it with an empty
+    cache; its exact match on held-out numbers (never drawn for training) matches the card."""
+    import json
+    from dataclasses import asdict
+
+    from core.transformer.encoder_decoder import Seq2SeqConfig
+    from core.transformer import encoder_decoder_train as EDT
+
+    cfg = Seq2SeqConfig(lang=lang)
+    path = EDT.shipped_path(cfg)
+    assert path.is_file(), f"{path.name} missing: run `make models`"
+    card = json.loads((path.parent / f"encdec-{lang}.json").read_text(encoding="utf-8"))
+    assert card["config"] == asdict(cfg), "the page's encoder-decoder config changed: run `make models`"
+    assert card["artifact"] == path.name
+    assert not EDT.cache_path(cfg).exists()  # the test cache is empty: what comes back is the shipped file
+    model, report = EDT.cached(cfg)
+    assert report.accuracy == card["heldout_exact_match"] and report.heldout_count == card["heldout_numbers"]
+    numbers = EDT.heldout_numbers(cfg)[::10]  # a slice of the held-out numbers, re-scored now
+    assert abs(EDT.exact_match_on(model, numbers) - card["heldout_exact_match"]) <= 0.05

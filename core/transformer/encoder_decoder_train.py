@@ -15,6 +15,7 @@ import itertools
 import json
 import random
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Callable, Iterator
 
 import torch
@@ -165,12 +166,23 @@ def load(data: bytes) -> tuple[Seq2Seq, TrainReport]:
     return model.eval(), TrainReport(**json.loads(meta["report"]))
 
 
+# Trained models shipped with the app (`make models`), named by the same key as the cache: a page opens on
+# them at once, and a config that was not shipped (or a damaged file) falls back to the cache / a job.
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "assets" / "models" / "encdec"
+
+
+def shipped_path(cfg: Seq2SeqConfig, root: Path | None = None) -> Path:
+    return (root or SHIPPED_DIR) / f"{cache_key(cfg)}.safetensors"
+
+
 def cached(cfg: Seq2SeqConfig) -> tuple[Seq2Seq, TrainReport] | None:
-    """The trained model if it is on disk (a read-only look, for a page that must not wait)."""
-    try:
-        return load(cache_path(cfg).read_bytes())
-    except Exception:  # noqa: BLE001 - missing or unreadable: not trained yet
-        return None
+    """The trained model if it is shipped or on disk (a read-only look, for a page that must not wait)."""
+    for path in (shipped_path(cfg), cache_path(cfg)):
+        try:
+            return load(path.read_bytes())
+        except Exception:  # noqa: BLE001 - missing or unreadable: try the next place, else not trained yet
+            continue
+    return None
 
 
 def load_or_train(cfg: Seq2SeqConfig, on_step: Callable[[int, float], None] | None = None,
