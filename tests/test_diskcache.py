@@ -1,0 +1,100 @@
+"""core.runtime.diskcache: the one get-or-build cache (hits, rebuilds, one build per key, unwritable disks)."""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+
+import pytest
+
+from core.runtime import diskcache as dc
+
+
+@pytest.fixture()
+def root(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _json_cache(key, build):
+    return dc.get_or_build("demo", key, build, dump=lambda v: json.dumps(v).encode(),
+                           load=lambda b: json.loads(b), suffix=".json")
+
+
+def test_build_then_hit(root):
+    calls = []
+    v1, i1 = _json_cache("k", lambda: calls.append(1) or {"x": 1})
+    v2, i2 = _json_cache("k", lambda: calls.append(1) or {"x": 2})
+    assert v1 == v2 == {"x": 1} and len(calls) == 1
+    assert (i1.hit, i1.stored, i2.hit) == (False, True, True)
+    assert i1.path == root / "demo" / "k.json" and json.loads(i1.path.read_text()) == {"x": 1}
+
+
+def test_unreadable_file_is_rebuilt(root):
+    path = root / "demo" / "k.json"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"{not json")
+    v, info = _json_cache("k", lambda: [1, 2])
+    assert v == [1, 2] and not info.hit and json.loads(path.read_text()) == [1, 2]
+
+
+def test_same_key_builds_once_across_threads(root):
+    calls, results = [], []
+
+    def build():
+        calls.append(1)
+        time.sleep(0.2)  # long enough for the other threads to arrive while this one builds
+        return "built"
+
+    threads = [threading.Thread(target=lambda: results.append(_json_cache("same", build))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and [v for v, _ in results] == ["built"] * 4
+    assert sum(not info.hit for _, info in results) == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_read_only_folder_keeps_value(root):
+    root.mkdir(parents=True)
+    os.chmod(root, 0o500)
+    try:
+        v, info = _json_cache("k", lambda: 7)
+    finally:
+        os.chmod(root, 0o700)
+    assert v == 7 and not info.stored and info.error
+
+
+def test_write_failure_keeps_value(root, monkeypatch):
+    """A full disk (ENOSPC) costs only the cache: the value comes back, with the reason."""
+    def full(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(dc, "write_atomic", full)
+    v, info = _json_cache("k", lambda: "value")
+    assert v == "value" and info.stored is False and "No space left" in info.error
+
+
+@pytest.mark.parametrize("bad", ["", "..", "a/b", "a\\b", ".tmp-x"])
+def test_keys_must_be_plain_names(root, bad):
+    with pytest.raises(ValueError):
+        dc.cache_path("demo", bad)
+
+
+def test_clean_stale_tmp(root):
+    (root / "demo").mkdir(parents=True)
+    old, young, keep = root / "demo" / ".tmp-old.bin", root / "demo" / ".tmp-young.bin", root / "demo" / "k.bin"
+    for p in (old, young, keep):
+        p.write_bytes(b"x")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    assert dc.clean_stale_tmp(max_age_s=3600) == 1
+    assert not old.exists() and young.exists() and keep.exists()
+
+
+def test_write_atomic_leaves_no_tmp_on_failure(tmp_path):
+
+    with pytest.raises(TypeError):
+        dc.write_atomic(tmp_path / "f.bin", object())  # type: ignore[arg-type]
+    assert not list(tmp_path.glob(".tmp-*"))
