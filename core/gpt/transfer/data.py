@@ -71,3 +71,26 @@ def encode_task(task: Task, examples: list, tokenizer: Tokenizer, specials: Spec
     x, extract = X.pad(seqs, 0, block_size)
     labels = torch.tensor([e.label for e in examples], dtype=torch.long)
     return EncodedSplit(x, extract, labels, 1, sum(s.truncated for s in seqs))
+
+
+def examples_to_show(task: Task) -> list:
+    """Examples a page draws first: for similarity the notes' pair (東京から大阪へ行く / 大阪から東京へ行く,
+    or its English analogue) and the other curated pairs, then held-out examples."""
+    if task.name == "similarity":
+        from core.gpt.tasks.similarity import showcase
+
+        return showcase(task.lang) + task.heldout[:5]
+    return task.heldout[:8]
+
+
+def labelled_rows(task: Task, example, tokenizer: Tokenizer, block_size: int) -> list[list[tuple[str, str]]]:
+    """The rows the model reads for one example, as [(role, piece), ...] with start / delim / extract
+    marked (one row; two for similarity; k for multiple choice), pieces from the tokenizer."""
+    sp = Specials.after(tokenizer.vocab_size)
+    if task.name == "classification":
+        seqs = [X.classification(tokenizer.encode(example.text) or [0], sp, block_size)]
+    else:
+        from core.gpt.tasks.encode import sequences
+
+        seqs = sequences(example, task.name, lambda t: tokenizer.encode(t) or [0], sp, block_size)
+    return [X.labelled_pieces(s, tokenizer.id_to_piece, sp) for s in seqs]

@@ -32,6 +32,12 @@ class FitConfig:
     max_steps: int = 0  # 0 = epochs decide; > 0 caps the steps (tests, the layer sweep)
 
 
+def source_tokenizer(lang: str, budget: str = "quick") -> Tokenizer:
+    """The tokenizer of `backbone_source`'s model, without the model (a page draws pieces with it)."""
+    b = BUDGETS[budget]
+    return task_tokenizer(load_topic_data(lang, max_chars=b.max_chars), b, lang)
+
+
 def backbone_source(lang: str, arch: str = "transformer", budget: str = "quick", device="cpu", gate=None,
                     on_step: Callable | None = None) -> tuple[dict[str, torch.Tensor] | None, Tokenizer, Budget]:
     """The pre-trained LM (its state dict), its tokenizer and its budget.

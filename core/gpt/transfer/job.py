@@ -25,6 +25,7 @@ from core.runtime.jobs import BackgroundJob
 
 VARIANTS = ("full", "no_aux", "no_pretrain", "lstm_aux")  # Table 5's rows
 ARCH = {"full": "transformer", "no_aux": "transformer", "no_pretrain": "transformer", "lstm_aux": "lstm"}
+PAGE_LIMITS: dict = {}  # extra TransferSettings the page passes (tests shrink the work: max_train, fit, ...)
 ZERO_SHOT_EXAMPLES = 120  # held-out examples each snapshot answers: enough for ±5 points, cheap to score
 
 
@@ -75,6 +76,10 @@ class TransferView:
     results: TransferResults
     task: Task
     settings: TransferSettings
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("running", "paused")
 
 
 def _json_cache(key: str, build):
