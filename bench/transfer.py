@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -32,20 +33,28 @@ def main() -> None:
     p.add_argument("--lang", default="en", choices=["en", "ja"])
     p.add_argument("--seeds", type=int, default=1)
     p.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "atlas-bench-transfer"))
+    p.add_argument("--snapshot-steps", default="",
+                   help="e.g. 0,25,50,100,200: a shorter snapshot run for the zero-shot curves (default: the page's)")
     a = p.parse_args()
     os.environ["ATLAS_CACHE_DIR"] = a.cache
     import torch
 
     from core.gpt.transfer.fit import backbone_source
     from core.gpt.transfer.job import TransferJob, TransferSettings
-    from core.gpt.transfer.zeroshot import snapshots
+    from core.gpt.transfer import job as transfer_job
+    from core.gpt.transfer import zeroshot
     from core.runtime.diskcache import cache_root
 
+    if a.snapshot_steps:  # the job reads SNAPSHOT_STEPS at call time; the run ends at the last step
+        transfer_job.SNAPSHOT_STEPS = tuple(int(x) for x in a.snapshot_steps.split(","))
+        real = zeroshot.snapshots
+        transfer_job.snapshots = lambda arch, lang, tok, b, steps, *args, **kw: real(
+            arch, lang, tok, replace(b, pretrain_steps=max(steps)), steps, *args, **kw)
     load = os.getloadavg()[0]
     t0 = time.perf_counter()
-    for arch in ("transformer", "lstm"):  # cached after the first run
-        _, tok, budget = backbone_source(a.lang, arch)
-        snapshots(arch, a.lang, tok, budget)
+    _, tok, budget = backbone_source(a.lang, "transformer")  # cached after the first run
+    for arch in ("transformer", "lstm"):  # the snapshots of both LMs (the LSTM's backbone is not needed)
+        transfer_job.snapshots(arch, a.lang, tok, budget, transfer_job.SNAPSHOT_STEPS)
     prepare = time.perf_counter() - t0
     shutil.rmtree(cache_root() / "transfer-runs", ignore_errors=True)  # measure fine-tuning, not the cache
 
