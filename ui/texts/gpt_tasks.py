@@ -121,15 +121,17 @@ T = Catalog(
             "ゼロショット性能は事前学習とともに着実に上がり、LSTM より Transformer の方が大きく伸びます。"
             "表 5 では事前学習なしで平均 14.8 ポイント低下、補助 LM 損失は大きなデータセットでだけ効果があり、LSTM は 5.6 ポイント下。"),
         "ours_note": (
-            "**Here** (4 layers × 128 wide, pre-trained for a minute on ~70 KB of the shipped corpus; tasks of ~1,000 "
-            "template-built examples): pre-training still helps on every task, but the gaps are a few points and "
-            "depend on the seed — read them with the standard errors above. The zero-shot curves are noisy and stay "
-            "near chance on some tasks: a model this small has read too little text to know what “so” or “in other "
-            "words” implies. The layer sweep is not monotone at this size.",
-            "**ここでは**（4 層 × 幅 128、同梱コーパス約 70 KB で 1 分ほど事前学習。タスクはテンプレートから作った約 1,000 例）："
-            "事前学習はどのタスクでも効きますが、差は数ポイントでシードにも左右されます。上の標準誤差と合わせて読んでください。"
-            "ゼロショットの曲線は揺れが大きく、タスクによっては当て推量付近のままです。この大きさのモデルは、"
-            "「だから」「つまり」が何を意味するかを知るほどの文章を読んでいません。層数の掃引もこの規模では単調になりません。"),
+            "**Here** (4 layers × 128 wide, pre-trained for 700 updates on ~65,000 characters of the shipped corpus; tasks of a "
+            "few hundred to ~1,000 template-built examples): differences between models are a few points and move with the "
+            "seed, so read every gap with its standard error above — a gap under 2 SE is not evidence. The zero-shot "
+            "heuristics need a model that knows what “so” or “in other words” implies; one this small has read too "
+            "little to know, so its curves can stay near chance and wander. With 4 blocks instead of 12 the layer "
+            "curve is short and need not rise at every step.",
+            "**ここでは**（4 層 × 幅 128、同梱コーパス約 6.5 万字で 700 回更新して事前学習。タスクはテンプレートから作った数百〜約 1,000 例）："
+            "モデル間の差は数ポイントで、シードによって動きます。どの差も上の標準誤差と合わせて読んでください。2 SE 未満の差は"
+            "証拠になりません。ゼロショットの方法は「だから」「つまり」が何を含意するかを知るモデルを前提にしますが、この大きさの"
+            "モデルはそれを知るほど文章を読んでいないので、曲線が当て推量付近にとどまり揺れることがあります。ブロックが 12 でなく "
+            "4 なので、層数の曲線は短く、一段ごとに上がるとは限りません。"),
     },
 )
 
