@@ -105,6 +105,7 @@ def test_similarity_adds_both_orderings_so_the_order_does_not_matter():
     assert torch.allclose(logits, model.head(h_e[0::2] + h_e[1::2]), atol=1e-6)
 
 
+@torch.no_grad()
 def test_multiple_choice_scores_each_answer_and_softmaxes_over_k():
     m = tiny_gpt()
     sp = add_special_tokens(m)
@@ -159,6 +160,7 @@ def test_gap_standard_error_on_known_numbers():
     assert gap([0.6], [0.5]).se is None and gap([0.6], [0.5]).within_noise is None
 
 
+@torch.no_grad()
 def test_zero_shot_score_is_the_mean_log_prob_of_the_continuation():
     tok = CharTokenizer.train("abcdefgh .")
     m = tiny_gpt().eval()
