@@ -58,6 +58,9 @@ PAGES: list[PageEntry] = [
     PageEntry("sec_gpt", "pages/gpt_finetune.py", ("Fine-tuning & ablations", "ファインチューニングと比較実験"),
               ":material/science:", ("Fine-tune with an auxiliary LM loss; the paper's ablations, reproduced.",
                                      "補助 LM 損失つきファインチューニングと論文の比較実験の再現。")),
+    PageEntry("sec_gpt", "pages/gpt_tasks.py", ("Task formats & transfer", "タスク形式と転移"), ":material/account_tree:",
+              ("One pre-trained model, four input formats (entailment, similarity, choice); Figure 2.",
+               "一つの事前学習モデルと四つの入力形式（含意・類似度・多肢選択）、図 2。")),
 ]
 
 SECTIONS = ["sec_start", "sec_lm", "sec_tok", "sec_tf", "sec_gpt"]

@@ -1,0 +1,96 @@
+"""The four tasks as one kind of thing: examples, labels, a baseline, and padded rows for a backbone.
+
+Classification reuses the topic task of core.gpt.topic_data (which topic file does a passage come
+from?); entailment, similarity and multiple choice come from core.gpt.tasks. Every task is encoded
+with the transformations of Figure 1 (core.gpt.tasks.transforms) into `EncodedSplit`s.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from core.gpt.tasks import transforms as X
+from core.gpt.tasks.choice import load_choice
+from core.gpt.tasks.common import TaskData, bag_of_words_accuracy
+from core.gpt.tasks.encode import EncodedSplit, encode_examples
+from core.gpt.tasks.entailment import load_entailment
+from core.gpt.tasks.similarity import load_similarity
+from core.gpt.tasks.transforms import Specials
+from core.gpt.topic_data import load_topic_data
+from core.tokenizers.base import Tokenizer
+
+TOPIC_CHARS = 200  # passages of the topic task: the length fine-tuning's own budget uses
+
+
+@dataclass
+class Task:
+    """One task in one language, whatever its source."""
+
+    name: str  # classification | entailment | similarity | multiple_choice
+    lang: str
+    labels: list[tuple[str, str]]  # (English, 日本語) per class id (answer position for multiple choice)
+    train: list
+    heldout: list
+    majority: float  # held-out accuracy of always answering the most frequent training label
+    bag_of_words: float | None = None  # pair tasks: a naive Bayes on both texts' words (no word order)
+
+    @property
+    def baseline(self) -> float:
+        """The line to beat: the best of the majority answer and the bag-of-words check."""
+        return max(self.majority, self.bag_of_words or 0.0)
+
+
+def load_task(name: str, lang: str, max_train: int = 0, max_heldout: int = 0) -> Task:
+    """The task's examples; `max_*` > 0 keep every k-th example (tests, tiny budgets)."""
+    if name == "classification":
+        d = load_topic_data(lang, max_chars=TOPIC_CHARS)
+        task = Task(name, lang, [(t, t) for t in d.labels], d.train, d.heldout, d.majority_baseline())
+    else:
+        loader = {"entailment": load_entailment, "similarity": load_similarity, "multiple_choice": load_choice}[name]
+        d: TaskData = loader(lang)
+        bow = bag_of_words_accuracy(d, reads="ab") if name != "multiple_choice" else None
+        task = Task(name, lang, list(d.labels), d.train, d.heldout, d.majority_baseline(), bow)
+    task.train, task.heldout = _every_kth(task.train, max_train), _every_kth(task.heldout, max_heldout)
+    return task
+
+
+def _every_kth(xs: list, n: int) -> list:
+    if not n or n >= len(xs):
+        return xs
+    step = len(xs) / n
+    return [xs[int(i * step)] for i in range(n)]
+
+
+def encode_task(task: Task, examples: list, tokenizer: Tokenizer, specials: Specials, block_size: int) -> EncodedSplit:
+    """Examples -> padded rows: core.gpt.tasks.encode for the three pair/choice tasks, and
+    `[start] text [extract]` for classification."""
+    if task.name != "classification":
+        return encode_examples(examples, task.name, tokenizer, specials, block_size)
+    seqs = [X.classification(tokenizer.encode(e.text) or [0], specials, block_size) for e in examples]
+    x, extract = X.pad(seqs, 0, block_size)
+    labels = torch.tensor([e.label for e in examples], dtype=torch.long)
+    return EncodedSplit(x, extract, labels, 1, sum(s.truncated for s in seqs))
+
+
+def examples_to_show(task: Task) -> list:
+    """Examples a page draws first: for similarity the notes' pair (東京から大阪へ行く / 大阪から東京へ行く,
+    or its English analogue) and the other curated pairs, then held-out examples."""
+    if task.name == "similarity":
+        from core.gpt.tasks.similarity import showcase
+
+        return showcase(task.lang) + task.heldout[:5]
+    return task.heldout[:8]
+
+
+def labelled_rows(task: Task, example, tokenizer: Tokenizer, block_size: int) -> list[list[tuple[str, str]]]:
+    """The rows the model reads for one example, as [(role, piece), ...] with start / delim / extract
+    marked (one row; two for similarity; k for multiple choice), pieces from the tokenizer."""
+    sp = Specials.after(tokenizer.vocab_size)
+    if task.name == "classification":
+        seqs = [X.classification(tokenizer.encode(example.text) or [0], sp, block_size)]
+    else:
+        from core.gpt.tasks.encode import sequences
+
+        seqs = sequences(example, task.name, lambda t: tokenizer.encode(t) or [0], sp, block_size)
+    return [X.labelled_pieces(s, tokenizer.id_to_piece, sp) for s in seqs]

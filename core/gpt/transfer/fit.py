@@ -1,0 +1,119 @@
+"""Where the pre-trained backbone comes from, how many of its layers a run keeps, and one fine-tuning
+run of a task through core.runtime.trainer.Trainer with L3 = L2 + λ·L1.
+
+    backbone_source(lang, arch)  -> (state_dict, tokenizer, budget)   the one place to switch to shipped models
+    build_backbone(..., layers)  -> a backbone with the embeddings and the first `layers` blocks pre-trained
+    finetune_task(...)           -> FitResult(accuracy, steps, seconds) or None when stopped
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+import torch.nn as nn
+
+from core.gpt.finetune import BUDGETS, Budget, new_backbone, pretrain, task_tokenizer
+from core.gpt.tasks.encode import EncodedSplit
+from core.gpt.topic_data import load_topic_data
+from core.gpt.transfer.heads import TaskModel, accuracy, add_special_tokens, nll_and_ce, task_loss
+from core.runtime.trainer import StepInfo, Trainer, TrainerConfig
+from core.tokenizers.base import Tokenizer
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    epochs: int = 3  # the paper's 3
+    batch: int = 32  # examples per step, as the paper (similarity: 64 rows, multiple choice: 32·k)
+    lr: float = 1e-3  # the paper's 6.25e-5 is for 117M parameters; a 0.9M model wants more
+    dropout: float = 0.1  # GPT-1's dropout in the classifier and the backbone while fine-tuning
+    max_steps: int = 0  # 0 = epochs decide; > 0 caps the steps (tests, the layer sweep)
+
+
+def source_tokenizer(lang: str, budget: str = "quick") -> Tokenizer:
+    """The tokenizer of `backbone_source`'s model, without the model (a page draws pieces with it)."""
+    b = BUDGETS[budget]
+    return task_tokenizer(load_topic_data(lang, max_chars=b.max_chars), b, lang)
+
+
+def backbone_source(lang: str, arch: str = "transformer", budget: str = "quick", device="cpu", gate=None,
+                    on_step: Callable | None = None) -> tuple[dict[str, torch.Tensor] | None, Tokenizer, Budget]:
+    """The pre-trained LM (its state dict), its tokenizer and its budget.
+
+    Today: fine-tuning's own cached pre-training on the topic corpus (core.gpt.finetune.pretrain), so
+    this page and the fine-tuning page share one model on disk. When the shipped GPTs land, this is
+    the one function to point at them. The state is None when `gate` stopped the pre-training.
+    """
+    b = BUDGETS[budget]
+    data = load_topic_data(lang, max_chars=b.max_chars)
+    tok = task_tokenizer(data, b, lang)
+    model, _ = pretrain(arch, tok, data, b, device, gate=gate, on_step=on_step)
+    return (None if model is None else {k: v.detach().cpu() for k, v in model.state_dict().items()}), tok, b
+
+
+def build_backbone(arch: str, budget: Budget, vocab_size: int, state: dict | None, layers: int | None = None,
+                   seed: int = 0, dropout: float = 0.0) -> nn.Module:
+    """A fresh backbone (seeded random init) that takes from `state` the embeddings and the first
+    `layers` Transformer blocks (None = all; the LSTM is all or nothing); the rest stays re-initialised.
+    `state=None` is "without pre-training". Figure 2 (left) varies `layers` from 0 to n_layer."""
+    torch.manual_seed(seed)
+    model = new_backbone(arch, budget, vocab_size, dropout=dropout)
+    if state is None:
+        return model
+    n = model.config.n_layer if layers is None or arch != "transformer" else layers
+    if not 0 <= n <= model.config.n_layer:
+        raise ValueError(f"layers must be in 0..{model.config.n_layer}, got {n}")
+    keep = {k: v for k, v in state.items()
+            if not k.startswith("h.") or int(k.split(".")[1]) < n}  # "h.<i>.…" are the Transformer blocks
+    model.load_state_dict(keep, strict=False)  # the tied lm_head follows wte
+    return model
+
+
+@dataclass
+class FitResult:
+    accuracy: float
+    steps: int
+    seconds: float
+    losses: list[float] = field(default_factory=list)  # L3 of each training batch
+    nll_ce: tuple[float, float] = (0.0, 0.0)  # held-out L2 computed as NLL and as cross entropy
+
+
+def finetune_task(backbone: nn.Module, task: str, n_classes: int, train: EncodedSplit, heldout: EncodedSplit,
+                  lam: float, cfg: FitConfig, seed: int = 0, device="cpu", gate=None,
+                  on_step: Callable[[StepInfo], None] | None = None) -> tuple[TaskModel, FitResult] | None:
+    """Add start/delim/extract rows to `backbone`, put W_y on it, and train L3 through the Trainer.
+    `train`/`heldout` must be encoded with the ids `add_special_tokens` gives (Specials.after(vocab))."""
+    device = torch.device(device)
+    specials = add_special_tokens(backbone)
+    model = TaskModel(backbone, task, n_classes, train.rows_per_example, specials).to(device)
+    E, R = len(train.labels), train.rows_per_example
+    steps = math.ceil(E / cfg.batch) * cfg.epochs
+    steps = min(steps, cfg.max_steps) if cfg.max_steps else steps
+    tc = TrainerConfig(max_iters=steps, lr=cfg.lr, warmup_iters=max(1, steps // 10), min_lr_ratio=0.0,
+                       eval_interval=0, seed=seed, threads="auto")  # the faster of 1 or all cores, measured
+
+    def batches(gen: torch.Generator):
+        """A random batch of whole examples (all rows of each), padding columns nobody reads trimmed."""
+        idx = torch.randperm(E, generator=gen)[: cfg.batch]  # (b,)
+        rows = (idx.unsqueeze(1) * R + torch.arange(R)).reshape(-1)  # (b * R,) rows of those examples
+        end = int(train.extract[rows].max()) + 1
+        return (train.x[rows, :end].to(device), train.extract[rows].to(device), train.labels[idx].to(device))
+
+    def loss_fn(m: TaskModel, batch):
+        out = task_loss(m, *batch, lam)
+        return out["l3"], {"l1": out["l1"].item(), "l2": out["l2"].item()}
+
+    losses: list[float] = []
+    trainer = Trainer(model, batches, loss_fn, tc, gate=gate)
+    trainer.add_callback("on_step", lambda tr, s: (losses.append(s.loss), on_step and on_step(s)))
+    t0 = time.perf_counter()
+    result = trainer.run()
+    if result.status == "diverged":
+        raise result.reason
+    if result.status != "finished":
+        return None
+    acc, logits = accuracy(model, heldout.x.to(device), heldout.extract.to(device), heldout.labels, R)
+    return model.eval(), FitResult(acc, result.iters, round(time.perf_counter() - t0, 2), losses,
+                                   nll_and_ce(logits, heldout.labels))

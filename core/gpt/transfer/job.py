@@ -1,0 +1,230 @@
+"""One task's transfer experiment as a background job: Table 5's variants over seeds, Figure 2's layer
+sweep and zero-shot curves. Every finished unit (one fine-tuning run, one zero-shot curve) is cached
+as JSON through core.runtime.diskcache.get_or_build, so the same settings come back at once.
+
+    job = TransferJob(TransferSettings("ja", "similarity")); job.start(); job.view().results
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+from dataclasses import asdict, dataclass, field
+
+import torch
+
+from core.errors import UserInputError
+from core.gpt.finetune import BUDGETS, CACHE_VERSION, cache_key
+from core.gpt.tasks.transforms import Specials
+from core.gpt.transfer.data import TOPIC_CHARS, Task, encode_task, load_task
+from core.gpt.transfer.fit import FitConfig, backbone_source, build_backbone, finetune_task
+from core.gpt.transfer.heads import TASKS
+from core.gpt.transfer.zeroshot import SNAPSHOT_STEPS, model_at, snapshots, zero_shot_accuracy
+from core.runtime.diskcache import get_or_build
+from core.runtime.jobs import BackgroundJob
+
+VARIANTS = ("full", "no_aux", "no_pretrain", "lstm_aux")  # Table 5's rows
+ARCH = {"full": "transformer", "no_aux": "transformer", "no_pretrain": "transformer", "lstm_aux": "lstm"}
+PAGE_LIMITS: dict = {}  # extra TransferSettings the page passes (tests shrink the work: max_train, fit, ...)
+ZERO_SHOT_EXAMPLES = 120  # held-out examples each snapshot answers: enough for ±5 points, cheap to score
+
+
+@dataclass(frozen=True)
+class TransferSettings:
+    lang: str = "en"
+    task: str = "entailment"
+    lam: float = 0.5  # λ in L3 = L2 + λ·L1 (the paper's 0.5)
+    seeds: int = 1
+    variants: tuple[str, ...] = ("full", "no_aux", "no_pretrain")
+    layer_sweep: bool = True  # Figure 2 left: 0 … n_layer pre-trained blocks kept
+    zero_shot: bool = True  # Figure 2 right (not for classification: no LM-only heuristic)
+    budget: str = "quick"  # core.gpt.finetune.BUDGETS: the pre-training it reuses
+    fit: FitConfig = FitConfig()
+    max_train: int = 0  # 0 = every training example
+    max_heldout: int = 0
+
+    def __post_init__(self) -> None:
+        if self.lang not in ("en", "ja") or self.task not in TASKS or self.budget not in BUDGETS:
+            raise UserInputError(f"Unknown settings: {self.lang}, {self.task}, {self.budget}.",
+                                 f"不明な設定です：{self.lang}, {self.task}, {self.budget}")
+        if not (0.0 <= self.lam <= 10.0 and math.isfinite(self.lam)):
+            raise UserInputError("λ must be between 0 and 10.", "λ は 0 以上 10 以下にしてください。")
+        if not 1 <= self.seeds <= 5:
+            raise UserInputError("Use 1 to 5 seeds.", "シードは 1〜5 個にしてください。")
+        if not self.variants or any(v not in VARIANTS for v in self.variants):
+            raise UserInputError("Choose at least one model to compare.", "比較するモデルを 1 つ以上選んでください。")
+
+    def lam_for(self, variant: str) -> float:
+        return 0.0 if variant == "no_aux" else self.lam
+
+
+@dataclass
+class TransferResults:
+    accs: dict[str, list[float]] = field(default_factory=dict)  # variant -> held-out accuracy per seed
+    layers: dict[int, float] = field(default_factory=dict)  # blocks transferred -> accuracy (seed 0)
+    zero_shot: dict[str, dict[int, float]] = field(default_factory=dict)  # arch -> update -> accuracy
+    nll_ce: tuple[float, float] | None = None  # the full model's held-out L2 as NLL and as cross entropy
+
+
+@dataclass
+class TransferView:
+    status: str
+    phase: str  # "" | pretrain | finetune | layers | zero_shot
+    progress: float
+    eta_s: float | None
+    message: UserInputError | None
+    results: TransferResults
+    task: Task
+    settings: TransferSettings
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("running", "paused")
+
+
+def _json_cache(key: str, build):
+    value, _ = get_or_build("transfer-runs", key, build, suffix=".json",
+                            dump=lambda v: json.dumps(v).encode("utf-8"), load=lambda b: json.loads(b.decode("utf-8")))
+    return value
+
+
+class _Stop(Exception):
+    pass
+
+
+class TransferJob(BackgroundJob):
+    """Runs `settings` in a thread; `view()` is safe from any thread."""
+
+    what = ("The transfer experiment", "転移の実験")
+
+    def __init__(self, settings: TransferSettings, device="cpu", threads: int | None = None):
+        super().__init__(threads)
+        self.settings, self.device = settings, torch.device(device)
+        self.task = load_task(settings.task, settings.lang, settings.max_train, settings.max_heldout)
+        self.budget = BUDGETS[settings.budget]
+        self.results = TransferResults()
+        self._phase = ""
+        self._units = self._planned()
+
+    def _planned(self) -> int:
+        s = self.settings
+        n = len(s.variants) * s.seeds + 2  # + pre-training
+        n += self.budget.n_layer if s.layer_sweep else 0
+        return n + (4 if s.zero_shot and s.task != "classification" else 0)
+
+    def _key(self, *parts) -> str:
+        s = self.settings
+        return cache_key([CACHE_VERSION, "transfer1", s.lang, s.task, s.budget, asdict(self.budget), asdict(s.fit),
+                          s.max_train, s.max_heldout, TOPIC_CHARS, *parts])
+
+    # ------------------------------------------------------------ the thread
+    def work(self) -> str:
+        try:
+            self._experiment()
+            return "finished"
+        except _Stop:
+            return "stopped"
+        except UserInputError as e:
+            self.set_message(e)
+            return "diverged"
+        finally:
+            with self._lock:
+                self._phase = ""
+
+    def _set(self, phase: str, done: float) -> None:
+        with self._lock:
+            self._phase = phase
+        self.set_progress(done, self._units)
+
+    def _experiment(self) -> None:
+        s, done = self.settings, 0
+        self._set("pretrain", 0)
+        states, toks = {}, {}
+        for arch in ("transformer", "lstm"):
+            if arch == "transformer" or "lstm_aux" in s.variants:
+                state, toks[arch], _ = backbone_source(s.lang, arch, s.budget, self.device, gate=self.gate)
+                if state is None:
+                    raise _Stop()
+                states[arch] = state
+        tok = toks["transformer"]
+        specials = Specials.after(tok.vocab_size)
+        block = self.budget.block_size
+        enc = {split: encode_task(self.task, getattr(self.task, split), tok, specials, block)
+               for split in ("train", "heldout")}
+        done += 2
+
+        steps_per_run = math.ceil(len(self.task.train) / s.fit.batch) * s.fit.epochs
+        steps_per_run = min(steps_per_run, s.fit.max_steps) if s.fit.max_steps else steps_per_run
+
+        def run(variant: str, seed: int, layers: int | None) -> dict:
+            """One fine-tuning run (from the cache when done before): its accuracy, steps, seconds, NLL/CE."""
+            arch = ARCH[variant]
+
+            def build() -> dict:
+                state = None if variant == "no_pretrain" else states[arch]
+                bb = build_backbone(arch, self.budget, tok.vocab_size, state, layers, seed, s.fit.dropout)
+                out = finetune_task(bb, s.task, len(self.task.labels), enc["train"], enc["heldout"],
+                                    s.lam_for(variant), s.fit, seed, self.device, gate=self.gate,
+                                    on_step=lambda st: self.set_progress(done + st.step / steps_per_run, self._units))
+                if out is None:
+                    raise _Stop()
+                res = out[1]
+                return {"accuracy": res.accuracy, "steps": res.steps, "seconds": res.seconds,
+                        "nll_ce": list(res.nll_ce)}
+
+            return _json_cache(self._key(variant, seed, layers, s.lam_for(variant)), build)
+
+        for variant in s.variants:
+            for seed in range(s.seeds):
+                self._set("finetune", done)
+                r = run(variant, seed, None)
+                with self._lock:
+                    self.results.accs.setdefault(variant, []).append(r["accuracy"])
+                    if variant == "full" and self.results.nll_ce is None:
+                        self.results.nll_ce = tuple(r["nll_ce"])
+                done += 1
+        if s.layer_sweep:
+            for n in range(self.budget.n_layer + 1):
+                self._set("layers", done)
+                acc = run("full", 0, n if n < self.budget.n_layer else None)["accuracy"]
+                with self._lock:
+                    self.results.layers[n] = acc
+                done += 1 if n < self.budget.n_layer else 0
+        if s.zero_shot and s.task != "classification":
+            for arch in ("transformer", "lstm"):
+                self._set("zero_shot", done)
+                curve = self._zero_shot(arch, toks.get(arch, tok))
+                with self._lock:
+                    self.results.zero_shot[arch] = curve
+                done += 2
+        self.set_progress(self._units, self._units)
+
+    def _zero_shot(self, arch: str, tok) -> dict[int, float]:
+        s = self.settings
+        examples = self.task.heldout[:: max(1, len(self.task.heldout) // ZERO_SHOT_EXAMPLES)][:ZERO_SHOT_EXAMPLES]
+
+        def build() -> dict:
+            snaps = snapshots(arch, s.lang, tok, self.budget, SNAPSHOT_STEPS, self.device, gate=self.gate)
+            if snaps is None:
+                raise _Stop()
+            return {str(step): zero_shot_accuracy(model_at(arch, self.budget, tok.vocab_size, st).to(self.device),
+                                                  tok, examples, s.task, s.lang, self.budget.block_size)
+                    for step, st in sorted(snaps.items())}
+
+        curve = _json_cache(self._key("zero_shot", arch, SNAPSHOT_STEPS, len(examples)), build)
+        return {int(k): v for k, v in curve.items()}
+
+    # ------------------------------------------------------------ reading
+    def view(self) -> TransferView:
+        with self._lock:
+            st = self._state()
+            return TransferView(st.status, self._phase, 1.0 if st.status == "finished" else st.progress, st.eta_s,
+                                st.message, copy.deepcopy(self.results), self.task, self.settings)
+
+
+def run_transfer(settings: TransferSettings, device="cpu", threads: int | None = None) -> TransferView:
+    """Run (or read from the cache) the whole experiment, waiting for it: for the bench and scripts."""
+    job = TransferJob(settings, device, threads)
+    job.start()
+    job.wait()
+    return job.view()

@@ -1,0 +1,55 @@
+"""Table 5 with its noise: mean and spread over seeds, and the gap between two variants with its
+standard error, so a class can see when a difference is within noise.
+
+    gap = mean(a) − mean(b)
+    SE  = sqrt(s_a² / n_a + s_b² / n_b)          (Welch: seeds of each variant, sample variances)
+    one seed each: SE from the held-out size,  sqrt(p_a(1 − p_a)/N + p_b(1 − p_b)/N)   (binomial)
+
+A gap smaller than about 2·SE is within noise (a 95 % interval around it contains 0).
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+
+
+def mean_std(xs: list[float]) -> tuple[float, float]:
+    """(mean, sample standard deviation; 0 for a single value).
+
+    >>> [round(v, 6) for v in mean_std([0.5, 0.7])]
+    [0.6, 0.141421]
+    """
+    if not xs:
+        raise ValueError("no values")
+    return statistics.fmean(xs), statistics.stdev(xs) if len(xs) > 1 else 0.0
+
+
+@dataclass(frozen=True)
+class Gap:
+    diff: float  # mean(a) − mean(b)
+    se: float | None  # None when neither seeds nor a held-out size give one
+    method: str  # "seeds" | "binomial" | "none"
+
+    @property
+    def within_noise(self) -> bool | None:
+        """True when |diff| < 2·SE (the 95 % interval contains 0); None without an SE."""
+        return None if self.se is None else abs(self.diff) < 2 * self.se
+
+
+def gap(a: list[float], b: list[float], n_heldout: int = 0) -> Gap:
+    """The gap between two variants' accuracies over seeds, with its standard error.
+
+    >>> g = gap([0.80, 0.84, 0.82], [0.70, 0.74, 0.72])
+    >>> round(g.diff, 6), round(g.se, 6), g.method, g.within_noise
+    (0.1, 0.01633, 'seeds', False)
+    >>> g = gap([0.6], [0.5], n_heldout=100)
+    >>> round(g.se, 6), g.within_noise
+    (0.07, True)
+    """
+    (ma, sa), (mb, sb) = mean_std(a), mean_std(b)
+    if len(a) > 1 and len(b) > 1:
+        return Gap(ma - mb, math.sqrt(sa ** 2 / len(a) + sb ** 2 / len(b)), "seeds")
+    if n_heldout > 0:
+        return Gap(ma - mb, math.sqrt((ma * (1 - ma) + mb * (1 - mb)) / n_heldout), "binomial")
+    return Gap(ma - mb, None, "none")

@@ -1,0 +1,84 @@
+"""AppTest of the task-formats page: both languages render; the task and example widgets change the token
+rows drawn (with the notes' 東京/大阪 pair); a tiny experiment starts, finishes and shows Table 5 with its
+noise and both Figure 2 panels."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.gpt import finetune as ft
+from core.gpt.transfer import job as transfer_job
+from core.gpt.transfer.fit import FitConfig
+import time
+
+from tests.apptest import errors, open_page, progress_text, spec_with
+
+PAGE = "pages/gpt_tasks.py"
+TINY = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=64, lstm_hidden=32)
+
+
+@pytest.fixture(autouse=True)
+def tiny(monkeypatch):
+    monkeypatch.setitem(ft.BUDGETS, "quick", TINY)
+    monkeypatch.setattr(transfer_job, "ZERO_SHOT_EXAMPLES", 8)
+    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
+    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "max_train", 16)
+    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "max_heldout", 8)
+
+
+def wait_for(at, word: str, timeout: float = 900) -> None:
+    """Rerun the page every few seconds until the progress line says `word` (AppTest never ticks the
+    polling fragment; rerunning every 0.3 s would take the CPU from the job on a busy 2-core machine)."""
+    end = time.time() + timeout
+    while word not in progress_text(at):
+        assert time.time() < end, progress_text(at)
+        time.sleep(3)
+        at.run()
+        assert not at.exception, errors(at)
+
+
+def sequence_text(at) -> str:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return "".join(t for tr in spec["data"] for t in tr.get("text", []))
+
+
+@pytest.mark.parametrize("lang,title", [("en", "Task formats"), ("ja", "タスク形式")])
+def test_renders_and_widgets_change_the_rows_drawn(lang, title):
+    at = open_page(PAGE, lang=lang)
+    assert title in at.title[0].value and not at.get("progress")
+    first = sequence_text(at)
+    at.radio(key="tasks_task").set_value("similarity").run()
+    at.radio(key="tasks_lang").set_value("ja").run()
+    assert not at.exception, errors(at)
+    pair = sequence_text(at)
+    assert pair != first and "東京" in pair and "大阪" in pair  # the notes' pair, both orderings
+    spec = spec_with(at, "東京")
+    assert ("開始" if lang == "ja" else "start") in spec and ("抽出" if lang == "ja" else "extract") in spec
+    at.slider(key="tasks_example").set_value(2).run()
+    assert sequence_text(at) != pair and not at.exception
+    at.radio(key="tasks_task").set_value("multiple_choice").run()
+    names = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]["ticktext"], ensure_ascii=False)
+    assert ("選択肢 4" if lang == "ja" else "answer 4") in names
+
+
+@pytest.mark.parametrize("lang,done", [("en", "Finished"), ("ja", "完了")])
+def test_a_tiny_experiment_runs_and_shows_table5_and_figure2(lang, done):
+    at = open_page(PAGE, lang=lang)
+    at.radio(key="tasks_task").set_value("entailment").run()
+    at.select_slider(key="tasks_seeds").set_value(2).run()
+    at.multiselect(key="tasks_variants").set_value(["full", "no_pretrain"]).run()
+    at.button(key="tasks_start").click().run()
+    assert not at.exception, errors(at)
+    wait_for(at, done)
+    at.run()
+    assert not at.exception, errors(at)
+    table = at.dataframe[0].value
+    assert len(table) == 2 and all("±" in str(x) for x in table.iloc[:, 1])
+    md = " ".join(m.value for m in at.markdown)
+    assert ("standard error" if lang == "en" else "標準誤差") in md  # the gaps come with their noise
+    captions = " ".join(c.value for c in at.caption)
+    assert ("cross entropy" if lang == "en" else "交差エントロピー") in captions
+    assert len(at.get("plotly_chart")) == 4  # rows, Table 5, layers, zero-shot
+    zs = spec_with(at, "LSTM")
+    assert "Transformer" in zs

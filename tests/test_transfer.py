@@ -1,0 +1,212 @@
+"""GPT-1's transfer, core side: the four heads and L3 against hand computations, NLL == cross entropy,
+layers-transferred re-initialisation, the standard error of a gap, zero-shot scoring, and tiny
+trainings that run through the one Trainer."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from core.gpt import finetune as ft
+from core.gpt.model import GPT, GPTConfig
+from core.gpt.tasks.common import PairExample
+from core.gpt.tasks.transforms import Specials
+from core.gpt.tasks.zeroshot import Candidate
+from core.gpt.transfer import fit as F_
+from core.gpt.transfer.data import encode_task, load_task
+from core.gpt.transfer.heads import IGNORE, TaskModel, add_special_tokens, lm_targets, nll_and_ce, task_loss
+from core.gpt.transfer.stats import gap, mean_std
+from core.gpt.transfer.zeroshot import score_candidates
+from core.runtime import trainer as trainer_mod
+from core.tokenizers.char import CharTokenizer
+
+V = 20
+
+
+def tiny_gpt(seed: int = 0, n_layer: int = 2) -> GPT:
+    torch.manual_seed(seed)
+    return GPT(GPTConfig(vocab_size=V, n_layer=n_layer, n_head=2, n_embd=16, block_size=32))
+
+
+def rows(n: int, T: int, specials: Specials, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """n rows `[start] a a a [delim] b b [extract] pad…` with random text ids and varied lengths."""
+    g = torch.Generator().manual_seed(seed)
+    x = torch.zeros(n, T, dtype=torch.long)
+    ext = torch.empty(n, dtype=torch.long)
+    for i in range(n):
+        a, b = torch.randint(1, V, (3 + i % 2,), generator=g).tolist(), torch.randint(1, V, (2,), generator=g).tolist()
+        ids = [specials.start, *a, specials.delim, *b, specials.extract]
+        x[i, :len(ids)] = torch.tensor(ids)
+        ext[i] = len(ids) - 1
+    return x, ext
+
+
+def test_special_tokens_are_new_rows_and_the_head_stays_tied():
+    m = tiny_gpt()
+    old = m.wte.weight.detach().clone()
+    sp = add_special_tokens(m)
+    assert sp.ids == (V, V + 1, V + 2) and m.wte.weight.shape == (V + 3, 16) and m.config.vocab_size == V + 3
+    assert torch.equal(m.wte.weight[:V], old) and m.lm_head.weight is m.wte.weight
+
+
+def test_lm_targets_skip_specials_padding_and_everything_after_extract():
+    sp = Specials(V, V + 1, V + 2)
+    x, ext = rows(3, 12, sp)
+    y = lm_targets(x, ext, sp)
+    for i in range(3):
+        e = int(ext[i])
+        for t in range(12):
+            nxt = int(x[i, t + 1]) if t + 1 < 12 else None
+            want = nxt if t + 1 < e and nxt not in sp.ids else IGNORE
+            assert int(y[i, t]) == want, (i, t)
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.5, 2.0])
+@torch.no_grad()
+def test_l3_is_l2_plus_lambda_l1_computed_by_hand(lam):
+    m = tiny_gpt()
+    sp = add_special_tokens(m)
+    model = TaskModel(m, "entailment", 3, 1, sp).eval()
+    x, ext = rows(4, 12, sp)
+    labels = torch.tensor([0, 1, 2, 1])
+    out = task_loss(model, x, ext, labels, lam)
+    h = m.features(x)  # by hand: the head on the extract state, the LM loss as a sum of -log p over text targets
+    logits = model.head(h[torch.arange(4), ext])
+    l2 = -torch.log_softmax(logits, -1)[torch.arange(4), labels].mean()
+    logp = torch.log_softmax(m.lm_head(h), -1)
+    terms = [-logp[i, t, x[i, t + 1]] for i in range(4) for t in range(int(ext[i]) - 1) if int(x[i, t + 1]) not in sp.ids]
+    l1 = torch.stack(terms).mean()
+    assert torch.allclose(out["l2"], l2, atol=1e-6) and torch.allclose(out["l1"], l1, atol=1e-6)
+    assert float(out["l3"]) == pytest.approx(float(l2 + lam * l1), abs=1e-6)
+    assert float(out["l3"]) == float(out["l2"] + lam * out["l1"]) or lam == 0  # exactly, as computed
+
+
+def test_lambda_zero_gives_no_lm_gradient():
+    m = tiny_gpt()
+    sp = add_special_tokens(m)
+    model = TaskModel(m, "entailment", 3, 1, sp)
+    x, ext = rows(2, 12, sp)
+    out = task_loss(model, x, ext, torch.tensor([0, 1]), 0.0)
+    assert out["l3"] is out["l2"] and not out["l1"].requires_grad
+
+
+def test_similarity_adds_both_orderings_so_the_order_does_not_matter():
+    m = tiny_gpt()
+    sp = add_special_tokens(m)
+    model = TaskModel(m, "similarity", 2, 2, sp).eval()
+    x, ext = rows(6, 12, sp)  # 3 examples x 2 rows
+    logits, h = model(x, ext)
+    swapped = torch.tensor([1, 0, 3, 2, 5, 4])
+    logits2, _ = model(x[swapped], ext[swapped])
+    assert logits.shape == (3, 2) and torch.allclose(logits, logits2, atol=1e-6)
+    h_e = h[torch.arange(6), ext]
+    assert torch.allclose(logits, model.head(h_e[0::2] + h_e[1::2]), atol=1e-6)
+
+
+@torch.no_grad()
+def test_multiple_choice_scores_each_answer_and_softmaxes_over_k():
+    m = tiny_gpt()
+    sp = add_special_tokens(m)
+    model = TaskModel(m, "multiple_choice", 4, 4, sp).eval()
+    x, ext = rows(8, 12, sp)  # 2 examples x 4 answers
+    logits, h = model(x, ext)
+    scores = model.head(h[torch.arange(8), ext]).view(2, 4)  # one number per row
+    assert logits.shape == (2, 4) and torch.allclose(logits, scores)
+    perm = torch.tensor([2, 0, 3, 1, 6, 4, 7, 5])
+    assert torch.allclose(model(x[perm], ext[perm])[0], logits[:, [2, 0, 3, 1]], atol=1e-6)
+    out = task_loss(model, x, ext, torch.tensor([3, 0]), 0.0)
+    p = torch.softmax(logits, -1)
+    assert float(out["l2"]) == pytest.approx(-0.5 * float(torch.log(p[0, 3]) + torch.log(p[1, 0])), abs=1e-6)
+
+
+def test_nll_equals_cross_entropy():
+    g = torch.Generator().manual_seed(3)
+    logits, labels = torch.randn(50, 7, generator=g) * 3, torch.randint(0, 7, (50,), generator=g)
+    nll, ce = nll_and_ce(logits, labels)
+    by_hand = -sum(math.log(math.exp(logits[i, labels[i]]) / sum(math.exp(v) for v in logits[i])) for i in range(50)) / 50
+    assert nll == pytest.approx(ce, abs=1e-6) and ce == pytest.approx(by_hand, abs=1e-5)
+
+
+@pytest.mark.parametrize("layers", [0, 1, 2, 3, None])
+def test_layers_transferred_reinitialises_exactly_the_other_blocks(layers):
+    budget = ft.Budget(n_layer=3, n_head=2, n_embd=16, block_size=32)
+    pre = F_.build_backbone("transformer", budget, V, None, seed=99)  # stands for a pre-trained model
+    state = pre.state_dict()
+    fresh = F_.build_backbone("transformer", budget, V, None, seed=5).state_dict()
+    got = F_.build_backbone("transformer", budget, V, state, layers, seed=5).state_dict()
+    n = 3 if layers is None else layers
+    for k, v in got.items():
+        if k.startswith("h."):
+            want = state[k] if int(k.split(".")[1]) < n else fresh[k]
+        else:  # embeddings (and the tied head) always come from pre-training
+            want = state[k]
+        assert torch.equal(v, want), k
+    assert sum(not torch.equal(got[k], state[k]) for k in got if k.startswith("h.")) > 0 or n == 3
+    with pytest.raises(ValueError):
+        F_.build_backbone("transformer", budget, V, state, 4)
+
+
+def test_gap_standard_error_on_known_numbers():
+    assert mean_std([0.5]) == (0.5, 0.0)
+    g = gap([0.80, 0.84, 0.82], [0.70, 0.74, 0.72])  # s = 0.02 each: SE = sqrt(2 * 0.0004 / 3)
+    assert g.method == "seeds" and g.diff == pytest.approx(0.1) and g.se == pytest.approx(math.sqrt(0.0008 / 3))
+    assert g.within_noise is False
+    g = gap([0.6], [0.5], n_heldout=100)  # sqrt((0.24 + 0.25) / 100) = 0.07
+    assert g.method == "binomial" and g.se == pytest.approx(0.07) and g.within_noise is True
+    g = gap([0.61, 0.55], [0.58, 0.60])
+    assert g.within_noise is True
+    assert gap([0.6], [0.5]).se is None and gap([0.6], [0.5]).within_noise is None
+
+
+@torch.no_grad()
+def test_zero_shot_score_is_the_mean_log_prob_of_the_continuation():
+    tok = CharTokenizer.train("abcdefgh .")
+    m = tiny_gpt().eval()
+    c = Candidate("abc", " de", 0)
+    got = score_candidates(m, tok, [c, Candidate("h", "gg", 1)], block_size=32)
+    ids = tok.encode("abc") + tok.encode(" de")
+    logp = torch.log_softmax(m(torch.tensor([ids])).logits[0], -1)
+    want = sum(float(logp[t - 1, ids[t]]) for t in range(3, 6)) / 3
+    assert got[0] == pytest.approx(want, abs=1e-5) and len(got) == 2
+
+
+def test_a_tiny_finetuning_runs_through_the_trainer_and_learns(monkeypatch):
+    calls = []
+    real_run = trainer_mod.Trainer.run
+    monkeypatch.setattr(F_.Trainer, "run", lambda self: (calls.append(self), real_run(self))[1])
+    task = load_task("entailment", "en", max_train=12, max_heldout=6)
+    tok = CharTokenizer.train("".join(e.a + e.b for e in task.train + task.heldout))
+    sp = Specials.after(tok.vocab_size)
+    budget = ft.Budget(n_layer=1, n_head=2, n_embd=32, block_size=64)
+    train = encode_task(task, task.train, tok, sp, 64)
+    bb = F_.build_backbone("transformer", budget, tok.vocab_size, None, seed=0)
+    model, res = F_.finetune_task(bb, "entailment", 3, train, encode_task(task, task.heldout, tok, sp, 64), 0.5,
+                                  F_.FitConfig(batch=12, lr=3e-3, dropout=0.0, max_steps=40, epochs=40), seed=0)
+    assert len(calls) == 1 and res.steps == 40 and 0.0 <= res.accuracy <= 1.0
+    assert sum(res.losses[-5:]) < sum(res.losses[:5])  # it fits the twelve training examples
+    assert res.nll_ce[0] == pytest.approx(res.nll_ce[1], abs=1e-5)
+    assert model.backbone.wte.weight.shape[0] == tok.vocab_size + 3
+
+
+def test_classification_rows_are_start_text_extract():
+    task = load_task("classification", "en", max_train=4, max_heldout=2)
+    tok = CharTokenizer.train("".join(e.text for e in task.train))
+    sp = Specials.after(tok.vocab_size)
+    enc = encode_task(task, task.train, tok, sp, 32)
+    assert enc.rows_per_example == 1 and enc.x.shape[1] <= 32
+    for i in range(4):
+        e = int(enc.extract[i])
+        assert int(enc.x[i, 0]) == sp.start and int(enc.x[i, e]) == sp.extract
+        assert enc.x[i, 1:e].tolist() == tok.encode(task.train[i].text)[: e - 1]
+    assert task.majority == pytest.approx(load_task("classification", "en").majority)
+
+
+def test_unknown_settings_are_bilingual_errors():
+    from core.errors import UserInputError
+    from core.gpt.transfer.job import TransferSettings
+
+    for bad in (dict(task="poetry"), dict(lam=float("nan")), dict(seeds=9), dict(variants=())):
+        with pytest.raises(UserInputError):
+            TransferSettings(**bad)
