@@ -38,7 +38,10 @@ lang = shell.lang()
 slot = _slot()
 job: TrainingJob | None = slot.job
 st.title(T.t("title", lang))
-st.markdown(T.t("intro", lang))
+if job is None:
+    st.markdown(T.t("intro", lang))
+else:  # a job: the room goes to the buttons and the chart
+    st.caption(T.t("intro_short", lang))
 # At 1280×720 the buttons and the loss chart come first; the settings (read first, drawn below them) after.
 controls, live = st.container(), st.container()
 settings, corpus, valid = settings_form(lang, locked=job is not None)

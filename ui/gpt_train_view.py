@@ -94,8 +94,6 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     if job is None:
         return
     v = job.view()
-    st.caption(T.t("device_line", lang, device=v.device, threads=v.threads, params=_fmt_params(job.model.num_params()),
-                   label=plain(v.label)))
     text = T.t("progress", lang, status=T.t(f"status_{v.status}", lang), step=v.step, total=v.max_iters)
     if v.eta_s is not None:
         text += T.t("eta", lang, eta=duration(v.eta_s, lang))
@@ -110,7 +108,7 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     st.plotly_chart(charts.loss_figure(
         v.steps, v.loss, [e.step for e in v.evals], [e.train_loss for e in v.evals], [e.val_loss for e in v.evals],
         refs, names, T.t("ppl_title" if ppl else "loss_title", lang), x, T.t("y_ppl" if ppl else "y_loss", lang),
-        perplexity=ppl, max_steps=v.max_iters, height=400), key="gpt_loss_chart")
+        perplexity=ppl, max_steps=v.max_iters, height=380), key="gpt_loss_chart")
     crossings_box(v, names, lang)
     m = st.columns(6)
     m[0].metric(T.t("m_step", lang), f"{v.step:,}")
@@ -122,6 +120,8 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
                 f"{refs['kn']:.3f}" if "kn" in refs else T.t("kn_pending", lang))
     m[5].metric(T.t("m_tps", lang), f"{v.tokens_per_s[-1]:,.0f}" if v.tokens_per_s else "–")
     st.toggle(T.t("show_ppl", lang), key="gpt_ppl")
+    st.caption(T.t("device_line", lang, device=v.device, threads=v.threads, params=_fmt_params(job.model.num_params()),
+                   label=plain(v.label)))
     c1, c2 = st.columns(2)
     c1.plotly_chart(charts.series_figure(v.steps, v.lr, T.t("y_lr", lang), T.t("lr_title", lang), x, T.t("y_lr", lang),
                                          max_steps=v.max_iters, tickformat="~g"), key="gpt_lr_chart")

@@ -15,6 +15,9 @@ T = Catalog(
             "学ぶ様子をその場で見られます。損失は次のトークンの交差エントロピー（nats）です。**bigram** の線"
             "（直前の 1 文字だけから次を当てるモデル）を下回れば、それ以上のことを学んだ証拠です。",
         ),
+        "intro_short": ("Loss = cross-entropy of the next token (nats). Dashed lines: n-gram models on the same "
+                        "tokens, to get under.",
+                        "損失 = 次のトークンの交差エントロピー（nats）。破線：同じトークン列での n-gram モデル（これを下回るのが目標）。"),
         "settings": ("Settings", "設定"),
         "settings_locked": ("Settings are locked while a training exists: press Reset to change them.",
                             "学習中・学習済みのモデルがある間は設定を変えられません。変えるには「リセット」を押してください。"),
