@@ -68,7 +68,8 @@ if __name__ == "__main__":
                     help="try another default, e.g. --set lr=0.003 (a JobSettings field)")
     a = ap.parse_args()
     base = JobSettings()
-    settings = dataclasses.replace(base, **{k: type(getattr(base, k))(v) for k, v in (s.split("=", 1) for s in a.set)})
+    parse = lambda k, v: v in ("1", "true", "True") if isinstance(getattr(base, k), bool) else type(getattr(base, k))(v)  # noqa: E731
+    settings = dataclasses.replace(base, **{k: parse(k, v) for k, v in (s.split("=", 1) for s in a.set)})
     out = {lang: one(lang, a.limit, settings) for lang in (("en", "ja") if a.lang == "both" else (a.lang,))}
     out["settings"] = dataclasses.asdict(settings)
     print(json.dumps(out, ensure_ascii=False))

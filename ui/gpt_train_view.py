@@ -23,6 +23,7 @@ from ui.texts.gpt_train import T, duration
 POLL_S = 2.0  # a poll redraws three charts in the browser, which shares the CPU on a laptop
 VIEWS_S = 10.0  # attention and W_p follow the training this often: each refresh copies the model and runs it
 VOCABS = [256, 512, 1000, 2000, 3000, 4000, 8000]  # 1000 (en) and 3000 (ja) are the shipped models' sizes
+DEFAULT = JobSettings()  # the widgets start at the job's defaults (measured in bench/first_start.py)
 LRS = [1e-4, 3e-4, 6e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0]
 
 
@@ -52,7 +53,7 @@ def settings_form(lang: str, locked: bool):
         vocab = c1.select_slider(T.t("vocab_size", lang), VOCABS, 1000, key="gpt_vocab",
                                  disabled=locked or tok == "char", help=T.t("vocab_help", lang))
         presets = list(PRESETS) + ["custom"]
-        preset = c2.selectbox(T.t("preset", lang), presets, index=presets.index("class-demo"), key="gpt_preset",
+        preset = c2.selectbox(T.t("preset", lang), presets, index=presets.index(DEFAULT.preset), key="gpt_preset",
                               disabled=locked, format_func=lambda p: T.t("custom", lang) if p == "custom" else p)
         size = dict(PRESETS.get(preset, PRESETS["class-demo"]))
         if preset != "custom":
@@ -67,13 +68,13 @@ def settings_form(lang: str, locked: bool):
                                                   key="gpt_context", disabled=locked)
         pre_ln = c2.radio(T.t("ln", lang), [False, True], key="gpt_preln", horizontal=True, disabled=locked,
                           format_func=lambda b: T.t("pre_ln" if b else "post_ln", lang), help=T.t("ln_help", lang))
-        lr = c3.select_slider(T.t("lr", lang), LRS, 1e-3, key="gpt_lr", format_func=lambda x: f"{x:g}",
+        lr = c3.select_slider(T.t("lr", lang), LRS, DEFAULT.lr, key="gpt_lr", format_func=lambda x: f"{x:g}",
                               disabled=locked, help=T.t("lr_help", lang))
-        batch = c3.select_slider(T.t("batch", lang), [1, 2, 4, 8, 12, 16, 32, 64], 12, key="gpt_batch",
+        batch = c3.select_slider(T.t("batch", lang), [1, 2, 4, 8, 12, 16, 32, 64], DEFAULT.batch_size, key="gpt_batch",
                                  disabled=locked)
-        steps = c3.select_slider(T.t("steps", lang), [20, 100, 250, 500, 1000, 2000, 3000, 5000, 10000], 2000,
+        steps = c3.select_slider(T.t("steps", lang), [20, 100, 250, 500, 1000, 2000, 3000, 5000, 10000], DEFAULT.max_iters,
                                  key="gpt_steps", disabled=locked)
-        every = c3.select_slider(T.t("sample_every", lang), [0, 100, 250, 500, 1000], 250, key="gpt_sample_every",
+        every = c3.select_slider(T.t("sample_every", lang), [0, 100, 250, 500, 1000], DEFAULT.sample_interval, key="gpt_sample_every",
                                  disabled=locked)
     settings = JobSettings(tokenizer=tok, vocab_size=vocab, preset=preset, pre_ln=pre_ln, lr=lr, batch_size=batch,
                            max_iters=steps, sample_interval=every,
