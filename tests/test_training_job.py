@@ -42,7 +42,7 @@ def test_runs_to_the_end_in_the_background():
     assert v.status == "finished" and v.step == 20 and len(v.loss) == 20
     assert [e.step for e in v.evals] == [0, 10, 20]  # step 0: the untrained loss
     assert [s for s, _ in v.samples] == [10, 20]
-    assert set(v.references) == {"unigram", "bigram"} and v.references["bigram"] < v.references["unigram"]
+    assert set(v.references) == {"unigram", "bigram", "kn", "kn_n"} and v.references["bigram"] < v.references["unigram"]
     assert LIMITER.active() == 0
 
 
