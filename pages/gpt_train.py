@@ -38,13 +38,18 @@ lang = shell.lang()
 slot = _slot()
 job: TrainingJob | None = slot.job
 st.title(T.t("title", lang))
-st.markdown(T.t("intro", lang))
+if job is None:
+    st.markdown(T.t("intro", lang))
+else:  # a job: the room goes to the buttons and the chart
+    st.caption(T.t("intro_short", lang))
+# At 1280×720 the buttons and the loss chart come first; the settings (read first, drawn below them) after.
+controls, live = st.container(), st.container()
 settings, corpus, valid = settings_form(lang, locked=job is not None)
 
 # ---------------------------------------------------------------- controls
 device = shell.device()
 status = job.status if job else None
-b = st.columns([1, 1, 1, 4])
+b = controls.columns([1, 1, 1, 4])
 if status in (None, "ready", "stopped"):
     b[0].button(T.t("continue" if job and job.view().step else "start", lang), key="gpt_start", type="primary",
                 disabled=not valid, on_click=_start, args=(slot, settings, corpus, device))
@@ -55,17 +60,19 @@ elif status == "paused":
 b[1].button(T.t("stop", lang), key="gpt_stop", disabled=status not in ("running", "paused"),
             on_click=(job.stop if job else None))
 b[2].button(T.t("reset", lang), key="gpt_reset", disabled=job is None, on_click=_reset, args=(slot,))
-if "gpt_error" in st.session_state:
-    shell.show_error(st.session_state["gpt_error"])
-if "gpt_info" in st.session_state:
-    info_step, info_label = st.session_state.pop("gpt_info")
-    st.success(T.t("loaded", lang, step=info_step, label=plain(info_label)))
-if job is None:
-    st.info(T.t("no_job", lang))
+with controls:
+    if "gpt_error" in st.session_state:
+        shell.show_error(st.session_state["gpt_error"])
+    if "gpt_info" in st.session_state:
+        info_step, info_label = st.session_state.pop("gpt_info")
+        st.success(T.t("loaded", lang, step=info_step, label=plain(info_label)))
+    if job is None:
+        st.info(T.t("no_job", lang))
 
 # ---------------------------------------------------------------- live view (polled), then the model itself
 views_shown = job is not None and job.view().step > 0
-show_live(slot, lang, status, views_shown)
+with live:
+    show_live(slot, lang, status, views_shown)
 if not views_shown:
     st.stop()
 model_views(slot, job, corpus, lang)

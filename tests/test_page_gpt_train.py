@@ -10,8 +10,52 @@ from tests.apptest import errors, open_page, run_until
 PAGE = "pages/gpt_train.py"
 
 
+def element_order(at) -> list[str]:
+    """Every element of the main area as "type:key", in the order the page shows them."""
+    out: list[str] = []
+
+    def walk(node):
+        children = getattr(node, "children", None)
+        if isinstance(children, dict) and children:
+            for i in sorted(children):
+                walk(children[i])
+        else:
+            out.append(f"{node.type}:{getattr(node, 'key', None) or ''}")
+    walk(at.main)
+    return out
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_buttons_come_before_the_settings(lang):
+    at = open_page(PAGE, lang=lang)
+    assert not at.exception, errors(at)
+    order = element_order(at)
+    assert order.index("button:gpt_start") < order.index("button:gpt_reset") < order.index("radio:gpt_tok")
+
+
+def _crossing_script(lang: str):
+    from core.gpt.pretrain import EvalInfo
+    from core.gpt.training_job import JobView
+    from ui.gpt_train_view import crossings_box
+
+    evals = [EvalInfo(0, 7.0, 7.0), EvalInfo(100, 4.5, 4.6), EvalInfo(200, 3.9, 4.1)]
+    refs = {"unigram": 5.5, "bigram": 4.3, "kn": 3.4, "kn_n": 5.0}
+    v = JobView("running", 200, 2000, [], [], [], [], evals, [], refs, None, None, 1.0, "cpu", 1, "")
+    crossings_box(v, {k: k for k in ("unigram", "bigram", "kn", "shipped")}, lang)
+
+
+@pytest.mark.parametrize("lang,uni,bi,kn", [
+    ("en", "At step 100 the model beat the unigram", "At step 200 the model beat the bigram", "next line to beat: kn"),
+    ("ja", "ステップ 100 で unigram の線を下回りました", "ステップ 200 で bigram の線を下回りました", "次に下回る線：kn"),
+])
+def test_crossing_messages_name_the_step(lang, uni, bi, kn):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_crossing_script, args=(lang,)).run()
+    assert not at.exception, errors(at)
+    text = " ".join(e.value for e in at.success)
+    assert uni in text and bi in text and "Kneser" not in text  # 4.1 is still above the 5-gram's 3.4
+    assert kn in " ".join(c.value for c in at.caption)
 def tiny(at, steps: int = 20):
     at.selectbox(key="gpt_preset").set_value("tiny")
     at.select_slider(key="gpt_steps").set_value(steps)
@@ -30,8 +74,13 @@ def test_start_trains_to_the_end_and_shows_everything(lang, done):
     charts = at.get("plotly_chart")
     assert len(charts) >= 6  # loss, lr, tokens/s, attention, W_p, sinusoid
     spec = json.loads(charts[0].proto.spec)
-    names = [t.get("name") for t in spec["data"]]
-    assert any("bigram" in (n or "") for n in names)
+    names = [t.get("name") or "" for t in spec["data"]]
+    assert any("bigram" in n for n in names)
+    kn = [t for t in spec["data"] if "Kneser–Ney" in (t.get("name") or "")]  # the best n-gram line, drawn
+    assert len(kn) == 1 and 0 < kn[0]["y"][0] < [t for t in spec["data"] if "bigram" in t["name"]][0]["y"][0]
+    # Buttons, then the live chart, then the settings (collapsed now that a job exists) in element order.
+    order = element_order(at)
+    assert order.index("button:gpt_reset") < order.index("plotly_chart:gpt_loss_chart") < order.index("radio:gpt_tok")
     assert at.button(key="gpt_reset").disabled is False
     # The model is published for the other pages.
     from ui.shared_state import TRAINED_GPT_SOURCE_KEY

@@ -42,7 +42,7 @@ def test_runs_to_the_end_in_the_background():
     assert v.status == "finished" and v.step == 20 and len(v.loss) == 20
     assert [e.step for e in v.evals] == [0, 10, 20]  # step 0: the untrained loss
     assert [s for s, _ in v.samples] == [10, 20]
-    assert set(v.references) == {"unigram", "bigram"} and v.references["bigram"] < v.references["unigram"]
+    assert set(v.references) == {"unigram", "bigram", "kn", "kn_n"} and v.references["bigram"] < v.references["unigram"]
     assert LIMITER.active() == 0
 
 
@@ -142,3 +142,61 @@ def test_corpus_shorter_than_the_context():
     with pytest.raises(UserInputError) as e:
         build_job(JobSettings(preset="tiny"), "abc" * 5, "abc" * 5, "cpu", "short")
     assert "too short" in e.value.en
+
+
+# ---------------------------------------------------------------- reference lines
+def test_kneser_ney_line_is_the_best_order_over_the_same_ids():
+    import math
+
+    from core.gpt.data import cached_references, kneser_ney_reference, ngram_reference
+    from core.lm.ngram import NGramCounts, perplexity_curve
+
+    j = job()
+    tr, ho = j.data.train, j.data.heldout
+    curve = perplexity_curve(NGramCounts.train([str(i) for i in tr.tolist()], 5), [str(i) for i in ho.tolist()])
+    kn, n = kneser_ney_reference(tr, ho)
+    assert n == 1 + min(range(5), key=lambda i: curve[i].bits)
+    assert kn == pytest.approx(min(p.bits for p in curve) * math.log(2))
+    refs = cached_references(tr, ho, j.tokenizer.vocab_size)
+    assert refs["kn"] == pytest.approx(kn) and refs["kn_n"] == n
+    assert refs["bigram"] == pytest.approx(ngram_reference(tr, ho, j.tokenizer.vocab_size)["bigram"])
+    assert refs["kn"] < refs["bigram"] < refs["unigram"]  # a repetitive text: longer contexts help
+    assert cached_references(tr, ho, j.tokenizer.vocab_size) == refs  # read back from the disk cache
+
+
+def test_the_job_adds_the_kn_line_on_its_thread_and_reports_crossings():
+    j = job(steps=20)
+    assert "kn" not in j.view().references  # not computed on the page's thread
+    j.start()
+    assert j.wait(60)
+    v = j.view()
+    assert {"unigram", "bigram", "kn", "kn_n"} <= set(v.references)
+    assert v.evals[0].step == 0
+    for key, step in v.crossings().items():
+        first = [e for e in v.evals if e.step > 0 and e.val_loss < v.references[key]][0]
+        assert step == first.step
+
+
+def test_crossings_take_the_first_evaluation_under_each_line():
+    from core.gpt.pretrain import EvalInfo
+    from core.gpt.training_job import JobView
+
+    evals = [EvalInfo(0, 9.0, 1.0), EvalInfo(10, 5.0, 5.0), EvalInfo(20, 4.0, 3.9), EvalInfo(30, 3.0, 2.9)]
+    v = JobView("running", 30, 100, [], [], [], [], evals, [], {"unigram": 5.5, "bigram": 4.0, "kn": 3.0, "kn_n": 4},
+                None, None, 0.0, "cpu", 1, "")
+    assert v.crossings() == {"unigram": 10, "bigram": 20, "kn": 30}  # step 0 (untrained, 1.0) never counts
+
+
+def test_shipped_line_only_for_the_shipped_corpus_and_tokenizer():
+    import json
+
+    from core.corpus import load_shipped, split_train_heldout
+    from core.gpt.shipped import gpt_path
+    from core.gpt.training_job import shipped_reference
+
+    card = json.loads(gpt_path("en").with_suffix(".json").read_text(encoding="utf-8"))
+    train, held = split_train_heldout(load_shipped("en"))
+    assert shipped_reference("bpe", card["tokenizer"]["vocab_size"], train + held) == card["heldout_loss"]
+    assert shipped_reference("char", card["tokenizer"]["vocab_size"], train + held) is None
+    assert shipped_reference("bpe", card["tokenizer"]["vocab_size"] + 1, train + held) is None
+    assert shipped_reference("bpe", card["tokenizer"]["vocab_size"], TEXT) is None

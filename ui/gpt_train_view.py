@@ -9,7 +9,7 @@ from core.charts.positional import position_similarity_heatmap
 from core.errors import UserInputError
 from core.gpt.checkpoint import load_checkpoint_bytes
 from core.gpt.model import PRESETS
-from core.gpt.training_job import JobSettings, TrainingJob
+from core.gpt.training_job import REFERENCE_LINES, JobSettings, TrainingJob
 from core.gpt.views import position_matrices, prompt_attention
 from core.runtime.jobs import JobSlot
 from core.textcheck import check_text
@@ -21,6 +21,9 @@ from ui.shared_state import TrainedGPT, set_trained_gpt_source
 from ui.texts.gpt_train import T, duration
 
 POLL_S = 2.0  # a poll redraws three charts in the browser, which shares the CPU on a laptop
+VIEWS_S = 10.0  # attention and W_p follow the training this often: each refresh copies the model and runs it
+VOCABS = [256, 512, 1000, 2000, 3000, 4000, 8000]  # 1000 (en) and 3000 (ja) are the shipped models' sizes
+DEFAULT = JobSettings()  # the widgets start at the job's defaults (measured in bench/first_start.py)
 LRS = [1e-4, 3e-4, 6e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0]
 
 
@@ -35,18 +38,22 @@ def trained(slot: JobSlot) -> TrainedGPT | None:
 
 
 def settings_form(lang: str, locked: bool):
-    """The settings expander -> (JobSettings, picked corpus, whether the sizes fit together)."""
-    with st.expander(T.t("settings", lang), expanded=not locked):
+    """The settings expander -> (JobSettings, picked corpus, whether the sizes fit together).
+
+    Open for a new visitor, collapsed once a job exists (the buttons and the chart then need the
+    screen); one key per case, so the user's own open/close of each is remembered in the session.
+    """
+    with st.expander(T.t("settings", lang), expanded=not locked, key=f"gpt_settings_{int(locked)}"):
         if locked:
             st.caption(T.t("settings_locked", lang))
         corpus = pick_corpus("gpt", default=lang)
         c1, c2, c3 = st.columns(3)
         tok = c1.radio(T.t("tokenizer", lang), ["char", "bpe", "unigram"], key="gpt_tok", disabled=locked,
                        format_func=lambda k: T.t(f"tok_{k}", lang))
-        vocab = c1.select_slider(T.t("vocab_size", lang), [256, 512, 1000, 2000, 4000, 8000], 1000, key="gpt_vocab",
+        vocab = c1.select_slider(T.t("vocab_size", lang), VOCABS, 1000, key="gpt_vocab",
                                  disabled=locked or tok == "char", help=T.t("vocab_help", lang))
         presets = list(PRESETS) + ["custom"]
-        preset = c2.selectbox(T.t("preset", lang), presets, index=presets.index("class-demo"), key="gpt_preset",
+        preset = c2.selectbox(T.t("preset", lang), presets, index=presets.index(DEFAULT.preset), key="gpt_preset",
                               disabled=locked, format_func=lambda p: T.t("custom", lang) if p == "custom" else p)
         size = dict(PRESETS.get(preset, PRESETS["class-demo"]))
         if preset != "custom":
@@ -61,13 +68,13 @@ def settings_form(lang: str, locked: bool):
                                                   key="gpt_context", disabled=locked)
         pre_ln = c2.radio(T.t("ln", lang), [False, True], key="gpt_preln", horizontal=True, disabled=locked,
                           format_func=lambda b: T.t("pre_ln" if b else "post_ln", lang), help=T.t("ln_help", lang))
-        lr = c3.select_slider(T.t("lr", lang), LRS, 1e-3, key="gpt_lr", format_func=lambda x: f"{x:g}",
+        lr = c3.select_slider(T.t("lr", lang), LRS, DEFAULT.lr, key="gpt_lr", format_func=lambda x: f"{x:g}",
                               disabled=locked, help=T.t("lr_help", lang))
-        batch = c3.select_slider(T.t("batch", lang), [1, 2, 4, 8, 12, 16, 32, 64], 12, key="gpt_batch",
+        batch = c3.select_slider(T.t("batch", lang), [1, 2, 4, 8, 12, 16, 32, 64], DEFAULT.batch_size, key="gpt_batch",
                                  disabled=locked)
-        steps = c3.select_slider(T.t("steps", lang), [20, 100, 250, 500, 1000, 2000, 3000, 5000, 10000], 2000,
+        steps = c3.select_slider(T.t("steps", lang), [20, 100, 250, 500, 1000, 2000, 3000, 5000, 10000], DEFAULT.max_iters,
                                  key="gpt_steps", disabled=locked)
-        every = c3.select_slider(T.t("sample_every", lang), [0, 100, 250, 500, 1000], 250, key="gpt_sample_every",
+        every = c3.select_slider(T.t("sample_every", lang), [0, 100, 250, 500, 1000], DEFAULT.sample_interval, key="gpt_sample_every",
                                  disabled=locked)
     settings = JobSettings(tokenizer=tok, vocab_size=vocab, preset=preset, pre_ln=pre_ln, lr=lr, batch_size=batch,
                            max_iters=steps, sample_interval=every,
@@ -88,8 +95,6 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     if job is None:
         return
     v = job.view()
-    st.caption(T.t("device_line", lang, device=v.device, threads=v.threads, params=_fmt_params(job.model.num_params()),
-                   label=plain(v.label)))
     text = T.t("progress", lang, status=T.t(f"status_{v.status}", lang), step=v.step, total=v.max_iters)
     if v.eta_s is not None:
         text += T.t("eta", lang, eta=duration(v.eta_s, lang))
@@ -97,22 +102,27 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     if v.message is not None:
         shell.show_error(v.message)
     refs = v.references
-    m = st.columns(5)
-    m[0].metric(T.t("m_step", lang), f"{v.step:,}")
-    m[1].metric(T.t("m_loss", lang), f"{charts.ema(v.loss)[-1]:.3f}" if v.loss else "–")
-    m[2].metric(T.t("m_val", lang), f"{v.last_val:.3f}" if v.last_val is not None else "–")
-    m[3].metric(T.t("m_bigram", lang), f"{refs['bigram']:.3f}")
-    m[4].metric(T.t("m_tps", lang), f"{v.tokens_per_s[-1]:,.0f}" if v.tokens_per_s else "–")
-    beat = next((e.step for e in v.evals if e.val_loss < refs["bigram"]), None)
-    if beat is not None:
-        st.success(T.t("beats_bigram", lang, step=beat))
-    ppl = st.toggle(T.t("show_ppl", lang), key="gpt_ppl")
-    names = {k: T.t(f"n_{k}", lang) for k in ("batch", "smoothed", "train", "val", "unigram", "bigram")}
+    ppl = st.session_state.get("gpt_ppl", False)
+    names = {k: T.t(f"n_{k}", lang, n=int(refs.get("kn_n", 5))) for k in ("batch", "smoothed", "train", "val",
+                                                                          "unigram", "bigram", "kn", "shipped")}
     x = T.t("x_step", lang)
     st.plotly_chart(charts.loss_figure(
         v.steps, v.loss, [e.step for e in v.evals], [e.train_loss for e in v.evals], [e.val_loss for e in v.evals],
         refs, names, T.t("ppl_title" if ppl else "loss_title", lang), x, T.t("y_ppl" if ppl else "y_loss", lang),
-        perplexity=ppl, max_steps=v.max_iters), key="gpt_loss_chart")
+        perplexity=ppl, max_steps=v.max_iters, height=380), key="gpt_loss_chart")
+    crossings_box(v, names, lang)
+    m = st.columns(6)
+    m[0].metric(T.t("m_step", lang), f"{v.step:,}")
+    m[1].metric(T.t("m_loss", lang), f"{charts.ema(v.loss)[-1]:.3f}" if v.loss else "–")
+    at_zero = bool(v.evals) and v.evals[-1].step == 0
+    m[2].metric(T.t("m_val0" if at_zero else "m_val", lang), f"{v.last_val:.3f}" if v.last_val is not None else "–")
+    m[3].metric(T.t("m_bigram", lang), f"{refs['bigram']:.3f}")
+    m[4].metric(T.t("m_kn", lang, n=int(refs.get("kn_n", 5))),
+                f"{refs['kn']:.3f}" if "kn" in refs else T.t("kn_pending", lang))
+    m[5].metric(T.t("m_tps", lang), f"{v.tokens_per_s[-1]:,.0f}" if v.tokens_per_s else "–")
+    st.toggle(T.t("show_ppl", lang), key="gpt_ppl")
+    st.caption(T.t("device_line", lang, device=v.device, threads=v.threads, params=_fmt_params(job.model.num_params()),
+                   label=plain(v.label)))
     c1, c2 = st.columns(2)
     c1.plotly_chart(charts.series_figure(v.steps, v.lr, T.t("y_lr", lang), T.t("lr_title", lang), x, T.t("y_lr", lang),
                                          max_steps=v.max_iters, tickformat="~g"), key="gpt_lr_chart")
@@ -130,6 +140,19 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
         st.session_state["gpt_seen_status"] = v.status
         if not v.active and page_status in ("running", "paused"):
             st.rerun(scope="app")
+
+
+def crossings_box(v, names: dict[str, str], lang: str) -> None:
+    """One line per reference line the held-out loss has crossed ("at step N the model beat …"), else
+    the next line to beat; only numbers and our own texts go into the Markdown."""
+    crossed = v.crossings()
+    lines = [T.t(f"beat_{k}", lang, step=step, n=int(v.references.get("kn_n", 5))) for k, step in crossed.items()]
+    if lines:
+        st.success("  \n".join(lines))
+    todo = [k for k in REFERENCE_LINES if k in v.references and k not in crossed]
+    if todo and v.evals and v.evals[-1].step > 0:
+        nxt = max(todo, key=lambda k: v.references[k])  # the highest line not yet under
+        st.caption(T.t("not_yet", lang, step=v.evals[-1].step, val=v.last_val, name=names[nxt], ref=v.references[nxt]))
 
 
 def show_live(slot: JobSlot, lang: str, page_status: str | None, views_shown: bool) -> None:
@@ -155,6 +178,19 @@ def model_views(slot: JobSlot, job: TrainingJob, corpus, lang: str) -> None:
             checked = check_text(prompt, max_chars=500, allow_empty=True)
             st.code(job.sample(checked.text, length, temp, top_k or None, seed=step), language=None, wrap_lines=True)
 
+    running = job.view().status == "running"
+    st.fragment(guarded(follow_views), run_every=VIEWS_S if running else None)(slot, corpus_lang, lang)
+    st.caption(T.t("published", lang, label=plain(trained(slot).label)))
+
+
+def follow_views(slot: JobSlot, corpus_lang: str, lang: str) -> None:
+    """One layer's attention on a prompt, and W_p beside the sinusoidal encoding, of the model as it is
+    now: a fragment re-run every VIEWS_S seconds while the job trains (not every poll: each copies the model)."""
+    job = slot.job
+    if job is None:
+        return
+    model = job.model_snapshot()
+    step = job.view().step
     st.subheader(T.t("attention", lang))
     st.caption(T.t("attention_help", lang))
     a1, a2 = st.columns([3, 1])
@@ -179,7 +215,6 @@ def model_views(slot: JobSlot, job: TrainingJob, corpus, lang: str) -> None:
                                                 x_title=pos, y_title=pos), key="gpt_wp_chart")
     p2.plotly_chart(position_similarity_heatmap(pe, T.t("sin_title", lang), cosine=True, x_title=pos, y_title=pos),
                     key="gpt_sin_chart")
-    st.caption(T.t("published", lang, label=plain(trained(slot).label)))
 
 
 def checkpoint_panel(slot: JobSlot, job: TrainingJob, settings: JobSettings, corpus, device, lang: str) -> None:

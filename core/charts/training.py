@@ -17,7 +17,8 @@ from plotly.subplots import make_subplots
 from core.charts.style import HEATMAP_SCALE, PALETTE, styled
 
 MAX_POINTS = 400
-REF_COLORS = {"unigram": "#888888", "bigram": PALETTE[3]}
+REF_COLORS = {"unigram": "#888888", "bigram": PALETTE[3], "kn": PALETTE[4], "shipped": PALETTE[2]}
+REF_DASH = {"unigram": "dash", "bigram": "dash", "kn": "dashdot", "shipped": "longdash"}
 
 
 def thin(xs: Sequence[float], ys: Sequence[float], max_points: int = MAX_POINTS) -> tuple[list, list]:
@@ -48,11 +49,12 @@ def ema(values: Sequence[float], alpha: float = 0.1) -> list[float]:
 def loss_figure(steps: Sequence[int], loss: Sequence[float], eval_steps: Sequence[int],
                 eval_train: Sequence[float], eval_val: Sequence[float], references: dict[str, float],
                 names: dict[str, str], title: str, x_title: str, y_title: str, perplexity: bool = False,
-                max_steps: int | None = None) -> go.Figure:
-    """Training loss per step (faint) and smoothed, evaluated train / held-out loss, and the held-out
-    cross-entropy of the unigram and bigram models as horizontal lines.
+                max_steps: int | None = None, height: int = 470) -> go.Figure:
+    """Training loss per step (faint) and smoothed, evaluated train / held-out loss, and horizontal
+    reference lines: the held-out cross-entropy of the unigram, bigram and best Kneser–Ney n-gram
+    ("kn") models, and a shipped model's held-out loss ("shipped"), each drawn when in `references`.
 
-    `names` keys: batch, smoothed, train, val, unigram, bigram. With `perplexity`, every value is
+    `names` keys: batch, smoothed, train, val, and one per line drawn. With `perplexity`, every value is
     shown as exp(loss) on a log axis (perplexity = e^cross-entropy in nats).
     """
     f = (lambda v: [math.exp(min(x, 50.0)) for x in v]) if perplexity else (lambda v: list(v))
@@ -69,15 +71,15 @@ def loss_figure(steps: Sequence[int], loss: Sequence[float], eval_steps: Sequenc
         fig.add_trace(go.Scatter(x=list(eval_steps), y=f(eval_val), mode="lines+markers", name=names["val"],
                                  line=dict(color=PALETTE[1], width=3), marker=dict(size=9)))
     x_end = max(max_steps or 0, steps[-1] if steps else 1)
-    for key in ("unigram", "bigram"):
+    for key in REF_COLORS:
         if key in references:
             v = f([references[key]])[0]
             fig.add_trace(go.Scatter(x=[0, x_end], y=[v, v], mode="lines", name=names[key],
-                                     line=dict(color=REF_COLORS[key], width=2, dash="dash"), hoverinfo="name+y"))
+                                     line=dict(color=REF_COLORS[key], width=2, dash=REF_DASH[key]), hoverinfo="name+y"))
     fig.update_xaxes(title=x_title, range=[0, x_end], rangemode="tozero")
     fig.update_yaxes(title=y_title, type="log" if perplexity else "linear")
-    styled(fig, title, height=470)
-    # Six legend entries: below the plot, where they cannot collide with a long (Japanese) title.
+    styled(fig, title, height=height)
+    # Eight legend entries: below the plot, where they cannot collide with a long (Japanese) title.
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
                       margin=dict(b=110))
     return fig
