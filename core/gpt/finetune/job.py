@@ -20,11 +20,9 @@ from core.gpt.finetune.heads import Curves, TopicClassifier, add_extract_token, 
 from core.gpt.finetune.loops import dump_state, finetune, load_state, pretrain
 from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, VARIANT_SPECS, Settings, cache_key, gpt_config,
                                         new_backbone, task_tokenizer)
-from core.gpt.model import GPT
 from core.gpt.topic_data import TopicData, load_topic_data
 from core.runtime.diskcache import cache_path, get_or_build
 from core.runtime.jobs import BackgroundJob
-from core.tokenizers.base import Tokenizer
 
 
 @dataclass
