@@ -203,3 +203,80 @@ def test_a_model_from_the_train_page_can_be_the_pretrained_transformer(monkeypat
         other = CharTokenizer.train("xyz")
         ft.FinetuneJob(ft.Settings(lang="en", budget="tiny"), live=ft.LivePretrained(
             GPT(GPTConfig(vocab_size=other.vocab_size, n_layer=1, n_head=2, n_embd=32, block_size=24)), other, "x"))
+
+
+# ------------------------------------------------------------------ the shipped backbones (the quick budget)
+SHIPPED_TINY = ft.Budget(backbone="shipped", epochs=1, batch=16, evals=1, max_train=32, max_heldout=16,
+                         pretrain_steps=4, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=32, lstm_hidden=32)
+
+
+def test_quick_budget_is_the_shipped_one():
+    assert ft.BUDGETS["quick"].backbone == "shipped" and ft.Settings().budget == "quick"
+    assert ft.BUDGETS["standard"].backbone == "own"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_shipped_backbones_are_used_and_nothing_is_pretrained(lang, monkeypatch):
+    from core.gpt import shipped
+    from core.gpt.checkpoint import tokenizer_to_meta
+
+    def no_pretraining(*a, **k):
+        raise AssertionError("pre-training ran")
+
+    monkeypatch.setattr("core.gpt.finetune.job.pretrain", no_pretraining)
+    monkeypatch.setitem(ft.BUDGETS, "tiny", SHIPPED_TINY)
+    gpt, lstm = shipped.load_gpt(lang), shipped.load_lstm_file(shipped.lstm_path(lang))
+    before = {k: v.clone() for k, v in gpt.model.state_dict().items()}
+    job = ft.FinetuneJob(ft.Settings(lang=lang, budget="tiny", variants=("full", "no_pretrain", "lstm_aux")), threads=1)
+    assert job.shipped is not None and job.backbone_note is None
+    assert tokenizer_to_meta(job.tokenizer) == tokenizer_to_meta(gpt.tokenizer)
+    assert job.gpt_cfg == gpt.model.config and job.max_tokens == min(64, SHIPPED_TINY.block_size)
+    # The pre-trained state is the shipped weights, bit for bit, for the GPT and the LSTM alike.
+    for arch, src in (("transformer", gpt.model), ("lstm", lstm.model)):
+        state = job._pretrained_state(arch)
+        assert all(torch.equal(state[k], v) for k, v in src.state_dict().items())
+    assert job._total == job._ft_steps * ft.FT_STEP_COST * 3  # no pre-training units planned
+    job.start()
+    assert job.wait(300) and job.status == "finished", job.view().message
+    v = job.view()
+    assert v.pretrain["transformer"]["shipped"] and v.pretrain["transformer"]["steps"] == gpt.steps > 0
+    assert v.pretrain["lstm"]["steps"] == lstm.steps > 0
+    assert 0.0 <= v.pretrain["transformer"]["unknown"] < 0.02 and 0.0 <= v.pretrain["transformer"]["seen_heldout"] <= 1
+    assert set(v.results) == {"full", "no_pretrain", "lstm_aux"}
+    assert all(torch.equal(before[k], p) for k, p in gpt.model.state_dict().items())  # the shared model is untouched
+    model = job.model_for("lstm_aux")
+    assert model.backbone.config.n_layer == lstm.model.config.n_layer
+
+
+@pytest.mark.parametrize("damage", ["missing", "damaged"])
+def test_unusable_shipped_files_fall_back_to_pretraining_with_a_note(damage, tmp_path, monkeypatch):
+    from core.gpt import shipped
+
+    monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)
+    if damage == "damaged":
+        for name in ("gpt-en", "lstm-en"):
+            (tmp_path / f"{name}.safetensors").write_bytes(b"\x00garbage")
+            (tmp_path / f"{name}.json").write_text("{}", encoding="utf-8")
+    calls = []
+    real = ft.pretrain
+    monkeypatch.setattr("core.gpt.finetune.job.pretrain", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    monkeypatch.setitem(ft.BUDGETS, "tiny", SHIPPED_TINY)
+    lam = 0.5 if damage == "missing" else 0.6  # another run key: each case fine-tunes (not from the cache)
+    job = ft.FinetuneJob(ft.Settings(lang="en", budget="tiny", lam=lam, variants=("full", "lstm_aux")), threads=1)
+    note = job.backbone_note
+    assert job.shipped is None and note is not None and note.en and note.ja and note.en != note.ja
+    assert job.gpt_cfg.n_layer == SHIPPED_TINY.n_layer  # the budget's own architecture
+    job.start()
+    assert job.wait(300) and job.status == "finished", job.view().message
+    assert calls == ["transformer", "lstm"] and job.view().backbone_note is note
+    assert job.view().pretrain["transformer"]["steps"] == SHIPPED_TINY.pretrain_steps
+
+
+def test_shipped_tokenizer_must_cover_the_task(monkeypatch):
+    data = load_topic_data("en", max_chars=200)
+    from dataclasses import replace
+    from core.gpt.topic_data import Example
+    alien = replace(data, train=[Example("ᚠᚢᚦᚨᚱᚲ ᚷᚹᚺᚾ ᛁᛃᛇᛈ", 0, 0)] * 4, heldout=data.heldout[:2])
+    with pytest.raises(UserInputError) as e:
+        ft.load_shipped_backbones("en", alien)
+    assert "unknown" in e.value.en and "未知" in e.value.ja

@@ -71,3 +71,39 @@ def test_no_model_chosen_disables_run_and_stop_works():
     if at.button(key="ft_stop").disabled is False:
         at.button(key="ft_stop").click().run()
     run_until(at, ("停止", "完了"))
+
+
+SHIPPED = ft.Budget(backbone="shipped", epochs=1, batch=16, evals=1, max_train=32, max_heldout=16, pretrain_steps=4,
+                    pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=32, lstm_hidden=32)
+
+
+@pytest.mark.parametrize("lang,done,says", [("en", "Finished", "the shipped model, pre-trained for {steps} steps"),
+                                            ("ja", "完了", "同梱モデル（{steps} ステップ事前学習済み")])
+def test_quick_budget_says_the_backbone_is_the_shipped_model(lang, done, says, monkeypatch):
+    from core.gpt import shipped
+
+    monkeypatch.setitem(ft.BUDGETS, "quick", SHIPPED)
+    monkeypatch.setattr("core.gpt.finetune.job.pretrain", lambda *a, **k: pytest.fail("pre-training ran"))
+    at = open_page(PAGE, lang=lang)
+    at.multiselect(key="ft_variants").set_value(["full"]).run()
+    at.button(key="ft_run").click().run()
+    run_until(at, (done,))
+    at.run()
+    assert not at.exception, errors(at)
+    captions = " ".join(c.value for c in at.caption)
+    assert says.format(steps=shipped.load_gpt(lang).steps) in captions, captions  # the corpus follows the UI language
+    assert any("assets/models" in i.value for i in at.info)  # the results say what the backbone read
+
+
+def test_missing_shipped_files_show_a_note_and_still_run(tmp_path, monkeypatch):
+    from core.gpt import shipped
+
+    monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)
+    monkeypatch.setitem(ft.BUDGETS, "quick", SHIPPED)
+    at = open_page(PAGE, lang="ja")
+    at.multiselect(key="ft_variants").set_value(["no_aux"]).run()
+    at.button(key="ft_run").click().run()
+    run_until(at, ("完了",))
+    at.run()
+    assert not at.exception, errors(at)
+    assert any("同梱" in w.value and "make models" in w.value for w in at.warning), [w.value for w in at.warning]

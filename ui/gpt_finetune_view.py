@@ -26,8 +26,7 @@ def settings_form(lang: str, running: bool, expanded: bool):
         corpus = c1.radio(T.t("corpus", lang), ["en", "ja"], index=1 if lang == "ja" else 0, key="ft_corpus",
                           format_func=lambda k: T.t(f"corpus_{k}", lang), disabled=running)
         budget = c2.radio(T.t("budget", lang), list(BUDGETS), key="ft_budget", disabled=running,
-                          format_func=lambda b: T.t(f"budget_{b}", lang, steps=BUDGETS[b].pretrain_steps,
-                                                    epochs=BUDGETS[b].epochs) if f"budget_{b}" in T else b,
+                          format_func=lambda b: _budget_label(b, lang),
                           help=T.t("budget_help", lang, batch=BUDGETS["quick"].batch))
         lam = c3.slider(T.t("lam", lang), 0.0, 2.0, 0.5, 0.1, key="ft_lam", disabled=running,
                         help=T.t("lam_help", lang))
@@ -41,6 +40,12 @@ def settings_form(lang: str, running: bool, expanded: bool):
     live = LivePretrained(trained.model, trained.tokenizer, trained.label) if use_live else None
     settings = Settings(corpus, budget, lam, tuple(variants), seeds) if variants else None
     return settings, corpus, budget, live
+
+
+def _budget_label(b: str, lang: str) -> str:
+    if BUDGETS[b].backbone == "shipped":
+        return T.t("budget_shipped", lang, name=b, epochs=BUDGETS[b].epochs)
+    return T.t(f"budget_{b}", lang, steps=BUDGETS[b].pretrain_steps, epochs=BUDGETS[b].epochs) if f"budget_{b}" in T else b
 
 
 def task_overview(data: TopicData, corpus: str, budget: str, lang: str) -> None:
@@ -64,9 +69,14 @@ def _live(job: FinetuneJob, lang: str, running: bool) -> None:
     st.progress(v.progress, text=text + (T.t("eta", lang, eta=duration(v.eta_s, lang)) if v.eta_s else ""))
     if v.message is not None:
         shell.show_error(v.message)
+    if v.backbone_note is not None:
+        st.caption(T.t("backbone_fallback", lang))
+        shell.show_error(v.backbone_note)
     if running and not v.active:  # finished or stopped: redraw the whole page (buttons, results)
         st.rerun(scope="app")
     parts = [T.t("pretrain_live", lang, label=plain(i["live"])) if "live" in i else
+             T.t("pretrain_shipped", lang, arch=T.t(f"arch_{a}", lang), steps=i["steps"],
+                 ppl=i.get("heldout_ppl") or float("nan")) if i.get("shipped") else
              T.t("pretrain_cached" if i.get("cached") else "pretrain_part", lang, arch=T.t(f"arch_{a}", lang),
                  seconds=i.get("seconds", 0), loss=i.get("val_loss") or 0) for a, i in v.pretrain.items()]
     if parts:
@@ -106,6 +116,9 @@ def results(job: FinetuneJob, lang: str) -> None:
     n_held = sum(v.counts_heldout)
     st.info(T.t("honest", lang, n_train=sum(v.counts_train), kb=len(job.data.train_text.encode()) // 1024,
                 n_held=n_held, step=100 / max(1, n_held)))
+    shipped = next((i for i in v.pretrain.values() if i.get("shipped")), None)
+    if shipped is not None:
+        st.info(T.t("shipped_honest", lang, seen=100 * shipped["seen_heldout"], unk=100 * shipped["unknown"]))
     best = v.best()
     st.markdown(T.t("best", lang, name=T.t(f"v_{best}", lang), acc=100 * v.results[best].mean))
     st.plotly_chart(charts.confusion_figure(v.results[best].confusion, v.labels, T.t("confusion_title", lang,

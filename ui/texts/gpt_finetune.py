@@ -80,9 +80,11 @@ T = Catalog(
         "reset": ("Clear", "クリア"),
         "cached_all": ("All chosen models are in the cache for these settings: results shown at once.",
                        "この設定の結果はすべてキャッシュにあります：すぐに表示します。"),
-        "no_job": ("Choose settings and press **Run**. The quick budget takes about 2–4 minutes on a 2-core CPU "
+        "no_job": ("Choose settings and press **Run**. The quick budget starts from the shipped pre-trained models and "
+                   "only fine-tunes: about 100 CPU-seconds, a minute or two on a 2-core CPU, longer when it is busy "
                    "(results are cached: a second visit is instant).",
-                   "設定を選んで**実行**を押してください。quick は 2 コアの CPU で 2〜4 分ほどです"
+                   "設定を選んで**実行**を押してください。quick は同梱の事前学習済みモデルから始めてファインチューンだけを行います："
+                   "CPU 時間で約 100 秒、2 コアの CPU で 1〜2 分ほど（混んでいるともっとかかります）です"
                    "（結果はキャッシュされるので、2 回目はすぐ表示されます）。"),
         "status_ready": ("Ready", "準備完了"),
         "status_running": ("Running", "実行中"),
@@ -99,6 +101,22 @@ T = Catalog(
         "pretrain_line": ("Pre-training: {parts}.", "事前学習：{parts}。"),
         "pretrain_part": ("{arch} {seconds:.0f} s, held-out LM loss {loss:.2f}", "{arch} {seconds:.0f} 秒・評価用 LM 損失 {loss:.2f}"),
         "pretrain_cached": ("{arch} from the cache", "{arch} はキャッシュから"),
+        "pretrain_shipped": ("{arch} = the shipped model, pre-trained for {steps} steps (held-out perplexity {ppl:.0f})",
+                             "{arch} = 同梱モデル（{steps} ステップ事前学習済み・評価用パープレキシティ {ppl:.0f}）"),
+        "budget_shipped": ("{name} (the shipped pre-trained models, {epochs} epochs)",
+                           "{name}（同梱の事前学習済みモデル・{epochs} エポック）"),
+        "shipped_honest": (
+            "The pre-trained models are the ones shipped with the app (assets/models), trained on the first 90% of "
+            "the whole corpus, not only on this task's training paragraphs: {seen:.0f}% of the held-out passages were "
+            "in their unlabelled pre-training text, so the pre-trained rows have read most test passages before "
+            "(never their topics). “w/o pre-training” uses the same tokenizer with random weights. "
+            "Unknown pieces in the task's text: {unk:.2f}%.",
+            "事前学習済みモデルはアプリ同梱のもの（assets/models）で、この課題の学習用段落だけでなくコーパス全体の"
+            "先頭 90% で学習しています。評価用の文章の {seen:.0f}% はその（ラベルなしの）事前学習テキストに含まれていたので、"
+            "事前学習ありの行は評価用の文章の多くを（トピックは知らずに）読んだことがあります。"
+            "「事前学習なし」は同じトークナイザでランダムな重みから始めます。課題の文章の未知ピース：{unk:.2f}%。"),
+        "backbone_fallback": ("The shipped models cannot be used, so both are pre-trained here (a few minutes):",
+                              "同梱モデルが使えないため、ここで両方を事前学習します（数分かかります）："),
         "pretrain_live": ("transformer = your model ({label})", "Transformer = あなたのモデル（{label}）"),
         "arch_transformer": ("transformer", "Transformer"),
         "arch_lstm": ("LSTM", "LSTM"),
@@ -123,7 +141,7 @@ T = Catalog(
         "honest": (
             "**What reproduces at this scale, and what does not.** The paper's numbers average 12 large benchmarks "
             "with a 117M-parameter model pre-trained for a month on 7,000 books; ours is one small task "
-            "(~{n_train} labelled passages) with a ~0.9M-parameter model pre-trained for about a minute on ~{kb} KB of text. "
+            "(~{n_train} labelled passages) with a ~0.9M-parameter model pre-trained for minutes on ~{kb} KB of text. "
             "Compare the **order** of the bars, not their height. The paper's clearest finding — **pre-training "
             "matters most** (−14.8 points without it) — is the one to look for here. The auxiliary LM made little "
             "difference in the paper on average (75.0 without vs 74.7 with): it helped the larger datasets (NLI, QQP) "
@@ -132,7 +150,7 @@ T = Catalog(
             "the noise of {n_held} held-out passages (one passage = {step:.1f} points) — use several seeds before reading it.",
             "**この規模で再現できること・できないこと。** 論文の数値は 12 の大きなベンチマークの平均で、モデルは"
             "1 億 1,700 万パラメータ、7,000 冊の本で 1 か月事前学習したものです。ここは小さなタスク 1 つ"
-            "（ラベル付き約 {n_train} 件）で、約 90 万パラメータのモデルを約 {kb} KB のテキストで 1 分ほど事前学習しただけです。"
+            "（ラベル付き約 {n_train} 件）で、約 90 万パラメータのモデルを約 {kb} KB のテキストで数分事前学習しただけです。"
             "棒の高さではなく**順序**を比べてください。論文のいちばんはっきりした結論——**事前学習がいちばん効く**"
             "（なしだと −14.8 ポイント）——がここで確かめるべき点です。補助 LM 損失は論文でも平均ではほとんど差がなく"
             "（なし 75.0・あり 74.7）、大きなデータセット（NLI・QQP）では効き、小さなものでは効きませんでした。"

@@ -15,37 +15,14 @@ from dataclasses import asdict, dataclass, replace
 import torch
 
 from core.errors import UserInputError
+from core.gpt.finetune.backbones import LivePretrained, ShippedBackbones, check_live_fits, load_shipped_backbones
 from core.gpt.finetune.heads import Curves, TopicClassifier, add_extract_token, encode_examples
 from core.gpt.finetune.loops import dump_state, finetune, load_state, pretrain
 from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, VARIANT_SPECS, Settings, cache_key, gpt_config,
                                         new_backbone, task_tokenizer)
-from core.gpt.model import GPT
 from core.gpt.topic_data import TopicData, load_topic_data
 from core.runtime.diskcache import cache_path, get_or_build
 from core.runtime.jobs import BackgroundJob
-from core.tokenizers.base import Tokenizer
-
-
-@dataclass
-class LivePretrained:
-    """A GPT trained elsewhere (the "Train GPT-1 live" page) to use as the pre-trained transformer."""
-
-    model: GPT
-    tokenizer: Tokenizer
-    label: str
-
-
-def check_live_fits(live: LivePretrained, data: TopicData, max_unknown: float = 0.02) -> None:
-    """Refuse a model whose tokenizer does not cover the task's text (e.g. trained on the other language)."""
-    ids = live.tokenizer.encode(data.train_text[:20000])
-    unk = ids.count(0) / max(1, len(ids))  # id 0 is <unk> for characters and SentencePiece alike
-    if live.model.config.vocab_size != live.tokenizer.vocab_size or unk > max_unknown:
-        raise UserInputError(
-            f"The model from “Train GPT-1 live” does not know this corpus's characters ({unk:.0%} unknown). "
-            "Train it on the same language, or use the built-in pre-training.",
-            f"「GPT-1 をその場で学習」のモデルはこのコーパスの文字を知りません（{unk:.0%} が未知）。"
-            "同じ言語で学習するか、組み込みの事前学習を使ってください。",
-        )
 
 
 @dataclass
@@ -86,6 +63,7 @@ class FinetuneView:
     counts_heldout: list[int]
     majority: float
     settings: Settings
+    backbone_note: UserInputError | None = None  # why the shipped models were not used (then pre-trained here)
 
     @property
     def active(self) -> bool:
@@ -137,10 +115,25 @@ class FinetuneJob(BackgroundJob):
         if self.budget.max_train or self.budget.max_heldout:
             self.data = _shrink(self.data, self.budget.max_train, self.budget.max_heldout)
         self.live = live
+        self.shipped: ShippedBackbones | None = None
+        self.backbone_note: UserInputError | None = None
+        self._pretrain: dict[str, dict] = {}
+        if live is None and self.budget.backbone == "shipped":
+            try:
+                self.shipped = load_shipped_backbones(settings.lang, self.data)
+            except UserInputError as e:  # missing/damaged/unfit: say so, and pre-train here as before
+                self.backbone_note = e
+        self.lstm_cfg = self.shipped.lstm.config if self.shipped is not None else None
         if live is not None:
             check_live_fits(live, self.data)
             self.tokenizer = live.tokenizer
             self.gpt_cfg = live.model.config
+        elif self.shipped is not None:  # every variant reads with the shipped tokenizer, "no_pretrain" too
+            self.tokenizer = self.shipped.tokenizer
+            self.gpt_cfg = self.shipped.gpt.config
+            for arch in ("transformer", "lstm"):
+                if any(VARIANT_SPECS[v].pretrained and VARIANT_SPECS[v].arch == arch for v in settings.variants):
+                    self._pretrain[arch] = self.shipped.info(arch)
         else:
             self.tokenizer = task_tokenizer(self.data, self.budget, settings.lang)
             self.gpt_cfg = gpt_config(self.budget, self.tokenizer.vocab_size)
@@ -151,14 +144,13 @@ class FinetuneJob(BackgroundJob):
         self._curves: dict[str, Curves] = {}
         self._results: dict[str, VariantResult] = {}
         self._states: dict[str, dict] = {}  # cached weights not yet turned into models
-        self._pretrain: dict[str, dict] = {}
         self._ft_steps = math.ceil(len(self.data.train) / self.budget.batch) * self.budget.epochs
         self._load_cached()
         self._total = self._planned_units()
 
     # ------------------------------------------------------------ cache
     def _run_key(self, variant: str) -> str:
-        live = self.live.label if self.live is not None else ""
+        live = self.live.label if self.live is not None else self.shipped.label if self.shipped is not None else ""
         return f"{variant}-" + cache_key([CACHE_VERSION, variant, self.settings.lang, self.settings.lam_for(variant),
                                           self.settings.seeds, asdict(self.budget), self.data.key(), live,
                                           self.gpt_cfg.to_dict()])
@@ -181,7 +173,8 @@ class FinetuneJob(BackgroundJob):
         state = self._states.get(variant)
         if state is None:
             return None
-        backbone = new_backbone(VARIANT_SPECS[variant].arch, self.budget, self.tokenizer.vocab_size, self.gpt_cfg)
+        backbone = new_backbone(VARIANT_SPECS[variant].arch, self.budget, self.tokenizer.vocab_size, self.gpt_cfg,
+                                lstm_cfg=self.lstm_cfg)
         model = TopicClassifier(backbone, self.n_classes, add_extract_token(backbone))
         model.load_state_dict(state, strict=False)
         self.models[variant] = model.eval()
@@ -194,9 +187,10 @@ class FinetuneJob(BackgroundJob):
     def _planned_units(self) -> float:
         todo = self._todo()
         units = self._ft_steps * FT_STEP_COST * self.settings.seeds * len(todo)
-        if any(VARIANT_SPECS[v].pretrained and VARIANT_SPECS[v].arch == "transformer" for v in todo) and self.live is None:
+        own = self.live is None and self.shipped is None
+        if any(VARIANT_SPECS[v].pretrained and VARIANT_SPECS[v].arch == "transformer" for v in todo) and own:
             units += self.budget.pretrain_steps
-        if "lstm_aux" in todo:
+        if "lstm_aux" in todo and self.shipped is None:
             units += self.budget.pretrain_steps
         return max(1.0, units)
 
@@ -223,6 +217,9 @@ class FinetuneJob(BackgroundJob):
                 self._phase = ""
 
     def _pretrained_state(self, arch: str) -> dict[str, torch.Tensor] | None:
+        if self.shipped is not None:  # copies: the shipped modules are shared by every session
+            src = self.shipped.gpt if arch == "transformer" else self.shipped.lstm
+            return {k: v.detach().clone() for k, v in src.state_dict().items()}
         if arch == "transformer" and self.live is not None:
             self._pretrain["transformer"] = {"cached": True, "live": self.live.label}
             return {k: v.detach().clone() for k, v in self.live.model.state_dict().items()}
@@ -259,7 +256,7 @@ class FinetuneJob(BackgroundJob):
                         self._curves[v] = curves
                 torch.manual_seed(1000 + seed)  # the random init of "w/o pre-training" depends on the seed
                 backbone = new_backbone(spec.arch, self.budget, self.tokenizer.vocab_size, self.gpt_cfg,
-                                        self.budget.dropout)
+                                        self.budget.dropout, self.lstm_cfg)
                 if spec.pretrained:
                     backbone.load_state_dict(states[spec.arch], strict=False)
                 out = finetune(backbone, self.n_classes, enc_train, enc_held, self.budget, self.settings.lam_for(v),
@@ -292,7 +289,7 @@ class FinetuneJob(BackgroundJob):
                 results=dict(self._results), pretrain=copy.deepcopy(self._pretrain), message=st.message,
                 labels=list(self.data.labels), counts_train=self.data.counts("train"),
                 counts_heldout=self.data.counts("heldout"), majority=self.data.majority_baseline(),
-                settings=self.settings,
+                settings=self.settings, backbone_note=self.backbone_note,
             )
 
 

@@ -63,10 +63,13 @@ class Budget:
     dropout: float = 0.1  # while fine-tuning only (GPT-1: 0.1 in the classifier); pre-training uses none
     max_train: int = 0  # 0 = all training passages (tests use a few)
     max_heldout: int = 0
+    backbone: str = "own"  # "shipped": start from assets/models (no pre-training wait); "own": pre-train here
 
 
 BUDGETS: dict[str, Budget] = {
-    "quick": Budget(),  # ~30–60 s of pre-training per model on a 2-core CPU
+    # quick: the shipped GPT/LSTM (4 layers, 4 heads, 128 wide, block 64: this budget's architecture), so the
+    # first run only fine-tunes; a missing or damaged shipped file falls back to pre-training here.
+    "quick": Budget(backbone="shipped"),
     "standard": Budget(pretrain_steps=1500, epochs=6),
 }
 
@@ -128,8 +131,11 @@ def task_tokenizer(data: TopicData, budget: Budget, lang: str = "en") -> Tokeniz
 
 
 def new_backbone(arch: str, budget: Budget, vocab_size: int, gpt_cfg: GPTConfig | None = None,
-                 dropout: float = 0.0) -> nn.Module:
+                 dropout: float = 0.0, lstm_cfg: LSTMConfig | None = None) -> nn.Module:
+    """A fresh GPT or LSTM LM; `gpt_cfg`/`lstm_cfg` (a shipped or live model's) override the budget's shape."""
     if arch == "lstm":
+        if lstm_cfg is not None:
+            return LSTMLM(replace(lstm_cfg, dropout=dropout))
         return LSTMLM(LSTMConfig(vocab_size, n_embd=budget.n_embd, n_hidden=budget.lstm_hidden,
                                  block_size=budget.block_size, dropout=dropout))
     return GPT(replace(gpt_cfg or gpt_config(budget, vocab_size), dropout=dropout))
