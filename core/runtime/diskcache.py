@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Callable, TypeVar
 
 _REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
