@@ -1,20 +1,53 @@
-"""Vocabulary size: held-out tokens per character for each learned tokenizer, small to large vocabularies."""
+"""Vocabulary size: held-out tokens per character for each learned tokenizer, small to large vocabularies.
+
+The default view ships with the app (core.tokenizers.sweep_job); any other sweep runs in the background."""
 import streamlit as st
 
 from core.charts.tokens import sweep_figure
 from core.errors import UserInputError
-from core.tokenizers.sweep import METHODS, SweepPoint, default_sizes, largest_options, run_sweep
+from core.tokenizers import sweep_job as sj
+from core.tokenizers.sweep import METHODS, default_sizes, largest_options
 from ui import shell
+from ui.background import offer_rebuild, watch
 from ui.corpus_picker import pick_corpus
 from ui.texts.tok_sweep import T
 
 lang = shell.lang()
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def sweep(corpus_key: str, sizes: tuple[int, ...], methods: tuple[str, ...], _train: str,
-          _heldout: str) -> tuple[list[SweepPoint], list[UserInputError]]:
-    return run_sweep(_train, _heldout, list(sizes), list(methods))
+def _result(req: sj.SweepRequest, picked) -> sj.SweepResult | None:
+    """The shipped default, else a finished run, else None after drawing the running job (or why it stopped)."""
+    if picked.lang_hint in ("en", "ja") and req == sj.default_request(picked.key, picked.train):
+        try:
+            return sj.shipped_result(picked.lang_hint, req)
+        except UserInputError as e:
+            if sj.ready(req) is None:
+                shell.show_error(e)
+                offer_rebuild("sweep", picked.lang_hint, lang)
+                return None
+    last = st.session_state.get("sweep_job")
+    if last is not None and last.request != req and last.state().active:
+        last.stop()  # this session moved on: free the slot (a sweep is cheap to run again)
+    try:
+        got = sj.result_or_job(req, picked.train, picked.heldout)
+    except UserInputError as e:  # too many jobs on the server right now
+        shell.show_error(e)
+        return None
+    if not isinstance(got, sj.SweepJob):
+        return got
+    st.session_state["sweep_job"] = got
+    if got.result is not None:
+        watch(got, "sweep", lang, "")  # a finished job: only its message (the cache could not be written)
+        return got.result
+    if got.state().active:
+        st.info(T.t("running", lang, n=len(req.sizes) * len(req.methods)))
+        watch(got, "sweep", lang, T.t("what", lang))
+    else:
+        watch(got, "sweep", lang, "")
+        st.info(T.t("stopped", lang))
+        st.button(T.t("again", lang), key="sweep_again", type="primary", on_click=sj.restart,
+                  args=(req, picked.train, picked.heldout))
+    return None
 
 
 st.title(T.t("title", lang))
@@ -27,7 +60,7 @@ options = largest_options(picked.train)
 with c2:
     largest = st.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest", bind="query-params",
                                format_func=lambda v: f"{int(v):,}")
-    points = st.slider(T.t("points", lang), 3, 8, 5, key="sweep_points", bind="query-params")
+    points = st.slider(T.t("points", lang), 3, 8, sj.DEFAULT_POINTS, key="sweep_points", bind="query-params")
 methods = st.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods", bind="query-params",
                          format_func=lambda m: T.t(f"m_{m}", lang))
 if not methods:
@@ -36,12 +69,10 @@ if not methods:
 
 sizes = tuple(default_sizes(picked.train, points=points, largest=largest))
 st.caption(T.t("sizes", lang, sizes=", ".join(f"{v:,}" for v in sizes)))
-try:
-    with st.spinner(T.t("running", lang, n=len(sizes) * len(methods))):
-        result, notes = sweep(picked.key, sizes, tuple(methods), picked.train, picked.heldout)
-except UserInputError as e:
-    shell.show_error(e)
+got = _result(sj.SweepRequest(picked.key, sizes, tuple(m for m in METHODS if m in methods)), picked)
+if got is None:
     st.stop()
+result, notes = got.points, got.notes
 for note in notes:
     st.info(note.message(lang), icon=":material/info:")
 if not result:

@@ -1,7 +1,7 @@
 """Rebuild every model shipped under assets/models/ from scratch, with fixed seeds (`make models`).
 
     .venv/bin/python scripts/build_models.py              # everything (both languages)
-    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm
+    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep
     .venv/bin/python scripts/build_models.py --lang en
 
 Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout like every page):
@@ -9,7 +9,8 @@ Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout
   stored in fp16 in the checkpoint format of core.gpt.checkpoint, and gpt-<lang>.json, its card;
 - snapshots/gpt-<lang>-step<N>.safetensors: the same recipe replayed in-process, saved after N updates
   (for a zero-shot-vs-pre-training curve);
-- lstm-<lang>.safetensors (+ .json): the fine-tuning page's LSTM LM baseline at its pre-training budget.
+- lstm-<lang>.safetensors (+ .json): the fine-tuning page's LSTM LM baseline at its pre-training budget;
+- sweep/sweep-<lang>.json: the vocabulary-sweep page's default results, with their card.
 
 Each card records the build config's hash (RECIPES below) and the corpus hash, so
 tests/test_shipped_models.py fails when an artifact is stale. Change a recipe -> run `make models`.
@@ -27,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -302,18 +303,40 @@ def build_encdec(lang: str, models_dir: Path) -> dict:
     return card
 
 
+def build_sweep(lang: str, models_dir: Path) -> dict:
+    """The vocabulary-sweep page's default view (core.tokenizers.sweep_job.default_request) on the shipped
+    corpus, so the page opens without training a dozen tokenizers."""
+    from core.tokenizers.sweep_job import compute, default_request, write_shipped
+
+    text, train, held, cid = _split(lang)
+    request = default_request(cid, train)
+    t0 = time.perf_counter()
+    result = compute(request, train, held)
+    wall = round(time.perf_counter() - t0, 2)
+    card = {"artifact": f"sweep-{lang}.json", "command": f"python scripts/build_models.py --only sweep --lang {lang}",
+            "corpus_id": cid, "corpus_chars": len(text), "sizes": list(request.sizes), "methods": list(request.methods),
+            "points": len(result.points), "wall_s": wall, "git_commit": git_commit()}
+    write_shipped(models_dir / "sweep" / f"sweep-{lang}.json", request, result, card)
+    return card
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec"), action="append")
+    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")
     p.add_argument("--out", default=str(REPO / "assets" / "models"))
+    p.add_argument("--max-iters", type=int, default=0, help="tests only: a tiny GPT/LSTM budget (the card says so)")
     a = p.parse_args(argv)
+    if a.max_iters > 0:  # replace() keeps every other setting; the card's recipe and hash record the cut
+        for recipes in (GPT_RECIPES, LSTM_RECIPES):
+            recipes.update({k: replace(r, max_iters=a.max_iters, warmup_iters=min(r.warmup_iters, a.max_iters))
+                            for k, r in recipes.items()})
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     report = {}
     for lang in a.lang or list(GPT_RECIPES):
-        for what in a.only or ("gpt", "snapshots", "lstm", "encdec"):
+        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep"):
             t1 = time.perf_counter()
             if what == "gpt":
                 card = build_gpt(lang, out)
@@ -321,6 +344,8 @@ def main(argv: list[str] | None = None) -> None:
                     "ngram_loss": card["ngram"]["heldout_loss"], "ngram_n": card["ngram"]["best_n"]}
             elif what == "snapshots":
                 report[f"snapshots-{lang}"] = build_snapshots(lang, out)
+            elif what == "sweep":
+                report[f"sweep-{lang}"] = {k: v for k, v in build_sweep(lang, out).items() if k in ("points", "wall_s")}
             elif what == "encdec":
                 card = build_encdec(lang, out)
                 report[f"encdec-{lang}"] = {k: card[k] for k in ("heldout_exact_match", "steps", "wall_s")}

@@ -24,6 +24,7 @@ import torch
 import torch.nn.functional as F
 
 from core.errors import UserInputError
+from core.runtime.diskcache import cache_root
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "assets" / "models"
 LANGS = ("en", "ja")
@@ -43,6 +44,12 @@ class Shipped:
     @property
     def heldout_ppl(self) -> float:
         return float(self.card.get("heldout_ppl", float("nan")))
+
+
+def rebuilt_dir() -> Path:
+    """Where a page's rebuild writes (core.gpt.rebuild): the cache, since assets/ may be read-only.
+    Read from the environment each time, so tests can move it."""
+    return cache_root() / "models"
 
 
 def gpt_path(lang: str, root: Path | None = None) -> Path:
@@ -105,15 +112,32 @@ _cache: dict[tuple[str, str], Shipped] = {}
 _lock = threading.Lock()
 
 
+def _first_usable(paths: list[Path], load):
+    """load(path) for the first path that loads; the first path's error when none does."""
+    first: UserInputError | None = None
+    for path in paths:
+        try:
+            return load(path)
+        except UserInputError as e:
+            first = first or e
+    raise first  # type: ignore[misc]
+
+
 def load_gpt(lang: str) -> Shipped:
-    """The shipped GPT for `lang`, loaded once per process (failures are not cached: a rebuilt file is seen)."""
-    path = gpt_path(lang)
-    key = (lang, str(path))
+    """The shipped GPT for `lang` (assets/models/, else a rebuild in the cache), loaded once per process
+    (failures are not cached: a rebuilt file is seen)."""
+    key = (lang, "gpt")
     with _lock:
         hit = _cache.get(key)
         if hit is None:
-            hit = _cache[key] = load_gpt_file(path, lang)
+            paths = [gpt_path(lang), gpt_path(lang, rebuilt_dir())]
+            hit = _cache[key] = _first_usable(paths, lambda p: load_gpt_file(p, lang))
         return hit
+
+
+def load_lstm(lang: str) -> Shipped:
+    """The shipped LSTM LM for `lang` (assets/models/, else a rebuild in the cache); not cached."""
+    return _first_usable([lstm_path(lang), lstm_path(lang, rebuilt_dir())], load_lstm_file)
 
 
 def clear_cache() -> None:

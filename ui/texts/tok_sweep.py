@@ -22,7 +22,13 @@ T = Catalog(
         "largest": ("Largest vocabulary", "最大の語彙サイズ"),
         "points": ("Number of sizes", "サイズの数"),
         "no_methods": ("Choose at least one tokenizer.", "トークナイザを 1 つ以上選んでください。"),
-        "running": ("Training {n} tokenizers (cached afterwards)…", "{n} 個のトークナイザを学習しています（以後はキャッシュ）…"),
+        "running": ("Training {n} tokenizers in the background (kept afterwards; other visitors asking for the same "
+                    "sweep share this run). The chart appears when it is done.",
+                    "{n} 個のトークナイザをバックグラウンドで学習しています（結果は保存され、同じスイープを求めるほかの"
+                    "利用者もこの実行を共有します）。終わるとグラフを表示します。"),
+        "what": ("Vocabulary sweep", "語彙サイズのスイープ"),
+        "stopped": ("The sweep was cancelled or did not finish.", "スイープはキャンセルされたか、終わりませんでした。"),
+        "again": ("Run the sweep", "スイープを実行"),
         "sizes": ("Vocabulary sizes: {sizes}", "語彙サイズ：{sizes}"),
         "chart_title": ("Held-out tokens per character", "評価用テキストの 1 文字あたりトークン数"),
         "x": ("Vocabulary size (log scale)", "語彙サイズ（対数目盛）"),

@@ -75,7 +75,7 @@ def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02
     from core.gpt.checkpoint import tokenizer_to_meta
 
     gpt = shipped.load_gpt(lang)
-    lstm = shipped.load_lstm_file(shipped.lstm_path(lang))
+    lstm = shipped.load_lstm(lang)
     if tokenizer_to_meta(gpt.tokenizer) != tokenizer_to_meta(lstm.tokenizer):
         raise UserInputError("The shipped GPT and LSTM use different tokenizers; rebuild them with `make models`.",
                              "同梱の GPT と LSTM のトークナイザーが違います。`make models` で作り直してください。")
