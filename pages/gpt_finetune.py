@@ -51,5 +51,9 @@ if job is None:
     st.info(T.t("no_job", lang))
     st.stop()
 live_view(job, lang, running)
+if job.backbone_note is not None:  # a shipped backbone is missing or damaged: offer to rebuild it
+    from ui.background import offer_missing_backbones
+
+    offer_missing_backbones(job.settings.lang, lang)
 if job.view().results:
     results(job, lang)

@@ -73,3 +73,14 @@ def offer_rebuild(kind: str, lang: str, ui_lang: str) -> None:
     minutes = duration(rebuild.expected_seconds(kind, lang), ui_lang)
     st.button(T.t("rebuild", ui_lang, n=minutes), key=key, on_click=_start, args=(kind, lang, key),
               help=T.t("rebuild_help", ui_lang, kind=kind, code=lang))
+
+
+def offer_missing_backbones(lang: str, ui_lang: str) -> None:
+    """The fine-tuning page's fallback: a rebuild button for each shipped backbone (GPT, LSTM) that cannot be used."""
+    from core.gpt import shipped
+
+    for kind, load in (("gpt", shipped.load_gpt), ("lstm", shipped.load_lstm)):
+        try:
+            load(lang)
+        except UserInputError:
+            offer_rebuild(kind, lang, ui_lang)

@@ -71,8 +71,10 @@ def get_gpt(lang: str) -> TrainedGPT | None:
         sh = shipped_models.load_gpt(lang)
     except UserInputError as e:
         from ui import shell
+        from ui.background import offer_rebuild
 
         shell.show_error(e)
+        offer_rebuild("gpt", lang, lang)  # a button that rebuilds it in the background
         return None
     label = T.t("shipped_label", lang, code=lang, steps=sh.steps, ppl=sh.heldout_ppl)
     return TrainedGPT(sh.model, sh.tokenizer, label, sh.steps, shipped=True)

@@ -104,6 +104,8 @@ class RebuildJob(BackgroundJob):
             log.seek(0)
             self.log_tail = log.read()[-3000:]
         rc = self._proc.returncode
+        if rc != 0 and self._stop.is_set():  # stop() ended the child itself
+            return "stopped"
         if rc != 0:
             print(f"[rebuild {self.kind}-{self.lang}] exit {rc}:\n{self.log_tail}", file=sys.stderr, flush=True)
             self.set_message(UserInputError(
