@@ -144,6 +144,7 @@ class FinetuneJob(BackgroundJob):
         self._curves: dict[str, Curves] = {}
         self._results: dict[str, VariantResult] = {}
         self._states: dict[str, dict] = {}  # cached weights not yet turned into models
+        self._thread_choice: dict[str, int] = {}  # measured once per architecture, reused by later runs
         self._ft_steps = math.ceil(len(self.data.train) / self.budget.batch) * self.budget.epochs
         self._load_cached()
         self._total = self._planned_units()
@@ -261,7 +262,8 @@ class FinetuneJob(BackgroundJob):
                     backbone.load_state_dict(states[spec.arch], strict=False)
                 out = finetune(backbone, self.n_classes, enc_train, enc_held, self.budget, self.settings.lam_for(v),
                                seed, self.device, gate=self.gate, curves=curves, lock=self._lock,
-                               on_step=lambda: self._tick(FT_STEP_COST), threads=self.threads)
+                               on_step=lambda: self._tick(FT_STEP_COST), threads=self.threads,
+                               thread_choice=self._thread_choice)
                 if out is None:
                     with self._lock:
                         self._curves.pop(v, None)

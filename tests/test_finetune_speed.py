@@ -1,0 +1,64 @@
+"""Fine-tuning's speed-ups change no number: the LM loss on target positions only, length-sorted evaluation,
+the final evaluation taken from the trainer, the thread count measured once per experiment."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from core.gpt import finetune as ft
+from core.gpt.finetune.heads import IGNORE, by_length, encode_batch, finetune_loss
+from core.gpt.model import GPT, GPTConfig
+from core.tokenizers.char import CharTokenizer
+
+TEXTS = ["a cat sat.", "the dog ran far away from home.", "hi", "rain again today, and cold wind", "sun"]
+
+
+def _setup(seed=0):
+    torch.manual_seed(seed)
+    tok = CharTokenizer("".join(TEXTS))
+    backbone = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=16, block_size=32))
+    model = ft.TopicClassifier(backbone, 3, ft.add_extract_token(backbone))
+    x, ends, y = encode_batch(tok, TEXTS, model.extract_id, 32)
+    return tok, model, x, ends, y, torch.tensor([0, 1, 2, 1, 0])
+
+
+def test_lm_loss_on_target_positions_equals_ignore_index_over_the_padded_batch():
+    _, model, x, ends, y, labels = _setup()
+    for lam in (0.5, 0.0):
+        model.zero_grad()
+        out = finetune_loss(model, x, ends, labels, y, lam)
+        h, _ = model.states(x, ends)
+        lm = model.backbone.lm_head(h)  # (B, T, V): every position, padding included
+        ref = F.cross_entropy(lm.reshape(-1, lm.size(-1)), y.reshape(-1), ignore_index=IGNORE)
+        torch.testing.assert_close(out["l1"], ref)
+        out["l3"].backward()
+        g = model.backbone.wte.weight.grad.clone()
+        model.zero_grad()
+        h, h_e = model.states(x, ends)
+        l2 = F.cross_entropy(model.head(h_e), labels)
+        lm = model.backbone.lm_head(h)
+        l1 = F.cross_entropy(lm.reshape(-1, lm.size(-1)), y.reshape(-1), ignore_index=IGNORE)
+        (l2 + lam * l1 if lam > 0 else l2).backward()
+        torch.testing.assert_close(g, model.backbone.wte.weight.grad)  # the same gradient, λ = 0 included
+
+
+def test_length_sorted_evaluation_gives_the_same_accuracy_loss_and_confusion():
+    _, model, x, ends, y, labels = _setup(1)
+    enc = ft.Encoded(x, ends, y, labels)
+    s = by_length(enc)
+    assert s.ends.tolist() == sorted(ends.tolist())
+    a = ft.evaluate(model, enc, 3, batch=2)
+    b = ft.evaluate(model, s, 3, batch=2)
+    assert a[0] == b[0] and a[2] == b[2] and abs(a[1] - b[1]) < 1e-6
+
+
+def test_finetune_reports_the_final_evaluation_and_remembers_its_thread_count():
+    tok, model, x, ends, y, labels = _setup(2)
+    enc = ft.Encoded(x, ends, y, labels)
+    budget = ft.Budget(epochs=3, batch=2, lr=3e-3, evals=2)
+    choice: dict[str, int] = {}
+    backbone = GPT(model.backbone.config.__class__(**{**model.backbone.config.to_dict(), "vocab_size": tok.vocab_size}))
+    trained, acc, conf = ft.finetune(backbone, 3, enc, enc, budget, 0.5, seed=0, thread_choice=choice)
+    again = ft.evaluate(trained, enc, 3)
+    assert acc == again[0] and conf == again[2]  # what a separate final pass would have said
+    assert choice.get("GPT") in (1, torch.get_num_threads(), *range(1, 65))
