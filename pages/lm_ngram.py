@@ -6,8 +6,10 @@ from core.charts.lm import ChartText, perplexity_vs_n, repeat_chips_html, transi
 from core.errors import UserInputError
 from core.lm.data import LMData, best_order, build, corpus_lang, transition_matrix
 from core.lm.units import join_units, show_token
+from core.lm import ngram_job
 from core.lm.ngram import perplexity_curve
 from ui import shell
+from ui.background import outcome
 from ui.corpus_picker import pick_corpus
 from ui.safe import plain
 from ui.texts.lm_ngram import T
@@ -30,6 +32,14 @@ def distant(key: str, clang: str, _d: LMData):
     return find_distant_repeat(_d.train + _d.heldout, clang)
 
 
+def upload_ngrams(picked, level: str, clang: str, smoothing: str, k: float):
+    """An uploaded corpus (up to 5 MB: up to a minute of counting) is counted in a shared background job."""
+    req = ngram_job.NGramRequest(picked.key, level, clang, smoothing, k)
+    got = ngram_job.result_or_job(req, picked.train, picked.heldout)
+    return outcome(got, "ngram_job", lang, T.t("job_what", lang), T.t("job_running", lang), ngram_job.restart,
+                   (req, picked.train, picked.heldout))
+
+
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 st.latex(r"P(w_1 \dots w_N) \approx \prod_{i} P(w_i \mid w_{i-n+1}, \dots, w_{i-1})")
@@ -48,8 +58,14 @@ else:
     st.latex(r"P_{\text{add-}k}(w \mid h) = \frac{c(h,w) + k}{c(h) + k\,|V|}")
 
 try:
-    data = lm_data(picked.key, level, clang, picked.train, picked.heldout)
-    held, train = curves(picked.key, level, clang, smoothing, k, data)
+    if picked.lang_hint == "upload":  # counted in the background; the page stops until it is done
+        up = upload_ngrams(picked, level, clang, smoothing, k)
+        if up is None:
+            st.stop()
+        data, held, train = up.data, up.heldout, up.train
+    else:
+        data = lm_data(picked.key, level, clang, picked.train, picked.heldout)
+        held, train = curves(picked.key, level, clang, smoothing, k, data)
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
@@ -82,8 +98,11 @@ st.caption(T.t("heat_note", lang))
 
 st.header(T.t("distant_h", lang))
 try:
-    wdata = data if level == "word" else lm_data(picked.key, "word", clang, picked.train, picked.heldout)
-    ex = distant(picked.key, clang, wdata)
+    if picked.lang_hint == "upload":
+        wdata, ex = up.words, up.distant
+    else:
+        wdata = data if level == "word" else lm_data(picked.key, "word", clang, picked.train, picked.heldout)
+        ex = distant(picked.key, clang, wdata)
 except UserInputError:
     ex = None
 if ex is None:

@@ -8,7 +8,7 @@ from core.errors import UserInputError
 from core.tokenizers import sweep_job as sj
 from core.tokenizers.sweep import METHODS, default_sizes, largest_options
 from ui import shell
-from ui.background import offer_rebuild, watch
+from ui.background import offer_rebuild, outcome
 from ui.corpus_picker import pick_corpus
 from ui.texts.tok_sweep import T
 
@@ -33,21 +33,10 @@ def _result(req: sj.SweepRequest, picked) -> sj.SweepResult | None:
     except UserInputError as e:  # too many jobs on the server right now
         shell.show_error(e)
         return None
-    if not isinstance(got, sj.SweepJob):
-        return got
-    st.session_state["sweep_job"] = got
-    if got.result is not None:
-        watch(got, "sweep", lang, "")  # a finished job: only its message (the cache could not be written)
-        return got.result
-    if got.state().active:
-        st.info(T.t("running", lang, n=len(req.sizes) * len(req.methods)))
-        watch(got, "sweep", lang, T.t("what", lang))
-    else:
-        watch(got, "sweep", lang, "")
-        st.info(T.t("stopped", lang))
-        st.button(T.t("again", lang), key="sweep_again", type="primary", on_click=sj.restart,
-                  args=(req, picked.train, picked.heldout))
-    return None
+    if isinstance(got, sj.SweepJob):
+        st.session_state["sweep_job"] = got
+    return outcome(got, "sweep", lang, T.t("what", lang), T.t("running", lang, n=len(req.sizes) * len(req.methods)),
+                   sj.restart, (req, picked.train, picked.heldout))
 
 
 st.title(T.t("title", lang))

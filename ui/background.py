@@ -47,6 +47,27 @@ def watch(job: BackgroundJob, key: str, lang: str, what: str, estimated: bool = 
         shell.show_error(s.message)
 
 
+def outcome(got, key: str, lang: str, what: str, running: str, restart, args: tuple):
+    """`got` is a result or the BackgroundJob computing it (with a `result` attribute once finished).
+
+    Returns the result; or draws the job's state and returns None: while it runs, `running` and its
+    progress with a Cancel button; once cancelled or failed, why, and a "Start again" button calling
+    `restart(*args)` (the page then stops)."""
+    if not isinstance(got, BackgroundJob):
+        return got
+    if getattr(got, "result", None) is not None:
+        watch(got, key, lang, what)  # only its message, if any (e.g. the cache could not be written)
+        return got.result
+    if got.state().active:
+        st.info(running)
+        watch(got, key, lang, what)
+        return None
+    watch(got, key, lang, what)
+    st.info(T.t("stopped", lang))
+    st.button(T.t("again", lang), key=f"{key}_again", type="primary", on_click=restart, args=args)
+    return None
+
+
 def _start(kind: str, lang: str, key: str) -> None:
     st.session_state.pop(f"{key}_error", None)
     try:

@@ -89,5 +89,10 @@ T = Catalog(
                          "このコーパスには、十分離れて同じ語が繰り返される文が見つかりませんでした。"),
         "unit_char": ("character", "文字"),
         "unit_word": ("word", "単語"),
+        "job_what": ("Counting n-grams of the uploaded file", "アップロードしたファイルの n-gram を集計"),
+        "job_running": ("A large file takes up to a minute: it is counted in the background (switching pages does not "
+                        "stop it; other visitors with the same file share the run).",
+                        "大きなファイルは最大 1 分ほどかかるため、バックグラウンドで集計します（ページを移っても止まりません。"
+                        "同じファイルのほかの利用者も同じ実行を共有します）。"),
     },
 )

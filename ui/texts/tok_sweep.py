@@ -27,8 +27,6 @@ T = Catalog(
                     "{n} 個のトークナイザをバックグラウンドで学習しています（結果は保存され、同じスイープを求めるほかの"
                     "利用者もこの実行を共有します）。終わるとグラフを表示します。"),
         "what": ("Vocabulary sweep", "語彙サイズのスイープ"),
-        "stopped": ("The sweep was cancelled or did not finish.", "スイープはキャンセルされたか、終わりませんでした。"),
-        "again": ("Run the sweep", "スイープを実行"),
         "sizes": ("Vocabulary sizes: {sizes}", "語彙サイズ：{sizes}"),
         "chart_title": ("Held-out tokens per character", "評価用テキストの 1 文字あたりトークン数"),
         "x": ("Vocabulary size (log scale)", "語彙サイズ（対数目盛）"),
