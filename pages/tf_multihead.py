@@ -6,6 +6,7 @@ import streamlit as st
 from core.charts import attention as C
 from core.transformer import pretrained as P
 from core.transformer.bertviz_html import DEFAULT_DECIMALS
+from core.transformer.attention_study import most_focused_head
 from ui import shell
 from ui.multihead_view import analysis, bertviz, model_attention
 from ui.shared_state import get_gpt
@@ -35,21 +36,23 @@ st.caption(t("tokens_cut", total=ma.total_tokens, n=n) if ma.truncated else t("t
 fp = ma.fingerprint()
 stats, kinds, grid, kinds_fig, concat_fig, (d, h, dk, n_demo) = analysis(fp, lang, ma)
 c1, c2 = st.columns(2)
-layer = c1.slider(t("layer"), 0, ma.n_layer - 1, 0, key="mha_layer", bind="query-params") if ma.n_layer > 1 else 0
-head = c2.slider(t("head"), 0, ma.n_head - 1, 0, key="mha_head", bind="query-params") if ma.n_head > 1 else 0
+# Layers and heads count from 1 on screen (index + 1); the view opens on the most focused head.
+focus = most_focused_head(stats)
+layer = c1.slider(t("layer"), 1, ma.n_layer, focus[0] + 1, key="mha_layer", bind="query-params") - 1 if ma.n_layer > 1 else 0
+head = c2.slider(t("head"), 1, ma.n_head, focus[1] + 1, key="mha_head", bind="query-params") - 1 if ma.n_head > 1 else 0
 
 st.header(t("grid_header"))
 st.caption(t("grid_note"))
 st.plotly_chart(C.mark_tile(grid, n, layer, head), key="mha_fig_grid")
 sel = stats[layer * ma.n_head + head]
 st.plotly_chart(C.matrix_figure(ma.attn[layer, head], ma.tokens, ma.tokens,
-                                t("big_title", layer=layer, head=head, kind=kinds[sel.kind]),
+                                t("big_title", layer=layer + 1, head=head + 1, kind=kinds[sel.kind]),
                                 t("key_axis"), t("query_axis"), diverging=False, zrange=(0, 1)), key="mha_fig_big")
 
 st.header(t("stats_header"))
 st.markdown(t("stats_note"))
 st.plotly_chart(kinds_fig, key="mha_fig_kinds")
-st.dataframe([{t("col_layer"): s.layer, t("col_head"): s.head, t("col_kind"): kinds[s.kind],
+st.dataframe([{t("col_layer"): s.layer + 1, t("col_head"): s.head + 1, t("col_kind"): kinds[s.kind],
                t("col_entropy"): round(s.entropy, 2), t("col_entropy_norm"): round(s.entropy_norm, 2),
                t("col_prev"): round(s.prev, 2), t("col_first"): round(s.first, 2), t("col_self"): round(s.self_, 2),
                t("col_last"): round(s.last, 2)} for s in stats], hide_index=True, key="mha_stats_table", height=260)

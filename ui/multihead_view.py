@@ -58,7 +58,7 @@ def analysis(key: str, lang: str, _ma: P.ModelAttention):
     demo_tokens = _ma.tokens[:12]
     demo = A.concat_demo(demo_tokens)
     h = demo.heads.shape[0]
-    titles = [T.t("concat_head", lang, i=i) for i in range(h)] + [T.t("concat_wo", lang), T.t("concat_out", lang)]
+    titles = [T.t("concat_head", lang, i=i + 1) for i in range(h)] + [T.t("concat_wo", lang), T.t("concat_out", lang)]
     concat_fig = C.concat_figure(demo.heads, demo.w_o, demo.output, demo_tokens, titles)
     return stats, kinds, grid, kinds_fig, concat_fig, (demo.concat.shape[1], h, demo.heads.shape[2], len(demo_tokens))
 

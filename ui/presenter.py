@@ -19,12 +19,28 @@ CHART_SCALE = 1.35  # 15 px chart text -> 20 px: readable from the back of a roo
 _CSS = """
 <style>
 html { font-size: 21px; }
-[data-testid="stMainBlockContainer"] { padding-top: 4.2rem; max-width: 100%; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.1rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.05rem; line-height: 1.45; }
 [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 .st-key-lesson_panel { background: #F4F8FC; }
-.st-key-lesson_panel h3 { font-size: 1.55rem; padding-top: 0; }
+.st-key-lesson_panel h5 { font-size: 1.2rem; }
+.st-key-lesson_panel [data-testid="stMarkdownContainer"] p { font-size: 0.95rem; line-height: 1.35; }
+</style>
+"""
+
+# Every view: the first screen is for the chart (less empty space above the title, a smaller title), and a
+# rerun shows itself: Streamlit's own "running" status, moved from the header's corner to a badge at the
+# top centre where a class sees it (it appears only while the script runs, for every control that starts work).
+_BASE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 3rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; padding-top: 0.4rem; padding-bottom: 0.4rem; }
+.st-key-lesson_panel h5 { padding: 0; }
+.st-key-lesson_panel [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+[data-testid="stStatusWidget"] { position: fixed; top: 0.55rem; left: 50%; transform: translateX(-50%);
+  z-index: 1000001; background: #FFF4D6; border: 2px solid #E69F00; border-radius: 0.5rem;
+  padding: 0.1rem 0.6rem; box-shadow: 0 2px 6px rgba(0,0,0,0.15); }
 </style>
 """
 
@@ -44,7 +60,26 @@ def apply(hide: tuple[str, ...] = ()) -> None:
     """Once per run, before the page: chart font scale for this run, and the CSS when presenting."""
     on = presenting()
     FONT_SCALE.set(CHART_SCALE if on else 1.0)
+    st.html(_BASE_CSS)
     if not on:
         return
     hidden = "".join(f".st-key-{k} {{ display: none; }}\n" for k in hide if KEY_RE.match(k))
     st.html(_CSS.replace("</style>", hidden + "</style>"))
+
+
+def tab_title(lang: str) -> None:
+    """The browser tab's title in the reader's language: "<page title> · Transformer Atlas".
+
+    Called by each page (through shell.lang()), when Streamlit knows which page runs.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    from ui.registry import available_pages
+
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    for entry in available_pages():
+        if st.Page(entry.path)._script_hash == ctx.page_script_hash:
+            st.set_page_config(page_title=f"{entry.title[0 if lang == 'en' else 1]} · Transformer Atlas")
+            return

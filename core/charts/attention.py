@@ -142,6 +142,7 @@ def head_grid_figure(attn: torch.Tensor, layer_label: str, head_label: str, sele
                      title: str | None = None, cell_px: int = 92) -> go.Figure:
     """Every head of every layer as a small heatmap: rows = layers, columns = heads.
 
+    Layers and heads are labelled from 1, as people count (index 0 is "head 1"); `selected` is 0-based.
     Drawn as one heatmap of tiles separated by blank gaps (72 plotly subplots take a second to build;
     one tiled heatmap takes milliseconds). In each tile, row = query, column = key.
     """
@@ -157,9 +158,9 @@ def head_grid_figure(attn: torch.Tensor, layer_label: str, head_label: str, sele
     centers = [i * step + (t - 1) / 2 for i in range(max(n_layer, n_head))]
     fig = go.Figure(go.Heatmap(z=z, zmin=0, zmax=1, colorscale=HEATMAP_SCALE, showscale=False,
                                hovertemplate="%{z:.3f}<extra></extra>", hoverongaps=False))
-    fig.update_xaxes(tickmode="array", tickvals=centers[:n_head], ticktext=[f"{head_label} {h}" for h in range(n_head)],
+    fig.update_xaxes(tickmode="array", tickvals=centers[:n_head], ticktext=[f"{head_label} {h + 1}" for h in range(n_head)],
                      side="top", showgrid=False, zeroline=False, constrain="domain")
-    fig.update_yaxes(tickmode="array", tickvals=centers[:n_layer], ticktext=[f"{layer_label} {li}" for li in range(n_layer)],
+    fig.update_yaxes(tickmode="array", tickvals=centers[:n_layer], ticktext=[f"{layer_label} {li + 1}" for li in range(n_layer)],
                      autorange="reversed", showgrid=False, zeroline=False, scaleanchor="x", constrain="domain")
     if selected is not None:
         mark_tile(fig, t, *selected)
@@ -181,7 +182,7 @@ def mark_tile(fig: go.Figure, t: int, layer: int, head: int) -> go.Figure:
 
 def head_kind_figure(stats: Sequence[HeadStats], kind_names: dict[str, str], layer_label: str, head_label: str,
                      title: str) -> go.Figure:
-    """Layers x heads, each cell coloured by the head's kind and labelled with it."""
+    """Layers x heads, each cell coloured by the head's kind and labelled with it; axes count from 1."""
     n_layer = max(s.layer for s in stats) + 1
     n_head = max(s.head for s in stats) + 1
     kinds = list(kind_names)
@@ -196,6 +197,7 @@ def head_kind_figure(stats: Sequence[HeadStats], kind_names: dict[str, str], lay
     for i, c in enumerate(colors):
         scale += [[i / n, c], [(i + 1) / n, c]]
     fig = go.Figure(go.Heatmap(z=z, text=text, texttemplate="%{text}", zmin=-0.5, zmax=n - 0.5,
+                               x=list(range(1, n_head + 1)), y=list(range(1, n_layer + 1)),
                                colorscale=scale, showscale=False, xgap=2, ygap=2,
                                hovertemplate=f"{layer_label} %{{y}} · {head_label} %{{x}}: %{{text}}<extra></extra>"))
     fig.update_xaxes(title=head_label, tickmode="linear", dtick=1, side="top")

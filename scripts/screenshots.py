@@ -1,0 +1,138 @@
+"""Screenshots of the app in headless Chromium (Debian's `chromium`), to look at what a class sees.
+
+    .venv/bin/python scripts/screenshots.py --all --out /tmp/shots             # every page, en + ja, 1280×720
+    .venv/bin/python scripts/screenshots.py --all --present --out /tmp/shots   # the same in presenter view
+    .venv/bin/python scripts/screenshots.py home gpt_gelu --full --out /tmp/shots  # whole pages, tall
+    .venv/bin/python scripts/screenshots.py --lesson 1 --stops 1,2,3 --present --out docs   # the README's
+
+Starts `streamlit run app.py` on a free port with an empty cache folder (ATLAS_CACHE_DIR, unless set), opens
+each page in a fresh browser context, waits until Streamlit is idle, and writes PNGs. By default a shot is
+the 1280×720 screen only — what a projector shows before anyone scrolls; `--full` captures the whole page.
+Prints one line per shot with the browser tab's title (it must follow the language).
+Needs `apt-get install chromium fonts-noto-cjk` and `pip install playwright` (requirements-dev.txt).
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests.e2e.conftest: the one "page is idle" check; ui.registry: the pages
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+LABELS = {"en": "English", "ja": "日本語"}
+
+
+def wait_for_server(url: str, timeout: float = 90) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"streamlit did not start at {url}")
+
+
+def wait_idle(page, timeout_s: float = 300) -> None:
+    """Until the page has its title and nothing is running, spinning or stale for a second."""
+    from tests.e2e.conftest import wait_idle as idle
+
+    idle(page, int(timeout_s * 1000))
+
+
+def save_small(png: bytes, target: Path) -> None:
+    """A 256-colour PNG: a screenshot of text and flat charts loses nothing visible and shrinks ~3x."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    img.save(target, optimize=True)
+
+
+def shoot(browser, url: str, target: Path, args, expect_stop: int | None = None) -> None:
+    """One fresh visitor opens `url`, waits for Streamlit to finish, and the screen is saved to `target`."""
+    ctx = browser.new_context(viewport={"width": args.width, "height": args.height}, locale="en-US")
+    page = ctx.new_page()
+    page.goto(url)
+    if expect_stop is not None:  # the lesson switches page first: wait until it has
+        page.wait_for_function(f"() => new URLSearchParams(location.search).get('stop') === '{expect_stop}'"
+                               " && location.pathname.length > 1", timeout=60000)
+    wait_idle(page, args.timeout)
+    time.sleep(args.wait)
+    save_small(page.screenshot(full_page=args.full), target)
+    print(f"{target}\t{page.title()}", flush=True)
+    ctx.close()
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("pages", nargs="*", help="url paths, e.g. home gpt_gelu")
+    ap.add_argument("--all", action="store_true", help="every page in ui/registry.py")
+    ap.add_argument("--lesson", type=int, help="screenshot this lesson's stops")
+    ap.add_argument("--stops", default="1,2,3")
+    ap.add_argument("--present", action="store_true", help="presenter view (?present=1)")
+    ap.add_argument("--full", action="store_true", help="the whole page (a tall viewport), not the first screen")
+    ap.add_argument("--port", type=int, default=0, help="0: a free port")
+    ap.add_argument("--out", default="/tmp/shots")
+    ap.add_argument("--langs", default="en,ja")
+    ap.add_argument("--wait", type=float, default=2.0, help="extra seconds once the page is idle (charts animate)")
+    ap.add_argument("--timeout", type=float, default=300, help="seconds a page may take to finish drawing")
+    ap.add_argument("--width", type=int, default=1280)
+    ap.add_argument("--height", type=int, default=720)
+    args = ap.parse_args()
+    if args.full:
+        args.height = max(args.height, 2400)  # Streamlit scrolls inside the page: a tall viewport captures all
+    names = list(args.pages)
+    if args.all:
+        from ui.registry import available_pages
+
+        names += [Path(p.path).stem.replace("home", "home") for p in available_pages()]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if not args.port:
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            args.port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{args.port}"
+    env = {**os.environ}
+    env.setdefault("ATLAS_CACHE_DIR", tempfile.mkdtemp(prefix="atlas-shots-"))
+    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(args.port),
+                               "--server.headless", "true", "--server.fileWatcherType", "none",
+                               "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    present = "&present=1" if args.present else ""
+    tag = "-present" if args.present else ""
+    try:
+        wait_for_server(url)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+            for lang in args.langs.split(","):
+                label = urllib.parse.quote(LABELS[lang])
+                if args.lesson:
+                    for k in (int(v) for v in args.stops.split(",")):
+                        shoot(browser, f"{url}/?lesson={args.lesson}&stop={k}{present}&lang={label}",
+                              out / f"lesson{args.lesson}-stop{k}-{lang}{tag}.png", args, expect_stop=k)
+                for name in names:
+                    path = "" if name == "home" else name
+                    shoot(browser, f"{url}/{path}?lang={label}{present}", out / f"{name}-{lang}{tag}.png", args)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
+if __name__ == "__main__":
+    main()
