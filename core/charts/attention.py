@@ -72,17 +72,34 @@ def matrix_figure(
         hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
         texttemplate="%{z:.2f}" if annotate else None,
     ))
+    angle = 0
     if col_labels is None and ncol > 16:  # vector dimensions: a tick every 8, not 64 crowded numbers
         xt = list(range(0, ncol, 8))
         fig.update_xaxes(tickmode="array", tickvals=xt, ticktext=[str(j) for j in xt])
     else:
-        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=ctext,
-                         tickangle=-45 if col_labels is not None else 0)
-    fig.update_xaxes(title=x_title, side="top")
+        angle = key_tick_angle(ctext)
+        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=ctext, tickangle=angle)
+    fig.update_xaxes(title=dict(text=x_title, standoff=6), side="top")
     fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=rtext, autorange="reversed")
     styled(fig, title, height=height or max(320, 80 + 26 * len(rows)))
-    fig.update_layout(margin=dict(t=110))
+    # Top margin = the title's line + the key labels (taller when turned) + the key axis title, so the
+    # three never overlap; the title is pinned to the top of the figure.
+    ticks_px = 24 if angle == 0 else 16 + int(0.75 * 9 * max((len(c) for c in ctext), default=1))
+    fig.update_layout(margin=dict(t=(48 if title else 8) + ticks_px + 30),
+                      title=dict(y=1.0, yref="container", yanchor="top", pad=dict(t=10)) if title else None)
     return fig
+
+
+def key_tick_angle(labels: Sequence[str], max_chars: int = 48) -> int:
+    """0 (upright) while the labels fit side by side, else -45. A single kanji or a short word reads
+    upright; turning it 45° only made it harder to read. `max_chars`: total label characters that fit.
+
+    >>> key_tick_angle(["三", "百", "二", "十"]), key_tick_angle(["tokenization"] * 8)
+    (0, -45)
+    """
+    width = sum(max(len(t), 1) + 1 for t in labels)
+    wide = sum(1 for t in labels for ch in t if ord(ch) > 0x2E80)  # CJK glyphs are twice as wide
+    return 0 if width + wide <= max_chars else -45
 
 
 # The step-by-step page's tabs: (tab, the figures it shows). A figure name is also an AttentionSteps field.
