@@ -26,10 +26,14 @@ def lm_data(key: str, level: str, clang: str, _train: str, _heldout: str) -> LMD
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 
-raw = st.text_area(T.t("sentence", lang), T.t("default_sentence", lang), key="chain_text", bind="query-params", height=68)
+# First screen: the sentence, unit and n beside it, then the chart; the model, smoothing and corpus below it.
+t_col, c2, c3 = st.columns([2.6, 1.2, 1.2])
+raw = t_col.text_area(T.t("sentence", lang), T.t("default_sentence", lang), key="chain_text", bind="query-params",
+                      height=68)
+top = st.container()  # the chart and the numbers
 gpt = get_gpt(lang)  # the live-trained GPT, else the one shipped with the app
 models = ["ngram"] + (["gpt"] if gpt is not None else [])
-c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+c1, c4 = st.columns([3, 2])
 model = c1.radio(T.t("model", lang), models, key="chain_model",
                  format_func=lambda m: T.t("model_ngram", lang) if m == "ngram" else T.t("model_gpt", lang, label=plain(gpt.label)))
 use_ngram = model == "ngram"
@@ -38,7 +42,6 @@ level = c2.radio(T.t("level", lang), ["char", "word"], key="chain_level", bind="
 n = c3.slider(T.t("n", lang), 1, 5, 3, key="chain_n", bind="query-params", disabled=not use_ngram)
 smoothing = c4.radio(T.t("smoothing", lang), ["kn", "addk"], key="chain_smoothing", bind="query-params",
                      format_func=lambda v: T.t(f"sm_{v}", lang), disabled=not use_ngram)
-top = st.container()  # the chart and the numbers, on the first screen; the corpus below them
 if gpt is None:
     st.caption(T.t("no_gpt", lang))
 picked = pick_corpus("chain", default=lang) if use_ngram else None

@@ -117,12 +117,10 @@ def panel(lang: str) -> Stop | None:
     with st.container(border=True, key="lesson_panel"):
         if st.session_state.pop("_lesson_note", False):
             st.caption(T.t("lesson_bad_stop", lang))
-        text_col, fig_col = st.columns([2.7, 1]) if part else (st.container(), None)
+        text_col, fig_col = st.columns([3.1, 1]) if part else (st.container(), None)
         with text_col:
-            head = st.columns([3.2, 1, 1, 1.15], vertical_alignment="center")
-            head[0].markdown(f"##### {LT.t('stop_of', lang, k=i + 1, n=n)} · {stop.title[idx]}",
-                             help=T.t("lesson_where", lang, title=lesson.title[idx], k=i + 1, n=n)
-                             + f"  \n`?lesson={lesson.number}&stop={i + 1}`")
+            head = st.columns([3, 1, 1, 1.45] if fig_col is None else [2, 1, 1, 1.3], vertical_alignment="center")
+            head[0].markdown(f"##### {LT.t('stop_of', lang, k=i + 1, n=n)} · {stop.title[idx]}")
             head[1].button(T.t("lesson_prev", lang), key="lesson_prev", disabled=i == 0, on_click=start,
                            args=(lesson.number, i - 1), icon=":material/arrow_back:", width="stretch")
             head[2].button(T.t("lesson_next", lang), key="lesson_next", disabled=i == n - 1, on_click=start,
@@ -141,4 +139,4 @@ def panel(lang: str) -> Stop | None:
 def diagram(part: str, lang: str):
     """GPT-1's architecture with `part` highlighted, labelled in `lang` (core.charts.gpt_diagram)."""
     text = DiagramText({b: LT.t(b, lang) for b in BOXES}, LT.t("layers", lang))
-    return gpt1_diagram(text, part, n_layer=12, height=235)
+    return gpt1_diagram(text, part, n_layer=12, height=200, font_size=12)  # a map beside the point: small type

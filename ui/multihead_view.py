@@ -53,7 +53,7 @@ def analysis(key: str, lang: str, _ma: P.ModelAttention):
     stats = A.head_stats(_ma.attn)
     kinds = {k: T.t(f"kind_{k}", lang) for k in A.HEAD_KINDS}
     grid = C.head_grid_figure(_ma.attn, T.t("layer", lang), T.t("head", lang),
-                              cell_px=min(150, 880 // _ma.n_head))
+                              cell_px=min(110, 440 // _ma.n_head))  # half the page wide
     kinds_fig = C.head_kind_figure(stats, kinds, T.t("layer", lang), T.t("head", lang), T.t("kinds_title", lang))
     demo_tokens = _ma.tokens[:12]
     demo = A.concat_demo(demo_tokens)

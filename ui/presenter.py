@@ -25,22 +25,35 @@ html { font-size: 21px; }
 [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 .st-key-lesson_panel { background: #F4F8FC; }
 .st-key-lesson_panel h5 { font-size: 1.2rem; }
+/* At a lesson stop the panel's title and point introduce the page: the page's own title and intro paragraph
+   (the first text after the title) step aside, so the stop's chart is on the projector's first screen. */
+[data-testid="stMainBlockContainer"]:has(.st-key-lesson_panel) [data-testid="stElementContainer"]:has(h1)
+  + [data-testid="stElementContainer"]:has([data-testid="stMarkdown"]) { display: none; }
+[data-testid="stMainBlockContainer"]:has(.st-key-lesson_panel) h1 { display: none; }
 .st-key-lesson_panel [data-testid="stMarkdownContainer"] p { font-size: 0.95rem; line-height: 1.35; }
 </style>
 """
 
 # Every view: the first screen is for the chart (less empty space above the title, a smaller title), and a
-# rerun shows itself: Streamlit's own "running" status, moved from the header's corner to a badge at the
-# top centre where a class sees it (it appears only while the script runs, for every control that starts work).
+# rerun shows itself. Streamlit 1.67 draws no status widget here (the header stays empty; measured with
+# scripts/screenshots.py's browser), and st.spinner sits wherever its call is, often below the fold. While a
+# run is going, Streamlit marks the elements it has not redrawn yet `data-stale`, and a spinner is on the page:
+# either puts a badge at the top centre, whichever control started the run. {running} is our own label
+# (ui.texts.common), never user text.
 _BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 3rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; padding-top: 0.4rem; padding-bottom: 0.4rem; }
 .st-key-lesson_panel h5 { padding: 0; }
 .st-key-lesson_panel [data-testid="stVerticalBlock"] { gap: 0.35rem; }
-[data-testid="stStatusWidget"] { position: fixed; top: 0.55rem; left: 50%; transform: translateX(-50%);
-  z-index: 1000001; background: #FFF4D6; border: 2px solid #E69F00; border-radius: 0.5rem;
-  padding: 0.1rem 0.6rem; box-shadow: 0 2px 6px rgba(0,0,0,0.15); }
+.st-key-lesson_panel [data-testid="stExpander"] summary { padding-top: 0.25rem; padding-bottom: 0.25rem; }
+.st-key-lesson_panel [data-testid="stExpanderDetails"] { padding: 0 0.3rem 0.3rem 0.3rem; }
+[data-testid="stApp"]:has([data-stale="true"], [data-testid="stSpinner"])::after {
+  content: "{running}"; position: fixed; top: 0.6rem; left: 50%; transform: translateX(-50%); z-index: 1000001;
+  background: #FFF4D6; color: #1F2933; border: 2px solid #E69F00; border-radius: 0.5rem; padding: 0.15rem 0.8rem;
+  font-size: 1rem; font-weight: 600; box-shadow: 0 2px 6px rgba(0,0,0,0.15); pointer-events: none;
+  opacity: 0; animation: atlas-busy 0.2s linear 0.4s forwards; }  /* after 0.4 s: quick reruns do not flicker */
+@keyframes atlas-busy { to { opacity: 1; } }
 </style>
 """
 
@@ -56,11 +69,11 @@ def toggle(lang: str) -> None:
     st.toggle(T.t("present", lang), key=PRESENT_KEY, bind="query-params", help=T.t("present_help", lang))
 
 
-def apply(hide: tuple[str, ...] = ()) -> None:
-    """Once per run, before the page: chart font scale for this run, and the CSS when presenting."""
+def apply(hide: tuple[str, ...] = (), lang: str = "en") -> None:
+    """Once per run, before the page: chart font scale for this run, the running badge, and the CSS when presenting."""
     on = presenting()
     FONT_SCALE.set(CHART_SCALE if on else 1.0)
-    st.html(_BASE_CSS)
+    st.html(_BASE_CSS.replace("{running}", T.t("running", lang)))
     if not on:
         return
     hidden = "".join(f".st-key-{k} {{ display: none; }}\n" for k in hide if KEY_RE.match(k))

@@ -132,7 +132,7 @@ def sidebar() -> str:
     if presenter.presenting():
         st.set_page_config(initial_sidebar_state="collapsed")
     stop = lesson.panel(code)
-    presenter.apply(stop.hide if stop else ())
+    presenter.apply(stop.hide if stop else (), code)
     return code
 
 

@@ -82,14 +82,16 @@ def highlighted(part: str | None) -> set[str]:
     return set(GROUPS.get(part, {part} & set(BOXES)))
 
 
-def gpt1_diagram(text: DiagramText, part: str | None, n_layer: int = 12, height: int = 300) -> go.Figure:
+def gpt1_diagram(text: DiagramText, part: str | None, n_layer: int = 12, height: int = 300,
+                 font_size: int | None = None) -> go.Figure:
     """The architecture, boxes in `highlighted(part)` filled and outlined in vermillion.
 
     Each box is a layout shape named after its part (`shape.name`), so tests and callers can find it.
+    `font_size`: fixed label size for a small panel; None follows the presenter view's chart scale.
     """
     lit = highlighted(part)
     fig = go.Figure()
-    size = round(12 * FONT_SCALE.get())
+    size = font_size or round(12 * FONT_SCALE.get())
     shapes, notes = [], []
     # The repeated block: a frame around its four boxes and the "12×" beside it.
     block_on = {"attention", "norm1", "ffn", "norm2"} <= lit

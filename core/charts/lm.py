@@ -56,7 +56,9 @@ def chain_figure(tokens: Sequence[str], log2_probs: Sequence[float], title: str,
         yaxis=dict(title=bar_label, range=[0, top * 1.1], dtick=_nice_step(top * 1.1), tickformat="d"),
         yaxis2=dict(title=line_label, overlaying="y", side="right", showgrid=False, range=[low * 1.1, 0],
                     dtick=_nice_step(-low * 1.1), tickformat="d"))
-    return styled(fig, title, height=430)
+    styled(fig, title, height=430)
+    fig.update_layout(margin_t=88, legend=dict(y=1.01, yanchor="bottom"))  # the legend between title and plot
+    return fig
 
 
 def _nice_step(span: float, ticks: int = 5) -> float:
@@ -77,7 +79,7 @@ def perplexity_vs_n(heldout: Sequence[float], train: Sequence[float], text: Char
     ns = list(range(1, len(heldout) + 1))
     fig = go.Figure()
     fig.add_scatter(x=ns, y=list(heldout), name=text.names["heldout"], mode="lines+markers+text",
-                    text=[f"{v:.1f}" for v in heldout], textposition="top center",
+                    text=[f"{v:.1f}" for v in heldout], textposition="top center", cliponaxis=False,
                     line=dict(color=PALETTE[0], width=3), marker=dict(size=10))
     fig.add_scatter(x=ns, y=list(train), name=text.names["train"], mode="lines+markers",
                     line=dict(color=PALETTE[1], width=3, dash="dash"), marker=dict(size=10))

@@ -13,7 +13,7 @@ T = Catalog(
         ),
         "level": ("Unit", "単位"),
         "level_char": ("Characters", "文字"),
-        "level_word": ("Words (English: spaces and punctuation; Japanese: MeCab)", "単語（英語：空白と記号、日本語：MeCab）"),
+        "level_word": ("Words (spaces; Japanese: MeCab)", "単語（空白／日本語は MeCab）"),
         "smoothing": ("Smoothing", "スムージング"),
         "sm_kn": ("Interpolated Kneser–Ney", "補間 Kneser–Ney"),
         "sm_addk": ("Add-k", "Add-k"),
