@@ -67,6 +67,10 @@ def shoot(browser, url: str, target: Path, args, expect_stop: int | None = None)
         page.wait_for_function(f"() => new URLSearchParams(location.search).get('stop') === '{expect_stop}'"
                                " && location.pathname.length > 1", timeout=60000)
     wait_idle(page, args.timeout)
+    page.wait_for_function(  # plotly's script loads lazily: wait until every chart has drawn its SVG
+        "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
+        ".every(c => c.offsetParent === null || c.querySelector('.main-svg'))",  # hidden tabs draw later
+        timeout=int(args.timeout * 1000))
     time.sleep(args.wait)
     save_small(page.screenshot(full_page=args.full), target)
     print(f"{target}\t{page.title()}", flush=True)

@@ -119,21 +119,34 @@ def panel(lang: str) -> Stop | None:
             st.caption(T.t("lesson_bad_stop", lang))
         text_col, fig_col = st.columns([3.1, 1]) if part else (st.container(), None)
         with text_col:
-            head = st.columns([3, 1, 1, 1.45] if fig_col is None else [2, 1, 1, 1.3], vertical_alignment="center")
-            head[0].markdown(f"##### {LT.t('stop_of', lang, k=i + 1, n=n)} · {stop.title[idx]}")
-            head[1].button(T.t("lesson_prev", lang), key="lesson_prev", disabled=i == 0, on_click=start,
-                           args=(lesson.number, i - 1), icon=":material/arrow_back:", width="stretch")
-            head[2].button(T.t("lesson_next", lang), key="lesson_next", disabled=i == n - 1, on_click=start,
-                           args=(lesson.number, i + 1), icon=":material/arrow_forward:", type="primary",
-                           width="stretch")
-            head[3].button(T.t("lesson_leave", lang), key="lesson_leave", on_click=_leave, icon=":material/explore:",
-                           help=T.t("lesson_leave_help", lang), width="stretch")
-            st.markdown(f"{stop.point[idx]}  \n**{T.t('lesson_question', lang)}** {stop.question[idx]}")
+            title = f"##### {LT.t('stop_of', lang, k=i + 1, n=n)} · {stop.title[idx]}"
+            point = f"{stop.point[idx]}  \n**{T.t('lesson_question', lang)}** {stop.question[idx]}"
+            if fig_col is None:  # title and buttons share a row
+                head = st.columns([3.6, 1, 1, 1.3], vertical_alignment="center")
+                head[0].markdown(title)
+                buttons = head[1:]
+                st.markdown(point)
+            else:  # a narrower column beside the diagram: the buttons go under the text, which keeps its width
+                st.markdown(title)
+                st.markdown(point)
+                buttons = st.columns([1, 1, 1.3, 1.2])[:3]
+            _buttons(buttons, lesson, i, lang)
         if fig_col is not None:
             with fig_col.expander(LT.t("diagram", lang), expanded=True):
                 st.plotly_chart(diagram(part, lang), key="lesson_diagram", config={"displayModeBar": False,
                                                                                     "staticPlot": True})
     return stop
+
+
+def _buttons(cols: list, lesson: Lesson, i: int, lang: str) -> None:
+    """Previous / Next / Explore freely, one per column."""
+    n = len(lesson.stops)
+    cols[0].button(T.t("lesson_prev", lang), key="lesson_prev", disabled=i == 0, on_click=start,
+                   args=(lesson.number, i - 1), icon=":material/arrow_back:", width="stretch")
+    cols[1].button(T.t("lesson_next", lang), key="lesson_next", disabled=i == n - 1, on_click=start,
+                   args=(lesson.number, i + 1), icon=":material/arrow_forward:", type="primary", width="stretch")
+    cols[2].button(T.t("lesson_leave", lang), key="lesson_leave", on_click=_leave, icon=":material/explore:",
+                   help=T.t("lesson_leave_help", lang), width="stretch")
 
 
 def diagram(part: str, lang: str):
