@@ -58,9 +58,12 @@ def save_small(png: bytes, target: Path) -> None:
     img.save(target, optimize=True)
 
 
-def shoot(browser, url: str, target: Path, args, expect_stop: int | None = None) -> None:
-    """One fresh visitor opens `url`, waits for Streamlit to finish, and the screen is saved to `target`."""
-    ctx = browser.new_context(viewport={"width": args.width, "height": args.height}, locale="en-US")
+def shoot(ctx, url: str, target: Path, args, expect_stop: int | None = None) -> None:
+    """A new Streamlit session opens `url`, waits for Streamlit to finish, and the screen is saved to `target`.
+
+    All shots share one browser context, like a teacher's browser: every page load is a new session, but
+    the app's scripts (plotly's is loaded lazily, on the first chart) come from the HTTP cache.
+    """
     page = ctx.new_page()
     page.goto(url)
     if expect_stop is not None:  # the lesson switches page first: wait until it has
@@ -74,7 +77,7 @@ def shoot(browser, url: str, target: Path, args, expect_stop: int | None = None)
     time.sleep(args.wait)
     save_small(page.screenshot(full_page=args.full), target)
     print(f"{target}\t{page.title()}", flush=True)
-    ctx.close()
+    page.close()
 
 
 def main() -> None:
@@ -123,15 +126,21 @@ def main() -> None:
         wait_for_server(url)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
+            ctx = browser.new_context(viewport={"width": args.width, "height": args.height}, locale="en-US")
+            warm = ctx.new_page()  # load the app and plotly's script once, so the first shot is not a skeleton
+            warm.goto(f"{url}/lm_ngram")
+            wait_idle(warm, args.timeout)
+            warm.wait_for_selector(".main-svg", timeout=int(args.timeout * 1000))
+            warm.close()
             for lang in args.langs.split(","):
                 label = urllib.parse.quote(LABELS[lang])
                 if args.lesson:
                     for k in (int(v) for v in args.stops.split(",")):
-                        shoot(browser, f"{url}/?lesson={args.lesson}&stop={k}{present}&lang={label}",
+                        shoot(ctx, f"{url}/?lesson={args.lesson}&stop={k}{present}&lang={label}",
                               out / f"lesson{args.lesson}-stop{k}-{lang}{tag}.png", args, expect_stop=k)
                 for name in names:
                     path = "" if name == "home" else name
-                    shoot(browser, f"{url}/{path}?lang={label}{present}", out / f"{name}-{lang}{tag}.png", args)
+                    shoot(ctx, f"{url}/{path}?lang={label}{present}", out / f"{name}-{lang}{tag}.png", args)
             browser.close()
     finally:
         server.terminate()

@@ -112,22 +112,22 @@ def panel(lang: str) -> Stop | None:
     idx = 0 if lang == "en" else 1
     n = len(lesson.stops)
     part = stop.diagram_part()
-    # Compact, so the page's chart stays on a projector's first screen: the title shares its row with the
-    # buttons, the point and the question follow, the GPT-1 diagram (from positional encoding on) sits beside.
+    # Compact, so the page's chart stays on a projector's first screen: "k / n · title", the point and the
+    # question, three buttons; from positional encoding on, GPT-1's diagram sits beside them (collapsible).
     with st.container(border=True, key="lesson_panel"):
         if st.session_state.pop("_lesson_note", False):
             st.caption(T.t("lesson_bad_stop", lang))
         text_col, fig_col = st.columns([3.1, 1]) if part else (st.container(), None)
         with text_col:
-            title = f"##### {LT.t('stop_of', lang, k=i + 1, n=n)} · {stop.title[idx]}"
+            title = f"**{LT.t('stop_of', lang, k=i + 1, n=n)} · {stop.title[idx]}**"
             point = f"{stop.point[idx]}  \n**{T.t('lesson_question', lang)}** {stop.question[idx]}"
             if fig_col is None:  # title and buttons share a row
-                head = st.columns([3.6, 1, 1, 1.3], vertical_alignment="center")
-                head[0].markdown(title)
+                head = st.columns([3.2, 1.1, 1, 1.45], vertical_alignment="center")
+                head[0].container(key="lesson_title").markdown(title)
                 buttons = head[1:]
                 st.markdown(point)
             else:  # a narrower column beside the diagram: the buttons go under the text, which keeps its width
-                st.markdown(title)
+                st.container(key="lesson_title").markdown(title)
                 st.markdown(point)
                 buttons = st.columns([1, 1, 1.3, 1.2])[:3]
             _buttons(buttons, lesson, i, lang)

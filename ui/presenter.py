@@ -24,7 +24,7 @@ html { font-size: 21px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.05rem; line-height: 1.45; }
 [data-testid="stCaptionContainer"] { font-size: 0.9rem; }
 .st-key-lesson_panel { background: #F4F8FC; }
-.st-key-lesson_panel h5 { font-size: 1.05rem; line-height: 1.3; }
+.st-key-lesson_panel button p { font-size: 0.85rem; }
 /* At a lesson stop the panel's title and point introduce the page: the page's own title and intro paragraph
    (the first text after the title) step aside, so the stop's chart is on the projector's first screen. */
 [data-testid="stMainBlockContainer"]:has(.st-key-lesson_panel) [data-testid="stElementContainer"]:has(h1)
@@ -44,7 +44,7 @@ _BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 3rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; padding-top: 0.4rem; padding-bottom: 0.4rem; }
-.st-key-lesson_panel h5 { padding: 0; line-height: 1.3; }
+.st-key-lesson_panel .st-key-lesson_title [data-testid="stMarkdownContainer"] p { font-size: 1.15rem; line-height: 1.3; }
 .st-key-lesson_panel [data-testid="stVerticalBlock"] { gap: 0.35rem; }
 .st-key-lesson_panel [data-testid="stExpander"] summary { padding-top: 0.25rem; padding-bottom: 0.25rem; }
 .st-key-lesson_panel [data-testid="stExpanderDetails"] { padding: 0 0.3rem 0.3rem 0.3rem; }
@@ -89,10 +89,15 @@ def tab_title(lang: str) -> None:
 
     from ui.registry import available_pages
 
+    from streamlit.errors import StreamlitAPIException
+
     ctx = get_script_run_ctx()
     if ctx is None:
         return
-    for entry in available_pages():
-        if st.Page(entry.path)._script_hash == ctx.page_script_hash:
-            st.set_page_config(page_title=f"{entry.title[0 if lang == 'en' else 1]} · Transformer Atlas")
-            return
+    try:
+        for entry in available_pages():
+            if st.Page(entry.path)._script_hash == ctx.page_script_hash:
+                st.set_page_config(page_title=f"{entry.title[0 if lang == 'en' else 1]} · Transformer Atlas")
+                return
+    except StreamlitAPIException:  # a script run outside app.py (a test's snippet): its pages do not resolve
+        return
