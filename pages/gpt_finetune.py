@@ -32,7 +32,12 @@ job: FinetuneJob | None = slot.job
 running = job is not None and job.status == "running"
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
+st.latex(r"P(y \mid u_1,\dots,u_m) = \mathrm{softmax}\big(h_n^{\,m}\, W_y\big) \qquad "
+         r"L_2 = -\sum_{(u,y)} \log P(y \mid u_1,\dots,u_m)")
+st.latex(r"L_1 = -\sum_i \log P(u_i \mid u_{i-k},\dots,u_{i-1}) \qquad L_3 = L_2 + \lambda \cdot L_1")
+st.markdown(T.t("formats", lang))
 settings, corpus, budget, live = settings_form(lang, running, expanded=job is None)
+task_overview(load_topic_data(corpus, max_chars=BUDGETS[budget].max_chars), corpus, budget, lang)
 
 # ---------------------------------------------------------------- controls
 b = st.columns([1, 1, 1, 4])
@@ -40,18 +45,11 @@ b[0].button(T.t("run", lang), key="ft_run", type="primary", disabled=running or 
             args=(slot, settings, shell.device(), live))
 b[1].button(T.t("stop", lang), key="ft_stop", disabled=not running, on_click=job.stop if job else None)
 b[2].button(T.t("reset", lang), key="ft_reset", disabled=job is None or running, on_click=slot.replace, args=(None,))
-top = st.container()  # first screen: the run's progress and results; the formulas and the task below them
-st.latex(r"P(y \mid u_1,\dots,u_m) = \mathrm{softmax}\big(h_n^{\,m}\, W_y\big) \qquad "
-         r"L_2 = -\sum_{(u,y)} \log P(y \mid u_1,\dots,u_m)")
-st.latex(r"L_1 = -\sum_i \log P(u_i \mid u_{i-k},\dots,u_{i-1}) \qquad L_3 = L_2 + \lambda \cdot L_1")
-st.markdown(T.t("formats", lang))
-task_overview(load_topic_data(corpus, max_chars=BUDGETS[budget].max_chars), corpus, budget, lang)
-with top:
-    if "ft_error" in st.session_state:
-        shell.show_error(st.session_state["ft_error"])
-    if job is None:
-        st.info(T.t("no_job", lang))
-        st.stop()
-    live_view(job, lang, running)
-    if job.view().results:
-        results(job, lang)
+if "ft_error" in st.session_state:
+    shell.show_error(st.session_state["ft_error"])
+if job is None:
+    st.info(T.t("no_job", lang))
+    st.stop()
+live_view(job, lang, running)
+if job.view().results:
+    results(job, lang)
