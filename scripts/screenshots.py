@@ -8,7 +8,8 @@
 Starts `streamlit run app.py` on a free port with an empty cache folder (ATLAS_CACHE_DIR, unless set), opens
 each page in a fresh browser context, waits until Streamlit is idle, and writes PNGs. By default a shot is
 the 1280×720 screen only — what a projector shows before anyone scrolls; `--full` captures the whole page.
-Prints one line per shot with the browser tab's title (it must follow the language).
+Prints one line per shot with the browser tab's title (it must follow the language) and how far down the
+screen the page's first chart starts (above 720 px: on the first screen).
 Needs `apt-get install chromium fonts-noto-cjk` and `pip install playwright` (requirements-dev.txt).
 """
 from __future__ import annotations
@@ -58,6 +59,30 @@ def save_small(png: bytes, target: Path) -> None:
     img.save(target, optimize=True)
 
 
+PAGE_CHART_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .some(c => !c.closest('.st-key-lesson_panel') && c.querySelector('.main-svg'))"""
+
+
+FIRST_CHART_TOP_JS = """() => {
+  const c = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+    .filter(c => !c.closest('.st-key-lesson_panel') && c.offsetParent !== null);
+  return c.length ? Math.min(...c.map(e => e.getBoundingClientRect().top)) : null;
+}"""
+
+
+def settle(page, timeout_s: float, quiet_s: float = 4.0) -> None:
+    """Until the page stops growing. Streamlit 1.67 shows no "running" mark in the DOM, so a slow script that
+    has drawn its first widgets looks idle to `wait_idle`; its element count still changes until it ends."""
+    end, last, since = time.time() + timeout_s, -1, time.time()
+    while time.time() < end:
+        n = page.evaluate("() => document.querySelectorAll('[data-testid=\"stElementContainer\"]').length")
+        if n != last:
+            last, since = n, time.time()
+        elif time.time() - since >= quiet_s:
+            return
+        time.sleep(0.25)
+
+
 def shoot(ctx, url: str, target: Path, args, expect_stop: int | None = None) -> None:
     """A new Streamlit session opens `url`, waits for Streamlit to finish, and the screen is saved to `target`.
 
@@ -70,13 +95,17 @@ def shoot(ctx, url: str, target: Path, args, expect_stop: int | None = None) -> 
         page.wait_for_function(f"() => new URLSearchParams(location.search).get('stop') === '{expect_stop}'"
                                " && location.pathname.length > 1", timeout=60000)
     wait_idle(page, args.timeout)
+    if expect_stop is not None:  # every stop shown in the README has a chart of its page: wait for it
+        page.wait_for_function(PAGE_CHART_JS, timeout=int(args.timeout * 1000))
+    settle(page, args.timeout)
     page.wait_for_function(  # plotly's script loads lazily: wait until every chart has drawn its SVG
         "() => [...document.querySelectorAll('[data-testid=\"stPlotlyChart\"]')]"
         ".every(c => c.offsetParent === null || c.querySelector('.main-svg'))",  # hidden tabs draw later
         timeout=int(args.timeout * 1000))
     time.sleep(args.wait)
     save_small(page.screenshot(full_page=args.full), target)
-    print(f"{target}\t{page.title()}", flush=True)
+    top = page.evaluate(FIRST_CHART_TOP_JS)  # how far down the first screen the page's first chart starts
+    print(f"{target}\t{page.title()}\tchart top: {'none' if top is None else f'{top:.0f} px'}", flush=True)
     page.close()
 
 

@@ -152,4 +152,4 @@ def _buttons(cols: list, lesson: Lesson, i: int, lang: str) -> None:
 def diagram(part: str, lang: str):
     """GPT-1's architecture with `part` highlighted, labelled in `lang` (core.charts.gpt_diagram)."""
     text = DiagramText({b: LT.t(b, lang) for b in BOXES}, LT.t("layers", lang))
-    return gpt1_diagram(text, part, n_layer=12, height=200, font_size=12)  # a map beside the point: small type
+    return gpt1_diagram(text, part, n_layer=12, height=180, font_size=11)  # a map beside the point: small type
