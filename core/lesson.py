@@ -24,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.charts.gpt_diagram import PARTS, part_for
 from core.errors import UserInputError
 
 LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
@@ -41,6 +42,11 @@ class Stop:
     state: dict = field(default_factory=dict)  # widget key -> value, both languages
     state_lang: dict = field(default_factory=dict)  # "en"/"ja" -> {widget key -> value}
     hide: tuple[str, ...] = ()  # widget keys hidden in presenter view at this stop
+    part: str | None = None  # GPT-1 diagram part to highlight (core.charts.gpt_diagram.PARTS); None: the page's default
+
+    def diagram_part(self) -> str | None:
+        """The part of GPT-1's diagram this stop shows, or None when the stop shows no diagram."""
+        return part_for(self.page, self.part)
 
     def values(self, lang: str) -> dict:
         """The widget values for this stop in `lang` (lists become tuples: range sliders want tuples)."""
@@ -95,10 +101,13 @@ def _stop(raw: object, n: int, pages: set[str]) -> Stop:
     hide = raw.get("hide", [])
     if not (isinstance(hide, list) and all(isinstance(k, str) and KEY_RE.match(k) for k in hide)):
         raise _bad(where, '"hide" must be a list of widget keys.', '"hide" はウィジェットのキーのリストにしてください。')
+    part = raw.get("part")
+    if part is not None and part not in PARTS:
+        raise _bad(where, f'"part" must be one of {", ".join(PARTS)}.', f'"part" は {", ".join(PARTS)} のいずれかにしてください。')
     return Stop(page, _pair(raw, "title", where), _pair(raw, "point", where), _pair(raw, "question", where),
                 _table(raw, "state", where),
                 {lang: _table(raw, f"state_{lang}", where) for lang in ("en", "ja") if f"state_{lang}" in raw},
-                tuple(hide))
+                tuple(hide), part)
 
 
 def parse_lesson(text: str, pages: set[str], number: int = 1) -> Lesson:

@@ -30,25 +30,12 @@ names = {k: T.t(f"name_{k}", lang) for k in gelu.FUNCTIONS}
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 
-st.subheader(T.t("forms", lang))
-st.latex(r"\mathrm{GELU}(x) = x\,\Phi(x) = \tfrac{x}{2}\left(1 + \operatorname{erf}\tfrac{x}{\sqrt2}\right)")
-st.latex(r"\mathrm{GELU}_{\tanh}(x) = \tfrac{x}{2}\left(1 + \tanh\left[\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right]\right)")
-st.latex(r"\mathrm{GELU}_{\sigma}(x) = x\,\sigma(1.702\,x) = \frac{x}{1 + e^{-1.702\,x}}")
-
-st.subheader(T.t("maxerr_header", lang))
-maxima = _max_errors()
-cols = st.columns(4)
-for i, m in enumerate(maxima):
-    cols[2 * i].metric(T.t("metric_err", lang, name=m.name), f"{m.value:.3e}")
-    cols[2 * i + 1].metric(T.t("metric_at", lang, name=m.name), f"{m.at:.2f}")
-st.caption(T.t("maxerr_caption", lang))
-
-st.subheader(T.t("controls", lang))
+# First screen: the range, then the curves; the three formulas and their largest errors below them.
 c1, c2 = st.columns([3, 1])
 lo, hi = c1.slider(T.t("range", lang), -20.0, 20.0, (-4.0, 4.0), step=0.5, key="gelu_range", bind="query-params")
 points = c2.number_input(T.t("points", lang), 1, 10_000_000, 801, step=100, key="gelu_points", bind="query-params",
                          help=T.t("points_help", lang, n=gelu.MAX_POINTS))
-if st.toggle(T.t("custom", lang), key="gelu_custom"):
+if c2.toggle(T.t("custom", lang), key="gelu_custom"):
     c3, c4 = st.columns(2)
     lo = c3.number_input(T.t("xmin", lang), value=lo, key="gelu_xmin", format="%g")
     hi = c4.number_input(T.t("xmax", lang), value=hi, key="gelu_xmax", format="%g")
@@ -61,7 +48,7 @@ except UserInputError as err:
 if capped:
     st.warning(T.t("capped", lang, asked=int(points), n=rng.points), icon=":material/speed:")
 
-c = _curves(rng)
+c, maxima = _curves(rng), _max_errors()
 ax = dict(x_title=T.t("ax_x", lang))
 tab_f, tab_err, tab_d = st.tabs([T.t("tab_f", lang), T.t("tab_err", lang), T.t("tab_d", lang)])
 with tab_f:
@@ -76,6 +63,19 @@ with tab_d:
                     key="gelu_fig_d")
     d = c.derivatives["exact"]
     st.caption(T.t("d_caption", lang, dmin=float(d.min()), dmax=float(d.max())))
+
+st.subheader(T.t("forms", lang))
+st.latex(r"\mathrm{GELU}(x) = x\,\Phi(x) = \tfrac{x}{2}\left(1 + \operatorname{erf}\tfrac{x}{\sqrt2}\right)")
+st.latex(r"\mathrm{GELU}_{\tanh}(x) = \tfrac{x}{2}\left(1 + \tanh\left[\sqrt{2/\pi}\,(x + 0.044715\,x^3)\right]\right)")
+st.latex(r"\mathrm{GELU}_{\sigma}(x) = x\,\sigma(1.702\,x) = \frac{x}{1 + e^{-1.702\,x}}")
+
+st.subheader(T.t("maxerr_header", lang))
+cols = st.columns(4)
+for i, m in enumerate(maxima):
+    cols[2 * i].metric(T.t("metric_err", lang, name=m.name), f"{m.value:.3e}")
+    cols[2 * i + 1].metric(T.t("metric_at", lang, name=m.name), f"{m.at:.2f}")
+st.caption(T.t("maxerr_caption", lang))
+
 
 st.subheader(T.t("why_header", lang))
 st.markdown(T.t("why", lang))

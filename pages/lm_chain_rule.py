@@ -25,13 +25,15 @@ def lm_data(key: str, level: str, clang: str, _train: str, _heldout: str) -> LMD
 
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
-st.latex(r"P(w_1, \dots, w_N) = \prod_{i=1}^{N} P(w_i \mid w_1, \dots, w_{i-1}), \qquad "
-         r"H = -\frac{1}{N}\sum_{i=1}^{N} \log_2 P(w_i \mid w_{<i}), \qquad PP = 2^{H}")
 
-raw = st.text_area(T.t("sentence", lang), T.t("default_sentence", lang), key="chain_text", bind="query-params", height=90)
+# First screen: the sentence, unit and n beside it, then the chart; the model, smoothing and corpus below it.
+t_col, c2, c3 = st.columns([2.6, 1.2, 1.2])
+raw = t_col.text_area(T.t("sentence", lang), T.t("default_sentence", lang), key="chain_text", bind="query-params",
+                      height=68)
+top = st.container()  # the chart and the numbers
 gpt = get_gpt(lang)  # the live-trained GPT, else the one shipped with the app
 models = ["ngram"] + (["gpt"] if gpt is not None else [])
-c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
+c1, c4 = st.columns([3, 2])
 model = c1.radio(T.t("model", lang), models, key="chain_model",
                  format_func=lambda m: T.t("model_ngram", lang) if m == "ngram" else T.t("model_gpt", lang, label=plain(gpt.label)))
 use_ngram = model == "ngram"
@@ -54,28 +56,29 @@ try:
         unk = int((data.counts.encode(tokens) == 0).sum())
     else:
         result, unk = chain_gpt(gpt.model, gpt.tokenizer, checked.text), 0
-        st.caption(T.t("gpt_first", lang))
+        top.caption(T.t("gpt_first", lang))
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
 if checked.truncated:
-    st.caption(COMMON.t("text_truncated", lang, n=MAX_CHARS))
+    top.caption(COMMON.t("text_truncated", lang, n=MAX_CHARS))
 if checked.removed_controls:
-    st.caption(COMMON.t("controls_removed", lang, n=checked.removed_controls))
+    top.caption(COMMON.t("controls_removed", lang, n=checked.removed_controls))
 if unk:
-    st.info(T.t("unk", lang, n=unk))
+    top.info(T.t("unk", lang, n=unk))
 
-m = st.columns(5)
+tokens_shown = [show_token(s.token) for s in result.steps]
+top.plotly_chart(chain_figure(tokens_shown, result.log2_probs, T.t("chart_title", lang), T.t("chart_x", lang),
+                              T.t("chart_bar", lang), T.t("chart_line", lang)), key="chain_chart")
+m = top.columns(5)
 m[0].metric(T.t("m_tokens", lang), len(result.steps))
 m[1].metric(T.t("m_prob", lang), f"{result.product:.3g}" if result.product > 0 else f"2^{result.total_log2:.0f}")
 m[2].metric(T.t("m_log", lang), f"{result.total_log2:.2f}")
 m[3].metric(T.t("m_h", lang), f"{result.cross_entropy_bits:.3f}")
 m[4].metric(T.t("m_pp", lang), f"{result.perplexity:.2f}")
-st.markdown(T.t("check", lang, n=len(result.steps), prod=result.product, exp=result.product_from_logs))
-
-tokens_shown = [show_token(s.token) for s in result.steps]
-st.plotly_chart(chain_figure(tokens_shown, result.log2_probs, T.t("chart_title", lang), T.t("chart_x", lang),
-                             T.t("chart_bar", lang), T.t("chart_line", lang)), key="chain_chart")
+top.markdown(T.t("check", lang, n=len(result.steps), prod=result.product, exp=result.product_from_logs))
+top.latex(r"P(w_1, \dots, w_N) = \prod_{i=1}^{N} P(w_i \mid w_1, \dots, w_{i-1}), \qquad "
+          r"H = -\frac{1}{N}\sum_{i=1}^{N} \log_2 P(w_i \mid w_{<i}), \qquad PP = 2^{H}")
 running = result.running_log2
 rows = [{T.t("col_token", lang): tok,
          T.t("col_context", lang): " ".join(show_token(c) for c in s.context[-8:]) or "∅",

@@ -26,26 +26,20 @@ if "ent_w0" not in st.session_state:  # first visit: Zipf weights, T = 1 (widget
 
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
-st.latex(r"H(p) = -\sum_{x \in V} p(x)\,\log_2 p(x), \qquad PP(p) = 2^{H(p)}, \qquad 1 \le PP(p) \le |V|")
-
-size = st.slider(T.t("size", lang), 2, MAX_V, 6, key="ent_size", bind="query-params")
+# First screen: the vocabulary size, temperature and presets on one row, the weights, then the two charts.
+r = st.columns([2.2, 2.2, 1, 1, 1], vertical_alignment="bottom")
+size = r[0].slider(T.t("size", lang), 2, MAX_V, 6, key="ent_size", bind="query-params")
 symbols = T.t("symbols", lang).split(",")[:size]
-b = st.columns([2, 2, 2, 6])
-b[0].button(T.t("uniform", lang), key="ent_uniform", on_click=set_preset, args=("uniform",))
-b[1].button(T.t("one_hot", lang), key="ent_onehot", on_click=set_preset, args=("one_hot",))
-b[2].button(T.t("zipf", lang), key="ent_zipf", on_click=set_preset, args=("zipf",))
+temp = r[1].select_slider(T.t("temp", lang), TEMPS, key="ent_temp", bind="query-params", help=T.t("temp_help", lang))
+r[2].button(T.t("uniform", lang), key="ent_uniform", on_click=set_preset, args=("uniform",), width="stretch")
+r[3].button(T.t("one_hot", lang), key="ent_onehot", on_click=set_preset, args=("one_hot",), width="stretch")
+r[4].button(T.t("zipf", lang), key="ent_zipf", on_click=set_preset, args=("zipf",), width="stretch")
 st.caption(T.t("weights", lang))
 cols = st.columns(size)
 weights = [cols[i].slider(symbols[i], 0.0, 1.0, step=0.01, key=f"ent_w{i}", bind="query-params") for i in range(size)]
-temp = st.select_slider(T.t("temp", lang), TEMPS, key="ent_temp", bind="query-params", help=T.t("temp_help", lang))
 
 p = with_temperature(as_distribution(weights), temp)
 h = entropy_bits(p)
-m = st.columns(3)
-m[0].metric(T.t("m_h", lang), T.t("bits", lang, v=h))
-m[1].metric(T.t("m_pp", lang), f"{2 ** h:.3f}")
-m[2].metric(T.t("m_bounds", lang), T.t("bounds_val", lang, v=size))
-
 left, right = st.columns(2)
 bar_text = ChartText(T.t("bar_title", lang), T.t("bar_x", lang), T.t("bar_y", lang))
 left.plotly_chart(distribution_bar(symbols, p, bar_text), key="ent_bar_chart")
@@ -54,6 +48,11 @@ curve_text = ChartText(T.t("curve_title", lang), T.t("curve_x", lang), T.t("curv
 curve = perplexity_over_temperature(as_distribution(weights))
 right.plotly_chart(perplexity_vs_temperature(TEMPERATURE_GRID, curve, temp, 2 ** h, size, curve_text),
                    key="ent_curve_chart")
+m = st.columns(3)
+m[0].metric(T.t("m_h", lang), T.t("bits", lang, v=h))
+m[1].metric(T.t("m_pp", lang), f"{2 ** h:.3f}")
+m[2].metric(T.t("m_bounds", lang), T.t("bounds_val", lang, v=size))
+st.latex(r"H(p) = -\sum_{x \in V} p(x)\,\log_2 p(x), \qquad PP(p) = 2^{H(p)}, \qquad 1 \le PP(p) \le |V|")
 
 st.subheader(T.t("examples_h", lang))
 kh, kpp = keyboard_example(27)

@@ -4,7 +4,7 @@ import streamlit as st
 from core.lm.chain_rule import find_distant_repeat
 from core.charts.lm import ChartText, perplexity_vs_n, repeat_chips_html, transition_heatmap
 from core.errors import UserInputError
-from core.lm.data import LMData, best_order, build, corpus_lang, transition_matrix
+from core.lm.data import LMData, build, corpus_lang, transition_matrix, turning_point
 from core.lm.units import join_units, show_token
 from core.lm import ngram_job
 from core.lm.ngram import perplexity_curve
@@ -40,17 +40,36 @@ def upload_ngrams(picked, level: str, clang: str, smoothing: str, k: float):
                    (req, picked.train, picked.heldout))
 
 
+def curve_note(held: list, train: list, smoothing: str, lang: str) -> str:
+    """The caption under the perplexity curve, computed from its numbers (two sentences: training, held-out)."""
+    tv, hv = [p.ppl for p in train], [p.ppl for p in held]
+    tb, t_up = turning_point(tv)
+    hb, h_up = turning_point(hv)
+    if tb == len(tv):
+        first = T.t("note_train_falls", lang, a=tv[0], b=tv[-1], n=len(tv))
+    else:
+        first = T.t("note_train_turns", lang, best=tb, v=tv[tb - 1], last=tv[-1], n=len(tv))
+    if hb == len(hv):
+        second = T.t("note_held_falls", lang, best=hb, v=hv[-1])
+    else:
+        second = T.t("note_held_rises" if h_up else "note_held_flat", lang, best=hb, v=hv[hb - 1], last=hv[-1],
+                     n=len(hv))
+    hint = T.t("note_try_addk" if smoothing == "kn" else "note_try_kn", lang)
+    return f"{first} {second} {hint}"
+
+
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
-st.latex(r"P(w_1 \dots w_N) \approx \prod_{i} P(w_i \mid w_{i-n+1}, \dots, w_{i-1})")
-picked = pick_corpus("ngram", default=lang)
-clang = corpus_lang(picked.lang_hint, picked.text)
 c1, c2, c3 = st.columns([2, 2, 2])
 level = c1.radio(T.t("level", lang), ["char", "word"], key="ngram_level", bind="query-params", format_func=lambda v: T.t(f"level_{v}", lang))
 smoothing = c2.radio(T.t("smoothing", lang), ["kn", "addk"], key="ngram_smoothing", bind="query-params",
                      format_func=lambda v: T.t(f"sm_{v}", lang), help=T.t("smoothing_help", lang))
 k = c3.select_slider(T.t("k", lang), [0.001, 0.01, 0.1, 0.5, 1.0], value=0.1, key="ngram_k", bind="query-params",
                      disabled=smoothing != "addk")
+top = st.container()  # the curve goes here, on the first screen; the corpus and the formulas below it
+picked = pick_corpus("ngram", default=lang)
+clang = corpus_lang(picked.lang_hint, picked.text)
+st.latex(r"P(w_1 \dots w_N) \approx \prod_{i} P(w_i \mid w_{i-n+1}, \dots, w_{i-1})")
 if smoothing == "kn":
     st.markdown(T.t("latex_kn_label", lang))
     st.latex(r"P_{KN}(w \mid h) = \frac{\max(c(h,w) - D,\,0)}{c(h)} + \frac{D\,N_{1+}(h\,\bullet)}{c(h)}\,P_{KN}(w \mid h')")
@@ -59,7 +78,8 @@ else:
 
 try:
     if picked.lang_hint == "upload":  # counted in the background; the page stops until it is done
-        up = upload_ngrams(picked, level, clang, smoothing, k)
+        with top:  # its progress shows where the curve will be
+            up = upload_ngrams(picked, level, clang, smoothing, k)
         if up is None:
             st.stop()
         data, held, train = up.data, up.heldout, up.train
@@ -71,14 +91,12 @@ except UserInputError as e:
     st.stop()
 
 unit = T.t(f"unit_{level}", lang)
-st.header(T.t("curve_h", lang))
 curve_text = ChartText(T.t("curve_title", lang, unit=unit), T.t("curve_x", lang), T.t("curve_y", lang),
                        {"heldout": T.t("heldout", lang), "train": T.t("train", lang)})
-st.plotly_chart(perplexity_vs_n([p.ppl for p in held], [p.ppl for p in train], curve_text), key="ngram_curve_chart")
-best = best_order(held)
-st.markdown(T.t("curve_note_max" if best == len(held) else "curve_note", lang, best=best, best_ppl=held[best - 1].ppl))
+top.plotly_chart(perplexity_vs_n([p.ppl for p in held], [p.ppl for p in train], curve_text), key="ngram_curve_chart")
+top.markdown(curve_note(held, train, smoothing, lang))  # says what these curves do, not what they usually do
 if held[0].unk:
-    st.caption(T.t("unk_note", lang, unk=held[0].unk))
+    top.caption(T.t("unk_note", lang, unk=held[0].unk))
 
 st.header(T.t("sample_h", lang))
 s1, s2, s3 = st.columns(3)

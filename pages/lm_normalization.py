@@ -25,11 +25,10 @@ def variants(key: str, level: str, clang: str, form: str, _text: str) -> list[Va
 
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
-st.latex(r"p(x_0) + p(x_1) \;\to\; p(x_{01}), \qquad "
-         r"-p_0\log_2 p_0 - p_1\log_2 p_1 \;\ge\; -(p_0+p_1)\log_2 (p_0+p_1)")
+ctrl, top = st.container(), st.container()  # first screen: the settings, then the chart; the corpus below
 picked = pick_corpus("norm", default=lang)
 clang = corpus_lang(picked.lang_hint, picked.text)
-c1, c2, c3 = st.columns(3)
+c1, c2, c3 = ctrl.columns(3)
 level = c1.radio(T.t("level", lang), ["char", "word"], key="norm_level", bind="query-params", format_func=lambda v: T.t(f"level_{v}", lang))
 n = c2.slider(T.t("n", lang), 1, 5, 3, key="norm_n", bind="query-params")
 fold = c3.checkbox(T.t("fold", lang), value=clang == "ja", key="norm_fold", bind="query-params")
@@ -43,16 +42,19 @@ except UserInputError as e:
     st.stop()
 
 names = [T.t(f"form_{r.form}", lang) for r in rows]
-st.dataframe([{T.t("col_form", lang): name, T.t("col_vocab", lang): r.vocab, T.t("col_train", lang): r.train_tokens,
-               T.t("col_held", lang): r.heldout_tokens, T.t("col_unk", lang): r.heldout_unk,
-               T.t("col_ppl", lang): round(r.heldout_ppl, 2), T.t("col_bpc", lang): round(r.bits_per_char, 4)}
-              for name, r in zip(names, rows)], hide_index=True, key="norm_table")
+left, right = top.columns([1, 1.3])
+left.plotly_chart(forms_figure(names, [r.heldout_ppl for r in rows], T.t("chart_title", lang, n=n), T.t("chart_y", lang)),
+                  key="norm_chart")
 raw, nfkc = rows[0], rows[1]
-st.markdown(T.t("summary", lang, v0=raw.vocab, v1=nfkc.vocab, unit=unit, p0=raw.heldout_ppl, p1=nfkc.heldout_ppl,
-                d=100 * (nfkc.heldout_ppl / raw.heldout_ppl - 1)))
-st.plotly_chart(forms_figure(names, [r.heldout_ppl for r in rows], T.t("chart_title", lang, n=n), T.t("chart_y", lang)),
-                key="norm_chart")
-st.caption(T.t("bpc_note", lang))
+right.markdown(T.t("summary", lang, v0=raw.vocab, v1=nfkc.vocab, unit=unit, p0=raw.heldout_ppl, p1=nfkc.heldout_ppl,
+                   d=100 * (nfkc.heldout_ppl / raw.heldout_ppl - 1)))
+right.dataframe([{T.t("col_form", lang): name, T.t("col_vocab", lang): r.vocab, T.t("col_train", lang): r.train_tokens,
+                  T.t("col_held", lang): r.heldout_tokens, T.t("col_unk", lang): r.heldout_unk,
+                  T.t("col_ppl", lang): round(r.heldout_ppl, 2), T.t("col_bpc", lang): round(r.bits_per_char, 4)}
+                 for name, r in zip(names, rows)], hide_index=True, key="norm_table")
+right.caption(T.t("bpc_note", lang))
+st.latex(r"p(x_0) + p(x_1) \;\to\; p(x_{01}), \qquad "
+         r"-p_0\log_2 p_0 - p_1\log_2 p_1 \;\ge\; -(p_0+p_1)\log_2 (p_0+p_1)")
 
 st.header(T.t("variants_h", lang))
 st.markdown(T.t("variants_intro", lang, unit=unit))

@@ -23,9 +23,8 @@ t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
 
 st.title(t("title"))
 st.markdown(t("intro"))
-st.latex(t("formula"))
 
-text = st.text_area(t("sentence"), value=t("default_text"), key="att_text", bind="query-params", height=80, max_chars=10_000)
+text = st.text_area(t("sentence"), value=t("default_text"), key="att_text", bind="query-params", height=68, max_chars=10_000)
 c1, c2, c3 = st.columns([3, 3, 2])
 trained = get_gpt(lang)  # the live-trained GPT, else the shipped one
 embed = "random"
@@ -39,6 +38,7 @@ with c2:
 with c3:
     scale = st.toggle(t("scale"), value=True, key="att_scale", bind="query-params")
     causal = st.toggle(t("causal"), value=False, key="att_causal", bind="query-params", help=t("causal_help"))
+top = st.container()  # first screen: the step tabs; the formula and the notes on the input below them
 
 try:
     checked = check_text(text)
@@ -68,11 +68,12 @@ notes = {"x": t("x_note"), "qkv": t("qkv_note"), "scores": t("scores_note", var=
          "out": t("out_note")}
 titles = {f: t(f"{FIG_KEYS.get(f, f)}_title") for _, fields in C.STEP_TABS for f in fields}
 figs = C.step_figures(s, tokens, titles, t("dims"), t("token_axis"), t("query_axis"), t("key_axis"))
-st.header(t("steps"))
-for tab, (name, fields) in zip(st.tabs([t(f"tab_{name}") for name, _ in C.STEP_TABS]), C.STEP_TABS):
+top.subheader(t("steps"))
+for tab, (name, fields) in zip(top.tabs([t(f"tab_{name}") for name, _ in C.STEP_TABS]), C.STEP_TABS):
     tab.caption(notes[name])
     for col, field in zip(tab.columns(len(fields)), fields):
         col.plotly_chart(figs[field], key=f"att_fig_{FIG_KEYS.get(field, field)}")
+st.latex(t("formula"))
 
 st.header(t("dict_header"))
 st.markdown(t("dict_intro"))

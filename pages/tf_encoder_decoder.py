@@ -27,14 +27,9 @@ got = trained_model(cfg, lang)  # the cached model, or the shared background tra
 if got is None:
     st.stop()
 model, report = got
-c1, c2, c3 = st.columns(3)
-c1.metric(T.t("accuracy", lang), f"{report.accuracy:.1%}")
-c2.metric(T.t("final_loss", lang), f"{report.losses[-1]:.3f}")
-c3.caption(T.t("trained", lang, steps=len(report.losses), secs=report.seconds))
-st.caption(T.t("accuracy_help", lang, n=report.heldout_count))  # said on the page, not only in a tooltip
-
-preset = st.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", default=PRESETS[src][0])
-typed = st.text_input(T.t("input", lang), value=preset or PRESETS[src][0], key=f"encdec_text_{src}_{preset}")
+p1, p2 = st.columns([1.3, 1])  # the input and its presets on one row: the attention fits on the first screen
+preset = p1.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", default=PRESETS[src][0])
+typed = p2.text_input(T.t("input", lang), value=preset or PRESETS[src][0], key=f"encdec_text_{src}_{preset}")
 try:
     tokens = number_words.parse_words(typed, src)
 except UserInputError as e:
@@ -44,7 +39,7 @@ except UserInputError as e:
 result = seq2seq.translate(model, tokens)
 truth = number_words.value_of(tokens, src)
 answer = "".join(result.digits)
-c1, c2 = st.columns(2)
+c1, c2, c3, c4 = st.columns(4)
 c1.metric(T.t("output", lang), answer or "∅")
 if truth is None:
     c2.caption(T.t("not_number", lang))
@@ -53,18 +48,21 @@ else:
     c2.metric(T.t("truth", lang), str(truth), T.t("right" if ok else "wrong", lang), delta_arrow="off",
               delta_color="green" if ok else "red")
 
-c1, c2 = st.columns(2)
-layer = c1.selectbox(T.t("layer", lang), range(cfg.n_layer), index=cfg.n_layer - 1, key="encdec_layer",
+layer = c3.selectbox(T.t("layer", lang), range(cfg.n_layer), index=cfg.n_layer - 1, key="encdec_layer",
                      format_func=lambda i: f"{i + 1}")
-head = c2.selectbox(T.t("head", lang), [-1, *range(cfg.n_head)], key="encdec_head",
+head = c4.selectbox(T.t("head", lang), [-1, *range(cfg.n_head)], key="encdec_head",
                     format_func=lambda h: T.t("mean_heads", lang) if h < 0 else f"{h + 1}")
 att = result.attentions.pick(layer, head)  # each (rows, cols): the chosen head, or the mean over heads
 dec_in = ["<bos>"] + result.digits
 heat = dict(diverging=False, zrange=(0, 1), annotate=True)
-st.subheader(T.t("cross_title", lang))
-st.plotly_chart(matrix_figure(att["cross"], [f"→ {t}" for t in result.digits + ["<eos>"]], tokens, "",
+st.plotly_chart(matrix_figure(att["cross"], [f"→ {t}" for t in result.digits + ["<eos>"]], tokens, T.t("cross_title", lang),
                               T.t("cross_x", lang), T.t("cross_y", lang), **heat), key="encdec_cross")
 st.caption(T.t("cross_note", lang))
+c1, c2, c3 = st.columns(3)
+c1.metric(T.t("accuracy", lang), f"{report.accuracy:.1%}")
+c2.metric(T.t("final_loss", lang), f"{report.losses[-1]:.3f}")
+c3.caption(T.t("trained", lang, steps=len(report.losses), secs=report.seconds))
+st.caption(T.t("accuracy_help", lang, n=report.heldout_count))  # said on the page, not only in a tooltip
 c1, c2 = st.columns(2)
 c1.plotly_chart(matrix_figure(att["encoder"], tokens, tokens, T.t("enc_title", lang), T.t("key", lang),
                               T.t("query", lang), **heat), key="encdec_enc")

@@ -6,6 +6,7 @@ import streamlit as st
 from core.charts import attention as C
 from core.transformer import pretrained as P
 from core.transformer.bertviz_html import DEFAULT_DECIMALS
+from core.transformer.attention_study import most_focused_head
 from ui import shell
 from ui.multihead_view import analysis, bertviz, model_attention
 from ui.shared_state import get_gpt
@@ -16,17 +17,18 @@ t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
 
 st.title(t("title"))
 st.markdown(t("intro"))
-st.latex(t("formula"))
 
 # Open on our GPT (trained live, else the shipped one); MiniLM only if no GPT can be loaded.
 gpt = get_gpt(lang)
-choice = st.radio(t("model"), ["gpt", "minilm", "custom"], format_func=lambda c: t(f"model_{c}"),
-                  key="mha_model", bind="query-params", horizontal=True, index=0 if gpt is not None else 1)
+in_text, in_model = st.columns([1.8, 1])  # first screen: the sentence and model, the sliders, the chosen head
+choice = in_model.radio(t("model"), ["gpt", "minilm", "custom"], format_func=lambda c: t(f"model_{c}"),
+                        key="mha_model", bind="query-params", index=0 if gpt is not None else 1)
 custom = ""
 if choice == "custom":
-    custom = st.text_input(t("custom_id"), key="mha_custom", max_chars=300,
-                           help=t("custom_help", cap=P.MAX_PARAMS // 1_000_000))
-text = st.text_area(t("sentence"), value=t("default_text"), key="mha_text", bind="query-params", height=80, max_chars=10_000)
+    custom = in_model.text_input(t("custom_id"), key="mha_custom", max_chars=300,
+                                 help=t("custom_help", cap=P.MAX_PARAMS // 1_000_000))
+text = in_text.text_area(t("sentence"), value=t("default_text"), key="mha_text", bind="query-params", height=100,
+                         max_chars=10_000)
 
 ma = model_attention(choice, custom, text, gpt, lang)
 n = len(ma.tokens)
@@ -35,21 +37,25 @@ st.caption(t("tokens_cut", total=ma.total_tokens, n=n) if ma.truncated else t("t
 fp = ma.fingerprint()
 stats, kinds, grid, kinds_fig, concat_fig, (d, h, dk, n_demo) = analysis(fp, lang, ma)
 c1, c2 = st.columns(2)
-layer = c1.slider(t("layer"), 0, ma.n_layer - 1, 0, key="mha_layer", bind="query-params") if ma.n_layer > 1 else 0
-head = c2.slider(t("head"), 0, ma.n_head - 1, 0, key="mha_head", bind="query-params") if ma.n_head > 1 else 0
+# Layers and heads count from 1 on screen (index + 1); the view opens on the most focused head.
+focus = most_focused_head(stats)
+layer = c1.slider(t("layer"), 1, ma.n_layer, focus[0] + 1, key="mha_layer", bind="query-params") - 1 if ma.n_layer > 1 else 0
+head = c2.slider(t("head"), 1, ma.n_head, focus[1] + 1, key="mha_head", bind="query-params") - 1 if ma.n_head > 1 else 0
 
-st.header(t("grid_header"))
-st.caption(t("grid_note"))
-st.plotly_chart(C.mark_tile(grid, n, layer, head), key="mha_fig_grid")
+big, all_heads = st.columns([1.25, 1])
 sel = stats[layer * ma.n_head + head]
-st.plotly_chart(C.matrix_figure(ma.attn[layer, head], ma.tokens, ma.tokens,
-                                t("big_title", layer=layer, head=head, kind=kinds[sel.kind]),
+big.plotly_chart(C.matrix_figure(ma.attn[layer, head], ma.tokens, ma.tokens,
+                                t("big_title", layer=layer + 1, head=head + 1, kind=kinds[sel.kind]),
                                 t("key_axis"), t("query_axis"), diverging=False, zrange=(0, 1)), key="mha_fig_big")
+all_heads.markdown(f"**{t('grid_header')}**")
+all_heads.plotly_chart(C.mark_tile(grid, n, layer, head), key="mha_fig_grid")
+all_heads.caption(t("grid_note"))
+st.latex(t("formula"))
 
 st.header(t("stats_header"))
 st.markdown(t("stats_note"))
 st.plotly_chart(kinds_fig, key="mha_fig_kinds")
-st.dataframe([{t("col_layer"): s.layer, t("col_head"): s.head, t("col_kind"): kinds[s.kind],
+st.dataframe([{t("col_layer"): s.layer + 1, t("col_head"): s.head + 1, t("col_kind"): kinds[s.kind],
                t("col_entropy"): round(s.entropy, 2), t("col_entropy_norm"): round(s.entropy_norm, 2),
                t("col_prev"): round(s.prev, 2), t("col_first"): round(s.first, 2), t("col_self"): round(s.self_, 2),
                t("col_last"): round(s.last, 2)} for s in stats], hide_index=True, key="mha_stats_table", height=260)

@@ -27,14 +27,11 @@ def _rotation(length: int, d_model: int, k: int):
 lang = shell.lang()
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
-st.latex(r"PE_{(pos,\,2i)} = \sin(pos\cdot\omega_i),\quad PE_{(pos,\,2i+1)} = \cos(pos\cdot\omega_i),"
-         r"\quad \omega_i = 10000^{-2i/d_{model}}")
 
 c1, c2, c3 = st.columns([1, 1, 1])
 d_model = c1.number_input(T.t("d_model", lang), 0, 100_000, 64, step=2, key="pe_d_model", bind="query-params")
 length = c2.number_input(T.t("length", lang), 0, 100_000, 100, step=10, key="pe_length", bind="query-params")
 cosine = c3.toggle(T.t("cosine", lang), key="pe_cosine", bind="query-params", help=T.t("cosine_help", lang))
-st.caption(T.t("limits", lang, d=pe_core.MAX_D_MODEL, n=pe_core.MAX_LENGTH))
 try:
     cfg = pe_core.PEConfig(int(d_model), int(length)).check()
 except UserInputError as err:
@@ -43,8 +40,7 @@ except UserInputError as err:
 pe, by_dist = _encoding(cfg.length, cfg.d_model, cosine)
 ax_pos, ax_dim = T.t("ax_pos", lang), T.t("ax_dim", lang)
 
-st.header(T.t("enc_header", lang))
-left, right = st.columns(2)
+left, right = st.columns(2)  # first screen: the sizes, then the encoding; the formula and limits below it
 left.plotly_chart(charts.pe_heatmap(pe, T.t("fig_heat", lang), ax_dim, ax_pos), key="pe_fig_heat")
 asked = right.multiselect(T.t("dims", lang), list(range(pe_core.MAX_D_MODEL)), [0, 1, 20, 40], key="pe_dims", bind="query-params")
 dims = [d for d in asked if d < cfg.d_model]
@@ -53,6 +49,9 @@ if len(dims) < len(asked):
 right.plotly_chart(charts.pe_curves(pe, dims, T.t("fig_curves", lang), ax_pos, T.t("ax_value", lang),
                                     T.t("curve_name", lang)), key="pe_fig_curves")
 st.caption(T.t("curves_caption", lang))
+st.latex(r"PE_{(pos,\,2i)} = \sin(pos\cdot\omega_i),\quad PE_{(pos,\,2i+1)} = \cos(pos\cdot\omega_i),"
+         r"\quad \omega_i = 10000^{-2i/d_{model}}")
+st.caption(T.t("limits", lang, d=pe_core.MAX_D_MODEL, n=pe_core.MAX_LENGTH))
 
 st.header(T.t("sim_header", lang))
 left, right = st.columns(2)

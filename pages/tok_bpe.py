@@ -35,16 +35,17 @@ st.markdown(T.t("intro", lang))
 
 left, right = st.columns([2, 3], gap="large")
 with left:
+    ctrl = st.container()  # the settings and what was learned first, the corpus below them
     picked = pick_corpus("bpe", default=lang)
-    mode = st.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", bind="query-params", format_func=lambda m: T.t(f"mode_{m}", lang))
-    merges = st.slider(T.t("merges", lang), 0, 3000, 2000, step=50, key="bpe_merges", bind="query-params", help=T.t("merges_help", lang))
+    mode = ctrl.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", bind="query-params", format_func=lambda m: T.t(f"mode_{m}", lang))
+    merges = ctrl.slider(T.t("merges", lang), 0, 3000, 2000, step=50, key="bpe_merges", bind="query-params", help=T.t("merges_help", lang))
 try:
     with st.spinner(T.t("training", lang)):
         tok = trained(picked.key, mode, merges, picked.train)
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
-with left:
+with ctrl:
     st.markdown(T.t("learned", lang, m=len(tok.merges), c=len(tok.chars), v=len(tok.chars) + len(tok.merges)))
     if len(tok.merges) < merges:
         st.info(T.t("ran_out", lang, asked=merges, m=len(tok.merges)), icon=":material/info:")

@@ -45,16 +45,17 @@ def draw_row(name: str, desc: str, row: Row, show_ids: bool) -> None:
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    default = "p_giants" if lang == "ja" else "p_en"
-    st.session_state.setdefault("tokc_text", T.t(default, lang))
-    st.selectbox(T.t("preset", lang), PRESETS + ["custom"], index=PRESETS.index(default), key="tokc_preset",
-                 format_func=lambda p: T.t("preset_custom", lang) if p == "custom" else T.t(p, lang),
-                 on_change=use_preset)
-    raw_text = st.text_area(T.t("text", lang), key="tokc_text", bind="query-params", height=100, help=T.t("text_help", lang))
-    show_ids = st.toggle(T.t("show_ids", lang), value=True, key="tokc_ids", bind="query-params")
-with right:
+# First screen: the sentence and the token rows; the corpus, vocabulary size and HF tokenizer in an expander.
+left, right = st.columns([1.2, 3], vertical_alignment="bottom")
+default = "p_giants" if lang == "ja" else "p_en"
+st.session_state.setdefault("tokc_text", T.t(default, lang))
+left.selectbox(T.t("preset", lang), PRESETS + ["custom"], index=PRESETS.index(default), key="tokc_preset",
+               format_func=lambda p: T.t("preset_custom", lang) if p == "custom" else T.t(p, lang),
+               on_change=use_preset)
+show_ids = left.toggle(T.t("show_ids", lang), value=True, key="tokc_ids", bind="query-params")
+raw_text = right.text_area(T.t("text", lang), key="tokc_text", bind="query-params", height=100, help=T.t("text_help", lang))
+top = st.container()  # the token rows
+with st.expander(T.t("settings", lang)):
     picked = pick_corpus("tokc", default=lang)
     vocab = st.number_input(T.t("vocab", lang), min_value=50, max_value=50_000, step=250,
                             value=2000 if picked.lang_hint == "ja" else 1000, key="tokc_vocab", bind="query-params",
@@ -92,13 +93,14 @@ if hf_on:
     except UserInputError as e:
         shell.show_error(e)
 
+with top:
+    st.markdown(CHIP_CSS, unsafe_allow_html=True)
+    for key, row in rows.items():
+        draw_row(names[key], descs[key], row, show_ids)
+    st.caption(T.t("legend", lang))
 st.subheader(T.t("summary", lang))
 st.dataframe([{T.t("col_tok", lang): names[k],
                T.t("col_kind", lang): T.t("kind_human" if k in HUMAN else "kind_learned", lang),
                T.t("col_n", lang): r.n_tokens, T.t("col_cpt", lang): round(r.chars_per_token, 2),
                T.t("col_unk", lang): r.n_unknown, T.t("col_vocab", lang): r.vocab_size}
               for k, r in rows.items()], hide_index=True, key="tokc_table")
-st.caption(T.t("legend", lang))
-st.markdown(CHIP_CSS, unsafe_allow_html=True)
-for key, row in rows.items():
-    draw_row(names[key], descs[key], row, show_ids)

@@ -42,39 +42,39 @@ def _result(req: sj.SweepRequest, picked) -> sj.SweepResult | None:
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 
-c1, c2 = st.columns([1, 1], gap="large")
-with c1:
-    picked = pick_corpus("sweep", default=lang)
+c1, c2, c3 = st.columns([1, 1, 2.2])  # first screen: the settings on one row, then the chart; the corpus below
+top = st.container()
+picked = pick_corpus("sweep", default=lang)
 options = largest_options(picked.train)
-with c2:
-    largest = st.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest", bind="query-params",
-                               format_func=lambda v: f"{int(v):,}")
-    points = st.slider(T.t("points", lang), 3, 8, sj.DEFAULT_POINTS, key="sweep_points", bind="query-params")
-methods = st.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods", bind="query-params",
+largest = c1.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest", bind="query-params",
+                           format_func=lambda v: f"{int(v):,}")
+points = c2.slider(T.t("points", lang), 3, 8, sj.DEFAULT_POINTS, key="sweep_points", bind="query-params")
+methods = c3.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods", bind="query-params",
                          format_func=lambda m: T.t(f"m_{m}", lang))
 if not methods:
     st.info(T.t("no_methods", lang), icon=":material/info:")
     st.stop()
 
 sizes = tuple(default_sizes(picked.train, points=points, largest=largest))
-st.caption(T.t("sizes", lang, sizes=", ".join(f"{v:,}" for v in sizes)))
-got = _result(sj.SweepRequest(picked.key, sizes, tuple(m for m in METHODS if m in methods)), picked)
+with top:  # progress, the rebuild offer and errors show where the chart will be
+    got = _result(sj.SweepRequest(picked.key, sizes, tuple(m for m in METHODS if m in methods)), picked)
 if got is None:
     st.stop()
 result, notes = got.points, got.notes
 for note in notes:
-    st.info(note.message(lang), icon=":material/info:")
+    top.info(note.message(lang), icon=":material/info:")
 if not result:
     st.warning(T.t("nothing", lang))
     st.stop()
 
 series = {T.t(f"m_{m}", lang): [(p.vocab_size, p.tokens_per_char) for p in result if p.method == m] for m in methods}
-st.plotly_chart(sweep_figure({k: v for k, v in series.items() if v}, T.t("chart_title", lang), T.t("x", lang),
-                             T.t("y", lang)), key="sweep_chart")
+top.plotly_chart(sweep_figure({k: v for k, v in series.items() if v}, T.t("chart_title", lang), T.t("x", lang),
+                              T.t("y", lang)), key="sweep_chart")
+top.caption(T.t("sizes", lang, sizes=", ".join(f"{v:,}" for v in sizes)))
 common = max((v for v in sizes if sum(p.vocab_size == v for p in result) >= 2), default=None)
 if common is not None:
     at_v = sorted((p for p in result if p.vocab_size == common), key=lambda p: p.tokens_per_char)
-    st.markdown(T.t("read", lang, v=common, best=T.t(f"m_{at_v[0].method}", lang), b=at_v[0].tokens_per_char,
+    top.markdown(T.t("read", lang, v=common, best=T.t(f"m_{at_v[0].method}", lang), b=at_v[0].tokens_per_char,
                     worst=T.t(f"m_{at_v[-1].method}", lang), w=at_v[-1].tokens_per_char))
 held = len(picked.heldout)
 st.dataframe([{T.t("col_method", lang): T.t(f"m_{p.method}", lang), T.t("col_vocab", lang): p.vocab_size,

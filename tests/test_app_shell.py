@@ -41,3 +41,14 @@ def test_catalogs_are_complete():
     for cat in CATALOGS.values():
         for key, (en, ja) in cat.entries.items():
             assert (en == "") == (ja == ""), f"{cat.name}.{key}: one language is missing"
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_sidebar_device_line_and_running_badge_follow_the_language(lang):
+    """Japanese mode said "2 threads" in the sidebar; the running badge's label is ours, in the UI language."""
+    at = open_page("pages/gpt_gelu.py", lang=lang)
+    device = " ".join(c.value for c in at.sidebar.caption)
+    if "CPU" in device:
+        assert ("スレッド" in device) == (lang == "ja") and ("threads" in device) == (lang == "en")
+    css = " ".join(h.proto.body for h in at.get("html") if "<style>" in h.proto.body)
+    assert ('content: "計算中…"' in css) == (lang == "ja") and ('content: "Running…"' in css) == (lang == "en")

@@ -2,6 +2,7 @@
 checks on load, and the lesson walking through the live app (AppTest)."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -139,7 +140,7 @@ def test_home_button_starts_the_lesson_and_next_moves_on(lang):
     at.button(key="lesson_next").click().run()  # stop 3 is on another page: the app follows
     assert not at.exception
     assert at.radio(key="ngram_level").value == "char" and at.slider(key="ngram_n").value == 2
-    assert ("stop 3 of" if lang == "en" else "ストップ 3 /") in _panel_text(at)
+    assert "3 / 21 · " + lesson.stops[2].title[0 if lang == "en" else 1] in _panel_text(at)
     at.button(key="lesson_prev").click().run()
     assert not at.exception and at.slider(key="chain_n").value == 1
 
@@ -149,7 +150,7 @@ def test_a_link_to_a_stop_opens_its_page_prepared():
     assert not at.exception, [e.value for e in at.exception]
     assert [at.slider(key=f"ent_w{i}").value for i in range(8)] == [1.0] * 8
     assert any("3.000" in m.value for m in at.metric)  # uniform over 8: H = 3 bits
-    assert "ストップ 5 / 21" in _panel_text(at)
+    assert "5 / 21 · パープレキシティ" in _panel_text(at)
 
 
 @pytest.mark.parametrize("params, note", [
@@ -195,4 +196,45 @@ def test_presenter_view_from_the_link_scales_charts_and_hides_stop_controls():
     assert '"size":20' in specs(at)[0].replace(" ", "")  # 15 px chart text × 1.35
     plain = _app({"lesson": "1", "stop": "1"})
     assert '"size":15' in specs(plain)[0].replace(" ", "")
-    assert not [h for h in plain.get("html") if "<style>" in h.proto.body]
+    assert not [h for h in plain.get("html") if "font-size: 21px" in h.proto.body]  # only the compact base CSS
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_gpt_stops_show_the_architecture_with_the_lesson_part_lit(lang):
+    """From positional encoding on, the panel draws GPT-1's diagram with the stop's part highlighted;
+    before it (stop 1, the chain rule) there is no diagram."""
+    from tests.apptest import specs
+
+    lesson = load_lesson(1, PAGE_PATHS)
+    k = next(i for i, s in enumerate(lesson.stops, 1) if s.page == "pages/gpt_gelu.py")
+    assert lesson.stops[k - 1].diagram_part() == "ffn"
+    at = _app({"lesson": "1", "stop": str(k), "lang": lang})
+    assert not at.exception, [e.value for e in at.exception]
+    diagram = next(json.loads(s) for s in specs(at) if '"name":"ffn"' in s.replace(" ", ""))
+    lit = {sh["name"] for sh in diagram["layout"]["shapes"] if sh["line"]["width"] == 3}
+    assert lit == {"ffn"}
+    words = " ".join(a.get("text", "") for a in diagram["layout"]["annotations"])
+    assert ("Feed-forward" in words) == (lang == "en") and ("フィードフォワード" in words) == (lang == "ja")
+    first = _app({"lesson": "1", "stop": "1", "lang": lang})
+    assert not any('"name":"embed"' in s.replace(" ", "") for s in specs(first))
+
+
+STOP_WITH_PART = """
+title = ["Demo", "デモ"]
+[[stop]]
+page = "pages/gpt_gelu.py"
+part = "the whole thing"
+title = ["GELU", "GELU"]
+point = ["x", "x。"]
+question = ["y", "y。"]
+"""
+
+
+def test_a_stop_part_must_be_a_diagram_part():
+    with pytest.raises(UserInputError) as err:
+        parse_lesson(STOP_WITH_PART, {"pages/gpt_gelu.py"})
+    assert '"part"' in err.value.message("en") and "ffn" in err.value.message("ja")
+    none = parse_lesson(STOP_WITH_PART.replace("the whole thing", "none"), {"pages/gpt_gelu.py"})
+    assert none.stops[0].diagram_part() is None
+    default = parse_lesson(STOP_WITH_PART.replace('part = "the whole thing"\n', ""), {"pages/gpt_gelu.py"})
+    assert default.stops[0].diagram_part() == "ffn"  # the page's default

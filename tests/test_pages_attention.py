@@ -174,3 +174,21 @@ def test_multihead_page_says_when_bertviz_scripts_are_missing(tmp_path, monkeypa
     assert not at.exception, errors(at)
     assert "never loads them from the internet" in _texts(at) and "make setup" in _texts(at)
     assert not at.get("iframe")  # no view pointing at a CDN
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_multihead_opens_on_the_most_focused_head_numbered_from_1(lang):
+    """Not on head 1 of layer 1 (often nearly flat): on the head with the lowest normalized entropy, which the
+    stats table (layers and heads counted from 1, like the sliders and the grid) shows as its minimum."""
+    at = open_page(MHA, lang=lang)
+    layer, head = at.slider(key="mha_layer").value, at.slider(key="mha_head").value
+    table = at.dataframe[0].value
+    cols = list(table.columns)
+    ent = table[cols[4]]  # normalized entropy: layer, head, kind, entropy, normalized entropy, ...
+    row = table[(table[cols[0]] == layer) & (table[cols[1]] == head)]
+    assert len(row) == 1 and float(row[cols[4]].iloc[0]) == pytest.approx(float(ent.min()), abs=0.006)
+    assert table[cols[0]].min() == 1 and table[cols[1]].min() == 1
+    big = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+    assert (f"head {head}" in big) if lang == "en" else (f"ヘッド {head}" in big)
+    grid = json.loads(at.get("plotly_chart")[1].proto.spec)["layout"]["xaxis"]["ticktext"]
+    assert grid[0].endswith(" 1")

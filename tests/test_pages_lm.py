@@ -81,6 +81,33 @@ def test_ngram_widgets_change_the_figures():
     assert not at.exception and "P(" in texts(at)
 
 
+@pytest.mark.parametrize("lang, level, smoothing", [("ja", "word", "addk"), ("en", "char", "kn"),
+                                                    ("en", "word", "kn")])
+def test_ngram_caption_follows_the_numbers_shown(lang, level, smoothing):
+    """The caption under the perplexity curve is computed from the curve: with Japanese words and add-k the
+    training curve turns up after n = 2, and the caption says so instead of "keeps falling"."""
+    import json
+
+    at = open_page("pages/lm_ngram.py", lang=lang)
+    at.radio(key="ngram_corpus").set_value("ja" if lang == "ja" else "en").run()
+    at.radio(key="ngram_level").set_value(level).run()
+    at.radio(key="ngram_smoothing").set_value(smoothing).run()
+    assert not at.exception
+    fig = json.loads(charts(at)[0])
+    held, train = (trace["y"] for trace in fig["data"])
+    tb = min(range(len(train)), key=train.__getitem__) + 1
+    hb = min(range(len(held)), key=held.__getitem__) + 1
+    note = next(m.value for m in at.markdown if ("Training perplexity" in m.value or "学習テキストのパープレキシティ" in m.value))
+    if tb == len(train):
+        assert ("at every step" in note) or ("毎回下がります" in note)
+    else:
+        assert f"n = {tb}（{train[tb - 1]:.1f}）" in note or f"n = {tb} ({train[tb - 1]:.1f})" in note
+        assert "every step" not in note and "毎回" not in note
+    assert f"{held[hb - 1]:.1f}" in note
+    if (lang, level, smoothing) == ("ja", "word", "addk"):  # the case found in the browser walk
+        assert tb == 2 and "その後は上がります" in note
+
+
 def test_entropy_presets_and_temperature():
     at = open_page("pages/lm_entropy.py", lang="en")
     at.button(key="ent_uniform").click().run()

@@ -8,7 +8,7 @@ import streamlit as st
 from core.charts import finetune as charts
 from core.errors import UserInputError
 from core.gpt.finetune import BUDGETS, PAPER, VARIANT_SPECS, VARIANTS, FinetuneJob, LivePretrained, Settings, predict
-from core.gpt.topic_data import TopicData
+from core.gpt.topic_data import TopicData, topic_names
 from core.textcheck import check_text
 from ui import shell
 from ui.guard import guarded
@@ -54,7 +54,7 @@ def task_overview(data: TopicData, corpus: str, budget: str, lang: str) -> None:
                     chars=BUDGETS[budget].max_chars, corpus=T.t(f"corpus_{corpus}", lang),
                     majority=100 * data.majority_baseline()))
     with st.expander(T.t("balance_title", lang)):
-        st.plotly_chart(charts.balance_figure(data.labels, data.counts("train"), data.counts("heldout"),
+        st.plotly_chart(charts.balance_figure(topic_names(data.labels, lang), data.counts("train"), data.counts("heldout"),
                         {"train": T.t("n_train", lang), "heldout": T.t("n_heldout", lang)},
                         T.t("balance_title", lang), T.t("y_count", lang)), key="ft_balance_chart")
 
@@ -121,7 +121,7 @@ def results(job: FinetuneJob, lang: str) -> None:
         st.info(T.t("shipped_honest", lang, seen=100 * shipped["seen_heldout"], unk=100 * shipped["unknown"]))
     best = v.best()
     st.markdown(T.t("best", lang, name=T.t(f"v_{best}", lang), acc=100 * v.results[best].mean))
-    st.plotly_chart(charts.confusion_figure(v.results[best].confusion, v.labels, T.t("confusion_title", lang,
+    st.plotly_chart(charts.confusion_figure(v.results[best].confusion, topic_names(v.labels, lang), T.t("confusion_title", lang,
                     name=names[best]), T.t("pred", lang), T.t("true", lang)), key="ft_confusion_chart")
     try_sentence(job, best, v.labels, v.settings.lang, names[best], lang)
 
@@ -145,7 +145,7 @@ def try_sentence(job: FinetuneJob, best: str, labels: list[str], corpus_lang: st
         if unknown:
             st.caption(T.t("unknown_chars", lang, n=unknown) + " " +
                        T.t("other_lang", lang, corpus=T.t(f"corpus_{corpus_lang}", lang)))
-        st.plotly_chart(charts.probs_figure(probs, labels, T.t("probs_title", lang, name=name), T.t("x_prob", lang)),
+        st.plotly_chart(charts.probs_figure(probs, topic_names(labels, lang), T.t("probs_title", lang, name=name), T.t("x_prob", lang)),
                         key="ft_probs_chart")
     except UserInputError as e:
         shell.show_error(e)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.charts.gpt_diagram import BOXES, DiagramText, gpt1_diagram
 from core.errors import UserInputError
 from core.lesson import MAX_LESSON, Lesson, Stop, lesson_path, load_lesson, parse_number
 from ui.registry import available_pages
 from ui.texts.common import T
+from ui.texts.lesson import T as LT
 
 LESSON_PARAM, STOP_PARAM = "lesson", "stop"
 _APPLIED = "_lesson_applied"  # (lesson, stop, lang) whose widget values were last written
@@ -109,19 +111,45 @@ def panel(lang: str) -> Stop | None:
     st.session_state["_lesson_target"] = stop
     idx = 0 if lang == "en" else 1
     n = len(lesson.stops)
+    part = stop.diagram_part()
+    # Compact, so the page's chart stays on a projector's first screen: "k / n · title", the point and the
+    # question, three buttons; from positional encoding on, GPT-1's diagram sits beside them (collapsible).
     with st.container(border=True, key="lesson_panel"):
         if st.session_state.pop("_lesson_note", False):
             st.caption(T.t("lesson_bad_stop", lang))
-        st.caption(T.t("lesson_where", lang, title=lesson.title[idx], k=i + 1, n=n))
-        st.subheader(stop.title[idx], anchor=False)
-        st.markdown(stop.point[idx])
-        st.markdown(f"**{T.t('lesson_question', lang)}** {stop.question[idx]}")
-        b = st.columns([1, 1, 1.4, 2.2])
-        b[0].button(T.t("lesson_prev", lang), key="lesson_prev", disabled=i == 0, on_click=start,
-                    args=(lesson.number, i - 1), icon=":material/arrow_back:", width="stretch")
-        b[1].button(T.t("lesson_next", lang), key="lesson_next", disabled=i == n - 1, on_click=start,
-                    args=(lesson.number, i + 1), icon=":material/arrow_forward:", type="primary", width="stretch")
-        b[2].button(T.t("lesson_leave", lang), key="lesson_leave", on_click=_leave, icon=":material/explore:",
-                    help=T.t("lesson_leave_help", lang), width="stretch")
-        b[3].code(f"?lesson={lesson.number}&stop={i + 1}", language=None)
+        text_col, fig_col = st.columns([3.1, 1]) if part else (st.container(), None)
+        with text_col:
+            title = f"**{LT.t('stop_of', lang, k=i + 1, n=n)} · {stop.title[idx]}**"
+            point = f"{stop.point[idx]}  \n**{T.t('lesson_question', lang)}** {stop.question[idx]}"
+            if fig_col is None:  # title and buttons share a row
+                head = st.columns([3.2, 1.1, 1, 1.45], vertical_alignment="center")
+                head[0].container(key="lesson_title").markdown(title)
+                buttons = head[1:]
+                st.markdown(point)
+            else:  # a narrower column beside the diagram: the buttons go under the text, which keeps its width
+                st.container(key="lesson_title").markdown(title)
+                st.markdown(point)
+                buttons = st.columns([1, 1, 1.3, 1.2])[:3]
+            _buttons(buttons, lesson, i, lang)
+        if fig_col is not None:
+            with fig_col.expander(LT.t("diagram", lang), expanded=True):
+                st.plotly_chart(diagram(part, lang), key="lesson_diagram", config={"displayModeBar": False,
+                                                                                    "staticPlot": True})
     return stop
+
+
+def _buttons(cols: list, lesson: Lesson, i: int, lang: str) -> None:
+    """Previous / Next / Explore freely, one per column."""
+    n = len(lesson.stops)
+    cols[0].button(T.t("lesson_prev", lang), key="lesson_prev", disabled=i == 0, on_click=start,
+                   args=(lesson.number, i - 1), icon=":material/arrow_back:", width="stretch")
+    cols[1].button(T.t("lesson_next", lang), key="lesson_next", disabled=i == n - 1, on_click=start,
+                   args=(lesson.number, i + 1), icon=":material/arrow_forward:", type="primary", width="stretch")
+    cols[2].button(T.t("lesson_leave", lang), key="lesson_leave", on_click=_leave, icon=":material/explore:",
+                   help=T.t("lesson_leave_help", lang), width="stretch")
+
+
+def diagram(part: str, lang: str):
+    """GPT-1's architecture with `part` highlighted, labelled in `lang` (core.charts.gpt_diagram)."""
+    text = DiagramText({b: LT.t(b, lang) for b in BOXES}, LT.t("layers", lang))
+    return gpt1_diagram(text, part, n_layer=12, height=180, font_size=11)  # a map beside the point: small type

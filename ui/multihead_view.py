@@ -53,12 +53,12 @@ def analysis(key: str, lang: str, _ma: P.ModelAttention):
     stats = A.head_stats(_ma.attn)
     kinds = {k: T.t(f"kind_{k}", lang) for k in A.HEAD_KINDS}
     grid = C.head_grid_figure(_ma.attn, T.t("layer", lang), T.t("head", lang),
-                              cell_px=min(150, 880 // _ma.n_head))
+                              cell_px=min(110, 440 // _ma.n_head))  # half the page wide
     kinds_fig = C.head_kind_figure(stats, kinds, T.t("layer", lang), T.t("head", lang), T.t("kinds_title", lang))
     demo_tokens = _ma.tokens[:12]
     demo = A.concat_demo(demo_tokens)
     h = demo.heads.shape[0]
-    titles = [T.t("concat_head", lang, i=i) for i in range(h)] + [T.t("concat_wo", lang), T.t("concat_out", lang)]
+    titles = [T.t("concat_head", lang, i=i + 1) for i in range(h)] + [T.t("concat_wo", lang), T.t("concat_out", lang)]
     concat_fig = C.concat_figure(demo.heads, demo.w_o, demo.output, demo_tokens, titles)
     return stats, kinds, grid, kinds_fig, concat_fig, (demo.concat.shape[1], h, demo.heads.shape[2], len(demo_tokens))
 

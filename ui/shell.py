@@ -43,7 +43,9 @@ def lang() -> str:
     """The UI language; called first by every page, so it also takes a lesson to its stop's page."""
     _through_app()
     lesson.follow()
-    return normalize_lang(st.session_state.get(LANG_KEY))
+    code = normalize_lang(st.session_state.get(LANG_KEY))
+    presenter.tab_title(code)  # the browser tab follows the language
+    return code
 
 
 def _lang_from_code() -> None:
@@ -122,14 +124,15 @@ def sidebar() -> str:
         code = normalize_lang(st.session_state.get(LANG_KEY))
         presenter.toggle(code)
         info = _device_info(device().type)
-        st.caption(f"{T.t('device', code)}: **{info.label()}**")
+        shown = T.t("device_cpu", code, n=info.threads) if info.kind == "cpu" else info.label()
+        st.caption(f"{T.t('device', code)}: **{shown}**")
         st.toggle(T.t("force_cpu", code), key=FORCE_CPU_KEY, help=T.t("force_cpu_help", code),
                   disabled=info.kind == "cpu" and not st.session_state.get(FORCE_CPU_KEY))
         link_box(code)
     if presenter.presenting():
         st.set_page_config(initial_sidebar_state="collapsed")
     stop = lesson.panel(code)
-    presenter.apply(stop.hide if stop else ())
+    presenter.apply(stop.hide if stop else (), code)
     return code
 
 

@@ -72,17 +72,34 @@ def matrix_figure(
         hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
         texttemplate="%{z:.2f}" if annotate else None,
     ))
+    angle = 0
     if col_labels is None and ncol > 16:  # vector dimensions: a tick every 8, not 64 crowded numbers
         xt = list(range(0, ncol, 8))
         fig.update_xaxes(tickmode="array", tickvals=xt, ticktext=[str(j) for j in xt])
     else:
-        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=ctext,
-                         tickangle=-45 if col_labels is not None else 0)
-    fig.update_xaxes(title=x_title, side="top")
+        angle = key_tick_angle(ctext)
+        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=ctext, tickangle=angle)
+    fig.update_xaxes(title=dict(text=x_title, standoff=6), side="top")
     fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=rtext, autorange="reversed")
     styled(fig, title, height=height or max(320, 80 + 26 * len(rows)))
-    fig.update_layout(margin=dict(t=110))
+    # Top margin = the title's line + the key labels (taller when turned) + the key axis title, so the
+    # three never overlap; the title is pinned to the top of the figure.
+    ticks_px = 24 if angle == 0 else 16 + int(0.75 * 9 * max((len(c) for c in ctext), default=1))
+    fig.update_layout(margin=dict(t=(48 if title else 8) + ticks_px + 30),
+                      title=dict(y=1.0, yref="container", yanchor="top", pad=dict(t=10)) if title else None)
     return fig
+
+
+def key_tick_angle(labels: Sequence[str], max_chars: int = 48) -> int:
+    """0 (upright) while the labels fit side by side, else -45. A single kanji or a short word reads
+    upright; turning it 45° only made it harder to read. `max_chars`: total label characters that fit.
+
+    >>> key_tick_angle(["三", "百", "二", "十"]), key_tick_angle(["tokenization"] * 8)
+    (0, -45)
+    """
+    width = sum(max(len(t), 1) + 1 for t in labels)
+    wide = sum(1 for t in labels for ch in t if ord(ch) > 0x2E80)  # CJK glyphs are twice as wide
+    return 0 if width + wide <= max_chars else -45
 
 
 # The step-by-step page's tabs: (tab, the figures it shows). A figure name is also an AttentionSteps field.
@@ -142,6 +159,7 @@ def head_grid_figure(attn: torch.Tensor, layer_label: str, head_label: str, sele
                      title: str | None = None, cell_px: int = 92) -> go.Figure:
     """Every head of every layer as a small heatmap: rows = layers, columns = heads.
 
+    Layers and heads are labelled from 1, as people count (index 0 is "head 1"); `selected` is 0-based.
     Drawn as one heatmap of tiles separated by blank gaps (72 plotly subplots take a second to build;
     one tiled heatmap takes milliseconds). In each tile, row = query, column = key.
     """
@@ -157,9 +175,9 @@ def head_grid_figure(attn: torch.Tensor, layer_label: str, head_label: str, sele
     centers = [i * step + (t - 1) / 2 for i in range(max(n_layer, n_head))]
     fig = go.Figure(go.Heatmap(z=z, zmin=0, zmax=1, colorscale=HEATMAP_SCALE, showscale=False,
                                hovertemplate="%{z:.3f}<extra></extra>", hoverongaps=False))
-    fig.update_xaxes(tickmode="array", tickvals=centers[:n_head], ticktext=[f"{head_label} {h}" for h in range(n_head)],
+    fig.update_xaxes(tickmode="array", tickvals=centers[:n_head], ticktext=[f"{head_label} {h + 1}" for h in range(n_head)],
                      side="top", showgrid=False, zeroline=False, constrain="domain")
-    fig.update_yaxes(tickmode="array", tickvals=centers[:n_layer], ticktext=[f"{layer_label} {li}" for li in range(n_layer)],
+    fig.update_yaxes(tickmode="array", tickvals=centers[:n_layer], ticktext=[f"{layer_label} {li + 1}" for li in range(n_layer)],
                      autorange="reversed", showgrid=False, zeroline=False, scaleanchor="x", constrain="domain")
     if selected is not None:
         mark_tile(fig, t, *selected)
@@ -181,7 +199,7 @@ def mark_tile(fig: go.Figure, t: int, layer: int, head: int) -> go.Figure:
 
 def head_kind_figure(stats: Sequence[HeadStats], kind_names: dict[str, str], layer_label: str, head_label: str,
                      title: str) -> go.Figure:
-    """Layers x heads, each cell coloured by the head's kind and labelled with it."""
+    """Layers x heads, each cell coloured by the head's kind and labelled with it; axes count from 1."""
     n_layer = max(s.layer for s in stats) + 1
     n_head = max(s.head for s in stats) + 1
     kinds = list(kind_names)
@@ -196,6 +214,7 @@ def head_kind_figure(stats: Sequence[HeadStats], kind_names: dict[str, str], lay
     for i, c in enumerate(colors):
         scale += [[i / n, c], [(i + 1) / n, c]]
     fig = go.Figure(go.Heatmap(z=z, text=text, texttemplate="%{text}", zmin=-0.5, zmax=n - 0.5,
+                               x=list(range(1, n_head + 1)), y=list(range(1, n_layer + 1)),
                                colorscale=scale, showscale=False, xgap=2, ygap=2,
                                hovertemplate=f"{layer_label} %{{y}} · {head_label} %{{x}}: %{{text}}<extra></extra>"))
     fig.update_xaxes(title=head_label, tickmode="linear", dtick=1, side="top")

@@ -27,18 +27,49 @@ class ChartText:
 
 def chain_figure(tokens: Sequence[str], log2_probs: Sequence[float], title: str, x_label: str,
                  bar_label: str, line_label: str) -> go.Figure:
-    """Bars: surprisal -log2 p of each token; line: running log2 P(w_1 … w_i) (right axis)."""
-    x = [f"{t}<br><sub>{i + 1}</sub>" for i, t in enumerate(tokens)]  # unique category labels
+    """Bars: surprisal -log2 p of each token; line: running log2 P(w_1 … w_i) (right axis).
+
+    The x axis is the position 1…N labelled with the token, upright while the labels fit (a rotated kanji
+    is hard to read), turned 45° when they do not, and thinned to every k-th token past 60 tokens. Both y
+    axes tick at whole numbers of bits from a 1-2-5 ladder, so the two scales read alike.
+    """
     lp = np.asarray(log2_probs, dtype=float)
+    n = len(lp)
+    pos = list(range(1, n + 1))
+    short = [t if len(t) <= 10 else t[:9] + "…" for t in tokens]
+    every = max(1, -(-n // 60))  # ceil(n / 60): at most 60 labels on ~1100 px
+    ticks = pos[::every]
+    width = sum(max(1, len(short[i - 1])) for i in ticks) * 10 + 8 * len(ticks)  # px at ~15 px text
+    angle = 0 if width <= 1000 else -45
     fig = go.Figure()
-    fig.add_bar(x=x, y=-lp, name=bar_label, marker_color=PALETTE[0],
-                hovertemplate="-log₂ p = %{y:.2f}<extra></extra>")
-    fig.add_scatter(x=x, y=np.cumsum(lp), name=line_label, yaxis="y2", mode="lines+markers",
-                    line=dict(color=PALETTE[3], width=3))
-    fig.update_layout(xaxis=dict(title=x_label, type="category", tickangle=0 if len(x) <= 40 else -90),
-                      yaxis=dict(title=bar_label),
-                      yaxis2=dict(title=line_label, overlaying="y", side="right", showgrid=False))
-    return styled(fig, title, height=430)
+    fig.add_bar(x=pos, y=-lp, name=bar_label, marker_color=PALETTE[0], customdata=list(tokens),
+                hovertemplate="%{x}: %{customdata}<br>-log₂ p = %{y:.2f}<extra></extra>")
+    running = np.cumsum(lp)
+    fig.add_scatter(x=pos, y=running, name=line_label, yaxis="y2", mode="lines+markers",
+                    line=dict(color=PALETTE[3], width=3), customdata=list(tokens),
+                    hovertemplate="%{x}: %{customdata}<br>log₂ P = %{y:.2f}<extra></extra>")
+    top = max(float((-lp).max()) if n else 1.0, 1.0)
+    low = min(float(running.min()) if n else -1.0, -1.0)
+    fig.update_layout(
+        xaxis=dict(title=x_label, tickmode="array", tickvals=ticks, ticktext=[short[i - 1] for i in ticks],
+                   tickangle=angle, range=[0.4, n + 0.6]),
+        yaxis=dict(title=bar_label, range=[0, top * 1.1], dtick=_nice_step(top * 1.1), tickformat="d"),
+        yaxis2=dict(title=line_label, overlaying="y", side="right", showgrid=False, range=[low * 1.1, 0],
+                    dtick=_nice_step(-low * 1.1), tickformat="d"))
+    styled(fig, title, height=430)
+    fig.update_layout(margin_t=88, legend=dict(y=1.01, yanchor="bottom"))  # the legend between title and plot
+    return fig
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    """A 1-2-5 step giving about `ticks` ticks over `span`, at least 1 (bits are counted whole here).
+
+    >>> _nice_step(23.0), _nice_step(3.0), _nice_step(140.0)
+    (5.0, 1.0, 50.0)
+    """
+    raw = max(span / ticks, 1.0)
+    base = 10.0 ** np.floor(np.log10(raw))
+    return float(next(m * base for m in (1, 2, 5, 10) if m * base >= raw))
 
 
 def perplexity_vs_n(heldout: Sequence[float], train: Sequence[float], text: ChartText) -> go.Figure:
@@ -48,7 +79,7 @@ def perplexity_vs_n(heldout: Sequence[float], train: Sequence[float], text: Char
     ns = list(range(1, len(heldout) + 1))
     fig = go.Figure()
     fig.add_scatter(x=ns, y=list(heldout), name=text.names["heldout"], mode="lines+markers+text",
-                    text=[f"{v:.1f}" for v in heldout], textposition="top center",
+                    text=[f"{v:.1f}" for v in heldout], textposition="top center", cliponaxis=False,
                     line=dict(color=PALETTE[0], width=3), marker=dict(size=10))
     fig.add_scatter(x=ns, y=list(train), name=text.names["train"], mode="lines+markers",
                     line=dict(color=PALETTE[1], width=3, dash="dash"), marker=dict(size=10))
@@ -56,8 +87,9 @@ def perplexity_vs_n(heldout: Sequence[float], train: Sequence[float], text: Char
     ticks = _log_ticks(min(values), max(values)) if values else None
     fig.update_layout(xaxis=dict(title=text.x, dtick=1), yaxis=dict(title=text.y, type="log", tickvals=ticks))
     styled(fig, text.title, height=440)
-    fig.update_layout(legend=dict(orientation="v", x=0.99, xanchor="right", y=0.98, yanchor="top",
-                                  bgcolor="rgba(255,255,255,0.85)"))
+    # Under the plot, not over it: inside the axes the legend covered the n = 5 point of one curve or other.
+    fig.update_layout(legend=dict(orientation="h", x=0, xanchor="left", y=-0.2, yanchor="top"),
+                      margin=dict(b=95))
     return fig
 
 

@@ -53,6 +53,8 @@ def styled(fig: go.Figure, title: str | None = None, height: int | None = None) 
     scale = FONT_SCALE.get()
     if scale != 1.0:  # presenter view: larger text than the template's
         layout["font_size"] = round(FONT_SIZE * scale)
+        if title:  # room for the larger title and, under it, the legend (which sits just above the plot)
+            layout["margin_t"] = round(68 * scale)
     if fig.layout.template.layout.font.family != FONT_FAMILY:  # made under another default (see above)
         pio.templates.default = TEMPLATE
         layout["template"] = TEMPLATE

@@ -13,30 +13,84 @@ PART_COLORS = [PALETTE[0], PALETTE[2], PALETTE[5]]  # first, second, third text 
 ARCH_COLORS = {"transformer": PALETTE[0], "lstm": PALETTE[4]}
 
 
+def chip_width(piece: str) -> float:
+    """A chip's width in text units: one per Latin character, two per CJK one (they are twice as wide),
+    plus padding, so a chip holds its piece whatever its length.
+
+    >>> chip_width("a"), chip_width("the"), chip_width("日本")
+    (2.2, 4.2, 5.2)
+    """
+    return len(piece) + sum(1 for ch in piece if ord(ch) >= 0x2E80) + 1.2
+
+
+def chip_layout(rows: list[list[tuple[str, str]]], per_line: float = 84.0, gap: float = 0.5
+                ) -> tuple[list[list[tuple[float, float, int]]], list[int]]:
+    """Where each piece's chip goes: for every row, (x0, x1, line) per piece, and the line each row starts on.
+
+    Chips flow left to right and wrap before a chip would pass `per_line` units; each row starts on a new
+    line, one blank line after the previous row. A chip never spans two lines.
+
+    >>> boxes, starts = chip_layout([[("a", "ab"), ("a", "cd")], [("b", "x")]], per_line=6)
+    >>> boxes, starts
+    ([[(0.0, 3.2, 0), (0.0, 3.2, 1)], [(0.0, 2.2, 3)]], [0, 3])
+    """
+    out, starts, line = [], [], 0
+    for row in rows:
+        starts.append(line)
+        x, placed = 0.0, []
+        for _, piece in row:
+            w = chip_width(piece)
+            if x > 0 and x + w > per_line:
+                x, line = 0.0, line + 1
+            placed.append((x, x + w, line))
+            x += w + gap
+        out.append(placed)
+        line += 2
+    return out, starts
+
+
 def sequence_figure(rows: list[list[tuple[str, str]]], row_names: list[str], role_names: dict[str, str],
-                    title: str, per_line: int = 16) -> go.Figure:
-    """Each row of (role, piece) pairs drawn as coloured boxes, wrapped every `per_line` tokens;
-    start / delimiter / extract in their own colours, each text part in another. Pieces are plotted as
-    text (plotly escapes them), never as HTML."""
+                    title: str, per_line: float = 84.0) -> go.Figure:
+    """Each row of (role, piece) pairs drawn as chips sized to their piece and flowing like text, as a
+    projector reads them: start / delimiter / extract in strong colours, each text part in a light one.
+    Pieces are plotted as text (plotly draws them as SVG text, never as page HTML)."""
     fig = go.Figure()
-    y, ticks, seen = 0, [], set()
-    for name, row in zip(row_names, rows):
-        parts = [r for r, _ in row if r not in ROLE_COLORS]
-        order = list(dict.fromkeys(parts))
-        for i, (role, piece) in enumerate(row):
-            x, line = i % per_line, y - i // per_line
+    boxes, starts = chip_layout([[(r, _shown(p)) for r, p in row] for row in rows], per_line)
+    shapes, seen = [], set()
+    by_role: dict[str, tuple[list, list, list]] = {}
+    colors: dict[str, str] = {}  # role -> the colour of its first chip (the legend's swatch)
+    for row, placed in zip(rows, boxes):
+        order = list(dict.fromkeys(r for r, _ in row if r not in ROLE_COLORS))
+        for (role, piece), (x0, x1, line) in zip(row, placed):
+            strong = role in ROLE_COLORS
             color = ROLE_COLORS.get(role) or PART_COLORS[order.index(role) % len(PART_COLORS)]
-            fig.add_trace(go.Scatter(
-                x=[x], y=[line], mode="markers+text", text=[piece.replace(" ", "␣").replace("▁", "␣")],
-                marker=dict(symbol="square", size=34, color=color, opacity=0.85 if role in ROLE_COLORS else 0.35),
-                textfont=dict(color="#000000"), name=role_names.get(role, role), legendgroup=role,
-                showlegend=role not in seen, hovertext=[role_names.get(role, role)], hoverinfo="text"))
+            colors.setdefault(role, color)
+            shapes.append(dict(type="rect", x0=x0, x1=x1, y0=-line - 0.38, y1=-line + 0.38, line=dict(width=1,
+                               color=color), fillcolor=color, opacity=0.9 if strong else 0.3, layer="below"))
+            xs, ys, texts = by_role.setdefault(role, ([], [], []))
+            xs.append((x0 + x1) / 2)
+            ys.append(-line)
+            texts.append(_shown(piece))
+    for role, (xs, ys, texts) in by_role.items():
+        strong = role in ROLE_COLORS
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=texts, name=role_names.get(role, role),
+                                 textfont=dict(color="#FFFFFF" if strong else "#000000"),
+                                 hovertext=[role_names.get(role, role)] * len(xs), hoverinfo="text", showlegend=False))
+        if role not in seen:  # the legend's swatch: a square in the chip's colour
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=role_names.get(role, role),
+                                     marker=dict(symbol="square", size=14, color=colors[role],
+                                                 opacity=0.9 if strong else 0.4)))
             seen.add(role)
-        ticks.append((y, name))
-        y -= len(row) // per_line + 2
-    fig.update_xaxes(visible=False, range=[-0.7, per_line - 0.3])
-    fig.update_yaxes(tickvals=[t for t, _ in ticks], ticktext=[n for _, n in ticks], showgrid=False, zeroline=False)
-    return styled(fig, title, height=max(180, 46 * (1 - y)))
+    n_lines = max((b[-1][2] for b in boxes if b), default=0) + 1
+    fig.update_layout(shapes=shapes)
+    fig.update_xaxes(visible=False, range=[-0.3, per_line + 0.3], fixedrange=True)
+    fig.update_yaxes(tickvals=[-s for s in starts], ticktext=row_names, showgrid=False, zeroline=False,
+                     range=[-n_lines + 0.4, 0.6], fixedrange=True)
+    return styled(fig, title, height=120 + 40 * n_lines)
+
+
+def _shown(piece: str) -> str:
+    return piece.replace(" ", "␣").replace("▁", "␣")
 
 
 def table5_figure(order: list[str], names: dict[str, str], accs: dict[str, list[float]], baseline: float,

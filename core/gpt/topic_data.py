@@ -27,6 +27,22 @@ from core.corpus import CORPUS_DIR, CORPUS_LANGS
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s*")
 
 
+# The corpus files' topics as people read them (a label is the file name without its number).
+TOPIC_NAMES = {"daily_life": ("daily life", "日常生活"), "school": ("school", "学校"), "weather": ("weather", "天気"),
+               "weather_seasons": ("weather & seasons", "天気と季節"), "sports": ("sports", "スポーツ"),
+               "food": ("food", "食べ物"), "travel": ("travel", "旅行"), "science": ("science", "科学"),
+               "conversations": ("conversations", "会話")}
+
+
+def topic_names(labels: list[str], lang: str) -> list[str]:
+    """Labels as shown in `lang` ("daily_life" -> "日常生活"); an unknown label (an upload) stays as it is.
+
+    >>> topic_names(["daily_life", "my_topic"], "ja")
+    ['日常生活', 'my_topic']
+    """
+    return [TOPIC_NAMES[t][lang == "ja"] if t in TOPIC_NAMES else t for t in labels]
+
+
 @dataclass(frozen=True)
 class Example:
     text: str

@@ -52,6 +52,21 @@ def best_order(curve: Sequence[Perplexity]) -> int:
     return int(np.argmin([p.ppl for p in curve])) + 1
 
 
+def turning_point(values: Sequence[float]) -> tuple[int, bool]:
+    """(n of the lowest value, counted from 1; whether the curve rises again after it by more than 2 %).
+
+    What a caption says about a perplexity curve must follow its numbers, whichever corpus, unit and
+    smoothing drew it: add-k's training curve can turn up at n = 3 while Kneser–Ney's keeps falling.
+
+    >>> turning_point([21.3, 11.1, 6.5, 3.9, 2.8]), turning_point([511.7, 190.7, 261.0, 290.8])
+    ((5, False), (2, True))
+    >>> turning_point([606.8, 406.4, 421.1, 421.1])  # up 3.6 %: it rises
+    (2, True)
+    """
+    best = int(np.argmin(values)) + 1
+    return best, best < len(values) and max(values[best:]) > values[best - 1] * 1.02
+
+
 def transition_matrix(counts: NGramCounts, topk: int, smoothing: str = "kn", k: float = 0.1
                       ) -> tuple[np.ndarray, list[str]]:
     """(matrix, tokens) for the `topk` most frequent tokens: matrix[i, j] = P(tokens[j] | tokens[i]) under

@@ -6,6 +6,8 @@ T = Catalog(
         "app_title": ("Transformer Atlas", "Transformer Atlas"),
         "language": ("Language", "言語"),
         "device": ("Device", "計算デバイス"),
+        "device_cpu": ("CPU · {n} threads", "CPU · {n} スレッド"),
+        "running": ("Running…", "計算中…"),
         "force_cpu": ("Force CPU", "CPU を強制"),
         "force_cpu_help": (
             "Compute on the CPU even when a GPU is present (for comparing speed).",

@@ -14,7 +14,7 @@ T = Catalog(
         "default_sentence": ("The cat sat on the mat.", "今日は雨が降っている。"),
         "level": ("Unit", "単位"),
         "level_char": ("Characters", "文字"),
-        "level_word": ("Words (English: spaces and punctuation; Japanese: MeCab)", "単語（英語：空白と記号、日本語：MeCab）"),
+        "level_word": ("Words (spaces; Japanese: MeCab)", "単語（空白／日本語は MeCab）"),
         "model": ("Model", "モデル"),
         "model_ngram": ("n-gram trained on the corpus below", "下のコーパスで学習した n-gram"),
         "model_gpt": ("Trained GPT: {label}", "学習済み GPT：{label}"),

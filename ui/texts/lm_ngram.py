@@ -13,7 +13,7 @@ T = Catalog(
         ),
         "level": ("Unit", "単位"),
         "level_char": ("Characters", "文字"),
-        "level_word": ("Words (English: spaces and punctuation; Japanese: MeCab)", "単語（英語：空白と記号、日本語：MeCab）"),
+        "level_word": ("Words (spaces; Japanese: MeCab)", "単語（空白／日本語は MeCab）"),
         "smoothing": ("Smoothing", "スムージング"),
         "sm_kn": ("Interpolated Kneser–Ney", "補間 Kneser–Ney"),
         "sm_addk": ("Add-k", "Add-k"),
@@ -32,24 +32,40 @@ T = Catalog(
         "curve_y": ("perplexity PP = 2^H (log scale)", "パープレキシティ PP = 2^H（対数軸）"),
         "heldout": ("held-out text", "評価用（held-out）テキスト"),
         "train": ("training text", "学習用テキスト"),
-        "curve_note": (
-            "Training perplexity keeps falling as n grows: longer contexts memorize the training text. Held-out "
-            "perplexity is best at n = {best} ({best_ppl:.1f}); beyond it most long contexts were never seen, "
-            "so the longer history stops paying (with add-k the model even gets worse: it overfits).",
-            "n を大きくすると学習テキストのパープレキシティは下がり続けます（長い文脈は学習文を丸暗記します）。"
-            "評価用テキストでは n = {best}（{best_ppl:.1f}）が最良で、それより長い文脈はほとんど未出現なので、"
-            "履歴を伸ばしても得になりません（add-k ではむしろ悪化：過学習）。",
+        "note_train_falls": (
+            "Training perplexity falls at every step as n grows ({a:.1f} → {b:.1f} at n = {n}): longer contexts "
+            "memorize the training text.",
+            "n を大きくすると、学習テキストのパープレキシティは毎回下がります（{a:.1f} → n = {n} で {b:.1f}）。"
+            "長い文脈は学習文を丸暗記するからです。",
         ),
-        "curve_note_max": (
-            "Training perplexity falls fast as n grows: longer contexts memorize the training text. Held-out "
-            "perplexity falls too, but less and less (best at n = {best}: {best_ppl:.1f}), and the gap between the "
-            "two curves widens: the longer history pays less and less on text the model has not seen. "
-            "Try add-k, which handles unseen contexts badly: there held-out perplexity turns up.",
-            "n を大きくすると学習テキストのパープレキシティは急速に下がります（長い文脈は学習文を丸暗記します）。"
-            "評価用テキストでも下がりますが、下がり方はどんどん小さくなり（最良は n = {best}：{best_ppl:.1f}）、"
-            "2 本の曲線の差は広がります。未知のテキストでは長い履歴の得がだんだん減るのです。"
-            "未出現の文脈に弱い add-k にすると、評価パープレキシティは途中から上がります。",
+        "note_train_turns": (
+            "Training perplexity is lowest at n = {best} ({v:.1f}) and rises after it ({last:.1f} at n = {n}): "
+            "add-k gives k to every unseen continuation of a context, and long contexts have few counts, so even "
+            "the training text loses probability.",
+            "学習テキストのパープレキシティは n = {best}（{v:.1f}）で最小になり、その後は上がります（n = {n} で {last:.1f}）。"
+            "add-k は文脈の未出現の続きすべてに k を配るので、回数の少ない長い文脈では学習テキストでさえ確率が減るのです。",
         ),
+        "note_held_falls": (
+            "Held-out perplexity falls too, but less and less (best at n = {best}: {v:.1f}); the gap between the "
+            "two curves widens: the longer history pays less on text the model has not seen.",
+            "評価用テキストでも下がりますが、下がり方は小さくなっていきます（最良は n = {best}：{v:.1f}）。"
+            "2 本の曲線の差は広がり、未知のテキストでは長い履歴の得が減っていきます。",
+        ),
+        "note_held_rises": (
+            "Held-out perplexity is best at n = {best} ({v:.1f}) and rises after it ({last:.1f} at n = {n}): most "
+            "long contexts of new text were never seen in training — the model overfits.",
+            "評価用テキストでは n = {best}（{v:.1f}）が最良で、その後は上がります（n = {n} で {last:.1f}）。"
+            "新しい文の長い文脈はほとんど学習中に現れなかったので、過学習になるのです。",
+        ),
+        "note_held_flat": (
+            "Held-out perplexity is best at n = {best} ({v:.1f}) and hardly changes after it ({last:.1f} at n = {n}): "
+            "most long contexts were never seen, so the longer history stops paying.",
+            "評価用テキストでは n = {best}（{v:.1f}）が最良で、その後はほとんど変わりません（n = {n} で {last:.1f}）。"
+            "長い文脈はほとんど未出現なので、履歴を伸ばしても得にならないのです。",
+        ),
+        "note_try_addk": ("Try add-k, which handles unseen contexts badly.", "未出現の文脈に弱い add-k でも試してみましょう。"),
+        "note_try_kn": ("Compare with Kneser–Ney, which passes unseen contexts to shorter ones.",
+                        "未出現の文脈を短い文脈に回す Kneser–Ney と比べてみましょう。"),
         "unk_note": ("{unk} held-out tokens never occur in training; they are scored as <unk> (never probability 0).",
                      "評価用テキストの {unk} トークンは学習テキストに現れません。<unk> として扱います（確率 0 にはしません）。"),
         "sample_h": ("Text sampled from the model", "モデルから生成した文"),

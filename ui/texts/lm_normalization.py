@@ -17,7 +17,7 @@ T = Catalog(
         ),
         "level": ("Unit", "単位"),
         "level_char": ("Characters", "文字"),
-        "level_word": ("Words (English: spaces and punctuation; Japanese: MeCab)", "単語（英語：空白と記号、日本語：MeCab）"),
+        "level_word": ("Words (spaces; Japanese: MeCab)", "単語（空白／日本語は MeCab）"),
         "n": ("Order n of the model", "モデルの次数 n"),
         "fold": ("Also fold katakana to hiragana", "カタカナをひらがなにも変換する"),
         "form_raw": ("raw", "そのまま"),

@@ -51,9 +51,9 @@ T = Catalog(
         "tokens_info": ("{n} tokens.", "{n} トークン。"),
         "grid_header": ("Every head of every layer", "全レイヤー・全ヘッド"),
         "grid_note": ("Rows: layers (input at the top). Columns: heads. In each small map, row = query token, "
-                      "column = key token; bright = strong attention. The red frame is the head shown large below.",
+                      "column = key token; bright = strong attention. The red frame is the head shown large beside it.",
                       "行がレイヤー（上が入力側）、列がヘッドです。小さな各マップの行はクエリ、列はキーのトークン、"
-                      "明るいほど強い注意です。赤枠のヘッドを下に大きく表示します。"),
+                      "明るいほど強い注意です。赤枠のヘッドを左に大きく表示します。"),
         "layer": ("Layer", "層"),
         "head": ("Head", "ヘッド"),
         "big_title": ("Layer {layer}, head {head} — kind: {kind}", "層 {layer}・ヘッド {head} — 種類：{kind}"),
@@ -105,8 +105,10 @@ T = Catalog(
             "ヘッドビュー：層を選び、トークンにマウスを置くと注意先が見えます。色をクリックするとヘッドを切り替えます。"
             "モデルビュー：全レイヤー × 全ヘッドを一度に。セルをクリックすると拡大します。",
         ),
-        "bertviz_note": ("Weights rounded to {dec} decimals; {n} tokens shown; {kb:,} KB of HTML.",
-                         "重みは小数 {dec} 桁に丸め、{n} トークンを表示、HTML は {kb:,} KB。"),
+        "bertviz_note": ("Weights rounded to {dec} decimals; {n} tokens shown; {kb:,} KB of HTML. bertviz's own menu "
+                         "counts layers from 0: its layer 0 is layer 1 on this page.",
+                         "重みは小数 {dec} 桁に丸め、{n} トークンを表示、HTML は {kb:,} KB。bertviz のメニューはレイヤーを "
+                         "0 から数えます（bertviz のレイヤー 0 がこのページのレイヤー 1）。"),
         "bertviz_cut": ("bertviz shows the first {n} of {total} tokens (more would be unreadable and heavy).",
                         "bertviz は {total} トークンのうち先頭の {n} トークンを表示します（それ以上は読めず、重くなります）。"),
         "bertviz_vendored": ("Scripts served by this app (works offline).", "スクリプトはこのアプリから配信（オフラインで動作）。"),

@@ -3,6 +3,7 @@ from core.i18n import Catalog
 T = Catalog(
     "tok_compare",
     {
+        "settings": ("Corpus, vocabulary size, a Hugging Face tokenizer", "コーパス・語彙サイズ・Hugging Face トークナイザ"),
         "title": ("Compare tokenizers", "トークナイザを比較する"),
         "intro": (
             "A tokenizer turns a string into a list of pieces (tokens), and every pre-trained model depends "

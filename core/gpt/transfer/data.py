@@ -17,7 +17,7 @@ from core.gpt.tasks.encode import EncodedSplit, encode_examples
 from core.gpt.tasks.entailment import load_entailment
 from core.gpt.tasks.similarity import load_similarity
 from core.gpt.tasks.transforms import Specials
-from core.gpt.topic_data import load_topic_data
+from core.gpt.topic_data import TOPIC_NAMES, load_topic_data
 from core.tokenizers.base import Tokenizer
 
 TOPIC_CHARS = 200  # passages of the topic task: the length fine-tuning's own budget uses
@@ -45,7 +45,7 @@ def load_task(name: str, lang: str, max_train: int = 0, max_heldout: int = 0) ->
     """The task's examples; `max_*` > 0 keep every k-th example (tests, tiny budgets)."""
     if name == "classification":
         d = load_topic_data(lang, max_chars=TOPIC_CHARS)
-        task = Task(name, lang, [(t, t) for t in d.labels], d.train, d.heldout, d.majority_baseline())
+        task = Task(name, lang, [TOPIC_NAMES.get(t, (t, t)) for t in d.labels], d.train, d.heldout, d.majority_baseline())
     else:
         loader = {"entailment": load_entailment, "similarity": load_similarity, "multiple_choice": load_choice}[name]
         d: TaskData = loader(lang)
