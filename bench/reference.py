@@ -212,6 +212,8 @@ def main() -> None:
     p.add_argument("--chunk", type=int, default=50, help="steps each side runs before the other; evaluation interval")
     p.add_argument("--eval-windows", type=int, default=256)
     p.add_argument("--threads", default=str(os.cpu_count() or 1), help="a number for both; 'auto': ours uses ThreadTuner")
+    p.add_argument("--ours-iters", type=int, default=None, help="ours' own schedule length (default --iters)")
+    p.add_argument("--ours-batch", type=int, default=12)
     p.add_argument("--ours-lr", type=float, default=2e-3)
     p.add_argument("--ours-warmup", type=int, default=200)
     p.add_argument("--ours-min-lr-ratio", type=float, default=0.1)
@@ -238,7 +240,8 @@ def main() -> None:
     torch.manual_seed(a.seed)
     rc = RefConfig(dropout=a.ref_dropout)
     ref = RefGPT(tok.vocab_size, T, 4, 4, 128, rc.dropout)
-    tc = TrainConfig(max_iters=a.iters, batch_size=B, lr=a.ours_lr, warmup_iters=a.ours_warmup,
+    ours_iters = a.ours_iters or a.iters
+    tc = TrainConfig(max_iters=ours_iters, batch_size=a.ours_batch, lr=a.ours_lr, warmup_iters=a.ours_warmup,
                      min_lr_ratio=a.ours_min_lr_ratio, eval_interval=0, eval_iters=1, seed=a.seed,
                      threads="auto" if a.threads == "auto" else None, autocast="bf16" if a.bf16 else None)
     steps = ref_steps(ref, data, rc, B, a.iters, a.seed)
@@ -246,16 +249,19 @@ def main() -> None:
               "reference": [(0, 0.0, _scored(ref, ref, windows))]}
     ref_s = [0.0]
 
+    def ref_to(step: int) -> None:
+        """The reference's chunk, right after ours: up to the same fraction of its run."""
+        for _ in range(step - curves["reference"][-1][0]):
+            ref_s[0] += next(steps)
+        curves["reference"].append((step, ref_s[0], _scored(ref, ref, windows)))
+
     def on_step(tr, s) -> None:
-        if s.step % a.chunk and s.step != a.iters:
+        if s.step % a.chunk and s.step != ours_iters:
             return
         curves["ours"].append((s.step, s.elapsed_s, _scored(ours, lambda x: ours(x).logits, windows)))
-        done = curves["reference"][-1][0]
-        for _ in range(s.step - done):  # the reference's chunk, right after ours
-            ref_s[0] += next(steps)
-        curves["reference"].append((s.step, ref_s[0], _scored(ref, ref, windows)))
-        print(f"step {s.step:5d}  ours {curves['ours'][-1][2]:.4f} ({s.elapsed_s:6.1f} s, {s.threads} thr)  "
-              f"reference {curves['reference'][-1][2]:.4f} ({ref_s[0]:6.1f} s)", file=sys.stderr)
+        ref_to(round(s.step * a.iters / ours_iters))
+        print(f"ours {s.step:5d}  {curves['ours'][-1][2]:.4f} ({s.elapsed_s:6.1f} s, {s.threads} thr)  reference "
+              f"{curves['reference'][-1][0]:5d}  {curves['reference'][-1][2]:.4f} ({ref_s[0]:6.1f} s)", file=sys.stderr)
 
     trainer = gpt_trainer(ours, data, tc, max_threads=n_threads)
     trainer.add_callback("on_step", on_step)
@@ -267,11 +273,12 @@ def main() -> None:
         peak, peak_src = (pk["bf16_flops_per_s"] if a.bf16 else pk["fp32_flops_per_s"]), f"bench/peak.json ({pk['when']})"
     else:
         peak, peak_src = matmul_peak(torch.bfloat16 if a.bf16 else torch.float32), "probe in this run (no bench/peak.json)"
-    tokens = a.iters * B * T
-    out = {"iters": a.iters, "threads": a.threads, "bf16": a.bf16,
+    out = {"iters": a.iters, "ours_iters": ours_iters, "ours_batch": a.ours_batch, "ours_lr": a.ours_lr,
+           "ours_pre_ln": a.ours_pre_ln, "threads": a.threads, "bf16": a.bf16,
            "peak_flops_per_s": round(peak), "peak_source": peak_src + (" bf16" if a.bf16 else " fp32")}
     for name, model, fpt in (("ours", ours, ours.flops_per_token(T)), ("reference", ref, ref.flops_per_token(T))):
         secs = curves[name][-1][1]
+        tokens = (ours_iters * a.ours_batch if name == "ours" else a.iters * B) * T
         out[name] = {"train_s": round(secs, 2), "tokens_per_s": round(tokens / secs, 1),
                      "mfu": round(tokens / secs * fpt / peak, 3), "final_heldout": round(curves[name][-1][2], 4),
                      "curve": [(s, round(t, 2), round(v, 4)) for s, t, v in curves[name]]}
