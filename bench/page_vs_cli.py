@@ -4,7 +4,9 @@
 
 The page: core.gpt.training_job.TrainingJob built by `build_job` from the page's default JobSettings
 (class-demo, characters of the shipped English corpus), run in its background thread while another
-thread calls `job.view()` every `--poll` seconds, as the page's fragment does. The command line:
+thread does what the page's fragments do: every `--poll` seconds `job.view()` and the three live
+charts built and serialised to JSON (loss, lr, tokens/s: Python under the GIL, beside the training),
+every `--views` seconds a model snapshot and one prompt's attention (the page's "follow" views). The command line:
 `python -m core.train` in a subprocess with the same model, batch, lr, evaluation and sample settings.
 The two alternate (page, CLI, page, CLI, ...) so machine load hits both alike.
 
@@ -44,19 +46,42 @@ class TimedJob(tj.TrainingJob):
         self.train_s = s.elapsed_s
 
 
-def page_run(settings: tj.JobSettings, train: str, held: str, poll: float) -> dict:
+def page_poll(job: tj.TrainingJob, v: tj.JobView) -> None:
+    """What ui/gpt_train_view.live_view computes per poll, without Streamlit: three figures as JSON."""
+    from core.charts import training as charts
+
+    names = {k: k for k in ("batch", "smoothed", "train", "val", "unigram", "bigram", "kn", "shipped")}
+    figs = [charts.loss_figure(v.steps, v.loss, [e.step for e in v.evals], [e.train_loss for e in v.evals],
+                               [e.val_loss for e in v.evals], v.references, names, "loss", "step", "nats",
+                               max_steps=v.max_iters, height=380),
+            charts.series_figure(v.steps, v.lr, "lr", "lr", "step", "lr", max_steps=v.max_iters, tickformat="~g"),
+            charts.series_figure(v.steps, v.tokens_per_s, "tok/s", "tok/s", "step", "tok/s", smooth=True,
+                                 max_steps=v.max_iters)]
+    for f in figs:
+        f.to_json()
+
+
+def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views: float, as_page: bool) -> dict:
     job = tj.build_job(settings, train, held, "cpu", "bench")
     job.__class__ = TimedJob  # same object, one more number kept per step
     costs: list[float] = []
     done = threading.Event()
 
-    def poller() -> None:  # the page's fragment: a view every `poll` seconds
+    def poller() -> None:  # the page's fragments
+        last_views = time.perf_counter()
         while not done.is_set():
             t0 = time.perf_counter()
             v = job.view()
             costs.append(time.perf_counter() - t0)
             if not v.active and v.status != "ready":
                 break
+            if as_page and v.steps:
+                page_poll(job, v)
+                if time.perf_counter() - last_views > views:
+                    from core.gpt.views import prompt_attention
+
+                    prompt_attention(job.model_snapshot(), job.tokenizer, "To be, or not to be")
+                    last_views = time.perf_counter()
             time.sleep(poll)
 
     t = threading.Thread(target=poller, daemon=True)
@@ -87,6 +112,8 @@ def main() -> None:
     p.add_argument("--iters", type=int, default=300)
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--poll", type=float, default=0.5)
+    p.add_argument("--views", type=float, default=10.0, help="seconds between model snapshots + attention")
+    p.add_argument("--view-only", action="store_true", help="poll job.view() only (no charts, no snapshots)")
     p.add_argument("--cli-nice", type=int, default=0)
     a = p.parse_args()
     load0 = open("/proc/loadavg").read().split()[:3]
@@ -98,7 +125,7 @@ def main() -> None:
         f = os.path.join(d, "corpus.txt")
         Path(f).write_text(text, encoding="utf-8")
         for r in range(a.rounds):
-            pg = page_run(settings, train, held, a.poll)
+            pg = page_run(settings, train, held, a.poll, a.views, not a.view_only)
             cl = cli_run(settings, f, a.cli_nice)
             pages.append(pg["tokens_per_s"])
             clis.append(cl["tokens_per_s"])
@@ -110,6 +137,7 @@ def main() -> None:
                       "cli_tokens_per_s": round(statistics.median(clis), 1),
                       "ratio": round(statistics.median(ratios), 3), "ratios": [round(x, 3) for x in ratios],
                       "view_ms": round(statistics.mean(views), 3), "iters": a.iters, "cli_nice": a.cli_nice,
+                      "poll_s": a.poll, "as_page": not a.view_only,
                       "loadavg_start": load0, "loadavg_end": open("/proc/loadavg").read().split()[:3]}))
 
 

@@ -52,7 +52,7 @@ def run(data: TokenData, vocab: int, threads, steps: int, busy_at: int, hogs: in
         for p in procs:  # only the processes this bench started
             p.kill()
             p.wait()
-    before = [t for s, t, _ in log if 20 < s <= busy_at]
+    before = [t for s, t, _ in log if min(15, busy_at - 3) < s <= busy_at]  # after the policy's first probe
     after_all = [(s, t, n) for s, t, n in log if s > busy_at]
     settled = after_all[len(after_all) // 2:]  # the second half: after any re-measurement
     slow_ref = statistics.median(before)
