@@ -113,14 +113,8 @@ def _new_value(w, lang: str, i: int):
             return None
         step = getattr(w, "step", None) or 1
         return type(v)(v + step if v + step <= hi else v - step)
-    if kind in ("Selectbox", "Radio", "SelectSlider"):
-        opts = list(w.options)
-        if len(opts) < 2:
-            return None
-        cur = w.value if kind != "SelectSlider" else w.value
-        fmt = [str(o) for o in opts]
-        j = (fmt.index(str(cur)) + 1) % len(opts) if str(cur) in fmt else 0
-        return w.options[j] if kind != "SelectSlider" else w.options[j]
+    if kind == "Selectbox" and len(w.options) > 1:  # by index: options are the labels, values may differ
+        return ("index", (w.index + 1) % len(w.options) if w.index is not None else 0)
     return None
 
 
@@ -132,7 +126,7 @@ def interactions(path: str, lang: str, profile: bool = False) -> dict:
     at.switch_page(path).run()
     at.run()  # warm
     out: dict[str, float] = {}
-    kinds = ("text_input", "text_area", "slider", "number_input", "selectbox", "radio", "select_slider")
+    kinds = ("text_input", "text_area", "slider", "number_input", "selectbox")
     widgets = [(k, w.key) for k in kinds for w in getattr(at, k) if w.key and not w.key.startswith("shell_")]
     for i, (kind, key) in enumerate(widgets):
         try:
@@ -143,7 +137,7 @@ def interactions(path: str, lang: str, profile: bool = False) -> dict:
         if v is None:
             continue
         try:
-            w.set_value(v)
+            w.select_index(v[1]) if isinstance(v, tuple) and v[0] == "index" else w.set_value(v)
         except (ValueError, TypeError, AssertionError) as e:  # a value AppTest cannot set on this widget
             print(f"{path} {kind}:{key}: skipped ({type(e).__name__}: {e})", file=sys.stderr)
             continue
