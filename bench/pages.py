@@ -158,6 +158,7 @@ def interactions(path: str, lang: str, profile: bool = False) -> dict:
             pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
         if at.exception:
             raise RuntimeError(f"{path} {key}: {[e.value for e in at.exception]}")
+    print(f"{path}: {len(out)} changes, slowest {max(out.values(), default=0):.3f} s", file=sys.stderr)
     return out
 
 
