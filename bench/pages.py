@@ -142,16 +142,22 @@ def interactions(path: str, lang: str, profile: bool = False) -> dict:
             print(f"{path} {kind}:{key}: skipped ({type(e).__name__}: {e})", file=sys.stderr)
             continue
         prof = None
-        if profile:
+        if profile:  # AppTest runs the script in a thread of its own: start the profiler inside it
             import cProfile
+            import threading
 
             prof = cProfile.Profile()
-            prof.enable()
+
+            def start_in_thread(*_):
+                sys.setprofile(None)
+                prof.enable()
+
+            threading.setprofile(start_in_thread)
         t0 = time.perf_counter()
         at.run()
         out[f"{kind}:{key}"] = round(time.perf_counter() - t0, 4)
         if prof is not None:
-            prof.disable()
+            threading.setprofile(None)
             import pstats
 
             print(f"--- cProfile {path} {kind}:{key} ({out[f'{kind}:{key}']:.3f} s)", file=sys.stderr)
