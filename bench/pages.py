@@ -8,6 +8,12 @@ Last line: one JSON object {"pages": {path: seconds}, "max_s": ..., "lang": ...}
 way (`template="plotly_white"` applied to every figure on top of streamlit's default) and the current
 way (the "atlas" template as plotly's default): a busy machine slows both alike, so the ratio holds.
 Last line then: {"template_ab": {path: {"before_s", "after_s", "speedup"}}, "lang": ...}.
+
+`--interactions` times what a user does on each page, warm: every text box gets a sentence it has not
+seen and every slider, number box and select box moves to another value (a new input each time, so
+caches keyed by input are missed as a user's first try would miss them), one `.run()` per change.
+`--profile PAGE` adds a cProfile of that page's slowest interaction (top functions to stderr).
+Last line then: {"interactions": {path: {widget: seconds}}, "slowest": [path, widget, seconds], "lang": ...}.
 """
 from __future__ import annotations
 
@@ -92,6 +98,76 @@ def template_ab(path: str, lang: str, repeats: int) -> dict:
     return {"before_s": round(b, 4), "after_s": round(a, 4), "speedup": round(b / a, 2)}
 
 
+SENTENCES = {"en": ["The cat sat on the mat because it was warm.", "Students read the play aloud in class today."],
+             "ja": ["猫は暖かいのでマットの上に座った。", "今日は授業で生徒が劇を声に出して読んだ。"]}
+
+
+def _new_value(w, lang: str, i: int):
+    """Another value for widget `w` (None: leave it), the i-th try so each is new."""
+    kind = type(w).__name__
+    if kind in ("TextInput", "TextArea"):
+        return SENTENCES[lang][i % 2] + " " * (i // 2)
+    if kind in ("Slider", "NumberInput"):
+        v, lo, hi = w.value, getattr(w, "min", None), getattr(w, "max", None)
+        if isinstance(v, (tuple, list)) or lo is None or hi is None:
+            return None
+        step = getattr(w, "step", None) or 1
+        return type(v)(v + step if v + step <= hi else v - step)
+    if kind == "Selectbox" and len(w.options) > 1:  # by index: options are the labels, values may differ
+        return ("index", (w.index + 1) % len(w.options) if w.index is not None else 0)
+    return None
+
+
+def interactions(path: str, lang: str, profile: bool = False) -> dict:
+    """Seconds of one rerun after each widget change on a warm page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["lang"] = LANG_NAMES[lang]
+    at.run()
+    at.switch_page(path).run()
+    at.run()  # warm
+    out: dict[str, float] = {}
+    kinds = ("text_input", "text_area", "slider", "number_input", "selectbox")
+    widgets = [(k, w.key) for k in kinds for w in getattr(at, k) if w.key and not w.key.startswith("shell_")]
+    for i, (kind, key) in enumerate(widgets):
+        try:
+            w = getattr(at, kind)(key=key)
+        except (KeyError, IndexError):
+            continue  # gone after an earlier change
+        v = None if getattr(w.proto, "disabled", False) else _new_value(w, lang, i)
+        if v is None:
+            continue
+        try:
+            w.select_index(v[1]) if isinstance(v, tuple) and v[0] == "index" else w.set_value(v)
+        except (ValueError, TypeError, AssertionError) as e:  # a value AppTest cannot set on this widget
+            print(f"{path} {kind}:{key}: skipped ({type(e).__name__}: {e})", file=sys.stderr)
+            continue
+        prof = None
+        if profile:  # AppTest runs the script in a thread of its own: start the profiler inside it
+            import cProfile
+            import threading
+
+            prof = cProfile.Profile()
+
+            def start_in_thread(*_):
+                sys.setprofile(None)
+                prof.enable()
+
+            threading.setprofile(start_in_thread)
+        t0 = time.perf_counter()
+        at.run()
+        out[f"{kind}:{key}"] = round(time.perf_counter() - t0, 4)
+        if prof is not None:
+            threading.setprofile(None)
+            import pstats
+
+            print(f"--- cProfile {path} {kind}:{key} ({out[f'{kind}:{key}']:.3f} s)", file=sys.stderr)
+            pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+        if at.exception:
+            raise RuntimeError(f"{path} {key}: {[e.value for e in at.exception]}")
+    print(f"{path}: {len(out)} changes, slowest {max(out.values(), default=0):.3f} s", file=sys.stderr)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--lang", default="en", choices=list(LANG_NAMES))
@@ -100,7 +176,18 @@ def main() -> None:
                     help="time only the pages whose path contains one of these strings (e.g. lm_ tf_)")
     ap.add_argument("--template-ab", action="store_true",
                     help="time each rerun with per-figure templates (before) and the atlas default (after)")
+    ap.add_argument("--interactions", action="store_true", help="time each widget change on each page (warm)")
+    ap.add_argument("--profile", action="store_true", help="with --interactions: cProfile every change (stderr)")
     args = ap.parse_args()
+    if args.interactions:
+        table = {e.path: interactions(e.path, args.lang, args.profile) for e in available_pages()
+                 if not args.only or any(s in e.path for s in args.only)}
+        rows = sorted(((p, k, t) for p, d in table.items() for k, t in d.items()), key=lambda r: -r[2])
+        for p, k, t in rows:
+            print(f"{p:30s} {k:40s} {t:6.3f} s{'  > 0.5 s' if t > 0.5 else ''}", file=sys.stderr)
+        print(json.dumps({"interactions": table, "slowest": list(rows[0]) if rows else None, "lang": args.lang,
+                          "loadavg": open("/proc/loadavg").read().split()[:3]}))
+        return
     if args.template_ab:
         ab = {e.path: template_ab(e.path, args.lang, args.repeats) for e in available_pages()
               if not args.only or any(s in e.path for s in args.only)}

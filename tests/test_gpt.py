@@ -155,3 +155,44 @@ def test_generate_greedy_and_topk():
     g = torch.Generator().manual_seed(1)
     out = model.generate(idx, 5, temperature=1.0, top_k=1, generator=g)
     torch.testing.assert_close(out, model.generate(idx, 5, temperature=0))
+
+
+def test_fused_qkv_equals_three_separate_projections():
+    """c_attn computes Q, K and V in one (C -> 3C) matmul; the same weights as three (C -> C) Linears
+    give the same attention output."""
+    torch.manual_seed(1)
+    model = tiny()
+    attn = model.h[0].attn
+    C = model.config.n_embd
+    x = torch.randn(3, 8, C)
+    W, b = attn.c_attn.weight, attn.c_attn.bias
+    projs = []
+    for i in range(3):
+        lin = torch.nn.Linear(C, C)
+        with torch.no_grad():
+            lin.weight.copy_(W[i * C:(i + 1) * C])
+            lin.bias.copy_(b[i * C:(i + 1) * C])
+        projs.append(lin)
+    B, T, nh = 3, 8, attn.n_head
+    q, k, v = (p(x).view(B, T, nh, C // nh).transpose(1, 2) for p in projs)  # (B, nh, T, hs) each
+    y = F.scaled_dot_product_attention(q, k, v, is_causal=True).transpose(1, 2).reshape(B, T, C)
+    separate = attn.c_proj(y)
+    fused, _ = attn(x)
+    torch.testing.assert_close(fused, separate, rtol=1e-6, atol=1e-6)
+
+
+def test_bf16_autocast_loss_close_to_fp32():
+    """The Trainer's bf16 autocast path (TrainerConfig.autocast="bf16") against the plain fp32 forward:
+    bf16 keeps 8 bits of mantissa, so the loss agrees to ~1% and the gradients point the same way."""
+    torch.manual_seed(2)
+    model = GPT(GPTConfig(vocab_size=50, n_layer=2, n_head=2, n_embd=32, block_size=16)).train()
+    x, y = torch.randint(50, (4, 16)), torch.randint(50, (4, 16))
+    loss32 = model(x, y).loss
+    g32 = torch.autograd.grad(loss32, model.wte.weight)[0]
+    with torch.autocast("cpu", torch.bfloat16):
+        out = model(x, y)
+        assert out.logits.dtype == torch.bfloat16  # the path really ran in bf16
+    g16 = torch.autograd.grad(out.loss, model.wte.weight)[0]
+    assert out.loss.dtype == torch.float32  # cross-entropy runs in fp32 under autocast
+    assert abs(out.loss.item() - loss32.item()) < 0.01 * loss32.item()
+    assert F.cosine_similarity(g16.flatten(), g32.flatten(), dim=0) > 0.99

@@ -163,3 +163,91 @@ def test_batches_come_from_the_trainers_seeded_generator():
     assert torch.equal(drawn[0], drawn[1])
     other = Trainer(regression()[0], source, mse, TrainerConfig(max_iters=1, seed=5), rank=1)
     assert not torch.equal(torch.randint(64, (8,), generator=other.generator), drawn[0][0])
+
+
+def test_bf16_autocast_trains_like_fp32():
+    """Same seed, same batches: 30 steps with autocast="bf16" end near the fp32 run's loss."""
+    finals = {}
+    for ac in (None, "bf16"):
+        model, x, y = regression()
+        tc = TrainerConfig(max_iters=30, lr=1e-2, warmup_iters=3, eval_interval=0, autocast=ac)
+        finals[ac] = Trainer(model, batches_of(x, y), mse, tc).run().loss
+    assert finals["bf16"] == pytest.approx(finals[None], rel=0.05)
+
+
+class _Clock:
+    """A stand-in for time.perf_counter that moves only when a synthetic step says so."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def _eta_run(monkeypatch, step_times: list[float]) -> list[tuple[int, float | None, float]]:
+    """(step, the job's ETA after it, the true time left) for a job whose steps take `step_times`."""
+    from core.runtime import jobs
+
+    clock = _Clock()
+    monkeypatch.setattr(jobs.time, "perf_counter", clock)
+    seen = []
+
+    class Synthetic(jobs.BackgroundJob):
+        def work(self) -> str:
+            n = len(step_times)
+            for i, dt in enumerate(step_times):
+                if not self.gate():
+                    return "stopped"
+                clock.t += dt
+                self.set_progress(i + 1, n)
+                seen.append((i + 1, self.state().eta_s, sum(step_times[i + 1:])))
+            return "finished"
+
+    job = Synthetic(threads=torch.get_num_threads())
+    job.start()
+    assert job.wait(30)
+    return seen
+
+
+def test_eta_is_sane_from_the_first_steps(monkeypatch):
+    """A 2000-step page training: the thread policy's probe (7 steps on all cores, 7 on one, 1.7x slower),
+    then steady 0.2 s steps. The ETA exists once 1% is done (~5 s of training) and is never off by more
+    than 1.5x; by a quarter of the run it is within 10%."""
+    times = [0.2] * 7 + [0.34] * 7 + [0.2] * 1986
+    seen = _eta_run(monkeypatch, times)
+    first = next(s for s, eta, _ in seen if eta is not None)
+    assert first <= 21 and sum(times[:first]) < 6.0
+    for step, eta, true in seen:
+        if eta is not None and true > 0:
+            assert 1 / 1.5 < eta / true < 1.5, (step, eta, true)
+            if step >= 500:
+                assert abs(eta / true - 1) < 0.10, (step, eta, true)
+
+
+def test_eta_follows_a_machine_that_gets_busy(monkeypatch):
+    """Steps twice as slow from the middle on: the ETA rises with them (not stuck at the old pace)."""
+    times = [0.1] * 100 + [0.2] * 100
+    seen = dict((s, eta) for s, eta, _ in _eta_run(monkeypatch, times))
+    assert seen[100] == pytest.approx(10.0, rel=1e-6)  # 100 steps left at 0.1 s
+    assert seen[150] > 50 * 0.1 * 1.2  # slower than the old pace would say
+
+
+def test_every_trainer_path_uses_the_thread_policy():
+    """One load-aware policy (core.runtime.threads via the Trainer's threads="auto") for every trainer that
+    shares the machine: each TrainConfig/TrainerConfig built in core/ says threads=..., or the job that
+    runs it replaces it with threads="auto" (the page's TrainingJob)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "core"
+    missing = []
+    for path in root.rglob("*.py"):
+        src = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(src)):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("TrainConfig", "TrainerConfig"):
+                if not any(k.arg == "threads" for k in node.keywords) and 'threads="auto"' not in src:
+                    missing.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    assert not missing, f"trainings without the thread policy: {missing}"
+    job = (root / "gpt" / "training_job.py").read_text(encoding="utf-8")
+    assert 'replace(self.tc, threads="auto")' in job

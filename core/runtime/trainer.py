@@ -52,6 +52,9 @@ class TrainerConfig:
     eval_iters: int = 20  # batches an evaluation averages (read by the caller's evaluate)
     seed: int = 1337  # of the trainer's batch generator
     threads: int | str | None = None  # torch intra-op threads; None = leave as set; "auto" = ThreadTuner
+    # "bf16": forward and loss under bfloat16 autocast (weights, grads and AdamW stay fp32). Pays on CPUs with
+    # bf16 matmuls for larger work (+17% at batch 48 on 1 thread here), barely at batch 12: off by default.
+    autocast: str | None = None
 
     def __post_init__(self) -> None:
         if self.max_iters < 1:
@@ -232,7 +235,8 @@ class Trainer:
         for g in self.optimizer.param_groups:
             g["lr"] = lr
         batch = self.next_batch()
-        out = self.loss_fn(self.model, batch)
+        with torch.autocast(self._params[0].device.type, torch.bfloat16, enabled=self.config.autocast == "bf16"):
+            out = self.loss_fn(self.model, batch)
         loss, extras = out if isinstance(out, tuple) else (out, {})
         value = loss.item()
         if not self._all_finite(value):

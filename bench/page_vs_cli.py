@@ -1,0 +1,145 @@
+"""Benchmark: the training page's job against the command line, at the same settings.
+
+    .venv/bin/python bench/page_vs_cli.py [--iters 300] [--rounds 2] [--poll 0.5] [--cli-nice 0]
+
+The page: core.gpt.training_job.TrainingJob built by `build_job` from the page's default JobSettings
+(class-demo, characters of the shipped English corpus), run in its background thread while another
+thread does what the page's fragments do: every `--poll` seconds `job.view()` and the three live
+charts built and serialised to JSON (loss, lr, tokens/s: Python under the GIL, beside the training),
+every `--views` seconds a model snapshot and one prompt's attention (the page's "follow" views). The command line:
+`python -m core.train` in a subprocess with the same model, batch, lr, evaluation and sample settings.
+The two alternate (page, CLI, page, CLI, ...) so machine load hits both alike.
+
+Both step rates are the Trainer's own: tokens / training seconds (evaluations and samples excluded),
+the number the CLI prints. The page's job runs its thread at a lower priority (nice +5, so the web
+server answers first): `--cli-nice 5` runs the CLI at the same niceness to tell that cost apart from
+the rest (polling, locks, threads). Also reported: what the polls cost (mean ms per view()).
+Last line: one JSON object {"page_tokens_per_s", "cli_tokens_per_s", "ratio", ...}.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from core.corpus import load_shipped, split_train_heldout  # noqa: E402
+from core.gpt import training_job as tj  # noqa: E402
+
+
+class TimedJob(tj.TrainingJob):
+    """The page's job, also keeping the trainer's training seconds (StepInfo.elapsed_s)."""
+
+    train_s = 0.0
+
+    def _on_step(self, tr, s) -> None:
+        super()._on_step(tr, s)
+        self.train_s = s.elapsed_s
+
+
+def page_poll(job: tj.TrainingJob, v: tj.JobView) -> None:
+    """What ui/gpt_train_view.live_view computes per poll, without Streamlit: three figures as JSON."""
+    from core.charts import training as charts
+
+    names = {k: k for k in ("batch", "smoothed", "train", "val", "unigram", "bigram", "kn", "shipped")}
+    figs = [charts.loss_figure(v.steps, v.loss, [e.step for e in v.evals], [e.train_loss for e in v.evals],
+                               [e.val_loss for e in v.evals], v.references, names, "loss", "step", "nats",
+                               max_steps=v.max_iters, height=380),
+            charts.series_figure(v.steps, v.lr, "lr", "lr", "step", "lr", max_steps=v.max_iters, tickformat="~g"),
+            charts.series_figure(v.steps, v.tokens_per_s, "tok/s", "tok/s", "step", "tok/s", smooth=True,
+                                 max_steps=v.max_iters)]
+    for f in figs:
+        f.to_json()
+
+
+def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views: float, as_page: bool) -> dict:
+    job = tj.build_job(settings, train, held, "cpu", "bench")
+    job.__class__ = TimedJob  # same object, one more number kept per step
+    costs: list[float] = []
+    done = threading.Event()
+
+    def poller() -> None:  # the page's fragments
+        last_views = time.perf_counter()
+        while not done.is_set():
+            t0 = time.perf_counter()
+            v = job.view()
+            costs.append(time.perf_counter() - t0)
+            if not v.active and v.status != "ready":
+                break
+            if as_page and v.steps:
+                page_poll(job, v)
+                if time.perf_counter() - last_views > views:
+                    from core.gpt.views import prompt_attention
+
+                    prompt_attention(job.model_snapshot(), job.tokenizer, "To be, or not to be")
+                    last_views = time.perf_counter()
+            time.sleep(poll)
+
+    t = threading.Thread(target=poller, daemon=True)
+    job.start()
+    t.start()
+    job.wait()
+    done.set()
+    t.join()
+    v = job.view()
+    tokens = (v.step) * settings.batch_size * job.config.block_size
+    return {"tokens_per_s": tokens / job.train_s, "status": v.status, "views": len(costs),
+            "view_ms": 1e3 * statistics.mean(costs) if costs else 0.0, "threads": v.threads}
+
+
+def cli_run(settings: tj.JobSettings, text_file: str, nice: int) -> dict:
+    cmd = [sys.executable, "-m", "core.train", "--text", text_file, "--tokenizer", settings.tokenizer,
+           "--preset", settings.preset, "--batch-size", str(settings.batch_size), "--max-iters", str(settings.max_iters),
+           "--eval-interval", str(settings.eval_interval), "--eval-iters", str(settings.eval_iters),
+           "--lr", str(settings.lr), "--sample-interval", str(settings.sample_interval), "--no-progress"]
+    if nice:
+        cmd = ["nice", "-n", str(nice)] + cmd
+    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--iters", type=int, default=300)
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--poll", type=float, default=0.5)
+    p.add_argument("--views", type=float, default=10.0, help="seconds between model snapshots + attention")
+    p.add_argument("--view-only", action="store_true", help="poll job.view() only (no charts, no snapshots)")
+    p.add_argument("--cli-nice", type=int, default=0)
+    a = p.parse_args()
+    load0 = open("/proc/loadavg").read().split()[:3]
+    text = load_shipped("en")
+    train, held = split_train_heldout(text)
+    settings = tj.JobSettings(max_iters=a.iters)
+    pages, clis, views = [], [], []
+    with tempfile.TemporaryDirectory() as d:
+        f = os.path.join(d, "corpus.txt")
+        Path(f).write_text(text, encoding="utf-8")
+        for r in range(a.rounds):
+            pg = page_run(settings, train, held, a.poll, a.views, not a.view_only)
+            cl = cli_run(settings, f, a.cli_nice)
+            pages.append(pg["tokens_per_s"])
+            clis.append(cl["tokens_per_s"])
+            views.append(pg["view_ms"])
+            print(f"round {r + 1}: page {pg['tokens_per_s']:.0f} tok/s ({pg['views']} views, {pg['view_ms']:.2f} ms each, "
+                  f"{pg['threads']} thr), CLI {cl['tokens_per_s']:.0f} tok/s; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    ratios = [pg / cl for pg, cl in zip(pages, clis)]
+    print(json.dumps({"page_tokens_per_s": round(statistics.median(pages), 1),
+                      "cli_tokens_per_s": round(statistics.median(clis), 1),
+                      "ratio": round(statistics.median(ratios), 3), "ratios": [round(x, 3) for x in ratios],
+                      "view_ms": round(statistics.mean(views), 3), "iters": a.iters, "cli_nice": a.cli_nice,
+                      "poll_s": a.poll, "as_page": not a.view_only,
+                      "loadavg_start": load0, "loadavg_end": open("/proc/loadavg").read().split()[:3]}))
+
+
+if __name__ == "__main__":
+    main()
