@@ -12,6 +12,7 @@ from ui import shell
 from ui.corpus_picker import pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_compare import T
+from ui.tok_sudachi import three_modes
 
 lang = shell.lang()
 PRESETS = ["p_giants", "p_rain", "p_en", "p_mixed", "p_emoji"]
@@ -102,3 +103,4 @@ st.caption(T.t("legend", lang))
 st.markdown(CHIP_CSS, unsafe_allow_html=True)
 for key, row in rows.items():
     draw_row(names[key], descs[key], row, show_ids)
+three_modes(text, lang)

@@ -1,0 +1,24 @@
+"""The notes' checks and additions on their pages: no exception in either language, and the number shown
+equals a core recomputation."""
+import pytest
+
+from core.corpus import load_shipped
+from core.tokenizers import sudachi
+from tests.apptest import errors, open_page
+
+
+def _text(at) -> str:
+    return "\n".join(str(x.value) for x in list(at.markdown) + list(at.caption) + list(at.info))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_tok_compare_sudachi_section(lang):
+    at = open_page("pages/tok_compare.py", lang=lang)
+    at.selectbox(key="tokc_preset").select("p_giants").run()
+    assert not at.exception, errors(at)
+    shown = _text(at)
+    assert ">読売巨人軍<" in shown and ">巨人軍<" in shown  # modes C and B drawn as chips
+    c = sudachi.split_counts(load_shipped("ja"))
+    assert f"{c['A'][0]:,}" in shown and f"{c['C'][1]:,}" in shown
+    table = at.dataframe[1].value
+    assert "外国 | 人 | 参政 | 権" in table.to_string() and "外国人参政権" in table.to_string()
