@@ -9,6 +9,7 @@ from core.transformer import encoder_decoder as seq2seq
 from core.transformer import number_words
 from ui import shell
 from ui.encdec_panel import trained_model
+from ui.notes_encdec import blocks_and_uses, cross_reading
 from ui.texts.tf_encdec import T
 
 PRESETS = {"en": ["three hundred twenty one", "seven thousand five", "nineteen", "two thousand twenty four"],
@@ -65,6 +66,7 @@ st.subheader(T.t("cross_title", lang))
 st.plotly_chart(matrix_figure(att["cross"], [f"→ {t}" for t in result.digits + ["<eos>"]], tokens, "",
                               T.t("cross_x", lang), T.t("cross_y", lang), **heat), key="encdec_cross")
 st.caption(T.t("cross_note", lang))
+cross_reading(model, cfg, lang)
 c1, c2 = st.columns(2)
 c1.plotly_chart(matrix_figure(att["encoder"], tokens, tokens, T.t("enc_title", lang), T.t("key", lang),
                               T.t("query", lang), **heat), key="encdec_enc")
@@ -78,3 +80,4 @@ st.dataframe(pd.DataFrame([{T.t("col_step", lang): i + 1, T.t("col_input", lang)
                            for i, s in enumerate(result.steps)]), hide_index=True)
 st.plotly_chart(log_loss_figure(report.losses, T.t("loss_y", lang), T.t("loss_title", lang), T.t("loss_x", lang),
                                 T.t("loss_y", lang)), key="encdec_loss")
+blocks_and_uses(model, lang)

@@ -22,3 +22,20 @@ def test_tok_compare_sudachi_section(lang):
     assert f"{c['A'][0]:,}" in shown and f"{c['C'][1]:,}" in shown
     table = at.dataframe[1].value
     assert "外国 | 人 | 参政 | 権" in table.to_string() and "外国人参政権" in table.to_string()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_encdec_page_states_the_measured_rate(lang):
+    from core.transformer.cross_alignment import alignment_rates
+    from core.transformer.encoder_decoder import Seq2SeqConfig
+    from core.transformer.encoder_decoder_train import cached, heldout_numbers
+
+    at = open_page("pages/tf_encoder_decoder.py", lang=lang)
+    cfg = Seq2SeqConfig(lang=lang)  # the page's source language follows the UI language
+    r = alignment_rates(cached(cfg)[0], heldout_numbers(cfg))
+    shown = _text(at)
+    assert f"{r.mean_heads[-1]:.0%}" in shown and f"{r.mean_heads[0]:.0%}" in shown
+    tables = [d.value.to_string() for d in at.dataframe]
+    assert any(("cross-attention" if lang == "en" else "クロスアテンション") in t for t in tables)
+    assert any("三百二十一" in t or "three hundred twenty one" in t for t in tables)
+    assert not at.exception, errors(at)

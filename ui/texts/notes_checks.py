@@ -40,6 +40,72 @@ T = Catalog(
             "プログラムと同じくらい辞書が効きます：unidic-lite の MeCab は 外国人参政権 を 外国 | 人参 | 政権 と読み、"
             "Sudachi の辞書は 外国人 | 参政権 と分けます。",
         ),
+        # --- encoder–decoder page ---
+        "align_claim": (
+            "**Measured:** over {numbers:,} held-out numbers ({digits:,} non-zero digits; {zeros:,} zeros have no word "
+            "and are left out), a digit's strongest cross-attention (mean of the heads) falls on the word that says "
+            "it **{rate:.0%}** of the time in layer {layer}, but only {first:.0%} in layer 1. The most faithful head is "
+            "layer {bl}, head {bh} ({best:.0%}). So: in the last layer a digit mostly reads its word; the first layer "
+            "mostly does something else.",
+            "**測定値：** 評価用の {numbers:,} 個の数（0 でない数字 {digits:,} 個。0 の {zeros:,} 個は対応する語がないので除外）で、"
+            "各数字のクロスアテンション（ヘッド平均）の最大の重みが、その数字を表す語に落ちる割合は、層 {layer} で **{rate:.0%}**、"
+            "層 1 では {first:.0%} にとどまります。最も忠実なヘッドは層 {bl}・ヘッド {bh}（{best:.0%}）。"
+            "つまり、最後の層では数字はたいてい自分の語を読み、最初の層は主に別のことをしています。",
+        ),
+        "align_table": ("Rate per layer and head", "層・ヘッドごとの割合"),
+        "align_col_layer": ("layer", "層"),
+        "align_col_head": ("head {h}", "ヘッド {h}"),
+        "align_col_mean": ("mean of heads", "ヘッド平均"),
+        "align_def": (
+            "The word that says a digit: three → 3, twenty → 2, a teen (nineteen) → both digits of 19; in Japanese 三 → 3, "
+            "and 千/百/十 alone → an unspoken 1. The decoder is fed the true digits (teacher forcing), as in training.",
+            "数字を表す語：three → 3、twenty → 2、十代の語（nineteen）は 19 の両方の数字。日本語では 三 → 3、"
+            "単独の 千・百・十 は省略された 1。デコーダには正解の数字を入力します（学習時と同じ教師強制）。",
+        ),
+        "blocks_h": ("Encoder and decoder differ by more than the mask", "エンコーダとデコーダの違いはマスクだけではない"),
+        "blocks_intro": (
+            "The notes say the two differ only by the mask. The decoder's self-attention is masked, yes, but each "
+            "decoder layer also has a **cross-attention** sub-layer (queries from the digits, keys and values from "
+            "the encoder's output) that no encoder layer has. The shipped model's blocks, read from its modules:",
+            "ノートでは両者の違いはマスクの有無だけとしています。デコーダの自己注意は確かにマスク付きですが、"
+            "デコーダの各層にはエンコーダにない **クロスアテンション**（クエリは数字側、キーと値はエンコーダの出力）"
+            "もあります。同梱モデルのブロックを、モジュールから読み出して並べます：",
+        ),
+        "blocks_col_side": ("side", "側"),
+        "blocks_col_layer": ("layer", "層"),
+        "blocks_col_name": ("sub-layer", "サブレイヤー"),
+        "blocks_col_mask": ("mask", "マスク"),
+        "blocks_col_params": ("parameters", "パラメータ数"),
+        "side_encoder": ("encoder", "エンコーダ"),
+        "side_decoder": ("decoder", "デコーダ"),
+        "sub_self_attn": ("self-attention", "自己注意"),
+        "sub_cross_attn": ("cross-attention → encoder output", "クロスアテンション → エンコーダ出力"),
+        "sub_ff": ("feed-forward (FFN)", "フィードフォワード（FFN）"),
+        "mask_padding": ("padding only", "パディングのみ"),
+        "mask_causal": ("causal (no peeking ahead) + padding", "因果マスク（先を見ない）+ パディング"),
+        "mask_none": ("—", "—"),
+        "uses_h": ("What encoder–decoders are used for", "エンコーダ・デコーダの使いみち"),
+        "uses_col_task": ("task", "タスク"),
+        "uses_col_src": ("source (encoder reads)", "ソース（エンコーダが読む）"),
+        "uses_col_tgt": ("target (decoder writes)", "ターゲット（デコーダが書く）"),
+        "use_mt": ("translation", "翻訳"),
+        "use_mt_src": ("今日は雨が降っている。", "今日は雨が降っている。"),
+        "use_mt_tgt": ("It is raining today.", "It is raining today."),
+        "use_chat": ("chatbot", "チャットボット"),
+        "use_chat_src": ("user: Will it rain in Tokyo?", "ユーザー：東京は雨が降りますか？"),
+        "use_chat_tgt": ("system: Yes, from the afternoon.", "システム：はい、午後から降ります。"),
+        "use_sum": ("summarization", "要約"),
+        "use_sum_src": ("a news article (hundreds of words)", "ニュース記事（数百語）"),
+        "use_sum_tgt": ("its summary (one sentence)", "その要約（1 文）"),
+        "use_num": ("this page", "このページ"),
+        "use_num_src": ("three hundred twenty one", "三百二十一"),
+        "use_num_tgt": ("3 2 1", "3 2 1"),
+        "uses_note": (
+            "The same two halves in every row: only the pairs of texts change. A chatbot can swap the roles "
+            "(system utterance as source, user utterance as target) to model the user instead.",
+            "どの行も同じ 2 つの部品で、変わるのはテキストの組だけです。チャットボットでは役割を入れ替え"
+            "（システム発話をソース、ユーザー発話をターゲット）、ユーザー側をモデル化することもできます。",
+        ),
         "sudachi_missing": ("Sudachi is not installed on this server, so this section is skipped.",
                             "このサーバーには Sudachi がインストールされていないため、この節は省略します。"),
     },
