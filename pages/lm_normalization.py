@@ -8,6 +8,8 @@ from core.lm.units import show_token
 from core.lm.normalize import FormStats, VariantGroup, compare_forms, find_variants
 from ui import shell
 from ui.corpus_picker import pick_corpus
+from ui.notes_checks import normalization_verdict
+from ui.texts.notes_checks import T as NOTES
 from ui.texts.lm_normalization import T
 
 lang = shell.lang()
@@ -43,7 +45,7 @@ except UserInputError as e:
     st.stop()
 
 names = [T.t(f"form_{r.form}", lang) for r in rows]
-st.dataframe([{T.t("col_form", lang): name, T.t("col_vocab", lang): r.vocab, T.t("col_train", lang): r.train_tokens,
+st.dataframe([{T.t("col_form", lang): name, NOTES.t("col_chars", lang): r.chars, T.t("col_vocab", lang): r.vocab, T.t("col_train", lang): r.train_tokens,
                T.t("col_held", lang): r.heldout_tokens, T.t("col_unk", lang): r.heldout_unk,
                T.t("col_ppl", lang): round(r.heldout_ppl, 2), T.t("col_bpc", lang): round(r.bits_per_char, 4)}
               for name, r in zip(names, rows)], hide_index=True, key="norm_table")
@@ -53,6 +55,7 @@ st.markdown(T.t("summary", lang, v0=raw.vocab, v1=nfkc.vocab, unit=unit, p0=raw.
 st.plotly_chart(forms_figure(names, [r.heldout_ppl for r in rows], T.t("chart_title", lang, n=n), T.t("chart_y", lang)),
                 key="norm_chart")
 st.caption(T.t("bpc_note", lang))
+normalization_verdict(rows, lang)
 
 st.header(T.t("variants_h", lang))
 st.markdown(T.t("variants_intro", lang, unit=unit))

@@ -39,3 +39,25 @@ def test_encdec_page_states_the_measured_rate(lang):
     assert any(("cross-attention" if lang == "en" else "クロスアテンション") in t for t in tables)
     assert any("三百二十一" in t or "three hundred twenty one" in t for t in tables)
     assert not at.exception, errors(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_normalization_page_judges_each_step_from_the_numbers(lang):
+    from core.corpus import load_shipped, split_train_heldout
+    from core.lm.normalize import compare_forms, steps
+
+    at = open_page("pages/lm_normalization.py", lang=lang)
+    at.radio(key="norm_level").set_value("word").run()
+    if not at.checkbox(key="norm_fold").value:
+        at.checkbox(key="norm_fold").set_value(True).run()
+    assert not at.exception, errors(at)
+    train, held = split_train_heldout(load_shipped(lang))
+    rows = compare_forms(train, held, "word", lang, n=3)
+    shown = _text(at)
+    for s in steps(rows):
+        assert f"{s.bpc_before:.3f} → {s.bpc_after:.3f}" in shown
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 1]) == [r.chars for r in rows]
+    if lang == "ja":  # kana folding raises bits per character on the Japanese corpus, and the page says so
+        assert "4.42" in shown or "4.421" in shown
+        assert "カタカナを畳むと悪くなる理由" in shown

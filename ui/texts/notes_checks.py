@@ -40,6 +40,24 @@ T = Catalog(
             "プログラムと同じくらい辞書が効きます：unidic-lite の MeCab は 外国人参政権 を 外国 | 人参 | 政権 と読み、"
             "Sudachi の辞書は 外国人 | 参政権 と分けます。",
         ),
+        # --- normalization page ---
+        "norm_verdict_h": ("**Measured, in bits per original character (lower is better):**",
+                           "**測定値（元の 1 文字あたりのビット数、低いほど良い）：**"),
+        "norm_step_helps": ("{step}: {a:.3f} → {b:.3f} bits/char ({d:+.1f}%) — this merge helps.",
+                            "{step}：{a:.3f} → {b:.3f} ビット/文字（{d:+.1f}%）— このまとめ方は効きます。"),
+        "norm_step_hurts": ("{step}: {a:.3f} → {b:.3f} bits/char ({d:+.1f}%) — this merge does not help here: it raises the cost.",
+                            "{step}：{a:.3f} → {b:.3f} ビット/文字（{d:+.1f}%）— ここでは効きません。コストが上がります。"),
+        "norm_kana_why": (
+            "Why folding katakana can hurt: katakana is not a free variant of hiragana — it marks loanwords and names, "
+            "so merging it throws information away, and the folded text splits into more tokens ({ta:,} → {tb:,} held-out). "
+            "Per-token perplexity ({pa:.2f} → {pb:.2f}) hides this; bits per character show it. The notes' りんご / リンゴ "
+            "argument holds only for spellings used the same way.",
+            "カタカナを畳むと悪くなる理由：カタカナはひらがなの単なる表記ゆれではなく、外来語や名前の目印です。"
+            "まとめると情報が失われ、畳んだテキストはより多くのトークンに分かれます（評価 {ta:,} → {tb:,}）。"
+            "トークンあたりのパープレキシティ（{pa:.2f} → {pb:.2f}）ではこれが隠れ、文字あたりのビット数で見えます。"
+            "ノートの りんご / リンゴ の議論は、同じように使われる表記どうしにだけ当てはまります。",
+        ),
+        "col_chars": ("distinct characters", "文字の種類"),
         # --- encoder–decoder page ---
         "align_claim": (
             "**Measured:** over {numbers:,} held-out numbers ({digits:,} non-zero digits; {zeros:,} zeros have no word "
