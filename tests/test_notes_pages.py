@@ -7,6 +7,13 @@ from core.tokenizers import sudachi
 from tests.apptest import errors, open_page
 
 
+def _table(at, column: str):
+    """The dataframe that has `column` (AppTest finds dataframes by position, not by key)."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
+    return found[0]
+
+
 def _text(at) -> str:
     return "\n".join(str(x.value) for x in list(at.markdown) + list(at.caption) + list(at.info))
 
@@ -61,3 +68,25 @@ def test_normalization_page_judges_each_step_from_the_numbers(lang):
     if lang == "ja":  # kana folding raises bits per character on the Japanese corpus, and the page says so
         assert "4.42" in shown or "4.421" in shown
         assert "カタカナを畳むと悪くなる理由" in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_attention_page_dicts_and_position_counts(lang):
+    from core.corpus import load_shipped
+    from core.gpt.shipped import load_gpt
+    from core.lm.position_pairs import corpus_sparsity
+    from core.transformer.dict_lookup import prefix_keys
+    from ui.texts.notes_checks import T
+
+    at = open_page("pages/tf_attention.py", lang=lang)
+    at.selectbox(key="att_nd_head").select(1).run()
+    assert not at.exception, errors(at)
+    sh = load_gpt(lang)  # no live training in this session: the page shows the shipped GPT
+    pre = prefix_keys(sh.model, sh.tokenizer, T.t("nd_query_text", lang), [T.t(f"nd_prefix_{i}", lang) for i in range(5)], head=1)
+    table = [d.value for d in at.dataframe if T.t("nd_col_score", lang) in d.value.columns][1]  # many texts, prefixes
+    assert list(table.iloc[:, 0]) == [e.key for e in pre]
+    assert list(table.iloc[:, 2]) == [round(e.weight, 3) for e in pre]
+    s = corpus_sparsity(load_shipped(lang), lang)
+    pp = _table(at, T.t("pp_col_keys", lang))
+    assert list(pp.iloc[:, 1]) == [s.absolute_keys, s.relative_keys]
+    assert f"{s.example_cells}" in _text(at) and s.absolute_singleton_share > s.relative_singleton_share

@@ -58,6 +58,63 @@ T = Catalog(
             "ノートの りんご / リンゴ の議論は、同じように使われる表記どうしにだけ当てはまります。",
         ),
         "col_chars": ("distinct characters", "文字の種類"),
+        # --- attention page: the notes' other two dicts ---
+        "nd_h": ("Two more dicts from the notes, on a trained GPT", "ノートにあるもう 2 つの辞書（学習済み GPT で計算）"),
+        "nd_no_gpt": ("No trained GPT is available, so these dicts cannot be computed.",
+                      "学習済みの GPT がないため、これらの辞書は計算できません。"),
+        "nd_head": ("Head of the GPT", "GPT のヘッド"),
+        "nd_model": ("{label} — its own W_Q and W_K, head {head}; score = q·k/√d_k, weight = softmax over the dict's keys.",
+                     "{label} — そのモデル自身の W_Q と W_K、ヘッド {head}。スコア = q·k/√d_k、重み = 辞書のキー全体での softmax。"),
+        "nd_query_word": ("rain", "リンゴ"),
+        "nd_query_text": ("Today the rain in Tokyo was", "今日は雨が東京で"),
+        "nd_prefix_0": ("Today the rain in Tokyo", "今日は雨が東京"),
+        "nd_prefix_1": ("Today the snow in Hong Kong", "今日は雪が香港"),
+        "nd_prefix_2": ("Today the rain fell hard", "今日は雨が強く"),
+        "nd_prefix_3": ("Today the rain stopped", "今日は雨が上がり"),
+        "nd_prefix_4": ("Today the snow piled up", "今日は雪が積り"),
+        "nd_many": ("**Keys from many texts.** Query: position 14 + “{word}” (layer 1, which reads token + position "
+                    "embeddings). Keys: every position + token of 40 held-out lines.",
+                    "**多くの文章から集めたキー。** クエリ：14 番目 +「{word}」（トークン + 位置の埋め込みを読む層 1）。"
+                    "キー：評価用 40 行のすべての「位置 + トークン」。"),
+        "nd_many_note": ("{n} distinct keys. The strongest gets {top:.4f} of the weight, {ratio:.1f}× the uniform share "
+                         "1/{n} = {uniform:.4f}: over so many keys one head's dict is nearly flat.",
+                         "異なるキーは {n} 個。最も強いキーの重みは {top:.4f} で、一様な場合（1/{n} = {uniform:.4f}）の {ratio:.1f} 倍。"
+                         "これほどキーが多いと、1 つのヘッドの辞書はほぼ平らです。"),
+        "nd_prefix": ("**Keys that are sentence prefixes.** Query: the last position of “{q}”, in the last layer. Each key "
+                      "is a prefix, summarised at its last position by the layers below.",
+                      "**文の途中までをキーにする。** クエリ：「{q}」の最後の位置（最後の層）。各キーは文の途中までで、"
+                      "下の層がその最後の位置にまとめたベクトルです。"),
+        "nd_col_key": ("key", "キー"),
+        "nd_col_score": ("score q·k/√d_k", "スコア q·k/√d_k"),
+        "nd_col_weight": ("weight", "重み"),
+        "nd_prefix_note": ("This head puts the most weight ({w:.0%}) on “{top}”.",
+                           "このヘッドは「{top}」に最も重み（{w:.0%}）を置きます。"),
+        # --- attention page: absolute vs relative position counts ---
+        "pp_h": ("Why not just count “X at position I with Y at position J”?", "「位置 I の X と位置 J の Y」を数えるだけではだめなのか？"),
+        "pp_intro": (
+            "The notes' first idea: estimate how often symbol X at absolute position I occurs with Y at position J. "
+            "Counted on the corpus (words; positions from the start of each line; Y up to {k} words after X), "
+            "that table is almost all empty or single cells. Counting by relative offset (Y comes J − I words after X) "
+            "pools the same pair across positions. Attention goes further still: it scores learned vectors of "
+            "token + position, so a pair never seen at these exact positions still gets a score.",
+            "ノートの最初の発想：絶対位置 I の記号 X と位置 J の記号 Y が一緒に現れる頻度を推定する。"
+            "コーパスで数えると（単語単位、各行の先頭からの位置、Y は X の {k} 語後まで）、その表はほとんどが空か 1 回だけのセルです。"
+            "相対的なずれ（Y が X の J − I 語後）で数えれば、同じ組を位置をまたいで集められます。"
+            "アテンションはさらに進んで、トークン + 位置の学習済みベクトルを比べるので、まさにその位置で見たことのない組にもスコアが付きます。",
+        ),
+        "pp_abs": ("absolute (X, I, Y, J)", "絶対位置 (X, I, Y, J)"),
+        "pp_rel": ("relative (X, Y, J − I)", "相対位置 (X, Y, J − I)"),
+        "pp_col_way": ("counted by", "数え方"),
+        "pp_col_keys": ("distinct cells", "異なるセル数"),
+        "pp_col_mean": ("occurrences per cell", "セルあたりの出現回数"),
+        "pp_col_once": ("cells seen once", "1 回だけのセル"),
+        "pp_m_once": ("cells seen only once", "1 回しか出ないセル"),
+        "pp_fig_title": ("{n:,} word pairs in the corpus", "コーパス中の単語の組 {n:,} 個"),
+        "pp_fig_y": ("% of cells", "セルの割合（%）"),
+        "pp_example": ("The most frequent word pair, “{x}” then “{y}” {k} word(s) later, occurs {n} times: one relative "
+                       "cell, but {cells} different absolute (I, J) cells.",
+                       "最も多い単語の組「{x}」の {k} 語後に「{y}」は {n} 回現れます。相対位置なら 1 つのセルですが、"
+                       "絶対位置では {cells} 個の異なる (I, J) セルに散らばります。"),
         # --- encoder–decoder page ---
         "align_claim": (
             "**Measured:** over {numbers:,} held-out numbers ({digits:,} non-zero digits; {zeros:,} zeros have no word "
