@@ -90,3 +90,28 @@ def test_attention_page_dicts_and_position_counts(lang):
     pp = _table(at, T.t("pp_col_keys", lang))
     assert list(pp.iloc[:, 1]) == [s.absolute_keys, s.relative_keys]
     assert f"{s.example_cells}" in _text(at) and s.absolute_singleton_share > s.relative_singleton_share
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_multihead_page_composition_and_minilm_japanese(lang):
+    from core.gpt.shipped import load_gpt
+    from core.transformer.composition import composition
+    from core.transformer.pretrained import gpt_attention, minilm_folder
+    from ui.multihead_view import MAX_TOKENS
+    from ui.texts.tf_multihead import T as MH
+
+    at = open_page("pages/tf_multihead.py", lang=lang)
+    sh = load_gpt(lang)
+    c = composition(gpt_attention(sh.model, sh.tokenizer, MH.t("default_text", lang), MAX_TOKENS).attn)
+    shown = _text(at)
+    assert f"{c.disagree[0]:.0%}" in shown and f"{c.rollout_reach[-1]:.1f}" in shown
+    assert c.rollout_reach[-1] > c.rollout_reach[0]
+    if minilm_folder() is None:
+        return
+    at.radio(key="mha_model").set_value("minilm").run()
+    assert not at.exception, errors(at)
+    from ui.texts.notes_checks import T
+
+    table = _table(at, T.t("mini_col_reads", lang))
+    assert "カラスのコッフ" in list(table.iloc[:, 2])
+    assert any("が→か" in x for x in table.iloc[:, 3])

@@ -115,6 +115,51 @@ T = Catalog(
                        "cell, but {cells} different absolute (I, J) cells.",
                        "最も多い単語の組「{x}」の {k} 語後に「{y}」は {n} 回現れます。相対位置なら 1 つのセルですが、"
                        "絶対位置では {cells} 個の異なる (I, J) セルに散らばります。"),
+        # --- multi-head page ---
+        "comp_h": ("Two kinds of composition: across heads and through layers", "2 種類の合成：ヘッドをまたぐ合成と層を重ねる合成"),
+        "comp_intro": (
+            "The notes: multi-head attention learns several relations *at once* — “a composition of a different kind "
+            "from the one that comes from the number of layers”. Both are measured here on the model and sentence above. "
+            "**Across heads**: in one layer, do the heads pick different keys for the same query? **Through layers**: "
+            "a later layer reads positions that already mixed earlier ones in; the *attention rollout* (heads averaged, "
+            "plus ½ for the residual path, multiplied layer by layer) follows that chain.",
+            "ノート：マルチヘッドアテンションは複数の関係を *同時に* 学習する —「レイヤー数による合成とは別種の合成」。"
+            "上のモデルと文で両方を測ります。**ヘッドをまたぐ合成**：同じ層で、同じクエリに対してヘッドは違うキーを選ぶか？"
+            "**層を重ねる合成**：後の層は、すでに前の位置を混ぜ込んだ位置を読みます。*アテンション・ロールアウト*"
+            "（ヘッド平均に残差の分 ½ を足し、層ごとに掛け合わせる）でその連鎖をたどります。",
+        ),
+        "comp_numbers": (
+            "**Across heads:** in layer 1 the {h} heads do not all pick the same strongest key for {d1:.0%} of the queries "
+            "({t1:.2f} different keys per query on average); in layer {L}, for {dl:.0%}. **Through layers:** composed over "
+            "layers 1…{L}, a position draws on tokens {rl:.1f} positions away on average (layer 1 alone in the rollout: "
+            "{r1:.1f}; the widest single layer: {smax:.1f}).",
+            "**ヘッドをまたぐ合成：** 層 1 では {h} 個のヘッドの最も強いキーが一致しないクエリが {d1:.0%}"
+            "（1 クエリあたり平均 {t1:.2f} 種類のキー）、層 {L} では {dl:.0%}。**層を重ねる合成：** 層 1…{L} を合成すると、"
+            "各位置は平均 {rl:.1f} 位置離れたトークンまで取り込みます（ロールアウトで層 1 だけなら {r1:.1f}、単独の層で最も広いもので {smax:.1f}）。",
+        ),
+        "comp_single": ("one layer alone (heads averaged)", "その層だけ（ヘッド平均）"),
+        "comp_rollout": ("rollout of layers 1…l", "層 1…l のロールアウト"),
+        "comp_fig_title": ("How far back a position reads", "各位置がどこまで遠くを読むか"),
+        "comp_fig_x": ("layer l", "層 l"),
+        "comp_fig_y": ("mean distance |i − j| (tokens)", "平均距離 |i − j|（トークン）"),
+        "comp_note": ("Width gives several relations at the same step; depth chains them (a token that read its "
+                      "neighbour is read in turn), so reach keeps growing with layers.",
+                      "幅（ヘッド）は同じ段で複数の関係を与え、深さ（層）はそれをつなぎます（隣を読んだトークンがまた読まれる）。"
+                      "そのため到達距離は層とともに伸びていきます。"),
+        "mini_h": ("**MiniLM on Japanese, measured.** Its vocabulary is English WordPiece, *uncased*: besides lower-casing, "
+                   "it strips accents (Unicode NFD, then combining marks dropped), and the dakuten ゛ and handakuten ゜ are "
+                   "such marks.",
+                   "**MiniLM と日本語（実測）。** 語彙は英語の WordPiece で *uncased*（小文字化）です。小文字化のほかにアクセントも"
+                   "取り除き（Unicode NFD のあと結合文字を削除）、濁点 ゛ と半濁点 ゜ もその結合文字です。"),
+        "mini_col_text": ("text", "テキスト"),
+        "mini_col_pieces": ("MiniLM's tokens", "MiniLM のトークン"),
+        "mini_col_reads": ("what the model reads", "モデルが読む文字列"),
+        "mini_col_changed": ("changed characters", "変わった文字"),
+        "mini_col_unk": ("[UNK]", "[UNK]"),
+        "mini_note": ("“{text}” (a glass cup) reaches the model as “{reads}”: ガラス (glass) has become カラス (crow). "
+                      "Japanese attention maps of this model describe text it never saw as typed.",
+                      "「{text}」（ガラスのコップ）はモデルに「{reads}」として届きます。ガラスがカラスになっています。"
+                      "このモデルの日本語のアテンション図は、入力どおりではない文字列についてのものです。"),
         # --- encoder–decoder page ---
         "align_claim": (
             "**Measured:** over {numbers:,} held-out numbers ({digits:,} non-zero digits; {zeros:,} zeros have no word "
