@@ -115,3 +115,21 @@ def test_multihead_page_composition_and_minilm_japanese(lang):
     table = _table(at, T.t("mini_col_reads", lang))
     assert "カラスのコッフ" in list(table.iloc[:, 2])
     assert any("が→か" in x for x in table.iloc[:, 3])
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_finetune_page_background_shows_the_stored_measurement(lang):
+    import json
+
+    from core.gpt.step_time import from_dict
+    from ui.notes_finetune import MEASURED
+
+    at = open_page("pages/gpt_finetune.py", lang=lang)
+    s = from_dict(json.loads(MEASURED.read_text(encoding="utf-8")))
+    shown = _text(at)
+    assert f"{s.ratio:.2f}" in shown and "ELMo" in shown
+    from ui.texts.notes_checks import T
+
+    table = _table(at, T.t("bg_col_ms", lang))
+    assert list(table.iloc[:, 3]) == [round(s.gpt_ms_per_token, 3), round(s.lstm_ms_per_token, 3)]
+    assert list(table.iloc[:, 2]) == [s.gpt_chain, s.lstm_chain]

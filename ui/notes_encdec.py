@@ -27,8 +27,10 @@ def cross_reading(model: Seq2Seq, cfg: Seq2SeqConfig, lang: str) -> AlignmentRat
     r = rates(cache_key(cfg), model, cfg)
     last = len(r.mean_heads) - 1
     layer, head, best = r.best()
+    so = "align_so_not" if r.mean_heads[-1] <= 0.5 else "align_so_most" if min(r.mean_heads) > 0.5 else "align_so_last"
     st.markdown(T.t("align_claim", lang, rate=r.mean_heads[-1], layer=last + 1, first=r.mean_heads[0],
-                    digits=r.digits, numbers=r.numbers, zeros=r.zeros, bl=layer + 1, bh=head + 1, best=best))
+                    digits=r.digits, numbers=r.numbers, zeros=r.zeros, bl=layer + 1, bh=head + 1, best=best,
+                    so=T.t(so, lang)))
     with st.expander(T.t("align_table", lang)):
         st.dataframe([{T.t("align_col_layer", lang): li + 1,
                        **{T.t("align_col_head", lang, h=hi + 1): f"{x:.1%}" for hi, x in enumerate(row)},

@@ -160,18 +160,73 @@ T = Catalog(
                       "Japanese attention maps of this model describe text it never saw as typed.",
                       "「{text}」（ガラスのコップ）はモデルに「{reads}」として届きます。ガラスがカラスになっています。"
                       "このモデルの日本語のアテンション図は、入力どおりではない文字列についてのものです。"),
+        # --- fine-tuning page: GPT-1's background ---
+        "bg_h": ("Background: what came before GPT-1, and why not an LSTM?", "背景：GPT-1 以前のモデルと、なぜ LSTM ではないのか"),
+        "bg_text": (
+            "In 2018 several transferable pre-trained models existed, each good on some tasks and poor on others:\n"
+            "- **ELMo**: a language model built on bidirectional LSTMs (BiLSTM); its layers' states are added to a task "
+            "model as features. Like GPT-1 (and later BERT) it puts task layers on top of a pre-trained LM, and BERT's "
+            "paper compares against its architecture.\n"
+            "- **Representations from machine translation** (e.g. CoVe): an LSTM encoder trained to translate, hoping its "
+            "vectors are universal — not tied to one syntax or grammar.\n"
+            "- **Discourse coherence**: encoders (GRU-based) pre-trained to judge the order of two sentences.\n\n"
+            "GPT-1 instead pre-trains a plain autoregressive language model — the text is its own teacher — with a "
+            "Transformer decoder only, then fine-tunes it. One reason: recurrent models are slow to train on GPUs. An LSTM "
+            "computes hₜ from hₜ₋₁, so the positions of a sequence are a chain of small dependent steps; a Transformer "
+            "block computes every position at once in a few large matrix products. In GPT-1's Table 5 the LSTM with the "
+            "auxiliary LM scores 69.1 on average against the Transformer's 74.7. The app trains the same comparison: the "
+            "LSTM baseline on this page. Measured on this machine, one training step, the two models at about the same size:",
+            "2018 年当時、転移できる事前学習モデルはいくつもありましたが、あるタスクでは他より良く、別のタスクではだめ、という一長一短でした：\n"
+            "- **ELMo**：双方向 LSTM（BiLSTM）による言語モデル。各層の状態をタスクのモデルに特徴として加えます。"
+            "事前学習した言語モデルの上にタスク用の層を載せる点で GPT-1（や後の BERT）に近く、BERT の論文でも構造が比較対象です。\n"
+            "- **機械翻訳から得る表現**（CoVe など）：翻訳を学習した LSTM エンコーダ。特定の構文や文法に依存しない"
+            "普遍的なベクトルになることを期待したものです。\n"
+            "- **談話の一貫性（discourse coherence）**：2 つの文の順序などを判定するよう事前学習した（GRU ベースの）エンコーダ。\n\n"
+            "GPT-1 は代わりに、テキスト自身を教師とする素直な自己回帰言語モデルを Transformer のデコーダだけで事前学習し、"
+            "それをファインチューニングします。理由の 1 つは、再帰型モデルが GPU で学習しにくいことです。LSTM は hₜ₋₁ から hₜ を計算するので、"
+            "系列の各位置は小さな計算が順につながった鎖になります。Transformer のブロックはすべての位置を少数の大きな行列積で一度に計算します。"
+            "GPT-1 の表 5 では、補助 LM 付きの LSTM の平均は 69.1、Transformer は 74.7 です。アプリはこのページの LSTM ベースラインで"
+            "同じ比較を学習します。このマシンで、ほぼ同じ大きさの 2 つのモデルの学習 1 ステップを測りました：",
+        ),
+        "bg_col_model": ("model", "モデル"),
+        "bg_col_params": ("parameters", "パラメータ数"),
+        "bg_col_chain": ("dependent steps per sequence", "系列あたりの依存ステップ数"),
+        "bg_col_ms": ("ms per token (forward + backward)", "トークンあたり ms（順伝播 + 逆伝播）"),
+        "bg_gpt": ("our GPT (class-demo: 4 layers × 128)", "自作 GPT（class-demo：4 層 × 128）"),
+        "bg_lstm": ("our LSTM baseline (2 layers × 256)", "自作 LSTM ベースライン（2 層 × 256）"),
+        "bg_measured": (
+            "Per token the LSTM takes **{ratio:.2f}×** the GPT's time here (batch {batch} × {T} tokens): on a CPU with two "
+            "busy cores the two are of the same order, because there is little parallel hardware for the Transformer to "
+            "fill. The difference that matters on a GPU is structural: along one sequence the LSTM has {lc} updates that "
+            "must wait for each other ({T} positions × 2 layers), the GPT {gc} (its layers). A GPU's thousands of cores are "
+            "kept busy only by large independent products, which is what the Transformer offers.",
+            "ここではトークンあたり LSTM は GPT の **{ratio:.2f} 倍** の時間です（バッチ {batch} × {T} トークン）。"
+            "混み合った 2 コアの CPU では両者は同じ程度です。Transformer が埋められる並列なハードウェアがほとんどないからです。"
+            "GPU で効く差は構造にあります：1 つの系列に沿って、LSTM には互いを待たねばならない更新が {lc} 回"
+            "（{T} 位置 × 2 層）、GPT には {gc} 回（層の数）しかありません。数千のコアを持つ GPU を埋められるのは"
+            "大きな独立した行列積だけで、それを与えるのが Transformer です。",
+        ),
+        "bg_where": ("Measured with python bench/lstm_vs_gpt.py --write on {device}, {threads} threads, torch {torch}, "
+                     "load average {load} (other processes share these cores), {when}.",
+                     "python bench/lstm_vs_gpt.py --write で測定：{device}、{threads} スレッド、torch {torch}、"
+                     "ロードアベレージ {load}（他のプロセスもこのコアを使っています）、{when}。"),
+        "bg_missing": ("The measurement file is missing: run python bench/lstm_vs_gpt.py --write.",
+                       "測定ファイルがありません。python bench/lstm_vs_gpt.py --write を実行してください。"),
         # --- encoder–decoder page ---
         "align_claim": (
             "**Measured:** over {numbers:,} held-out numbers ({digits:,} non-zero digits; {zeros:,} zeros have no word "
             "and are left out), a digit's strongest cross-attention (mean of the heads) falls on the word that says "
-            "it **{rate:.0%}** of the time in layer {layer}, but only {first:.0%} in layer 1. The most faithful head is "
-            "layer {bl}, head {bh} ({best:.0%}). So: in the last layer a digit mostly reads its word; the first layer "
-            "mostly does something else.",
+            "it **{rate:.0%}** of the time in layer {layer}, and {first:.0%} in layer 1. The most faithful head is "
+            "layer {bl}, head {bh} ({best:.0%}). {so}",
             "**測定値：** 評価用の {numbers:,} 個の数（0 でない数字 {digits:,} 個。0 の {zeros:,} 個は対応する語がないので除外）で、"
             "各数字のクロスアテンション（ヘッド平均）の最大の重みが、その数字を表す語に落ちる割合は、層 {layer} で **{rate:.0%}**、"
-            "層 1 では {first:.0%} にとどまります。最も忠実なヘッドは層 {bl}・ヘッド {bh}（{best:.0%}）。"
-            "つまり、最後の層では数字はたいてい自分の語を読み、最初の層は主に別のことをしています。",
+            "層 1 では {first:.0%} です。最も忠実なヘッドは層 {bl}・ヘッド {bh}（{best:.0%}）。{so}",
         ),
+        "align_so_last": ("So in the last layer a digit usually reads its word; the first layer mostly does something else.",
+                          "つまり、最後の層では数字はたいてい自分の語を読み、最初の層は主に別のことをしています。"),
+        "align_so_most": ("So a digit usually reads its word in every layer.", "つまり、どの層でも数字はたいてい自分の語を読みます。"),
+        "align_so_not": ("So “a digit usually reads the word that says it” does not hold for this model's last layer.",
+                         "つまり、このモデルの最後の層では「数字はふつう自分を表す語を読む」とは言えません。"),
         "align_table": ("Rate per layer and head", "層・ヘッドごとの割合"),
         "align_col_layer": ("layer", "層"),
         "align_col_head": ("head {h}", "ヘッド {h}"),
