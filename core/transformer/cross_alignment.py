@@ -33,22 +33,13 @@ def said_by(n: int, lang: str) -> list[set[int]]:
     places = [10 ** (len(digits) - 1 - i) for i in range(len(digits))]  # place value of each digit
     out: list[set[int]] = [set() for _ in digits]
     if lang == "ja":
-        units = {1000: "千", 100: "百", 10: "十"}
         i = 0  # walk the words left to right, in the same order japanese_words wrote them
         for k, (d, place) in enumerate(zip(digits, places)):
             if d == 0:
                 continue
-            if place == 1:
-                out[k].add(i)
-                i += 1
-            elif d == 1:  # 千 / 百 / 十 alone: the unit says the 1
-                out[k].add(i)
-                i += 1
-            else:  # 二 then 千: the digit word says it, the unit gives its place
-                out[k].add(i)
-                i += 2
+            out[k].add(i)  # the units digit's kanji; 千/百/十 alone for an unspoken 1; else 二 of 二千
+            i += 1 if (place == 1 or d == 1) else 2  # 二千: the digit word, then its unit
         assert i == len(words), (n, words)
-        del units
         return out
     i = 0
     for k, (d, place) in enumerate(zip(digits, places)):

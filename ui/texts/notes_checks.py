@@ -214,11 +214,11 @@ T = Catalog(
                        "測定ファイルがありません。python bench/lstm_vs_gpt.py --write を実行してください。"),
         # --- encoder–decoder page ---
         "align_claim": (
-            "**Measured:** over {numbers:,} held-out numbers ({digits:,} non-zero digits; {zeros:,} zeros have no word "
-            "and are left out), a digit's strongest cross-attention (mean of the heads) falls on the word that says "
+            "**Measured:** over {numbers:,} held-out numbers ({digits:,} digits said by a word; {zeros:,} zeros said by "
+            "none are left out), a digit's strongest cross-attention (mean of the heads) falls on the word that says "
             "it **{rate:.0%}** of the time in layer {layer}, and {first:.0%} in layer 1. The most faithful head is "
             "layer {bl}, head {bh} ({best:.0%}). {so}",
-            "**測定値：** 評価用の {numbers:,} 個の数（0 でない数字 {digits:,} 個。0 の {zeros:,} 個は対応する語がないので除外）で、"
+            "**測定値：** 評価用の {numbers:,} 個の数（語で表される数字 {digits:,} 個。どの語も表さない 0 の {zeros:,} 個は除外）で、"
             "各数字のクロスアテンション（ヘッド平均）の最大の重みが、その数字を表す語に落ちる割合は、層 {layer} で **{rate:.0%}**、"
             "層 1 では {first:.0%} です。最も忠実なヘッドは層 {bl}・ヘッド {bh}（{best:.0%}）。{so}",
         ),
