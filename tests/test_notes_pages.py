@@ -8,8 +8,8 @@ from tests.apptest import errors, open_page
 
 
 def _table(at, column: str):
-    """The dataframe that has `column` (AppTest finds dataframes by position, not by key)."""
-    found = [d.value for d in at.dataframe if column in d.value.columns]
+    """The dataframe or table that has `column` (AppTest finds them by position, not by key)."""
+    found = [d.value for d in list(at.dataframe) + list(at.table) if column in d.value.columns]
     assert len(found) == 1, [list(d.value.columns) for d in at.dataframe]
     return found[0]
 

@@ -32,10 +32,9 @@ def cross_reading(model: Seq2Seq, cfg: Seq2SeqConfig, lang: str) -> AlignmentRat
                     digits=r.digits, numbers=r.numbers, zeros=r.zeros, bl=layer + 1, bh=head + 1, best=best,
                     so=T.t(so, lang)))
     with st.expander(T.t("align_table", lang)):
-        st.dataframe([{T.t("align_col_layer", lang): li + 1,
+        st.table([{T.t("align_col_layer", lang): li + 1,
                        **{T.t("align_col_head", lang, h=hi + 1): f"{x:.1%}" for hi, x in enumerate(row)},
-                       T.t("align_col_mean", lang): f"{r.mean_heads[li]:.1%}"} for li, row in enumerate(r.by_head)],
-                     hide_index=True, key="encdec_align_table")
+                       T.t("align_col_mean", lang): f"{r.mean_heads[li]:.1%}"} for li, row in enumerate(r.by_head)])
         st.caption(T.t("align_def", lang))
     return r
 

@@ -31,11 +31,10 @@ def gpt1_background(lang: str) -> None:
             st.info(T.t("bg_missing", lang))
             return
         s, raw = got
-        st.dataframe([{T.t("bg_col_model", lang): T.t("bg_gpt", lang), T.t("bg_col_params", lang): s.gpt_params,
+        st.table([{T.t("bg_col_model", lang): T.t("bg_gpt", lang), T.t("bg_col_params", lang): s.gpt_params,
                        T.t("bg_col_chain", lang): s.gpt_chain, T.t("bg_col_ms", lang): round(s.gpt_ms_per_token, 3)},
                       {T.t("bg_col_model", lang): T.t("bg_lstm", lang), T.t("bg_col_params", lang): s.lstm_params,
-                       T.t("bg_col_chain", lang): s.lstm_chain, T.t("bg_col_ms", lang): round(s.lstm_ms_per_token, 3)}],
-                     hide_index=True, key="ft_bg_table")
+                       T.t("bg_col_chain", lang): s.lstm_chain, T.t("bg_col_ms", lang): round(s.lstm_ms_per_token, 3)}])
         st.markdown(T.t("bg_measured", lang, ratio=s.ratio, T=s.T, batch=s.batch, lc=s.lstm_chain, gc=s.gpt_chain))
         st.caption(T.t("bg_where", lang, device=s.device, threads=s.threads, torch=s.torch_version,
                        load=", ".join(str(x) for x in raw.get("load_avg_1min", [])), when=raw.get("measured", "?")))

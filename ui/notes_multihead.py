@@ -54,9 +54,9 @@ def minilm_japanese(choice: str, text: str, lang: str) -> None:
     texts = ((typed,) if has_japanese(typed) and typed not in JA_EXAMPLES else ()) + JA_EXAMPLES
     st.markdown(T.t("mini_h", lang))
     rows = _readings(tuple(t[:200] for t in texts))
-    st.dataframe([{T.t("mini_col_text", lang): r.text, T.t("mini_col_pieces", lang): " ".join(r.pieces),
+    st.table([{T.t("mini_col_text", lang): r.text, T.t("mini_col_pieces", lang): " ".join(r.pieces),
                    T.t("mini_col_reads", lang): r.reads_as,
                    T.t("mini_col_changed", lang): ", ".join(f"{a}→{b}" for a, b in r.changed),
-                   T.t("mini_col_unk", lang): r.unknown} for r in rows], hide_index=True, key="mha_minilm_ja")
+                   T.t("mini_col_unk", lang): r.unknown} for r in rows])
     glass = next(r for r in rows if r.text == JA_EXAMPLES[0])
     st.caption(T.t("mini_note", lang, text=glass.text, reads=glass.reads_as))
