@@ -7,7 +7,6 @@ from dataclasses import asdict
 
 import streamlit as st
 
-from core.charts.notes import sparsity_figure
 from core.corpus import corpus_id, load_shipped, split_train_heldout
 from core.lm.position_pairs import PairSparsity, corpus_sparsity
 from core.runtime.diskcache import get_or_build
@@ -81,9 +80,7 @@ def position_counts(lang: str) -> PairSparsity:
                    T.t("pp_col_mean", lang): round(s.relative_mean, 2),
                    T.t("pp_col_once", lang): f"{s.relative_singleton_share:.1%}"}],
                  hide_index=True, key="att_pp_table")
-    st.plotly_chart(sparsity_figure([T.t("pp_m_once", lang)], [100 * s.absolute_singleton_share],
-                                    [100 * s.relative_singleton_share], names, T.t("pp_fig_title", lang, n=s.occurrences),
-                                    T.t("pp_fig_y", lang)), key="att_pp_fig")
+    st.caption(T.t("pp_fig_title", lang, n=s.occurrences))
     x, y, k = s.example
     st.markdown(T.t("pp_example", lang, x=plain(x), y=plain(y), k=k, n=s.example_count, cells=s.example_cells))
     return s

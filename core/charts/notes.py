@@ -1,4 +1,4 @@
-"""Figures of the notes' checks: pair counts by absolute vs relative position, and reach through depth."""
+"""Figures of the notes' checks: how far back a position reads, one layer alone vs composed through depth."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -6,16 +6,6 @@ from typing import Sequence
 import plotly.graph_objects as go
 
 from core.charts.style import PALETTE, styled
-
-
-def sparsity_figure(metrics: Sequence[str], absolute: Sequence[float], relative: Sequence[float],
-                    names: tuple[str, str], title: str, y_label: str) -> go.Figure:
-    """Grouped bars: each metric (share of keys seen once, ...) for absolute and for relative counting."""
-    fig = go.Figure([go.Bar(name=names[0], x=list(metrics), y=list(absolute), marker_color=PALETTE[3]),
-                     go.Bar(name=names[1], x=list(metrics), y=list(relative), marker_color=PALETTE[0])])
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title=y_label, rangemode="tozero")
-    return styled(fig, title, height=360)
 
 
 def reach_figure(single: Sequence[float], rollout: Sequence[float], names: tuple[str, str], title: str,

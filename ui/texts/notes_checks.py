@@ -108,9 +108,7 @@ T = Catalog(
         "pp_col_keys": ("distinct cells", "異なるセル数"),
         "pp_col_mean": ("occurrences per cell", "セルあたりの出現回数"),
         "pp_col_once": ("cells seen once", "1 回だけのセル"),
-        "pp_m_once": ("cells seen only once", "1 回しか出ないセル"),
-        "pp_fig_title": ("{n:,} word pairs in the corpus", "コーパス中の単語の組 {n:,} 個"),
-        "pp_fig_y": ("% of cells", "セルの割合（%）"),
+        "pp_fig_title": ("Counted over {n:,} word pairs of the corpus.", "コーパス中の単語の組 {n:,} 個で数えました。"),
         "pp_example": ("The most frequent word pair, “{x}” then “{y}” {k} word(s) later, occurs {n} times: one relative "
                        "cell, but {cells} different absolute (I, J) cells.",
                        "最も多い単語の組「{x}」の {k} 語後に「{y}」は {n} 回現れます。相対位置なら 1 つのセルですが、"
