@@ -7,6 +7,7 @@ from core.gpt.topic_data import load_topic_data
 from core.runtime.jobs import JobSlot
 from ui import shell
 from ui.gpt_finetune_view import live_view, results, settings_form, task_overview
+from ui.notes_finetune import gpt1_background
 from ui.texts.gpt_finetune import T
 
 
@@ -36,6 +37,7 @@ st.latex(r"P(y \mid u_1,\dots,u_m) = \mathrm{softmax}\big(h_n^{\,m}\, W_y\big) \
          r"L_2 = -\sum_{(u,y)} \log P(y \mid u_1,\dots,u_m)")
 st.latex(r"L_1 = -\sum_i \log P(u_i \mid u_{i-k},\dots,u_{i-1}) \qquad L_3 = L_2 + \lambda \cdot L_1")
 st.markdown(T.t("formats", lang))
+gpt1_background(lang)
 settings, corpus, budget, live = settings_form(lang, running, expanded=job is None)
 task_overview(load_topic_data(corpus, max_chars=BUDGETS[budget].max_chars), corpus, budget, lang)
 

@@ -8,6 +8,8 @@ from core.lm.units import show_token
 from core.lm.normalize import FormStats, VariantGroup, compare_forms, find_variants
 from ui import shell
 from ui.corpus_picker import pick_corpus
+from ui.notes_checks import normalization_verdict
+from ui.texts.notes_checks import T as NOTES
 from ui.texts.lm_normalization import T
 
 lang = shell.lang()
@@ -48,11 +50,14 @@ left.plotly_chart(forms_figure(names, [r.heldout_ppl for r in rows], T.t("chart_
 raw, nfkc = rows[0], rows[1]
 right.markdown(T.t("summary", lang, v0=raw.vocab, v1=nfkc.vocab, unit=unit, p0=raw.heldout_ppl, p1=nfkc.heldout_ppl,
                    d=100 * (nfkc.heldout_ppl / raw.heldout_ppl - 1)))
-right.dataframe([{T.t("col_form", lang): name, T.t("col_vocab", lang): r.vocab, T.t("col_train", lang): r.train_tokens,
+right.dataframe([{T.t("col_form", lang): name, NOTES.t("col_chars", lang): r.chars,
+                  T.t("col_vocab", lang): r.vocab, T.t("col_train", lang): r.train_tokens,
                   T.t("col_held", lang): r.heldout_tokens, T.t("col_unk", lang): r.heldout_unk,
                   T.t("col_ppl", lang): round(r.heldout_ppl, 2), T.t("col_bpc", lang): round(r.bits_per_char, 4)}
                  for name, r in zip(names, rows)], hide_index=True, key="norm_table")
 right.caption(T.t("bpc_note", lang))
+with right:
+    normalization_verdict(rows, lang)
 st.latex(r"p(x_0) + p(x_1) \;\to\; p(x_{01}), \qquad "
          r"-p_0\log_2 p_0 - p_1\log_2 p_1 \;\ge\; -(p_0+p_1)\log_2 (p_0+p_1)")
 

@@ -12,6 +12,7 @@ from core.charts import attention as C
 from core.errors import UserInputError
 from core.textcheck import check_text
 from ui import shell
+from ui.notes_attention import dict_analogies, position_counts
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
@@ -88,6 +89,7 @@ st.dataframe(
     hide_index=True, key="att_dict_table",
 )
 st.caption(t("dict_summary", top=plain(rows[0]["token"]), w=rows[0]["weight"], n=attended))
+dict_analogies(trained, lang)
 
 st.header(t("why_header"))
 
@@ -106,3 +108,4 @@ if (here := S.study_at(pts, d_k)) is not None:
     u, sc = here
     st.caption(t("why_at", dk=d_k, mu=u.max_weight, gu=u.grad_norm, ms=sc.max_weight, gs=sc.grad_norm))
 st.caption(t("source"))
+position_counts(lang)

@@ -9,6 +9,7 @@ from core.transformer import encoder_decoder as seq2seq
 from core.transformer import number_words
 from ui import shell
 from ui.encdec_panel import trained_model
+from ui.notes_encdec import blocks_and_uses, cross_reading
 from ui.texts.tf_encdec import T
 
 PRESETS = {"en": ["three hundred twenty one", "seven thousand five", "nineteen", "two thousand twenty four"],
@@ -58,6 +59,7 @@ heat = dict(diverging=False, zrange=(0, 1), annotate=True)
 st.plotly_chart(matrix_figure(att["cross"], [f"→ {t}" for t in result.digits + ["<eos>"]], tokens, T.t("cross_title", lang),
                               T.t("cross_x", lang), T.t("cross_y", lang), **heat), key="encdec_cross")
 st.caption(T.t("cross_note", lang))
+cross_reading(model, cfg, lang)
 c1, c2, c3 = st.columns(3)
 c1.metric(T.t("accuracy", lang), f"{report.accuracy:.1%}")
 c2.metric(T.t("final_loss", lang), f"{report.losses[-1]:.3f}")
@@ -76,3 +78,4 @@ st.dataframe(pd.DataFrame([{T.t("col_step", lang): i + 1, T.t("col_input", lang)
                            for i, s in enumerate(result.steps)]), hide_index=True)
 st.plotly_chart(log_loss_figure(report.losses, T.t("loss_y", lang), T.t("loss_title", lang), T.t("loss_x", lang),
                                 T.t("loss_y", lang)), key="encdec_loss")
+blocks_and_uses(model, lang)

@@ -9,6 +9,7 @@ from core.transformer.bertviz_html import DEFAULT_DECIMALS
 from core.transformer.attention_study import most_focused_head
 from ui import shell
 from ui.multihead_view import analysis, bertviz, model_attention
+from ui.notes_multihead import composition_section, minilm_japanese
 from ui.shared_state import get_gpt
 from ui.texts.tf_multihead import T
 
@@ -31,6 +32,7 @@ text = in_text.text_area(t("sentence"), value=t("default_text"), key="mha_text",
                          max_chars=10_000)
 
 ma = model_attention(choice, custom, text, gpt, lang)
+minilm_japanese(choice, text, lang)
 n = len(ma.tokens)
 st.caption(t("tokens_cut", total=ma.total_tokens, n=n) if ma.truncated else t("tokens_info", n=n))
 
@@ -63,6 +65,7 @@ st.dataframe([{t("col_layer"): s.layer + 1, t("col_head"): s.head + 1, t("col_ki
 st.header(t("concat_header"))
 st.caption(t("concat_note", d=d, h=h, dk=dk, n=n_demo))
 st.plotly_chart(concat_fig, key="mha_fig_concat")
+composition_section(ma, lang)
 st.header(t("bertviz_header"))
 view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"bertviz_{v}"), key="mha_bv_view", bind="query-params",
                 horizontal=True, help=t("bertviz_help"))

@@ -12,6 +12,7 @@ from ui import shell
 from ui.corpus_picker import pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_compare import T
+from ui.tok_sudachi import three_modes
 
 lang = shell.lang()
 PRESETS = ["p_giants", "p_rain", "p_en", "p_mixed", "p_emoji"]
@@ -104,3 +105,4 @@ st.dataframe([{T.t("col_tok", lang): names[k],
                T.t("col_n", lang): r.n_tokens, T.t("col_cpt", lang): round(r.chars_per_token, 2),
                T.t("col_unk", lang): r.n_unknown, T.t("col_vocab", lang): r.vocab_size}
               for k, r in rows.items()], hide_index=True, key="tokc_table")
+three_modes(text, lang)

@@ -34,8 +34,8 @@ def notices(at) -> str:
 def test_compare_page_shows_every_tokenizer(lang):
     at = open_page("pages/tok_compare.py", lang=lang)
     assert at.title[0].value == ("Compare tokenizers" if lang == "en" else "トークナイザを比較する")
-    assert chips(at).count('class="tk-row"') == 8
-    assert len(at.dataframe) == 1
+    assert chips(at).count('class="tk-row"') == 9 + 4  # 9 tokenizer rows, then Sudachi A/B/C and MeCab
+    assert len(at.dataframe) == 2  # the summary, then Sudachi's examples
     at.selectbox(key="tokc_preset").select("p_giants").run()
     assert not at.exception, errors(at)
     assert at.text_area(key="tokc_text").value == "読売巨人軍が勝った。"
@@ -68,7 +68,7 @@ def test_compare_page_vocab_too_large_and_hf():
     at.number_input(key="tokc_vocab").set_value(50_000).run()
     assert not at.exception, errors(at)
     assert len(at.info) >= 3 and "50,000" in notices(at)
-    assert chips(at).count('class="tk-row"') == 8
+    assert chips(at).count('class="tk-row"') == 9 + 4  # 9 tokenizer rows, then Sudachi A/B/C and MeCab
     at.toggle(key="tokc_hf_on").set_value(True).run()
     at.text_input(key="tokc_hf_name").input("no-such-model-here").run()
     assert not at.exception and any("no-such-model-here" in w.value for w in at.warning)
@@ -82,7 +82,7 @@ def test_compare_page_local_hf_tokenizer():
     at = open_page("pages/tok_compare.py", lang="en")
     at.toggle(key="tokc_hf_on").set_value(True).run()
     assert not at.exception, errors(at)
-    assert chips(at).count('class="tk-row"') == 9 and "##" in chips(at)
+    assert chips(at).count('class="tk-row"') == 10 + 4 and "##" in chips(at)  # + the HF row; Sudachi section
 
 
 # --- BPE step by step --------------------------------------------------------------------------

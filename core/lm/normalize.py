@@ -95,6 +95,8 @@ class FormStats:
     heldout_ppl: float
     heldout_bits: float  # per token
     bits_per_char: float  # total held-out bits / characters of the raw held-out text (a fair comparison)
+    chars: int = 0  # distinct characters of the normalized training text (the alphabet the model sees)
+    heldout_chars: int = 0  # characters of the normalized held-out text (NFKC can change the length: ㈱ -> (株))
 
 
 def compare_forms(train: str, heldout: str, level: str, lang: str, n: int = 3, smoothing: str = "kn",
@@ -102,13 +104,37 @@ def compare_forms(train: str, heldout: str, level: str, lang: str, n: int = 3, s
     """The same n-gram model on each normalization of the same text: vocabulary and held-out perplexity."""
     rows = []
     for form in forms:
-        tr = split_units(normalize(train, form), level, lang)
-        he = split_units(normalize(heldout, form), level, lang)
+        train_n, heldout_n = normalize(train, form), normalize(heldout, form)
+        tr = split_units(train_n, level, lang)
+        he = split_units(heldout_n, level, lang)
         counts = NGramCounts.train(tr, max_n=n)
         pp = counts.perplexity(he, n, smoothing)
         rows.append(FormStats(form, counts.vocab_size - 1, len(tr), len(he), pp.unk, pp.ppl, pp.bits,
-                              pp.bits * len(he) / max(len(heldout), 1)))
+                              pp.bits * len(he) / max(len(heldout), 1), len(set(train_n)), len(heldout_n)))
     return rows
+
+
+@dataclass(frozen=True)
+class Step:
+    """One normalization step judged by held-out bits per original character (lower is better)."""
+
+    before: str
+    after: str
+    bpc_before: float
+    bpc_after: float
+
+    @property
+    def helps(self) -> bool:
+        return self.bpc_after < self.bpc_before
+
+
+def steps(rows: list[FormStats]) -> list[Step]:
+    """Each form against the one before it (raw -> NFKC -> NFKC + kana folding): did bits per character fall?
+
+    Per-token perplexity can fall while bits per character rise (folding changes how text splits into
+    tokens), so the verdict is read from bits per character, the one number comparable across forms.
+    """
+    return [Step(a.form, b.form, a.bits_per_char, b.bits_per_char) for a, b in zip(rows, rows[1:])]
 
 
 def merge_gain(p_a: float, p_b: float) -> float:

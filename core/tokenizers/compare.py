@@ -1,6 +1,6 @@
 """One typed sentence through every tokenizer: the rows of the comparison page.
 
-Human-defined splits (whitespace, characters, bytes, MeCab) get their vocabulary from the same corpus
+Human-defined splits (whitespace, characters, bytes, MeCab, Sudachi) get their vocabulary from the same corpus
 as the learned ones (our BPE on words and on raw text, SentencePiece BPE and unigram), so "unknown"
 means the same thing in every row: a token the corpus never showed.
 
@@ -17,14 +17,15 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from core.errors import UserInputError
-from core.tokenizers import mecab
+from core.tokenizers import mecab, sudachi
 from core.tokenizers.bpe import MAX_MERGES, BPETokenizer, train_bpe
 from core.tokenizers.cache import MEMORY, cache_key
 from core.tokenizers.char import CharTokenizer
 from core.tokenizers.simple import ByteTokenizer, MecabTokenizer, WhitespaceTokenizer
 from core.tokenizers.spm import SentencePieceTokenizer, VocabSizeError, train_sentencepiece
+from core.tokenizers.sudachi import SudachiTokenizer
 
-HUMAN = ("whitespace", "chars", "bytes", "mecab")
+HUMAN = ("whitespace", "chars", "bytes", "mecab", "sudachi")
 LEARNED = ("bpe_words", "bpe_raw", "spm_bpe", "spm_unigram")
 ROWS = HUMAN + LEARNED
 
@@ -81,6 +82,7 @@ class Toolkit:
     chars: CharTokenizer
     bytes: ByteTokenizer
     mecab: MecabTokenizer
+    sudachi: SudachiTokenizer | None = None  # mode C (Sudachi's default); fit_toolkit fills it
     learned: dict[str, Fitted] = field(default_factory=dict)  # filled per learned kind as the page asks for it
 
 
@@ -132,6 +134,7 @@ def fit_toolkit(text: str, vocab_size: int) -> Toolkit:
         chars=CharTokenizer.train(text),
         bytes=ByteTokenizer(),
         mecab=MecabTokenizer.train(text),
+        sudachi=SudachiTokenizer.train(text),
         learned={
             "bpe_words": fit_bpe(text, "words", vocab_size),
             "bpe_raw": fit_bpe(text, "raw", vocab_size),
@@ -168,6 +171,11 @@ def tokenize_row(key: str, kit: Toolkit, text: str) -> Row:
         tok = kit.mecab
         toks = [Token(m.surface, tok.stoi.get(m.surface, 0), m.surface not in tok.stoi, m.pos)
                 for m in mecab.morphemes(text)]
+        return Row(key, toks, n, tok.vocab_size)
+    if key == "sudachi":
+        tok = kit.sudachi if kit.sudachi is not None else SudachiTokenizer([])
+        toks = [Token(m.surface, tok.stoi.get(m.surface, 0), m.surface not in tok.stoi, m.pos)
+                for m in sudachi.morphemes(text, tok.mode)]
         return Row(key, toks, n, tok.vocab_size)
     if key in LEARNED:
         return learned_row(key, kit.learned[key].tok, text)

@@ -3,17 +3,19 @@ from core.i18n import Catalog
 T = Catalog(
     "lm_normalization",
     {
-        "title": ("Normalization: merging variants lowers perplexity", "正規化：表記ゆれをまとめるとパープレキシティが下がる"),
+        "title": ("Normalization: which merges lower the cost of the text?", "正規化：どのまとめ方がテキストのコストを下げるか"),
         "intro": (
             "If x₀ = “１年生” (full-width) and x₁ = “1年生” (half-width) mean the same and are used the same way, "
             "a model still has to split its probability between them, so even a perfect model cannot reach the "
             "minimum perplexity. Mapping both to one symbol removes that guess. Unicode **NFKC** folds full-width "
             "letters and digits (ＡＩ → AI, １ → 1), half-width katakana and ligatures (ﬁ → fi); folding katakana to "
-            "hiragana also merges りんご / リンゴ. Below, the same n-gram model is trained on the corpus three ways.",
+            "hiragana also merges りんご / リンゴ — if they really are used the same way. Below, the same n-gram model is "
+            "trained on the corpus three ways, and the measured bits per character say which merges help.",
             "x₀ =「１年生」（全角）と x₁ =「1年生」（半角）が同じ意味・同じ使われ方なら、モデルは確率を 2 つに分けざるを得ず、"
             "理想のモデルでも最小のパープレキシティには届きません。両方を 1 つの記号にすればその迷いが消えます。"
             "Unicode の **NFKC** は全角英数字（ＡＩ → AI、１ → 1）、半角カナ、合字（ﬁ → fi）などをまとめ、"
-            "カタカナ→ひらがなの変換を加えると りんご / リンゴ もまとまります。以下では同じ n-gram モデルを 3 通りのテキストで学習します。",
+            "カタカナ→ひらがなの変換を加えると りんご / リンゴ もまとまります（本当に同じ使われ方なら）。以下では同じ n-gram モデルを "
+            "3 通りのテキストで学習し、測った文字あたりのビット数でどのまとめ方が効くかを確かめます。",
         ),
         "level": ("Unit", "単位"),
         "level_char": ("Characters", "文字"),

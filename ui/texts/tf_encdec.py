@@ -51,10 +51,10 @@ T = Catalog(
         "cross_x": ("source word (encoder output)", "入力語（エンコーダ出力）"),
         "cross_y": ("decoder position → the token it predicts", "デコーダの位置 → 予測するトークン"),
         "cross_note": (
-            "Each row is one decoder step and sums to 1. A digit usually reads the word that says it "
-            "(2 ← twenty); a 0 has no word of its own and reads its neighbours.",
-            "各行はデコーダの 1 ステップで、合計は 1 です。数字はふつう自分を表す語を読みます（2 ← 二）。"
-            "0 には対応する語がないので、周りの語を読みます。",
+            "Each row is one decoder step and sums to 1. Does a digit read the word that says it (2 ← twenty)? "
+            "Counted below over the held-out numbers, per layer; a 0 has no word of its own and reads its neighbours.",
+            "各行はデコーダの 1 ステップで、合計は 1 です。数字は自分を表す語（2 ← 二）を読むのでしょうか？"
+            "評価用の数で層ごとに数えた結果が下にあります。0 には対応する語がないので、周りの語を読みます。",
         ),
         "enc_title": ("Encoder self-attention (no mask: every word sees every word)",
                       "エンコーダの自己注意（マスクなし：全語が全語を見る）"),

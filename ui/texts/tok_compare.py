@@ -77,6 +77,7 @@ T = Catalog(
         "name_chars": ("Characters", "文字"),
         "name_bytes": ("UTF-8 bytes", "UTF-8 バイト"),
         "name_mecab": ("MeCab morphemes", "MeCab 形態素"),
+        "name_sudachi": ("Sudachi morphemes (mode C)", "Sudachi 形態素（C 単位）"),
         "name_bpe_words": ("Our BPE on words", "私たちの BPE（単語・形態素の上で）"),
         "name_bpe_raw": ("Our BPE on raw text", "私たちの BPE（生の文字列で）"),
         "name_spm_bpe": ("SentencePiece BPE", "SentencePiece BPE"),
@@ -94,6 +95,12 @@ T = Catalog(
         "desc_mecab": (
             "MeCab (fugashi + unidic-lite) cuts Japanese into morphemes; hover a chip for its part of speech.",
             "MeCab（fugashi + unidic-lite）による形態素解析。チップにマウスを重ねると品詞が出ます。",
+        ),
+        "desc_sudachi": (
+            "Sudachi (SudachiPy + sudachidict_core), a second analyzer with its own dictionary, in its longest "
+            "split (C): 読売巨人軍 stays one word. The three split modes are compared below.",
+            "もう 1 つの形態素解析器 Sudachi（SudachiPy + sudachidict_core）の最長単位（C）。"
+            "読売巨人軍 は 1 語のままです。3 つの分割モードの比較は下にあります。",
         ),
         "desc_bpe_words": (
             "BPE learned on the corpus's words (MeCab morphemes for Japanese): merges never cross a "
