@@ -80,3 +80,23 @@ def html_document(body: str, title: str, lang: str = "en") -> str:
 
     return (f'<!DOCTYPE html>\n<html lang="{html.escape(lang, quote=True)}">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{html.escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def matrix_rows(matrix, row_labels: Sequence[str], col_labels: Sequence[str],
+                corner: str = "") -> tuple[list[dict[str, object]], list[str]]:
+    """A (rows, cols) matrix (attention weights: query × key) as CSV rows and their columns.
+
+    Columns are numbered ("0: The", "1: cat") because tokens repeat and a header must not.
+
+    >>> rows, cols = matrix_rows([[1.0, 0.0], [0.25, 0.75]], ["a", "a"], ["a", "a"], corner="query")
+    >>> cols, rows[1]
+    (['query', '0: a', '1: a'], {'query': '1: a', '0: a': 0.25, '1: a': 0.75})
+    """
+    values = matrix.tolist() if hasattr(matrix, "tolist") else [list(r) for r in matrix]
+    if len(values) != len(row_labels) or any(len(r) != len(col_labels) for r in values):
+        raise ValueError(f"matrix is {len(values)}×{len(values[0]) if values else 0}, labels "
+                         f"{len(row_labels)}×{len(col_labels)}: one label per row and per column")
+    cols = [corner] + [f"{j}: {c}" for j, c in enumerate(col_labels)]
+    rows = [{corner: f"{i}: {r}", **{cols[j + 1]: float(v) for j, v in enumerate(vals)}}
+            for i, (r, vals) in enumerate(zip(row_labels, values))]
+    return rows, cols

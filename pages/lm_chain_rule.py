@@ -8,6 +8,7 @@ from core.lm.data import LMData, build, corpus_lang
 from core.lm.units import show_token, split_units
 from core.textcheck import check_text
 from ui import shell
+from ui import export
 from ui.corpus_picker import pick_corpus
 from ui.safe import plain
 from ui.shared_state import get_gpt
@@ -88,5 +89,6 @@ st.dataframe(rows, key="chain_table", hide_index=True,
              column_config={T.t("col_p", lang): st.column_config.NumberColumn(format="%.5f"),
                             T.t("col_bits", lang): st.column_config.NumberColumn(format="%.2f"),
                             T.t("col_running", lang): st.column_config.NumberColumn(format="%.2f")})
+export.csv_button(rows, "chain_rule_tokens", lang, key="chain_csv")
 if use_ngram:
     st.caption(T.t("table_note", lang))

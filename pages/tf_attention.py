@@ -12,6 +12,7 @@ from core.charts import attention as C
 from core.errors import UserInputError
 from core.textcheck import check_text
 from ui import shell
+from ui import export
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
@@ -87,6 +88,7 @@ st.dataframe(
     hide_index=True, key="att_dict_table",
 )
 st.caption(t("dict_summary", top=plain(rows[0]["token"]), w=rows[0]["weight"], n=attended))
+export.csv_button(rows, f"attention_lookup_q{q}", lang, key="att_dict_csv")
 
 st.header(t("why_header"))
 

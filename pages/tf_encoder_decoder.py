@@ -8,6 +8,7 @@ from core.errors import UserInputError
 from core.transformer import encoder_decoder as seq2seq
 from core.transformer import number_words
 from ui import shell
+from ui import export
 from ui.encdec_panel import trained_model
 from ui.texts.tf_encdec import T
 
@@ -65,6 +66,7 @@ st.subheader(T.t("cross_title", lang))
 st.plotly_chart(matrix_figure(att["cross"], [f"→ {t}" for t in result.digits + ["<eos>"]], tokens, "",
                               T.t("cross_x", lang), T.t("cross_y", lang), **heat), key="encdec_cross")
 st.caption(T.t("cross_note", lang))
+export.matrix_button(att["cross"], result.digits + ["<eos>"], tokens, f"cross_attention_L{layer + 1}", lang, key="encdec_csv")
 c1, c2 = st.columns(2)
 c1.plotly_chart(matrix_figure(att["encoder"], tokens, tokens, T.t("enc_title", lang), T.t("key", lang),
                               T.t("query", lang), **heat), key="encdec_enc")

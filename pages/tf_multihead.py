@@ -7,6 +7,7 @@ from core.charts import attention as C
 from core.transformer import pretrained as P
 from core.transformer.bertviz_html import DEFAULT_DECIMALS
 from ui import shell
+from ui import export
 from ui.multihead_view import analysis, bertviz, model_attention
 from ui.shared_state import get_gpt
 from ui.texts.tf_multihead import T
@@ -45,6 +46,7 @@ sel = stats[layer * ma.n_head + head]
 st.plotly_chart(C.matrix_figure(ma.attn[layer, head], ma.tokens, ma.tokens,
                                 t("big_title", layer=layer, head=head, kind=kinds[sel.kind]),
                                 t("key_axis"), t("query_axis"), diverging=False, zrange=(0, 1)), key="mha_fig_big")
+export.matrix_button(ma.attn[layer, head], ma.tokens, ma.tokens, f"attention_L{layer}_H{head}", lang, key="mha_csv")
 
 st.header(t("stats_header"))
 st.markdown(t("stats_note"))
@@ -71,4 +73,5 @@ else:  # no CDN fallback: the app makes no request off the machine; say what to 
 if bv.truncated:
     st.caption(t("bertviz_cut", n=bv.tokens_shown, total=bv.tokens_total))
 st.caption(t("bertviz_note", dec=DEFAULT_DECIMALS, n=bv.tokens_shown, kb=bv.n_bytes // 1024))
+export.bertviz_button(bv.html, view, lang, key="mha_bv_html")
 st.iframe(bv.html, height=(100 + 23 * bv.tokens_shown) if view == "head" else 120 + 130 * ma.n_layer)

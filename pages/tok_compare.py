@@ -9,6 +9,7 @@ from core.textcheck import check_text
 from core.tokenizers.compare import HUMAN, LEARNED, ROWS, Row, Toolkit, fit_toolkit, learned_row, tokenize_row
 from core.tokenizers.hf import LOCAL_MINILM, HFTokenizer, load_hf
 from ui import shell
+from ui import export
 from ui.corpus_picker import pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_compare import T
@@ -98,6 +99,7 @@ st.dataframe([{T.t("col_tok", lang): names[k],
                T.t("col_n", lang): r.n_tokens, T.t("col_cpt", lang): round(r.chars_per_token, 2),
                T.t("col_unk", lang): r.n_unknown, T.t("col_vocab", lang): r.vocab_size}
               for k, r in rows.items()], hide_index=True, key="tokc_table")
+export.csv_button(export.token_rows(rows, names, lang), "tokenizer_tokens", lang, key="tokc_csv")
 st.caption(T.t("legend", lang))
 st.markdown(CHIP_CSS, unsafe_allow_html=True)
 for key, row in rows.items():

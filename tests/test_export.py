@@ -105,3 +105,16 @@ def test_standalone_bertviz_without_vendored_scripts_says_what_to_run(tmp_path):
     with pytest.raises(UserInputError) as e:
         standalone_html("<div></div>", "x", vendor_dir=tmp_path)
     assert "vendor_js.sh" in e.value.message("en") and "vendor_js.sh" in e.value.message("ja")
+
+
+def test_matrix_rows_round_trip_an_attention_matrix_with_repeated_tokens():
+    from core.export import matrix_rows
+
+    w = torch.softmax(torch.randn(3, 3), dim=-1)
+    rows, cols = matrix_rows(w, ["the", "cat", "the"], ["the", "cat", "the"], corner="query \\ key")
+    back = read_back(csv_bytes(rows, cols))
+    assert list(back[0]) == ["query \\ key", "0: the", "1: cat", "2: the"]
+    got = torch.tensor([[float(r[c]) for c in cols[1:]] for r in back])
+    assert torch.allclose(got, w, atol=1e-7) and torch.allclose(got.sum(-1), torch.ones(3), atol=1e-6)
+    with pytest.raises(ValueError, match="one label per row"):
+        matrix_rows(w, ["a"], ["a", "b", "c"])
