@@ -33,7 +33,7 @@ raw = st.text_area(T.t("sentence", lang), T.t("default_sentence", lang), key="ch
 gpt = get_gpt(lang)  # the live-trained GPT, else the one shipped with the app
 models = ["ngram"] + (["gpt"] if gpt is not None else [])
 c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
-model = c1.radio(T.t("model", lang), models, key="chain_model",
+model = c1.radio(T.t("model", lang), models, key="chain_model", bind="query-params",
                  format_func=lambda m: T.t("model_ngram", lang) if m == "ngram" else T.t("model_gpt", lang, label=plain(gpt.label)))
 use_ngram = model == "ngram"
 level = c2.radio(T.t("level", lang), ["char", "word"], key="chain_level", bind="query-params",

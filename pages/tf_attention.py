@@ -33,7 +33,7 @@ embed = "random"
 with c1:
     split = st.radio(t("split"), I.SPLITS, format_func=lambda s: t(f"split_{s}"), key="att_split", bind="query-params", horizontal=True)
     if trained is not None:
-        embed = st.radio(t("embed"), ["random", "gpt"], format_func=lambda s: t(f"embed_{s}"), key="att_embed")
+        embed = st.radio(t("embed"), ["random", "gpt"], format_func=lambda s: t(f"embed_{s}"), key="att_embed", bind="query-params")
 with c2:
     d_k = st.select_slider(t("dk"), [2, 4, 8, 16, 32, 64, 128, 256, 512], value=16, key="att_dk", bind="query-params", help=t("dk_help"))
     seed = int(st.number_input(t("seed"), 0, 9999, 0, key="att_seed", bind="query-params"))

@@ -19,7 +19,7 @@ lang = shell.lang()
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 
-src = st.segmented_control(T.t("source_lang", lang), ["en", "ja"], default=lang, key="encdec_src",
+src = st.segmented_control(T.t("source_lang", lang), ["en", "ja"], default=lang, key="encdec_src", bind="query-params",
                            format_func=lambda c: T.t(f"src_{c}", lang), required=True)
 cfg = seq2seq.Seq2SeqConfig(lang=src)
 if "encdec_error" in st.session_state:
@@ -34,7 +34,7 @@ c2.metric(T.t("final_loss", lang), f"{report.losses[-1]:.3f}")
 c3.caption(T.t("trained", lang, steps=len(report.losses), secs=report.seconds))
 st.caption(T.t("accuracy_help", lang, n=report.heldout_count))  # said on the page, not only in a tooltip
 
-preset = st.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", default=PRESETS[src][0])
+preset = st.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", bind="query-params", default=PRESETS[src][0])
 typed = st.text_input(T.t("input", lang), value=preset or PRESETS[src][0], key=f"encdec_text_{src}_{preset}")
 try:
     tokens = number_words.parse_words(typed, src)
@@ -55,9 +55,9 @@ else:
               delta_color="green" if ok else "red")
 
 c1, c2 = st.columns(2)
-layer = c1.selectbox(T.t("layer", lang), range(cfg.n_layer), index=cfg.n_layer - 1, key="encdec_layer",
+layer = c1.selectbox(T.t("layer", lang), range(cfg.n_layer), index=cfg.n_layer - 1, key="encdec_layer", bind="query-params",
                      format_func=lambda i: f"{i + 1}")
-head = c2.selectbox(T.t("head", lang), [-1, *range(cfg.n_head)], key="encdec_head",
+head = c2.selectbox(T.t("head", lang), [-1, *range(cfg.n_head)], key="encdec_head", bind="query-params",
                     format_func=lambda h: T.t("mean_heads", lang) if h < 0 else f"{h + 1}")
 att = result.attentions.pick(layer, head)  # each (rows, cols): the chosen head, or the mean over heads
 dec_in = ["<bos>"] + result.digits

@@ -25,7 +25,7 @@ choice = st.radio(t("model"), ["gpt", "minilm", "custom"], format_func=lambda c:
                   key="mha_model", bind="query-params", horizontal=True, index=0 if gpt is not None else 1)
 custom = ""
 if choice == "custom":
-    custom = st.text_input(t("custom_id"), key="mha_custom", max_chars=300,
+    custom = st.text_input(t("custom_id"), key="mha_custom", bind="query-params", max_chars=300,
                            help=t("custom_help", cap=P.MAX_PARAMS // 1_000_000))
 text = st.text_area(t("sentence"), value=t("default_text"), key="mha_text", bind="query-params", height=80, max_chars=10_000)
 

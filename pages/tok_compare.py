@@ -60,8 +60,8 @@ with right:
     vocab = st.number_input(T.t("vocab", lang), min_value=50, max_value=50_000, step=250,
                             value=2000 if picked.lang_hint == "ja" else 1000, key="tokc_vocab", bind="query-params",
                             help=T.t("vocab_help", lang))
-    hf_on = st.toggle(T.t("hf_on", lang), value=False, key="tokc_hf_on")
-    hf_name = st.text_input(T.t("hf_name", lang), value=LOCAL_MINILM, key="tokc_hf_name",
+    hf_on = st.toggle(T.t("hf_on", lang), value=False, key="tokc_hf_on", bind="query-params")
+    hf_name = st.text_input(T.t("hf_name", lang), value=LOCAL_MINILM, key="tokc_hf_name", bind="query-params",
                             help=T.t("hf_help", lang), disabled=not hf_on)
 
 try:

@@ -94,3 +94,16 @@ def test_a_10000_character_sentence_in_the_url_is_cut_with_a_note():
 def test_unknown_multiselect_options_are_dropped():
     at = open_with("pages/tok_sweep.py", {"sweep_methods": "bogus"})
     assert at.multiselect(key="sweep_methods").value  # the default methods, not an empty choice
+
+
+@pytest.mark.parametrize("page, params, kind, key, want", [
+    ("pages/gpt_gelu.py", {"gelu_custom": "true", "gelu_xmin": "-2.5"}, "number_input", "gelu_xmin", -2.5),
+    ("pages/lm_entropy.py", {"ent_merge": "true"}, "toggle", "ent_merge", True),
+    ("pages/gpt_tasks.py", {"tasks_example": "3"}, "slider", "tasks_example", 3),
+    ("pages/tf_encoder_decoder.py", {"encdec_head": "2"}, "selectbox", "encdec_head", 1),  # label "2" = head 1
+    ("pages/lm_ngram.py", {"ngram_corpus": "Shipped Japanese corpus"}, "radio", "ngram_corpus", "ja"),
+])
+def test_view_controls_bound_since_issue_12_reopen_from_a_link(page, params, kind, key, want):
+    at = open_with(page, params)
+    assert getattr(at, kind)(key=key).value == want
+    assert not reset_notes(at)
