@@ -35,10 +35,10 @@ c1, c2 = st.columns([3, 1])
 lo, hi = c1.slider(T.t("range", lang), -20.0, 20.0, (-4.0, 4.0), step=0.5, key="gelu_range", bind="query-params")
 points = c2.number_input(T.t("points", lang), 1, 10_000_000, 801, step=100, key="gelu_points", bind="query-params",
                          help=T.t("points_help", lang, n=gelu.MAX_POINTS))
-if c2.toggle(T.t("custom", lang), key="gelu_custom"):
+if c2.toggle(T.t("custom", lang), key="gelu_custom", bind="query-params"):
     c3, c4 = st.columns(2)
-    lo = c3.number_input(T.t("xmin", lang), value=lo, key="gelu_xmin", format="%g")
-    hi = c4.number_input(T.t("xmax", lang), value=hi, key="gelu_xmax", format="%g")
+    lo = c3.number_input(T.t("xmin", lang), value=lo, key="gelu_xmin", bind="query-params", format="%g")
+    hi = c4.number_input(T.t("xmax", lang), value=hi, key="gelu_xmax", bind="query-params", format="%g")
 
 try:
     rng, capped = gelu.GeluRange(lo, hi, int(points)).checked()

@@ -39,15 +39,15 @@ running = job is not None and job.status == "running"
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 c1, c2 = st.columns(2)
-task_name = c1.radio(T.t("task", lang), TASKS, key="tasks_task", format_func=lambda k: T.t(f"task_{k}", lang))
-data_lang = c2.radio(T.t("data_lang", lang), ["en", "ja"], index=1 if lang == "ja" else 0, key="tasks_lang",
+task_name = c1.radio(T.t("task", lang), TASKS, key="tasks_task", bind="query-params", format_func=lambda k: T.t(f"task_{k}", lang))
+data_lang = c2.radio(T.t("data_lang", lang), ["en", "ja"], index=1 if lang == "ja" else 0, key="tasks_lang", bind="query-params",
                      format_func=lambda k: T.t(f"lang_{k}", lang))
 st.markdown(T.t(f"how_{task_name}", lang))
 
 # ---------------------------------------------------------------- Figure 1: what the model reads
 task, tok = load(task_name, data_lang), tokenizer(data_lang)
 shown = examples_to_show(task)
-i = st.slider(T.t("example", lang), 1, len(shown), 1, key="tasks_example") - 1
+i = st.slider(T.t("example", lang), 1, len(shown), 1, key="tasks_example", bind="query-params") - 1
 rows = labelled_rows(task, shown[i], tok, 64)
 role_names = {r: (ja if lang == "ja" else en) for r, (en, ja) in ROLES.items()}
 st.plotly_chart(charts.sequence_figure(rows, row_names(task_name, len(rows), lang), role_names, T.t("seq_title", lang)),

@@ -8,6 +8,7 @@ from core.lm.data import LMData, build, corpus_lang
 from core.lm.units import show_token, split_units
 from core.textcheck import check_text
 from ui import shell
+from ui import export
 from ui.corpus_picker import pick_corpus
 from ui.safe import plain
 from ui.shared_state import get_gpt
@@ -34,7 +35,7 @@ top = st.container()  # the chart and the numbers
 gpt = get_gpt(lang)  # the live-trained GPT, else the one shipped with the app
 models = ["ngram"] + (["gpt"] if gpt is not None else [])
 c1, c4 = st.columns([3, 2])
-model = c1.radio(T.t("model", lang), models, key="chain_model",
+model = c1.radio(T.t("model", lang), models, key="chain_model", bind="query-params",
                  format_func=lambda m: T.t("model_ngram", lang) if m == "ngram" else T.t("model_gpt", lang, label=plain(gpt.label)))
 use_ngram = model == "ngram"
 level = c2.radio(T.t("level", lang), ["char", "word"], key="chain_level", bind="query-params",
@@ -91,5 +92,6 @@ st.dataframe(rows, key="chain_table", hide_index=True,
              column_config={T.t("col_p", lang): st.column_config.NumberColumn(format="%.5f"),
                             T.t("col_bits", lang): st.column_config.NumberColumn(format="%.2f"),
                             T.t("col_running", lang): st.column_config.NumberColumn(format="%.2f")})
+export.csv_button(rows, "chain_rule_tokens", lang, key="chain_csv")
 if use_ngram:
     st.caption(T.t("table_note", lang))

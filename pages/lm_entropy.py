@@ -60,6 +60,6 @@ st.markdown(T.t("ex_random", lang, h=kh, pp=kpp))
 st.markdown(T.t("ex_certain", lang))
 
 st.subheader(T.t("merge_h", lang))
-if st.toggle(T.t("merge", lang, a=symbols[0], b=symbols[1]), key="ent_merge"):
+if st.toggle(T.t("merge", lang, a=symbols[0], b=symbols[1]), key="ent_merge", bind="query-params"):
     hm = entropy_bits(merge_first_two(p))
     st.markdown(T.t("merge_result", lang, h=hm, pp=2 ** hm, h0=h, pp0=2 ** h))

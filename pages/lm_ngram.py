@@ -10,6 +10,7 @@ from core.lm import ngram_job
 from core.lm.ngram import perplexity_curve
 from ui import shell
 from ui.background import outcome
+from ui import export
 from ui.corpus_picker import pick_corpus
 from ui.safe import plain
 from ui.texts.lm_ngram import T
@@ -106,6 +107,7 @@ length = s3.slider(T.t("length", lang), 10, 300, 120 if level == "char" else 60,
 sample = data.counts.sample(length, n, smoothing, k, seed=int(seed))
 st.code(join_units(sample, level, clang), language=None, wrap_lines=True)
 st.caption(T.t("sample_note", lang, ctx=n - 1))
+export.csv_button(export.unit_rows(sample, lang), f"ngram_sample_n{n}", lang, key="ngram_csv")
 
 st.header(T.t("heat_h", lang))
 topk = st.slider(T.t("topk", lang), 5, 30, 15, key="ngram_topk", bind="query-params")

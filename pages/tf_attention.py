@@ -13,6 +13,7 @@ from core.errors import UserInputError
 from core.textcheck import check_text
 from ui import shell
 from ui.notes_attention import dict_analogies, position_counts
+from ui import export
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
@@ -32,7 +33,7 @@ embed = "random"
 with c1:
     split = st.radio(t("split"), I.SPLITS, format_func=lambda s: t(f"split_{s}"), key="att_split", bind="query-params", horizontal=True)
     if trained is not None:
-        embed = st.radio(t("embed"), ["random", "gpt"], format_func=lambda s: t(f"embed_{s}"), key="att_embed")
+        embed = st.radio(t("embed"), ["random", "gpt"], format_func=lambda s: t(f"embed_{s}"), key="att_embed", bind="query-params")
 with c2:
     d_k = st.select_slider(t("dk"), [2, 4, 8, 16, 32, 64, 128, 256, 512], value=16, key="att_dk", bind="query-params", help=t("dk_help"))
     seed = int(st.number_input(t("seed"), 0, 9999, 0, key="att_seed", bind="query-params"))
@@ -89,6 +90,7 @@ st.dataframe(
     hide_index=True, key="att_dict_table",
 )
 st.caption(t("dict_summary", top=plain(rows[0]["token"]), w=rows[0]["weight"], n=attended))
+export.csv_button(rows, f"attention_lookup_q{q}", lang, key="att_dict_csv")
 dict_analogies(trained, lang)
 
 st.header(t("why_header"))

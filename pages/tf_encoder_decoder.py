@@ -8,6 +8,7 @@ from core.errors import UserInputError
 from core.transformer import encoder_decoder as seq2seq
 from core.transformer import number_words
 from ui import shell
+from ui import export
 from ui.encdec_panel import trained_model
 from ui.notes_encdec import blocks_and_uses, cross_reading
 from ui.texts.tf_encdec import T
@@ -19,7 +20,7 @@ lang = shell.lang()
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 
-src = st.segmented_control(T.t("source_lang", lang), ["en", "ja"], default=lang, key="encdec_src",
+src = st.segmented_control(T.t("source_lang", lang), ["en", "ja"], default=lang, key="encdec_src", bind="query-params",
                            format_func=lambda c: T.t(f"src_{c}", lang), required=True)
 cfg = seq2seq.Seq2SeqConfig(lang=src)
 if "encdec_error" in st.session_state:
@@ -29,7 +30,7 @@ if got is None:
     st.stop()
 model, report = got
 p1, p2 = st.columns([1.3, 1])  # the input and its presets on one row: the attention fits on the first screen
-preset = p1.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", default=PRESETS[src][0])
+preset = p1.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", bind="query-params", default=PRESETS[src][0])
 typed = p2.text_input(T.t("input", lang), value=preset or PRESETS[src][0], key=f"encdec_text_{src}_{preset}")
 try:
     tokens = number_words.parse_words(typed, src)
@@ -49,9 +50,9 @@ else:
     c2.metric(T.t("truth", lang), str(truth), T.t("right" if ok else "wrong", lang), delta_arrow="off",
               delta_color="green" if ok else "red")
 
-layer = c3.selectbox(T.t("layer", lang), range(cfg.n_layer), index=cfg.n_layer - 1, key="encdec_layer",
+layer = c3.selectbox(T.t("layer", lang), range(cfg.n_layer), index=cfg.n_layer - 1, key="encdec_layer", bind="query-params",
                      format_func=lambda i: f"{i + 1}")
-head = c4.selectbox(T.t("head", lang), [-1, *range(cfg.n_head)], key="encdec_head",
+head = c4.selectbox(T.t("head", lang), [-1, *range(cfg.n_head)], key="encdec_head", bind="query-params",
                     format_func=lambda h: T.t("mean_heads", lang) if h < 0 else f"{h + 1}")
 att = result.attentions.pick(layer, head)  # each (rows, cols): the chosen head, or the mean over heads
 dec_in = ["<bos>"] + result.digits
@@ -59,6 +60,7 @@ heat = dict(diverging=False, zrange=(0, 1), annotate=True)
 st.plotly_chart(matrix_figure(att["cross"], [f"→ {t}" for t in result.digits + ["<eos>"]], tokens, T.t("cross_title", lang),
                               T.t("cross_x", lang), T.t("cross_y", lang), **heat), key="encdec_cross")
 st.caption(T.t("cross_note", lang))
+export.matrix_button(att["cross"], result.digits + ["<eos>"], tokens, f"cross_attention_L{layer + 1}", lang, key="encdec_csv")
 cross_reading(model, cfg, lang)
 c1, c2, c3 = st.columns(3)
 c1.metric(T.t("accuracy", lang), f"{report.accuracy:.1%}")

@@ -8,6 +8,7 @@ from core.transformer import pretrained as P
 from core.transformer.bertviz_html import DEFAULT_DECIMALS
 from core.transformer.attention_study import most_focused_head
 from ui import shell
+from ui import export
 from ui.multihead_view import analysis, bertviz, model_attention
 from ui.notes_multihead import composition_section, minilm_japanese
 from ui.shared_state import get_gpt
@@ -26,7 +27,7 @@ choice = in_model.radio(t("model"), ["gpt", "minilm", "custom"], format_func=lam
                         key="mha_model", bind="query-params", index=0 if gpt is not None else 1)
 custom = ""
 if choice == "custom":
-    custom = in_model.text_input(t("custom_id"), key="mha_custom", max_chars=300,
+    custom = in_model.text_input(t("custom_id"), key="mha_custom", bind="query-params", max_chars=300,
                                  help=t("custom_help", cap=P.MAX_PARAMS // 1_000_000))
 text = in_text.text_area(t("sentence"), value=t("default_text"), key="mha_text", bind="query-params", height=100,
                          max_chars=10_000)
@@ -53,6 +54,7 @@ all_heads.markdown(f"**{t('grid_header')}**")
 all_heads.plotly_chart(C.mark_tile(grid, n, layer, head), key="mha_fig_grid")
 all_heads.caption(t("grid_note"))
 st.latex(t("formula"))
+export.matrix_button(ma.attn[layer, head], ma.tokens, ma.tokens, f"attention_L{layer + 1}_H{head + 1}", lang, key="mha_csv")
 
 st.header(t("stats_header"))
 st.markdown(t("stats_note"))
@@ -80,4 +82,5 @@ else:  # no CDN fallback: the app makes no request off the machine; say what to 
 if bv.truncated:
     st.caption(t("bertviz_cut", n=bv.tokens_shown, total=bv.tokens_total))
 st.caption(t("bertviz_note", dec=DEFAULT_DECIMALS, n=bv.tokens_shown, kb=bv.n_bytes // 1024))
+export.bertviz_button(bv.html, view, lang, key="mha_bv_html")
 st.iframe(bv.html, height=(100 + 23 * bv.tokens_shown) if view == "head" else 120 + 130 * ma.n_layer)

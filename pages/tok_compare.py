@@ -9,6 +9,7 @@ from core.textcheck import check_text
 from core.tokenizers.compare import HUMAN, LEARNED, ROWS, Row, Toolkit, fit_toolkit, learned_row, tokenize_row
 from core.tokenizers.hf import LOCAL_MINILM, HFTokenizer, load_hf
 from ui import shell
+from ui import export
 from ui.corpus_picker import pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_compare import T
@@ -61,8 +62,8 @@ with st.expander(T.t("settings", lang)):
     vocab = st.number_input(T.t("vocab", lang), min_value=50, max_value=50_000, step=250,
                             value=2000 if picked.lang_hint == "ja" else 1000, key="tokc_vocab", bind="query-params",
                             help=T.t("vocab_help", lang))
-    hf_on = st.toggle(T.t("hf_on", lang), value=False, key="tokc_hf_on")
-    hf_name = st.text_input(T.t("hf_name", lang), value=LOCAL_MINILM, key="tokc_hf_name",
+    hf_on = st.toggle(T.t("hf_on", lang), value=False, key="tokc_hf_on", bind="query-params")
+    hf_name = st.text_input(T.t("hf_name", lang), value=LOCAL_MINILM, key="tokc_hf_name", bind="query-params",
                             help=T.t("hf_help", lang), disabled=not hf_on)
 
 try:
@@ -105,4 +106,5 @@ st.dataframe([{T.t("col_tok", lang): names[k],
                T.t("col_n", lang): r.n_tokens, T.t("col_cpt", lang): round(r.chars_per_token, 2),
                T.t("col_unk", lang): r.n_unknown, T.t("col_vocab", lang): r.vocab_size}
               for k, r in rows.items()], hide_index=True, key="tokc_table")
+export.csv_button(export.token_rows(rows, names, lang), "tokenizer_tokens", lang, key="tokc_csv")
 three_modes(text, lang)

@@ -53,6 +53,35 @@ def test_bad_url_values_fall_back_without_a_traceback(page, key, bad, kind, defa
     at = open_with(page, {key: bad})
     widget = getattr(at, kind)(key=key)
     assert widget.value == default or (kind == "slider" and widget.value in (1, 5)), widget.value
+    assert len(reset_notes(at)) == 1 and key.replace("_", "\\_") in reset_notes(at)[0], reset_notes(at)
+
+
+def reset_notes(at: AppTest, lang: str = "en") -> list[str]:
+    from ui.texts.export import T
+
+    head = T.t("link_reset", lang, items="")[:20]
+    return [w.value for w in at.warning if w.value.startswith(head)]
+
+
+def test_a_good_link_shows_no_note_and_a_bad_one_says_so_in_japanese():
+    ok = open_with("pages/lm_chain_rule.py", {"chain_n": "3", "chain_smoothing": "nonsense"}, lang="日本語")
+    notes = reset_notes(ok, "ja")
+    assert len(notes) == 1 and "chain\\_smoothing" in notes[0] and "chain\\_n" not in notes[0], notes
+    assert not reset_notes(open_with("pages/lm_chain_rule.py", {"chain_n": "2"}))
+
+
+def test_the_note_quotes_hostile_values_as_text_and_short():
+    at = open_with("pages/tf_attention.py", {"att_dk": "<img src=x onerror=alert(1)>" * 50})
+    (note,) = reset_notes(at)
+    assert "<img" not in note and "&lt;img" in note and len(note) < 300
+
+
+def test_a_link_value_for_another_page_waits_for_that_page():
+    at = open_with("pages/lm_chain_rule.py", {"chain_n": "99", "att_dk": "7"})
+    assert len(reset_notes(at)) == 1 and "att" not in reset_notes(at)[0]
+    at.switch_page("pages/tf_attention.py").run()
+    assert not at.exception and at.select_slider(key="att_dk").value == 16
+    assert len(reset_notes(at)) == 1 and "att\\_dk" in reset_notes(at)[0]
 
 
 def test_a_10000_character_sentence_in_the_url_is_cut_with_a_note():
@@ -65,3 +94,16 @@ def test_a_10000_character_sentence_in_the_url_is_cut_with_a_note():
 def test_unknown_multiselect_options_are_dropped():
     at = open_with("pages/tok_sweep.py", {"sweep_methods": "bogus"})
     assert at.multiselect(key="sweep_methods").value  # the default methods, not an empty choice
+
+
+@pytest.mark.parametrize("page, params, kind, key, want", [
+    ("pages/gpt_gelu.py", {"gelu_custom": "true", "gelu_xmin": "-2.5"}, "number_input", "gelu_xmin", -2.5),
+    ("pages/lm_entropy.py", {"ent_merge": "true"}, "toggle", "ent_merge", True),
+    ("pages/gpt_tasks.py", {"tasks_example": "3"}, "slider", "tasks_example", 3),
+    ("pages/tf_encoder_decoder.py", {"encdec_head": "2"}, "selectbox", "encdec_head", 1),  # label "2" = head 1
+    ("pages/lm_ngram.py", {"ngram_corpus": "Shipped Japanese corpus"}, "radio", "ngram_corpus", "ja"),
+])
+def test_view_controls_bound_since_issue_12_reopen_from_a_link(page, params, kind, key, want):
+    at = open_with(page, params)
+    assert getattr(at, kind)(key=key).value == want
+    assert not reset_notes(at)

@@ -40,7 +40,7 @@ def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True) -> Pi
     lang = shell.lang()
     options = ["en", "ja", "upload"]
     labels = {"en": T.t("corpus_en", lang), "ja": T.t("corpus_ja", lang), "upload": T.t("corpus_upload", lang)}
-    choice = st.radio(T.t("corpus", lang), options, format_func=labels.get, key=f"{prefix}_corpus",
+    choice = st.radio(T.t("corpus", lang), options, format_func=labels.get, key=f"{prefix}_corpus", bind="query-params",
                       index=options.index(default), horizontal=True)
     name, hint, text = choice, choice, None
     if choice == "upload":

@@ -20,10 +20,12 @@ from typing import Callable, TypeVar
 import streamlit as st
 from streamlit.errors import FragmentHandledException
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
+from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from core.errors import UserInputError
 from core.i18n import normalize_lang
 from ui.texts.guard import T
+from ui.links import after_page
 
 log = logging.getLogger("atlas.guard")
 F = TypeVar("F", bound=Callable[..., object])
@@ -46,16 +48,22 @@ def show_unexpected(exc: BaseException) -> str:
     return ref
 
 
-def run_page(run: Callable[[], None]) -> None:
+def run_page(run: Callable[[], None], after: bool = True) -> None:
     """Run a page; show any exception it lets escape as a bilingual message instead of a traceback."""
     try:
         run()
+    except StopException:
+        if after:
+            after_page()  # the page stopped early (st.stop): its widgets are drawn, its link values decided
+        raise
     except (ScriptControlException, FragmentHandledException):
         raise  # st.rerun / st.stop / st.switch_page, or a fragment error Streamlit has shown already
     except UserInputError as e:  # a page that forgot its try: still the clear message
         st.warning(e.message(_lang()), icon="⚠️")
     except Exception as e:  # noqa: BLE001 - the point of a last resort
         show_unexpected(e)
+    if after:  # not for a fragment (@guarded): the page around it is not done yet
+        after_page()  # ui.links: a note naming the link values the page's widgets could not use
 
 
 def guarded(fn: F) -> F:
@@ -73,7 +81,7 @@ def guarded(fn: F) -> F:
             nonlocal result
             result = fn(*args, **kwargs)
 
-        run_page(call)
+        run_page(call, after=False)
         return result
 
     return wrapper  # type: ignore[return-value]

@@ -16,6 +16,7 @@ from core.i18n import LANG_NAMES, LANGS, normalize_lang
 from ui.safe import inert
 from ui.texts.common import T
 from ui import lesson, presenter  # noqa: I001 (kept apart from the lines above, which others edit)
+from ui import export, links
 
 LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 (or ?lang=ja) opens the app in Japanese
 FORCE_CPU_KEY = "force_cpu"
@@ -110,7 +111,9 @@ _LINK_HTML = """
 def sidebar() -> str:
     """Draw the shared sidebar, the lesson panel and the presenter view; return the language in use."""
     _through_app()
+    export.install()  # every chart's PNG: a file name and 2x scale (idempotent)
     _lang_from_code()
+    links.remember()  # the link's values, before any widget takes them; the note's place at the top
     with st.sidebar:
         st.segmented_control(
             "Language / 言語",
