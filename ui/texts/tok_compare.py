@@ -30,7 +30,6 @@ T = Catalog(
         "text": ("Sentence to tokenize", "分割する文"),
         "text_help": ("Japanese, English, mixed, emoji: anything. Up to 2,000 characters are analysed.",
                       "日本語・英語・混在・絵文字など何でも。先頭 2,000 文字までを分析します。"),
-        "settings": ("Learned tokenizers", "学習するトークナイザ"),
         "vocab": ("Vocabulary size (learned tokenizers)", "語彙サイズ（学習するトークナイザ）"),
         "vocab_help": (
             "The same size for our BPE and SentencePiece. Japanese needs a larger vocabulary: every distinct "
