@@ -19,6 +19,7 @@ import base64
 import binascii
 import errno
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ from core.textcheck import strip_controls
 from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.base import Tokenizer
 from core.tokenizers.char import CharTokenizer
+
+log = logging.getLogger("atlas.checkpoint")
 
 
 def tokenizer_to_meta(tok: Tokenizer) -> dict:
@@ -122,12 +125,14 @@ def save_checkpoint(path: str | Path, model: GPT, tokenizer: Tokenizer, step: in
     try:
         write_atomic(path, data, durable=True)
     except OSError as e:
-        why = {errno.ENOSPC: ("the disk is full", "ディスクがいっぱいです"),
-               errno.EROFS: ("the disk is read-only", "ディスクが読み取り専用です"),
-               errno.EACCES: ("no permission to write there", "書き込む権限がありません")}.get(
-            e.errno, (e.strerror or type(e).__name__,) * 2)
-        raise UserInputError(f"Could not save the checkpoint: {why[0]}. Download it from the page instead.",
-                             f"チェックポイントを保存できませんでした：{why[1]}。ページからダウンロードしてください。") from None
+        known = {errno.ENOSPC: ("the disk is full", "ディスクがいっぱいです"),
+                 errno.EROFS: ("the disk is read-only", "ディスクが読み取り専用です"),
+                 errno.EACCES: ("no permission to write there", "書き込む権限がありません")}.get(e.errno)
+        why_en = known[0] if known else e.strerror or type(e).__name__  # the OS's English text: English only
+        why_ja = known[1] if known else "書き込みに失敗しました"
+        log.warning("could not save a checkpoint to %s: %s", path, e)
+        raise UserInputError(f"Could not save the checkpoint: {why_en}. Download it from the page instead.",
+                             f"チェックポイントを保存できませんでした：{why_ja}。ページからダウンロードしてください。") from None
     return path
 
 
@@ -265,6 +270,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
             f.seek(0)
             data = f.read()
     except OSError as e:
+        log.warning("could not read a checkpoint: %s", e)
         raise UserInputError(f"Cannot read the checkpoint file ({e.strerror or type(e).__name__}).",
-                             f"チェックポイントのファイルを読めません（{e.strerror or type(e).__name__}）。") from None
+                             f"チェックポイントのファイルを読めません（{type(e).__name__}）。") from None
     return load_checkpoint_bytes(data)

@@ -15,10 +15,11 @@ total)` as it goes, and returns the final status ("finished", "stopped", "diverg
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import threading
 import time
-import traceback
+import uuid
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
@@ -27,6 +28,7 @@ import torch
 from core.errors import UserInputError
 from core.runtime.threads import lower_priority, ui_threads
 
+log = logging.getLogger("atlas.jobs")
 MAX_CONCURRENT = max(1, int(os.environ.get("ATLAS_MAX_TRAININGS", "2")))
 _ids = itertools.count(1)  # one id counter for every job in the process
 
@@ -194,12 +196,15 @@ class BackgroundJob:
             with self._lock:
                 self._status = status
         except Exception as e:  # noqa: BLE001 - the page must see a message, never a dead thread
-            traceback.print_exc()  # the server log keeps the traceback; the page gets a sentence
+            ref = uuid.uuid4().hex[:8]  # the server log keeps the traceback under this; the page gets a sentence
+            log.error("%s failed [ref %s]", type(self).__name__, ref, exc_info=True)
             en, ja = self.what
             with self._lock:
                 self._status = "failed"
-                self._message = UserInputError(f"{en} failed: {type(e).__name__}: {e}",
-                                               f"{ja}に失敗しました：{type(e).__name__}: {e}")
+                # English may name the error; Japanese never carries Python's English text (reference only).
+                self._message = UserInputError(f"{en} failed: {type(e).__name__}: {e} (reference {ref}).",
+                                               f"{ja}に失敗しました（{type(e).__name__}、参照番号 {ref}）。"
+                                               "詳しい原因はサーバーのログにあります。")
         finally:
             with self._lock:
                 self._account()
