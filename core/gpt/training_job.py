@@ -23,6 +23,7 @@ import torch
 
 from core.corpus import corpus_id
 from core.errors import UserInputError
+from core.gpt.autosave import write_corpus
 from core.gpt.checkpoint import Checkpoint, checkpoint_bytes
 from core.gpt.data import TokenData, build_tokenizer, cached_references, ngram_reference
 from core.gpt.job_settings import REFERENCE_LINES, JobSettings, JobView, shipped_reference  # noqa: F401 - re-exported
@@ -111,6 +112,8 @@ class TrainingJob(BackgroundJob):
         self._snapshot: tuple[int, GPT] | None = None
         self._threads_now = self.threads
         self.autosave_path: Path | None = None  # set by the page: where the training thread keeps its checkpoint
+        self.corpus_path: Path | None = None  # and where the text goes (once), for a resume after a restart
+        self._texts = (label, train_text, heldout_text)
         self._saved = (start, time.monotonic())  # (step, when) of the last autosave
         self.saved_step: int | None = None  # the step on disk at autosave_path, once written
         self.set_progress(start, train_config.max_iters)
@@ -220,6 +223,8 @@ class TrainingJob(BackgroundJob):
             return False
         step = self._applied
         try:
+            if self.corpus_path is not None and not self.corpus_path.exists():
+                write_corpus(self.corpus_path, *self._texts)
             write_atomic(path, self.checkpoint(with_optimizer=True), durable=True)
         except OSError as e:  # a full or read-only disk costs the autosave, never the training
             log.warning("autosave to %s failed: %s", path, e)

@@ -26,6 +26,7 @@ from typing import Callable, TypeVar
 import torch
 
 from core.errors import UserInputError
+from core.runtime import shutdown
 from core.runtime.threads import lower_priority, ui_threads
 
 log = logging.getLogger("atlas.jobs")
@@ -110,6 +111,7 @@ class BackgroundJob:
         self._active_s = 0.0  # running time so far, pauses excluded (up to `_since`)
         self._active_at_start = 0.0  # of this run: the ETA extrapolates this run's pace
         self._since: float | None = None
+        self._unregister: Callable[[], None] = lambda: None  # the shutdown hook of the current run
 
     # ---------------------------------------------------------------- for subclasses
     def work(self) -> str:
@@ -150,6 +152,8 @@ class BackgroundJob:
             self._done_at_start, self._active_at_start = self._done, self._active_s
             self._since = time.perf_counter()
             self._thread = threading.Thread(target=self._main, name=f"{type(self).__name__}-{self.id}", daemon=True)
+            # A server stop (SIGTERM, exit) stops the job and gives it a few seconds to finish its step.
+            self._unregister = shutdown.register(self.stop, wait=self.wait)
             self._thread.start()
 
     def pause(self) -> None:
@@ -209,6 +213,7 @@ class BackgroundJob:
             with self._lock:
                 self._account()
             LIMITER.release(self.id)
+            self._unregister()
 
     # ---------------------------------------------------------------- reading (any thread)
     def _state(self) -> JobState:  # under self._lock
@@ -235,15 +240,20 @@ J = TypeVar("J", bound=BackgroundJob)
 
 
 class JobSlot:
-    """The one job a browser session owns. Replacing or closing it stops the old one (without waiting)."""
+    """The one job a browser session owns. Replacing or closing it stops the old one (without waiting).
+
+    `on_job(job)`, if set, is told of every replacement (None: the slot was emptied, e.g. by Reset)."""
 
     def __init__(self, job: BackgroundJob | None = None):
         self.job = job
+        self.on_job: Callable[[BackgroundJob | None], None] | None = None
 
     def replace(self, job: BackgroundJob | None) -> None:
         old, self.job = self.job, job
         if old is not None and old is not job:
             old.stop()
+        if self.on_job is not None and old is not job:
+            self.on_job(job)
 
     def close(self) -> None:
         if self.job is not None:
