@@ -87,3 +87,20 @@ def test_the_page_puts_a_token_in_the_url_and_keeps_it():
     bad.run()
     bad.switch_page("pages/gpt_train.py").run()
     assert not bad.exception and bad.query_params["run"] != "../../etc"
+
+
+def test_a_reloaded_tab_reattaches_to_its_job_and_shares_its_model():
+    from core.runtime.sessions import LEASES
+    from ui.shared_state import TRAINED_GPT_SOURCE_KEY
+
+    token = new_token()
+    job = build_job(JobSettings(preset="tiny", max_iters=3, batch_size=4, eval_interval=0, eval_iters=1,
+                                sample_interval=0), TRAIN, HELD, "cpu", "before the reload")
+    job.threads = 1
+    LEASES.attach(token, "the-old-session").replace(job)
+    job.start()
+    assert job.wait(60)
+    LEASES.detach(token, "the-old-session")  # F5: the old session ended ...
+    at = reopen(token, "en")  # ... and the new one finds the job, not an offer to resume
+    assert not at.warning and at.session_state[TRAINED_GPT_SOURCE_KEY] is not None
+    assert LEASES.get(token).job is job and "Finished" in " ".join(p.proto.text for p in at.get("progress"))

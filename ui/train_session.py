@@ -24,7 +24,7 @@ from core.runtime.jobs import BackgroundJob, JobSlot
 from core.runtime.sessions import LEASES, new_token, valid_token
 from ui import shell
 from ui.safe import plain
-from ui.shared_state import set_trained_gpt_source
+from ui.shared_state import TRAINED_GPT_SOURCE_KEY, set_trained_gpt_source
 from ui.texts.gpt_resume import T
 
 PARAM = "run"  # the URL's query parameter
@@ -83,6 +83,10 @@ def attach() -> JobSlot:
         slot.on_job = functools.partial(_on_job, token)
         if slot.job is not None:
             _on_job(token, slot.job)
+    if slot.job is not None and st.session_state.get(TRAINED_GPT_SOURCE_KEY) is None:
+        from ui.gpt_train_view import trained  # imported late: that module is the page's, and larger
+
+        set_trained_gpt_source(lambda: trained(slot))  # a reloaded tab's other pages see the model too
     return slot
 
 
