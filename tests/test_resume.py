@@ -105,6 +105,7 @@ def _with_train_meta(blob: bytes, edit) -> bytes:
 @pytest.mark.parametrize("edit", [
     lambda m: {**m, "config": {**m["config"], "max_iters": 10**9}},  # more work than the page allows
     lambda m: {**m, "config": {**m["config"], "batch_size": 2.0}},  # not an int
+    lambda m: {**m, "config": {**m["config"], "batch_size": 4096}},  # a batch the page never offers (memory)
     lambda m: {**m, "config": {**m["config"], "lr": float("nan")}},
     lambda m: {**m, "config": {**m["config"], "sample_prompt": "x"}},  # an unknown field
     lambda m: {**m, "config": {**m["config"], "max_iters": 2}},  # step 3 is past the schedule's end

@@ -28,12 +28,12 @@ import torch
 from core.gpt.checkpoint_check import TRAIN_KEY, not_a_checkpoint
 from core.gpt.pretrain import EvalInfo, TrainConfig
 
-MAX_HISTORY = 1_000_000  # steps of curves kept; also the most steps a resumed training may ask for
+MAX_HISTORY = 100_000  # steps of curves kept; also the most steps a resumed training may ask for (page: 10,000)
 MAX_SAMPLES, MAX_SAMPLE_CHARS = 20, 4_000  # what the page keeps and shows
 # (low, high) for the TrainConfig fields a checkpoint may set; nothing else is read from it.
 INTS = {"max_iters": (1, MAX_HISTORY), "warmup_iters": (0, MAX_HISTORY), "eval_interval": (0, MAX_HISTORY),
-        "eval_iters": (1, 1_000), "seed": (0, 2**62), "batch_size": (1, 4_096), "sample_interval": (0, MAX_HISTORY),
-        "sample_tokens": (0, 4_000)}
+        "eval_iters": (1, 200), "seed": (0, 2**62), "batch_size": (1, 64), "sample_interval": (0, MAX_HISTORY),
+        "sample_tokens": (0, 1_000)}  # batch, evaluation and sample sizes: at most what the page's widgets offer
 FLOATS = {"lr": (1e-12, 100.0), "min_lr_ratio": (0.0, 1.0), "weight_decay": (0.0, 10.0), "beta1": (0.0, 0.999999),
           "beta2": (0.0, 0.999999), "grad_clip": (0.0, 1e6)}
 RNG_BYTES = torch.Generator().get_state().numel()  # a CPU generator's state (5056 bytes in torch 2.x)
