@@ -30,6 +30,9 @@ def test_reload_reattaches_and_sigterm_saves_and_exits_cleanly(browser, tmp_path
         wait_idle(page)
         assert page.locator(".st-key-gpt_pause button").count() == 1, "the reloaded page lost its training"
         assert exceptions(page) == []
+        assert f"run={token}" in page.url  # the tab keeps its lease in its address ...
+        page.wait_for_function("() => (document.getElementById('atlas-link') || {}).value")
+        assert "run=" not in page.evaluate("() => document.getElementById('atlas-link').value")  # ... a shared link does not
         page.wait_for_function(  # some steps done (the first start also builds the n-gram reference lines)
             r"""() => /step ([1-9][0-9,]*) \//.test(document.body.innerText)""", timeout=180_000)
         ctx.close()  # the tab goes away; the job lives on in its grace period
