@@ -132,3 +132,17 @@ def test_trim_memory_gives_freed_memory_back():
     assert trim_memory() in (True, False)
     after = rss_mb()
     assert done.is_set() and after <= before  # never grows; on glibc it shrinks (how much depends on the heap)
+
+
+def test_shutdown_waits_for_stopped_jobs_and_notes_those_that_outlive_the_wait(monkeypatch):
+    from core.runtime import shutdown
+
+    monkeypatch.setattr(shutdown, "WAIT_S", 0.3)
+    slow, quick = Sleeper(), Sleeper()
+    for j in (slow, quick):
+        j.start()
+    shutdown.register(lambda: None, wait=lambda t: False)  # a thread that would not end in time
+    t0 = time.perf_counter()
+    shutdown.run_all()
+    assert time.perf_counter() - t0 < 3 and shutdown._late >= 1  # noqa: SLF001 - the exit path reads it (os._exit(0))
+    assert slow.wait(5) and quick.wait(5) and slow.status == quick.status == "stopped"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import signal
 import threading
 import time
@@ -71,13 +72,31 @@ def run_all() -> int:
             cb()
         except Exception:  # noqa: BLE001 - one broken callback must not keep the others from stopping
             log.exception("shutdown callback %r failed", cb)
+    global _late
     deadline = time.monotonic() + WAIT_S
+    _late = 0
     for w in waits:  # everything was asked to stop above: these waits overlap
         try:
-            w(max(0.0, deadline - time.monotonic()))
+            if w(max(0.0, deadline - time.monotonic())) is False:
+                _late += 1
         except Exception:  # noqa: BLE001
             log.exception("shutdown wait %r failed", w)
     return len(todo)
+
+
+_late = 0  # waits of the last run_all that ran out of time (their thread still running)
+
+
+def _before_join() -> None:
+    """The interpreter's exit path: stop everything; if a job's thread is still inside a torch op after
+    WAIT_S (a starved, lowered-priority thread on a busy machine), leave at once with status 0 rather than
+    let the interpreter finalize under it (torch then aborts the process: "terminate called without an
+    active exception", exit -6). Its last autosaved checkpoint is what remains."""
+    run_all()
+    if _late:
+        log.warning("%d background job(s) did not stop within %.0f s; exiting without them", _late, WAIT_S)
+        logging.shutdown()
+        os._exit(0)
 
 
 def _chain(signum: int) -> None:
@@ -107,7 +126,7 @@ def install(signals: tuple[int, ...] = (signal.SIGTERM, signal.SIGINT)) -> bool:
     register_before_join = getattr(threading, "_register_atexit", None)
     if register_before_join is not None:
         try:
-            register_before_join(run_all)
+            register_before_join(_before_join)
         except RuntimeError:  # the interpreter is already shutting down
             pass
     if threading.current_thread() is not threading.main_thread():

