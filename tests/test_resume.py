@@ -127,3 +127,20 @@ def test_a_wrongly_shaped_generator_state_is_refused():
     bad = ResumeState(TrainConfig(max_iters=5), rng=torch.zeros(7, dtype=torch.uint8))
     with pytest.raises(UserInputError):
         load_checkpoint_bytes(checkpoint_bytes(job.model, job.tokenizer, 0, job.optimizer, resume=bad))
+
+
+def test_a_server_stop_saves_a_job_whose_thread_is_too_busy_to_save_itself(tmp_path, monkeypatch):
+    import time
+
+    import core.gpt.training_job as tj
+
+    real = tj.cached_references
+    monkeypatch.setattr(tj, "cached_references", lambda *a: (time.sleep(3), real(*a))[1])  # a starved thread
+    job = build_job(SETTINGS, TRAIN, HELD, "cpu", "t")
+    job.autosave_path, job.corpus_path = tmp_path / "x.safetensors", tmp_path / "x.corpus.json"
+    job.start()
+    job.stop()
+    assert job._shutdown_wait(1.0) is False  # noqa: SLF001 - what shutdown.run_all calls; the thread lives on
+    ck = load_checkpoint(job.autosave_path)  # but the training is on disk, resumable
+    assert ck.step == 0 and ck.resume is not None and job.corpus_path.is_file()
+    assert job.wait(30)

@@ -232,6 +232,17 @@ class TrainingJob(BackgroundJob):
         self._saved, self.saved_step = (step, time.monotonic()), step
         return True
 
+    def _shutdown_wait(self, timeout: float) -> bool:
+        """A server stop: the thread autosaves as it stops; if it is still busy after most of `timeout`
+        (starved on a busy machine, or building the reference lines), save from here, between two steps."""
+        end = time.monotonic() + timeout
+        if self.wait(0.7 * timeout) or self.autosave_path is None:
+            return self.wait(0)
+        if self.step_lock.acquire(timeout=max(0.0, end - time.monotonic())):  # the thread is not mid-step
+            self.step_lock.release()
+            self.autosave()  # it starts no further step (stopped), so this waits for none
+        return self.wait(max(0.0, end - time.monotonic()))
+
     # ---------------------------------------------------------------- reading (any thread)
     def view(self) -> JobView:
         with self._lock:

@@ -153,7 +153,7 @@ class BackgroundJob:
             self._since = time.perf_counter()
             self._thread = threading.Thread(target=self._main, name=f"{type(self).__name__}-{self.id}", daemon=True)
             # A server stop (SIGTERM, exit) stops the job and gives it a few seconds to finish its step.
-            self._unregister = shutdown.register(self.stop, wait=self.wait)
+            self._unregister = shutdown.register(self.stop, wait=self._shutdown_wait)
             self._thread.start()
 
     def pause(self) -> None:
@@ -185,6 +185,10 @@ class BackgroundJob:
             t.join(timeout)
             return not t.is_alive()
         return True
+
+    def _shutdown_wait(self, timeout: float) -> bool:
+        """What a server stop waits on, after stop(): the thread's end, for at most `timeout` seconds."""
+        return self.wait(timeout)
 
     # ---------------------------------------------------------------- the thread
     def _account(self) -> None:  # under self._lock
