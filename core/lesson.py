@@ -115,7 +115,7 @@ def parse_lesson(text: str, pages: set[str], number: int = 1) -> Lesson:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise _bad(f"lesson {number}", f"not valid TOML ({e}).", f"TOML として読めません（{e}）。") from None
+        raise _bad(f"lesson {number}", f"not valid TOML ({e}).", "TOML として読めません。括弧や引用符の閉じ忘れなど、書式を確かめてください。") from None
     stops = raw.get("stop")
     if not isinstance(stops, list) or not stops:
         raise _bad(f"lesson {number}", "it needs at least one [[stop]].", "[[stop]] が 1 つ以上必要です。")

@@ -4,17 +4,11 @@ import streamlit as st
 from core.errors import UserInputError
 from core.gpt.training_job import JobSettings, TrainingJob, build_job
 from core.runtime.jobs import JobSlot
-from ui import shell
+from ui import shell, train_session
 from ui.safe import plain
 from ui.gpt_train_view import checkpoint_panel, model_views, settings_form, show_live, trained
 from ui.shared_state import set_trained_gpt_source
 from ui.texts.gpt_train import T
-
-
-@st.cache_resource(scope="session", on_release=lambda slot: slot.close(), show_spinner=False)
-def _slot() -> JobSlot:
-    """This browser session's training; closing the tab (session end) stops it, without waiting."""
-    return JobSlot()
 
 
 def _start(slot: JobSlot, settings: JobSettings, corpus, device) -> None:
@@ -35,9 +29,10 @@ def _reset(slot: JobSlot) -> None:
 
 
 lang = shell.lang()
-slot = _slot()
+slot = train_session.attach()  # this tab's training: a reload re-attaches to it (ui/train_session.py)
 job: TrainingJob | None = slot.job
 st.title(T.t("title", lang))
+train_session.offer_resume(slot, lang)  # a training saved before a restart: Resume / Discard
 if job is None:
     st.markdown(T.t("intro", lang))
 else:  # a job: the room goes to the buttons and the chart

@@ -121,6 +121,7 @@ def test_a_failing_job_reports_a_bilingual_message(capsys):
     assert j.wait(30)
     s = j.state()
     assert s.status == "failed" and "Counting failed: RuntimeError: boom" in s.message.en
+    assert "boom" not in s.message.ja and "参照番号" in s.message.ja  # Python's English stays in the log
     assert "カウントに失敗しました" in s.message.ja
     assert LIMITER.active() == 0  # the slot is given back
 

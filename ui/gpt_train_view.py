@@ -18,6 +18,7 @@ from ui.guard import guarded
 from ui.corpus_picker import pick_corpus
 from ui.safe import plain
 from ui.shared_state import TrainedGPT, set_trained_gpt_source
+from ui.texts.gpt_resume import T as R
 from ui.texts.gpt_train import T, duration
 
 POLL_S = 2.0  # a poll redraws three charts in the browser, which shares the CPU on a laptop
@@ -218,19 +219,29 @@ def follow_views(slot: JobSlot, corpus_lang: str, lang: str) -> None:
 
 
 def checkpoint_panel(slot: JobSlot, job: TrainingJob, settings: JobSettings, corpus, device, lang: str) -> None:
-    """Download the current weights; upload a checkpoint to continue from (errors shown, never raised)."""
+    """Download the training (resumable: weights, AdamW, schedule, batch generator, curves) or the weights
+    alone; upload a checkpoint to continue from: a resumable one continues exactly (errors shown, never raised)."""
     st.subheader(T.t("checkpoint", lang))
-    st.download_button(T.t("download", lang), data=lambda: job.checkpoint(with_optimizer=False),
-                       file_name=f"gpt-step{job.view().step}.safetensors", mime="application/octet-stream",
-                       key="gpt_download", on_click="ignore", help=T.t("download_help", lang))
+    step = job.view().step
+    d1, d2 = st.columns(2)
+    d1.download_button(R.t("download_full", lang), data=lambda: job.checkpoint(with_optimizer=True),
+                       file_name=f"gpt-step{step}-resumable.safetensors", mime="application/octet-stream",
+                       key="gpt_download", on_click="ignore", help=R.t("download_full_help", lang))
+    d2.download_button(R.t("download_small", lang), data=lambda: job.checkpoint(with_optimizer=False),
+                       file_name=f"gpt-step{step}.safetensors", mime="application/octet-stream",
+                       key="gpt_download_weights", on_click="ignore", help=R.t("download_small_help", lang))
+    if job.saved_step is not None:
+        st.caption(R.t("saved", lang, step=job.saved_step))
     up = st.file_uploader(T.t("upload", lang), key="gpt_ckpt_file", help=T.t("upload_help", lang))
     if up is not None and st.session_state.get("gpt_ckpt_loaded") != up.file_id:
         st.session_state["gpt_ckpt_loaded"] = up.file_id
         st.session_state.pop("gpt_ckpt_error", None)
         try:
             ck = load_checkpoint_bytes(up.getvalue())
-            new = TrainingJob.from_checkpoint(ck, settings.train_config(), corpus.train, corpus.heldout, device,
-                                              ck.extra.get("label", up.name))
+            label = ck.extra.get("label") or up.name
+            new = (TrainingJob.resumed(ck, corpus.train, corpus.heldout, device, label) if ck.resume is not None
+                   else TrainingJob.from_checkpoint(ck, settings.train_config(), corpus.train, corpus.heldout, device,
+                                                    label))
             slot.replace(new)
             set_trained_gpt_source(lambda: trained(slot))
             st.session_state["gpt_info"] = (ck.step, new.label)

@@ -90,11 +90,22 @@ def guarded(fn: F) -> F:
 @st.cache_resource(show_spinner=False)
 def start_process() -> int:
     """Once per server process (app.py): remove `.tmp-*` files a killed writer left in the disk cache,
-    and hook background jobs' stop callbacks to server shutdown. Returns how many temp files went."""
+    hook background jobs' stop callbacks to server shutdown, start the training leases' reaper (which
+    also trims freed memory) and import what threads must not import concurrently. Returns how many
+    temp files went."""
     from core.runtime import shutdown
     from core.runtime.diskcache import clean_stale_tmp
+    from core.runtime.sessions import LEASES
+
+    # plotly imports pandas lazily, inside the first figure built: two sessions' threads building their
+    # first figures at once raced on it ("partially initialized module 'pandas'", seen in bench/soak.py).
+    # Imported here, once, before any page runs.
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
 
     shutdown.install()
+    shutdown.register(LEASES.close_all)  # a server stop stops the trainings that wait for a reload
+    LEASES.start_reaper()  # also hands freed memory back to the OS every 30 s (sessions.trim_memory)
     try:
         removed = clean_stale_tmp()
     except OSError:  # an unreadable cache folder must not keep the app from starting

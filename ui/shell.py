@@ -86,6 +86,7 @@ _LINK_HTML = """
   // The address with the language in it even when the URL has none yet (Streamlit drops ?lang=ja).
   const here = (box) => {{
     const u = new URL(window.location.href), lang = box.dataset.lang;
+    u.searchParams.delete("run");  // the training's lease (ui/train_session.py): a shared link shares the view, not the run
     if (!u.searchParams.has("lang") && lang !== "English") u.searchParams.set("lang", lang);
     return u.toString();
   }};

@@ -9,6 +9,7 @@ an uploaded file is safe to open. Layout:
               config                GPTConfig as JSON
               tokenizer             {"type": "char", "chars": [...]} or {"type": "spm", "proto": base64}
               step, extra, optim    JSON
+              train + train.*       the resume state (core.gpt.resume): schedule, batch RNG, curves
 
 Writes are atomic (a temporary file in the same folder, then os.replace), so a crash or a reader
 never sees half a checkpoint.
@@ -19,6 +20,7 @@ import base64
 import binascii
 import errno
 import json
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,12 +29,16 @@ import torch
 
 from core.errors import UserInputError
 from core.gpt import checkpoint_check as C
+from core.gpt import resume as resume_state
 from core.gpt.checkpoint_check import FORMAT, MAX_CHECKPOINT_BYTES
+from core.gpt.resume import ResumeState
 from core.runtime.diskcache import write_atomic
 from core.textcheck import strip_controls
 from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.base import Tokenizer
 from core.tokenizers.char import CharTokenizer
+
+log = logging.getLogger("atlas.checkpoint")
 
 
 def tokenizer_to_meta(tok: Tokenizer) -> dict:
@@ -87,8 +93,10 @@ def _not_a_checkpoint(detail: str, detail_ja: str | None = None) -> UserInputErr
 
 
 def checkpoint_bytes(model: GPT, tokenizer: Tokenizer, step: int = 0,
-                     optimizer: torch.optim.Optimizer | None = None, extra: dict | None = None) -> bytes:
-    """The checkpoint as bytes (what the page offers for download)."""
+                     optimizer: torch.optim.Optimizer | None = None, extra: dict | None = None,
+                     resume: ResumeState | None = None) -> bytes:
+    """The checkpoint as bytes (what the page offers for download); with `optimizer` and `resume`, enough
+    to continue the training exactly."""
     from safetensors.torch import save
 
     tensors = {f"model.{k}": v.detach().cpu().contiguous()
@@ -111,6 +119,9 @@ def checkpoint_bytes(model: GPT, tokenizer: Tokenizer, step: int = 0,
     }
     if optim_meta is not None:
         meta["optim"] = json.dumps(optim_meta, default=str)
+    if resume is not None:
+        more, meta["train"] = resume_state.encode(resume)
+        tensors.update(more)
     return save(tensors, metadata=meta)
 
 
@@ -122,12 +133,14 @@ def save_checkpoint(path: str | Path, model: GPT, tokenizer: Tokenizer, step: in
     try:
         write_atomic(path, data, durable=True)
     except OSError as e:
-        why = {errno.ENOSPC: ("the disk is full", "ディスクがいっぱいです"),
-               errno.EROFS: ("the disk is read-only", "ディスクが読み取り専用です"),
-               errno.EACCES: ("no permission to write there", "書き込む権限がありません")}.get(
-            e.errno, (e.strerror or type(e).__name__,) * 2)
-        raise UserInputError(f"Could not save the checkpoint: {why[0]}. Download it from the page instead.",
-                             f"チェックポイントを保存できませんでした：{why[1]}。ページからダウンロードしてください。") from None
+        known = {errno.ENOSPC: ("the disk is full", "ディスクがいっぱいです"),
+                 errno.EROFS: ("the disk is read-only", "ディスクが読み取り専用です"),
+                 errno.EACCES: ("no permission to write there", "書き込む権限がありません")}.get(e.errno)
+        why_en = known[0] if known else e.strerror or type(e).__name__  # the OS's English text: English only
+        why_ja = known[1] if known else "書き込みに失敗しました"
+        log.warning("could not save a checkpoint to %s: %s", path, e)
+        raise UserInputError(f"Could not save the checkpoint: {why_en}. Download it from the page instead.",
+                             f"チェックポイントを保存できませんでした：{why_ja}。ページからダウンロードしてください。") from None
     return path
 
 
@@ -140,6 +153,7 @@ class Checkpoint:
     extra: dict = field(default_factory=dict)
     optim_state: dict[str, torch.Tensor] = field(default_factory=dict)
     optim_groups: list[dict] | None = None
+    resume: ResumeState | None = None  # present: the training can continue exactly (TrainingJob.resumed)
 
     def build_model(self, device: torch.device | str = "cpu") -> GPT:
         model = GPT(self.config)
@@ -189,6 +203,9 @@ def _validated(header: dict, buffer_bytes: int) -> tuple:
     meta = C.metadata(header)
     cfg = C.check_config(C.json_field(meta, "config", "{}", dict, C.MAX_META_JSON_CHARS))
     C.check_tensors_match(cfg, table, buffer_bytes)
+    resume_state.check_table(table)
+    if len(meta.get("train", "")) > C.MAX_META_JSON_CHARS * 2:  # samples in Japanese: up to ~100 KB
+        raise C.not_a_checkpoint("its train field is too long", "train 欄が長すぎます")
     tok_meta = _check_tokenizer_meta(C.json_field(meta, "tokenizer", "{}", dict), cfg["vocab_size"])
     step = C.check_step(meta.get("step", "0"))
     extra = C.json_field(meta, "extra", "{}", dict, C.MAX_META_JSON_CHARS)
@@ -235,7 +252,8 @@ def _checkpoint(header: dict, data: bytes, start: int) -> Checkpoint:
                                      f"テンソル {name} に NaN か無限大が含まれます（発散したモデル？）")
     state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
     optim = {k: v for k, v in tensors.items() if k.startswith("optim.")}
-    return Checkpoint(GPTConfig.from_dict(cfg), tokenizer, step, state, extra, optim, groups)
+    resume = resume_state.decode(C.metadata(header).get("train"), tensors, step)
+    return Checkpoint(GPTConfig.from_dict(cfg), tokenizer, step, state, extra, optim, groups, resume)
 
 
 def _too_large(n: int) -> UserInputError:
@@ -265,6 +283,7 @@ def load_checkpoint(path: str | Path) -> Checkpoint:
             f.seek(0)
             data = f.read()
     except OSError as e:
+        log.warning("could not read a checkpoint: %s", e)
         raise UserInputError(f"Cannot read the checkpoint file ({e.strerror or type(e).__name__}).",
-                             f"チェックポイントのファイルを読めません（{e.strerror or type(e).__name__}）。") from None
+                             f"チェックポイントのファイルを読めません（{type(e).__name__}）。") from None
     return load_checkpoint_bytes(data)

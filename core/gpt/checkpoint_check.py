@@ -40,6 +40,7 @@ CONFIG_INTS = {"vocab_size": (1, 1_000_000), "n_layer": (1, 128), "n_head": (1, 
 CONFIG_BOOLS = ("bias", "pre_ln")
 GELU_KINDS = ("tanh", "exact")
 OPTIM_KEY = re.compile(r"optim\.(\d{1,6})\.(exp_avg|exp_avg_sq|step|max_exp_avg_sq)")
+TRAIN_KEY = re.compile(r"train\.(rng|steps|loss|lr|tps|evals)")  # the resume state (core.gpt.resume checks them)
 
 PICKLE_HINT = ("a PyTorch pickle (.pt / .bin), which can run code when opened: this app opens only .safetensors",
                "PyTorch の pickle（.pt / .bin）で、開くとコードを実行できてしまう形式です。このアプリは .safetensors のみ開きます")
@@ -244,7 +245,8 @@ def check_tensors_match(cfg: dict, table: dict[str, tuple[str, tuple[int, ...]]]
     want = expected_shapes(cfg)
     model = {k[len("model."):]: v for k, v in table.items() if k.startswith("model.")}
     missing = sorted(want.keys() - model.keys())
-    extra = sorted(k for k in table if not k.startswith("model.") and not OPTIM_KEY.fullmatch(k))
+    extra = sorted(k for k in table if not k.startswith("model.") and not OPTIM_KEY.fullmatch(k)
+                   and not TRAIN_KEY.fullmatch(k))
     extra += sorted("model." + k for k in model.keys() - want.keys())
     if missing or extra:
         raise not_a_checkpoint(f"missing tensors {missing[:3]}, unexpected tensors {extra[:3]}",

@@ -3,72 +3,60 @@
 The page builds `JobSettings` from its widgets, `build_job` turns them into a `TrainingJob`, and the
 page polls `view()`, a consistent copy of the curves, samples and progress. Pausing, stopping, the
 limit on concurrent trainings, thread priority, ETA and failures are the base class's business.
+
+Nothing lost: `checkpoint()` is everything an exact continuation needs (weights, AdamW, the schedule,
+the batch generator's state, the curves: core.gpt.resume), taken between two updates; with
+`autosave_path` set the training thread writes it there every AUTOSAVE_STEPS steps or AUTOSAVE_S
+seconds and when it stops, and `TrainingJob.resumed(checkpoint, ...)` continues from it as if never
+interrupted (same batches, same learning rates, same losses).
 """
 from __future__ import annotations
 
 import copy
+import logging
 import threading
-from dataclasses import dataclass, replace
+import time
+from dataclasses import replace
+from pathlib import Path
 
 import torch
 
 from core.corpus import corpus_id
 from core.errors import UserInputError
+from core.gpt.autosave import write_corpus
 from core.gpt.checkpoint import Checkpoint, checkpoint_bytes
 from core.gpt.data import TokenData, build_tokenizer, cached_references, ngram_reference
+from core.gpt.job_settings import REFERENCE_LINES, JobSettings, JobView, shipped_reference  # noqa: F401 - re-exported
+from core.gpt.resume import ResumeState
 from core.gpt.views import position_matrices, prompt_attention  # noqa: F401 - re-exported for pages
 from core.gpt.model import GPT, GPTConfig
-from core.gpt.shipped import LANGS, gpt_path, read_card
 from core.gpt.pretrain import EvalInfo, TrainConfig, configure_optimizer, generate_text, gpt_trainer
+from core.runtime.diskcache import write_atomic
 from core.runtime.jobs import LIMITER, BackgroundJob, JobSlot, TooManyTrainings  # noqa: F401
 from core.runtime.trainer import StepInfo, Trainer
 from core.tokenizers.base import Tokenizer
 
-
-@dataclass
-class JobView:
-    """A consistent copy of a job's state, safe to use without any lock."""
-
-    status: str  # ready | running | paused | stopped | finished | diverged | failed
-    step: int
-    max_iters: int
-    steps: list[int]
-    loss: list[float]
-    lr: list[float]
-    tokens_per_s: list[float]
-    evals: list[EvalInfo]
-    samples: list[tuple[int, str]]
-    references: dict[str, float]
-    message: UserInputError | None
-    eta_s: float | None
-    elapsed_s: float
-    device: str
-    threads: int
-    label: str
-
-    @property
-    def progress(self) -> float:
-        return min(1.0, self.step / max(1, self.max_iters))
-
-    @property
-    def active(self) -> bool:
-        return self.status in ("running", "paused")
-
-    @property
-    def last_val(self) -> float | None:
-        return self.evals[-1].val_loss if self.evals else None
-
-    def crossings(self) -> dict[str, int]:
-        """Reference line -> the first evaluated step (> 0) whose held-out loss is under it."""
-        out: dict[str, int] = {}
-        for key in (k for k in REFERENCE_LINES if k in self.references):
-            first = next((e.step for e in self.evals if e.step > 0 and e.val_loss < self.references[key]), None)
-            if first is not None:
-                out[key] = first
-        return out
+log = logging.getLogger("atlas.training")
+AUTOSAVE_S = 60.0  # at most a minute of training lost to a crash or a killed server
+AUTOSAVE_STEPS = 250  # and at most this many steps (a write is ~10 MB and ~50 ms for class-demo)
 
 
-REFERENCE_LINES = ("unigram", "bigram", "kn", "shipped")  # weakest first: the order they are usually crossed
+class _UpdateLock:
+    """The trainer's step lock: it counts the updates it guards, so a copy taken under the job's step lock
+    knows which step its weights, AdamW state and batch generator belong to (the trainer's own counter
+    moves only after it releases the lock)."""
+
+    def __init__(self, lock: threading.Lock, on_update):
+        self.lock, self.on_update = lock, on_update
+
+    def acquire(self) -> None:
+        self.lock.acquire()
+
+    def release(self) -> None:
+        try:
+            self.on_update()
+        finally:
+            self.lock.release()
 
 
 class TrainingJob(BackgroundJob):
@@ -82,22 +70,27 @@ class TrainingJob(BackgroundJob):
     def __init__(self, model_config: GPTConfig, train_config: TrainConfig, tokenizer: Tokenizer,
                  train_text: str, heldout_text: str, device: torch.device | str = "cpu", label: str = "",
                  threads: int | None = None, checkpoint: Checkpoint | None = None,
-                 extra_references: dict[str, float] | None = None):
+                 extra_references: dict[str, float] | None = None, resume: bool = False):
         super().__init__(threads, label)
         self.device = torch.device(device)
         self.tokenizer = tokenizer
         self.config = model_config
+        self.corpus_id = corpus_id(train_text + heldout_text)
         self.data = TokenData.from_text(tokenizer, train_text, heldout_text, model_config.block_size, self.device)
         # The add-k lines are instant; the Kneser–Ney line (cached) is added by the training thread, off the page.
         self.references = ngram_reference(self.data.train, self.data.heldout, tokenizer.vocab_size)
         self.references.update(extra_references or {})
+        rs = checkpoint.resume if resume and checkpoint is not None else None
+        if rs is not None:
+            train_config = rs.train_config  # the same schedule: the step is a position on it
         torch.manual_seed(train_config.seed)
         self.model = GPT(model_config)
         start = 0
         if checkpoint is not None:
             self.model.load_state_dict(checkpoint.state_dict, strict=False)
             start = checkpoint.step
-            train_config = replace(train_config, max_iters=start + train_config.max_iters)
+            if rs is None:  # weights only: train max_iters more steps on a fresh schedule
+                train_config = replace(train_config, max_iters=start + train_config.max_iters)
         self.model.to(self.device)
         self.tc = train_config
         self.optimizer = configure_optimizer(self.model, train_config)
@@ -107,15 +100,22 @@ class TrainingJob(BackgroundJob):
             except UserInputError:
                 pass  # weights loaded; AdamW starts fresh
         self.step_lock = threading.Lock()  # held by the trainer during each optimizer step
-        self._step = start
-        self._steps: list[int] = []
-        self._loss: list[float] = []
-        self._lr: list[float] = []
-        self._tps: list[float] = []
-        self._evals: list[EvalInfo] = []
-        self._samples: list[tuple[int, str]] = []
+        self._step = self._applied = start  # _applied: updates in the weights (moves under step_lock)
+        self._rng = rs.rng.clone() if rs is not None and rs.rng is not None else None  # the batch generator
+        self._trainer: Trainer | None = None
+        self._steps: list[int] = list(rs.steps) if rs else []
+        self._loss: list[float] = list(rs.loss) if rs else []
+        self._lr: list[float] = list(rs.lr) if rs else []
+        self._tps: list[float] = list(rs.tps) if rs else []
+        self._evals: list[EvalInfo] = list(rs.evals) if rs else []
+        self._samples: list[tuple[int, str]] = list(rs.samples) if rs else []
         self._snapshot: tuple[int, GPT] | None = None
         self._threads_now = self.threads
+        self.autosave_path: Path | None = None  # set by the page: where the training thread keeps its checkpoint
+        self.corpus_path: Path | None = None  # and where the text goes (once), for a resume after a restart
+        self._texts = (label, train_text, heldout_text)
+        self._saved = (start, time.monotonic())  # (step, when) of the last autosave
+        self.saved_step: int | None = None  # the step on disk at autosave_path, once written
         self.set_progress(start, train_config.max_iters)
         if start >= train_config.max_iters:
             self._status = "finished"
@@ -126,10 +126,23 @@ class TrainingJob(BackgroundJob):
         """A stopped job holding the checkpoint's model and tokenizer; Start trains max_iters more steps."""
         return cls(ckpt.config, train_config, ckpt.tokenizer, train_text, heldout_text, device, label, threads, ckpt)
 
+    @classmethod
+    def resumed(cls, ckpt: Checkpoint, train_text: str, heldout_text: str, device: torch.device | str = "cpu",
+                label: str = "", threads: int | None = None) -> "TrainingJob":
+        """A stopped job that continues `ckpt`'s training exactly where it was (it needs ckpt.resume)."""
+        if ckpt.resume is None:
+            raise UserInputError("This checkpoint holds weights only, so it cannot resume a training exactly.",
+                                 "このチェックポイントは重みだけなので、学習をそのまま再開することはできません。")
+        return cls(ckpt.config, ckpt.resume.train_config, ckpt.tokenizer, train_text, heldout_text, device, label,
+                   threads, ckpt, resume=True)
+
     # ---------------------------------------------------------------- the training thread
     def can_start(self) -> bool:
         self._total = float(self.tc.max_iters)  # the page may have raised it after a stop
         return self._step < self.tc.max_iters
+
+    def _updated(self) -> None:  # the trainer's step lock is held: the weights just moved one step
+        self._applied += 1
 
     def _on_step(self, tr: Trainer, s: StepInfo) -> None:
         with self._lock:
@@ -140,6 +153,10 @@ class TrainingJob(BackgroundJob):
             self._lr.append(s.lr)
             self._tps.append(s.tokens_per_s)
             self._threads_now = s.threads
+        last_step, last_t = self._saved
+        if self.autosave_path is not None and (s.step - last_step >= AUTOSAVE_STEPS
+                                               or time.monotonic() - last_t >= AUTOSAVE_S):
+            self.autosave()
 
     def _on_eval(self, tr: Trainer, e: EvalInfo) -> None:
         with self._lock:
@@ -152,8 +169,12 @@ class TrainingJob(BackgroundJob):
 
     def work(self) -> str:
         trainer = gpt_trainer(self.model, self.data, replace(self.tc, threads="auto"), self.tokenizer,
-                              on_sample=self._on_sample, gate=self.gate, step_lock=self.step_lock,
+                              on_sample=self._on_sample, gate=self.gate, step_lock=_UpdateLock(self.step_lock, self._updated),
                               start_step=self._step, optimizer=self.optimizer, max_threads=self.threads)
+        if self._rng is not None:  # continue the batch stream where it stopped, not reseeded at this step
+            trainer.generator.set_state(self._rng)
+        with self.step_lock:
+            self._trainer = trainer
         trainer.add_callback("on_step", self._on_step)
         trainer.add_callback("on_eval", self._on_eval)
         if "kn" not in self.references:
@@ -163,9 +184,64 @@ class TrainingJob(BackgroundJob):
         if not self._evals:
             with self.step_lock:
                 trainer.evaluate()  # the loss at step 0: about ln(vocab)
-        result = trainer.run()
+        try:
+            result = trainer.run()
+        finally:
+            with self.step_lock:
+                self._applied = trainer.step  # a diverged step was counted by the lock but put back
+                self._rng = trainer.generator.get_state()
+                self._trainer = None
         self.set_message(result.reason)
+        if self.autosave_path is not None and result.status != "diverged":
+            self.autosave()  # on Stop, at the end, and on a server shutdown (which stops the job)
         return result.status
+
+    # ---------------------------------------------------------------- saving (any thread)
+    def _resume_state(self) -> ResumeState:  # under step_lock: nothing moves
+        trainer = self._trainer
+        rng = trainer.generator.get_state() if trainer is not None else self._rng
+        with self._lock:
+            n = sum(1 for s in self._steps if s <= self._applied)  # on_step may lag one update behind
+            return ResumeState(self.tc, rng, self._steps[:n], self._loss[:n], self._lr[:n], self._tps[:n],
+                               [e for e in self._evals if e.step <= self._applied],
+                               [s for s in self._samples if s[0] <= self._applied], self.corpus_id)
+
+    def checkpoint(self, with_optimizer: bool = True) -> bytes:
+        """The training as checkpoint bytes, taken between two updates: with_optimizer=True is everything
+        needed to resume exactly (AdamW, schedule, batch generator, curves); False is the weights alone."""
+        with self.step_lock:
+            last_val = next((e.val_loss for e in reversed(self._evals) if e.step <= self._applied), None)
+            return checkpoint_bytes(self.model, self.tokenizer, self._applied,
+                                    self.optimizer if with_optimizer else None,
+                                    extra={"label": self.label, "val_loss": last_val},
+                                    resume=self._resume_state() if with_optimizer else None)
+
+    def autosave(self) -> bool:
+        """Write the resumable checkpoint to autosave_path atomically; False (logged) if the disk refuses."""
+        path = self.autosave_path
+        if path is None:
+            return False
+        step = self._applied
+        try:
+            if self.corpus_path is not None and not self.corpus_path.exists():
+                write_corpus(self.corpus_path, *self._texts)
+            write_atomic(path, self.checkpoint(with_optimizer=True), durable=True)
+        except OSError as e:  # a full or read-only disk costs the autosave, never the training
+            log.warning("autosave to %s failed: %s", path, e)
+            return False
+        self._saved, self.saved_step = (step, time.monotonic()), step
+        return True
+
+    def _shutdown_wait(self, timeout: float) -> bool:
+        """A server stop: the thread autosaves as it stops; if it is still busy after most of `timeout`
+        (starved on a busy machine, or building the reference lines), save from here, between two steps."""
+        end = time.monotonic() + timeout
+        if self.wait(0.7 * timeout) or self.autosave_path is None:
+            return self.wait(0)
+        if self.step_lock.acquire(timeout=max(0.0, end - time.monotonic())):  # the thread is not mid-step
+            self.step_lock.release()
+            self.autosave()  # it starts no further step (stopped), so this waits for none
+        return self.wait(max(0.0, end - time.monotonic()))
 
     # ---------------------------------------------------------------- reading (any thread)
     def view(self) -> JobView:
@@ -194,67 +270,14 @@ class TrainingJob(BackgroundJob):
             self._snapshot = (step, model)
         return model
 
-    def checkpoint(self, with_optimizer: bool = True) -> bytes:
-        """The current weights (and AdamW state, for resuming) as checkpoint bytes."""
-        with self.step_lock:
-            return checkpoint_bytes(self.model, self.tokenizer, self._step,
-                                    self.optimizer if with_optimizer else None,
-                                    extra={"label": self.label, "val_loss": self.view().last_val})
-
     def sample(self, prompt: str, max_new_tokens: int = 200, temperature: float = 0.8, top_k: int | None = 40,
                seed: int = 0) -> str:
         return generate_text(self.model_snapshot(), self.tokenizer, prompt, max_new_tokens, temperature, top_k, seed)
 
 
 # --------------------------------------------------------------------------------------------
-# What the page builds a job from
+# What the page builds a job from (JobSettings: core.gpt.job_settings)
 # --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class JobSettings:
-    """Everything the page's widgets choose, in one value (no Streamlit types)."""
-
-    tokenizer: str = "char"  # char | bpe | unigram
-    vocab_size: int = 1000  # for bpe / unigram
-    preset: str = "class-demo"  # a key of core.gpt.model.PRESETS, or "custom"
-    n_layer: int = 4
-    n_head: int = 4
-    n_embd: int = 128
-    block_size: int = 64
-    pre_ln: bool = False
-    dropout: float = 0.0
-    # 2e-3 (not 1e-3): with the 200-step warm-up the class-demo model on the ja characters gets its held-out
-    # loss under the bigram line by step 250, about 50 s on 2 CPU cores (bench/first_start.py); 1e-3 is past 60 s.
-    lr: float = 2e-3
-    batch_size: int = 12  # sequences per step: 768 tokens, a step in ~0.2 s on 2 cores
-    max_iters: int = 2000  # ~10 min on 2 cores; Stop keeps the model at any point
-    eval_interval: int = 50  # held-out loss (and the "beat the line" messages) every ~10 s, not ~20 s
-    eval_iters: int = 10
-    sample_interval: int = 250
-    sample_tokens: int = 120
-
-    def model_config(self, vocab_size: int) -> GPTConfig:
-        """The GPT these settings describe. Impossible sizes are explained in both languages here, where
-        the user's choice enters (the model itself raises plain ValueErrors)."""
-        if self.preset == "custom":
-            if min(self.n_layer, self.n_head, self.n_embd, self.block_size) < 1:
-                raise UserInputError("Layers, heads, width and context must each be at least 1.",
-                                     "層・ヘッド・幅・文脈長はどれも 1 以上にしてください。")
-            if self.n_embd % self.n_head:
-                raise UserInputError(
-                    f"The width ({self.n_embd}) must be divisible by the number of heads ({self.n_head}).",
-                    f"幅（{self.n_embd}）はヘッド数（{self.n_head}）で割り切れる必要があります。")
-            if not 0.0 <= self.dropout < 1.0:
-                raise UserInputError("Dropout must be in [0, 1).", "ドロップアウトは 0 以上 1 未満にしてください。")
-            return GPTConfig(vocab_size=vocab_size, n_layer=self.n_layer, n_head=self.n_head, n_embd=self.n_embd,
-                             block_size=self.block_size, dropout=self.dropout, pre_ln=self.pre_ln)
-        return GPTConfig.preset(self.preset, vocab_size, pre_ln=self.pre_ln)
-
-    def train_config(self) -> TrainConfig:
-        return TrainConfig(max_iters=self.max_iters, batch_size=self.batch_size, lr=self.lr,
-                           eval_interval=self.eval_interval, eval_iters=self.eval_iters,
-                           sample_interval=self.sample_interval, sample_tokens=self.sample_tokens)
-
-
 def build_job(settings: JobSettings, train_text: str, heldout_text: str, device: torch.device | str,
               corpus_name: str) -> TrainingJob:
     """Tokenizer (trained on the training part only), model and data for `settings`."""
@@ -264,21 +287,3 @@ def build_job(settings: JobSettings, train_text: str, heldout_text: str, device:
     shipped = shipped_reference(settings.tokenizer, tok.vocab_size, train_text + heldout_text)
     return TrainingJob(cfg, settings.train_config(), tok, train_text, heldout_text, device, label,
                        extra_references={"shipped": shipped} if shipped is not None else None)
-
-
-def shipped_reference(tokenizer: str, vocab_size: int, text: str) -> float | None:
-    """The held-out loss on a shipped model's card when this run has its corpus and tokenizer, else None.
-
-    Same corpus = same corpus_id of the whole text; same tokenizer = same kind and vocabulary size (both
-    are trained on the same training part, so they give the same ids).
-    """
-    for lang in LANGS:
-        try:
-            card = read_card(gpt_path(lang))
-            same = (card.get("corpus_id") == corpus_id(text) and card["tokenizer"]["vocab_size"] == vocab_size
-                    and card["tokenizer"]["type"] == f"sentencepiece-{tokenizer}")
-            if same:
-                return float(card["heldout_loss"])
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # no card, or an older one: no line
-    return None

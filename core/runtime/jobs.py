@@ -15,18 +15,21 @@ total)` as it goes, and returns the final status ("finished", "stopped", "diverg
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import threading
 import time
-import traceback
+import uuid
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
 import torch
 
 from core.errors import UserInputError
+from core.runtime import shutdown
 from core.runtime.threads import lower_priority, ui_threads
 
+log = logging.getLogger("atlas.jobs")
 MAX_CONCURRENT = max(1, int(os.environ.get("ATLAS_MAX_TRAININGS", "2")))
 _ids = itertools.count(1)  # one id counter for every job in the process
 
@@ -108,6 +111,7 @@ class BackgroundJob:
         self._active_s = 0.0  # running time so far, pauses excluded (up to `_since`)
         self._active_at_start = 0.0  # of this run: the ETA extrapolates this run's pace
         self._since: float | None = None
+        self._unregister: Callable[[], None] = lambda: None  # the shutdown hook of the current run
 
     # ---------------------------------------------------------------- for subclasses
     def work(self) -> str:
@@ -148,6 +152,8 @@ class BackgroundJob:
             self._done_at_start, self._active_at_start = self._done, self._active_s
             self._since = time.perf_counter()
             self._thread = threading.Thread(target=self._main, name=f"{type(self).__name__}-{self.id}", daemon=True)
+            # A server stop (SIGTERM, exit) stops the job and gives it a few seconds to finish its step.
+            self._unregister = shutdown.register(self.stop, wait=self._shutdown_wait)
             self._thread.start()
 
     def pause(self) -> None:
@@ -180,6 +186,10 @@ class BackgroundJob:
             return not t.is_alive()
         return True
 
+    def _shutdown_wait(self, timeout: float) -> bool:
+        """What a server stop waits on, after stop(): the thread's end, for at most `timeout` seconds."""
+        return self.wait(timeout)
+
     # ---------------------------------------------------------------- the thread
     def _account(self) -> None:  # under self._lock
         if self._since is not None:
@@ -194,16 +204,20 @@ class BackgroundJob:
             with self._lock:
                 self._status = status
         except Exception as e:  # noqa: BLE001 - the page must see a message, never a dead thread
-            traceback.print_exc()  # the server log keeps the traceback; the page gets a sentence
+            ref = uuid.uuid4().hex[:8]  # the server log keeps the traceback under this; the page gets a sentence
+            log.error("%s failed [ref %s]", type(self).__name__, ref, exc_info=True)
             en, ja = self.what
             with self._lock:
                 self._status = "failed"
-                self._message = UserInputError(f"{en} failed: {type(e).__name__}: {e}",
-                                               f"{ja}に失敗しました：{type(e).__name__}: {e}")
+                # English may name the error; Japanese never carries Python's English text (reference only).
+                self._message = UserInputError(f"{en} failed: {type(e).__name__}: {e} (reference {ref}).",
+                                               f"{ja}に失敗しました（{type(e).__name__}、参照番号 {ref}）。"
+                                               "詳しい原因はサーバーのログにあります。")
         finally:
             with self._lock:
                 self._account()
             LIMITER.release(self.id)
+            self._unregister()
 
     # ---------------------------------------------------------------- reading (any thread)
     def _state(self) -> JobState:  # under self._lock
@@ -230,15 +244,20 @@ J = TypeVar("J", bound=BackgroundJob)
 
 
 class JobSlot:
-    """The one job a browser session owns. Replacing or closing it stops the old one (without waiting)."""
+    """The one job a browser session owns. Replacing or closing it stops the old one (without waiting).
+
+    `on_job(job)`, if set, is told of every replacement (None: the slot was emptied, e.g. by Reset)."""
 
     def __init__(self, job: BackgroundJob | None = None):
         self.job = job
+        self.on_job: Callable[[BackgroundJob | None], None] | None = None
 
     def replace(self, job: BackgroundJob | None) -> None:
         old, self.job = self.job, job
         if old is not None and old is not job:
             old.stop()
+        if self.on_job is not None and old is not job:
+            self.on_job(job)
 
     def close(self) -> None:
         if self.job is not None:

@@ -18,6 +18,7 @@ Ids 0, 1, 2 are <unk>, <s>, </s> (sentencepiece's defaults); there is no padding
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 import threading
@@ -188,9 +189,11 @@ def _explain(msg: str, vocab_size: int) -> UserInputError:
     if low:
         return _size_error(vocab_size, int(low.group(2)), too_large=False)
     detail = msg.split("]")[-1].strip() or msg
+    logging.getLogger("atlas.spm").warning("sentencepiece refused to train: %s", msg)  # English stays in the log
     return UserInputError(
         f"SentencePiece could not train on this text: {detail}",
-        f"SentencePiece はこのテキストで学習できませんでした：{detail}",
+        "SentencePiece はこのテキストで学習できませんでした（理由はサーバーのログにあります）。"
+        "テキストを長くするか、語彙サイズを小さくしてください。",
     )
 
 

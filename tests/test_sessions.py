@@ -1,0 +1,148 @@
+"""core.runtime.sessions: a job survives a reload for the grace period, then stops; nothing blocks."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from core.runtime.jobs import BackgroundJob
+from core.runtime.sessions import Leases, new_token, valid_token
+
+
+class Sleeper(BackgroundJob):
+    """A job that takes 0.5 s per unit: a session end that joined it would take that long."""
+
+    def work(self) -> str:
+        while self.gate():
+            time.sleep(0.5)
+        return "stopped"
+
+
+class Clock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def test_tokens():
+    t = new_token()
+    assert valid_token(t) and len(t) == 16 and new_token() != t
+    for bad in ("", "short", "../../etc/passwd", "a" * 44, "x y" * 8, None, 123):
+        assert not valid_token(bad)
+
+
+def test_a_reload_reattaches_within_the_grace_period_and_the_job_stops_after_it():
+    clock = Clock()
+    leases = Leases(grace_s=60, clock=clock)
+    tok = new_token()
+    slot = leases.attach(tok, "s1")
+    job = Sleeper()
+    slot.replace(job)
+    job.start()
+    leases.detach(tok, "s1")  # F5: the old session ends ...
+    clock.t += 30
+    assert leases.reap() == 0
+    assert leases.attach(tok, "s2") is slot and slot.job is job and job.status == "running"  # ... the new one finds it
+    leases.detach(tok, "s2")  # the tab is closed
+    clock.t += 59
+    assert leases.reap() == 0 and job.status == "running"
+    clock.t += 2
+    t0 = time.perf_counter()
+    assert leases.reap() == 1
+    assert time.perf_counter() - t0 < 0.4  # asynchronous: the job's 0.5 s unit is not waited for
+    assert slot.job is None and len(leases) == 0  # the slot lets go of the job (its model, data, optimizer)
+    assert job.wait(5) and job.status == "stopped"
+    assert leases.attach(tok, "s3") is not slot  # after the grace period: a fresh, empty slot
+
+
+def test_two_sessions_on_one_token_keep_it_alive_until_both_leave():
+    clock = Clock()
+    leases = Leases(grace_s=10, clock=clock)
+    tok = new_token()
+    leases.attach(tok, "a")
+    leases.attach(tok, "b")
+    leases.detach(tok, "a")
+    clock.t += 100
+    assert leases.reap() == 0
+    leases.detach(tok, "b")
+    clock.t += 11
+    assert leases.reap() == 1
+
+
+def test_detach_of_an_unknown_token_and_bad_tokens():
+    leases = Leases()
+    leases.detach(new_token(), "x")  # nothing to do, no error
+    with pytest.raises(ValueError):
+        leases.attach("../x", "s")
+
+
+def test_the_reaper_thread_runs_and_close_all_stops_everything():
+    leases = Leases(grace_s=0.0)
+    tok = new_token()
+    slot = leases.attach(tok, "s")
+    job = Sleeper()
+    slot.replace(job)
+    job.start()
+    leases.detach(tok, "s")
+    leases.start_reaper(every_s=0.05)
+    leases.start_reaper(every_s=0.05)  # idempotent
+    end = time.time() + 10
+    while len(leases) and time.time() < end:
+        time.sleep(0.05)
+    assert len(leases) == 0 and job.wait(5) and job.status == "stopped"
+    other = leases.attach(new_token(), "t")
+    j2 = Sleeper()
+    other.replace(j2)
+    j2.start()
+    leases.close_all()
+    assert j2.wait(5) and len([t for t in threading.enumerate() if t.name == "lease-reaper"]) <= 1
+
+
+def test_every_started_job_is_registered_for_shutdown_until_it_ends():
+    from core.runtime import shutdown
+
+    before = shutdown.pending()
+    job = Sleeper()
+    job.start()
+    assert shutdown.pending() == before + 1
+    job.stop()
+    assert job.wait(5)
+    assert shutdown.pending() == before
+
+
+def test_trim_memory_gives_freed_memory_back():
+    from core.runtime.sessions import trim_memory
+
+    def rss_mb() -> float:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+    def churn() -> None:  # many small blocks (a freed model's weights and Python objects look like this)
+        blocks = [bytearray(64 * 1024) for _ in range(3000)]  # ~190 MB below glibc's mmap threshold
+        del blocks[:-1]
+
+    done = threading.Event()
+    t = threading.Thread(target=lambda: (churn(), done.set()))  # a thread's own arena, as a session's would be
+    t.start()
+    t.join()
+    before = rss_mb()
+    assert trim_memory() in (True, False)
+    after = rss_mb()
+    assert done.is_set() and after <= before  # never grows; on glibc it shrinks (how much depends on the heap)
+
+
+def test_shutdown_waits_for_stopped_jobs_and_notes_those_that_outlive_the_wait(monkeypatch):
+    from core.runtime import shutdown
+
+    monkeypatch.setattr(shutdown, "WAIT_S", 0.3)
+    slow, quick = Sleeper(), Sleeper()
+    for j in (slow, quick):
+        j.start()
+    shutdown.register(lambda: None, wait=lambda t: False)  # a thread that would not end in time
+    t0 = time.perf_counter()
+    shutdown.run_all()
+    assert time.perf_counter() - t0 < 3 and shutdown._late >= 1  # noqa: SLF001 - the exit path reads it (os._exit(0))
+    assert slow.wait(5) and quick.wait(5) and slow.status == quick.status == "stopped"
