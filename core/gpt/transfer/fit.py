@@ -69,10 +69,12 @@ def _shipped(lang: str, max_unknown: float = 0.02) -> Source:
 
 
 def source_tokenizer(lang: str, budget: str = "quick") -> Tokenizer:
-    """The tokenizer of `backbone_source`'s models without building any model (a page draws pieces with it):
-    the shipped one when it loads, else the one the fallback pre-training trains."""
+    """The tokenizer of `backbone_source`'s models without building a backbone (a page draws pieces with it):
+    the shipped GPT's (loaded once per process), else the one the fallback pre-training trains."""
+    from core.gpt import shipped
+
     try:
-        return load_shipped_backbones(lang, load_topic_data(lang, max_chars=TOPIC_CHARS)).tokenizer
+        return shipped.load_gpt(lang).tokenizer
     except UserInputError:
         b = BUDGETS[budget]
         return task_tokenizer(load_topic_data(lang, max_chars=b.max_chars), b, lang)
