@@ -1,7 +1,7 @@
 """Rebuild every model shipped under assets/models/ from scratch, with fixed seeds (`make models`).
 
     .venv/bin/python scripts/build_models.py              # everything (both languages)
-    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep
+    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot
     .venv/bin/python scripts/build_models.py --lang en
 
 Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout like every page):
@@ -11,6 +11,7 @@ Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout
   (for a zero-shot-vs-pre-training curve);
 - lstm-<lang>.safetensors (+ .json): the fine-tuning page's LSTM LM baseline at its pre-training budget;
 - sweep/sweep-<lang>.json: the vocabulary-sweep page's default results, with their card.
+- zeroshot-<lang>.json: Figure 2 (right), zero-shot task accuracy of both LMs over their pre-training updates.
 
 Each card records the build config's hash (RECIPES below) and the corpus hash, so
 tests/test_shipped_models.py fails when an artifact is stale. Change a recipe -> run `make models`.
@@ -241,6 +242,91 @@ def build_snapshots(lang: str, models_dir: Path) -> list[str]:
     return written
 
 
+ZERO_SHOT_STEPS = (0, 25, 50, 100)  # replayed updates (+ the shipped model's last): the LM changes most early; cheap to replay
+
+
+def _replayed_states(arch: str, lang: str) -> dict[int, dict]:
+    """{step: fp32 state} of the shipped GPT's or LSTM's recipe replayed for max(ZERO_SHOT_STEPS) updates (same
+    seed, batches and schedule as the shipped run), kept in the disk cache so re-scoring does not re-train."""
+    import torch
+    from safetensors.torch import load, save
+
+    from core.gpt.lstm import LSTMConfig, LSTMLM
+    from core.gpt.model import GPT, GPTConfig
+    from core.gpt.train import build_tokenizer
+    from core.runtime.diskcache import get_or_build
+
+    r = GPT_RECIPES[lang] if arch == "transformer" else LSTM_RECIPES[lang]
+    _, train, held, _ = _split(lang)
+
+    def build() -> dict[str, torch.Tensor]:
+        torch.set_num_threads(r.threads)
+        tok = build_tokenizer("bpe", train, r.vocab_size)
+        torch.manual_seed(r.seed)  # as the shipped build: identical initial weights
+        model = (GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=r.n_layer, n_head=r.n_head, n_embd=r.n_embd,
+                               block_size=r.block_size, dropout=r.dropout)) if arch == "transformer" else
+                 LSTMLM(LSTMConfig(tok.vocab_size, n_embd=r.n_embd, n_hidden=r.n_hidden, block_size=r.block_size,
+                                   dropout=r.dropout)))
+        flat: dict[str, torch.Tensor] = {}
+
+        def keep(m, step: int) -> None:
+            if step in ZERO_SHOT_STEPS:
+                flat.update({f"{step}/{k}": v.detach().clone().contiguous() for k, v in m.state_dict().items()
+                             if k != "lm_head.weight"})  # tied to wte
+
+        keep(model, 0)
+        train_in_process(model, tok, train, held, r, max(ZERO_SHOT_STEPS), keep)
+        return flat
+
+    flat, _ = get_or_build("build-zeroshot", f"{arch}-{lang}-{recipe_hash(r, ZERO_SHOT_STEPS)}", build,
+                           dump=save, load=load, suffix=".safetensors")
+    out: dict[int, dict] = {}
+    for k, v in flat.items():
+        step, name = k.split("/", 1)
+        out.setdefault(int(step), {})[name] = v
+    return out
+
+
+def build_zeroshot(lang: str, models_dir: Path) -> dict:
+    """Figure 2 (right) precomputed: every task's zero-shot accuracy (core.gpt.transfer.zeroshot) after
+    ZERO_SHOT_STEPS updates of the shipped GPT's and LSTM's recipes, and of the shipped models themselves,
+    into zeroshot-<lang>.json, so the page draws the curves without loading a snapshot."""
+    import torch
+
+    from core.gpt.finetune import load_shipped_backbones
+    from core.gpt.topic_data import load_topic_data
+    from core.gpt.transfer import zeroshot as Z
+    from core.gpt.transfer.data import TOPIC_CHARS, load_task
+
+    t0 = time.perf_counter()
+    sb = load_shipped_backbones(lang, load_topic_data(lang, max_chars=TOPIC_CHARS))
+    tasks = {t: load_task(t, lang) for t in Z.ZERO_SHOT_TASKS}
+    curves: dict[str, dict[str, dict[str, float]]] = {}
+    for arch, final, card in (("transformer", sb.gpt, sb.gpt_card), ("lstm", sb.lstm, sb.lstm_card)):
+        models = {}
+        for step, state in sorted(_replayed_states(arch, lang).items()):
+            m = copy.deepcopy(final)
+            m.load_state_dict(state, strict=False)  # the tied head follows wte
+            models[step] = m.float().eval()
+        models[int(card["steps"])] = final
+        torch.set_num_threads(1)
+        curves[arch] = {t: {str(step): round(Z.zero_shot_accuracy(m, sb.tokenizer, Z.zero_shot_examples(task), t, lang,
+                                                                  final.config.block_size), 4)
+                            for step, m in sorted(models.items())} for t, task in tasks.items()}
+    path = Z.shipped_curves_path(lang, models_dir)
+    card = {"artifact": path.name, "kind": "zeroshot", "lang": lang,
+            "command": f"python scripts/build_models.py --only zeroshot --lang {lang}",
+            "what": "held-out accuracy of LM-only answers (core.gpt.tasks.zeroshot) after N pre-training updates; "
+                    "the last step is the shipped model, the others its recipe replayed with the same seed",
+            "accuracy": curves, "chance": {t: round(1 / len(task.labels), 4) for t, task in tasks.items()},
+            "examples": {t: Z.examples_key(Z.zero_shot_examples(task)) for t, task in tasks.items()},
+            "models": {"transformer": sb.gpt_card["config_hash"], "lstm": sb.lstm_card["config_hash"]},
+            "replay_steps": list(ZERO_SHOT_STEPS), "wall_s": round(time.perf_counter() - t0, 1),
+            "git_commit": git_commit(), "torch": torch.__version__}
+    path.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return card
+
+
 def build_lstm(lang: str, models_dir: Path) -> dict:
     import torch
     from safetensors.torch import save
@@ -322,7 +408,7 @@ def build_sweep(lang: str, models_dir: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep"), action="append")
+    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")
     p.add_argument("--out", default=str(REPO / "assets" / "models"))
     p.add_argument("--max-iters", type=int, default=0, help="tests only: a tiny GPT/LSTM budget (the card says so)")
@@ -336,7 +422,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     report = {}
     for lang in a.lang or list(GPT_RECIPES):
-        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep"):
+        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot"):
             t1 = time.perf_counter()
             if what == "gpt":
                 card = build_gpt(lang, out)
@@ -346,6 +432,8 @@ def main(argv: list[str] | None = None) -> None:
                 report[f"snapshots-{lang}"] = build_snapshots(lang, out)
             elif what == "sweep":
                 report[f"sweep-{lang}"] = {k: v for k, v in build_sweep(lang, out).items() if k in ("points", "wall_s")}
+            elif what == "zeroshot":
+                report[f"zeroshot-{lang}"] = build_zeroshot(lang, out)["accuracy"]
             elif what == "encdec":
                 card = build_encdec(lang, out)
                 report[f"encdec-{lang}"] = {k: card[k] for k in ("heldout_exact_match", "steps", "wall_s")}

@@ -6,6 +6,7 @@ corpus hash equals today's shipped corpus: change either and this fails until `m
 from __future__ import annotations
 
 import importlib.util
+import json
 import math
 import shutil
 import sys
@@ -230,3 +231,46 @@ def test_encdec_is_shipped_fresh_and_as_good_as_its_card(lang):
     assert report.accuracy == card["heldout_exact_match"] and report.heldout_count == card["heldout_numbers"]
     numbers = EDT.heldout_numbers(cfg)[::10]  # a slice of the held-out numbers, re-scored now
     assert abs(EDT.exact_match_on(model, numbers) - card["heldout_exact_match"]) <= 0.05
+
+
+def test_zero_shot_curves_are_shipped_fresh_and_rescore(lang):
+    """Figure 2 (right) ships as zeroshot-<lang>.json: every task, both LMs, from update 0 to the shipped model's
+    last; the last point re-scores the same from the shipped GPT, and the step-100 point from its snapshot file."""
+    from core.gpt.checkpoint import load_checkpoint
+    from core.gpt.transfer import zeroshot as Z
+    from core.gpt.transfer.data import load_task
+
+    card = json.loads(Z.shipped_curves_path(lang).read_text(encoding="utf-8"))
+    assert card["replay_steps"] == list(B.ZERO_SHOT_STEPS), "zeroshot json is stale: run `make models`"
+    gpt = S.load_gpt(lang)
+    for name in Z.ZERO_SHOT_TASKS:
+        task = load_task(name, lang)
+        curves = Z.shipped_curves(task)
+        assert curves is not None, f"zeroshot-{lang}.json is stale for {name}: run `make models`"
+        assert sorted(curves["transformer"]) == [*B.ZERO_SHOT_STEPS, gpt.steps]
+        assert all(0.0 <= a <= 1.0 for c in curves.values() for a in c.values())
+    task = load_task("entailment", lang)
+    ex = Z.zero_shot_examples(task)
+    curves = Z.shipped_curves(task)
+    final = Z.zero_shot_accuracy(gpt.model, gpt.tokenizer, ex, "entailment", lang, gpt.model.config.block_size)
+    assert final == pytest.approx(curves["transformer"][gpt.steps], abs=1e-4)
+    snap = load_checkpoint(S.snapshot_path(lang, 100)).build_model().float().eval()  # fp16 on disk: a point may move
+    at100 = Z.zero_shot_accuracy(snap, gpt.tokenizer, ex, "entailment", lang, snap.config.block_size)
+    assert at100 == pytest.approx(curves["transformer"][100], abs=3 / len(ex))
+
+
+def test_zero_shot_curves_of_other_examples_or_models_are_not_used(tmp_path):
+    from core.gpt.transfer import zeroshot as Z
+    from core.gpt.transfer.data import load_task
+
+    task = load_task("similarity", "en")
+    assert Z.shipped_curves(task, tmp_path) is None  # missing
+    for name in ("gpt-en.json", "lstm-en.json", "zeroshot-en.json"):
+        shutil.copy(S.MODELS_DIR / name, tmp_path / name)
+    assert Z.shipped_curves(task, tmp_path) is not None
+    card = json.loads((tmp_path / "zeroshot-en.json").read_text(encoding="utf-8"))
+    card["examples"]["similarity"] = "other"
+    (tmp_path / "zeroshot-en.json").write_text(json.dumps(card), encoding="utf-8")
+    assert Z.shipped_curves(task, tmp_path) is None
+    (tmp_path / "zeroshot-en.json").write_text("{not json", encoding="utf-8")
+    assert Z.shipped_curves(task, tmp_path) is None

@@ -210,3 +210,38 @@ def test_unknown_settings_are_bilingual_errors():
     for bad in (dict(task="poetry"), dict(lam=float("nan")), dict(seeds=9), dict(variants=())):
         with pytest.raises(UserInputError):
             TransferSettings(**bad)
+
+
+# ------------------------------------------------------------------ the backbone source: shipped, or a fallback
+def test_the_source_is_the_shipped_gpt_and_lstm_bit_for_bit_with_their_tokenizer():
+    from core.gpt import shipped
+
+    src = F_.backbone_source("en", ("transformer", "lstm"))
+    gpt, lstm = shipped.load_gpt("en"), shipped.load_lstm_file(shipped.lstm_path("en"))
+    assert src.shipped and src.note is None and src.steps == {"transformer": gpt.steps, "lstm": lstm.steps}
+    assert src.tokenizer.encode("Ken bought some fruit.") == gpt.tokenizer.encode("Ken bought some fruit.")
+    for arch, model in (("transformer", gpt.model), ("lstm", lstm.model)):
+        ref = model.state_dict()
+        assert src.states[arch].keys() == ref.keys() and all(torch.equal(src.states[arch][k], ref[k]) for k in ref)
+        assert src.states[arch]["wte.weight"] is not ref["wte.weight"]  # a copy: fine-tuning never touches the shared model
+    # the backbone a run builds from it is the shipped network (its config), pre-trained blocks and all
+    bb = F_.build_backbone("transformer", ft.BUDGETS["quick"], src.tokenizer.vocab_size, src.states["transformer"],
+                           None, 0, 0.0, src.configs["transformer"])
+    assert bb.config.n_layer == gpt.model.config.n_layer and torch.equal(bb.h[3].mlp.c_fc.weight, gpt.model.h[3].mlp.c_fc.weight)
+    assert F_.source_tokenizer("ja").vocab_size == shipped.load_gpt("ja").tokenizer.vocab_size
+
+
+def test_a_missing_shipped_model_falls_back_to_pre_training_here_with_a_bilingual_note(monkeypatch, tmp_path):
+    from core.gpt import shipped
+
+    monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)  # nothing shipped
+    shipped.clear_cache()
+    tiny = ft.Budget(pretrain_steps=2, pretrain_batch=2, n_layer=1, n_head=2, n_embd=16, block_size=32)
+    monkeypatch.setitem(ft.BUDGETS, "quick", tiny)
+    try:
+        src = F_.backbone_source("en", ("transformer",))
+    finally:
+        shipped.clear_cache()
+    assert not src.shipped and src.note is not None and "make models" in src.note.en and "make models" in src.note.ja
+    assert src.steps == {"transformer": 2} and src.configs["transformer"].n_layer == 1
+    assert src.tokenizer.vocab_size + 0 == src.states["transformer"]["wte.weight"].shape[0]

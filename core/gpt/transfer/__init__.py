@@ -6,8 +6,10 @@ pre-trained layers kept, and how zero-shot answers improve as pre-training goes 
 
     heads.py     start/delim/extract rows, TaskModel (the four heads), LM targets, L3, NLL vs CE
     data.py      the four tasks (classification = the topic task) as `Task`, encoded to padded rows
-    fit.py       the backbone source, layers transferred, one fine-tuning run through the Trainer
-    zeroshot.py  pre-training snapshots (Trainer on_step) and LM-only answers for Figure 2 (right)
+    fit.py       the backbone source (the shipped GPT/LSTM, else a fallback pre-training), layers transferred,
+                 one fine-tuning run through the Trainer
+    zeroshot.py  LM-only answers for Figure 2 (right): the shipped curves (zeroshot-<lang>.json, built by
+                 `make models`) or, as a fallback, snapshots of a pre-training run here
     stats.py     mean ± spread over seeds, the gap between variants with its standard error
     job.py       TransferJob (a core.runtime.jobs.BackgroundJob), every unit cached via diskcache
 """

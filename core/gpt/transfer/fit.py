@@ -1,7 +1,7 @@
 """Where the pre-trained backbone comes from, how many of its layers a run keeps, and one fine-tuning
 run of a task through core.runtime.trainer.Trainer with L3 = L2 + λ·L1.
 
-    backbone_source(lang, arch)  -> (state_dict, tokenizer, budget)   the one place to switch to shipped models
+    backbone_source(lang, archs) -> Source(tokenizer, states, configs, ...)   the shipped models, or a fallback
     build_backbone(..., layers)  -> a backbone with the embeddings and the first `layers` blocks pre-trained
     finetune_task(...)           -> FitResult(accuracy, steps, seconds) or None when stopped
 """
@@ -15,9 +15,12 @@ from typing import Callable
 import torch
 import torch.nn as nn
 
-from core.gpt.finetune import BUDGETS, Budget, new_backbone, pretrain, task_tokenizer
+from core.errors import UserInputError
+from core.gpt.finetune import (BUDGETS, Budget, load_shipped_backbones, new_backbone, pretrain, task_tokenizer,
+                               unknown_fraction)
 from core.gpt.tasks.encode import EncodedSplit
 from core.gpt.topic_data import load_topic_data
+from core.gpt.transfer.data import TOPIC_CHARS, load_task
 from core.gpt.transfer.heads import TaskModel, accuracy, add_special_tokens, nll_and_ce, task_loss
 from core.runtime.trainer import StepInfo, Trainer, TrainerConfig
 from core.tokenizers.base import Tokenizer
@@ -32,34 +35,87 @@ class FitConfig:
     max_steps: int = 0  # 0 = epochs decide; > 0 caps the steps (tests, the layer sweep)
 
 
+@dataclass
+class Source:
+    """The pre-trained backbones a transfer run starts from, and the tokenizer every variant reads with."""
+
+    tokenizer: Tokenizer
+    states: dict[str, dict[str, torch.Tensor]]  # arch -> weights (copies: fine-tuning may not touch the shared ones)
+    configs: dict[str, object]  # arch -> GPTConfig / LSTMConfig the states fit
+    label: str  # what identifies the weights in cache keys (a rebuilt shipped model gives new keys)
+    steps: dict[str, int]  # arch -> pre-training updates
+    note: UserInputError | None = None  # why the shipped models were not used (then pre-trained here)
+
+    @property
+    def shipped(self) -> bool:
+        return self.label.startswith("shipped:")
+
+
+def _shipped(lang: str, max_unknown: float = 0.02) -> Source:
+    """The shipped GPT and LSTM (core.gpt.finetune.backbones does the loading and its checks), refused with
+    a bilingual UserInputError when its tokenizer does not cover the four tasks' texts."""
+    from core.gpt.tasks.common import all_texts
+
+    sb = load_shipped_backbones(lang, load_topic_data(lang, max_chars=TOPIC_CHARS))
+    texts = [t for name in ("entailment", "similarity", "multiple_choice") for t in all_texts(load_task(name, lang))]
+    unk = unknown_fraction(sb.tokenizer, "\n".join(texts))
+    if unk > max_unknown:
+        raise UserInputError(f"The shipped tokenizer does not know the tasks' words ({unk:.1%} unknown pieces).",
+                             f"同梱のトークナイザーは課題の単語を知りません（未知のピースが {unk:.1%}）。")
+    states = {a: {k: v.detach().clone() for k, v in m.state_dict().items()}
+              for a, m in (("transformer", sb.gpt), ("lstm", sb.lstm))}
+    return Source(sb.tokenizer, states, {"transformer": sb.gpt.config, "lstm": sb.lstm.config}, sb.label,
+                  {a: sb.info(a)["steps"] for a in states})
+
+
 def source_tokenizer(lang: str, budget: str = "quick") -> Tokenizer:
-    """The tokenizer of `backbone_source`'s model, without the model (a page draws pieces with it)."""
-    b = BUDGETS[budget]
-    return task_tokenizer(load_topic_data(lang, max_chars=b.max_chars), b, lang)
+    """The tokenizer of `backbone_source`'s models without building a backbone (a page draws pieces with it):
+    the shipped GPT's (loaded once per process), else the one the fallback pre-training trains."""
+    from core.gpt import shipped
+
+    try:
+        return shipped.load_gpt(lang).tokenizer
+    except UserInputError:
+        b = BUDGETS[budget]
+        return task_tokenizer(load_topic_data(lang, max_chars=b.max_chars), b, lang)
 
 
-def backbone_source(lang: str, arch: str = "transformer", budget: str = "quick", device="cpu", gate=None,
-                    on_step: Callable | None = None) -> tuple[dict[str, torch.Tensor] | None, Tokenizer, Budget]:
-    """The pre-trained LM (its state dict), its tokenizer and its budget.
+def backbone_source(lang: str, archs: tuple[str, ...] = ("transformer",), budget: str = "quick", device="cpu",
+                    gate=None, on_step: Callable | None = None, use_shipped: bool = True) -> Source | None:
+    """The pre-trained LMs for `archs` and their tokenizer: the one switch between weights.
 
-    Today: fine-tuning's own cached pre-training on the topic corpus (core.gpt.finetune.pretrain), so
-    this page and the fine-tuning page share one model on disk. When the shipped GPTs land, this is
-    the one function to point at them. The state is None when `gate` stopped the pre-training.
+    The models shipped in assets/models (core.gpt.shipped, loaded and checked by fine-tuning's
+    core.gpt.finetune.backbones: the same weights the fine-tuning page starts from), so nothing pre-trains
+    here. When they are missing, damaged or unfit, fine-tuning's own cached pre-training on the topic
+    corpus (core.gpt.finetune.pretrain) takes over and `Source.note` says why. None when `gate` stopped it.
     """
+    note = None
+    if use_shipped:
+        try:
+            return _shipped(lang)
+        except UserInputError as e:
+            note = e
     b = BUDGETS[budget]
     data = load_topic_data(lang, max_chars=b.max_chars)
     tok = task_tokenizer(data, b, lang)
-    model, _ = pretrain(arch, tok, data, b, device, gate=gate, on_step=on_step)
-    return (None if model is None else {k: v.detach().cpu() for k, v in model.state_dict().items()}), tok, b
+    states, configs = {}, {}
+    for arch in archs:
+        model, _ = pretrain(arch, tok, data, b, device, gate=gate, on_step=on_step)
+        if model is None:
+            return None
+        states[arch] = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+        configs[arch] = model.config
+    return Source(tok, states, configs, f"own:{budget}", {a: b.pretrain_steps for a in archs}, note)
 
 
 def build_backbone(arch: str, budget: Budget, vocab_size: int, state: dict | None, layers: int | None = None,
-                   seed: int = 0, dropout: float = 0.0) -> nn.Module:
+                   seed: int = 0, dropout: float = 0.0, config=None) -> nn.Module:
     """A fresh backbone (seeded random init) that takes from `state` the embeddings and the first
     `layers` Transformer blocks (None = all; the LSTM is all or nothing); the rest stays re-initialised.
     `state=None` is "without pre-training". Figure 2 (left) varies `layers` from 0 to n_layer."""
     torch.manual_seed(seed)
-    model = new_backbone(arch, budget, vocab_size, dropout=dropout)
+    model = new_backbone(arch, budget, vocab_size, config if arch == "transformer" else None, dropout,
+                         config if arch == "lstm" else None)  # the source's shape (shipped or the budget's)
     if state is None:
         return model
     n = model.config.n_layer if layers is None or arch != "transformer" else layers

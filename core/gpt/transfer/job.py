@@ -19,14 +19,14 @@ from core.gpt.tasks.transforms import Specials
 from core.gpt.transfer.data import TOPIC_CHARS, Task, encode_task, load_task
 from core.gpt.transfer.fit import FitConfig, backbone_source, build_backbone, finetune_task
 from core.gpt.transfer.heads import TASKS
-from core.gpt.transfer.zeroshot import SNAPSHOT_STEPS, model_at, snapshots, zero_shot_accuracy
+from core.gpt.transfer.zeroshot import (SNAPSHOT_STEPS, model_at, shipped_curves, snapshots, zero_shot_accuracy,
+                                       zero_shot_examples)
 from core.runtime.diskcache import get_or_build
 from core.runtime.jobs import BackgroundJob
 
 VARIANTS = ("full", "no_aux", "no_pretrain", "lstm_aux")  # Table 5's rows
 ARCH = {"full": "transformer", "no_aux": "transformer", "no_pretrain": "transformer", "lstm_aux": "lstm"}
 PAGE_LIMITS: dict = {}  # extra TransferSettings the page passes (tests shrink the work: max_train, fit, ...)
-ZERO_SHOT_EXAMPLES = 120  # held-out examples each snapshot answers: enough for ±5 points, cheap to score
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class TransferView:
     results: TransferResults
     task: Task
     settings: TransferSettings
+    source: dict = field(default_factory=dict)  # {"shipped": bool, "steps": {arch: n}, "note": UserInputError | None}
 
     @property
     def active(self) -> bool:
@@ -104,6 +105,7 @@ class TransferJob(BackgroundJob):
         self.budget = BUDGETS[settings.budget]
         self.results = TransferResults()
         self._phase = ""
+        self.source: dict = {}  # {"shipped", "steps", "note"} once the backbones are known (the page says which)
         self._units = self._planned()
 
     def _planned(self) -> int:
@@ -139,16 +141,16 @@ class TransferJob(BackgroundJob):
     def _experiment(self) -> None:
         s, done = self.settings, 0
         self._set("pretrain", 0)
-        states, toks = {}, {}
-        for arch in ("transformer", "lstm"):
-            if arch == "transformer" or "lstm_aux" in s.variants:
-                state, toks[arch], _ = backbone_source(s.lang, arch, s.budget, self.device, gate=self.gate)
-                if state is None:
-                    raise _Stop()
-                states[arch] = state
-        tok = toks["transformer"]
+        archs = ("transformer", "lstm") if "lstm_aux" in s.variants else ("transformer",)
+        src = backbone_source(s.lang, archs, s.budget, self.device, gate=self.gate)
+        if src is None:
+            raise _Stop()
+        with self._lock:
+            self.source = {"shipped": src.shipped, "steps": dict(src.steps), "note": src.note}
+        states, tok = src.states, src.tokenizer
         specials = Specials.after(tok.vocab_size)
-        block = self.budget.block_size
+        block = min(self.budget.block_size, src.configs["transformer"].block_size)
+        n_layer = src.configs["transformer"].n_layer
         enc = {split: encode_task(self.task, getattr(self.task, split), tok, specials, block)
                for split in ("train", "heldout")}
         done += 2
@@ -162,7 +164,8 @@ class TransferJob(BackgroundJob):
 
             def build() -> dict:
                 state = None if variant == "no_pretrain" else states[arch]
-                bb = build_backbone(arch, self.budget, tok.vocab_size, state, layers, seed, s.fit.dropout)
+                bb = build_backbone(arch, self.budget, tok.vocab_size, state, layers, seed, s.fit.dropout,
+                                    src.configs.get(arch))
                 out = finetune_task(bb, s.task, len(self.task.labels), enc["train"], enc["heldout"],
                                     s.lam_for(variant), s.fit, seed, self.device, gate=self.gate,
                                     on_step=lambda st: self.set_progress(done + st.step / steps_per_run, self._units))
@@ -172,7 +175,7 @@ class TransferJob(BackgroundJob):
                 return {"accuracy": res.accuracy, "steps": res.steps, "seconds": res.seconds,
                         "nll_ce": list(res.nll_ce)}
 
-            return _json_cache(self._key(variant, seed, layers, s.lam_for(variant)), build)
+            return _json_cache(self._key(src.label, variant, seed, layers, s.lam_for(variant)), build)
 
         for variant in s.variants:
             for seed in range(s.seeds):
@@ -184,16 +187,17 @@ class TransferJob(BackgroundJob):
                         self.results.nll_ce = tuple(r["nll_ce"])
                 done += 1
         if s.layer_sweep:
-            for n in range(self.budget.n_layer + 1):
+            for n in range(n_layer + 1):
                 self._set("layers", done)
-                acc = run("full", 0, n if n < self.budget.n_layer else None)["accuracy"]
+                acc = run("full", 0, n if n < n_layer else None)["accuracy"]
                 with self._lock:
                     self.results.layers[n] = acc
-                done += 1 if n < self.budget.n_layer else 0
+                done += 1 if n < n_layer else 0
         if s.zero_shot and s.task != "classification":
+            shipped = (shipped_curves(self.task) or {}) if src.shipped else {}  # precomputed: instant
             for arch in ("transformer", "lstm"):
                 self._set("zero_shot", done)
-                curve = self._zero_shot(arch, toks.get(arch, tok))
+                curve = shipped.get(arch) or self._zero_shot(arch, tok)
                 with self._lock:
                     self.results.zero_shot[arch] = curve
                 done += 2
@@ -201,7 +205,7 @@ class TransferJob(BackgroundJob):
 
     def _zero_shot(self, arch: str, tok) -> dict[int, float]:
         s = self.settings
-        examples = self.task.heldout[:: max(1, len(self.task.heldout) // ZERO_SHOT_EXAMPLES)][:ZERO_SHOT_EXAMPLES]
+        examples = zero_shot_examples(self.task)
 
         def build() -> dict:
             snaps = snapshots(arch, s.lang, tok, self.budget, SNAPSHOT_STEPS, self.device, gate=self.gate)
@@ -219,7 +223,8 @@ class TransferJob(BackgroundJob):
         with self._lock:
             st = self._state()
             return TransferView(st.status, self._phase, 1.0 if st.status == "finished" else st.progress, st.eta_s,
-                                st.message, copy.deepcopy(self.results), self.task, self.settings)
+                                st.message, copy.deepcopy(self.results), self.task, self.settings,
+                                dict(self.source))
 
 
 def run_transfer(settings: TransferSettings, device="cpu", threads: int | None = None) -> TransferView:

@@ -8,6 +8,8 @@ log-probability of its continuation, and the best-scoring label is the answer.
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Callable
 
 import torch
@@ -23,6 +25,44 @@ from core.runtime.diskcache import get_or_build
 from core.tokenizers.base import Tokenizer
 
 SNAPSHOT_STEPS = (0, 50, 100, 200, 400, 700)  # denser early: the LM changes most in its first steps
+ZERO_SHOT_TASKS = ("entailment", "similarity", "multiple_choice")  # classification has no LM-only heuristic
+ZERO_SHOT_EXAMPLES = 120  # held-out examples each snapshot answers: enough for ±5 points, cheap to score
+
+
+def zero_shot_examples(task) -> list:
+    """Every k-th held-out example of a core.gpt.transfer.data.Task, at most ZERO_SHOT_EXAMPLES."""
+    held = task.heldout
+    return held[:: max(1, len(held) // ZERO_SHOT_EXAMPLES)][:ZERO_SHOT_EXAMPLES]
+
+
+def examples_key(examples: list) -> str:
+    """A hash of the examples scored: precomputed curves of other data are stale."""
+    import hashlib
+
+    return hashlib.sha1(repr(examples).encode("utf-8")).hexdigest()[:16]
+
+
+def shipped_curves_path(lang: str, root: Path | None = None) -> Path:
+    from core.gpt.shipped import MODELS_DIR
+
+    return (root or MODELS_DIR) / f"zeroshot-{lang}.json"
+
+
+def shipped_curves(task, root: Path | None = None) -> dict[str, dict[int, float]] | None:
+    """Figure 2 (right) as `scripts/build_models.py --only zeroshot` precomputed it from the shipped
+    models' pre-training replayed: {arch: {update: accuracy}}; None when the file is missing, unreadable,
+    or was computed on other examples or other shipped models (then the job computes the curves itself)."""
+    from core.gpt.shipped import gpt_path, lstm_path, read_card
+
+    try:
+        card = json.loads(shipped_curves_path(task.lang, root).read_text(encoding="utf-8"))
+        models = {"transformer": read_card(gpt_path(task.lang, root))["config_hash"],
+                  "lstm": read_card(lstm_path(task.lang, root))["config_hash"]}
+        if card["examples"][task.name] != examples_key(zero_shot_examples(task)) or card["models"] != models:
+            return None
+        return {arch: {int(k): float(v) for k, v in by_task[task.name].items()} for arch, by_task in card["accuracy"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 class Stopped(Exception):
