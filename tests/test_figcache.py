@@ -100,3 +100,27 @@ def test_positional_figures_follow_their_inputs():
     assert _spec(at, "pe_fig_heat") != heat
     ja = open_page(PE, lang="ja")
     assert _title(_spec(ja, "pe_fig_heat")) != _title(heat)
+
+
+def test_bpe_merges_slider_truncates_one_training_and_redraws():
+    """The page trains the slider's maximum once and truncates: the merge count and its chart follow the slider."""
+    at = open_page("pages/tok_bpe.py", lang="en")
+    at.slider(key="bpe_merges").set_value(300).run()
+    freq300 = _spec(at, "bpe_freq")
+    assert any("300 merges" in m.value or "300" in m.value for m in at.markdown)
+    at.slider(key="bpe_merges").set_value(500).run()
+    assert not at.exception, errors(at)
+    assert _spec(at, "bpe_freq") != freq300
+    assert len(at.dataframe[0].value) == 300  # the table's first 300 rows of 500 merges
+
+
+def test_ngram_figures_follow_topk_and_not_the_sampler():
+    at = open_page("pages/lm_ngram.py", lang="en")
+    curve, heat = _spec(at, "ngram_curve_chart"), _spec(at, "ngram_heat_chart")
+    at.slider(key="ngram_n").set_value(2).run()  # the sample only
+    assert _spec(at, "ngram_curve_chart") == curve and _spec(at, "ngram_heat_chart") == heat
+    at.slider(key="ngram_topk").set_value(8).run()
+    assert not at.exception, errors(at)
+    assert _spec(at, "ngram_heat_chart")["data"][0]["z"]["shape"] == "8, 8" and _spec(at, "ngram_curve_chart") == curve
+    at.radio(key="ngram_level").set_value("word").run()
+    assert _spec(at, "ngram_curve_chart") != curve
