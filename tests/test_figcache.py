@@ -124,3 +124,15 @@ def test_ngram_figures_follow_topk_and_not_the_sampler():
     assert _spec(at, "ngram_heat_chart")["data"][0]["z"]["shape"] == "8, 8" and _spec(at, "ngram_curve_chart") == curve
     at.radio(key="ngram_level").set_value("word").run()
     assert _spec(at, "ngram_curve_chart") != curve
+
+
+def test_a_frozen_figure_sends_what_it_would_have_sent():
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    def make():
+        return go.Figure(go.Heatmap(z=[[0.1, None], [0.3, 0.4]], customdata=[[["a", "b"]] * 2] * 2), layout=dict(title="t"))
+
+    frozen = figcache.freeze({"f": make()})["f"]
+    assert pio.to_json(frozen.to_dict(), validate=False) == pio.to_json(make().to_dict(), validate=False)
+    assert frozen.to_dict() is not frozen.to_dict()  # a copy each time: plotly pops keys from what it is given

@@ -16,6 +16,7 @@ from core.transformer import attention_study as A
 from core.transformer import pretrained as P
 from core.transformer.bertviz_html import DEFAULT_MAX_TOKENS, build_view
 from ui import shell
+from ui.figcache import freeze
 from ui.safe import plain
 from ui.texts.common import T as COMMON
 from ui.texts.tf_multihead import T
@@ -74,7 +75,7 @@ def _analysis(key: str, lang: str, font_scale: float, _ma: P.ModelAttention):
     h = demo.heads.shape[0]
     titles = [T.t("concat_head", lang, i=i + 1) for i in range(h)] + [T.t("concat_wo", lang), T.t("concat_out", lang)]
     concat_fig = C.concat_figure(demo.heads, demo.w_o, demo.output, demo_tokens, titles)
-    return stats, kinds, grid, kinds_fig, concat_fig, (demo.concat.shape[1], h, demo.heads.shape[2], len(demo_tokens))
+    return stats, kinds, freeze(grid), freeze(kinds_fig), freeze(concat_fig), (demo.concat.shape[1], h, demo.heads.shape[2], len(demo_tokens))
 
 
 def model_attention(choice: str, custom: str, text: str, gpt, lang: str) -> P.ModelAttention:
