@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import streamlit as st
-
 from plotly.basedatatypes import BaseFigure
 
 from core.charts.style import FONT_SCALE
