@@ -14,6 +14,10 @@ seen and every slider, number box and select box moves to another value (a new i
 caches keyed by input are missed as a user's first try would miss them), one `.run()` per change.
 `--profile PAGE` adds a cProfile of that page's slowest interaction (top functions to stderr).
 Last line then: {"interactions": {path: {widget: seconds}}, "slowest": [path, widget, seconds], "lang": ...}.
+
+`--compare BEFORE.json[,…] AFTER.json[,…]` reads saved `--interactions` outputs (runs alternated between two
+checkouts, so a busy machine slows both alike) and prints the median of each side per widget and the ratio.
+Last line then: {"compare": {path: {widget: {"before_s", "after_s", "speedup"}}}, "loadavg": {...}}.
 """
 from __future__ import annotations
 
@@ -168,6 +172,27 @@ def interactions(path: str, lang: str, profile: bool = False) -> dict:
     return out
 
 
+def compare(before: list[str], after: list[str]) -> dict:
+    """Median seconds per (page, widget) over the saved runs of each side, and before/after."""
+    def runs(files):
+        return [json.loads(Path(f).read_text().strip().splitlines()[-1]) for f in files]
+
+    b, a = runs(before), runs(after)
+    out: dict[str, dict] = {}
+    for page in b[0]["interactions"]:
+        for w in b[0]["interactions"][page]:
+            bs = [r["interactions"].get(page, {}).get(w) for r in b]
+            as_ = [r["interactions"].get(page, {}).get(w) for r in a]
+            bs, as_ = [x for x in bs if x is not None], [x for x in as_ if x is not None]
+            if bs and as_:
+                mb, ma = statistics.median(bs), statistics.median(as_)
+                out.setdefault(page, {})[w] = {"before_s": mb, "after_s": ma, "speedup": round(mb / ma, 2)}
+    rows = sorted(((p, w, r) for p, d in out.items() for w, r in d.items()), key=lambda x: -x[2]["before_s"])
+    for p, w, r in rows:
+        print(f"{p:30s} {w[:36]:36s} {r['before_s']:6.3f} s -> {r['after_s']:6.3f} s ({r['speedup']}x)", file=sys.stderr)
+    return {"compare": out, "loadavg": {"before": [r.get("loadavg") for r in b], "after": [r.get("loadavg") for r in a]}}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--lang", default="en", choices=list(LANG_NAMES))
@@ -178,7 +203,12 @@ def main() -> None:
                     help="time each rerun with per-figure templates (before) and the atlas default (after)")
     ap.add_argument("--interactions", action="store_true", help="time each widget change on each page (warm)")
     ap.add_argument("--profile", action="store_true", help="with --interactions: cProfile every change (stderr)")
+    ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"),
+                    help="comma-separated --interactions outputs of each side: print medians and ratios")
     args = ap.parse_args()
+    if args.compare:
+        print(json.dumps(compare(args.compare[0].split(","), args.compare[1].split(","))))
+        return
     if args.interactions:
         table = {e.path: interactions(e.path, args.lang, args.profile) for e in available_pages()
                  if not args.only or any(s in e.path for s in args.only)}

@@ -6,7 +6,7 @@ from core.gpt import gelu
 from core.charts import gelu as charts
 from core.runtime.device import device_info
 from core.errors import UserInputError
-from ui import shell
+from ui import figcache, shell
 from ui.texts.gpt_gelu import T
 
 
@@ -52,15 +52,16 @@ c, maxima = _curves(rng), _max_errors()
 ax = dict(x_title=T.t("ax_x", lang))
 tab_f, tab_err, tab_d = st.tabs([T.t("tab_f", lang), T.t("tab_err", lang), T.t("tab_d", lang)])
 with tab_f:
-    st.plotly_chart(charts.functions_figure(c, names, T.t("fig_f", lang), y_title=T.t("ax_f", lang), **ax),
-                    key="gelu_fig_f")
+    st.plotly_chart(figcache.figure(("gelu_f", rng.xmin, rng.xmax, rng.points), lang, lambda: charts.functions_figure(
+        c, names, T.t("fig_f", lang), y_title=T.t("ax_f", lang), **ax)), key="gelu_fig_f")
 with tab_err:
-    st.plotly_chart(charts.errors_figure(c, names, maxima, T.t("fig_err", lang), y_title=T.t("ax_err", lang),
-                                         peak_label=T.t("peak", lang), **ax), key="gelu_fig_err")
+    st.plotly_chart(figcache.figure(("gelu_err", rng.xmin, rng.xmax, rng.points), lang, lambda: charts.errors_figure(
+        c, names, maxima, T.t("fig_err", lang), y_title=T.t("ax_err", lang), peak_label=T.t("peak", lang), **ax)),
+        key="gelu_fig_err")
     st.caption(T.t("err_caption", lang, t=float(c.errors["tanh"].max()), s=float(c.errors["sigmoid"].max())))
 with tab_d:
-    st.plotly_chart(charts.derivatives_figure(c, names, T.t("fig_d", lang), y_title=T.t("ax_d", lang), **ax),
-                    key="gelu_fig_d")
+    st.plotly_chart(figcache.figure(("gelu_d", rng.xmin, rng.xmax, rng.points), lang, lambda: charts.derivatives_figure(
+        c, names, T.t("fig_d", lang), y_title=T.t("ax_d", lang), **ax)), key="gelu_fig_d")
     d = c.derivatives["exact"]
     st.caption(T.t("d_caption", lang, dmin=float(d.min()), dmax=float(d.max())))
 

@@ -8,7 +8,7 @@ from core.lm.data import LMData, build, corpus_lang, transition_matrix, turning_
 from core.lm.units import join_units, show_token
 from core.lm import ngram_job
 from core.lm.ngram import perplexity_curve
-from ui import shell
+from ui import figcache, shell
 from ui.background import outcome
 from ui import export
 from ui.corpus_picker import pick_corpus
@@ -94,7 +94,8 @@ except UserInputError as e:
 unit = T.t(f"unit_{level}", lang)
 curve_text = ChartText(T.t("curve_title", lang, unit=unit), T.t("curve_x", lang), T.t("curve_y", lang),
                        {"heldout": T.t("heldout", lang), "train": T.t("train", lang)})
-top.plotly_chart(perplexity_vs_n([p.ppl for p in held], [p.ppl for p in train], curve_text), key="ngram_curve_chart")
+top.plotly_chart(figcache.figure(("ngram_curve", picked.key, level, smoothing, k), lang, lambda: perplexity_vs_n(
+    [p.ppl for p in held], [p.ppl for p in train], curve_text)), key="ngram_curve_chart")
 top.markdown(curve_note(held, train, smoothing, lang))  # says what these curves do, not what they usually do
 if held[0].unk:
     top.caption(T.t("unk_note", lang, unk=held[0].unk))
@@ -113,7 +114,8 @@ st.header(T.t("heat_h", lang))
 topk = st.slider(T.t("topk", lang), 5, 30, 15, key="ngram_topk", bind="query-params")
 matrix, top = transition_matrix(data.counts, topk, smoothing, k)
 heat_text = ChartText(T.t("heat_title", lang, k=len(top)), T.t("heat_x", lang), T.t("heat_y", lang))
-st.plotly_chart(transition_heatmap(matrix, top, heat_text), key="ngram_heat_chart")
+st.plotly_chart(figcache.figure(("ngram_heat", picked.key, level, smoothing, k, topk), lang,
+                                lambda: transition_heatmap(matrix, top, heat_text)), key="ngram_heat_chart")
 st.caption(T.t("heat_note", lang))
 
 st.header(T.t("distant_h", lang))

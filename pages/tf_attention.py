@@ -11,9 +11,8 @@ from core.transformer import inputs as I
 from core.charts import attention as C
 from core.errors import UserInputError
 from core.textcheck import check_text
-from ui import shell
+from ui import export, figcache, shell
 from ui.notes_attention import dict_analogies, position_counts
-from ui import export
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
@@ -69,7 +68,9 @@ notes = {"x": t("x_note"), "qkv": t("qkv_note"), "scores": t("scores_note", var=
          "mask": t("mask_note") if causal else t("mask_off"), "softmax": t("softmax_note", mx=num.mean_max_weight),
          "out": t("out_note")}
 titles = {f: t(f"{FIG_KEYS.get(f, f)}_title") for _, fields in C.STEP_TABS for f in fields}
-figs = C.step_figures(s, tokens, titles, t("dims"), t("token_axis"), t("query_axis"), t("key_axis"))
+inputs = (embed, trained.label, id(trained.model)) if embed == "gpt" else (embed, split, seed)  # what made x
+figs = figcache.figure(("att_steps", *inputs, checked.text, d_k, scale, causal), lang, lambda: C.step_figures(
+    s, tokens, titles, t("dims"), t("token_axis"), t("query_axis"), t("key_axis")))
 top.subheader(t("steps"))
 for tab, (name, fields) in zip(top.tabs([t(f"tab_{name}") for name, _ in C.STEP_TABS]), C.STEP_TABS):
     tab.caption(notes[name])
@@ -103,8 +104,9 @@ def _study(seed: int) -> list[S.ScalingPoint]:
 
 st.markdown(t("why_intro", n=S.STUDY_KEYS, s=S.STUDY_SAMPLES, seed=seed))
 pts = _study(seed)
-fig = C.scaling_figure(pts, {"scaled": t("why_scaled"), "unscaled": t("why_unscaled")},
-                       [t("why_entropy"), t("why_max"), t("why_grad")], t("why_x"), current_dk=d_k)
+fig = figcache.figure(("att_why", seed, d_k), lang, lambda: C.scaling_figure(
+    pts, {"scaled": t("why_scaled"), "unscaled": t("why_unscaled")}, [t("why_entropy"), t("why_max"), t("why_grad")],
+    t("why_x"), current_dk=d_k))
 st.plotly_chart(fig, key="att_fig_why")
 if (here := S.study_at(pts, d_k)) is not None:
     u, sc = here

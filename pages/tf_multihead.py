@@ -1,14 +1,14 @@
 """Multi-head attention of a real model on your sentence: every head, head kinds, concat + W_O, bertviz."""
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from core.charts import attention as C
 from core.transformer import pretrained as P
 from core.transformer.bertviz_html import DEFAULT_DECIMALS
 from core.transformer.attention_study import most_focused_head
-from ui import shell
-from ui import export
+from ui import export, figcache, shell
 from ui.multihead_view import analysis, bertviz, model_attention
 from ui.notes_multihead import composition_section, minilm_japanese
 from ui.shared_state import get_gpt
@@ -47,11 +47,12 @@ head = c2.slider(t("head"), 1, ma.n_head, focus[1] + 1, key="mha_head", bind="qu
 
 big, all_heads = st.columns([1.25, 1])
 sel = stats[layer * ma.n_head + head]
-big.plotly_chart(C.matrix_figure(ma.attn[layer, head], ma.tokens, ma.tokens,
-                                t("big_title", layer=layer + 1, head=head + 1, kind=kinds[sel.kind]),
-                                t("key_axis"), t("query_axis"), diverging=False, zrange=(0, 1)), key="mha_fig_big")
+big.plotly_chart(figcache.figure(("mha_big", fp, layer, head), lang, lambda: C.matrix_figure(
+    ma.attn[layer, head], ma.tokens, ma.tokens, t("big_title", layer=layer + 1, head=head + 1, kind=kinds[sel.kind]),
+    t("key_axis"), t("query_axis"), diverging=False, zrange=(0, 1))), key="mha_fig_big")
 all_heads.markdown(f"**{t('grid_header')}**")
-all_heads.plotly_chart(C.mark_tile(grid, n, layer, head), key="mha_fig_grid")
+all_heads.plotly_chart(figcache.figure(("mha_grid", fp, layer, head), lang,  # a framed copy: `grid` is shared
+                                       lambda: C.mark_tile(go.Figure(grid), n, layer, head)), key="mha_fig_grid")
 all_heads.caption(t("grid_note"))
 st.latex(t("formula"))
 export.matrix_button(ma.attn[layer, head], ma.tokens, ma.tokens, f"attention_L{layer + 1}_H{head + 1}", lang, key="mha_csv")

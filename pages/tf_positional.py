@@ -6,7 +6,7 @@ import streamlit as st
 from core.transformer import positional as pe_core
 from core.charts import positional as charts
 from core.errors import UserInputError
-from ui import shell
+from ui import figcache, shell
 from ui.shared_state import get_gpt
 from ui.texts.tf_positional import T
 
@@ -38,16 +38,18 @@ except UserInputError as err:
     shell.show_error(err)
     st.stop()
 pe, by_dist = _encoding(cfg.length, cfg.d_model, cosine)
+size = (cfg.length, cfg.d_model)  # with `cosine`, `dims` and `k`: all that the figures below depend on
 ax_pos, ax_dim = T.t("ax_pos", lang), T.t("ax_dim", lang)
 
 left, right = st.columns(2)  # first screen: the sizes, then the encoding; the formula and limits below it
-left.plotly_chart(charts.pe_heatmap(pe, T.t("fig_heat", lang), ax_dim, ax_pos), key="pe_fig_heat")
+left.plotly_chart(figcache.figure(("pe_heat", *size), lang, lambda: charts.pe_heatmap(pe, T.t("fig_heat", lang), ax_dim, ax_pos)),
+                  key="pe_fig_heat")
 asked = right.multiselect(T.t("dims", lang), list(range(pe_core.MAX_D_MODEL)), [0, 1, 20, 40], key="pe_dims", bind="query-params")
 dims = [d for d in asked if d < cfg.d_model]
 if len(dims) < len(asked):
     right.caption(T.t("dims_dropped", lang, dims=", ".join(str(d) for d in asked if d >= cfg.d_model)))
-right.plotly_chart(charts.pe_curves(pe, dims, T.t("fig_curves", lang), ax_pos, T.t("ax_value", lang),
-                                    T.t("curve_name", lang)), key="pe_fig_curves")
+right.plotly_chart(figcache.figure(("pe_curves", *size, tuple(dims)), lang, lambda: charts.pe_curves(
+    pe, dims, T.t("fig_curves", lang), ax_pos, T.t("ax_value", lang), T.t("curve_name", lang))), key="pe_fig_curves")
 st.caption(T.t("curves_caption", lang))
 st.latex(r"PE_{(pos,\,2i)} = \sin(pos\cdot\omega_i),\quad PE_{(pos,\,2i+1)} = \cos(pos\cdot\omega_i),"
          r"\quad \omega_i = 10000^{-2i/d_{model}}")
@@ -56,9 +58,10 @@ st.caption(T.t("limits", lang, d=pe_core.MAX_D_MODEL, n=pe_core.MAX_LENGTH))
 st.header(T.t("sim_header", lang))
 left, right = st.columns(2)
 sim_title = T.t("fig_sim_cos" if cosine else "fig_sim", lang)
-left.plotly_chart(charts.position_similarity_heatmap(pe, sim_title, cosine, ax_pos, ax_pos), key="pe_fig_sim")
-right.plotly_chart(charts.similarity_distance_figure(by_dist, T.t("fig_dist", lang), T.t("ax_dist", lang),
-                                                     T.t("ax_sim", lang), T.t("mean", lang), T.t("band", lang)),
+left.plotly_chart(figcache.figure(("pe_sim", *size, cosine), lang, lambda: charts.position_similarity_heatmap(
+    pe, sim_title, cosine, ax_pos, ax_pos)), key="pe_fig_sim")
+right.plotly_chart(figcache.figure(("pe_dist", *size, cosine), lang, lambda: charts.similarity_distance_figure(
+    by_dist, T.t("fig_dist", lang), T.t("ax_dist", lang), T.t("ax_sim", lang), T.t("mean", lang), T.t("band", lang))),
                    key="pe_fig_dist")
 st.caption(T.t("sim_caption", lang, spread=by_dist.spread))
 
@@ -67,10 +70,10 @@ st.markdown(T.t("rot_intro", lang))
 k = st.slider(T.t("k", lang), 0, 128, 1, key="pe_k", bind="query-params")
 m_k, residuals = _rotation(cfg.length, cfg.d_model, k)
 left, right = st.columns(2)
-left.plotly_chart(charts.rotation_heatmap(m_k, T.t("fig_m", lang, k=k), T.t("ax_col", lang), T.t("ax_row", lang)),
-                  key="pe_fig_m")
-right.plotly_chart(charts.residual_figure(residuals, T.t("fig_res", lang), ax_pos, T.t("ax_res", lang)),
-                   key="pe_fig_res")
+left.plotly_chart(figcache.figure(("pe_m", *size, k), lang, lambda: charts.rotation_heatmap(
+    m_k, T.t("fig_m", lang, k=k), T.t("ax_col", lang), T.t("ax_row", lang))), key="pe_fig_m")
+right.plotly_chart(figcache.figure(("pe_res", *size, k), lang, lambda: charts.residual_figure(
+    residuals, T.t("fig_res", lang), ax_pos, T.t("ax_res", lang))), key="pe_fig_res")
 st.markdown(f"**{T.t('blocks', lang)}**")
 cols = st.columns(2)
 for n, i in enumerate(pe_core.shown_blocks(cfg.d_model)):
@@ -100,11 +103,12 @@ else:
     if lp.cut:
         st.caption(T.t("learned_cut", lang, n=n, t=lp.total))
     left, right = st.columns(2)
-    left.plotly_chart(charts.position_similarity_heatmap(
+    model_key = (trained.label, id(trained.model), cosine)  # the label names the run and its step
+    left.plotly_chart(figcache.figure(("pe_learned", *model_key), lang, lambda: charts.position_similarity_heatmap(
         lp.wpe, T.t("fig_learned_cos" if cosine else "fig_learned", lang, label=trained.label), cosine,
-        ax_pos, ax_pos), key="pe_fig_learned")
-    right.plotly_chart(charts.position_similarity_heatmap(
-        pe_core.sinusoidal_pe(n, d_sin), T.t("fig_sin_same", lang, t=n, d=d_sin), cosine, ax_pos, ax_pos),
+        ax_pos, ax_pos)), key="pe_fig_learned")
+    right.plotly_chart(figcache.figure(("pe_sin_same", n, d_sin, cosine), lang, lambda: charts.position_similarity_heatmap(
+        pe_core.sinusoidal_pe(n, d_sin), T.t("fig_sin_same", lang, t=n, d=d_sin), cosine, ax_pos, ax_pos)),
         key="pe_fig_sin_same")
     if not cosine:
         st.caption(T.t("learned_tip", lang))

@@ -6,7 +6,7 @@ from core.errors import UserInputError
 from core.textcheck import check_text
 from core.tokenizers.bpe import BPETokenizer, ReplayStep, train_bpe
 from core.tokenizers.compare import Token
-from ui import shell
+from ui import figcache, shell
 from ui.corpus_picker import pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_bpe import T
@@ -14,6 +14,7 @@ from ui.texts.tok_bpe import T
 lang = shell.lang()
 REPLAY_CHARS = 300
 TABLE_ROWS = 300
+MERGES_MAX = 3000  # the merges slider's top
 
 
 def move_step(delta: int, total: int) -> None:
@@ -21,8 +22,10 @@ def move_step(delta: int, total: int) -> None:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def trained(corpus_key: str, mode: str, merges: int, _text: str) -> BPETokenizer:
-    return train_bpe(_text, mode, merges)
+def trained(corpus_key: str, mode: str, _text: str) -> BPETokenizer:
+    """Every merge the slider offers, learned once per corpus and mode (it takes no longer than fewer: the
+    pair counting dominates); a slider move then only truncates, which equals training with fewer merges."""
+    return train_bpe(_text, mode, MERGES_MAX)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -38,10 +41,10 @@ with left:
     ctrl = st.container()  # the settings and what was learned first, the corpus below them
     picked = pick_corpus("bpe", default=lang)
     mode = ctrl.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", bind="query-params", format_func=lambda m: T.t(f"mode_{m}", lang))
-    merges = ctrl.slider(T.t("merges", lang), 0, 3000, 2000, step=50, key="bpe_merges", bind="query-params", help=T.t("merges_help", lang))
+    merges = ctrl.slider(T.t("merges", lang), 0, MERGES_MAX, 2000, step=50, key="bpe_merges", bind="query-params", help=T.t("merges_help", lang))
 try:
     with st.spinner(T.t("training", lang)):
-        tok = trained(picked.key, mode, merges, picked.train)
+        tok = trained(picked.key, mode, picked.train).truncated(merges)
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
@@ -96,5 +99,5 @@ c1.dataframe([{T.t("col_rank", lang): r, T.t("col_left", lang): visible(a), T.t(
                T.t("col_merged", lang): visible(ab), T.t("col_count", lang): n} for r, a, b, ab, n in rows],
              hide_index=True, key="bpe_table", height=420)
 if tok.merges:
-    c2.plotly_chart(merge_frequency_figure([m.count for m in tok.merges], T.t("freq_title", lang),
-                                           T.t("freq_x", lang), T.t("freq_y", lang)), key="bpe_freq")
+    c2.plotly_chart(figcache.figure(("bpe_freq", picked.key, mode, merges), lang, lambda: merge_frequency_figure(
+        [m.count for m in tok.merges], T.t("freq_title", lang), T.t("freq_x", lang), T.t("freq_y", lang))), key="bpe_freq")

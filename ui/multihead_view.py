@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.charts import attention as C
+from core.charts.style import FONT_SCALE
 from core.errors import UserInputError
 from core.japanese import has_japanese
 from core.textcheck import check_text
@@ -15,6 +16,7 @@ from core.transformer import attention_study as A
 from core.transformer import pretrained as P
 from core.transformer.bertviz_html import DEFAULT_MAX_TOKENS, build_view
 from ui import shell
+from ui.figcache import freeze
 from ui.safe import plain
 from ui.texts.common import T as COMMON
 from ui.texts.tf_multihead import T
@@ -47,9 +49,22 @@ def bertviz(view: str, key: str, _ma: P.ModelAttention):
     return build_view(_ma.attn, _ma.tokens, view=view, max_tokens=DEFAULT_MAX_TOKENS)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=16)  # per (model, sentence): a forward, not per slider move
+def _gpt_attention(label: str, model_id: int, text: str, _model, _tok) -> P.ModelAttention:
+    return P.gpt_attention(_model, _tok, text, MAX_TOKENS)
+
+
 def analysis(key: str, lang: str, _ma: P.ModelAttention):
-    """Head statistics and the figures that do not depend on the selected head (built once per sentence)."""
+    """Head statistics and the figures that do not depend on the selected head (built once per sentence).
+
+    Shared objects (st.cache_resource: a cache_data hit unpickled five Figures on every slider move):
+    copy a figure before changing it.
+    """
+    return _analysis(key, lang, FONT_SCALE.get(), _ma)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _analysis(key: str, lang: str, font_scale: float, _ma: P.ModelAttention):
     stats = A.head_stats(_ma.attn)
     kinds = {k: T.t(f"kind_{k}", lang) for k in A.HEAD_KINDS}
     grid = C.head_grid_figure(_ma.attn, T.t("layer", lang), T.t("head", lang),
@@ -60,7 +75,7 @@ def analysis(key: str, lang: str, _ma: P.ModelAttention):
     h = demo.heads.shape[0]
     titles = [T.t("concat_head", lang, i=i + 1) for i in range(h)] + [T.t("concat_wo", lang), T.t("concat_out", lang)]
     concat_fig = C.concat_figure(demo.heads, demo.w_o, demo.output, demo_tokens, titles)
-    return stats, kinds, grid, kinds_fig, concat_fig, (demo.concat.shape[1], h, demo.heads.shape[2], len(demo_tokens))
+    return stats, kinds, freeze(grid), freeze(kinds_fig), freeze(concat_fig), (demo.concat.shape[1], h, demo.heads.shape[2], len(demo_tokens))
 
 
 def model_attention(choice: str, custom: str, text: str, gpt, lang: str) -> P.ModelAttention:
@@ -76,7 +91,7 @@ def model_attention(choice: str, custom: str, text: str, gpt, lang: str) -> P.Mo
         if choice == "gpt":
             trained = gpt
             if trained is not None:
-                ma = P.gpt_attention(trained.model, trained.tokenizer, checked.text, MAX_TOKENS)
+                ma = _gpt_attention(trained.label, id(trained.model), checked.text, trained.model, trained.tokenizer)
                 st.info(t("gpt_label", label=plain(trained.label)), icon=":material/school:")
             else:
                 model, tok = _random_gpt(checked.text)

@@ -103,7 +103,8 @@ class JobSettings:
     def train_config(self) -> TrainConfig:
         return TrainConfig(max_iters=self.max_iters, batch_size=self.batch_size, lr=self.lr,
                            eval_interval=self.eval_interval, eval_iters=self.eval_iters,
-                           sample_interval=self.sample_interval, sample_tokens=self.sample_tokens)
+                           sample_interval=self.sample_interval, sample_tokens=self.sample_tokens,
+                           threads="auto")  # a page training shares the server: the load-aware policy
 
 
 
