@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from core.errors import UserInputError
 from core.tokenizers import mecab
 from core.tokenizers.bpe import MAX_MERGES, BPETokenizer, train_bpe
-from core.tokenizers.cache import MEMORY, cache_key
+from core.tokenizers.cache import MEMORY, NotReady, cache_key, no_training
 from core.tokenizers.char import CharTokenizer
 from core.tokenizers.simple import ByteTokenizer, MecabTokenizer, WhitespaceTokenizer
 from core.tokenizers.spm import SentencePieceTokenizer, VocabSizeError, train_sentencepiece
@@ -119,28 +119,57 @@ def fit_bpe(text: str, mode: str, vocab_size: int) -> Fitted:
     return Fitted(tok, vocab_size, used, note)
 
 
-def fit_toolkit(text: str, vocab_size: int) -> Toolkit:
-    """Train everything on `text` (cached: the same corpus and size come back at once)."""
+class Stopped(Exception):
+    """A toolkit fit was cancelled between two tokenizers (nothing half-trained is kept)."""
+
+
+LEARNERS = {  # one learned row -> how it is fitted at a vocabulary size
+    "bpe_words": lambda text, v: fit_bpe(text, "words", v),
+    "bpe_raw": lambda text, v: fit_bpe(text, "raw", v),
+    "spm_bpe": lambda text, v: fit_spm(text, "bpe", v),
+    "spm_unigram": lambda text, v: fit_spm(text, "unigram", v),
+}
+
+
+def human_toolkit(text: str) -> Toolkit:
+    """The rows that need no training (whitespace, characters, bytes, MeCab): shown while the rest trains."""
     if not text.strip():
         raise UserInputError("The training text is empty.", "学習用のテキストが空です。")
+    key = cache_key("human", text)
+    hit = MEMORY.get(key)
+    if hit is None:
+        hit = Toolkit(WhitespaceTokenizer.train(text), CharTokenizer.train(text), ByteTokenizer(), MecabTokenizer.train(text))
+        MEMORY.put(key, hit)
+    return Toolkit(hit.whitespace, hit.chars, hit.bytes, hit.mecab)  # a fresh `learned` dict each time
+
+
+def fit_toolkit(text: str, vocab_size: int, on_progress=None, gate=None) -> Toolkit:
+    """Train everything on `text` (cached: the same corpus and size come back at once).
+
+    `gate()` is asked before each learned tokenizer (False -> `Stopped`); `on_progress(done, total)` after each.
+    """
     key = cache_key("toolkit", text, vocab_size=vocab_size)
     hit = MEMORY.get(key)
     if hit is not None:
         return hit
-    kit = Toolkit(
-        whitespace=WhitespaceTokenizer.train(text),
-        chars=CharTokenizer.train(text),
-        bytes=ByteTokenizer(),
-        mecab=MecabTokenizer.train(text),
-        learned={
-            "bpe_words": fit_bpe(text, "words", vocab_size),
-            "bpe_raw": fit_bpe(text, "raw", vocab_size),
-            "spm_bpe": fit_spm(text, "bpe", vocab_size),
-            "spm_unigram": fit_spm(text, "unigram", vocab_size),
-        },
-    )
+    kit = human_toolkit(text)
+    for i, name in enumerate(LEARNED):
+        if gate is not None and not gate():
+            raise Stopped
+        kit.learned[name] = LEARNERS[name](text, vocab_size)
+        if on_progress is not None:
+            on_progress(i + 1, len(LEARNED))
     MEMORY.put(key, kit)
     return kit
+
+
+def ready_toolkit(text: str, vocab_size: int) -> Toolkit | None:
+    """The whole toolkit if nothing needs training (memory, shipped files, disk cache), else None at once."""
+    with no_training():
+        try:
+            return fit_toolkit(text, vocab_size)
+        except NotReady:
+            return None
 
 
 def _byte_label(b: int) -> str:
