@@ -22,7 +22,7 @@ def move_step(delta: int, total: int) -> None:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def trained(corpus_key: str, mode: str, merges: int, _text: str) -> BPETokenizer:
-    return train_bpe(_text, mode, merges)
+    return train_bpe(_text, mode, 3000).truncated(merges)  # the slider's maximum ships (build_models); fewer = a prefix
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -322,13 +322,13 @@ def build_sweep(lang: str, models_dir: Path) -> dict:
     return card
 
 
-TOK_BPE_PAGE = ("words", 2000)  # pages/tok_bpe.py's default mode and merges, trained on the train part
+TOK_BPE_MERGES = 3000  # pages/tok_bpe.py's slider maximum on the train part: every position is a prefix of it
 
 
 def build_tokenizers(lang: str, models_dir: Path) -> dict:
     """The tokenizers pages train on first open at their default settings, so they open at once:
     tok_compare's learned rows (core.tokenizers.compare.LEARNERS at compare_job.DEFAULT_VOCAB on the whole
-    corpus) and tok_bpe's BPE. Each file is the tokenizer cache's own file (`<key><suffix>`: the key holds
+    corpus) and tok_bpe's BPE in both modes at its slider's maximum (a smaller count is a prefix). Each file is the tokenizer cache's own file (`<key><suffix>`: the key holds
     the corpus hash and the settings), read by core.tokenizers.cache before it trains anything."""
     import lzma
     import os
@@ -343,9 +343,8 @@ def build_tokenizers(lang: str, models_dir: Path) -> dict:
     vocab = DEFAULT_VOCAB[lang]
     builds = [(f"tok_compare {name}", {"vocab_size": vocab, "corpus": "whole"}, lambda n=name: LEARNERS[n](text, vocab))
               for name in LEARNED]
-    mode, merges = TOK_BPE_PAGE
-    builds.append(("tok_bpe", {"mode": mode, "num_merges": merges, "corpus": "train part"},
-                   lambda: train_bpe(train, mode, merges)))
+    builds += [(f"tok_bpe {mode}", {"mode": mode, "num_merges": TOK_BPE_MERGES, "corpus": "train part"},
+                lambda m=mode: train_bpe(train, m, TOK_BPE_MERGES)) for mode in ("words", "raw")]
     out = models_dir / "tokenizers"
     card_file = out / f"tokenizers-{lang}.json"
     if card_file.is_file():  # files of an older build of this language (other corpus or settings) go first

@@ -84,6 +84,9 @@ def test_compare_page_opens_on_shipped_tokenizers_without_training(lang, tmp_pat
     assert not at.get("progress") and chips(at).count('class="tk-row"') == 8
     assert not (tmp_path / cache.KIND).exists()  # every learned row came from assets/models/tokenizers
     at = open_page("pages/tok_bpe.py", lang=lang)
+    at.slider(key="bpe_merges").set_value(2950).run()
+    at.radio(key="bpe_mode").set_value("raw").run()  # any position, either mode: a prefix of a shipped file
+    assert not at.exception, errors(at)
     assert not (tmp_path / cache.KIND).exists()
     cache.MEMORY.clear()
 

@@ -10,7 +10,7 @@ import pytest
 
 from core.corpus import corpus_id, load_shipped, split_train_heldout
 from core.tokenizers import cache, compare_job
-from core.tokenizers.bpe import from_json, train_bpe
+from core.tokenizers.bpe import MODES, from_json, train_bpe
 from core.tokenizers.compare import LEARNED, LEARNERS, fit_toolkit, ready_toolkit, tokenize_row
 from core.tokenizers.spm import SentencePieceTokenizer
 from tests.test_shipped_models import B  # scripts/build_models.py as a module
@@ -58,7 +58,9 @@ def test_shipped_tokenizers_are_what_a_fresh_build_gives(lang, fresh):
     # A fresh build of everything the pages train at their defaults, into the empty cache.
     vocab = compare_job.DEFAULT_VOCAB[lang]
     built = {name: LEARNERS[name](text, vocab).tok for name in LEARNED}
-    built["tok_bpe"] = train_bpe(train, *B.TOK_BPE_PAGE)
+    for mode in ("words", "raw"):
+        built[mode] = full = train_bpe(train, mode, B.TOK_BPE_MERGES)
+        assert full.truncated(500).merges == MODES[mode]().train(train, 500).merges  # why one file serves the slider
     fresh_files = {p.name + ".xz": p for p in (fresh / "cache" / cache.KIND).iterdir()}
     assert set(fresh_files) == set(card["files"]), "stale or missing shipped files: run build_models --only tokenizers"
     sample = text[:3000] + SAMPLE
@@ -69,7 +71,7 @@ def test_shipped_tokenizers_are_what_a_fresh_build_gives(lang, fresh):
             _same_tokenizer(from_json(data.decode()), from_json(again.decode()), sample)
         else:
             _same_tokenizer(SentencePieceTokenizer(data), SentencePieceTokenizer(again), sample)
-    assert len(built) == 5
+    assert len(built) == 6
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
