@@ -11,7 +11,7 @@ import pytest
 from core.corpus import corpus_id, load_shipped, split_train_heldout
 from core.tokenizers import cache, compare_job
 from core.tokenizers.bpe import MODES, from_json, train_bpe
-from core.tokenizers.compare import LEARNED, LEARNERS, fit_toolkit, ready_toolkit, tokenize_row
+from core.tokenizers.compare import LEARNED, LEARNERS, fit_toolkit, human_toolkit, ready_toolkit, tokenize_row
 from core.tokenizers.spm import SentencePieceTokenizer
 from tests.test_shipped_models import B  # scripts/build_models.py as a module
 
@@ -58,6 +58,7 @@ def test_shipped_tokenizers_are_what_a_fresh_build_gives(lang, fresh):
     # A fresh build of everything the pages train at their defaults, into the empty cache.
     vocab = compare_job.DEFAULT_VOCAB[lang]
     built = {name: LEARNERS[name](text, vocab).tok for name in LEARNED}
+    built["mecab"] = human_toolkit(text).mecab
     for mode in ("words", "raw"):
         built[mode] = full = train_bpe(train, mode, B.TOK_BPE_MERGES)
         assert full.truncated(500).merges == MODES[mode]().train(train, 500).merges  # why one file serves the slider
@@ -66,12 +67,13 @@ def test_shipped_tokenizers_are_what_a_fresh_build_gives(lang, fresh):
     sample = text[:3000] + SAMPLE
     for name, data in shipped.items():
         again = fresh_files[name].read_bytes()
-        if name.startswith("bpe-"):
-            assert data == again  # our BPE is plain deterministic Python: byte for byte
-            _same_tokenizer(from_json(data.decode()), from_json(again.decode()), sample)
-        else:
+        if name.startswith("spm-"):
             _same_tokenizer(SentencePieceTokenizer(data), SentencePieceTokenizer(again), sample)
-    assert len(built) == 6
+        else:  # our BPE and MeCab's vocabulary: plain deterministic Python, byte for byte
+            assert data == again
+        if name.startswith("bpe-"):
+            _same_tokenizer(from_json(data.decode()), from_json(again.decode()), sample)
+    assert len(built) == 7
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])

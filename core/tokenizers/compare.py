@@ -13,13 +13,14 @@ means the same thing in every row: a token the corpus never showed.
 """
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass, field
 
 from core.errors import UserInputError
 from core.tokenizers import mecab
 from core.tokenizers.bpe import MAX_MERGES, BPETokenizer, train_bpe
-from core.tokenizers.cache import MEMORY, NotReady, cache_key, no_training
+from core.tokenizers.cache import MEMORY, NotReady, cache_key, cached, no_training
 from core.tokenizers.char import CharTokenizer
 from core.tokenizers.simple import ByteTokenizer, MecabTokenizer, WhitespaceTokenizer
 from core.tokenizers.spm import SentencePieceTokenizer, VocabSizeError, train_sentencepiece
@@ -138,9 +139,24 @@ def human_toolkit(text: str) -> Toolkit:
     key = cache_key("human", text)
     hit = MEMORY.get(key)
     if hit is None:
-        hit = Toolkit(WhitespaceTokenizer.train(text), CharTokenizer.train(text), ByteTokenizer(), MecabTokenizer.train(text))
+        hit = Toolkit(WhitespaceTokenizer.train(text), CharTokenizer.train(text), ByteTokenizer(), mecab_vocabulary(text))
         MEMORY.put(key, hit)
     return Toolkit(hit.whitespace, hit.chars, hit.bytes, hit.mecab)  # a fresh `learned` dict each time
+
+
+def _word_list(data: bytes) -> list[str]:
+    words = json.loads(data.decode("utf-8"))
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise ValueError("not a list of words")
+    return words
+
+
+def mecab_vocabulary(text: str) -> MecabTokenizer:
+    """MeCab's vocabulary of `text`. Analysing a whole corpus is the slow part of the human rows (~3 s for
+    the Japanese one on a busy CPU), so it is kept like a learned tokenizer: memory, shipped, disk."""
+    return cached(cache_key("mecab-vocab", text), ".json", build=lambda: MecabTokenizer.train(text),
+                  to_bytes=lambda tok: json.dumps(tok.itos[1:], ensure_ascii=False).encode("utf-8"),
+                  from_bytes=lambda data: MecabTokenizer(_word_list(data)))
 
 
 def fit_toolkit(text: str, vocab_size: int, on_progress=None, gate=None) -> Toolkit:
@@ -165,6 +181,7 @@ def fit_toolkit(text: str, vocab_size: int, on_progress=None, gate=None) -> Tool
 
 def ready_toolkit(text: str, vocab_size: int) -> Toolkit | None:
     """The whole toolkit if nothing needs training (memory, shipped files, disk cache), else None at once."""
+    human_toolkit(text)  # not training: the page shows these rows meanwhile anyway
     with no_training():
         try:
             return fit_toolkit(text, vocab_size)
