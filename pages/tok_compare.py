@@ -76,7 +76,7 @@ for key in kit.learned:
         st.info(T.t("size_note", lang, name=T.t(f"name_{key}", lang), msg=note.message(lang)), icon=":material/info:")
 
 text = checked.text
-rows = {key: tokenize_row(key, kit, text) for key in ROWS if key in HUMAN or key in kit.learned}
+rows = {key: tokenize_row(key, kit, text) for key in kit.rows()}
 names = {key: T.t(f"name_{key}", lang) for key in ROWS}
 descs = {key: T.t(f"desc_{key}", lang) for key in ROWS}
 if hf_on:

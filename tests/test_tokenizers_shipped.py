@@ -11,7 +11,8 @@ import pytest
 from core.corpus import corpus_id, load_shipped, split_train_heldout
 from core.tokenizers import cache, compare_job
 from core.tokenizers.bpe import MODES, from_json, train_bpe
-from core.tokenizers.compare import LEARNED, LEARNERS, fit_toolkit, human_toolkit, ready_toolkit, tokenize_row
+from core.tokenizers.compare import (LEARNED, LEARNERS, ROWS, fit_toolkit, human_toolkit, ready_toolkit, shown_now,
+                                     tokenize_row)
 from core.tokenizers.spm import SentencePieceTokenizer
 from tests.test_shipped_models import B  # scripts/build_models.py as a module
 
@@ -124,12 +125,14 @@ def test_a_shipped_file_is_used_and_a_damaged_one_is_rebuilt_with_a_note(fresh):
 def test_other_settings_train_in_a_shared_job_then_come_back_at_once(fresh):
     text = load_shipped("en")[:6000]
     assert ready_toolkit(text, 300) is None
+    assert shown_now(text).rows() == ["whitespace", "chars", "bytes"]  # MeCab over a new corpus waits for the job
     job = compare_job.toolkit_or_job(text, 300)
     assert isinstance(job, compare_job.ToolkitJob)
     assert compare_job.toolkit_or_job(text, 300) is job  # a second session watches the same run
     assert job.wait(120) and job.status == "finished"
     kit = compare_job.toolkit_or_job(text, 300)
     assert not isinstance(kit, compare_job.ToolkitJob) and set(kit.learned) == set(LEARNED)
+    assert kit.rows() == list(ROWS) and shown_now(text).mecab is not None
     cache.MEMORY.clear()  # a restart: the disk cache has every tokenizer now
     again = ready_toolkit(text, 300)
     want = fit_toolkit(text, 300)

@@ -5,7 +5,7 @@
 The default settings of the shipped corpora load from assets/models/tokenizers/ (no wait); any other
 size or an uploaded corpus trains in `core.tokenizers.compare_job.ToolkitJob`, drawn by
 `ui.background.outcome` (progress, ETA, Cancel, Start again). Until it finishes, the returned Toolkit
-holds only the rows that need no training (its `learned` is empty).
+holds only the rows that need no training (`kit.rows()` says which).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.errors import UserInputError
 from core.tokenizers import compare_job
-from core.tokenizers.compare import Toolkit, human_toolkit
+from core.tokenizers.compare import Toolkit, shown_now
 from ui import background, shell
 from ui.texts.tokenizer_jobs import T
 
@@ -28,7 +28,7 @@ def comparison_toolkit(text: str, vocab_size: int, lang: str, key: str = "tokc_j
         if not text.strip():
             raise
         shell.show_error(e)  # too many trainings on the server: show the rows we have
-        return human_toolkit(text)
+        return shown_now(text)
     kit = background.outcome(got, key, lang, T.t("what", lang), T.t("running", lang, v=vocab_size),
                              compare_job.restart, (text, vocab_size))
-    return kit if kit is not None else human_toolkit(text)
+    return kit if kit is not None else shown_now(text)

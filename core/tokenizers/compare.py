@@ -81,8 +81,12 @@ class Toolkit:
     whitespace: WhitespaceTokenizer
     chars: CharTokenizer
     bytes: ByteTokenizer
-    mecab: MecabTokenizer
+    mecab: MecabTokenizer | None  # None while MeCab's vocabulary of the corpus is still being built
     learned: dict[str, Fitted] = field(default_factory=dict)  # filled per learned kind as the page asks for it
+
+    def rows(self) -> list[str]:
+        """The rows this toolkit can draw now, in the page's order."""
+        return [k for k in ROWS if k in self.learned or (k in HUMAN and getattr(self, k) is not None)]
 
 
 def n_symbols(text: str) -> int:
@@ -133,15 +137,28 @@ LEARNERS = {  # one learned row -> how it is fitted at a vocabulary size
 
 
 def human_toolkit(text: str) -> Toolkit:
-    """The rows that need no training (whitespace, characters, bytes, MeCab): shown while the rest trains."""
+    """The rows that need no training (whitespace, characters, bytes, MeCab): shown while the rest trains.
+
+    Inside `no_training()`, MeCab's row is None unless its vocabulary is ready (on an uploaded corpus
+    analysing the text takes seconds to a minute): `fit_toolkit` builds it in the job."""
     if not text.strip():
         raise UserInputError("The training text is empty.", "学習用のテキストが空です。")
     key = cache_key("human", text)
     hit = MEMORY.get(key)
-    if hit is None:
-        hit = Toolkit(WhitespaceTokenizer.train(text), CharTokenizer.train(text), ByteTokenizer(), mecab_vocabulary(text))
+    if hit is None:  # split + count: ~0.1 s per MB
+        hit = Toolkit(WhitespaceTokenizer.train(text), CharTokenizer.train(text), ByteTokenizer(), None)
         MEMORY.put(key, hit)
-    return Toolkit(hit.whitespace, hit.chars, hit.bytes, hit.mecab)  # a fresh `learned` dict each time
+    try:
+        tok = mecab_vocabulary(text)
+    except NotReady:
+        tok = None
+    return Toolkit(hit.whitespace, hit.chars, hit.bytes, tok)  # a fresh `learned` dict each time
+
+
+def shown_now(text: str) -> Toolkit:
+    """What the page can draw at once, training nothing (the human rows; MeCab's if its vocabulary is ready)."""
+    with no_training():
+        return human_toolkit(text)
 
 
 def _word_list(data: bytes) -> list[str]:
@@ -162,26 +179,30 @@ def mecab_vocabulary(text: str) -> MecabTokenizer:
 def fit_toolkit(text: str, vocab_size: int, on_progress=None, gate=None) -> Toolkit:
     """Train everything on `text` (cached: the same corpus and size come back at once).
 
-    `gate()` is asked before each learned tokenizer (False -> `Stopped`); `on_progress(done, total)` after each.
+    `gate()` is asked before each step (MeCab's vocabulary, then each learned tokenizer; False -> `Stopped`),
+    `on_progress(done, total)` after each.
     """
     key = cache_key("toolkit", text, vocab_size=vocab_size)
     hit = MEMORY.get(key)
     if hit is not None:
         return hit
     kit = human_toolkit(text)
-    for i, name in enumerate(LEARNED):
+    steps = [("mecab", lambda: mecab_vocabulary(text))] + [(n, lambda n=n: LEARNERS[n](text, vocab_size)) for n in LEARNED]
+    for i, (name, fit) in enumerate(steps):
         if gate is not None and not gate():
             raise Stopped
-        kit.learned[name] = LEARNERS[name](text, vocab_size)
+        if name == "mecab":
+            kit.mecab = kit.mecab or fit()
+        else:
+            kit.learned[name] = fit()
         if on_progress is not None:
-            on_progress(i + 1, len(LEARNED))
+            on_progress(i + 1, len(steps))
     MEMORY.put(key, kit)
     return kit
 
 
 def ready_toolkit(text: str, vocab_size: int) -> Toolkit | None:
     """The whole toolkit if nothing needs training (memory, shipped files, disk cache), else None at once."""
-    human_toolkit(text)  # not training: the page shows these rows meanwhile anyway
     with no_training():
         try:
             return fit_toolkit(text, vocab_size)

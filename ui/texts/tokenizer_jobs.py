@@ -5,13 +5,12 @@ T = Catalog(
     {
         "what": ("Training the learned tokenizers", "学習型トークナイザーの学習"),
         "running": ("The learned tokenizers (our BPE on words and on raw text, SentencePiece BPE and unigram) are "
-                    "training on this corpus at vocabulary size {v:,} in the background; the rows that need no "
-                    "training are shown meanwhile, and the rest appear when it finishes. Other visitors asking for "
-                    "the same corpus and size see the same run.",
+                    "training on this corpus at vocabulary size {v:,} in the background (after MeCab's analysis "
+                    "of a new corpus); the rows that need no training are shown meanwhile, and the rest appear "
+                    "when it finishes. Other visitors asking for the same corpus and size see the same run.",
                     "このコーパスと語彙サイズ {v:,} で、学習型のトークナイザー（単語・生テキストの BPE、SentencePiece の "
-                    "BPE と unigram）をバックグラウンドで学習しています。学習の要らない行を先に表示し、残りは終わり次第"
-                    "表示します。同じコーパスとサイズを選んだほかの利用者も、この実行を共有します。"),
-        "waiting": ("Learned rows appear here once their training finishes.",
-                    "学習型の行は、学習が終わるとここに表示されます。"),
+                    "BPE と unigram）をバックグラウンドで学習しています（新しいコーパスでは先に MeCab で解析します）。"
+                    "学習の要らない行を先に表示し、残りは終わり次第表示します。同じコーパスとサイズを選んだほかの利用者も、"
+                    "この実行を共有します。"),
     },
 )
