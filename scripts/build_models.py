@@ -336,14 +336,14 @@ def build_tokenizers(lang: str, models_dir: Path) -> dict:
     from core.tokenizers import cache
     from core.tokenizers.bpe import train_bpe
     from core.tokenizers.cache import text_hash
-    from core.tokenizers.compare import LEARNED, LEARNERS, human_toolkit
+    from core.tokenizers.compare import LEARNED, LEARNERS, mecab_vocabulary
     from core.tokenizers.compare_job import DEFAULT_VOCAB
 
     text, train, _, cid = _split(lang)
     vocab = DEFAULT_VOCAB[lang]
     builds = [(f"tok_compare {name}", {"vocab_size": vocab, "corpus": "whole"}, lambda n=name: LEARNERS[n](text, vocab))
               for name in LEARNED]
-    builds.append(("tok_compare mecab", {"corpus": "whole"}, lambda: human_toolkit(text)))  # MeCab's vocabulary
+    builds.append(("tok_compare mecab", {"corpus": "whole"}, lambda: mecab_vocabulary(text)))
     builds += [(f"tok_bpe {mode}", {"mode": mode, "num_merges": TOK_BPE_MERGES, "corpus": "train part"},
                 lambda m=mode: train_bpe(train, m, TOK_BPE_MERGES)) for mode in ("words", "raw")]
     out = models_dir / "tokenizers"

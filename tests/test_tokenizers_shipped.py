@@ -11,7 +11,7 @@ import pytest
 from core.corpus import corpus_id, load_shipped, split_train_heldout
 from core.tokenizers import cache, compare_job
 from core.tokenizers.bpe import MODES, from_json, train_bpe
-from core.tokenizers.compare import (LEARNED, LEARNERS, ROWS, fit_toolkit, human_toolkit, ready_toolkit, shown_now,
+from core.tokenizers.compare import (LEARNED, LEARNERS, ROWS, fit_toolkit, human_toolkit, mecab_vocabulary, ready_toolkit,
                                      tokenize_row)
 from core.tokenizers.spm import SentencePieceTokenizer
 from tests.test_shipped_models import B  # scripts/build_models.py as a module
@@ -59,7 +59,7 @@ def test_shipped_tokenizers_are_what_a_fresh_build_gives(lang, fresh):
     # A fresh build of everything the pages train at their defaults, into the empty cache.
     vocab = compare_job.DEFAULT_VOCAB[lang]
     built = {name: LEARNERS[name](text, vocab).tok for name in LEARNED}
-    built["mecab"] = human_toolkit(text).mecab
+    built["mecab"] = mecab_vocabulary(text)
     for mode in ("words", "raw"):
         built[mode] = full = train_bpe(train, mode, B.TOK_BPE_MERGES)
         assert full.truncated(500).merges == MODES[mode]().train(train, 500).merges  # why one file serves the slider
@@ -125,14 +125,14 @@ def test_a_shipped_file_is_used_and_a_damaged_one_is_rebuilt_with_a_note(fresh):
 def test_other_settings_train_in_a_shared_job_then_come_back_at_once(fresh):
     text = load_shipped("en")[:6000]
     assert ready_toolkit(text, 300) is None
-    assert shown_now(text).rows() == ["whitespace", "chars", "bytes"]  # MeCab over a new corpus waits for the job
+    assert human_toolkit(text).rows() == ["whitespace", "chars", "bytes"]  # MeCab over a new corpus waits for the job
     job = compare_job.toolkit_or_job(text, 300)
     assert isinstance(job, compare_job.ToolkitJob)
     assert compare_job.toolkit_or_job(text, 300) is job  # a second session watches the same run
     assert job.wait(120) and job.status == "finished"
     kit = compare_job.toolkit_or_job(text, 300)
     assert not isinstance(kit, compare_job.ToolkitJob) and set(kit.learned) == set(LEARNED)
-    assert kit.rows() == list(ROWS) and shown_now(text).mecab is not None
+    assert kit.rows() == list(ROWS) and human_toolkit(text).mecab is not None
     cache.MEMORY.clear()  # a restart: the disk cache has every tokenizer now
     again = ready_toolkit(text, 300)
     want = fit_toolkit(text, 300)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.errors import UserInputError
 from core.tokenizers import compare_job
-from core.tokenizers.compare import Toolkit, shown_now
+from core.tokenizers.compare import Toolkit, human_toolkit
 from ui import background, shell
 from ui.texts.tokenizer_jobs import T
 
@@ -28,7 +28,7 @@ def comparison_toolkit(text: str, vocab_size: int, lang: str, key: str = "tokc_j
         if not text.strip():
             raise
         shell.show_error(e)  # too many trainings on the server: show the rows we have
-        return shown_now(text)
+        return human_toolkit(text)
     kit = background.outcome(got, key, lang, T.t("what", lang), T.t("running", lang, v=vocab_size),
                              compare_job.restart, (text, vocab_size))
-    return kit if kit is not None else shown_now(text)
+    return kit if kit is not None else human_toolkit(text)

@@ -137,10 +137,9 @@ LEARNERS = {  # one learned row -> how it is fitted at a vocabulary size
 
 
 def human_toolkit(text: str) -> Toolkit:
-    """The rows that need no training (whitespace, characters, bytes, MeCab): shown while the rest trains.
-
-    Inside `no_training()`, MeCab's row is None unless its vocabulary is ready (on an uploaded corpus
-    analysing the text takes seconds to a minute): `fit_toolkit` builds it in the job."""
+    """The rows that need no training (whitespace, characters, bytes, MeCab), trained on nothing else:
+    shown while the rest trains. MeCab's row is None unless its vocabulary of the corpus is ready (shipped
+    or cached; analysing an upload takes seconds to a minute): `fit_toolkit` builds it in the job."""
     if not text.strip():
         raise UserInputError("The training text is empty.", "学習用のテキストが空です。")
     key = cache_key("human", text)
@@ -148,17 +147,12 @@ def human_toolkit(text: str) -> Toolkit:
     if hit is None:  # split + count: ~0.1 s per MB
         hit = Toolkit(WhitespaceTokenizer.train(text), CharTokenizer.train(text), ByteTokenizer(), None)
         MEMORY.put(key, hit)
-    try:
-        tok = mecab_vocabulary(text)
-    except NotReady:
-        tok = None
-    return Toolkit(hit.whitespace, hit.chars, hit.bytes, tok)  # a fresh `learned` dict each time
-
-
-def shown_now(text: str) -> Toolkit:
-    """What the page can draw at once, training nothing (the human rows; MeCab's if its vocabulary is ready)."""
     with no_training():
-        return human_toolkit(text)
+        try:
+            tok = mecab_vocabulary(text)
+        except NotReady:
+            tok = None
+    return Toolkit(hit.whitespace, hit.chars, hit.bytes, tok)  # a fresh `learned` dict each time
 
 
 def _word_list(data: bytes) -> list[str]:
