@@ -100,6 +100,30 @@ def test_no_training_refuses_then_a_built_tokenizer_loads(fresh):
         assert train_bpe(text, "words", 10).merges == tok.merges  # from disk, no training
 
 
+def test_a_page_asking_never_waits_for_a_job_training_the_same_tokenizer(fresh):
+    import threading
+
+    from core.runtime.diskcache import _lock_for
+
+    text = "ab ac ad " * 40
+    key = cache.cache_key("bpe", text, mode="words", num_merges=3)
+    asked = []
+    with _lock_for(cache.KIND, key):  # as while a job's get_or_build trains this key
+        t = threading.Thread(target=lambda: asked.append(_ask(text)))
+        t.start()
+        t.join(30)
+        assert not t.is_alive() and asked == ["not ready"]
+
+
+def _ask(text: str) -> str:
+    with cache.no_training():
+        try:
+            train_bpe(text, "words", 3)
+        except cache.NotReady:
+            return "not ready"
+    return "trained"
+
+
 def test_a_shipped_file_is_used_and_a_damaged_one_is_rebuilt_with_a_note(fresh):
     text = "abc abd abe " * 30
     key = cache.cache_key("bpe", text, mode="raw", num_merges=5)

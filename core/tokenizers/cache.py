@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
-from core.runtime.diskcache import get_or_build
+from core.runtime.diskcache import cache_path, get_or_build
 
 KIND = "tokenizers"  # the disk cache's folder for every trained tokenizer
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "assets" / "models" / "tokenizers"
@@ -121,12 +121,6 @@ def no_training():
         _LOCAL.refuse = before
 
 
-def _refuse(key: str) -> Callable[[], Any]:
-    def build() -> Any:
-        raise NotReady(key)
-    return build
-
-
 def cached(key: str, suffix: str, build: Callable[[], Any], to_bytes: Callable[[Any], bytes],
            from_bytes: Callable[[bytes], Any]) -> Any:
     """Memory, then the shipped file, then disk, then `build()`; whatever is built is stored in memory and disk.
@@ -138,9 +132,14 @@ def cached(key: str, suffix: str, build: Callable[[], Any], to_bytes: Callable[[
     if hit is not None:
         return hit
     obj = _shipped(key, suffix, from_bytes)
+    if obj is None and getattr(_LOCAL, "refuse", False):
+        # Read the disk file directly, not through get_or_build: that would wait on the key's lock while a
+        # job trains it. Files are written atomically, so a reader never sees half of one.
+        try:
+            obj = from_bytes(cache_path(KIND, key, suffix).read_bytes())
+        except Exception:  # noqa: BLE001 - missing or damaged: the job (re)builds it
+            raise NotReady(key) from None
     if obj is None:
-        if getattr(_LOCAL, "refuse", False):
-            build = _refuse(key)  # a readable disk file still loads; anything else raises NotReady
         obj, _info = get_or_build(KIND, key, build, dump=to_bytes, load=from_bytes, suffix=suffix)
     MEMORY.put(key, obj)
     return obj
