@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import UserInputError
-from core.tokenizers import compare_job
+from core.tokenizers import cache, compare_job
 from core.tokenizers.compare import Toolkit, human_toolkit
 from ui import background, shell
 from ui.texts.tokenizer_jobs import T
@@ -31,4 +31,6 @@ def comparison_toolkit(text: str, vocab_size: int, lang: str, key: str = "tokc_j
         return human_toolkit(text)
     kit = background.outcome(got, key, lang, T.t("what", lang), T.t("running", lang, v=vocab_size),
                              compare_job.restart, (text, vocab_size))
+    if cache.SHIPPED_DAMAGED:  # a server problem, not the visitor's: say it once, quietly, with the fix
+        st.caption(T.t("damaged", lang, n=len(cache.SHIPPED_DAMAGED)))
     return kit if kit is not None else human_toolkit(text)
