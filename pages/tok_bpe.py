@@ -24,7 +24,8 @@ def move_step(delta: int, total: int) -> None:
 @st.cache_resource(max_entries=8, show_spinner=False)
 def trained(corpus_key: str, mode: str, _text: str) -> BPETokenizer:
     """Every merge the slider offers, learned once per corpus and mode (it takes no longer than fewer: the
-    pair counting dominates); a slider move then only truncates, which equals training with fewer merges."""
+    pair counting dominates; build_models ships it for the shipped corpora); a slider move then only
+    truncates, which equals training with fewer merges."""
     return train_bpe(_text, mode, MERGES_MAX)
 
 

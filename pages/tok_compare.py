@@ -6,22 +6,19 @@ import streamlit as st
 from core.charts.tokens import CHIP_CSS, chips_html, md_escape
 from core.errors import UserInputError
 from core.textcheck import check_text
-from core.tokenizers.compare import HUMAN, LEARNED, ROWS, Row, Toolkit, fit_toolkit, learned_row, tokenize_row
+from core.tokenizers.compare import HUMAN, ROWS, Row, learned_row, tokenize_row
+from core.tokenizers.compare_job import DEFAULT_VOCAB
 from core.tokenizers.hf import LOCAL_MINILM, HFTokenizer, load_hf
 from ui import shell
 from ui import export
 from ui.corpus_picker import pick_corpus
+from ui.tokenizer_jobs import comparison_toolkit
 from ui.texts.common import T as COMMON
 from ui.texts.tok_compare import T
 from ui.tok_sudachi import three_modes
 
 lang = shell.lang()
 PRESETS = ["p_giants", "p_rain", "p_en", "p_mixed", "p_emoji"]
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def toolkit(corpus_key: str, vocab_size: int, _text: str) -> Toolkit:
-    return fit_toolkit(_text, vocab_size)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -60,7 +57,7 @@ top = st.container()  # the token rows
 with st.expander(T.t("settings", lang)):
     picked = pick_corpus("tokc", default=lang)
     vocab = st.number_input(T.t("vocab", lang), min_value=50, max_value=50_000, step=250,
-                            value=2000 if picked.lang_hint == "ja" else 1000, key="tokc_vocab", bind="query-params",
+                            value=DEFAULT_VOCAB.get(picked.lang_hint, 1000), key="tokc_vocab", bind="query-params",
                             help=T.t("vocab_help", lang))
     hf_on = st.toggle(T.t("hf_on", lang), value=False, key="tokc_hf_on", bind="query-params")
     hf_name = st.text_input(T.t("hf_name", lang), value=LOCAL_MINILM, key="tokc_hf_name", bind="query-params",
@@ -68,8 +65,7 @@ with st.expander(T.t("settings", lang)):
 
 try:
     checked = check_text(raw_text)
-    with st.spinner(T.t("training", lang)):
-        kit = toolkit(picked.key, int(vocab), picked.text)
+    kit = comparison_toolkit(picked.text, int(vocab), lang)  # shipped/cached at once, else a background job
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
@@ -77,13 +73,13 @@ if checked.truncated:
     st.caption(COMMON.t("text_truncated", lang, n=len(checked.text)))
 if checked.removed_controls:
     st.caption(COMMON.t("controls_removed", lang, n=checked.removed_controls))
-for key in LEARNED:
+for key in kit.learned:
     note = kit.learned[key].note
     if note is not None:
         st.info(T.t("size_note", lang, name=T.t(f"name_{key}", lang), msg=note.message(lang)), icon=":material/info:")
 
 text = checked.text
-rows = {key: tokenize_row(key, kit, text) for key in ROWS}
+rows = {key: tokenize_row(key, kit, text) for key in kit.rows()}
 names = {key: T.t(f"name_{key}", lang) for key in ROWS}
 descs = {key: T.t(f"desc_{key}", lang) for key in ROWS}
 if hf_on:

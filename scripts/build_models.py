@@ -1,7 +1,7 @@
 """Rebuild every model shipped under assets/models/ from scratch, with fixed seeds (`make models`).
 
     .venv/bin/python scripts/build_models.py              # everything (both languages)
-    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot
+    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot | tokenizers
     .venv/bin/python scripts/build_models.py --lang en
 
 Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout like every page):
@@ -10,8 +10,10 @@ Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout
 - snapshots/gpt-<lang>-step<N>.safetensors: the same recipe replayed in-process, saved after N updates
   (for a zero-shot-vs-pre-training curve);
 - lstm-<lang>.safetensors (+ .json): the fine-tuning page's LSTM LM baseline at its pre-training budget;
-- sweep/sweep-<lang>.json: the vocabulary-sweep page's default results, with their card.
-- zeroshot-<lang>.json: Figure 2 (right), zero-shot task accuracy of both LMs over their pre-training updates.
+- sweep/sweep-<lang>.json: the vocabulary-sweep page's default results, with their card;
+- zeroshot-<lang>.json: Figure 2 (right), zero-shot task accuracy of both LMs over their pre-training updates;
+- tokenizers/<cache key>.{json,model} + tokenizers-<lang>.json (card): the tokenizers the comparison and
+  BPE pages train at their defaults, read by core.tokenizers.cache before it trains anything.
 
 Each card records the build config's hash (RECIPES below) and the corpus hash, so
 tests/test_shipped_models.py fails when an artifact is stale. Change a recipe -> run `make models`.
@@ -406,9 +408,77 @@ def build_sweep(lang: str, models_dir: Path) -> dict:
     return card
 
 
+TOK_BPE_MERGES = 3000  # pages/tok_bpe.py's slider maximum on the train part: every position is a prefix of it
+
+
+def build_tokenizers(lang: str, models_dir: Path) -> dict:
+    """The tokenizers pages train on first open at their default settings, so they open at once:
+    tok_compare's learned rows (core.tokenizers.compare.LEARNERS at compare_job.DEFAULT_VOCAB on the whole
+    corpus) and tok_bpe's BPE in both modes at its slider's maximum (a smaller count is a prefix). Each file is the tokenizer cache's own file (`<key><suffix>`: the key holds
+    the corpus hash and the settings), read by core.tokenizers.cache before it trains anything."""
+    import lzma
+    import os
+
+    from core.tokenizers import cache
+    from core.tokenizers.bpe import train_bpe
+    from core.tokenizers.cache import text_hash
+    from core.tokenizers.compare import LEARNED, LEARNERS, mecab_vocabulary, sudachi_vocabulary
+    from core.tokenizers.compare_job import DEFAULT_VOCAB
+
+    text, train, _, cid = _split(lang)
+    vocab = DEFAULT_VOCAB[lang]
+    builds = [(f"tok_compare {name}", {"vocab_size": vocab, "corpus": "whole"}, lambda n=name: LEARNERS[n](text, vocab))
+              for name in LEARNED]
+    builds.append(("tok_compare mecab", {"corpus": "whole"}, lambda: mecab_vocabulary(text)))
+    builds.append(("tok_compare sudachi", {"corpus": "whole", "mode": "C"}, lambda: sudachi_vocabulary(text)))
+    builds += [(f"tok_bpe {mode}", {"mode": mode, "num_merges": TOK_BPE_MERGES, "corpus": "train part"},
+                lambda m=mode: train_bpe(train, m, TOK_BPE_MERGES)) for mode in ("words", "raw")]
+    out = models_dir / "tokenizers"
+    card_file = out / f"tokenizers-{lang}.json"
+    if card_file.is_file():  # files of an older build of this language (other corpus or settings) go first
+        for name in json.loads(card_file.read_text(encoding="utf-8")).get("files", {}):
+            (out / name).unlink(missing_ok=True)
+    files, t0 = {}, time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        # Build from scratch: an empty cache, no shipped layer, nothing in memory.
+        before_env, before_dir = os.environ.get("ATLAS_CACHE_DIR"), cache.SHIPPED_DIR
+        os.environ["ATLAS_CACHE_DIR"], cache.SHIPPED_DIR = tmp, Path(tmp) / "no-shipped"
+        cache.MEMORY.clear()
+        try:
+            folder, seen = Path(tmp) / cache.KIND, set()
+            for what, settings, build in builds:
+                fitted = build()
+                if getattr(fitted, "note", None) is not None and what.split()[-1].startswith("spm"):
+                    raise SystemExit(f"{lang} {what}: SentencePiece had to change the size ({fitted.note.en}); "
+                                     "a shipped default must be a size the corpus allows")
+                for f in sorted(set(folder.iterdir()) - seen):
+                    seen.add(f)
+                    out.mkdir(parents=True, exist_ok=True)
+                    shipped = cache.shipped_path(f.stem, f.suffix)  # <key><suffix>.xz, as the cache reads it
+                    data = lzma.compress(f.read_bytes(), preset=9)
+                    (out / shipped.name).write_bytes(data)
+                    files[shipped.name] = {"page": what, "settings": settings, "bytes": len(data),
+                                           "bytes_uncompressed": f.stat().st_size}
+        finally:
+            cache.SHIPPED_DIR = before_dir
+            if before_env is None:
+                os.environ.pop("ATLAS_CACHE_DIR", None)
+            else:
+                os.environ["ATLAS_CACHE_DIR"] = before_env
+            cache.MEMORY.clear()
+    card = {"command": f"python scripts/build_models.py --only tokenizers --lang {lang}", "lang": lang,
+            "corpus_id": cid, "corpus_chars": len(text), "train_part_hash": text_hash(train),
+            "note": "file name = core.tokenizers.cache key: '<kind>-<corpus hash>-<settings hash>'; used only when "
+                    "both match. SentencePiece trains deterministically for a given input and settings.",
+            "files": files, "total_bytes": sum(f["bytes"] for f in files.values()),
+            "wall_s": round(time.perf_counter() - t0, 2), "git_commit": git_commit()}
+    card_file.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return card
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot"), action="append")
+    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")
     p.add_argument("--out", default=str(REPO / "assets" / "models"))
     p.add_argument("--max-iters", type=int, default=0, help="tests only: a tiny GPT/LSTM budget (the card says so)")
@@ -422,7 +492,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     report = {}
     for lang in a.lang or list(GPT_RECIPES):
-        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot"):
+        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers"):
             t1 = time.perf_counter()
             if what == "gpt":
                 card = build_gpt(lang, out)
@@ -430,6 +500,9 @@ def main(argv: list[str] | None = None) -> None:
                     "ngram_loss": card["ngram"]["heldout_loss"], "ngram_n": card["ngram"]["best_n"]}
             elif what == "snapshots":
                 report[f"snapshots-{lang}"] = build_snapshots(lang, out)
+            elif what == "tokenizers":
+                card = build_tokenizers(lang, out)
+                report[f"tokenizers-{lang}"] = {"files": len(card["files"]), "bytes": card["total_bytes"], "wall_s": card["wall_s"]}
             elif what == "sweep":
                 report[f"sweep-{lang}"] = {k: v for k, v in build_sweep(lang, out).items() if k in ("points", "wall_s")}
             elif what == "zeroshot":

@@ -63,10 +63,85 @@ def test_compare_page_bad_input(lang):
     assert "&lt;U+200D&gt;" in chips(at) and "\u25cc" in chips(at)
 
 
+def finish_toolkits(at):
+    """Other sizes train in a background job and AppTest never ticks the polling fragment: wait, rerun."""
+    from core.tokenizers import compare_job
+
+    for job in list(compare_job.REGISTRY._jobs.values()):
+        job.wait(300)
+    at.run()
+    assert not at.exception, errors(at)
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_compare_page_opens_on_shipped_tokenizers_without_training(lang, tmp_path, monkeypatch):
+    from core.tokenizers import cache
+
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))  # a first visitor: empty disk cache and memory
+    cache.MEMORY.clear()
+    at = open_page("pages/tok_compare.py", lang=lang)
+    assert not at.get("progress") and chips(at).count('class="tk-row"') == 8
+    assert not (tmp_path / cache.KIND).exists()  # every learned row came from assets/models/tokenizers
+    at = open_page("pages/tok_bpe.py", lang=lang)
+    at.slider(key="bpe_merges").set_value(2950).run()
+    at.radio(key="bpe_mode").set_value("raw").run()  # any position, either mode: a prefix of a shipped file
+    assert not at.exception, errors(at)
+    assert not (tmp_path / cache.KIND).exists()
+    cache.MEMORY.clear()
+
+
+def test_compare_page_with_a_damaged_shipped_file_trains_it_again_with_a_note(tmp_path, monkeypatch):
+    import shutil
+
+    from core.tokenizers import cache
+
+    shipped = tmp_path / "shipped"
+    shutil.copytree(cache.SHIPPED_DIR, shipped)
+    for f in shipped.glob("spm-*.model.xz"):
+        f.write_bytes(b"not xz at all")
+    monkeypatch.setattr(cache, "SHIPPED_DIR", shipped)
+    monkeypatch.setattr(cache, "SHIPPED_DAMAGED", {})
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
+    cache.MEMORY.clear()
+    at = open_page("pages/tok_compare.py", lang="ja")
+    assert at.get("progress") and chips(at).count('class="tk-row"') == 4  # the job retrains the damaged ones
+    assert "build_models.py --only tokenizers" in notices(at)
+    finish_toolkits(at)
+    assert chips(at).count('class="tk-row"') == 8
+    cache.MEMORY.clear()
+
+
+def test_compare_page_other_size_trains_in_the_background_with_cancel():
+    at = open_page("pages/tok_compare.py", lang="en")
+    at.number_input(key="tokc_vocab").set_value(1234).run()
+    assert not at.exception, errors(at)
+    assert at.get("progress") and at.button(key="tokc_job_cancel")
+    assert chips(at).count('class="tk-row"') == 4  # the rows that need no training, at once
+    assert "1,234" in notices(at)
+    finish_toolkits(at)
+    assert not at.get("progress") and chips(at).count('class="tk-row"') == 8
+
+
+def test_compare_page_cancel_then_start_again():
+    at = open_page("pages/tok_compare.py", lang="ja")
+    at.number_input(key="tokc_vocab").set_value(4321).run()
+    at.button(key="tokc_job_cancel").click().run()
+    finish_toolkits(at)  # the stop lands between two tokenizers
+    if chips(at).count('class="tk-row"') == 8:
+        pytest.skip("the training finished before the cancel landed")
+    assert at.button(key="tokc_job_again") and not at.get("progress")
+    assert chips(at).count('class="tk-row"') == 4  # the rows that need no training stay
+    at.button(key="tokc_job_again").click().run()
+    finish_toolkits(at)
+    assert chips(at).count('class="tk-row"') == 8
+
+
 def test_compare_page_vocab_too_large_and_hf():
     at = open_page("pages/tok_compare.py", lang="ja")
     at.number_input(key="tokc_vocab").set_value(50_000).run()
     assert not at.exception, errors(at)
+    finish_toolkits(at)
     assert len(at.info) >= 3 and "50,000" in notices(at)
     assert chips(at).count('class="tk-row"') == 9 + 4  # 9 tokenizer rows, then Sudachi A/B/C and MeCab
     at.toggle(key="tokc_hf_on").set_value(True).run()

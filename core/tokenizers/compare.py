@@ -13,13 +13,14 @@ means the same thing in every row: a token the corpus never showed.
 """
 from __future__ import annotations
 
+import json
 import unicodedata
 from dataclasses import dataclass, field
 
 from core.errors import UserInputError
 from core.tokenizers import mecab, sudachi
 from core.tokenizers.bpe import MAX_MERGES, BPETokenizer, train_bpe
-from core.tokenizers.cache import MEMORY, cache_key
+from core.tokenizers.cache import MEMORY, NotReady, cache_key, cached, no_training
 from core.tokenizers.char import CharTokenizer
 from core.tokenizers.simple import ByteTokenizer, MecabTokenizer, WhitespaceTokenizer
 from core.tokenizers.spm import SentencePieceTokenizer, VocabSizeError, train_sentencepiece
@@ -81,9 +82,13 @@ class Toolkit:
     whitespace: WhitespaceTokenizer
     chars: CharTokenizer
     bytes: ByteTokenizer
-    mecab: MecabTokenizer
-    sudachi: SudachiTokenizer | None = None  # mode C (Sudachi's default); fit_toolkit fills it
+    mecab: MecabTokenizer | None  # None while MeCab's vocabulary of the corpus is still being built
+    sudachi: SudachiTokenizer | None = None  # mode C (Sudachi's default); None while its vocabulary is built
     learned: dict[str, Fitted] = field(default_factory=dict)  # filled per learned kind as the page asks for it
+
+    def rows(self) -> list[str]:
+        """The rows this toolkit can draw now, in the page's order."""
+        return [k for k in ROWS if k in self.learned or (k in HUMAN and getattr(self, k) is not None)]
 
 
 def n_symbols(text: str) -> int:
@@ -121,29 +126,97 @@ def fit_bpe(text: str, mode: str, vocab_size: int) -> Fitted:
     return Fitted(tok, vocab_size, used, note)
 
 
-def fit_toolkit(text: str, vocab_size: int) -> Toolkit:
-    """Train everything on `text` (cached: the same corpus and size come back at once)."""
+class Stopped(Exception):
+    """A toolkit fit was cancelled between two tokenizers (nothing half-trained is kept)."""
+
+
+LEARNERS = {  # one learned row -> how it is fitted at a vocabulary size
+    "bpe_words": lambda text, v: fit_bpe(text, "words", v),
+    "bpe_raw": lambda text, v: fit_bpe(text, "raw", v),
+    "spm_bpe": lambda text, v: fit_spm(text, "bpe", v),
+    "spm_unigram": lambda text, v: fit_spm(text, "unigram", v),
+}
+
+
+def human_toolkit(text: str) -> Toolkit:
+    """The rows that need no training (whitespace, characters, bytes, MeCab), trained on nothing else:
+    shown while the rest trains. MeCab's row is None unless its vocabulary of the corpus is ready (shipped
+    or cached; analysing an upload takes seconds to a minute): `fit_toolkit` builds it in the job."""
     if not text.strip():
         raise UserInputError("The training text is empty.", "学習用のテキストが空です。")
+    key = cache_key("human", text)
+    hit = MEMORY.get(key)
+    if hit is None:  # split + count: ~0.1 s per MB
+        hit = Toolkit(WhitespaceTokenizer.train(text), CharTokenizer.train(text), ByteTokenizer(), None)
+        MEMORY.put(key, hit)
+    with no_training():
+        try:
+            tok = mecab_vocabulary(text)
+        except NotReady:
+            tok = None
+        try:
+            sud = sudachi_vocabulary(text)
+        except NotReady:
+            sud = None
+    return Toolkit(hit.whitespace, hit.chars, hit.bytes, tok, sud)  # a fresh `learned` dict each time
+
+
+def _word_list(data: bytes) -> list[str]:
+    words = json.loads(data.decode("utf-8"))
+    if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+        raise ValueError("not a list of words")
+    return words
+
+
+def mecab_vocabulary(text: str) -> MecabTokenizer:
+    """MeCab's vocabulary of `text`. Analysing a whole corpus is the slow part of the human rows (~3 s for
+    the Japanese one on a busy CPU), so it is kept like a learned tokenizer: memory, shipped, disk."""
+    return cached(cache_key("mecab-vocab", text), ".json", build=lambda: MecabTokenizer.train(text),
+                  to_bytes=lambda tok: json.dumps(tok.itos[1:], ensure_ascii=False).encode("utf-8"),
+                  from_bytes=lambda data: MecabTokenizer(_word_list(data)))
+
+
+def sudachi_vocabulary(text: str) -> SudachiTokenizer:
+    """Sudachi's (mode C) vocabulary of `text`: as slow as MeCab's on a whole corpus, kept the same way."""
+    return cached(cache_key("sudachi-vocab", text), ".json", build=lambda: SudachiTokenizer.train(text),
+                  to_bytes=lambda tok: json.dumps(tok.itos[1:], ensure_ascii=False).encode("utf-8"),
+                  from_bytes=lambda data: SudachiTokenizer(_word_list(data)))
+
+
+def fit_toolkit(text: str, vocab_size: int, on_progress=None, gate=None) -> Toolkit:
+    """Train everything on `text` (cached: the same corpus and size come back at once).
+
+    `gate()` is asked before each step (MeCab's vocabulary, then each learned tokenizer; False -> `Stopped`),
+    `on_progress(done, total)` after each.
+    """
     key = cache_key("toolkit", text, vocab_size=vocab_size)
     hit = MEMORY.get(key)
     if hit is not None:
         return hit
-    kit = Toolkit(
-        whitespace=WhitespaceTokenizer.train(text),
-        chars=CharTokenizer.train(text),
-        bytes=ByteTokenizer(),
-        mecab=MecabTokenizer.train(text),
-        sudachi=SudachiTokenizer.train(text),
-        learned={
-            "bpe_words": fit_bpe(text, "words", vocab_size),
-            "bpe_raw": fit_bpe(text, "raw", vocab_size),
-            "spm_bpe": fit_spm(text, "bpe", vocab_size),
-            "spm_unigram": fit_spm(text, "unigram", vocab_size),
-        },
-    )
+    kit = human_toolkit(text)
+    steps = [("mecab", lambda: mecab_vocabulary(text)), ("sudachi", lambda: sudachi_vocabulary(text))] + [(n, lambda n=n: LEARNERS[n](text, vocab_size)) for n in LEARNED]
+    for i, (name, fit) in enumerate(steps):
+        if gate is not None and not gate():
+            raise Stopped
+        if name == "mecab":
+            kit.mecab = kit.mecab or fit()
+        elif name == "sudachi":
+            kit.sudachi = kit.sudachi or fit()
+        else:
+            kit.learned[name] = fit()
+        if on_progress is not None:
+            on_progress(i + 1, len(steps))
     MEMORY.put(key, kit)
     return kit
+
+
+def ready_toolkit(text: str, vocab_size: int) -> Toolkit | None:
+    """The whole toolkit if nothing needs training (memory, shipped files, disk cache), else None at once."""
+    with no_training():
+        try:
+            return fit_toolkit(text, vocab_size)
+        except NotReady:
+            return None
 
 
 def _byte_label(b: int) -> str:
