@@ -108,8 +108,8 @@ def _config(raw: object) -> TrainConfig:
     nd = raw.get("no_decay", ["wpe"])
     if not isinstance(nd, list) or len(nd) > 16 or not all(isinstance(s, str) and 0 < len(s) <= 64 for s in nd):
         raise bad
-    return TrainConfig(**{**{k: v for k, v in raw.items() if k != "no_decay"}, "no_decay": tuple(nd),
-                          "threads": "auto"})  # threads follow this machine's load, not the file
+    kept = {k: v for k, v in raw.items() if k not in ("no_decay", "threads")}
+    return TrainConfig(**kept, no_decay=tuple(nd), threads="auto")  # threads follow this machine's load, not the file
 
 
 def decode(meta_json: str | None, tensors: dict[str, torch.Tensor], step: int) -> ResumeState | None:
