@@ -11,6 +11,10 @@ HOSTILE = "</script><script>alert(1)</script>"
 ZWJ = "家族 👩\u200d👩\u200d👧\u200d👦 e\u0301 a\u0308\u0301"
 
 
+SUDACHI_SECTION = 4  # Sudachi A/B/C and MeCab, under the table
+ALL_ROWS = 9 + SUDACHI_SECTION  # every tokenizer row
+READY_ROWS = 5 + SUDACHI_SECTION  # whitespace, characters, bytes, MeCab, Sudachi: no training
+
 def open_with(page: str, lang: str, **state):
     """Open `page` with some widget values set before its first run (keeps the first training small)."""
     at = open_page(lang=lang)
@@ -81,7 +85,7 @@ def test_compare_page_opens_on_shipped_tokenizers_without_training(lang, tmp_pat
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))  # a first visitor: empty disk cache and memory
     cache.MEMORY.clear()
     at = open_page("pages/tok_compare.py", lang=lang)
-    assert not at.get("progress") and chips(at).count('class="tk-row"') == 8
+    assert not at.get("progress") and chips(at).count('class="tk-row"') == ALL_ROWS
     assert not (tmp_path / cache.KIND).exists()  # every learned row came from assets/models/tokenizers
     at = open_page("pages/tok_bpe.py", lang=lang)
     at.slider(key="bpe_merges").set_value(2950).run()
@@ -105,10 +109,10 @@ def test_compare_page_with_a_damaged_shipped_file_trains_it_again_with_a_note(tm
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
     cache.MEMORY.clear()
     at = open_page("pages/tok_compare.py", lang="ja")
-    assert at.get("progress") and chips(at).count('class="tk-row"') == 4  # the job retrains the damaged ones
+    assert at.get("progress") and chips(at).count('class="tk-row"') == READY_ROWS  # the job retrains the damaged ones
     assert "build_models.py --only tokenizers" in notices(at)
     finish_toolkits(at)
-    assert chips(at).count('class="tk-row"') == 8
+    assert chips(at).count('class="tk-row"') == ALL_ROWS
     cache.MEMORY.clear()
 
 
@@ -117,10 +121,10 @@ def test_compare_page_other_size_trains_in_the_background_with_cancel():
     at.number_input(key="tokc_vocab").set_value(1234).run()
     assert not at.exception, errors(at)
     assert at.get("progress") and at.button(key="tokc_job_cancel")
-    assert chips(at).count('class="tk-row"') == 4  # the rows that need no training, at once
+    assert chips(at).count('class="tk-row"') == READY_ROWS  # the rows that need no training, at once
     assert "1,234" in notices(at)
     finish_toolkits(at)
-    assert not at.get("progress") and chips(at).count('class="tk-row"') == 8
+    assert not at.get("progress") and chips(at).count('class="tk-row"') == ALL_ROWS
 
 
 def test_compare_page_cancel_then_start_again():
@@ -128,13 +132,13 @@ def test_compare_page_cancel_then_start_again():
     at.number_input(key="tokc_vocab").set_value(4321).run()
     at.button(key="tokc_job_cancel").click().run()
     finish_toolkits(at)  # the stop lands between two tokenizers
-    if chips(at).count('class="tk-row"') == 8:
+    if chips(at).count('class="tk-row"') == ALL_ROWS:
         pytest.skip("the training finished before the cancel landed")
     assert at.button(key="tokc_job_again") and not at.get("progress")
-    assert chips(at).count('class="tk-row"') == 4  # the rows that need no training stay
+    assert chips(at).count('class="tk-row"') == READY_ROWS  # the rows that need no training stay
     at.button(key="tokc_job_again").click().run()
     finish_toolkits(at)
-    assert chips(at).count('class="tk-row"') == 8
+    assert chips(at).count('class="tk-row"') == ALL_ROWS
 
 
 def test_compare_page_vocab_too_large_and_hf():

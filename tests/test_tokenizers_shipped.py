@@ -11,7 +11,7 @@ import pytest
 from core.corpus import corpus_id, load_shipped, split_train_heldout
 from core.tokenizers import cache, compare_job
 from core.tokenizers.bpe import MODES, from_json, train_bpe
-from core.tokenizers.compare import (LEARNED, LEARNERS, ROWS, fit_toolkit, human_toolkit, mecab_vocabulary, ready_toolkit,
+from core.tokenizers.compare import (LEARNED, LEARNERS, ROWS, fit_toolkit, human_toolkit, mecab_vocabulary, ready_toolkit, sudachi_vocabulary,
                                      tokenize_row)
 from core.tokenizers.spm import SentencePieceTokenizer
 from tests.test_shipped_models import B  # scripts/build_models.py as a module
@@ -60,6 +60,7 @@ def test_shipped_tokenizers_are_what_a_fresh_build_gives(lang, fresh):
     vocab = compare_job.DEFAULT_VOCAB[lang]
     built = {name: LEARNERS[name](text, vocab).tok for name in LEARNED}
     built["mecab"] = mecab_vocabulary(text)
+    built["sudachi"] = sudachi_vocabulary(text)
     for mode in ("words", "raw"):
         built[mode] = full = train_bpe(train, mode, B.TOK_BPE_MERGES)
         assert full.truncated(500).merges == MODES[mode]().train(train, 500).merges  # why one file serves the slider
@@ -70,11 +71,11 @@ def test_shipped_tokenizers_are_what_a_fresh_build_gives(lang, fresh):
         again = fresh_files[name].read_bytes()
         if name.startswith("spm-"):
             _same_tokenizer(SentencePieceTokenizer(data), SentencePieceTokenizer(again), sample)
-        else:  # our BPE and MeCab's vocabulary: plain deterministic Python, byte for byte
+        else:  # our BPE and MeCab's / Sudachi's vocabularies: plain deterministic Python, byte for byte
             assert data == again
         if name.startswith("bpe-"):
             _same_tokenizer(from_json(data.decode()), from_json(again.decode()), sample)
-    assert len(built) == 7
+    assert len(built) == 8
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
