@@ -30,8 +30,15 @@ if got is None:
     st.stop()
 model, report = got
 p1, p2 = st.columns([1.3, 1])  # the input and its presets on one row: the attention fits on the first screen
-preset = p1.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", bind="query-params", default=PRESETS[src][0])
-typed = p2.text_input(T.t("input", lang), value=preset or PRESETS[src][0], key=f"encdec_text_{src}_{preset}")
+# One stable key per source language, so a link keeps the typed number; picking a preset fills the box.
+def _fill(src: str) -> None:
+    if st.session_state.get(f"encdec_preset_{src}"):  # a click that unselects the pill keeps the typed text
+        st.session_state[f"encdec_text_{src}"] = st.session_state[f"encdec_preset_{src}"]
+
+
+p1.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", bind="query-params", default=PRESETS[src][0],
+         on_change=_fill, args=(src,))
+typed = p2.text_input(T.t("input", lang), value=PRESETS[src][0], key=f"encdec_text_{src}", bind="query-params", max_chars=200)
 try:
     tokens = number_words.parse_words(typed, src)
 except UserInputError as e:

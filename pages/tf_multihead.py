@@ -22,26 +22,27 @@ st.markdown(t("intro"))
 
 # Open on our GPT (trained live, else the shipped one); MiniLM only if no GPT can be loaded.
 gpt = get_gpt(lang)
-in_text, in_model = st.columns([1.8, 1])  # first screen: the sentence and model, the sliders, the chosen head
+# First screen at a projector: sentence | model | layer, head and token count on one row; the model's notes, the head.
+in_text, in_model, in_view = st.columns([1.3, 1.5, 1.5])
+sliders = in_view.container()  # the sliders need the model's numbers: drawn later, in their place
 choice = in_model.radio(t("model"), ["gpt", "minilm", "custom"], format_func=lambda c: t(f"model_{c}"),
                         key="mha_model", bind="query-params", index=0 if gpt is not None else 1)
 custom = ""
 if choice == "custom":
     custom = in_model.text_input(t("custom_id"), key="mha_custom", bind="query-params", max_chars=300,
                                  help=t("custom_help", cap=P.MAX_PARAMS // 1_000_000))
-text = in_text.text_area(t("sentence"), value=t("default_text"), key="mha_text", bind="query-params", height=100,
+text = in_text.text_area(t("sentence"), value=t("default_text"), key="mha_text", bind="query-params", height=68,
                          max_chars=10_000)
 
 ma = model_attention(choice, custom, text, gpt, lang)
-minilm_japanese(choice, text, lang)
 n = len(ma.tokens)
-st.caption(t("tokens_cut", total=ma.total_tokens, n=n) if ma.truncated else t("tokens_info", n=n))
+in_view.caption(t("tokens_cut", total=ma.total_tokens, n=n) if ma.truncated else t("tokens_info", n=n))
 
 fp = ma.fingerprint()
 stats, kinds, grid, kinds_fig, concat_fig, (d, h, dk, n_demo) = analysis(fp, lang, ma)
-c1, c2 = st.columns(2)
 # Layers and heads count from 1 on screen (index + 1); the view opens on the most focused head.
 focus = most_focused_head(stats)
+c1, c2 = sliders.columns(2)
 layer = c1.slider(t("layer"), 1, ma.n_layer, focus[0] + 1, key="mha_layer", bind="query-params") - 1 if ma.n_layer > 1 else 0
 head = c2.slider(t("head"), 1, ma.n_head, focus[1] + 1, key="mha_head", bind="query-params") - 1 if ma.n_head > 1 else 0
 
@@ -56,6 +57,7 @@ all_heads.plotly_chart(figcache.figure(("mha_grid", fp, layer, head), lang,  # a
 all_heads.caption(t("grid_note"))
 st.latex(t("formula"))
 export.matrix_button(ma.attn[layer, head], ma.tokens, ma.tokens, f"attention_L{layer + 1}_H{head + 1}", lang, key="mha_csv")
+minilm_japanese(choice, text, lang)  # below the chosen head: the chart keeps its place on the first screen
 
 st.header(t("stats_header"))
 st.markdown(t("stats_note"))

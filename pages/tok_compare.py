@@ -48,7 +48,7 @@ st.markdown(T.t("intro", lang))
 left, right = st.columns([1.2, 3], vertical_alignment="bottom")
 default = "p_giants" if lang == "ja" else "p_en"
 st.session_state.setdefault("tokc_text", T.t(default, lang))
-left.selectbox(T.t("preset", lang), PRESETS + ["custom"], index=PRESETS.index(default), key="tokc_preset",
+left.selectbox(T.t("preset", lang), PRESETS + ["custom"], index=PRESETS.index(default), key="tokc_preset", bind="query-params",
                format_func=lambda p: T.t("preset_custom", lang) if p == "custom" else T.t(p, lang),
                on_change=use_preset)
 show_ids = left.toggle(T.t("show_ids", lang), value=True, key="tokc_ids", bind="query-params")

@@ -238,3 +238,67 @@ def test_a_stop_part_must_be_a_diagram_part():
     assert none.stops[0].diagram_part() is None
     default = parse_lesson(STOP_WITH_PART.replace('part = "the whole thing"\n', ""), {"pages/gpt_gelu.py"})
     assert default.stops[0].diagram_part() == "ffn"  # the page's default
+
+
+# ---------------------------------------------------------------- the lesson's words against the page's numbers
+
+def _stop(page: str, nth: int = 0) -> tuple[int, object]:
+    """(1-based number, stop) of the `nth` stop of lesson 1 on `page`."""
+    found = [(i, s) for i, s in enumerate(load_lesson(1, PAGE_PATHS).stops, 1) if s.page == page]
+    return found[nth]
+
+
+def _trace_y(fig: dict, name: str) -> list[float]:
+    import base64
+
+    import numpy as np
+
+    y = next(t["y"] for t in fig["data"] if t.get("name") == name)
+    if isinstance(y, dict):  # plotly's typed array: {"dtype": "f8", "bdata": base64}
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])).tolist()
+    return list(y)
+
+
+def test_the_normalization_stop_quotes_the_bits_its_page_shows():
+    """The point says NFKC lowers bits per character and kana folding raises them on the Japanese corpus,
+    with the two word-level figures: they are read here from the page's own table in its prepared state."""
+    from ui.texts.lm_normalization import T
+
+    k, stop = _stop("pages/lm_normalization.py")
+    at = _app({"lesson": "1", "stop": str(k), "lang": "ja"})  # the Japanese lesson opens the Japanese corpus
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if T.t("col_bpc", "ja") in d.value.columns)
+    raw, nfkc, kana = table[T.t("col_bpc", "ja")].tolist()
+    assert nfkc < raw and kana > nfkc  # NFKC helps, folding katakana hurts
+    quoted = f"{nfkc:.2f} → {kana:.2f}"
+    assert quoted in stop.point[0] and quoted in stop.point[1], (quoted, stop.point)
+    assert at.radio(key="norm_level").value == "word" and "単語" in stop.point[1] and "words" in stop.point[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_ngram_question_describes_the_curves_shown(lang):
+    """Stop 3 asks why the gap widens while both curves fall: on its page both do, training faster."""
+    from tests.apptest import specs
+    from ui.texts.lm_ngram import T
+
+    k, stop = _stop("pages/lm_ngram.py")
+    at = _app({"lesson": "1", "stop": str(k), "lang": lang})
+    fig = next(json.loads(s) for s in specs(at) if T.t("heldout", lang) in s)
+    held, train = _trace_y(fig, T.t("heldout", lang)), _trace_y(fig, T.t("train", lang))
+    assert all(b < a for a, b in zip(held, held[1:])) and all(b < a for a, b in zip(train, train[1:]))
+    assert held[-1] / train[-1] > held[0] / train[0]  # the gap widens
+    assert "gap" in stop.question[0] and "差" in stop.question[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_multihead_stop_opens_on_a_previous_token_head_as_its_point_says(lang):
+    from tests.apptest import specs
+    from ui.texts.tf_multihead import T
+
+    k, stop = _stop("pages/tf_multihead.py")
+    at = _app({"lesson": "1", "stop": str(k), "lang": lang})
+    assert not at.exception, [e.value for e in at.exception]
+    layer, head = at.slider(key="mha_layer").value, at.slider(key="mha_head").value
+    title = T.t("big_title", lang, layer=layer, head=head, kind=T.t("kind_previous", lang))
+    assert any(title in s for s in specs(at)), title  # heads and layers counted from 1, as the point says
+    assert "previous token" in stop.point[0] and "直前のトークン" in stop.point[1]

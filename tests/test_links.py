@@ -107,3 +107,53 @@ def test_view_controls_bound_since_issue_12_reopen_from_a_link(page, params, kin
     at = open_with(page, params)
     assert getattr(at, kind)(key=key).value == want
     assert not reset_notes(at)
+
+
+def test_gpt_training_settings_reopen_from_a_link():
+    """A link to the training page reopens the same settings (radio and select labels, as the browser writes them)."""
+    from ui.texts.gpt_train import T
+
+    link = {"gpt_tok": T.t("tok_bpe", "en"), "gpt_vocab": "2000", "gpt_preset": T.t("custom", "en"), "gpt_layers": "2",
+            "gpt_preln": T.t("pre_ln", "en"), "gpt_lr": "0.003", "gpt_batch": "16", "gpt_steps": "100"}
+    at = open_with("pages/gpt_train.py", link)
+    assert at.radio(key="gpt_tok").value == "bpe" and at.select_slider(key="gpt_vocab").value == 2000
+    assert at.selectbox(key="gpt_preset").value == "custom" and at.slider(key="gpt_layers").value == 2
+    assert at.radio(key="gpt_preln").value is True and at.select_slider(key="gpt_lr").value == 3e-3
+    assert at.select_slider(key="gpt_batch").value == 16 and at.select_slider(key="gpt_steps").value == 100
+    assert not reset_notes(at)
+
+
+def test_finetune_settings_reopen_from_a_link():
+    from ui.texts.gpt_finetune import T
+
+    link = {"ft_corpus": T.t("corpus_ja", "en"), "ft_lam": "1.5", "ft_seeds": "2", "ft_variants": T.t("v_no_aux", "en")}
+    at = open_with("pages/gpt_finetune.py", link)
+    assert at.radio(key="ft_corpus").value == "ja" and at.slider(key="ft_lam").value == 1.5
+    assert at.select_slider(key="ft_seeds").value == 2 and at.multiselect(key="ft_variants").value == ["no_aux"]
+    assert not reset_notes(at)
+    assert open_with("pages/gpt_finetune.py", {"ft_lam": "7"}).slider(key="ft_lam").value == 0.5  # out of range
+
+
+def test_the_encoder_decoders_typed_number_survives_a_link_and_a_preset_still_fills_the_box():
+    at = open_with("pages/tf_encoder_decoder.py", {"encdec_text_en": "forty two"})
+    for _ in range(400):  # the model may still be training in the background (AppTest never ticks fragments)
+        if at.get("plotly_chart"):
+            break
+        __import__("time").sleep(0.3)
+        at.run()
+    assert at.text_input(key="encdec_text_en").value == "forty two" and any(m.value == "42" for m in at.metric)
+    assert not reset_notes(at)
+    at.pills(key="encdec_preset_en").set_value("nineteen").run()
+    assert not at.exception and at.text_input(key="encdec_text_en").value == "nineteen"
+    assert any(m.value == "19" for m in at.metric)
+
+
+def test_the_task_settings_and_the_tokenizer_preset_reopen_from_a_link():
+    from ui.texts.gpt_tasks import T as TASKS
+    from ui.texts.tok_compare import T as TOK
+
+    at = open_with("pages/gpt_tasks.py", {"tasks_lam": "1.5", "tasks_seeds": "3", "tasks_variants": TASKS.t("v_full", "en")})
+    assert at.slider(key="tasks_lam").value == 1.5 and at.select_slider(key="tasks_seeds").value == 3
+    assert at.multiselect(key="tasks_variants").value == ["full"] and not reset_notes(at)
+    at = open_with("pages/tok_compare.py", {"tokc_preset": TOK.t("p_giants", "en")})
+    assert at.selectbox(key="tokc_preset").value == "p_giants" and not reset_notes(at)

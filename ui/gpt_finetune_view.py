@@ -23,19 +23,19 @@ def settings_form(lang: str, running: bool, expanded: bool):
     """-> (Settings or None when no model is chosen, corpus language, LivePretrained or None)."""
     with st.expander(T.t("settings", lang), expanded=expanded):
         c1, c2, c3, c4 = st.columns(4)
-        corpus = c1.radio(T.t("corpus", lang), ["en", "ja"], index=1 if lang == "ja" else 0, key="ft_corpus",
+        corpus = c1.radio(T.t("corpus", lang), ["en", "ja"], index=1 if lang == "ja" else 0, key="ft_corpus", bind="query-params",
                           format_func=lambda k: T.t(f"corpus_{k}", lang), disabled=running)
-        budget = c2.radio(T.t("budget", lang), list(BUDGETS), key="ft_budget", disabled=running,
+        budget = c2.radio(T.t("budget", lang), list(BUDGETS), key="ft_budget", bind="query-params", disabled=running,
                           format_func=lambda b: _budget_label(b, lang),
                           help=T.t("budget_help", lang, batch=BUDGETS["quick"].batch))
-        lam = c3.slider(T.t("lam", lang), 0.0, 2.0, 0.5, 0.1, key="ft_lam", disabled=running,
+        lam = c3.slider(T.t("lam", lang), 0.0, 2.0, 0.5, 0.1, key="ft_lam", bind="query-params", disabled=running,
                         help=T.t("lam_help", lang))
-        seeds = c4.select_slider(T.t("seeds", lang), [1, 2, 3], 1, key="ft_seeds", disabled=running,
+        seeds = c4.select_slider(T.t("seeds", lang), [1, 2, 3], 1, key="ft_seeds", bind="query-params", disabled=running,
                                  help=T.t("seeds_help", lang))
-        variants = st.multiselect(T.t("variants", lang), list(VARIANTS), list(VARIANTS), key="ft_variants",
+        variants = st.multiselect(T.t("variants", lang), list(VARIANTS), list(VARIANTS), key="ft_variants", bind="query-params",
                                   format_func=lambda v: T.t(f"v_{v}", lang), disabled=running)
         trained = get_trained_gpt()
-        use_live = trained is not None and st.toggle(T.t("use_live", lang), key="ft_live", disabled=running,
+        use_live = trained is not None and st.toggle(T.t("use_live", lang), key="ft_live", bind="query-params", disabled=running,
                                                      help=T.t("use_live_help", lang, label=plain(trained.label)))
     live = LivePretrained(trained.model, trained.tokenizer, trained.label) if use_live else None
     settings = Settings(corpus, budget, lam, tuple(variants), seeds) if variants else None
@@ -131,7 +131,7 @@ def try_sentence(job: FinetuneJob, best: str, labels: list[str], corpus_lang: st
     model = job.model_for(best)
     st.caption(T.t("try_help", lang, n=job.max_tokens - 1))
     with st.form("ft_try_form"):
-        text = st.text_area(T.t("sentence", lang), T.t(f"sentence_default_{corpus_lang}", lang), key="ft_sentence",
+        text = st.text_area(T.t("sentence", lang), T.t(f"sentence_default_{corpus_lang}", lang), key="ft_sentence", bind="query-params",
                             max_chars=2000, height=90)
         st.form_submit_button(T.t("classify", lang), key="ft_classify")
     if model is None:

@@ -54,12 +54,12 @@ def controls(s: JobSlot, task: Task, lang: str, running: bool) -> None:
     job = s.job
     with st.expander(T.t("settings", lang), expanded=job is None):
         c1, c2 = st.columns(2)
-        lam = c1.slider(T.t("lam", lang), 0.0, 2.0, 0.5, 0.1, key="tasks_lam", disabled=running,
+        lam = c1.slider(T.t("lam", lang), 0.0, 2.0, 0.5, 0.1, key="tasks_lam", bind="query-params", disabled=running,
                         help=T.t("lam_help", lang))
-        seeds = c2.select_slider(T.t("seeds", lang), [1, 2, 3], 1, key="tasks_seeds", disabled=running,
+        seeds = c2.select_slider(T.t("seeds", lang), [1, 2, 3], 1, key="tasks_seeds", bind="query-params", disabled=running,
                                  help=T.t("seeds_help", lang))
         variants = st.multiselect(T.t("variants", lang), VARIANTS, ["full", "no_aux", "no_pretrain"],
-                                  key="tasks_variants", format_func=lambda v: T.t(f"v_{v}", lang), disabled=running)
+                                  key="tasks_variants", bind="query-params", format_func=lambda v: T.t(f"v_{v}", lang), disabled=running)
     b = st.columns([1, 1, 5])
     settings = TransferSettings(task.lang, task.name, lam, seeds, tuple(variants) or ("full",), **PAGE_LIMITS)
     b[0].button(T.t("start", lang), key="tasks_start", type="primary", disabled=running or not variants,

@@ -49,33 +49,33 @@ def settings_form(lang: str, locked: bool):
             st.caption(T.t("settings_locked", lang))
         corpus = pick_corpus("gpt", default=lang)
         c1, c2, c3 = st.columns(3)
-        tok = c1.radio(T.t("tokenizer", lang), ["char", "bpe", "unigram"], key="gpt_tok", disabled=locked,
+        tok = c1.radio(T.t("tokenizer", lang), ["char", "bpe", "unigram"], key="gpt_tok", bind="query-params", disabled=locked,
                        format_func=lambda k: T.t(f"tok_{k}", lang))
-        vocab = c1.select_slider(T.t("vocab_size", lang), VOCABS, 1000, key="gpt_vocab",
+        vocab = c1.select_slider(T.t("vocab_size", lang), VOCABS, 1000, key="gpt_vocab", bind="query-params",
                                  disabled=locked or tok == "char", help=T.t("vocab_help", lang))
         presets = list(PRESETS) + ["custom"]
-        preset = c2.selectbox(T.t("preset", lang), presets, index=presets.index(DEFAULT.preset), key="gpt_preset",
+        preset = c2.selectbox(T.t("preset", lang), presets, index=presets.index(DEFAULT.preset), key="gpt_preset", bind="query-params",
                               disabled=locked, format_func=lambda p: T.t("custom", lang) if p == "custom" else p)
         size = dict(PRESETS.get(preset, PRESETS["class-demo"]))
         if preset != "custom":
             c2.caption(T.t("preset_fmt", lang, name=preset, **size))
         else:
-            size["n_layer"] = c2.slider(T.t("n_layer", lang), 1, 12, 4, key="gpt_layers", disabled=locked)
-            size["n_head"] = c2.select_slider(T.t("n_head", lang), [1, 2, 3, 4, 6, 8, 12], 4, key="gpt_heads",
+            size["n_layer"] = c2.slider(T.t("n_layer", lang), 1, 12, 4, key="gpt_layers", bind="query-params", disabled=locked)
+            size["n_head"] = c2.select_slider(T.t("n_head", lang), [1, 2, 3, 4, 6, 8, 12], 4, key="gpt_heads", bind="query-params",
                                               disabled=locked)
             size["n_embd"] = c2.select_slider(T.t("n_embd", lang), [16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768],
-                                              128, key="gpt_width", disabled=locked)
+                                              128, key="gpt_width", bind="query-params", disabled=locked)
             size["block_size"] = c2.select_slider(T.t("block_size", lang), [8, 16, 32, 64, 128, 256, 512], 64,
-                                                  key="gpt_context", disabled=locked)
-        pre_ln = c2.radio(T.t("ln", lang), [False, True], key="gpt_preln", horizontal=True, disabled=locked,
+                                                  key="gpt_context", bind="query-params", disabled=locked)
+        pre_ln = c2.radio(T.t("ln", lang), [False, True], key="gpt_preln", bind="query-params", horizontal=True, disabled=locked,
                           format_func=lambda b: T.t("pre_ln" if b else "post_ln", lang), help=T.t("ln_help", lang))
-        lr = c3.select_slider(T.t("lr", lang), LRS, DEFAULT.lr, key="gpt_lr", format_func=lambda x: f"{x:g}",
+        lr = c3.select_slider(T.t("lr", lang), LRS, DEFAULT.lr, key="gpt_lr", bind="query-params", format_func=lambda x: f"{x:g}",
                               disabled=locked, help=T.t("lr_help", lang))
-        batch = c3.select_slider(T.t("batch", lang), [1, 2, 4, 8, 12, 16, 32, 64], DEFAULT.batch_size, key="gpt_batch",
+        batch = c3.select_slider(T.t("batch", lang), [1, 2, 4, 8, 12, 16, 32, 64], DEFAULT.batch_size, key="gpt_batch", bind="query-params",
                                  disabled=locked)
         steps = c3.select_slider(T.t("steps", lang), [20, 100, 250, 500, 1000, 2000, 3000, 5000, 10000], DEFAULT.max_iters,
-                                 key="gpt_steps", disabled=locked)
-        every = c3.select_slider(T.t("sample_every", lang), [0, 100, 250, 500, 1000], DEFAULT.sample_interval, key="gpt_sample_every",
+                                 key="gpt_steps", bind="query-params", disabled=locked)
+        every = c3.select_slider(T.t("sample_every", lang), [0, 100, 250, 500, 1000], DEFAULT.sample_interval, key="gpt_sample_every", bind="query-params",
                                  disabled=locked)
     settings = JobSettings(tokenizer=tok, vocab_size=vocab, preset=preset, pre_ln=pre_ln, lr=lr, batch_size=batch,
                            max_iters=steps, sample_interval=every,
@@ -121,7 +121,7 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     m[4].metric(T.t("m_kn", lang, n=int(refs.get("kn_n", 5))),
                 f"{refs['kn']:.3f}" if "kn" in refs else T.t("kn_pending", lang))
     m[5].metric(T.t("m_tps", lang), f"{v.tokens_per_s[-1]:,.0f}" if v.tokens_per_s else "–")
-    st.toggle(T.t("show_ppl", lang), key="gpt_ppl")
+    st.toggle(T.t("show_ppl", lang), key="gpt_ppl", bind="query-params")
     st.caption(T.t("device_line", lang, device=v.device, threads=v.threads, params=_fmt_params(job.model.num_params()),
                    label=plain(v.label)))
     c1, c2 = st.columns(2)
@@ -169,12 +169,12 @@ def model_views(slot: JobSlot, job: TrainingJob, corpus, lang: str) -> None:
     corpus_lang = "ja" if corpus.lang_hint == "ja" else "en"  # default prompts the tokenizer knows
     st.button(T.t("refresh", lang, step=step), key="gpt_refresh", icon=":material/refresh:")
     with st.form("gpt_sample_form"):
-        prompt = st.text_input(T.t("prompt", lang), T.t("prompt_default", corpus_lang), key="gpt_prompt", max_chars=500)
+        prompt = st.text_input(T.t("prompt", lang), T.t("prompt_default", corpus_lang), key="gpt_prompt", bind="query-params", max_chars=500)
         f1, f2, f3 = st.columns(3)
-        temp = f1.slider(T.t("temperature", lang), 0.0, 2.0, 0.8, 0.05, key="gpt_temp",
+        temp = f1.slider(T.t("temperature", lang), 0.0, 2.0, 0.8, 0.05, key="gpt_temp", bind="query-params",
                          help=T.t("temperature_help", lang))
-        top_k = f2.slider(T.t("top_k", lang), 0, 200, 40, key="gpt_topk")
-        length = f3.slider(T.t("length", lang), 10, 500, 200, key="gpt_len")
+        top_k = f2.slider(T.t("top_k", lang), 0, 200, 40, key="gpt_topk", bind="query-params")
+        length = f3.slider(T.t("length", lang), 10, 500, 200, key="gpt_len", bind="query-params")
         if st.form_submit_button(T.t("generate", lang)):
             checked = check_text(prompt, max_chars=500, allow_empty=True)
             st.code(job.sample(checked.text, length, temp, top_k or None, seed=step), language=None, wrap_lines=True)
@@ -195,9 +195,9 @@ def follow_views(slot: JobSlot, corpus_lang: str, lang: str) -> None:
     st.subheader(T.t("attention", lang))
     st.caption(T.t("attention_help", lang))
     a1, a2 = st.columns([3, 1])
-    attn_prompt = a1.text_input(T.t("prompt", lang), T.t("attn_prompt_default", corpus_lang), key="gpt_attn_prompt",
+    attn_prompt = a1.text_input(T.t("prompt", lang), T.t("attn_prompt_default", corpus_lang), key="gpt_attn_prompt", bind="query-params",
                                 max_chars=500)
-    layer = a2.selectbox(T.t("layer", lang), list(range(1, model.config.n_layer + 1)), key="gpt_attn_layer")
+    layer = a2.selectbox(T.t("layer", lang), list(range(1, model.config.n_layer + 1)), key="gpt_attn_layer", bind="query-params")
     try:
         tokens, atts = prompt_attention(model, job.tokenizer, check_text(attn_prompt, max_chars=500).text)
         if len(tokens) == model.config.block_size:

@@ -38,7 +38,7 @@ def dict_analogies(trained, lang: str) -> None:
         st.info(T.t("nd_no_gpt", lang))
         return
     n_head = trained.model.config.n_head
-    head = st.selectbox(T.t("nd_head", lang), range(n_head), format_func=lambda h: f"{h + 1}", key="att_nd_head")
+    head = st.selectbox(T.t("nd_head", lang), range(n_head), format_func=lambda h: f"{h + 1}", key="att_nd_head", bind="query-params")
     many, pre = _dicts(trained.label, lang, int(head), trained.model, trained.tokenizer)
     st.caption(T.t("nd_model", lang, label=plain(trained.label), head=int(head) + 1))
     c1, c2 = st.columns(2)
