@@ -31,7 +31,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--lang", default="en", choices=["en", "ja"])
     p.add_argument("--seeds", type=int, default=1)
-    p.add_argument("--layers-task", default="classification", choices=TASK_ORDER)
+    p.add_argument("--layers-task", default="classification", choices=(*TASK_ORDER, "none"))  # none: no sweep
     a = p.parse_args()
     load = os.getloadavg()[0]
     t0 = time.perf_counter()

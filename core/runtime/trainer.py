@@ -233,7 +233,7 @@ class Trainer:
     def _step(self, lr: float):
         """One update; returns (loss value, extras) or (non-finite value, None) without updating."""
         for g in self.optimizer.param_groups:
-            g["lr"] = lr
+            g["lr"] = lr * g.get("lr_scale", 1.0)  # a group may ask for a multiple (a new head)
         batch = self.next_batch()
         with torch.autocast(self._params[0].device.type, torch.bfloat16, enabled=self.config.autocast == "bf16"):
             out = self.loss_fn(self.model, batch)

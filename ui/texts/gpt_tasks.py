@@ -148,17 +148,20 @@ T = Catalog(
             "Pre-training lifts the tasks where one text carries the label: topic classification and multiple choice. "
             "Entailment and similarity were built so that *no single sentence* gives the label (a classifier that reads "
             "only the hypothesis, or only one sentence, stays at chance): only comparing the two does. That also "
-            "removes every easy first step for gradient descent: in a quick fine-tuning run the task loss stays at "
-            "ln 3 ≈ 1.10 and even the *training* accuracy stays at chance — the model underfits, it does not overfit — "
-            "so at this scale these two tasks do not beat the bag-of-words check, with or without pre-training. "
+            "removes every easy first step for gradient descent: the entailment loss sits near ln 3 ≈ 1.10 for many steps. "
+            "The pipeline itself is sound: the shipped GPT memorises 32 training examples of either task (100%). "
+            "On held-out items, measured with the new tokens started at the mean word vector and W_y at 10× the "
+            "learning rate (English, one seed, 5 epochs), similarity reached 61.2% against the bag-of-words 58.5%, "
+            "while entailment stayed at chance (32.1% against 43.8%): at this scale entailment is not learned. "
             "The zero-shot sentence above is computed from the curves drawn; read every gap with its standard error.",
             "**ここでは**（アプリ同梱の GPT：4 層 × 幅 128、約 8 万字で英語 800 回・日本語 1,000 回更新。タスクはテンプレートから"
             "作った数百〜約 1,000 例、ファインチューニングは数エポック）。事前学習は、一つの文にラベルの手がかりがあるタスク"
             "（話題分類・多肢選択）を押し上げます。含意と類似度は、*どちらか一方の文だけでは*ラベルが決まらないように作って"
             "あり（仮説だけ・片方の文だけを読む分類器は当て推量どまり）、二つを比べて初めて解けます。そのため勾配降下の"
-            "「最初の手がかり」もありません。短いファインチューニングではタスクの損失が ln 3 ≈ 1.10 のまま、*学習データ*での"
-            "正解率も当て推量のまま——過学習ではなく学習不足です。この規模では、この二つは事前学習の有無にかかわらず "
-            "bag-of-words を超えません。上のゼロショットの文は、描いた曲線の数値から計算しています。どの差も標準誤差と合わせて読んでください。"),
+            "「最初の手がかり」もなく、含意の損失は長く ln 3 ≈ 1.10 付近に留まります。仕組み自体は正常で、同梱の GPT は"
+            "どちらのタスクでも学習例 32 個を 100% 覚えられます。新しいトークンを単語ベクトルの平均から始め、W_y の学習率を"
+            " 10 倍にした測定（英語、シード 1 つ、5 エポック）では、未見の例で類似度が 61.2%（bag-of-words は 58.5%）、"
+            "含意は当て推量のまま（32.1%、bag-of-words は 43.8%）：この規模では含意は学習できていません。上のゼロショットの文は、描いた曲線の数値から計算しています。どの差も標準誤差と合わせて読んでください。"),
     },
 )
 

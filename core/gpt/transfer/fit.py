@@ -22,7 +22,7 @@ from core.gpt.tasks.encode import EncodedSplit
 from core.gpt.topic_data import load_topic_data
 from core.gpt.transfer.data import TOPIC_CHARS, load_task
 from core.gpt.transfer.heads import TaskModel, accuracy, add_special_tokens, nll_and_ce, task_loss
-from core.runtime.trainer import StepInfo, Trainer, TrainerConfig
+from core.runtime.trainer import StepInfo, Trainer, TrainerConfig, configure_optimizer
 from core.tokenizers.base import Tokenizer
 
 
@@ -33,6 +33,8 @@ class FitConfig:
     lr: float = 1e-3  # the paper's 6.25e-5 is for 117M parameters; a 0.9M model wants more
     dropout: float = 0.1  # GPT-1's dropout in the classifier and the backbone while fine-tuning
     max_steps: int = 0  # 0 = epochs decide; > 0 caps the steps (tests, the layer sweep)
+    head_lr_scale: float = 10.0  # W_y starts at random while the body is pre-trained: let the new part move faster
+    special_init: str = "mean"  # the three new tokens' rows: "mean" of the pre-trained rows, or "normal" (GPT-1)
 
 
 @dataclass
@@ -142,7 +144,7 @@ def finetune_task(backbone: nn.Module, task: str, n_classes: int, train: Encoded
     """Add start/delim/extract rows to `backbone`, put W_y on it, and train L3 through the Trainer.
     `train`/`heldout` must be encoded with the ids `add_special_tokens` gives (Specials.after(vocab))."""
     device = torch.device(device)
-    specials = add_special_tokens(backbone)
+    specials = add_special_tokens(backbone, init=cfg.special_init)
     model = TaskModel(backbone, task, n_classes, train.rows_per_example, specials).to(device)
     E, R = len(train.labels), train.rows_per_example
     steps = math.ceil(E / cfg.batch) * cfg.epochs
@@ -161,8 +163,14 @@ def finetune_task(backbone: nn.Module, task: str, n_classes: int, train: Encoded
         out = task_loss(m, *batch, lam)
         return out["l3"], {"l1": out["l1"].item(), "l2": out["l2"].item()}
 
+    optimizer = configure_optimizer(model, tc)
+    head = {id(p) for p in model.head.parameters()}
+    for g in list(optimizer.param_groups):  # W_y and its bias into their own group at head_lr_scale × lr
+        mine = [p for p in g["params"] if id(p) in head]
+        g["params"] = [p for p in g["params"] if id(p) not in head]
+        optimizer.add_param_group({"params": mine, "weight_decay": g["weight_decay"], "lr_scale": cfg.head_lr_scale})
     losses: list[float] = []
-    trainer = Trainer(model, batches, loss_fn, tc, gate=gate)
+    trainer = Trainer(model, batches, loss_fn, tc, gate=gate, optimizer=optimizer)
     trainer.add_callback("on_step", lambda tr, s: (losses.append(s.loss), on_step and on_step(s)))
     t0 = time.perf_counter()
     result = trainer.run()

@@ -25,9 +25,12 @@ IGNORE = -100  # LM targets the loss skips: padding, the special tokens, anythin
 TASKS = ("classification", "entailment", "similarity", "multiple_choice")
 
 
-def add_special_tokens(backbone: nn.Module, n: int = 3) -> Specials:
-    """Grow the embedding by `n` rows (N(0, 0.02), GPT-1's init) for start, delimiter and extract.
+def add_special_tokens(backbone: nn.Module, n: int = 3, init: str = "mean") -> Specials:
+    """Grow the embedding by `n` rows for start, delimiter and extract.
 
+    init="mean": each new row is the mean of the existing rows plus N(0, 0.02) noise (so the three differ):
+    a vector of the scale and direction the pre-trained blocks are used to reading. init="normal" is
+    GPT-1's N(0, 0.02), which against the pre-trained rows is a near-zero input the blocks never saw.
     The pre-trained rows are kept and the tied LM head follows the new table (the pattern of
     core.gpt.finetune.heads.add_extract_token, for three tokens). Works for the GPT and the LSTM.
     """
@@ -37,6 +40,8 @@ def add_special_tokens(backbone: nn.Module, n: int = 3) -> Specials:
     with torch.no_grad():
         new.weight[:V] = old.weight
         nn.init.normal_(new.weight[V:], std=0.02)
+        if init == "mean":
+            new.weight[V:] += old.weight.mean(0)  # (C,) broadcast over the n new rows
     backbone.wte = new
     backbone.lm_head.weight = new.weight  # still tied: P(u) = softmax(h W_e^T)
     backbone.config = replace(backbone.config, vocab_size=V + n)
