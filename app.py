@@ -19,7 +19,7 @@ lang = shell.sidebar()
 idx = 0 if lang == "en" else 1
 sections: dict[str, list] = {}
 for entry in available_pages():
-    page = st.Page(entry.path, title=entry.title[idx], icon=entry.icon, default=entry.path == "pages/home.py")
+    page = st.Page(entry.path, title=entry.title[idx], icon=entry.icon, default=entry.path == "views/home.py")
     sections.setdefault(T.t(entry.section, lang), []).append(page)
 ordered = {T.t(s, lang): sections[T.t(s, lang)] for s in SECTIONS if T.t(s, lang) in sections}
 run_page(st.navigation(ordered, expanded=True).run)

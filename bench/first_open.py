@@ -9,7 +9,7 @@ Imports (torch, Streamlit) happen before the clock starts, as on a server that i
 
     .venv/bin/python -P bench/first_open.py            # both languages
     .venv/bin/python -P bench/first_open.py --lang ja
-    .venv/bin/python -P bench/first_open.py --skip pages/tf_encoder_decoder.py   # leave a page out
+    .venv/bin/python -P bench/first_open.py --skip views/tf_encoder_decoder.py   # leave a page out
 
 Last line: {"pages": {"<lang>:<page>": seconds}, "max_s": ..., "cache_empty": true}
 (`cache_empty`: every child started on a cache folder with no files in it).

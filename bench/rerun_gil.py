@@ -24,8 +24,8 @@ os.environ.setdefault("ATLAS_FORCE_CPU", "1")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-SLIDERS = [("pages/tf_positional.py", "pe_k", [1, 2, 3, 4]), ("pages/lm_entropy.py", "ent_size", [3, 4, 5, 6]),
-           ("pages/lm_ngram.py", "ngram_topk", [10, 11, 12, 13]), ("pages/gpt_gelu.py", "gelu_range",
+SLIDERS = [("views/tf_positional.py", "pe_k", [1, 2, 3, 4]), ("views/lm_entropy.py", "ent_size", [3, 4, 5, 6]),
+           ("views/lm_ngram.py", "ngram_topk", [10, 11, 12, 13]), ("views/gpt_gelu.py", "gelu_range",
                                                                    [(-4.0, 4.0), (-4.5, 4.0), (-5.0, 4.0), (-5.5, 4.0)])]
 
 

@@ -13,7 +13,7 @@ APP = str(ROOT / "app.py")
 
 
 def open_page(page: str | None = None, lang: str = "en", timeout: float = 60) -> AppTest:
-    """Run app.py, switch to `page` (e.g. "pages/gpt_gelu.py") in `lang`; return the AppTest."""
+    """Run app.py, switch to `page` (e.g. "views/gpt_gelu.py") in `lang`; return the AppTest."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     # The URL carries the switch's label (?lang=日本語), as a shared link does.
     at.query_params["lang"] = LANG_NAMES[lang]

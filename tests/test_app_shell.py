@@ -26,7 +26,7 @@ def test_language_switch_changes_text():
 
 def test_every_registered_page_exists_and_is_listed():
     assert len(available_pages()) == len([p for p in PAGES if p.exists()])
-    assert PAGES[0].path == "pages/home.py" and PAGES[0].exists()
+    assert PAGES[0].path == "views/home.py" and PAGES[0].exists()
 
 
 def test_catalogs_are_complete():
@@ -46,7 +46,7 @@ def test_catalogs_are_complete():
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_sidebar_device_line_and_running_badge_follow_the_language(lang):
     """Japanese mode said "2 threads" in the sidebar; the running badge's label is ours, in the UI language."""
-    at = open_page("pages/gpt_gelu.py", lang=lang)
+    at = open_page("views/gpt_gelu.py", lang=lang)
     device = " ".join(c.value for c in at.sidebar.caption)
     if "CPU" in device:
         assert ("スレッド" in device) == (lang == "ja") and ("threads" in device) == (lang == "en")

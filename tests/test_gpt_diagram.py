@@ -41,11 +41,11 @@ def test_page_defaults_name_real_pages_and_parts():
     paths = {p.path for p in PAGES}
     assert set(PAGE_PARTS) <= paths and set(PAGE_PARTS.values()) <= set(PARTS)
     # Before the Transformer there is no diagram; the stops the issue names map as it says.
-    assert part_for("pages/lm_chain_rule.py") is None and part_for("pages/tok_bpe.py") is None
-    assert [part_for(p) for p in ("pages/tf_positional.py", "pages/tf_multihead.py", "pages/tf_attention.py",
-                                  "pages/gpt_gelu.py", "pages/gpt_train.py", "pages/gpt_finetune.py")] == \
+    assert part_for("views/lm_chain_rule.py") is None and part_for("views/tok_bpe.py") is None
+    assert [part_for(p) for p in ("views/tf_positional.py", "views/tf_multihead.py", "views/tf_attention.py",
+                                  "views/gpt_gelu.py", "views/gpt_train.py", "views/gpt_finetune.py")] == \
         ["embed", "attention", "attention", "ffn", "all", "task_head"]
-    assert part_for("pages/gpt_gelu.py", "block") == "block" and part_for("pages/gpt_gelu.py", "none") is None
+    assert part_for("views/gpt_gelu.py", "block") == "block" and part_for("views/gpt_gelu.py", "none") is None
 
 
 def test_most_focused_head_is_the_lowest_normalized_entropy():

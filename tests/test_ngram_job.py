@@ -57,7 +57,7 @@ def test_ngram_page_counts_an_upload_in_the_background(lang, monkeypatch):
     train, held = split_train_heldout(text)
     upload = corpus_picker.PickedCorpus("notes.txt", "upload", text, train, held, corpus_id(text) + lang)
     monkeypatch.setattr(corpus_picker, "pick_corpus", lambda *a, **k: upload)  # AppTest cannot upload a file
-    at = open_page("pages/lm_ngram.py", lang=lang)
+    at = open_page("views/lm_ngram.py", lang=lang)
     assert not at.exception, errors(at)
     for job in list(nj.REGISTRY._jobs.values()):
         job.wait(120)

@@ -5,7 +5,7 @@ import pytest
 
 from tests.apptest import errors, open_page, spec_with, specs, warnings
 
-PAGE = "pages/gpt_gelu.py"
+PAGE = "views/gpt_gelu.py"
 
 
 @pytest.mark.parametrize("lang, title, axis", [("en", "GELU — the activation", "x (input)"),

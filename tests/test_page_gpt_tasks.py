@@ -16,7 +16,7 @@ import time
 
 from tests.apptest import errors, open_page, progress_text, spec_with
 
-PAGE = "pages/gpt_tasks.py"
+PAGE = "views/gpt_tasks.py"
 TINY = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=64, lstm_hidden=32)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.apptest import errors, open_page, run_until
 
-PAGE = "pages/gpt_train.py"
+PAGE = "views/gpt_train.py"
 
 
 def element_order(at) -> list[str]:

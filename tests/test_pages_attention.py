@@ -8,8 +8,8 @@ import pytest
 
 from tests.apptest import errors, open_page
 
-ATT = "pages/tf_attention.py"
-MHA = "pages/tf_multihead.py"
+ATT = "views/tf_attention.py"
+MHA = "views/tf_multihead.py"
 HOSTILE = "</script><script>alert(1)</script> <img src=x onerror=alert(2)> 猫 🐈‍⬛ café"
 
 

@@ -172,7 +172,7 @@ def test_heldout_loss_scores_every_token_once():
 
 
 # ---- pages: the shipped GPT by default; a missing artifact is a message, not a traceback ----------
-PAGES_WITH_GPT = ("pages/lm_chain_rule.py", "pages/tf_multihead.py", "pages/tf_positional.py", "pages/tf_attention.py")
+PAGES_WITH_GPT = ("views/lm_chain_rule.py", "views/tf_multihead.py", "views/tf_positional.py", "views/tf_attention.py")
 
 
 def _page_text(at) -> str:
@@ -185,7 +185,7 @@ def _page_text(at) -> str:
 def test_chain_rule_scores_with_the_shipped_gpt(lang):
     from tests.apptest import open_page
 
-    at = open_page("pages/lm_chain_rule.py", lang=lang)
+    at = open_page("views/lm_chain_rule.py", lang=lang)
     at.radio(key="chain_model").set_value("gpt").run()
     assert not at.exception, [e.value for e in at.exception]
     label = "shipped GPT (en)" if lang == "en" else "同梱の GPT（ja）"

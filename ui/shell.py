@@ -2,6 +2,13 @@
 
 app.py calls `sidebar()` once per rerun, before navigation, so every page shares one language and
 one device setting; pages read them with `lang()` and `device()`.
+
+Pages live in `views/`, not `pages/`: Streamlit 1.67 decides once per process, from whether a folder
+named `pages/` sits beside the main script (PagesManager.uses_pages_directory, "a relic of v1" in its
+source), to run a fresh server's first direct page link through its legacy v1 handling, which skips
+app.py (no language switch, raw file names in the sidebar). With no such folder the flag is False from
+the start and st.navigation (file paths from ui.registry) serves every link through app.py; no
+Streamlit internals are touched. tests/e2e/test_a_fresh_server.py checks it on a fresh server.
 """
 from __future__ import annotations
 
@@ -22,27 +29,8 @@ LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 (or ?lang=ja)
 FORCE_CPU_KEY = "force_cpu"
 
 
-def _through_app() -> None:
-    """Make sure the page runs inside app.py (sidebar, language, lesson, navigation).
-
-    Streamlit 1.67 decides once per process, from whether a `pages/` folder sits beside app.py, to run
-    a direct page link through its legacy v1 handling, which skips app.py (no language switch, raw file
-    names in the sidebar); app.py's st.navigation turns that off, but only once some session has run
-    app.py. Streamlit offers no setting for it (its source calls the flag "a relic of v1"): the supported
-    way out is a folder not named `pages/`, a rename of every page for every worker. Until then we turn
-    the flag off here and rerun, so the same URL goes through app.py. (AppTest resets the flag before
-    each run, so this happens in tests after any page switch too.)
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def lang() -> str:
     """The UI language; called first by every page, so it also takes a lesson to its stop's page."""
-    _through_app()
     lesson.follow()
     code = normalize_lang(st.session_state.get(LANG_KEY))
     presenter.tab_title(code)  # the browser tab follows the language
@@ -111,7 +99,6 @@ _LINK_HTML = """
 
 def sidebar() -> str:
     """Draw the shared sidebar, the lesson panel and the presenter view; return the language in use."""
-    _through_app()
     export.install()  # every chart's PNG: a file name and 2x scale (idempotent)
     _lang_from_code()
     links.remember()  # the link's values, before any widget takes them; the note's place at the top

@@ -9,7 +9,7 @@ vocabulary (pre-training) and the task classifier (fine-tuning). Boxes are shape
 Which part a page shows: `PAGE_PARTS` gives a default per page, and a lesson stop may name its own
 (`part = "..."` in lessons/lessonN.toml, checked against `PARTS`).
 
->>> part_for("pages/gpt_gelu.py"), part_for("pages/gpt_gelu.py", "all"), part_for("pages/lm_ngram.py")
+>>> part_for("views/gpt_gelu.py"), part_for("views/gpt_gelu.py", "all"), part_for("views/lm_ngram.py")
 ('ffn', 'all', None)
 >>> sorted(highlighted("block"))
 ['attention', 'ffn', 'norm1', 'norm2']
@@ -31,14 +31,14 @@ GROUPS = {"norm": {"norm1", "norm2"}, "block": {"attention", "norm1", "ffn", "no
 # The part each page explains, when a lesson stop does not say. Pages before the Transformer have none:
 # the diagram is not shown there (the class has not met the architecture yet).
 PAGE_PARTS = {
-    "pages/tf_positional.py": "embed",
-    "pages/tf_attention.py": "attention",
-    "pages/tf_multihead.py": "attention",
-    "pages/tf_encoder_decoder.py": "attention",
-    "pages/gpt_gelu.py": "ffn",
-    "pages/gpt_train.py": "all",
-    "pages/gpt_finetune.py": "task_head",
-    "pages/gpt_tasks.py": "task_head",
+    "views/tf_positional.py": "embed",
+    "views/tf_attention.py": "attention",
+    "views/tf_multihead.py": "attention",
+    "views/tf_encoder_decoder.py": "attention",
+    "views/gpt_gelu.py": "ffn",
+    "views/gpt_train.py": "all",
+    "views/gpt_finetune.py": "task_head",
+    "views/gpt_tasks.py": "task_head",
 }
 
 # Layout on the 0..10 canvas: (x0, x1, y0, y1) per box, bottom-up as in the paper.

@@ -1,8 +1,8 @@
 """A direct link to a page on a FRESH server goes through app.py (sidebar, language, navigation).
 
-Streamlit runs a fresh server's first direct page link through its legacy `pages/` handling, which
-skips app.py; ui.shell turns that off and reruns (see shell._through_app). This test starts its own
-server so that it really is the first session: the suite's shared server has seen sessions already.
+Streamlit runs a fresh server's first direct page link through its legacy handling (which skips app.py)
+when a folder named `pages/` sits beside app.py; ours is `views/` (see ui/shell.py). This test starts its
+own server so that it really is the first session: the suite's shared server has seen sessions already.
 """
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ PAGES = [p for p in available_pages()]
 
 
 def url_path(path: str) -> str:
-    """pages/lm_ngram.py -> lm_ngram (Streamlit's url path for a page); home is the root."""
-    name = path.removeprefix("pages/").removesuffix(".py")
+    """views/lm_ngram.py -> lm_ngram (Streamlit's url path for a page); home is the root."""
+    name = path.removeprefix("views/").removesuffix(".py")
     return "" if name == "home" else name
 
 
