@@ -48,16 +48,11 @@ PEAK_FILE = Path(__file__).resolve().parent / "peak.json"
 
 
 # ------------------------------------------------------------------ the peak
-def matmul_peak(dtype=torch.float32, n: int = 1024, seconds: float = 2.0) -> float:
-    """Best FLOP/s of an n x n @ n x n matmul within `seconds` (the best, not the mean: the quiet moments)."""
-    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
-    a @ b
-    best, end = 0.0, time.perf_counter() + seconds
-    while time.perf_counter() < end:
-        t0 = time.perf_counter()
-        a @ b
-        best = max(best, 2 * n**3 / (time.perf_counter() - t0))
-    return best
+def matmul_peak(dtype=torch.float32, seconds: float = 2.0) -> float:
+    """The calibration's peak: bench/train_gpt.py's probe, run longer."""
+    from bench.train_gpt import matmul_peak as probe
+
+    return probe(dtype, seconds=seconds)
 
 
 def calibrate(threads: int) -> dict:

@@ -32,9 +32,10 @@ from core.gpt.pretrain import TrainConfig, gpt_trainer  # noqa: E402
 from core.runtime.trainer import Trainer  # noqa: E402
 
 
-def matmul_peak(n: int = 1024, seconds: float = 0.25) -> float:
-    """fp32 FLOP/s of an n×n @ n×n matmul, best of repeated timings within `seconds`."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
+def matmul_peak(dtype=torch.float32, n: int = 1024, seconds: float = 0.25) -> float:
+    """FLOP/s of an n×n @ n×n matmul, best of repeated timings within `seconds` (the best, not the mean:
+    the quiet moments). bench/reference.py calibrates with it too."""
+    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
     a @ b
     best, end = 0.0, time.perf_counter() + seconds
     while time.perf_counter() < end:
