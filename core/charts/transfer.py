@@ -4,6 +4,8 @@ pre-training). Pure functions: every text shown is passed in by the page in its 
 """
 from __future__ import annotations
 
+import html
+
 import plotly.graph_objects as go
 
 from core.charts.style import PALETTE, styled
@@ -70,7 +72,7 @@ def sequence_figure(rows: list[list[tuple[str, str]]], row_names: list[str], rol
             xs, ys, texts = by_role.setdefault(role, ([], [], []))
             xs.append((x0 + x1) / 2)
             ys.append(-line)
-            texts.append(_shown(piece))
+            texts.append(_text(piece))
     for role, (xs, ys, texts) in by_role.items():
         strong = role in ROLE_COLORS
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="text", text=texts, name=role_names.get(role, role),
@@ -91,6 +93,12 @@ def sequence_figure(rows: list[list[tuple[str, str]]], row_names: list[str], rol
 
 def _shown(piece: str) -> str:
     return piece.replace(" ", "␣").replace("▁", "␣")
+
+
+def _text(piece: str) -> str:
+    """A piece as plotly text, escaped: plotly reads a subset of HTML in text, so "<s>" (the start token)
+    would draw as an empty strikethrough and a piece like "<b>" would restyle what follows."""
+    return html.escape(_shown(piece), quote=False)
 
 
 def table5_figure(order: list[str], names: dict[str, str], accs: dict[str, list[float]], baseline: float,
