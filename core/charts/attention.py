@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from core.transformer.attention import AttentionSteps
 from core.transformer.attention_study import HeadStats, ScalingPoint
-from core.charts.style import DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, styled
+from core.charts.style import DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, plot_texts, styled
 
 LABEL_CHARS = 12  # longer tokens are cut on axes (the hover shows them whole)
 
@@ -64,8 +64,8 @@ def matrix_figure(
         kw.update(zmin=zrange[0], zmax=zrange[1])
     elif diverging:
         kw.update(zmid=0)
-    hover_rows = [str(t) for t in row_tokens]
-    hover_cols = [str(c) for c in col_labels] if col_labels is not None else ctext
+    hover_rows = plot_texts(row_tokens)  # user text: escaped where it enters the figure (plot_text)
+    hover_cols = plot_texts(col_labels) if col_labels is not None else ctext
     custom = [[[hover_rows[i], hover_cols[j]] for j in range(ncol)] for i in range(len(rows))]
     fig = go.Figure(go.Heatmap(
         z=z, x=list(range(ncol)), y=rows, customdata=custom, **kw,
@@ -78,9 +78,9 @@ def matrix_figure(
         fig.update_xaxes(tickmode="array", tickvals=xt, ticktext=[str(j) for j in xt])
     else:
         angle = key_tick_angle(ctext)
-        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=ctext, tickangle=angle)
+        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=plot_texts(ctext), tickangle=angle)
     fig.update_xaxes(title=dict(text=x_title, standoff=6), side="top")
-    fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=rtext, autorange="reversed")
+    fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=plot_texts(rtext), autorange="reversed")
     styled(fig, title, height=height or max(320, 80 + 26 * len(rows)))
     # Top margin = the title's line + the key labels (taller when turned) + the key axis title, so the
     # three never overlap; the title is pinned to the top of the figure.
@@ -246,7 +246,7 @@ def concat_figure(heads: torch.Tensor, w_o: torch.Tensor, output: torch.Tensor, 
                   row=1, col=h + 2)
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(autorange="reversed", showticklabels=False)
-    fig.update_yaxes(showticklabels=True, tickmode="array", tickvals=list(range(t)), ticktext=rtext, row=1, col=1)
+    fig.update_yaxes(showticklabels=True, tickmode="array", tickvals=list(range(t)), ticktext=plot_texts(rtext), row=1, col=1)
     fig.update_yaxes(showticklabels=False, row=1, col=h + 1)
     styled(fig, None, height=height or max(300, 90 + 22 * t))
     return fig

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from core.charts.style import HEATMAP_SCALE, PALETTE, styled
+from core.charts.style import HEATMAP_SCALE, PALETTE, plot_texts, styled
 from core.charts.training import ema, thin
 
 VARIANT_COLORS = {"full": PALETTE[0], "no_pretrain": PALETTE[3], "no_aux": PALETTE[2], "lstm_aux": PALETTE[4]}
@@ -81,7 +81,8 @@ def confusion_figure(conf: Sequence[Sequence[int]], labels: Sequence[str], title
                      y_title: str) -> go.Figure:
     """Rows: the true topic; columns: the predicted one; each cell's count written in it."""
     z = [list(r) for r in conf]
-    fig = go.Figure(go.Heatmap(z=z, x=list(labels), y=list(labels), colorscale=HEATMAP_SCALE, showscale=False,
+    labels = plot_texts(labels)  # an uploaded task's own topic names (plot_text)
+    fig = go.Figure(go.Heatmap(z=z, x=labels, y=labels, colorscale=HEATMAP_SCALE, showscale=False,
                                text=[[str(v) for v in r] for r in z], texttemplate="%{text}",
                                hovertemplate="%{y} → %{x}: %{z}<extra></extra>"))
     fig.update_yaxes(title=y_title, autorange="reversed")
@@ -92,7 +93,7 @@ def confusion_figure(conf: Sequence[Sequence[int]], labels: Sequence[str], title
 def probs_figure(probs: Sequence[float], labels: Sequence[str], title: str, x_title: str) -> go.Figure:
     """Horizontal bars of P(topic | sentence), the most likely one highlighted."""
     top = max(range(len(probs)), key=lambda i: probs[i]) if probs else -1
-    fig = go.Figure(go.Bar(x=[100 * p for p in probs], y=list(labels), orientation="h",
+    fig = go.Figure(go.Bar(x=[100 * p for p in probs], y=plot_texts(labels), orientation="h",
                            marker_color=[PALETTE[1] if i == top else PALETTE[0] for i in range(len(probs))],
                            text=[f"{100 * p:.1f}%" for p in probs], textposition="outside"))
     fig.update_xaxes(title=x_title, range=[0, 110])
@@ -103,8 +104,9 @@ def probs_figure(probs: Sequence[float], labels: Sequence[str], title: str, x_ti
 def balance_figure(labels: Sequence[str], train: Sequence[int], heldout: Sequence[int], names: dict[str, str],
                    title: str, y_title: str) -> go.Figure:
     """Passages per topic in each split (names keys: train, heldout)."""
-    fig = go.Figure([go.Bar(x=list(labels), y=list(train), name=names["train"], marker_color=PALETTE[0]),
-                     go.Bar(x=list(labels), y=list(heldout), name=names["heldout"], marker_color=PALETTE[1])])
+    labels = plot_texts(labels)  # an uploaded task's own topic names (plot_text)
+    fig = go.Figure([go.Bar(x=labels, y=list(train), name=names["train"], marker_color=PALETTE[0]),
+                     go.Bar(x=labels, y=list(heldout), name=names["heldout"], marker_color=PALETTE[1])])
     fig.update_layout(barmode="group")
     fig.update_yaxes(title=y_title)
     fig.update_xaxes(tickangle=-30)

@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.charts.style import HEATMAP_SCALE, PALETTE, styled
+from core.charts.style import HEATMAP_SCALE, PALETTE, plot_texts, styled
 from core.lm.units import show_token
 
 
@@ -42,16 +42,17 @@ def chain_figure(tokens: Sequence[str], log2_probs: Sequence[float], title: str,
     width = sum(max(1, len(short[i - 1])) for i in ticks) * 10 + 8 * len(ticks)  # px at ~15 px text
     angle = 0 if width <= 1000 else -45
     fig = go.Figure()
-    fig.add_bar(x=pos, y=-lp, name=bar_label, marker_color=PALETTE[0], customdata=list(tokens),
+    hover = plot_texts(tokens)  # user text: plotly reads HTML in tick labels and hover text (plot_text)
+    fig.add_bar(x=pos, y=-lp, name=bar_label, marker_color=PALETTE[0], customdata=hover,
                 hovertemplate="%{x}: %{customdata}<br>-log₂ p = %{y:.2f}<extra></extra>")
     running = np.cumsum(lp)
     fig.add_scatter(x=pos, y=running, name=line_label, yaxis="y2", mode="lines+markers",
-                    line=dict(color=PALETTE[3], width=3), customdata=list(tokens),
+                    line=dict(color=PALETTE[3], width=3), customdata=hover,
                     hovertemplate="%{x}: %{customdata}<br>log₂ P = %{y:.2f}<extra></extra>")
     top = max(float((-lp).max()) if n else 1.0, 1.0)
     low = min(float(running.min()) if n else -1.0, -1.0)
     fig.update_layout(
-        xaxis=dict(title=x_label, tickmode="array", tickvals=ticks, ticktext=[short[i - 1] for i in ticks],
+        xaxis=dict(title=x_label, tickmode="array", tickvals=ticks, ticktext=plot_texts(short[i - 1] for i in ticks),
                    tickangle=angle, range=[0.4, n + 0.6]),
         yaxis=dict(title=bar_label, range=[0, top * 1.1], dtick=_nice_step(top * 1.1), tickformat="d"),
         yaxis2=dict(title=line_label, overlaying="y", side="right", showgrid=False, range=[low * 1.1, 0],
@@ -104,7 +105,7 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
 
 def transition_heatmap(matrix: np.ndarray, tokens: Sequence[str], text: ChartText) -> go.Figure:
     """matrix[i, j] = P(tokens[j] | tokens[i]); spaces and line breaks drawn as visible symbols."""
-    labels = [show_token(t) for t in tokens]
+    labels = plot_texts(show_token(t) for t in tokens)  # category values are drawn as tick labels
     fig = go.Figure(go.Heatmap(z=matrix, x=labels, y=labels, colorscale=HEATMAP_SCALE,
                                colorbar=dict(title="P"),
                                hovertemplate=f"{text.y}: %{{y}}<br>{text.x}: %{{x}}<br>P = %{{z:.3f}}<extra></extra>"))
@@ -114,7 +115,7 @@ def transition_heatmap(matrix: np.ndarray, tokens: Sequence[str], text: ChartTex
 
 
 def distribution_bar(symbols: Sequence[str], p: Sequence[float], text: ChartText) -> go.Figure:
-    fig = go.Figure(go.Bar(x=list(symbols), y=list(p), marker_color=PALETTE[0],
+    fig = go.Figure(go.Bar(x=plot_texts(symbols), y=list(p), marker_color=PALETTE[0],
                            text=[f"{v:.2f}" for v in p], textposition="outside"))
     fig.update_layout(xaxis=dict(title=text.x, type="category"), yaxis=dict(title=text.y, range=[0, 1.08]))
     return styled(fig, text.title, height=380)
@@ -141,7 +142,7 @@ def perplexity_vs_temperature(temps: Sequence[float], ppl: Sequence[float], curr
 
 
 def forms_figure(forms: Sequence[str], values: Sequence[float], title: str, y_label: str) -> go.Figure:
-    fig = go.Figure(go.Bar(x=list(forms), y=list(values), marker_color=PALETTE[:len(forms)],
+    fig = go.Figure(go.Bar(x=plot_texts(forms), y=list(values), marker_color=PALETTE[:len(forms)],
                            text=[f"{v:.2f}" for v in values], textposition="outside"))
     top = max(values) if len(values) else 1.0
     fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=y_label, range=[0, top * 1.18]))

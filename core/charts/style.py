@@ -12,6 +12,7 @@ notices a figure made under another default, restores ours, and gives that figur
 """
 from __future__ import annotations
 
+import re
 from contextvars import ContextVar
 
 import plotly.graph_objects as go
@@ -42,6 +43,43 @@ def _atlas_template() -> go.layout.Template:
 
 pio.templates[TEMPLATE] = _atlas_template()
 pio.templates.default = TEMPLATE  # once per process: every figure made after this import uses it
+
+
+# C0 controls (but tab and newline), DEL and C1 controls: invisible or garbling in an SVG text.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _control_picture(m: re.Match) -> str:
+    """BEL -> ␇ (Unicode's control pictures), DEL -> ␡, a C1 control -> &lt;U+0085&gt; (shown as <U+0085>)."""
+    c = ord(m.group())
+    return chr(0x2400 + c) if c < 0x20 else "\u2421" if c == 0x7F else f"&lt;U+{c:04X}&gt;"
+
+
+def plot_text(s: str) -> str:
+    """Text we did not write (a token, a typed sentence, a file name, a label from an upload), made safe
+    to draw in a plotly figure, where it shows exactly as typed.
+
+    plotly.js reads a subset of HTML in every string it draws, tick labels and category values included:
+    `<b>`, `<i>`, `<s>`, `<u>`, `<sup>`, `<sub>`, `<br>`, `<span style>`, `<a href>` (a link), and it
+    decodes the entities `&lt; &gt; &amp; &nbsp; &mu; &times; &plusmn; &deg;` and `&#…;` after splitting off
+    the tags. So escaping `&`, `<` and `>` (and nothing else) makes every tag inert and shows each
+    character as typed: the token `<s>` stays "<s>" instead of an empty strikethrough, and a typed
+    "&amp;" stays "&amp;". Control characters become their visible pictures (BEL -> ␇); spaces, tabs and
+    newlines are left to the caller's own markers (▁, ␣, ⏎). Apply it once, where the text enters the
+    figure: it is not idempotent (a second pass would show "&amp;lt;"). Distinct strings stay distinct
+    (but for a control character and its picture typed as such), so a category axis keeps look-alike
+    tokens apart; repeated tokens need positions (see core.charts.attention).
+
+    >>> plot_text("<s>"), plot_text("&amp;"), plot_text("a\x07b"), plot_text("読売 ▁cat")
+    ('&lt;s&gt;', '&amp;amp;', 'a␇b', '読売 ▁cat')
+    """
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _CONTROLS.sub(_control_picture, s)
+
+
+def plot_texts(items) -> list[str]:
+    """`plot_text` of each item (str() first: ids and numbers may come mixed with tokens)."""
+    return [plot_text(str(t)) for t in items]
 
 
 def styled(fig: go.Figure, title: str | None = None, height: int | None = None) -> go.Figure:

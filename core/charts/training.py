@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from core.charts.style import HEATMAP_SCALE, PALETTE, styled
+from core.charts.style import HEATMAP_SCALE, PALETTE, plot_text, styled
 
 MAX_POINTS = 400
 REF_COLORS = {"unigram": "#888888", "bigram": PALETTE[3], "kn": PALETTE[4], "shipped": PALETTE[2]}
@@ -120,7 +120,7 @@ def attention_heads_figure(attn: torch.Tensor, tokens: Sequence[str], title: str
     rows = math.ceil(H / cols)
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=[head_label.format(h=h + 1) for h in range(H)],
                         horizontal_spacing=0.04, vertical_spacing=0.12 if rows > 1 else 0.05)
-    labels = [f"{i}:{t}" for i, t in enumerate(tokens)]  # positions keep repeated tokens apart
+    labels = [f"{i}:{plot_text(t)}" for i, t in enumerate(tokens)]  # positions keep repeated tokens apart
     z = attn.detach().to("cpu", torch.float32).numpy()
     for h in range(H):
         r, c = divmod(h, cols)

@@ -4,11 +4,9 @@ pre-training). Pure functions: every text shown is passed in by the page in its 
 """
 from __future__ import annotations
 
-import html
-
 import plotly.graph_objects as go
 
-from core.charts.style import PALETTE, styled
+from core.charts.style import PALETTE, plot_text, styled
 
 ROLE_COLORS = {"start": PALETTE[3], "delim": PALETTE[1], "extract": PALETTE[4]}  # the added tokens stand out
 PART_COLORS = [PALETTE[0], PALETTE[2], PALETTE[5]]  # first, second, third text part
@@ -98,7 +96,7 @@ def _shown(piece: str) -> str:
 def _text(piece: str) -> str:
     """A piece as plotly text, escaped: plotly reads a subset of HTML in text, so "<s>" (the start token)
     would draw as an empty strikethrough and a piece like "<b>" would restyle what follows."""
-    return html.escape(_shown(piece), quote=False)
+    return plot_text(_shown(piece))
 
 
 def table5_figure(order: list[str], names: dict[str, str], accs: dict[str, list[float]], baseline: float,
