@@ -18,8 +18,8 @@ from core.runtime.jobs import JobSlot
 from ui import shell
 from ui.texts.gpt_tasks import T, gap_line, row_names
 
-load = st.cache_resource(show_spinner=False)(load_task)
-tokenizer = st.cache_resource(show_spinner=False)(source_tokenizer)
+load = st.cache_resource(show_spinner=False, max_entries=8)(load_task)  # 4 tasks × 2 languages
+tokenizer = st.cache_resource(show_spinner=False, max_entries=4)(source_tokenizer)  # per language (and budget)
 curves = st.cache_data(show_spinner=False, max_entries=16)(lambda name, lang: shipped_curves(load_task(name, lang)))
 
 

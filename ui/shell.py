@@ -48,7 +48,7 @@ def device() -> torch.device:
     return pick_device(force_cpu=bool(st.session_state.get(FORCE_CPU_KEY, False)))
 
 
-@st.cache_resource
+@st.cache_resource(max_entries=4)  # one per device kind: cpu, cuda, mps
 def _device_info(kind: str) -> DeviceInfo:
     return device_info(torch.device(kind))
 

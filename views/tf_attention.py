@@ -97,7 +97,7 @@ dict_analogies(trained, lang)
 st.header(t("why_header"))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)  # keyed by the typed seed (0–9999); each a small table
 def _study(seed: int) -> list[S.ScalingPoint]:
     return S.scaling_study(list(S.STUDY_D_KS), seed=seed)
 

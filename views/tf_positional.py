@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.transformer import positional as pe_core
 from core.charts import positional as charts
+from core.charts.style import plot_text  # the label names an uploaded corpus: plotly reads HTML in titles
 from core.errors import UserInputError
 from ui import figcache, shell
 from ui.shared_state import get_gpt
@@ -105,7 +106,7 @@ else:
     left, right = st.columns(2)
     model_key = (trained.label, id(trained.model), cosine)  # the label names the run and its step
     left.plotly_chart(figcache.figure(("pe_learned", *model_key), lang, lambda: charts.position_similarity_heatmap(
-        lp.wpe, T.t("fig_learned_cos" if cosine else "fig_learned", lang, label=trained.label), cosine,
+        lp.wpe, T.t("fig_learned_cos" if cosine else "fig_learned", lang, label=plot_text(trained.label)), cosine,
         ax_pos, ax_pos)), key="pe_fig_learned")
     right.plotly_chart(figcache.figure(("pe_sin_same", n, d_sin, cosine), lang, lambda: charts.position_similarity_heatmap(
         pe_core.sinusoidal_pe(n, d_sin), T.t("fig_sin_same", lang, t=n, d=d_sin), cosine, ax_pos, ax_pos)),
