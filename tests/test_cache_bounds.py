@@ -107,3 +107,22 @@ def test_figure_cache_evicts_by_bytes_and_keeps_no_giant(fresh_cache, monkeypatc
 def test_a_cached_figure_still_sends_the_same_dict():
     fig = figcache.freeze(_fig(3))
     assert fig.to_dict() == _fig(3).to_dict() and fig.to_dict() is not fig.to_dict()  # shallow copies
+
+
+def test_finished_sweeps_kept_in_memory_are_bounded(monkeypatch):
+    """Sweeps of uploaded corpora are keyed by the upload: memory keeps the last KEEP, the disk all."""
+    from core.tokenizers import sweep_job as sj
+    from core.runtime.diskcache import cache_path
+
+    monkeypatch.setattr(sj, "KEEP", 2)
+    monkeypatch.setattr(sj, "_READY", {})
+    result = sj.SweepResult([sj.SweepPoint("bpe_raw", 40, 0.5)], [])
+    requests = [sj.SweepRequest(f"upload-{i}", (40,), ("bpe_raw",)) for i in range(3)]
+    for r in requests:  # as a finished job leaves them on disk
+        path = cache_path(sj.KIND, r.key(), ".json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(sj._dump(result))
+    for r in requests:
+        assert sj.ready(r).to_json() == result.to_json()
+    assert list(sj._READY) == [r.key() for r in requests[1:]]  # the oldest went first
+    assert sj.ready(requests[0]) is not None  # read back from the disk cache

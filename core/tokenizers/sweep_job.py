@@ -116,6 +116,7 @@ def write_shipped(path: Path, request: SweepRequest, result: SweepResult, card: 
 # ---------------------------------------------------------------- any other sweep: a shared background job
 REGISTRY = JobRegistry()
 _READY: dict[str, SweepResult] = {}  # finished sweeps by request key (memory, then disk)
+KEEP = 16  # finished sweeps kept in memory (keys name uploaded corpora; the disk cache keeps them all)
 _READY_LOCK = threading.Lock()
 
 
@@ -148,6 +149,8 @@ class SweepJob(BackgroundJob):
         if info.stored:  # else the page keeps asking this job, which carries the "not kept" message
             with _READY_LOCK:
                 _READY[self.request.key()] = value
+                while len(_READY) > KEEP:  # oldest first out: a dict keeps insertion order
+                    _READY.pop(next(iter(_READY)))
         with self._lock:
             self.result, self.stored, self._done = value, info.stored, self._total
         if not info.stored:
@@ -169,7 +172,10 @@ def ready(request: SweepRequest) -> SweepResult | None:
     except Exception:  # noqa: BLE001 - missing or unreadable: not ready (a job rebuilds it)
         return None
     with _READY_LOCK:
-        return _READY.setdefault(key, value)
+        kept = _READY.setdefault(key, value)
+        while len(_READY) > KEEP:  # oldest first out
+            _READY.pop(next(iter(_READY)))
+        return kept
 
 
 def result_or_job(request: SweepRequest, train: str, heldout: str, start: bool = True) -> SweepResult | SweepJob | None:
