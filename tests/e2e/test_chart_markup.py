@@ -73,6 +73,21 @@ def test_chain_rule_chart_shows_typed_tags_as_text(server, context):
     assert exceptions(page) == []
     chart = _chart(page, "chain_chart")
     texts = _texts(chart)
-    assert "<" in texts and ">" in texts and "&" in texts, texts  # the pieces of the tags, as characters
+    # The page splits "<b>" into "<", "b", ">" (characters or words): no tag can form, but the pieces must show.
+    assert "<" in texts and ">" in texts and "&" in texts, texts
+    assert _markup(chart) == []
+    assert leaked(EXTERNAL[before:]) == []
+
+
+def test_task_format_chart_draws_the_start_token_as_text(server, context):
+    """The start token "<s>" is a plotly tag (strikethrough): unescaped it drew as an empty struck span."""
+    page = context.new_page()
+    before = len(EXTERNAL)
+    page.goto(f"{server.url}/gpt_tasks")
+    wait_idle(page)
+    assert exceptions(page) == []
+    chart = _chart(page, "tasks_seq_chart")
+    texts = _texts(chart)
+    assert "<s>" in texts and "<e>" in texts, texts
     assert _markup(chart) == []
     assert leaked(EXTERNAL[before:]) == []
