@@ -75,7 +75,8 @@ def nbytes(obj: Any) -> int:
 
 
 def figure(key: tuple, lang: str, make: Callable[[], Any]) -> Any:
-    """`make()` (a Figure, or a dict/tuple of them), built once per (key, lang, font scale)."""
+    """`make()` (a Figure, or a dict/tuple of them), built once per (key, lang, font scale). The key must be
+    hashable: strings, numbers, booleans, None and tuples of them (a list: pass `tuple(...)`)."""
     full = (*key, lang, FONT_SCALE.get())
     with _lock:
         hit = _items.get(full)
