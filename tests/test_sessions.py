@@ -146,3 +146,16 @@ def test_shutdown_waits_for_stopped_jobs_and_notes_those_that_outlive_the_wait(m
     shutdown.run_all()
     assert time.perf_counter() - t0 < 3 and shutdown._late >= 1  # noqa: SLF001 - the exit path reads it (os._exit(0))
     assert slow.wait(5) and quick.wait(5) and slow.status == quick.status == "stopped"
+
+
+def test_each_page_of_a_tab_has_its_own_lease():
+    """One token per tab, one slot per kind: the tab's fine-tuning never replaces its training."""
+    clock = Clock()
+    leases = Leases(grace_s=10, clock=clock)
+    tok = new_token()
+    train, tune = leases.attach(tok, "s", "train"), leases.attach(tok, "s", "finetune")
+    assert train is not tune and leases.get(tok, "finetune") is tune and leases.get(tok) is train
+    assert leases.get(tok, "tasks") is None
+    leases.detach(tok, "s", "finetune")  # the session stays on the training lease
+    clock.t += 11
+    assert leases.reap() == 1 and leases.get(tok, "finetune") is None and leases.get(tok) is train
