@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from core.runtime.gcpolicy import freeze_if_imported
 from core.runtime.jobs import JobSlot
 
 TRIM_EVERY_S = 30.0  # give freed memory back to the OS this often (see trim_memory)
@@ -135,6 +136,7 @@ class Leases:
     def _reap_loop(self, every_s: float) -> None:
         last_trim = self.clock()
         while not self._stop.wait(every_s):
+            freeze_if_imported()  # a page's first visit imported libraries: keep full GC passes short
             reaped = self.reap()
             if reaped or self.clock() - last_trim >= TRIM_EVERY_S:
                 trim_memory()
