@@ -159,3 +159,30 @@ def test_each_page_of_a_tab_has_its_own_lease():
     leases.detach(tok, "s", "finetune")  # the session stays on the training lease
     clock.t += 11
     assert leases.reap() == 1 and leases.get(tok, "finetune") is None and leases.get(tok) is train
+
+
+@pytest.mark.parametrize("kind", ["train", "finetune", "tasks"])
+def test_a_reaped_leases_job_is_freed(kind):
+    """After the grace period nothing keeps the job (its model, data, optimizer): not the lease, not the
+    shutdown registry, not the slot; the reaper's trim then hands the memory back."""
+    import gc
+    import weakref
+
+    from core.runtime import shutdown
+
+    clock = Clock()
+    leases = Leases(grace_s=1, clock=clock)
+    tok = new_token()
+    job = Sleeper()
+    job.payload = bytearray(8 << 20)  # stands for a model
+    leases.attach(tok, "s", kind).replace(job)
+    job.start()
+    before = shutdown.pending()
+    leases.detach(tok, "s", kind)
+    clock.t += 2
+    assert leases.reap() == 1 and job.wait(5)
+    assert shutdown.pending() == before - 1  # the ended thread unregistered its stop
+    ref = weakref.ref(job)
+    del job
+    gc.collect()
+    assert ref() is None
