@@ -27,7 +27,8 @@ PAGES = {"finetune": ("views/gpt_finetune.py", "ft_run", ft.FinetuneJob),
 
 
 @pytest.fixture(autouse=True)
-def tiny(monkeypatch):
+def tiny(monkeypatch, tmp_path):
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))  # nothing from the other page tests' cached runs: a real run
     monkeypatch.setitem(ft.BUDGETS, "quick", TINY_FT)
     monkeypatch.setitem(ft.BUDGETS, "standard", TINY_FT)
     monkeypatch.setitem(transfer_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
