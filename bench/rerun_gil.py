@@ -5,7 +5,10 @@ For each page with a slider: open it through AppTest, then rerun it `--reruns` t
 moved (one key press each), while a heartbeat thread asks for the GIL every millisecond and records how
 late it wakes. Reported per page: median rerun seconds, and the heartbeat's p99 / max lateness in ms
 (what a health check answered by the event loop would wait at the least, per GIL hand-off).
-Last line: one JSON object {"pages": {path: {"rerun_s", "late_p99_ms", "late_max_ms"}}, "switch_ms"}.
+Then the full garbage-collection pass Streamlit runs after every rerun, timed before and after
+core.runtime.gcpolicy's freeze (bench/soak.py's py-spy dumps found that pass holding the GIL).
+Last line: one JSON object {"pages": {path: {"rerun_s", "late_p99_ms", "late_max_ms"}},
+"gc": {"full_pass_s", "objects", "frozen_pass_s", "objects_frozen"}, "switch_ms", "load_avg"}.
 """
 from __future__ import annotations
 
@@ -71,7 +74,34 @@ def main() -> None:
         except Exception as e:  # noqa: BLE001 - a page missing on this branch
             out[path] = {"error": f"{type(e).__name__}: {str(e)[:100]}"}
         print(path, out[path], flush=True)
-    print(json.dumps({"pages": out, "switch_ms": sys.getswitchinterval() * 1000, "load_avg": os.getloadavg()}))
+    print(json.dumps({"pages": out, "gc": gc_pass(), "switch_ms": sys.getswitchinterval() * 1000,
+                      "load_avg": os.getloadavg()}))
+
+
+def gc_pass(repeats: int = 3) -> dict:
+    """Streamlit's gc.collect(2) after every rerun, in this process with every page's imports loaded: its
+    median seconds (the GIL is held throughout) and objects walked, before and after core.runtime.gcpolicy's
+    freeze. Run last: the freeze stays."""
+    import gc
+
+    from core.runtime import gcpolicy
+
+    def timed() -> float:
+        ts = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            gc.collect(2)
+            ts.append(time.perf_counter() - t0)
+        return round(statistics.median(ts), 4)
+
+    gcpolicy.ENABLED = False  # the lease reaper's thread (started by the app) must not re-freeze meanwhile
+    gc.unfreeze()
+    n_before = gcpolicy.tracked()
+    before = timed()
+    gcpolicy.ENABLED = True
+    gcpolicy._modules_at_freeze = -1  # noqa: SLF001 - freeze now, whatever was imported
+    gcpolicy.freeze_if_imported()
+    return {"full_pass_s": before, "objects": n_before, "frozen_pass_s": timed(), "objects_frozen": gcpolicy.tracked()}
 
 
 if __name__ == "__main__":

@@ -2,18 +2,26 @@
 
 Starts `streamlit run app.py` on a free localhost port with an empty cache folder, then for `--seconds`
 drives `--sessions` concurrent Chromium tabs (Playwright, async, one browser) that open pages, type
-hostile text, hammer a slider with quick key presses, start / stop / reload a training and close their
-tabs, while a separate thread polls `/_stcore/health` four times a second. Meanwhile every request a
+hostile text, hammer a slider with quick key presses, start / stop / reload a training, start a
+fine-tuning or task-formats experiment and reload it, and close their tabs, while a separate thread polls `/_stcore/health` four times a second. Meanwhile every request a
 tab makes is checked (anything not for 127.0.0.1 counts as outbound), and every page is scanned for
 exception boxes and the app's "something went wrong" box. After the tabs close, server RSS and threads
 are measured at once and again after `--settle` seconds (past the training lease's grace period and
 Streamlit's reconnect window for closed sessions).
 
-Last line: one JSON object {"sessions", "page_runs", "exceptions", "server_tracebacks", "health_p50_s",
-"health_p99_s", "health_max_s", "health_n", "rss_mb": {"start", "warm", "peak", "closed", "settled"} ("warm": every page opened once by one tab, closed),
-"threads": {"start", "peak", "settled"}, "outbound", "seconds", "load_avg"}.
+Two ways the health figures are kept honest on a shared machine: they count from the end of the warm-up
+(its first imports are first-open cost, reported apart as "health_warmup"), and a *control* server (the same
+app, one idle tab, no soak) is polled at the same time: its latency is what the machine's load alone costs.
+With py-spy on PATH, every health response slower than 0.3 s gets stack dumps of the server (bench/spy.py):
+which thread held the GIL, what the event loop was doing; printed as counts before the JSON.
 
-    .venv/bin/python bench/soak.py --seconds 120
+Last line: one JSON object {"sessions", "page_runs", "exceptions", "server_tracebacks", "health_p50_s",
+"health_p99_s", "health_max_s", "health_n", "health_over_1s", "health_warmup", "control_health", "spy_dumps",
+"rss_mb": {"start", "warm", "peak", "closed", "settled"} ("warm": every page opened once by one tab, closed),
+"threads": {"start", "peak", "settled"}, "outbound", "seconds", "load_avg_soak", "load_avg"}.
+
+    PATH=.venv/bin:$PATH .venv/bin/python -P bench/soak.py --seconds 120
+    ATLAS_GC_FREEZE=0 ... (the same with core.runtime.gcpolicy off: the before of the after)
 """
 from __future__ import annotations
 
@@ -24,11 +32,9 @@ import os
 import random
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -36,6 +42,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from spy import Watch, pct, proc_status  # noqa: E402
+
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 INJECTION = "</script><img src=x onerror=alert(1)> ![x](http://example.invalid/b.png) 日本語 👩‍👩‍👧 " * 3
@@ -58,44 +67,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def proc_status(pid: int) -> tuple[float, int]:
-    """(RSS in MB, threads) of a process, from /proc."""
-    rss, threads = 0.0, 0
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1]) / 1024
-            elif line.startswith("Threads:"):
-                threads = int(line.split()[1])
-    return rss, threads
-
-
-class Health(threading.Thread):
-    """Polls /_stcore/health every `every_s`; keeps each latency (a timeout counts as its full wait)."""
-
-    def __init__(self, url: str, pid: int, every_s: float = 0.25):
-        super().__init__(daemon=True)
-        self.url, self.pid, self.every_s = url + "/_stcore/health", pid, every_s
-        self.latencies: list[float] = []
-        self.peak_rss, self.peak_threads = 0.0, 0
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            t0 = time.perf_counter()
-            try:
-                urllib.request.urlopen(self.url, timeout=60).read()
-            except OSError:
-                pass
-            self.latencies.append(time.perf_counter() - t0)
-            try:
-                rss, th = proc_status(self.pid)
-                self.peak_rss, self.peak_threads = max(self.peak_rss, rss), max(self.peak_threads, th)
-            except OSError:
-                pass
-            self.stop.wait(self.every_s)
-
-
 class Soak:
     def __init__(self, url: str, deadline: float, seed: int):
         self.url, self.deadline = url, deadline
@@ -104,6 +75,7 @@ class Soak:
         self.outbound: list[str] = []
         self.notes: list[str] = []
         self.rss_warm = 0.0
+        self.t_soak = time.time()
 
     def _check(self, req) -> None:
         u = req.url
@@ -132,7 +104,7 @@ class Soak:
         await self.idle(page)
 
     async def act(self, page) -> None:
-        kind = self.rng.choice(["browse", "type", "slider", "train", "reload"])
+        kind = self.rng.choice(["browse", "type", "slider", "train", "experiment", "reload"])
         if kind == "browse":
             await self.visit(page, self.rng.choice(BROWSE))
         elif kind == "type":
@@ -164,6 +136,16 @@ class Soak:
                 if self.rng.random() < 0.6 and await stop.count() and await stop.is_enabled():
                     await stop.click()
                     await self.idle(page)
+        elif kind == "experiment":  # fine-tuning or task formats: start, let it run, reload (it must reattach)
+            path, key = self.rng.choice([("gpt_finetune", "ft_run"), ("gpt_tasks", "tasks_start")])
+            await self.visit(page, path)
+            start = page.locator(f".st-key-{key} button")
+            if await start.count() and await start.is_enabled():
+                await start.click()
+                await self.idle(page, 120)
+                await page.wait_for_timeout(self.rng.randint(2000, 6000))
+                await page.reload()
+                await self.idle(page)
         else:
             await page.reload()
             await self.idle(page)
@@ -188,7 +170,7 @@ class Soak:
         return tabs
 
 
-async def drive(url: str, seconds: float, sessions: int, seed: int, pid: int) -> tuple[Soak, int]:
+async def drive(url: str, seconds: float, sessions: int, seed: int, pid: int, ctl_url: str | None = None) -> tuple[Soak, int]:
     from playwright.async_api import async_playwright
 
     soak = Soak(url, time.time() + seconds, seed)
@@ -210,11 +192,17 @@ async def drive(url: str, seconds: float, sessions: int, seed: int, pid: int) ->
         await asyncio.sleep(5)
         soak.rss_warm = proc_status(pid)[0]
         soak.deadline = time.time() + seconds  # the soak's own time starts after the warm-up
+        soak.t_soak = time.time()  # health figures count from here (the warm-up's imports are first-open cost)
         # The idle session whose server-side experience the health poll stands for: open, never touched.
         idle_ctx = await browser.new_context()
         idle_ctx.on("request", soak._check)
         idle = await idle_ctx.new_page()
         await idle.goto(f"{url}/tf_positional")
+        if ctl_url:  # the control server: the same app with only this one idle tab
+            ctl = await (await browser.new_context()).new_page()
+            await ctl.goto(ctl_url)
+            await soak.idle(ctl, 180)
+            await ctl.goto(f"{ctl_url}/tf_positional")
         tabs = await asyncio.gather(*(soak.session(browser, i) for i in range(sessions)))
         await soak.idle(idle)  # still answering after the soak
         await idle_ctx.close()
@@ -222,9 +210,36 @@ async def drive(url: str, seconds: float, sessions: int, seed: int, pid: int) ->
     return soak, sum(tabs) + 1
 
 
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
+def start_server(cache: Path, log) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "ATLAS_CACHE_DIR": str(cache), "ATLAS_FORCE_CPU": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+         "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+         "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    end = time.time() + 120
+    while time.time() < end:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    return proc, url
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def phase(watch: Watch, t0: float, t1: float) -> dict:
+    lat = [s for t, s in watch.latencies if t0 <= t < t1]
+    return {"p50_s": round(pct(lat, 0.5), 3), "p99_s": round(pct(lat, 0.99), 3),
+            "max_s": round(max(lat), 3) if lat else None, "n": len(lat), "over_1s": sum(x > 1.0 for x in lat)}
 
 
 def main() -> None:
@@ -235,57 +250,61 @@ def main() -> None:
                     help="seconds after the tabs close before the last RSS: past the training lease's grace (60 s) "
                          "and Streamlit's keeping of a closed session for a reconnect (server.disconnectedSessionTTL, 120 s)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-control", action="store_true",
+                    help="skip the control server (the same app, one idle tab, no soak) polled alongside: "
+                         "its latency is what the machine's load alone costs")
+    ap.add_argument("--no-spy", action="store_true", help="no py-spy dumps during slow health responses")
     a = ap.parse_args()
 
     cache = Path(tempfile.mkdtemp(prefix="atlas-soak-"))
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     log_path = cache / "server.log"
-    env = {**os.environ, "ATLAS_CACHE_DIR": str(cache), "ATLAS_FORCE_CPU": "1"}
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-             "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-             "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    control = ctl_watch = ctl_url = None
+    with open(log_path, "wb") as log, open(cache / "control.log", "wb") as ctl_log:
+        proc, url = start_server(cache / "soak", log)
         try:
-            end = time.time() + 120
-            while time.time() < end:
-                try:
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.3)
             rss0, th0 = proc_status(proc.pid)
-            health = Health(url, proc.pid)
+            health = Watch(url, proc.pid, spy=not a.no_spy)
             health.start()
-            soak, tabs = asyncio.run(drive(url, a.seconds, a.sessions, a.seed, proc.pid))
-            health.stop.set()
-            health.join()
+            if not a.no_control:
+                control, ctl_url = start_server(cache / "control", ctl_log)
+                ctl_watch = Watch(ctl_url, control.pid, spy=False)
+                ctl_watch.start()
+            t_start = time.time()
+            soak, tabs = asyncio.run(drive(url, a.seconds, a.sessions, a.seed, proc.pid, ctl_url if control else None))
+            t_end = time.time()
+            load_soak = [round(x, 2) for x in os.getloadavg()]
+            for w in (health, ctl_watch):
+                if w is not None:
+                    w.stop.set()
+                    w.join()
             rss_closed, _ = proc_status(proc.pid)
             time.sleep(a.settle)
             rss_settled, th_settled = proc_status(proc.pid)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
+            if control is not None:
+                stop_server(control)
     server_log = log_path.read_text(errors="replace")
-    lat = health.latencies
     for note in soak.notes[-15:]:
         print("note:", note)
     for i, chunk in enumerate(server_log.split("Traceback")[1:4]):  # what the server logged, briefly
         print(f"server traceback {i + 1}:", chunk.strip().splitlines()[-1][:200])
+    spy = health.summary()
+    print("py-spy during slow health responses:", json.dumps(spy, indent=1, ensure_ascii=False))
+    during = phase(health, soak.t_soak, t_end)
     print(json.dumps({
         "sessions": tabs, "page_runs": soak.page_runs, "exceptions": soak.exceptions,
         "server_tracebacks": server_log.count("Traceback"),
-        "health_p50_s": round(statistics.median(lat), 3) if lat else None, "health_p99_s": round(pct(lat, 0.99), 3),
-        "health_max_s": round(max(lat), 3) if lat else None, "health_n": len(lat),
-        "rss_mb": {"start": round(rss0), "warm": round(soak.rss_warm), "peak": round(max(health.peak_rss, rss_closed)), "closed": round(rss_closed),
-                   "settled": round(rss_settled)},
+        "health_p50_s": during["p50_s"], "health_p99_s": during["p99_s"], "health_max_s": during["max_s"],
+        "health_n": during["n"], "health_over_1s": during["over_1s"],
+        "health_warmup": phase(health, t_start, soak.t_soak),
+        "control_health": phase(ctl_watch, soak.t_soak, t_end) if ctl_watch else None,
+        "spy_dumps": spy["dumps"],
+        "rss_mb": {"start": round(rss0), "warm": round(soak.rss_warm), "peak": round(max(health.peak_rss, rss_closed)),
+                   "closed": round(rss_closed), "settled": round(rss_settled)},
         "threads": {"start": th0, "peak": health.peak_threads, "settled": th_settled},
         "outbound": len(soak.outbound), "exit_code": proc.returncode, "seconds": a.seconds,
-        "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "load_avg_soak": load_soak, "load_avg": [round(x, 2) for x in os.getloadavg()],
     }))
 
 

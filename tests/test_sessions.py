@@ -146,3 +146,43 @@ def test_shutdown_waits_for_stopped_jobs_and_notes_those_that_outlive_the_wait(m
     shutdown.run_all()
     assert time.perf_counter() - t0 < 3 and shutdown._late >= 1  # noqa: SLF001 - the exit path reads it (os._exit(0))
     assert slow.wait(5) and quick.wait(5) and slow.status == quick.status == "stopped"
+
+
+def test_each_page_of_a_tab_has_its_own_lease():
+    """One token per tab, one slot per kind: the tab's fine-tuning never replaces its training."""
+    clock = Clock()
+    leases = Leases(grace_s=10, clock=clock)
+    tok = new_token()
+    train, tune = leases.attach(tok, "s", "train"), leases.attach(tok, "s", "finetune")
+    assert train is not tune and leases.get(tok, "finetune") is tune and leases.get(tok) is train
+    assert leases.get(tok, "tasks") is None
+    leases.detach(tok, "s", "finetune")  # the session stays on the training lease
+    clock.t += 11
+    assert leases.reap() == 1 and leases.get(tok, "finetune") is None and leases.get(tok) is train
+
+
+@pytest.mark.parametrize("kind", ["train", "finetune", "tasks"])
+def test_a_reaped_leases_job_is_freed(kind):
+    """After the grace period nothing keeps the job (its model, data, optimizer): not the lease, not the
+    shutdown registry, not the slot; the reaper's trim then hands the memory back."""
+    import gc
+    import weakref
+
+    from core.runtime import shutdown
+
+    clock = Clock()
+    leases = Leases(grace_s=1, clock=clock)
+    tok = new_token()
+    job = Sleeper()
+    job.payload = bytearray(8 << 20)  # stands for a model
+    leases.attach(tok, "s", kind).replace(job)
+    job.start()
+    before = shutdown.pending()
+    leases.detach(tok, "s", kind)
+    clock.t += 2
+    assert leases.reap() == 1 and job.wait(5)
+    assert shutdown.pending() == before - 1  # the ended thread unregistered its stop
+    ref = weakref.ref(job)
+    del job
+    gc.collect()
+    assert ref() is None

@@ -15,7 +15,7 @@ from core.gpt.transfer.job import PAGE_LIMITS, VARIANTS, TransferJob, TransferSe
 from core.gpt.transfer.stats import gap, mean_std
 from core.gpt.transfer.zeroshot import shipped_curves, zero_shot_examples
 from core.runtime.jobs import JobSlot
-from ui import shell
+from ui import shell, train_session
 from ui.texts.gpt_tasks import T, gap_line, row_names
 
 load = st.cache_resource(show_spinner=False, max_entries=8)(load_task)  # 4 tasks × 2 languages
@@ -23,9 +23,8 @@ tokenizer = st.cache_resource(show_spinner=False, max_entries=4)(source_tokenize
 curves = st.cache_data(show_spinner=False, max_entries=16)(lambda name, lang: shipped_curves(load_task(name, lang)))
 
 
-@st.cache_resource(scope="session", on_release=lambda slot: slot.close(), show_spinner=False)
 def slot() -> JobSlot:
-    return JobSlot()  # this session's experiment; closing the tab stops it
+    return train_session.leased_slot("tasks")  # this tab's experiment: a reload re-attaches to it
 
 
 def figure1(task: Task, data_lang: str, lang: str) -> None:

@@ -95,7 +95,9 @@ def start_process() -> int:
     temp files went."""
     from core.runtime import shutdown
     from core.runtime.diskcache import clean_stale_tmp
+    from core.runtime.gcpolicy import freeze_if_imported
     from core.runtime.sessions import LEASES
+    from ui.server_loop import call_on_main
 
     # plotly imports pandas lazily, inside the first figure built: two sessions' threads building their
     # first figures at once raced on it ("partially initialized module 'pandas'", seen in bench/soak.py).
@@ -103,9 +105,10 @@ def start_process() -> int:
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
 
-    shutdown.install()
+    shutdown.install(call_on_main=call_on_main)  # SIGTERM stops jobs at once (ui.server_loop: set from the main thread)
     shutdown.register(LEASES.close_all)  # a server stop stops the trainings that wait for a reload
     LEASES.start_reaper()  # also hands freed memory back to the OS every 30 s (sessions.trim_memory)
+    freeze_if_imported()  # the imports above are permanent: Streamlit's gc after each run skips them (core.runtime.gcpolicy)
     try:
         removed = clean_stale_tmp()
     except OSError:  # an unreadable cache folder must not keep the app from starting

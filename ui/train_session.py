@@ -1,6 +1,9 @@
-"""The training page's job across reloads, dropped connections and server restarts.
+"""A page's job across reloads and dropped connections; the training page's also across server restarts.
 
-- `attach()`: this tab's JobSlot, held by a lease (core.runtime.sessions) named by a token in the URL
+- `leased_slot(kind)`: this tab's JobSlot for one page's job ("finetune", "tasks", ...), held by a lease
+  (core.runtime.sessions) named by the tab's token in the URL: a reload re-attaches to the running job,
+  and a closed tab's job stops GRACE_S after its last session ended. Every page with a job uses this.
+- `attach()`: the training page's leased slot ("train"), held by a lease (core.runtime.sessions) named by a token in the URL
   (`?run=…`). A reload keeps the URL, so the new session re-attaches to the running training; when the
   last session of a token ends (websocket closed), the lease waits GRACE_S before stopping the job.
   The session-end hook only records the time: it never waits for a thread.
@@ -34,16 +37,16 @@ KEY = "gpt_run_token"  # the session's copy (another page's link drops the URL p
 class _Hold:
     """One session's hold on a lease; released when Streamlit ends the session."""
 
-    def __init__(self, token: str, session_id: str):
-        self.token, self.session_id = token, session_id
+    def __init__(self, token: str, session_id: str, kind: str):
+        self.token, self.session_id, self.kind = token, session_id, kind
 
     def release(self) -> None:
-        LEASES.detach(self.token, self.session_id)  # records the time only: the reaper stops the job later
+        LEASES.detach(self.token, self.session_id, self.kind)  # records the time only: the reaper stops the job later
 
 
 @st.cache_resource(scope="session", on_release=lambda hold: hold.release(), show_spinner=False)
-def _hold(token: str, session_id: str) -> _Hold:
-    return _Hold(token, session_id)
+def _hold(token: str, session_id: str, kind: str) -> _Hold:
+    return _Hold(token, session_id, kind)
 
 
 def run_token() -> str:
@@ -73,12 +76,19 @@ def _on_job(token: str, job: BackgroundJob | None) -> None:
         job.autosave_path, job.corpus_path = autosave.checkpoint_path(token), autosave.corpus_path(token)
 
 
-def attach() -> JobSlot:
-    """This tab's JobSlot, kept alive across a reload for the lease's grace period."""
+def leased_slot(kind: str) -> JobSlot:
+    """This tab's JobSlot for `kind` (one per page with a job), kept across a reload for the grace period."""
     token, sid = run_token(), _session_id()
-    slot = LEASES.attach(token, sid)
-    _hold(token, sid)  # its release (session end) detaches
+    slot = LEASES.attach(token, sid, kind)
+    _hold(token, sid, kind)  # its release (session end) detaches
     LEASES.start_reaper()
+    return slot
+
+
+def attach() -> JobSlot:
+    """The training's JobSlot, kept alive across a reload for the lease's grace period; it autosaves."""
+    token = run_token()
+    slot = leased_slot("train")
     if slot.on_job is None:
         slot.on_job = functools.partial(_on_job, token)
         if slot.job is not None:

@@ -5,16 +5,10 @@ from core.errors import UserInputError
 from core.gpt.finetune import BUDGETS, FinetuneJob, Settings
 from core.gpt.topic_data import load_topic_data
 from core.runtime.jobs import JobSlot
-from ui import shell
+from ui import shell, train_session
 from ui.gpt_finetune_view import live_view, results, settings_form, task_overview
 from ui.notes_finetune import gpt1_background
 from ui.texts.gpt_finetune import T
-
-
-@st.cache_resource(scope="session", on_release=lambda slot: slot.close(), show_spinner=False)
-def _slot() -> JobSlot:
-    """This session's experiment; closing the tab stops it (without waiting)."""
-    return JobSlot()
 
 
 def _run(slot: JobSlot, settings: Settings, device, live) -> None:
@@ -28,7 +22,7 @@ def _run(slot: JobSlot, settings: Settings, device, live) -> None:
 
 
 lang = shell.lang()
-slot = _slot()
+slot = train_session.leased_slot("finetune")  # this tab's experiment: a reload re-attaches to it
 job: FinetuneJob | None = slot.job
 running = job is not None and job.status == "running"
 st.title(T.t("title", lang))

@@ -62,13 +62,20 @@ def lm_loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch
     return model(x, y).loss
 
 
-def lm_evaluate(data: TokenData, tc: TrainConfig) -> Callable[[nn.Module, int], EvalInfo]:
-    """Mean loss over `eval_iters` fixed batches of each split (same batches every time: a smooth curve)."""
-    def evaluate(model: nn.Module, step: int) -> EvalInfo:
+def lm_evaluate(data: TokenData, tc: TrainConfig, gate: Callable[[], bool] | None = None
+                ) -> Callable[[nn.Module, int], EvalInfo | None]:
+    """Mean loss over `eval_iters` fixed batches of each split (same batches every time: a smooth curve).
+    None once `gate()` says stop: 2 × eval_iters forwards take seconds on a busy machine, and a server
+    stop must not wait for them."""
+    def evaluate(model: nn.Module, step: int) -> EvalInfo | None:
         gen = torch.Generator().manual_seed(tc.seed + 7)
         out = {}
         for split in ("train", "heldout"):
-            losses = [model(*data.batch(split, tc.batch_size, gen)).loss.item() for _ in range(tc.eval_iters)]
+            losses = []
+            for _ in range(tc.eval_iters):
+                if gate is not None and not gate():
+                    return None
+                losses.append(model(*data.batch(split, tc.batch_size, gen)).loss.item())
             out[split] = sum(losses) / len(losses)
         return EvalInfo(step, out["train"], out["heldout"])
     return evaluate
@@ -78,10 +85,10 @@ def gpt_trainer(model: nn.Module, data: TokenData, tc: TrainConfig, tokenizer: T
                 on_sample: Callable[[Trainer, int, str], None] | None = None, **kw) -> Trainer:
     """The generic Trainer set up for LM pre-training; `kw` goes to Trainer (gate, step_lock, ...)."""
     trainer = Trainer(model, lambda g: data.batch("train", tc.batch_size, g), lm_loss, tc,
-                      evaluate=lm_evaluate(data, tc), **kw)
+                      evaluate=lm_evaluate(data, tc, kw.get("gate")), **kw)
     if on_sample is not None and tokenizer is not None and tc.sample_interval:
         def sample(tr: Trainer, s) -> None:
-            if s.step % tc.sample_interval == 0 or s.step == tc.max_iters:
+            if (s.step % tc.sample_interval == 0 or s.step == tc.max_iters) and (tr.gate is None or tr.gate()):
                 on_sample(tr, s.step, generate_text(tr.raw_model, tokenizer, tc.sample_prompt, tc.sample_tokens,
                                                     seed=s.step))
         trainer.add_callback("on_step", sample)

@@ -112,6 +112,7 @@ class BackgroundJob:
         self._active_at_start = 0.0  # of this run: the ETA extrapolates this run's pace
         self._since: float | None = None
         self._unregister: Callable[[], None] = lambda: None  # the shutdown hook of the current run
+        self._native_id: int | None = None  # the running thread's OS id (its priority is per thread)
 
     # ---------------------------------------------------------------- for subclasses
     def work(self) -> str:
@@ -153,7 +154,7 @@ class BackgroundJob:
             self._since = time.perf_counter()
             self._thread = threading.Thread(target=self._main, name=f"{type(self).__name__}-{self.id}", daemon=True)
             # A server stop (SIGTERM, exit) stops the job and gives it a few seconds to finish its step.
-            self._unregister = shutdown.register(self.stop, wait=self._shutdown_wait)
+            self._unregister = shutdown.register(self._shutdown_stop, wait=self._shutdown_wait)
             self._thread.start()
 
     def pause(self) -> None:
@@ -178,6 +179,17 @@ class BackgroundJob:
 
     close = stop  # what a session-end hook calls: the same, asynchronous
 
+    def _shutdown_stop(self) -> None:
+        """A server stop: stop(), and give the thread its normal priority back so that, on a busy machine,
+        its last step and checkpoint are not starved (it was niced to keep pages responsive)."""
+        self.stop()
+        tid = self._native_id
+        if tid is not None:
+            try:
+                os.setpriority(os.PRIO_PROCESS, tid, 0)
+            except (AttributeError, OSError):  # not permitted (lowering nice needs CAP_SYS_NICE), or gone
+                pass
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the thread ends (for scripts and tests, never a page); True if it has."""
         t = self._thread
@@ -198,6 +210,7 @@ class BackgroundJob:
 
     def _main(self) -> None:
         try:
+            self._native_id = threading.get_native_id()
             lower_priority()
             torch.set_num_threads(self.threads)
             status = self.work()
@@ -214,6 +227,7 @@ class BackgroundJob:
                                                f"{ja}に失敗しました（{type(e).__name__}、参照番号 {ref}）。"
                                                "詳しい原因はサーバーのログにあります。")
         finally:
+            self._native_id = None
             with self._lock:
                 self._account()
             LIMITER.release(self.id)

@@ -5,9 +5,13 @@ closed tab alike, and the reloaded page is a *new* session. A job owned by the s
 would die with the first two, losing a training the student still wants. Here a job belongs to a
 *lease*: a random token the page keeps in its URL (`?run=…`), which a reload keeps and a new tab does not.
 
-    slot = LEASES.attach(token, session_id)   # the lease's JobSlot, created on first use
-    LEASES.detach(token, session_id)          # the session ended (never blocks, never joins a thread)
-    LEASES.reap()                             # leases with no session for > grace_s: jobs stopped, forgotten
+    slot = LEASES.attach(token, session_id, "train")   # the lease's JobSlot, created on first use
+    LEASES.detach(token, session_id, "train")          # the session ended (never blocks, never joins a thread)
+    LEASES.reap()                                      # leases with no session for > grace_s: jobs stopped, forgotten
+
+One token per tab, one lease per (token, kind): the tab's training, fine-tuning experiment and task
+experiment ("train", "finetune", "tasks") each keep their own slot, so opening one page never replaces
+another page's job.
 
 While any session holds the lease it lives; when the last one leaves, a reaper thread stops the job
 after `grace_s` (about a minute) unless a session re-attached, and drops the slot so the model, data
@@ -30,6 +34,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
+from core.runtime.gcpolicy import freeze_if_imported
 from core.runtime.jobs import JobSlot
 
 TRIM_EVERY_S = 30.0  # give freed memory back to the OS this often (see trim_memory)
@@ -77,22 +82,22 @@ class Leases:
     def __init__(self, grace_s: float = GRACE_S, clock: Callable[[], float] = time.monotonic):
         self.grace_s, self.clock = grace_s, clock
         self._lock = threading.Lock()
-        self._leases: dict[str, Lease] = {}
+        self._leases: dict[tuple[str, str], Lease] = {}  # (kind, token) -> lease
         self._reaper: threading.Thread | None = None
         self._stop = threading.Event()
 
-    def attach(self, token: str, session_id: str) -> JobSlot:
+    def attach(self, token: str, session_id: str, kind: str = "train") -> JobSlot:
         if not valid_token(token):
             raise ValueError("not a lease token")
         with self._lock:
-            lease = self._leases.setdefault(token, Lease())
+            lease = self._leases.setdefault((kind, token), Lease())
             lease.sessions.add(session_id)
             lease.idle_since = None
             return lease.slot
 
-    def detach(self, token: str, session_id: str) -> None:
+    def detach(self, token: str, session_id: str, kind: str = "train") -> None:
         with self._lock:
-            lease = self._leases.get(token)
+            lease = self._leases.get((kind, token))
             if lease is None:
                 return
             lease.sessions.discard(session_id)
@@ -110,9 +115,9 @@ class Leases:
             slot.job = None  # the slot no longer holds the model; the thread drops it when it ends
         return len(slots)
 
-    def get(self, token: str) -> JobSlot | None:
+    def get(self, token: str, kind: str = "train") -> JobSlot | None:
         with self._lock:
-            lease = self._leases.get(token)
+            lease = self._leases.get((kind, token))
             return lease.slot if lease else None
 
     def __len__(self) -> int:
@@ -131,6 +136,7 @@ class Leases:
     def _reap_loop(self, every_s: float) -> None:
         last_trim = self.clock()
         while not self._stop.wait(every_s):
+            freeze_if_imported()  # a page's first visit imported libraries: keep full GC passes short
             reaped = self.reap()
             if reaped or self.clock() - last_trim >= TRIM_EVERY_S:
                 trim_memory()

@@ -199,6 +199,8 @@ class Trainer:
         with torch.inference_mode():
             info = self.evaluate_fn(m, self.step)
         m.train(was)
+        if info is None:  # the evaluation saw a stop (its gate) and left early: nothing to record
+            return None
         self.last_eval, self.last_eval_step = info, self.step
         self._emit("on_eval", info)
         return info
