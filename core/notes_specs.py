@@ -9,6 +9,7 @@ JSON (lists, dicts, floats); the `*_from_json` helpers turn them back into the d
     dict_lookup(lang, model, tok, strings)    the attention page's two dict analogies, every head
     encdec_alignment(model, cfg)              how often a digit's strongest cross-attention reads its word
     attention_scaling(seed)                   the √d_k study of the attention page
+    ngram_page(lang)                          the n-gram page's curves and its distant-repeat example
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ POSITION_OFFSET, POSITION_MAX_LEN = 4, 64  # the pair counts' settings (core.lm.
 DICT_QUERY_POS = 13  # the many-texts query sits at position 14: past most keys' positions
 DICT_POOL_LINES = 40  # held-out lines that lend their tokens as keys: ~700 keys
 DICT_SHOWN = 6  # rows of the many-texts dict kept (the page shows these and the count)
+NGRAM_KS = (0.001, 0.01, 0.1, 0.5, 1.0)  # views/lm_ngram.py's k slider: every value it offers is shipped
 
 
 def lib_versions(*names: str) -> dict[str, str]:
@@ -172,3 +174,39 @@ def alignment_from_json(value: dict):
     from core.transformer.cross_alignment import AlignmentRates
 
     return AlignmentRates(**value)
+
+
+# ----------------------------------------------------------------------------- n-gram page
+def ngram_page(lang: str) -> Note:
+    """The n-gram page on the shipped corpus of `lang`, at every setting its widgets offer:
+    {"curves": {"level|smoothing|k": {"heldout": [asdict(Perplexity)], "train": [...]}},
+     "distant": {"tokens", "first", "second", "probs": {"n|smoothing|k": p}} or None}.
+    The word level needs MeCab over the whole Japanese corpus (1-7 s on a busy CPU): that is what this saves."""
+    text = load_shipped(lang)
+
+    def compute() -> dict:
+        from core.lm.chain_rule import find_distant_repeat
+        from core.lm.data import build
+        from core.lm.ngram import MAX_ORDER, perplexity_curve
+
+        train, held = split_train_heldout(text)
+        curves, data = {}, None
+        for level in ("char", "word"):
+            data = build(train, held, level, lang)
+            for sm in ("kn", "addk"):
+                for k in NGRAM_KS:
+                    curves[f"{level}|{sm}|{k}"] = {
+                        "heldout": [asdict(p) for p in perplexity_curve(data.counts, data.heldout, sm, k)],
+                        "train": [asdict(p) for p in perplexity_curve(data.counts, data.train, sm, k)]}
+        ex = find_distant_repeat(data.train + data.heldout, lang)  # words, as the page does
+        distant = None if ex is None else {
+            "tokens": list(ex.tokens), "first": ex.first, "second": ex.second,
+            "probs": {f"{n}|{sm}|{k}": ex.prob(data.counts, n, sm, k) for n in range(1, MAX_ORDER + 1)
+                      for sm in ("kn", "addk") for k in NGRAM_KS}}
+        return {"curves": curves, "distant": distant}
+
+    from core.lm.ngram import MAX_ORDER
+
+    inputs = {"corpus": corpus_id(text), "lang": lang, "ks": list(NGRAM_KS), "max_order": MAX_ORDER,
+              "libs": lib_versions("fugashi", "unidic-lite") if lang == "ja" else {}}
+    return Note(f"ngram-page-{lang}", inputs, compute)

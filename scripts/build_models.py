@@ -490,7 +490,7 @@ def notes_for(lang: str, models_dir: Path) -> list:
     cfg = Seq2SeqConfig(lang=lang)
     encdec, _ = load_encdec(shipped_path(cfg, models_dir / "encdec").read_bytes())
     notes = [N.position_pairs(lang), N.dict_lookup(lang, gpt.model, gpt.tokenizer, N.dict_strings(T, lang)),
-             N.encdec_alignment(encdec, cfg), N.attention_scaling(0)]
+             N.encdec_alignment(encdec, cfg), N.attention_scaling(0), N.ngram_page(lang)]
     return notes + ([N.sudachi_counts(lang)] if lang == "ja" else [])
 
 
@@ -516,7 +516,7 @@ def build_notes(lang: str, models_dir: Path) -> dict:
         files[path.name] = {"inputs_hash": note.inputs_hash, "inputs": note.inputs, "bytes": path.stat().st_size,
                             "wall_s": rec["wall_s"]}
     card = {"command": command, "lang": lang, "corpus_id": corpus_id(load_shipped(lang)),
-            "what": "numbers of the notes sections (tok_compare, tf_attention, tf_encoder_decoder), derived from the "
+            "what": "numbers of the notes sections (tok_compare, tf_attention, tf_encoder_decoder) and of lm_ngram, derived from the "
                     "shipped corpus and models; each file's inputs name the corpus hash and the models' weight digests",
             "files": files, "wall_s": round(time.perf_counter() - t0, 2), "git_commit": git_commit(),
             "torch": torch.__version__}

@@ -32,7 +32,7 @@ def _page_notes(lang: str) -> list[S.Note]:
     cfg = Seq2SeqConfig(lang=lang)
     encdec, _ = cached(cfg)
     notes = [N.position_pairs(lang), N.dict_lookup(lang, gpt.model, gpt.tokenizer, N.dict_strings(T, lang)),
-             N.encdec_alignment(encdec, cfg), N.attention_scaling(0)]
+             N.encdec_alignment(encdec, cfg), N.attention_scaling(0), N.ngram_page(lang)]
     return notes + ([N.sudachi_counts(lang)] if lang == "ja" else [])
 
 
@@ -152,3 +152,38 @@ def test_json_helpers_rebuild_the_page_objects():
 
     points = N.scaling_from_json(S.shipped(N.attention_scaling(0)))
     assert {p.d_k for p in points} == set(STUDY_D_KS) and all(0 < p.max_weight <= 1 for p in points)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_ngram_page_first_open_runs_no_mecab_and_shows_the_shipped_numbers(monkeypatch, lang):
+    """The n-gram page on the shipped corpus reads its curves and distant-repeat example from the note:
+    no MeCab pass over the corpus (what made the Japanese first open slow), the same numbers on screen."""
+    from core.tokenizers import mecab
+    from tests.apptest import open_page, spec_with
+    from ui.texts.lm_ngram import T
+
+    def refuse(text):
+        raise AssertionError("MeCab ran over the corpus on the n-gram page's first open")
+
+    monkeypatch.setattr(mecab, "split", refuse)
+    at = open_page("views/lm_ngram.py", lang=lang)
+    note = S.shipped(N.ngram_page(lang))
+    held = note["curves"]["char|kn|0.1"]["heldout"]
+    fig = json.loads(spec_with(at, T.t("heldout", lang)))
+    drawn = [_ys(tr) for tr in fig["data"]]
+    want = [p["ppl"] for p in held]
+    assert any(len(y) == len(want) and all(math.isclose(a, b, rel_tol=1e-6) for a, b in zip(y, want)) for y in drawn)
+    d = note["distant"]
+    assert d is not None and any(d["tokens"][d["second"]] in m.value for m in at.markdown)
+
+
+def _ys(trace: dict) -> list[float]:
+    """A trace's y values, whether plotly wrote them as a list or as base64 typed-array data."""
+    import base64
+
+    import numpy as np
+
+    y = trace.get("y", [])
+    if isinstance(y, dict) and "bdata" in y:
+        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])).tolist()
+    return list(y)
