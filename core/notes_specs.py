@@ -10,6 +10,7 @@ JSON (lists, dicts, floats); the `*_from_json` helpers turn them back into the d
     encdec_alignment(model, cfg)              how often a digit's strongest cross-attention reads its word
     attention_scaling(seed)                   the √d_k study of the attention page
     ngram_page(lang)                          the n-gram page's curves and its distant-repeat example
+    normalization_page(lang)                  the normalization page's table at every level and n
 """
 from __future__ import annotations
 
@@ -210,3 +211,22 @@ def ngram_page(lang: str) -> Note:
     inputs = {"corpus": corpus_id(text), "lang": lang, "ks": list(NGRAM_KS), "max_order": MAX_ORDER,
               "libs": lib_versions("fugashi", "unidic-lite") if lang == "ja" else {}}
     return Note(f"ngram-page-{lang}", inputs, compute)
+
+
+def normalization_page(lang: str) -> Note:
+    """{"level|n": [asdict(FormStats) for raw, nfkc, nfkc_kana]} of core.lm.normalize.compare_forms on the shipped
+    corpus: every level and n the normalization page offers (a form's row does not depend on the others)."""
+    from core.lm.normalize import FORMS
+
+    text = load_shipped(lang)
+
+    def compute() -> dict:
+        from core.lm.normalize import compare_forms
+
+        train, held = split_train_heldout(text)
+        return {f"{level}|{n}": [asdict(r) for r in compare_forms(train, held, level, lang, n=n, forms=FORMS)]
+                for level in ("char", "word") for n in range(1, 6)}
+
+    inputs = {"corpus": corpus_id(text), "lang": lang, "forms": list(FORMS), "n": [1, 5],
+              "libs": lib_versions("fugashi", "unidic-lite") if lang == "ja" else {}}
+    return Note(f"normalization-page-{lang}", inputs, compute)

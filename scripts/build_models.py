@@ -490,7 +490,8 @@ def notes_for(lang: str, models_dir: Path) -> list:
     cfg = Seq2SeqConfig(lang=lang)
     encdec, _ = load_encdec(shipped_path(cfg, models_dir / "encdec").read_bytes())
     notes = [N.position_pairs(lang), N.dict_lookup(lang, gpt.model, gpt.tokenizer, N.dict_strings(T, lang)),
-             N.encdec_alignment(encdec, cfg), N.attention_scaling(0), N.ngram_page(lang)]
+             N.encdec_alignment(encdec, cfg), N.attention_scaling(0), N.ngram_page(lang),
+             N.normalization_page(lang)]
     return notes + ([N.sudachi_counts(lang)] if lang == "ja" else [])
 
 

@@ -1,5 +1,6 @@
-"""The n-gram page's numbers on a shipped corpus, read from assets/models/notes/ (core.notes_specs.ngram_page):
-its curves at every setting and its distant-repeat example, so a first open counts no words with MeCab.
+"""The n-gram and normalization pages' numbers on a shipped corpus, read from assets/models/notes/ (core.notes_specs):
+the n-gram curves at every setting, its distant-repeat example, and the normalization table at every level and
+n, so a first open counts nothing and runs no MeCab over the corpus.
 
 Both return None when the corpus is an upload or the shipped note is stale: the page then computes as before.
 """
@@ -36,3 +37,16 @@ def distant(picked) -> tuple[DistantRepeat | None, dict[str, float]] | None:
     if d is None:
         return None, {}
     return DistantRepeat(tuple(d["tokens"]), d["first"], d["second"]), d["probs"]
+
+
+def form_stats(picked, level: str, n: int, forms: tuple[str, ...]):
+    """The normalization page's rows (core.lm.normalize.FormStats, in `forms` order) on a shipped corpus, or None."""
+    from core.lm.normalize import FormStats
+
+    if picked.lang_hint not in ("en", "ja") or picked.text != load_shipped(picked.lang_hint):
+        return None
+    note = shipped(notes_specs.normalization_page(picked.lang_hint))
+    rows = None if note is None else {r["form"]: FormStats(**r) for r in note.get(f"{level}|{n}", [])}
+    if not rows or any(f not in rows for f in forms):
+        return None
+    return [rows[f] for f in forms]
