@@ -188,3 +188,37 @@ def _ys(trace: dict) -> list[float]:
     if isinstance(y, dict) and "bdata" in y:
         return np.frombuffer(base64.b64decode(y["bdata"]), dtype=np.dtype(y["dtype"])).tolist()
     return list(y)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_attention_page_without_shipped_notes_computes_them_in_a_job(monkeypatch, tmp_path, lang):
+    """No usable shipped note (here: none at all): the page still opens, says the numbers are being computed
+    (with the command that ships them), and shows them once the background job ends."""
+    from tests.apptest import open_page
+    from ui.texts.notes_checks import T
+
+    real = S.NOTES_DIR
+    monkeypatch.setattr(S, "NOTES_DIR", tmp_path / "no-notes")
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
+    S._MEMORY.clear()
+    S.REGISTRY.clear()
+    try:
+        at = open_page("views/tf_attention.py", lang=lang)
+        if at.get("progress"):  # the usual case: the jobs outlast the page's first run
+            assert any("--only notes" in i.value for i in at.info)
+            assert any(T.t("note_computing", lang)[:20] in i.value for i in at.info)
+        end = time.time() + 180
+        while at.get("progress") and time.time() < end:
+            time.sleep(0.3)
+            at.run()
+        assert not at.exception and not at.get("progress")
+        columns = [set(d.value.columns) for d in at.dataframe]
+        assert sum(T.t("nd_col_score", lang) in c for c in columns) == 2  # the two dicts, from the job's value
+        assert any(T.t("pp_col_keys", lang) in c for c in columns)  # the position counts, from the other job
+        S._MEMORY.clear()
+        got = S.ready(N.position_pairs(lang))  # kept in the disk cache for the next process
+        assert got is not None
+        _close(got, S.shipped_record(f"position-pairs-{lang}", real)["value"])  # the numbers that ship
+    finally:
+        S._MEMORY.clear()
+        S.REGISTRY.clear()
