@@ -3,12 +3,12 @@
 What a first open runs in the page thread: the shipped encoder–decoder translating one number (the
 encoder–decoder page) and the shipped GPT's forward on one sentence (attention / multi-head / chain rule).
 Each is timed in a fresh non-main thread (as Streamlit's script threads are), alternating the thread
-count, `--repeat` times; the median and the worst are reported (the collapse is a tail: a best-of hides it). With the 2 cores busy (load ≫ 2), 2 threads wait on a descheduled OpenMP
-worker at every op. Seen (2026-11-30, load 13, right after a 1,000-number teacher-forced batch): one
+count, `--repeat` times; the median and the worst are reported (the collapse is a tail: a best-of hides
+it). With the 2 cores busy (load ≫ 2), 2 threads can wait on a descheduled OpenMP worker at every op. Seen (2026-11-30, load 13, right after a 1,000-number teacher-forced batch): one
 translation 7.4 s with 2 threads vs 0.19 s with 1; yet this bench at load 17 gave 2 threads the faster
 median (20 vs 100 ms, worst 0.17 vs 0.28 s): the collapse comes and goes, so run it more than once.
 
-    .venv/bin/python -P bench/page_threads.py [--repeat 3]
+    .venv/bin/python -P bench/page_threads.py [--repeat 7]
 
 Last line: {"load_avg": ..., "translate_s": {"1": {"median": s, "max": s}, "2": {...}}, ..., "median_ratio_2_over_1": {...}}
 """
