@@ -11,8 +11,11 @@ Imports (torch, Streamlit) happen before the clock starts, as on a server that i
     .venv/bin/python -P bench/first_open.py --lang ja
     .venv/bin/python -P bench/first_open.py --skip views/tf_encoder_decoder.py   # leave a page out
 
-Last line: {"pages": {"<lang>:<page>": seconds}, "max_s": ..., "cache_empty": true}
-(`cache_empty`: every child started on a cache folder with no files in it).
+Last line: {"pages": {"<lang>:<page>": seconds}, "max_s": ..., "cache_empty": true, "load_avg": {...}, ...}
+(`cache_empty`: every child started on a cache folder with no files in it; `load_avg`: the 1-minute load
+average at the start and end of the run, since other work on a 2-core machine moves every number;
+`torch_threads`: the children's intra-op threads — with the cores busy, 2 threads make a small model's
+inference in the page thread several times slower than 1: compare runs with OMP_NUM_THREADS=1).
 """
 from __future__ import annotations
 
@@ -77,6 +80,7 @@ def main() -> None:
         print(json.dumps(child(a.child, tuple(a.skip))))
         return
     pages, errors, empty = {}, {}, True
+    load_start = os.getloadavg()[0]
     for lang in a.lang or ["en", "ja"]:
         with tempfile.TemporaryDirectory(prefix="atlas-first-open-") as cache:
             empty = empty and not any(Path(cache).rglob("*"))
@@ -89,7 +93,12 @@ def main() -> None:
             res = json.loads(proc.stdout.strip().splitlines()[-1])
         pages.update({f"{lang}:{p}": s for p, s in res["pages"].items()})
         errors.update({f"{lang}:{p}": e for p, e in res["errors"].items()})
-    result = {"pages": pages, "max_s": max(pages.values()), "cache_empty": empty}
+    import torch
+
+    result = {"pages": pages, "max_s": max(pages.values()), "cache_empty": empty,
+              "over_3s": sorted(p for p, v in pages.items() if v > 3.0),
+              "load_avg": {"start": round(load_start, 2), "end": round(os.getloadavg()[0], 2)},
+              "torch_threads": torch.get_num_threads()}
     if errors:
         result["errors"] = errors
     print(json.dumps(result, ensure_ascii=False))

@@ -1,7 +1,7 @@
 """Rebuild every model shipped under assets/models/ from scratch, with fixed seeds (`make models`).
 
     .venv/bin/python scripts/build_models.py              # everything (both languages)
-    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot | tokenizers
+    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot | tokenizers | notes
     .venv/bin/python scripts/build_models.py --lang en
 
 Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout like every page):
@@ -13,7 +13,9 @@ Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout
 - sweep/sweep-<lang>.json: the vocabulary-sweep page's default results, with their card;
 - zeroshot-<lang>.json: Figure 2 (right), zero-shot task accuracy of both LMs over their pre-training updates;
 - tokenizers/<cache key>.{json,model} + tokenizers-<lang>.json (card): the tokenizers the comparison and
-  BPE pages train at their defaults, read by core.tokenizers.cache before it trains anything.
+  BPE pages train at their defaults, read by core.tokenizers.cache before it trains anything;
+- notes/<name>.json + notes/notes-<lang>.json (card): the notes sections' numbers (core.notes_specs), read by
+  core.notes_store only while their inputs (corpus hash, model weight digests, settings) match today's.
 
 Each card records the build config's hash (RECIPES below) and the corpus hash, so
 tests/test_shipped_models.py fails when an artifact is stale. Change a recipe -> run `make models`.
@@ -476,9 +478,57 @@ def build_tokenizers(lang: str, models_dir: Path) -> dict:
     return card
 
 
+def notes_for(lang: str, models_dir: Path) -> list:
+    """Today's notes (core.notes_specs) for `lang`, on the models shipped in `models_dir`."""
+    from core import notes_specs as N
+    from core.gpt.shipped import gpt_path, load_gpt_file
+    from core.transformer.encoder_decoder import Seq2SeqConfig
+    from core.transformer.encoder_decoder_train import load as load_encdec, shipped_path
+    from ui.texts.notes_checks import T
+
+    gpt = load_gpt_file(gpt_path(lang, models_dir), lang)
+    cfg = Seq2SeqConfig(lang=lang)
+    encdec, _ = load_encdec(shipped_path(cfg, models_dir / "encdec").read_bytes())
+    notes = [N.position_pairs(lang), N.dict_lookup(lang, gpt.model, gpt.tokenizer, N.dict_strings(T, lang)),
+             N.encdec_alignment(encdec, cfg), N.attention_scaling(0), N.ngram_page(lang),
+             N.normalization_page(lang)]
+    return notes + ([N.sudachi_counts(lang)] if lang == "ja" else [])
+
+
+def build_notes(lang: str, models_dir: Path) -> dict:
+    """The notes sections' numbers (core.notes_specs), computed from the shipped corpus and the models just built
+    into `models_dir`: notes/<name>.json each (inputs + hash + value), notes/notes-<lang>.json the card.
+    A page reads a note only while its inputs hash matches what it would compute from today."""
+    import torch
+
+    from core.corpus import corpus_id, load_shipped
+    from core.notes_store import note_path, record
+
+    torch.set_num_threads(1)  # the same sums on any machine load
+    command = f"python scripts/build_models.py --only notes --lang {lang}"
+    files, t0 = {}, time.perf_counter()
+    for note in notes_for(lang, models_dir):
+        t1 = time.perf_counter()
+        value = json.loads(json.dumps(note.compute(), ensure_ascii=False))  # exactly what a reader gets back
+        rec = record(note, value, time.perf_counter() - t1, command)
+        path = note_path(note.name, models_dir / "notes")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(rec, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        files[path.name] = {"inputs_hash": note.inputs_hash, "inputs": note.inputs, "bytes": path.stat().st_size,
+                            "wall_s": rec["wall_s"]}
+    card = {"command": command, "lang": lang, "corpus_id": corpus_id(load_shipped(lang)),
+            "what": "numbers of the notes sections (tok_compare, tf_attention, tf_encoder_decoder) and of lm_ngram, derived from the "
+                    "shipped corpus and models; each file's inputs name the corpus hash and the models' weight digests",
+            "files": files, "wall_s": round(time.perf_counter() - t0, 2), "git_commit": git_commit(),
+            "torch": torch.__version__}
+    (models_dir / "notes" / f"notes-{lang}.json").write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n",
+                                                            encoding="utf-8")
+    return card
+
+
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers"), action="append")
+    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")
     p.add_argument("--out", default=str(REPO / "assets" / "models"))
     p.add_argument("--max-iters", type=int, default=0, help="tests only: a tiny GPT/LSTM budget (the card says so)")
@@ -492,7 +542,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     report = {}
     for lang in a.lang or list(GPT_RECIPES):
-        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers"):
+        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes"):
             t1 = time.perf_counter()
             if what == "gpt":
                 card = build_gpt(lang, out)
@@ -507,6 +557,8 @@ def main(argv: list[str] | None = None) -> None:
                 report[f"sweep-{lang}"] = {k: v for k, v in build_sweep(lang, out).items() if k in ("points", "wall_s")}
             elif what == "zeroshot":
                 report[f"zeroshot-{lang}"] = build_zeroshot(lang, out)["accuracy"]
+            elif what == "notes":  # after gpt and encdec: computed on the models just built
+                report[f"notes-{lang}"] = {k: build_notes(lang, out)[k] for k in ("files", "wall_s")}
             elif what == "encdec":
                 card = build_encdec(lang, out)
                 report[f"encdec-{lang}"] = {k: card[k] for k in ("heldout_exact_match", "steps", "wall_s")}

@@ -2,33 +2,45 @@
 why counting "X at position I with Y at position J" does not work (the motivation for attention)."""
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
-
 import streamlit as st
 
-from core.corpus import corpus_id, load_shipped, split_train_heldout
-from core.lm.position_pairs import PairSparsity, corpus_sparsity
-from core.runtime.diskcache import get_or_build
+from core import notes_specs
+from core.lm.position_pairs import PairSparsity
+from core.notes_store import model_digest, ready
 from core.transformer.dict_lookup import Entry, many_texts, prefix_keys
+from ui import notes_jobs
 from ui.safe import plain
 from ui.texts.notes_checks import T
 
-N_TEXTS = 40  # held-out lines that lend their tokens as keys: ~700 keys, 0.1 s
-SHOWN = 6
+SHOWN = notes_specs.DICT_SHOWN
 
 
-def _pool(lang: str) -> list[str]:
-    _, held = split_train_heldout(load_shipped(lang))
-    return [line for line in held.split("\n") if line.strip()][:N_TEXTS]
+def _strings(lang: str) -> notes_specs.DictStrings:
+    return notes_specs.dict_strings(T, lang)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _digest(label: str, _model) -> str:
+    """The shipped model's weights digest (~20 ms), once per model shown."""
+    return model_digest(_model)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _dicts(label: str, lang: str, head: int, _model, _tok) -> tuple[list[Entry], list[Entry]]:
-    """Both dicts for one model (`label` names it) and head; ~0.2 s."""
-    many = many_texts(_model, _tok, T.t("nd_query_word", lang), 13, _pool(lang), head=head)
-    prefixes = [T.t(f"nd_prefix_{i}", lang) for i in range(5)]
-    return many, prefix_keys(_model, _tok, T.t("nd_query_text", lang), prefixes, head=head)
+def _live_dicts(label: str, lang: str, head: int, _model, _tok) -> tuple[list[Entry], int, list[Entry]]:
+    """Both dicts for a live-trained model (`label` names it) and head; ~0.2 s on a quiet CPU."""
+    s = _strings(lang)
+    many = many_texts(_model, _tok, s.query_word, notes_specs.DICT_QUERY_POS, notes_specs.dict_pool(lang), head=head)
+    return many[:SHOWN], len(many), prefix_keys(_model, _tok, s.query_text, list(s.prefixes), head=head)
+
+
+def _dicts(trained, lang: str, head: int) -> tuple[list[Entry], int, list[Entry]] | None:
+    """The shipped GPT's dicts come from assets/models/notes/ (every head at once), a live model's are computed."""
+    if not trained.shipped:
+        return _live_dicts(trained.label, lang, head, trained.model, trained.tokenizer)
+    note = notes_specs.dict_lookup(lang, trained.model, trained.tokenizer, _strings(lang),
+                                   digest=_digest(trained.label, trained.model))
+    got = notes_jobs.value(note, "att_nd", lang)
+    return None if got is None else notes_specs.dicts_from_json(got, head)
 
 
 def dict_analogies(trained, lang: str) -> None:
@@ -39,16 +51,19 @@ def dict_analogies(trained, lang: str) -> None:
         return
     n_head = trained.model.config.n_head
     head = st.selectbox(T.t("nd_head", lang), range(n_head), format_func=lambda h: f"{h + 1}", key="att_nd_head", bind="query-params")
-    many, pre = _dicts(trained.label, lang, int(head), trained.model, trained.tokenizer)
+    got = _dicts(trained, lang, int(head))
+    if got is None:
+        return
+    many, n_many, pre = got
     st.caption(T.t("nd_model", lang, label=plain(trained.label), head=int(head) + 1))
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(T.t("nd_many", lang, word=T.t("nd_query_word", lang)))
         st.dataframe([{T.t("nd_col_key", lang): e.key, T.t("nd_col_score", lang): round(e.score, 3),
-                       T.t("nd_col_weight", lang): round(e.weight, 4)} for e in many[:SHOWN]],
+                       T.t("nd_col_weight", lang): round(e.weight, 4)} for e in many],
                      hide_index=True, key="att_nd_many")
-        st.caption(T.t("nd_many_note", lang, n=len(many), top=many[0].weight, uniform=1 / len(many),
-                       ratio=many[0].weight * len(many)))
+        st.caption(T.t("nd_many_note", lang, n=n_many, top=many[0].weight, uniform=1 / n_many,
+                       ratio=many[0].weight * n_many))
     with c2:
         st.markdown(T.t("nd_prefix", lang, q=T.t("nd_query_text", lang)))
         st.dataframe([{T.t("nd_col_key", lang): e.key, T.t("nd_col_score", lang): round(e.score, 3),
@@ -57,20 +72,13 @@ def dict_analogies(trained, lang: str) -> None:
         st.caption(T.t("nd_prefix_note", lang, top=pre[0].key, w=pre[0].weight))
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
-def _sparsity(lang: str) -> PairSparsity:
-    """~1-3 s once per corpus (MeCab over the Japanese corpus), then from disk."""
-    text = load_shipped(lang)
-    value, _ = get_or_build("pair_sparsity", corpus_id(text), lambda: corpus_sparsity(text, lang),
-                            dump=lambda s: json.dumps(asdict(s)).encode(),
-                            load=lambda b: PairSparsity(**{**json.loads(b), "example": tuple(json.loads(b)["example"])}))
-    return value
-
-
-def position_counts(lang: str) -> PairSparsity:
+def position_counts(lang: str) -> PairSparsity | None:
     """The notes' question 'P(X at I, Y at J)?', counted on the corpus of the UI language."""
     st.header(T.t("pp_h", lang))
-    s = _sparsity(lang)
+    got = notes_jobs.value(notes_specs.position_pairs(lang), "att_pp", lang)  # shipped; else a background job
+    if got is None:
+        return None
+    s = notes_specs.pairs_from_json(got)
     st.markdown(T.t("pp_intro", lang, k=s.max_offset))
     names = (T.t("pp_abs", lang), T.t("pp_rel", lang))
     st.dataframe([{T.t("pp_col_way", lang): names[0], T.t("pp_col_keys", lang): s.absolute_keys,
@@ -84,3 +92,10 @@ def position_counts(lang: str) -> PairSparsity:
     x, y, k = s.example
     st.markdown(T.t("pp_example", lang, x=plain(x), y=plain(y), k=k, n=s.example_count, cells=s.example_cells))
     return s
+
+
+def scaling_points(seed: int) -> list:
+    """The √d_k study of the attention page: shipped for the default seed, else computed (~0.3 s)."""
+    note = notes_specs.attention_scaling(seed)
+    got = ready(note)
+    return notes_specs.scaling_from_json(got if got is not None else note.compute())

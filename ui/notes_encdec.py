@@ -2,29 +2,37 @@
 the blocks of the shipped model (the decoder's extra sub-layer), and what encoder–decoders are used for."""
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
-from core.runtime.diskcache import get_or_build
-from core.transformer.cross_alignment import AlignmentRates, alignment_rates, sublayers
+from core import notes_specs
+from core.notes_store import model_digest
+from core.transformer.cross_alignment import AlignmentRates, sublayers
 from core.transformer.encoder_decoder import Seq2Seq, Seq2SeqConfig
-from core.transformer.encoder_decoder_train import cache_key, heldout_numbers
+from core.transformer.encoder_decoder_train import cache_key
+from ui import notes_jobs
 from ui.texts.notes_checks import T
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def rates(key: str, _model: Seq2Seq, _cfg: Seq2SeqConfig) -> AlignmentRates:
-    """One teacher-forced pass over the ~1,000 held-out numbers (1-3 s), kept on disk per model config."""
-    value, _ = get_or_build("encdec_alignment", key, lambda: alignment_rates(_model, heldout_numbers(_cfg)),
-                            dump=lambda r: json.dumps(r.__dict__).encode(),
-                            load=lambda b: AlignmentRates(**json.loads(b)))
-    return value
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _digest(key: str, _model: Seq2Seq) -> str:
+    """The weights' digest of the model shown for one config (~10 ms), once per process: the page's model
+    for a config is loaded once and never changes."""
+    return model_digest(_model)
 
 
-def cross_reading(model: Seq2Seq, cfg: Seq2SeqConfig, lang: str) -> AlignmentRates:
+def rates(model: Seq2Seq, cfg: Seq2SeqConfig, lang: str) -> AlignmentRates | None:
+    """One teacher-forced pass over the ~1,000 held-out numbers (1-3 s): shipped in assets/models/notes/ for the
+    shipped model, else computed once in a background job (None meanwhile, its progress drawn)."""
+    note = notes_specs.encdec_alignment(model, cfg, digest=_digest(cache_key(cfg), model))
+    got = notes_jobs.value(note, f"encdec_align_{cfg.lang}", lang)
+    return None if got is None else notes_specs.alignment_from_json(got)
+
+
+def cross_reading(model: Seq2Seq, cfg: Seq2SeqConfig, lang: str) -> AlignmentRates | None:
     """The measured rate under the cross-attention chart, with a per-layer × head table."""
-    r = rates(cache_key(cfg), model, cfg)
+    r = rates(model, cfg, lang)
+    if r is None:
+        return None
     last = len(r.mean_heads) - 1
     layer, head, best = r.best()
     so = "align_so_not" if r.mean_heads[-1] <= 0.5 else "align_so_most" if min(r.mean_heads) > 0.5 else "align_so_last"

@@ -1,27 +1,24 @@
 """The tokenizer comparison page's Sudachi section: one text in split modes A / B / C beside MeCab."""
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from core.charts.tokens import chips_html
-from core.corpus import corpus_id, load_shipped
-from core.runtime.diskcache import get_or_build
+from core import notes_specs
+from core.corpus import load_shipped
 from core.tokenizers import mecab, sudachi
 from core.tokenizers.compare import Token
+from ui import notes_jobs
 from ui.texts.notes_checks import T
 
 EXAMPLES = ("読売巨人軍", "外国人参政権", "選挙管理委員会")
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
-def corpus_counts(lang: str) -> dict[str, tuple[int, int]]:
-    """Tokens and distinct tokens of the shipped corpus per split (~3 s once, then from disk)."""
-    text = load_shipped(lang)
-    value, _ = get_or_build("sudachi_counts", corpus_id(text), lambda: sudachi.split_counts(text),
-                            dump=lambda v: json.dumps(v).encode(), load=lambda b: {k: tuple(v) for k, v in json.loads(b).items()})
-    return value
+def corpus_counts(lang: str) -> dict[str, tuple[int, int]] | None:
+    """Tokens and distinct tokens of the shipped corpus per split: shipped in assets/models/notes/ (~3 s to
+    compute), else computed once in a background job (None meanwhile, its progress drawn)."""
+    got = notes_jobs.value(notes_specs.sudachi_counts(lang), "tokc_sudachi_counts", lang)
+    return None if got is None else {k: tuple(v) for k, v in got.items()}
 
 
 def _chips(morphemes) -> str:
@@ -51,5 +48,7 @@ def three_modes(text: str, lang: str) -> None:
                  hide_index=True, key="tokc_sudachi_examples")
     st.caption(T.t("sudachi_carrot", lang))
     c = corpus_counts("ja")
+    if c is None:
+        return
     st.caption(T.t("sudachi_summary", lang, chars=len(load_shipped("ja")), a=c["A"][0], va=c["A"][1],
                    b=c["B"][0], vb=c["B"][1], c=c["C"][0], vc=c["C"][1], m=c["mecab"][0], vm=c["mecab"][1]))

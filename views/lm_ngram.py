@@ -8,7 +8,7 @@ from core.lm.data import LMData, build, corpus_lang, transition_matrix, turning_
 from core.lm.units import join_units, show_token
 from core.lm import ngram_job
 from core.lm.ngram import perplexity_curve
-from ui import figcache, shell
+from ui import figcache, notes_ngram, shell
 from ui.background import outcome
 from ui import export
 from ui.corpus_picker import pick_corpus
@@ -86,7 +86,7 @@ try:
         data, held, train = up.data, up.heldout, up.train
     else:
         data = lm_data(picked.key, level, clang, picked.train, picked.heldout)
-        held, train = curves(picked.key, level, clang, smoothing, k, data)
+        held, train = notes_ngram.curves(picked, level, smoothing, k) or curves(picked.key, level, clang, smoothing, k, data)
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
@@ -119,9 +119,12 @@ st.plotly_chart(figcache.figure(("ngram_heat", picked.key, level, smoothing, k, 
 st.caption(T.t("heat_note", lang))
 
 st.header(T.t("distant_h", lang))
+shipped_distant = None
 try:
     if picked.lang_hint == "upload":
         wdata, ex = up.words, up.distant
+    elif (shipped_distant := notes_ngram.distant(picked)) is not None:  # no MeCab pass over the corpus
+        ex, probs = shipped_distant
     else:
         wdata = data if level == "word" else lm_data(picked.key, "word", clang, picked.train, picked.heldout)
         ex = distant(picked.key, clang, wdata)
@@ -134,6 +137,6 @@ else:
     st.markdown(T.t("distant_intro", lang, word=plain(word), gap=ex.gap, n=n, ctx=len(window)))
     chips = repeat_chips_html(ex.tokens, ex.first, ex.second, ex.second - len(window))  # escaped inside
     st.markdown(chips, unsafe_allow_html=True)
-    p = ex.prob(wdata.counts, n, smoothing, k)
+    p = probs[f"{n}|{smoothing}|{k}"] if shipped_distant is not None else ex.prob(wdata.counts, n, smoothing, k)
     shown = " ".join(show_token(t) for t in window) or "∅"
     st.markdown(T.t("distant_prob", lang, n=n, word=plain(word), window=plain(shown), p=p))

@@ -6,7 +6,7 @@ from core.errors import UserInputError
 from core.lm.data import corpus_lang
 from core.lm.units import show_token
 from core.lm.normalize import FormStats, VariantGroup, compare_forms, find_variants
-from ui import shell
+from ui import notes_ngram, shell
 from ui.corpus_picker import pick_corpus
 from ui.notes_checks import normalization_verdict
 from ui.texts.notes_checks import T as NOTES
@@ -38,7 +38,7 @@ forms = ("raw", "nfkc", "nfkc_kana") if fold else ("raw", "nfkc")
 unit = T.t(f"unit_{level}", lang)
 
 try:
-    rows = stats(picked.key, level, clang, n, forms, picked.train, picked.heldout)
+    rows = notes_ngram.form_stats(picked, level, n, forms) or stats(picked.key, level, clang, n, forms, picked.train, picked.heldout)
 except UserInputError as e:
     shell.show_error(e)
     st.stop()

@@ -12,7 +12,7 @@ from core.charts import attention as C
 from core.errors import UserInputError
 from core.textcheck import check_text
 from ui import export, figcache, shell
-from ui.notes_attention import dict_analogies, position_counts
+from ui.notes_attention import dict_analogies, position_counts, scaling_points
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
@@ -99,7 +99,7 @@ st.header(t("why_header"))
 
 @st.cache_data(max_entries=16, show_spinner=False)  # keyed by the typed seed (0–9999); each a small table
 def _study(seed: int) -> list[S.ScalingPoint]:
-    return S.scaling_study(list(S.STUDY_D_KS), seed=seed)
+    return scaling_points(seed)  # shipped in assets/models/notes/ for the default seed
 
 
 st.markdown(t("why_intro", n=S.STUDY_KEYS, s=S.STUDY_SAMPLES, seed=seed))

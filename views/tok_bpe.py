@@ -4,9 +4,10 @@ import streamlit as st
 from core.charts.tokens import CHIP_CSS, chips_html, md_escape, merge_frequency_figure, visible
 from core.errors import UserInputError
 from core.textcheck import check_text
-from core.tokenizers.bpe import BPETokenizer, ReplayStep, train_bpe
+from core.tokenizers import bpe_job
+from core.tokenizers.bpe import BPETokenizer, ReplayStep
 from core.tokenizers.compare import Token
-from ui import figcache, shell
+from ui import background, figcache, shell
 from ui.corpus_picker import pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_bpe import T
@@ -22,11 +23,8 @@ def move_step(delta: int, total: int) -> None:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def trained(corpus_key: str, mode: str, _text: str) -> BPETokenizer:
-    """Every merge the slider offers, learned once per corpus and mode (it takes no longer than fewer: the
-    pair counting dominates; build_models ships it for the shipped corpora); a slider move then only
-    truncates, which equals training with fewer merges."""
-    return train_bpe(_text, mode, MERGES_MAX)
+def untrained(corpus_key: str, mode: str, _text: str) -> BPETokenizer:
+    return bpe_job.untrained(_text, mode)  # shown while the merges train: the characters need no training
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -43,15 +41,20 @@ with left:
     picked = pick_corpus("bpe", default=lang)
     mode = ctrl.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", bind="query-params", format_func=lambda m: T.t(f"mode_{m}", lang))
     merges = ctrl.slider(T.t("merges", lang), 0, MERGES_MAX, 2000, step=50, key="bpe_merges", bind="query-params", help=T.t("merges_help", lang))
+# Every merge the slider offers, learned once per corpus and mode (shipped for the shipped corpora; an upload
+# trains in a shared background job): a slider move then only truncates, which equals training with fewer merges.
 try:
-    with st.spinner(T.t("training", lang)):
-        tok = trained(picked.key, mode, picked.train).truncated(merges)
+    got = bpe_job.tokenizer_or_job(picked.train, mode, MERGES_MAX)
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
 with ctrl:
+    full = background.outcome(got, "bpe_job", lang, T.t("training", lang), T.t("training_job", lang), bpe_job.restart,
+                              (picked.train, mode, MERGES_MAX))
+tok = (full if full is not None else untrained(picked.key, mode, picked.train)).truncated(merges)
+with ctrl:
     st.markdown(T.t("learned", lang, m=len(tok.merges), c=len(tok.chars), v=len(tok.chars) + len(tok.merges)))
-    if len(tok.merges) < merges:
+    if full is not None and len(tok.merges) < merges:
         st.info(T.t("ran_out", lang, asked=merges, m=len(tok.merges)), icon=":material/info:")
 
 with right:
@@ -65,7 +68,7 @@ with right:
         st.stop()
     if checked.truncated:
         st.caption(COMMON.t("text_truncated", lang, n=REPLAY_CHARS))
-    steps = replay(picked.key, mode, merges, checked.text, tok)
+    steps = replay(picked.key, mode, len(tok.merges), checked.text, tok)  # merges known: 0 while training
     total = len(steps) - 1
     if total == 0:
         st.info(T.t("no_merges", lang), icon=":material/info:")

@@ -281,5 +281,13 @@ T = Catalog(
         ),
         "sudachi_missing": ("Sudachi is not installed on this server, so this section is skipped.",
                             "このサーバーには Sudachi がインストールされていないため、この節は省略します。"),
+        "note_computing": (
+            "These numbers are being computed in the background (the copy shipped with the app was made from "
+            "other inputs: run `make models` or `python scripts/build_models.py --only notes`). The rest of the "
+            "page is ready; this section fills in when the work ends.",
+            "この節の数値はバックグラウンドで計算中です（アプリに同梱の値は別の入力から作られたものです。"
+            "`make models` または `python scripts/build_models.py --only notes` で作り直せます）。"
+            "ページの他の部分はもう使えます。計算が終わるとこの節が表示されます。"),
+        "note_what": ("Computing", "計算"),
     },
 )

@@ -20,6 +20,10 @@ T = Catalog(
         "merges": ("Number of merges", "マージ回数"),
         "merges_help": ("Each merge adds one symbol to the vocabulary.", "マージ 1 回ごとに語彙が 1 つ増えます。"),
         "training": ("Learning merges…", "マージを学習しています…"),
+        "training_job": ("This corpus has no trained BPE yet: its merges are being learned in the background (shared "
+                         "with anyone else who asks for the same corpus). Its characters are shown meanwhile.",
+                         "このコーパスの BPE はまだ学習されていません。バックグラウンドでマージを学習中です（同じコーパスを"
+                         "使う他の人とも共有されます）。その間は文字だけを表示します。"),
         "learned": (
             "Learned **{m:,}** merges from {c:,} distinct characters: vocabulary {v:,} "
             "(+256 byte ids used only for characters the corpus never showed).",
