@@ -28,7 +28,7 @@ vendor:
 	-@bash scripts/vendor_js.sh || echo "vendor: skipped (the bertviz views will use the CDN)"
 
 run: setup
-	$(PY) -m streamlit run app.py --server.address localhost
+	$(PY) scripts/serve.py --server.address localhost
 
 test: setup browser
 	$(PY) -m pytest -q

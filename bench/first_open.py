@@ -5,7 +5,8 @@ temporary folder; it opens app.py and then every page of ui/registry.py once, in
 Streamlit's AppTest (as tests/apptest.py does), the way a visitor clicking through a new server would.
 A page's time runs from the switch to the end of its script run; while the page shows a progress bar
 (a background job), it is re-run every 0.5 s until the bar is gone (AppTest never ticks fragments).
-Imports (torch, Streamlit) happen before the clock starts, as on a server that is already up.
+Streamlit and ui/preload.py's heavy imports (torch, pandas, plotly) happen before the clock starts, as
+`make run` (scripts/serve.py) does before its server listens.
 
     .venv/bin/python -P bench/first_open.py            # both languages
     .venv/bin/python -P bench/first_open.py --lang ja
@@ -38,9 +39,10 @@ def child(lang: str, skip: tuple[str, ...] = ()) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from core.i18n import LANG_NAMES
+    from ui.preload import preload
     from ui.registry import available_pages
 
-    import torch  # noqa: F401 - imported before the clock, as on a running server
+    preload()  # before the clock, as scripts/serve.py (make run) does before its server listens
 
     out, errors = {}, {}
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=PAGE_TIMEOUT)

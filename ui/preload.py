@@ -1,0 +1,30 @@
+"""What a server imports before its first visitor: the heavy libraries every page needs.
+
+A fresh process spends 2–4 s importing torch, pandas and plotly (measured by bench/profile_page.py on
+app.py's first run); paid inside the first page run, that is the first visitor's wait. `make run` starts
+the server through scripts/serve.py, which calls `preload()` before Streamlit listens, so the cost moves
+to the server's start where no one is waiting. bench/first_open.py calls it before its clock for the
+same reason. The import order matches ui.guard.start_process: pandas before plotly (plotly imports
+pandas lazily; two threads doing that at once raced).
+"""
+from __future__ import annotations
+
+import importlib
+import time
+
+# Each one costs ≥ 0.5 s cold and is needed by the home page or the first page a lesson opens.
+HEAVY = ("torch", "pandas", "plotly.graph_objects", "plotly.io", "streamlit.emojis")
+
+
+def preload(modules: tuple[str, ...] = HEAVY) -> dict[str, float]:
+    """Import `modules` now; return the seconds each took (0.0 when already imported). A module that
+    fails to import is skipped: the page that needs it reports the error where it is used."""
+    took = {}
+    for name in modules:
+        t0 = time.perf_counter()
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+        took[name] = round(time.perf_counter() - t0, 3)
+    return took
