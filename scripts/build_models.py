@@ -4,7 +4,10 @@
     .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot | tokenizers
     .venv/bin/python scripts/build_models.py --lang en
 
-Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout like every page):
+Per language. The GPT, its snapshots, the LSTM and the zero-shot curves read the corpus without any task's
+held-out passages, and are scored on those passages (core.gpt.tasks.pretrain_text: a task's held-out
+accuracy is then transfer, as in GPT-1, not recall); the sweep and the tokenizers use the pages' split
+(core.corpus.split_train_heldout):
 - gpt-<lang>.safetensors: GPT-1 trained by the project's own command line (`python -m core.train`),
   stored in fp16 in the checkpoint format of core.gpt.checkpoint, and gpt-<lang>.json, its card;
 - snapshots/gpt-<lang>-step<N>.safetensors: the same recipe replayed in-process, saved after N updates
