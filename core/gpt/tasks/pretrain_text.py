@@ -87,7 +87,7 @@ def seen_share(passages: list[str], pretrain_text: str) -> float:
 
     Whitespace is removed, not collapsed: a Japanese passage joins sentences that sat on two lines of
     a paragraph with no space, and must still be found (a stricter test than the page's earlier one).
-    >>> seen_share(["a  b", "c"], "x a\nb y")
+    >>> seen_share(["a  b", "c"], "x a\\nb y")
     0.5
     """
     bare = lambda t: "".join(t.split())  # noqa: E731
