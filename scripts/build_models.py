@@ -4,7 +4,10 @@
     .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot | tokenizers | notes
     .venv/bin/python scripts/build_models.py --lang en
 
-Per language (core.corpus.load_shipped, split by core.corpus.split_train_heldout like every page):
+Per language. The GPT, its snapshots, the LSTM and the zero-shot curves read the corpus without any task's
+held-out passages, and are scored on those passages (core.gpt.tasks.pretrain_text: a task's held-out
+accuracy is then transfer, as in GPT-1, not recall); the sweep and the tokenizers use the pages' split
+(core.corpus.split_train_heldout):
 - gpt-<lang>.safetensors: GPT-1 trained by the project's own command line (`python -m core.train`),
   stored in fp16 in the checkpoint format of core.gpt.checkpoint, and gpt-<lang>.json, its card;
 - snapshots/gpt-<lang>-step<N>.safetensors: the same recipe replayed in-process, saved after N updates
@@ -40,6 +43,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 BUILD_VERSION = 1  # bump to force a rebuild when the build itself (not a recipe) changes
+# The GPT/LSTM pre-training text (core.gpt.tasks.pretrain_text); part of their recipes, so their hashes change with it.
+PRETRAIN_TEXT = "task-disjoint-v1"
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class GPTRecipe:
     warmup_iters: int = 200  # post-LN needs it (core.gpt.train.TrainConfig)
     seed: int = 1337
     threads: int = 1  # one thread: the same numbers on any machine load (two collapse when a core is busy)
+    # what it reads: the corpus minus every task's held-out paragraphs, which are its own held-out text
+    text: str = PRETRAIN_TEXT
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ class LSTMRecipe:
     weight_decay: float = 0.01
     seed: int = 1337
     threads: int = 1
+    text: str = PRETRAIN_TEXT  # the GPT's text and split: the LSTM baseline must read what the GPT reads
 
 
 # Japanese: 46k training tokens, still improving at 800 steps in the sweep (5.29 at 800, dropout 0.3).
@@ -141,6 +149,35 @@ def _split(lang: str):
     return text, train, held, corpus_id(text)
 
 
+def _pretrain_split(lang: str):
+    """(whole corpus, LM training text, LM held-out text, corpus hash, the split) for the GPT, its snapshots, the
+    LSTM and the zero-shot curves: the corpus without any task's held-out passages, which are the held-out part."""
+    from core.corpus import corpus_id, load_shipped
+    from core.gpt.tasks.pretrain_text import pretraining_split
+
+    text = load_shipped(lang)
+    s = pretraining_split(lang)
+    return text, s.train, s.heldout, corpus_id(text), s
+
+
+def _text_card(lang: str, s) -> dict:
+    """What the card says about the text: what was left out, and that no held-out passage was read."""
+    from core.corpus import corpus_id
+    from core.gpt.tasks.pretrain_text import seen_share
+    from core.gpt.topic_data import load_topic_data
+    from core.gpt.transfer.data import TOPIC_CHARS
+
+    seen = {f"passages_{n}": seen_share([e.text for e in load_topic_data(lang, max_chars=n).heldout], s.train)
+            for n in (95, TOPIC_CHARS)}
+    return {"pretrain_text": {
+        "what": "core.gpt.tasks.pretrain_text.pretraining_split: the shipped corpus minus every paragraph the topic "
+                "task holds out (and any paragraph holding a held-out sentence of entailment/similarity/multiple "
+                "choice: none); the left-out paragraphs (all eight topics) are the held-out text",
+        "train_chars": len(s.train), "heldout_chars": len(s.heldout), "train_id": corpus_id(s.train),
+        "heldout_id": corpus_id(s.heldout), "paragraphs_left_out": s.excluded, "paragraphs": s.paragraphs,
+        "topic_heldout_seen": seen}}
+
+
 def _scores(model, tokenizer, heldout_text: str, block_size: int) -> dict:
     from core.gpt.shipped import heldout_loss
 
@@ -157,11 +194,12 @@ def build_gpt(lang: str, models_dir: Path) -> dict:
     from core.gpt.shipped import card_path, gpt_path
 
     r = GPT_RECIPES[lang]
-    text, train, held, cid = _split(lang)
+    text, train, held, cid, split = _pretrain_split(lang)
     with tempfile.TemporaryDirectory() as tmp:
-        text_file = Path(tmp) / f"corpus-{lang}.txt"
-        text_file.write_text(text, encoding="utf-8")
-        args = cli_args(r, str(text_file), str(Path(tmp) / "run"))
+        text_file, held_file = Path(tmp) / f"pretrain-{lang}.txt", Path(tmp) / f"heldout-{lang}.txt"
+        text_file.write_text(train, encoding="utf-8")
+        held_file.write_text(held, encoding="utf-8")
+        args = cli_args(r, str(text_file), str(Path(tmp) / "run")) + ["--heldout-text", str(held_file)]
         t0 = time.perf_counter()
         proc = subprocess.run([sys.executable, *args], cwd=REPO, capture_output=True, text=True)
         wall = time.perf_counter() - t0
@@ -178,11 +216,11 @@ def build_gpt(lang: str, models_dir: Path) -> dict:
     model16 = back.build_model("cpu").float().eval()
     card = {
         "artifact": path.name, "kind": "gpt", "lang": lang,
-        "command": "python " + " ".join(args).replace(str(text_file), f"<corpus-{lang}.txt>").replace(
-            str(Path(tmp) / "run"), "<out>"),
-        "corpus_file": f"<corpus-{lang}.txt> = core.corpus.load_shipped({lang!r}) written out; "
-                       "the CLI splits it with core.corpus.split_train_heldout",
-        "corpus_id": cid, "corpus_chars": len(text),
+        "command": "python " + " ".join(args).replace(str(text_file), f"<pretrain-{lang}.txt>").replace(
+            str(held_file), f"<heldout-{lang}.txt>").replace(str(Path(tmp) / "run"), "<out>"),
+        "corpus_file": f"<pretrain-{lang}.txt> / <heldout-{lang}.txt> = "
+                       f"core.gpt.tasks.pretrain_text.pretraining_split({lang!r}).train / .heldout written out",
+        "corpus_id": cid, "corpus_chars": len(text), **_text_card(lang, split),
         "tokenizer": {"type": "sentencepiece-bpe", "vocab_size": ckpt.tokenizer.vocab_size, "trained_on": "train part"},
         "config": ckpt.config.to_dict(), "recipe": asdict(r), "seed": r.seed, "steps": ckpt.step,
         "wall_s": round(wall, 1), "trainer_summary": summary, "params": n_params, "dtype": "float16",
@@ -226,7 +264,7 @@ def build_snapshots(lang: str, models_dir: Path) -> list[str]:
 
     r = GPT_RECIPES[lang]
     torch.set_num_threads(r.threads)
-    _, train, held, _ = _split(lang)
+    _, train, held, _, _ = _pretrain_split(lang)
     tok = build_tokenizer("bpe", train, r.vocab_size)
     cfg = GPTConfig(vocab_size=tok.vocab_size, n_layer=r.n_layer, n_head=r.n_head, n_embd=r.n_embd,
                     block_size=r.block_size, dropout=r.dropout)
@@ -261,7 +299,7 @@ def _replayed_states(arch: str, lang: str) -> dict[int, dict]:
     from core.runtime.diskcache import get_or_build
 
     r = GPT_RECIPES[lang] if arch == "transformer" else LSTM_RECIPES[lang]
-    _, train, held, _ = _split(lang)
+    _, train, held, _, _ = _pretrain_split(lang)
 
     def build() -> dict[str, torch.Tensor]:
         torch.set_num_threads(r.threads)
@@ -343,7 +381,7 @@ def build_lstm(lang: str, models_dir: Path) -> dict:
 
     r = LSTM_RECIPES[lang]
     torch.set_num_threads(r.threads)
-    text, train, held, cid = _split(lang)
+    text, train, held, cid, split = _pretrain_split(lang)
     tok = build_tokenizer("bpe", train, r.vocab_size)
     cfg = LSTMConfig(tok.vocab_size, n_embd=r.n_embd, n_hidden=r.n_hidden, block_size=r.block_size, dropout=r.dropout)
     torch.manual_seed(r.seed)
@@ -359,7 +397,7 @@ def build_lstm(lang: str, models_dir: Path) -> dict:
     model16, tok16 = read_lstm(path)
     card = {"artifact": path.name, "kind": "lstm", "lang": lang,
             "command": f"python scripts/build_models.py --only lstm --lang {lang}",
-            "corpus_id": cid, "corpus_chars": len(text),
+            "corpus_id": cid, "corpus_chars": len(text), **_text_card(lang, split),
             "tokenizer": {"type": "sentencepiece-bpe", "vocab_size": tok.vocab_size, "trained_on": "train part"},
             "config": cfg.to_dict(), "recipe": asdict(r), "seed": r.seed, "steps": result.iters,
             "wall_s": round(wall, 1), "params": sum(p.numel() for p in model.parameters()), "dtype": "float16",

@@ -93,6 +93,9 @@ def test_quick_budget_says_the_backbone_is_the_shipped_model(lang, done, says, m
     captions = " ".join(c.value for c in at.caption)
     assert says.format(steps=shipped.load_gpt(lang).steps) in captions, captions  # the corpus follows the UI language
     assert any("assets/models" in i.value for i in at.info)  # the results say what the backbone read
+    said = " ".join(i.value for i in at.info)  # the overlap, measured: the shipped backbones never read held-out text
+    assert ("0% of the held-out passages" in said and "never read" in said) if lang == "en" else (
+        "0%（いま測定）" in said and "読んだことのない" in said), said
 
 
 def test_missing_shipped_files_show_a_note_and_still_run(tmp_path, monkeypatch):

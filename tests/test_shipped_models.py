@@ -14,9 +14,10 @@ import sys
 import pytest
 import torch
 
-from core.corpus import corpus_id, load_shipped, split_train_heldout
+from core.corpus import corpus_id, load_shipped
 from core.errors import UserInputError
 from core.gpt import shipped as S
+from core.gpt.tasks.pretrain_text import pretraining_split
 from tests.conftest import ROOT
 
 LANGS = ("en", "ja")
@@ -56,6 +57,10 @@ def _check_card(card: dict, recipe, lang: str) -> None:
         f"{card['artifact']} is stale: the shipped corpus changed; run `make models`")
     assert card["steps"] == recipe.max_iters
     assert card["seed"] == recipe.seed
+    split, text = pretraining_split(lang), card["pretrain_text"]
+    assert (text["train_id"], text["heldout_id"]) == (corpus_id(split.train), corpus_id(split.heldout)), (
+        f"{card['artifact']} is stale: the pre-training text (core.gpt.tasks.pretrain_text) changed; run `make models`")
+    assert text["paragraphs_left_out"] == split.excluded and set(text["topic_heldout_seen"].values()) == {0.0}
 
 
 def test_gpt_matches_card(lang):
@@ -72,8 +77,9 @@ def test_gpt_matches_card(lang):
     assert sh.tokenizer.vocab_size == cfg.vocab_size == card["tokenizer"]["vocab_size"]
     assert card["params"] == sum(p.numel() for p in model.parameters())
     assert math.isclose(card["heldout_ppl"], math.exp(card["heldout_loss"]), rel_tol=1e-3)
-    # The held-out loss, recomputed on the card's fixed slice of the held-out part.
-    _, held = split_train_heldout(load_shipped_cached(lang))
+    # The held-out loss, recomputed on the card's fixed slice of the held-out part (the paragraphs the tasks
+    # hold out, which pre-training never read: core.gpt.tasks.pretrain_text).
+    held = pretraining_split(lang).heldout
     ids = sh.tokenizer.encode(held)[: card["test_slice"]["tokens"]]
     loss = S.heldout_loss(model, ids, cfg.block_size)
     assert abs(loss - card["test_slice"]["loss"]) < TOL, (loss, card["test_slice"])
@@ -96,7 +102,7 @@ def test_lstm_matches_card(lang):
     assert path.is_file(), f"missing {path}: run `make models`"
     sh = S.load_lstm_file(path)
     _check_card(sh.card, B.LSTM_RECIPES[lang], lang)
-    _, held = split_train_heldout(load_shipped_cached(lang))
+    held = pretraining_split(lang).heldout
     ids = sh.tokenizer.encode(held)[: sh.card["test_slice"]["tokens"]]
     loss = S.heldout_loss(sh.model, ids, B.LSTM_RECIPES[lang].block_size)
     assert abs(loss - sh.card["test_slice"]["loss"]) < TOL
@@ -107,7 +113,7 @@ def test_snapshots_exist_and_are_the_same_run(lang):
 
     want = B.recipe_hash(B.GPT_RECIPES[lang], B.SNAPSHOT_STEPS)
     final = S.load_gpt(lang)
-    ids = final.tokenizer.encode(split_train_heldout(load_shipped_cached(lang))[1])[:200]
+    ids = final.tokenizer.encode(pretraining_split(lang).heldout)[:200]
     losses = []
     for step in B.SNAPSHOT_STEPS:
         path = S.snapshot_path(lang, step)

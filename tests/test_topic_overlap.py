@@ -1,32 +1,71 @@
-"""How much of the topic task's held-out text the shipped language models read while pre-training."""
+"""The shipped language models never read a task's held-out passage (core.gpt.tasks.pretrain_text)."""
 from __future__ import annotations
 
 import pytest
 
 from core.corpus import load_shipped, split_train_heldout
 from core.gpt.finetune.backbones import load_shipped_backbones
+from core.gpt.tasks.pretrain_text import pretraining_split, pretraining_split_of, seen_share, task_heldout_texts
 from core.gpt.topic_data import load_topic_data
+from core.gpt.transfer.data import TOPIC_CHARS
+
+LANGS = ("en", "ja")
 
 
-def _norm(s: str) -> str:
-    return " ".join(s.split())
+def _bare(s: str) -> str:
+    return "".join(s.split())
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
-def test_seen_share_counts_passages_that_span_a_line_break(lang):
-    data = load_topic_data(lang, max_chars=200)
-    seen = load_shipped_backbones(lang, data).seen_heldout
-    pre = _norm(split_train_heldout(load_shipped(lang))[0])
-    literal = sum(e.text in split_train_heldout(load_shipped(lang))[0] for e in data.heldout) / len(data.heldout)
-    assert seen == sum(_norm(e.text) in pre for e in data.heldout) / len(data.heldout)
-    assert seen > literal  # the old literal test missed passages joined across lines
-    assert 0.7 < seen < 0.9
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("max_chars", [95, TOPIC_CHARS])  # fine-tuning's passages and the transfer page's
+def test_no_heldout_passage_is_in_the_pretraining_text(lang, max_chars):
+    data = load_topic_data(lang, max_chars=max_chars)
+    s = pretraining_split(lang)
+    hay = _bare(s.train)
+    assert not [e.text for e in data.heldout if _bare(e.text) in hay]
+    assert all(_bare(e.text) in hay for e in data.train)  # training passages are all still read
+    assert all(_bare(e.text) in _bare(s.heldout) for e in data.heldout)  # the LM held-out text is theirs
 
 
-@pytest.mark.parametrize("lang", ["en", "ja"])
-def test_the_unseen_tail_holds_one_topic_only(lang):
-    """Why held-out passages cannot simply come from the text the shipped models never saw."""
-    data = load_topic_data(lang, max_chars=200)
-    tail = _norm(split_train_heldout(load_shipped(lang))[1])
-    topics = {data.labels[e.label] for e in data.train + data.heldout if _norm(e.text) in tail}
-    assert topics == {"conversations"} and len(data.labels) == 8
+@pytest.mark.parametrize("lang", LANGS)
+def test_exactly_the_heldout_paragraphs_are_left_out_and_nothing_is_lost(lang):
+    paragraphs, sentences = task_heldout_texts(lang)
+    s = pretraining_split(lang)
+    assert sentences and s.excluded == len(paragraphs) > 0  # rule-built tasks' sentences are not corpus text
+    assert len(_bare(s.train)) + len(_bare(s.heldout)) == len(_bare(load_shipped(lang)))
+    # The held-out text covers every topic (the old last-10 % tail was one topic: conversations).
+    data = load_topic_data(lang)
+    assert {e.label for e in data.heldout} == set(range(len(data.labels))) and len(data.labels) == 8
+    tail = _bare(split_train_heldout(load_shipped(lang))[1])
+    assert {data.labels[e.label] for e in data.train + data.heldout if _bare(e.text) in tail} == {"conversations"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_old_split_had_read_most_heldout_passages(lang):
+    """Why the rebuild: the first 90 % of the corpus holds ~89 % of the held-out passages."""
+    data = load_topic_data(lang, max_chars=TOPIC_CHARS)
+    assert seen_share([e.text for e in data.heldout], split_train_heldout(load_shipped(lang))[0]) > 0.8
+
+
+def test_a_paragraph_with_a_heldout_sentence_is_left_out_too():
+    text = "Head\n\nKen ate rice at noon. Then he slept.\n\nMaya ran.\nShe won.\n\nOther text here.\n"
+    s = pretraining_split_of(text, {"Maya ran. She won."}, frozenset({"Ken ate rice at noon."}))
+    assert s.train == "Head\n\nOther text here.\n"
+    assert s.heldout == "Ken ate rice at noon. Then he slept.\n\nMaya ran.\nShe won.\n"
+    assert (s.excluded, s.paragraphs) == (2, 4)
+    assert seen_share(["Maya ran. She won.", "Other  text"], s.train) == 0.5
+    assert seen_share([], s.train) == 0.0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_shipped_backbones_say_zero_percent_and_their_card_agrees(lang):
+    data = load_topic_data(lang, max_chars=TOPIC_CHARS)
+    sb = load_shipped_backbones(lang, data)
+    assert sb.seen_heldout == 0.0
+    s = pretraining_split(lang)
+    from core.corpus import corpus_id
+
+    for card in (sb.gpt_card, sb.lstm_card):  # built from this very text, else `make models` is due
+        t = card["pretrain_text"]
+        assert (t["train_id"], t["heldout_id"]) == (corpus_id(s.train), corpus_id(s.heldout)), card["artifact"]
+        assert set(t["topic_heldout_seen"].values()) == {0.0}

@@ -187,16 +187,20 @@ def test_crossings_take_the_first_evaluation_under_each_line():
     assert v.crossings() == {"unigram": 10, "bigram": 20, "kn": 30}  # step 0 (untrained, 1.0) never counts
 
 
-def test_shipped_line_only_for_the_shipped_corpus_and_tokenizer():
+def test_shipped_line_only_for_the_shipped_split_and_tokenizer():
     import json
 
     from core.corpus import load_shipped, split_train_heldout
     from core.gpt.shipped import gpt_path
+    from core.gpt.tasks.pretrain_text import pretraining_split
     from core.gpt.training_job import shipped_reference
 
     card = json.loads(gpt_path("en").with_suffix(".json").read_text(encoding="utf-8"))
+    s, v = pretraining_split("en"), card["tokenizer"]["vocab_size"]
+    assert shipped_reference("bpe", v, s.train + s.heldout, s.heldout) == card["heldout_loss"]
+    assert shipped_reference("char", v, s.train + s.heldout, s.heldout) is None
+    assert shipped_reference("bpe", v + 1, s.train + s.heldout, s.heldout) is None
+    assert shipped_reference("bpe", v, TEXT, TEXT[-50:]) is None
+    # The pages' last-10 % split of the same corpus holds other held-out text: no line to cross.
     train, held = split_train_heldout(load_shipped("en"))
-    assert shipped_reference("bpe", card["tokenizer"]["vocab_size"], train + held) == card["heldout_loss"]
-    assert shipped_reference("char", card["tokenizer"]["vocab_size"], train + held) is None
-    assert shipped_reference("bpe", card["tokenizer"]["vocab_size"] + 1, train + held) is None
-    assert shipped_reference("bpe", card["tokenizer"]["vocab_size"], TEXT) is None
+    assert shipped_reference("bpe", v, train + held, held) is None

@@ -118,7 +118,8 @@ def results(job: FinetuneJob, lang: str) -> None:
                 n_held=n_held, step=100 / max(1, n_held)))
     shipped = next((i for i in v.pretrain.values() if i.get("shipped")), None)
     if shipped is not None:
-        st.info(T.t("shipped_honest", lang, seen=100 * shipped["seen_heldout"], unk=100 * shipped["unknown"]))
+        key = "shipped_clean" if shipped["seen_heldout"] == 0 else "shipped_honest"  # measured, never assumed
+        st.info(T.t(key, lang, seen=100 * shipped["seen_heldout"], unk=100 * shipped["unknown"]))
     best = v.best()
     st.markdown(T.t("best", lang, name=T.t(f"v_{best}", lang), acc=100 * v.results[best].mean))
     st.plotly_chart(charts.confusion_figure(v.results[best].confusion, topic_names(v.labels, lang), T.t("confusion_title", lang,

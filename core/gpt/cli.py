@@ -31,6 +31,7 @@ def ddp_env() -> bool:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m core.train", description=__doc__.split("\n\n")[0])
     p.add_argument("--text", required=True, help="UTF-8 text file; its last ~10%% is held out")
+    p.add_argument("--heldout-text", default=None, help="UTF-8 held-out text file: then all of --text is trained on")
     p.add_argument("--tokenizer", choices=TOKENIZERS, default="char")
     p.add_argument("--vocab-size", type=int, default=1000, help="for bpe / unigram")
     p.add_argument("--preset", default=None, help="named size (tiny, class-demo, small, medium, gpt-1); flags override it")
@@ -86,7 +87,8 @@ def main(argv: list[str] | None = None) -> dict:
     torch.set_num_threads(threads)
 
     text = Path(a.text).read_text(encoding="utf-8")
-    train_text, held_text = split_train_heldout(text)
+    train_text, held_text = split_train_heldout(text) if a.heldout_text is None else (
+        text, Path(a.heldout_text).read_text(encoding="utf-8"))
     out = Path(a.out) if a.out else None
     ckpt_path = out / "ckpt.safetensors" if out else None
     resume = None

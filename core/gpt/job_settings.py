@@ -108,16 +108,21 @@ class JobSettings:
 
 
 
-def shipped_reference(tokenizer: str, vocab_size: int, text: str) -> float | None:
-    """The held-out loss on a shipped model's card when this run has its corpus and tokenizer, else None.
+def shipped_reference(tokenizer: str, vocab_size: int, text: str, heldout: str | None = None) -> float | None:
+    """The held-out loss on a shipped model's card when this run has its split and tokenizer, else None.
 
-    Same corpus = same corpus_id of the whole text; same tokenizer = same kind and vocabulary size (both
-    are trained on the same training part, so they give the same ids).
+    Same split = the card's training and held-out texts (`text` is training + held-out); same tokenizer =
+    same kind and vocabulary size (both trained on the same training part, so they give the same ids).
+    The shipped GPT reads the corpus without the tasks' held-out paragraphs (core.gpt.tasks.pretrain_text),
+    not the pages' last-10 % split: a loss on other held-out text would be no line to cross.
     """
     for lang in LANGS:
         try:
             card = read_card(gpt_path(lang))
-            same = (card.get("corpus_id") == corpus_id(text) and card["tokenizer"]["vocab_size"] == vocab_size
+            split = card.get("pretrain_text") or {}
+            train = text[: len(text) - len(heldout)] if heldout is not None else None
+            same = (heldout is not None and split.get("heldout_id") == corpus_id(heldout)
+                    and split.get("train_id") == corpus_id(train) and card["tokenizer"]["vocab_size"] == vocab_size
                     and card["tokenizer"]["type"] == f"sentencepiece-{tokenizer}")
             if same:
                 return float(card["heldout_loss"])

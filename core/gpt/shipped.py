@@ -2,7 +2,8 @@
 
 `scripts/build_models.py` (`make models`) trains them from scratch with fixed seeds and writes, per
 language, the checkpoint and a JSON card (command, corpus hash, seed, steps, held-out loss, the best
-n-gram's loss on the same split and tokenizer, ...):
+n-gram's loss on the same split and tokenizer, ...). The GPT and LSTM pre-train on the corpus without any
+task's held-out paragraphs, and those paragraphs are their held-out text (core.gpt.tasks.pretrain_text):
 
     assets/models/gpt-<lang>.safetensors      GPT-1, the checkpoint format of core.gpt.checkpoint (fp16 weights)
     assets/models/gpt-<lang>.json             its card

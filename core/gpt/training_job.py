@@ -284,6 +284,6 @@ def build_job(settings: JobSettings, train_text: str, heldout_text: str, device:
     tok = build_tokenizer(settings.tokenizer, train_text, settings.vocab_size)
     cfg = settings.model_config(tok.vocab_size)
     label = f"{settings.preset} · {corpus_name} · {tok.name} ({tok.vocab_size})"
-    shipped = shipped_reference(settings.tokenizer, tok.vocab_size, train_text + heldout_text)
+    shipped = shipped_reference(settings.tokenizer, tok.vocab_size, train_text + heldout_text, heldout_text)
     return TrainingJob(cfg, settings.train_config(), tok, train_text, heldout_text, device, label,
                        extra_references={"shipped": shipped} if shipped is not None else None)

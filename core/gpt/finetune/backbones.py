@@ -1,12 +1,9 @@
 """Where the pre-trained backbones come from when the experiment does not pre-train its own:
 a GPT trained on the "Train GPT-1 live" page, or the models shipped with the app (core.gpt.shipped).
 
-The shipped GPT and LSTM were trained on the first ~90% of the whole corpus (core.corpus.split_train_heldout),
-not on the topic task's training paragraphs: most held-out passages were in their (unlabelled) LM
-training text. `ShippedBackbones.seen_heldout` measures how many, so the page can say so.
-Drawing the held-out passages from the unseen last ~10% instead is not possible: the files are joined in
-topic order, so that tail is all "conversations" (one class of eight). Making the overlap 0 takes
-rebuilding the shipped GPT and LSTM on text without the task's held-out paragraphs (`make models`).
+The shipped GPT and LSTM are pre-trained on the corpus without any task's held-out paragraphs
+(core.gpt.tasks.pretrain_text), as GPT-1 pre-trains on text apart from its tasks. `ShippedBackbones.seen_heldout`
+measures the share of held-out passages inside that text (0 for the shipped corpus), so the page states it.
 """
 from __future__ import annotations
 
@@ -73,9 +70,9 @@ class ShippedBackbones:
 def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02) -> ShippedBackbones:
     """The shipped GPT and LSTM for `lang` with their shared tokenizer, or a bilingual UserInputError saying
     why they cannot be used (missing/damaged file, tokenizers that differ, too many unknown pieces)."""
-    from core.corpus import load_shipped, split_train_heldout
     from core.gpt import shipped
     from core.gpt.checkpoint import tokenizer_to_meta
+    from core.gpt.tasks.pretrain_text import pretraining_split, seen_share
 
     gpt = shipped.load_gpt(lang)
     lstm = shipped.load_lstm(lang)
@@ -88,8 +85,7 @@ def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02
         raise UserInputError(
             f"The shipped tokenizer does not know this task's text ({unk:.1%} unknown pieces).",
             f"同梱のトークナイザーはこの課題の文章を知りません（未知のピースが {unk:.1%}）。")
-    # Passages join a paragraph's lines with spaces: compare with whitespace collapsed, or a passage that
-    # spans a line break would count as unseen (78.6 % -> 82.5 % en, 66.9 % -> 77.7 % ja).
-    pretrain_text = " ".join(split_train_heldout(load_shipped(lang))[0].split())
-    seen = sum(" ".join(e.text.split()) in pretrain_text for e in data.heldout) / max(1, len(data.heldout))
+    # Measured, not assumed: the held-out passages against the text the shipped models were built from
+    # (whitespace ignored, so a passage spanning a line break is still found).
+    seen = seen_share([e.text for e in data.heldout], pretraining_split(lang).train)
     return ShippedBackbones(gpt.model, lstm.model, gpt.tokenizer, gpt.card, lstm.card, unk, seen)
