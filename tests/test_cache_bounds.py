@@ -16,8 +16,6 @@ from ui import figcache
 
 # "path:function" -> why it needs no max_entries.
 UNBOUNDED_OK = {
-    "ui/gpt_tasks_view.py:slot": "scope='session': one job slot per session, released when the tab closes",
-    "views/gpt_finetune.py:_slot": "scope='session': one job slot per session, released when the tab closes",
     "ui/train_session.py:_hold": "scope='session': one hold per session and run token, released when the tab closes",
 }
 
