@@ -127,3 +127,18 @@ def test_bad_checkpoint_upload_is_a_clear_message():
     at.run()
     assert any(getattr(e, "proto", None) is not None for e in at.get("file_uploader"))
     at.button(key="gpt_reset").click().run()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_shipped_corpus_is_split_as_the_shipped_gpt_was_trained(lang):
+    """The training page scores a run on the shipped GPT's own held-out paragraphs (every topic), so the
+    shipped model's loss is a line to cross; the pages' last-10 % split would give no line."""
+    from core.corpus import split_train_heldout, load_shipped
+    from core.gpt.tasks.pretrain_text import pretraining_split
+
+    at = open_page(PAGE, lang=lang)
+    assert not at.exception, errors(at)
+    s, (_, tail) = pretraining_split(lang), split_train_heldout(load_shipped(lang))
+    stats = " ".join(c.value for c in at.caption)
+    assert f"{len(s.heldout):,}" in stats and f"{len(s.train):,}" in stats
+    assert f"{len(tail):,}" not in stats  # not the last 10 %

@@ -32,10 +32,22 @@ def _split(text: str) -> tuple[str, str]:
     return split_train_heldout(text)
 
 
-def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True) -> PickedCorpus:
+@st.cache_data(max_entries=2, show_spinner=False)  # one per shipped language
+def _pretraining_split(lang: str) -> tuple[str, str]:
+    from core.gpt.tasks.pretrain_text import pretraining_split
+
+    s = pretraining_split(lang)
+    return s.train, s.heldout
+
+
+def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True, shipped_split: bool = False) -> PickedCorpus:
     """Draw the corpus choice (keys prefixed by `prefix`) and return the chosen text and its split.
 
     An upload that is not usable shows a clear message and falls back to the shipped corpus.
+    `shipped_split`: a shipped corpus is split as the shipped GPT was trained (core.gpt.tasks.pretrain_text:
+    the tasks' held-out paragraphs, from every topic, are the held-out text) instead of the pages' last
+    10 %, so a run on the training page is scored on the shipped model's own held-out text and its line
+    can be drawn.
     """
     lang = shell.lang()
     options = ["en", "ja", "upload"]
@@ -56,7 +68,7 @@ def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True) -> Pi
             name = hint = "ja" if lang == "ja" else "en"
     if text is None:
         text = load_shipped(hint)
-    train, heldout = _split(text)
+    train, heldout = _pretraining_split(hint) if shipped_split and hint in ("en", "ja") else _split(text)
     if show_stats:
         st.caption(T.t("corpus_stats", lang, chars=len(text), train=len(train), held=len(heldout)))
     return PickedCorpus(name, hint, text, train, heldout, corpus_id(text))

@@ -47,7 +47,7 @@ def settings_form(lang: str, locked: bool):
     with st.expander(T.t("settings", lang), expanded=not locked, key=f"gpt_settings_{int(locked)}"):
         if locked:
             st.caption(T.t("settings_locked", lang))
-        corpus = pick_corpus("gpt", default=lang)
+        corpus = pick_corpus("gpt", default=lang, shipped_split=True)  # the shipped GPT's split: its loss is a line
         c1, c2, c3 = st.columns(3)
         tok = c1.radio(T.t("tokenizer", lang), ["char", "bpe", "unigram"], key="gpt_tok", bind="query-params", disabled=locked,
                        format_func=lambda k: T.t(f"tok_{k}", lang))
