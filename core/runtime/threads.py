@@ -20,6 +20,26 @@ def ui_threads() -> int:
     return n if n <= 2 else n - 1
 
 
+def interactive_threads() -> int:
+    """Threads for work a person waits on in a page rerun (a forward pass, a seeded draw, a study of a
+    few thousand numbers): one. Such work is many small ops, where a second thread saves microseconds
+    on a quiet machine and costs seconds on a busy one (every op waits for a descheduled thread): the
+    attention page's scaling study took 0.04 s on 1 thread and 2.7 s on 2 at load 14 (bench/threads.py)."""
+    return 1
+
+
+def for_interactive() -> None:
+    """Give the calling thread (a page's script thread) `interactive_threads()` torch threads.
+
+    torch keeps the count per thread here (OpenMP), and threads started later begin with the last count
+    set; background jobs set their own when they start (core.runtime.jobs), and the trainer per step.
+    """
+    import torch
+
+    if torch.get_num_threads() != interactive_threads():
+        torch.set_num_threads(interactive_threads())
+
+
 def lower_priority() -> None:
     """Nice the calling thread (its OpenMP workers, created after this, inherit it): the web server
     thread then gets a core first and the page stays responsive; the training loses little."""
