@@ -83,3 +83,45 @@ def test_interactive_threads_apply_to_the_calling_thread_only():
     assert seen["page"] == threads.interactive_threads() == 1
     assert torch.get_num_threads() == before  # the main thread (a CLI training) keeps its own count
     assert not math.isnan(before)
+
+
+def _plain_scaling_figure(points, names, titles, x_title, current_dk=None, height=420):
+    """scaling_figure as first written, with make_subplots and add_vline: the reference."""
+    from plotly.subplots import make_subplots
+
+    from core.charts.style import PALETTE, styled
+
+    fig = make_subplots(rows=1, cols=3, subplot_titles=list(titles), horizontal_spacing=0.08)
+    for scaled, color, dash in ((False, PALETTE[3], "solid"), (True, PALETTE[0], "dash")):
+        pts = [p for p in points if p.scaled == scaled]
+        name = names["scaled" if scaled else "unscaled"]
+        for col, ys in enumerate(([p.entropy for p in pts], [p.max_weight for p in pts], [p.grad_norm for p in pts]), 1):
+            fig.add_trace(go.Scatter(x=[p.d_k for p in pts], y=ys, mode="lines+markers", name=name, legendgroup=name,
+                                     showlegend=col == 1, line=dict(color=color, width=3, dash=dash)), row=1, col=col)
+    fig.update_xaxes(type="log", title=x_title)
+    if current_dk:
+        for col in (1, 2, 3):
+            fig.add_vline(x=current_dk, line=dict(color="#888", dash="dot"), row=1, col=col)
+    styled(fig, None, height=height)
+    fig.update_layout(legend=dict(y=1.15))
+    return fig
+
+
+def _rounded(x):
+    if isinstance(x, float):
+        return round(x, 9)
+    if isinstance(x, dict):
+        return {k: _rounded(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_rounded(v) for v in x]
+    return x
+
+
+@pytest.mark.parametrize("dk", [None, 16])
+def test_scaling_figure_in_one_call_equals_the_make_subplots_build(dk):
+    pts = S.scaling_study([1, 4, 16, 64], n_samples=32, seed=2)
+    args = (pts, {"scaled": "÷√d_k", "unscaled": "raw"}, ["entropy", "max", "grad"], "d_k")
+    fast = json.loads(C.scaling_figure(*args, current_dk=dk).to_json())
+    plain = json.loads(_plain_scaling_figure(*args, current_dk=dk).to_json())
+    assert _rounded(fast) == _rounded(plain)
+    assert json.loads(go.Figure(C.scaling_figure(*args, current_dk=dk).to_dict()).to_json()) == fast  # valid

@@ -142,25 +142,43 @@ def step_figures(s: AttentionSteps, tokens: Sequence[str], titles: dict[str, str
     return out
 
 
+def _panel_domains(n: int, spacing: float) -> list[tuple[float, float]]:
+    """x domains of n side-by-side panels, as make_subplots(rows=1, cols=n, horizontal_spacing) lays them."""
+    w = (1 - spacing * (n - 1)) / n
+    return [(i * (w + spacing), i * (w + spacing) + w) for i in range(n)]
+
+
 def scaling_figure(points: Sequence[ScalingPoint], names: dict[str, str], titles: Sequence[str], x_title: str,
                    current_dk: int | None = None, height: int = 420) -> go.Figure:
     """Three panels against d_k (log axis): softmax entropy, largest weight, gradient norm; scaled vs not.
 
     names: {"scaled": ..., "unscaled": ...}; titles: three panel titles.
+    The layout make_subplots would build (axes, titles as annotations, d_k marks as shapes), written out
+    and passed in one unvalidated call: make_subplots and add_vline took ~0.5 s of a rerun at load;
+    tests/test_speed_paths.py checks the JSON against the make_subplots build.
     """
-    fig = make_subplots(rows=1, cols=3, subplot_titles=list(titles), horizontal_spacing=0.08)
+    layout: dict = {"annotations": [], "shapes": []}
+    for i, ((x0, x1), title) in enumerate(zip(_panel_domains(3, 0.08), titles), 1):
+        n = "" if i == 1 else str(i)  # plotly names the axes x, x2, x3
+        layout[f"xaxis{n}"] = dict(anchor=f"y{n}", domain=[x0, x1], type="log", title=dict(text=x_title))
+        layout[f"yaxis{n}"] = dict(anchor=f"x{n}", domain=[0.0, 1.0])
+        layout["annotations"].append(dict(font=dict(size=16), showarrow=False, text=title, x=(x0 + x1) / 2,
+                                          xanchor="center", xref="paper", y=1.0, yanchor="bottom", yref="paper"))
+        if current_dk:
+            layout["shapes"].append(dict(type="line", x0=current_dk, x1=current_dk, xref=f"x{n}", y0=0, y1=1,
+                                         yref=f"y{n} domain", line=dict(color="#888", dash="dot")))
+    if not layout["shapes"]:
+        del layout["shapes"]
+    traces = []
     for scaled, color, dash in ((False, PALETTE[3], "solid"), (True, PALETTE[0], "dash")):
         pts = [p for p in points if p.scaled == scaled]
         xs = [p.d_k for p in pts]
         name = names["scaled" if scaled else "unscaled"]
         for col, ys in enumerate(([p.entropy for p in pts], [p.max_weight for p in pts], [p.grad_norm for p in pts]), 1):
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, legendgroup=name,
-                                     showlegend=col == 1, line=dict(color=color, width=3, dash=dash)),
-                          row=1, col=col)
-    fig.update_xaxes(type="log", title=x_title)
-    if current_dk:
-        for col in (1, 2, 3):
-            fig.add_vline(x=current_dk, line=dict(color="#888", dash="dot"), row=1, col=col)
+            n = "" if col == 1 else str(col)
+            traces.append(dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=name, legendgroup=name,
+                               showlegend=col == 1, line=dict(color=color, width=3, dash=dash), xaxis=f"x{n}", yaxis=f"y{n}"))
+    fig = go.Figure(traces, layout=layout, _validate=False)
     styled(fig, None, height=height)
     fig.update_layout(legend=dict(y=1.15))
     return fig
