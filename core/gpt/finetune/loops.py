@@ -13,7 +13,7 @@ import torch.nn as nn
 
 from core.gpt.data import TokenData
 from core.gpt.finetune.heads import (Curves, Encoded, TopicClassifier, add_extract_token, by_length, evaluate,
-                                    finetune_loss)
+                                    finetune_loss_parts, length_cut)
 from core.gpt.finetune.settings import CACHE_VERSION, PRETRAIN_SEED, Budget, cache_key, new_backbone
 from core.gpt.model import GPTConfig
 from core.gpt.pretrain import TrainConfig, gpt_trainer
@@ -109,19 +109,21 @@ def finetune(backbone: nn.Module, n_classes: int, train: Encoded, heldout: Encod
     lock = lock or threading.Lock()
 
     def batches():
-        """Shuffled mini-batches, epoch after epoch, with padding columns nobody reads trimmed."""
+        """Shuffled mini-batches, epoch after epoch, with padding columns nobody reads trimmed; each sorted
+        by length with the cut that lets its two parts be trimmed further (finetune_loss_parts)."""
         gen = torch.Generator().manual_seed(seed)
         for _ in range(budget.epochs):
             perm = torch.randperm(N, generator=gen)
             for i in range(0, N, budget.batch):
                 idx = perm[i:i + budget.batch]
+                idx = idx[torch.argsort(train.ends[idx], stable=True)]
                 end = int(train.ends[idx].max()) + 1
                 yield (train.x[idx, :end].to(device), train.ends[idx].to(device), train.y_lm[idx, :end].to(device),
-                       train.labels[idx].to(device))
+                       train.labels[idx].to(device), length_cut(train.ends[idx]))
 
     def loss_fn(m: TopicClassifier, batch):
-        x, ends, y_lm, labels = batch
-        out = finetune_loss(m, x, ends, labels, y_lm, lam)
+        x, ends, y_lm, labels, cut = batch
+        out = finetune_loss_parts(m, x, ends, labels, y_lm, lam, cut)
         return out["l3"], {"l2": out["l2"], "l1": out["l1"], "logits": out["logits"], "labels": labels}
 
     def record_step(tr: Trainer, s: StepInfo) -> None:
