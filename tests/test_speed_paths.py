@@ -125,3 +125,22 @@ def test_scaling_figure_in_one_call_equals_the_make_subplots_build(dk):
     plain = json.loads(_plain_scaling_figure(*args, current_dk=dk).to_json())
     assert _rounded(fast) == _rounded(plain)
     assert json.loads(go.Figure(C.scaling_figure(*args, current_dk=dk).to_dict()).to_json()) == fast  # valid
+
+
+def test_training_threads_keep_their_priority_unless_asked():
+    import os
+
+    seen = {}
+
+    def job(nice):
+        tid = threading.get_native_id()
+        before = os.getpriority(os.PRIO_PROCESS, tid)
+        threads.lower_priority(nice)
+        seen[nice] = os.getpriority(os.PRIO_PROCESS, tid) - before
+
+    for nice in (None, 3):
+        t = threading.Thread(target=job, args=(nice,))
+        t.start()
+        t.join()
+    assert threads.TRAINING_NICE == 0 and seen[None] == 0  # the policy: a page's training is not niced
+    assert seen[3] == 3  # an explicit niceness still applies (bench/page_vs_cli.py --page-nice)

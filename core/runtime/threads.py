@@ -14,7 +14,7 @@ import threading
 
 def ui_threads() -> int:
     """Threads for a training that shares the machine with a web page: all cores on a 2-core
-    machine (one fewer halves the speed, and the trainer runs at lower priority instead),
+    machine (one fewer halves the speed; the ThreadTuner drops to one when the cores are busy),
     one core left free on larger machines."""
     n = os.cpu_count() or 1
     return n if n <= 2 else n - 1
@@ -40,11 +40,21 @@ def for_interactive() -> None:
         torch.set_num_threads(interactive_threads())
 
 
-def lower_priority() -> None:
-    """Nice the calling thread (its OpenMP workers, created after this, inherit it): the web server
-    thread then gets a core first and the page stays responsive; the training loses little."""
+# Niceness of a background training's thread. Measured (bench/page_vs_cli.py --page-nice 5,0): nice +5
+# gives the thread a third of a core's share against every other busy process (CFS weights 335 vs 1024),
+# so on a shared server the page trained at 0.30 of the command line's speed; the page's own work (a poll,
+# three figures) waits on the GIL, not on the scheduler, and kept its latency at nice 0.
+TRAINING_NICE = 0
+
+
+def lower_priority(nice: int | None = None) -> None:
+    """Nice the calling thread to `nice` (default TRAINING_NICE); OpenMP workers created after this
+    inherit it. A no-op at 0, and where the platform has no per-thread priority."""
+    nice = TRAINING_NICE if nice is None else nice
+    if nice <= 0:
+        return
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
     except (AttributeError, OSError, PermissionError):
         pass
 
