@@ -40,10 +40,12 @@ def for_interactive() -> None:
         torch.set_num_threads(interactive_threads())
 
 
-# Niceness of a background training's thread. Measured (bench/page_vs_cli.py --page-nice 5,0): nice +5
-# gives the thread a third of a core's share against every other busy process (CFS weights 335 vs 1024),
-# so on a shared server the page trained at 0.30 of the command line's speed; the page's own work (a poll,
-# three figures) waits on the GIL, not on the scheduler, and kept its latency at nice 0.
+# Niceness of a background training's thread: none. Measured (bench/page_vs_cli.py --page-nice 5,0, two
+# rounds at load 20-30 on 2 cores): at nice +5 the page's job trained at 849 tok/s, at nice 0 at 2350
+# (CFS gives a nice-5 thread a third of the share of each other busy process: 335 vs 1024), while the
+# page's own work beside it was not faster at nice +5 (a poll: view() + three figures, p50 392 vs 292 ms,
+# p90 744 vs 656 ms; a 50 ms sleep woke 27 vs 21 ms late at p90): it waits on the GIL and the load, which
+# a niced training does not lift.
 TRAINING_NICE = 0
 
 
