@@ -144,3 +144,19 @@ def test_training_threads_keep_their_priority_unless_asked():
         t.join()
     assert threads.TRAINING_NICE == 0 and seen[None] == 0  # the policy: a page's training is not niced
     assert seen[3] == 3  # an explicit niceness still applies (bench/page_vs_cli.py --page-nice)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_attention_page_new_seed_redraws_the_inputs_and_the_study(lang):
+    from tests.apptest import errors, open_page
+
+    def spec(at, key):
+        return next(el.proto.spec for el in at.get("plotly_chart") if el.proto.id and key in el.proto.id)
+
+    at = open_page("views/tf_attention.py", lang=lang)
+    x0, why0 = spec(at, "att_fig_x"), spec(at, "att_fig_why")
+    at.number_input(key="att_seed").set_value(7).run()
+    assert not at.exception, errors(at)
+    assert spec(at, "att_fig_x") != x0 and spec(at, "att_fig_why") != why0  # both follow the seed
+    why = json.loads(spec(at, "att_fig_why"))
+    assert len(why["data"]) == 6 and len(why["layout"]["shapes"]) == 3  # 2 curves x 3 panels, d_k marked
