@@ -108,3 +108,18 @@ def test_length_cut_keeps_a_batch_of_equal_lengths_whole_and_bounds_the_parts():
     assert cut == 0 or 4 <= cut <= 28
     if cut:
         assert cut * int(ends[cut - 1] + 1) + (32 - cut) * int(ends[-1] + 1) <= 0.95 * 32 * int(ends[-1] + 1)
+
+
+def test_one_evaluation_batch_gives_the_lstm_the_same_accuracy_loss_and_confusion():
+    from core.gpt.lstm import LSTMConfig, LSTMLM
+
+    texts = TEXTS + ["a much longer passage about the weather and the sea", "ok", "rain"]
+    tok = CharTokenizer("".join(texts))
+    torch.manual_seed(4)
+    lstm = LSTMLM(LSTMConfig(tok.vocab_size, n_embd=16, n_hidden=24, block_size=64))
+    model = ft.TopicClassifier(lstm, 3, ft.add_extract_token(lstm))
+    x, ends, y = encode_batch(tok, texts, model.extract_id, 64)
+    enc = by_length(ft.Encoded(x, ends, y, torch.tensor([0, 1, 2, 1, 0, 2, 1, 0])))
+    a = ft.evaluate(model, enc, 3, batch=3)
+    b = ft.evaluate(model, enc, 3, batch=len(texts))
+    assert a[0] == b[0] and a[2] == b[2] and abs(a[1] - b[1]) < 1e-6
