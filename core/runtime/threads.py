@@ -24,7 +24,8 @@ def interactive_threads() -> int:
     """Threads for work a person waits on in a page rerun (a forward pass, a seeded draw, a study of a
     few thousand numbers): one. Such work is many small ops, where a second thread saves microseconds
     on a quiet machine and costs seconds on a busy one (every op waits for a descheduled thread): the
-    attention page's scaling study took 0.04 s on 1 thread and 2.7 s on 2 at load 14 (bench/threads.py)."""
+    attention page's scaling study took 0.06 s on 1 thread and 0.60 s on 2 at load 9, 0.04 s and 2.7 s
+    at load 14 (bench/threads.py --interactive)."""
     return 1
 
 
