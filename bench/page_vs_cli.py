@@ -1,6 +1,6 @@
 """Benchmark: the training page's job against the command line, at the same settings.
 
-    .venv/bin/python bench/page_vs_cli.py [--iters 300] [--rounds 2] [--poll 0.5] [--cli-nice 0]
+    .venv/bin/python bench/page_vs_cli.py [--iters 300] [--rounds 2] [--poll 0.5] [--cli-nice 0] [--page-nice 5,0]
 
 The page: core.gpt.training_job.TrainingJob built by `build_job` from the page's default JobSettings
 (class-demo, characters of the shipped English corpus), run in its background thread while another
@@ -13,8 +13,12 @@ The two alternate (page, CLI, page, CLI, ...) so machine load hits both alike.
 Both step rates are the Trainer's own: tokens / training seconds (evaluations and samples excluded),
 the number the CLI prints. The page's job runs its thread at a lower priority (nice +5, so the web
 server answers first): `--cli-nice 5` runs the CLI at the same niceness to tell that cost apart from
-the rest (polling, locks, threads). Also reported: what the polls cost (mean ms per view()).
-Last line: one JSON object {"page_tokens_per_s", "cli_tokens_per_s", "ratio", ...}.
+the rest (polling, locks, threads). `--page-nice 5,0` runs the page's job at each niceness in turn
+(core.runtime.threads.TRAINING_NICE), so one run tells whether the niceness is the cost. Also reported
+per page run: what the page's own work costs while the job trains (median and 90th percentile ms of one
+poll: view() plus the three figures serialised, the web side of a rerun) and how late a 50 ms sleep
+wakes (scheduler latency): the responsiveness a lower priority is meant to buy.
+Last line: one JSON object {"page_tokens_per_s", "cli_tokens_per_s", "ratio", "by_nice", ...}.
 """
 from __future__ import annotations
 
@@ -61,10 +65,17 @@ def page_poll(job: tj.TrainingJob, v: tj.JobView) -> None:
         f.to_json()
 
 
-def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views: float, as_page: bool) -> dict:
+def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views: float, as_page: bool,
+             nice: int | None = None) -> dict:
+    from core.runtime import threads
+
+    if nice is not None:
+        threads.TRAINING_NICE = nice  # read by lower_priority() when the job's thread starts
     job = tj.build_job(settings, train, held, "cpu", "bench")
     job.__class__ = TimedJob  # same object, one more number kept per step
     costs: list[float] = []
+    polls: list[float] = []  # view() + figures: the page's side of a rerun while the job trains
+    late: list[float] = []  # how late a 50 ms sleep wakes
     done = threading.Event()
 
     def poller() -> None:  # the page's fragments
@@ -77,12 +88,16 @@ def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views
                 break
             if as_page and v.steps:
                 page_poll(job, v)
+                polls.append(time.perf_counter() - t0)
                 if time.perf_counter() - last_views > views:
                     from core.gpt.views import prompt_attention
 
                     prompt_attention(job.model_snapshot(), job.tokenizer, "To be, or not to be")
                     last_views = time.perf_counter()
-            time.sleep(poll)
+            t1 = time.perf_counter()
+            time.sleep(0.05)
+            late.append(time.perf_counter() - t1 - 0.05)
+            time.sleep(max(0.0, poll - 0.05))
 
     t = threading.Thread(target=poller, daemon=True)
     job.start()
@@ -92,8 +107,10 @@ def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views
     t.join()
     v = job.view()
     tokens = (v.step) * settings.batch_size * job.config.block_size
+    q = lambda xs, f: 1e3 * sorted(xs)[min(len(xs) - 1, int(f * len(xs)))] if xs else 0.0  # noqa: E731
     return {"tokens_per_s": tokens / job.train_s, "status": v.status, "views": len(costs),
-            "view_ms": 1e3 * statistics.mean(costs) if costs else 0.0, "threads": v.threads}
+            "view_ms": 1e3 * statistics.mean(costs) if costs else 0.0, "threads": v.threads,
+            "poll_ms_p50": q(polls, 0.5), "poll_ms_p90": q(polls, 0.9), "wake_late_ms_p90": q(late, 0.9)}
 
 
 def cli_run(settings: tj.JobSettings, text_file: str, nice: int) -> dict:
@@ -115,29 +132,43 @@ def main() -> None:
     p.add_argument("--views", type=float, default=10.0, help="seconds between model snapshots + attention")
     p.add_argument("--view-only", action="store_true", help="poll job.view() only (no charts, no snapshots)")
     p.add_argument("--cli-nice", type=int, default=0)
+    p.add_argument("--page-nice", default=None, help="comma-separated nicenesses for the page's job, run in turn "
+                   "(default: the policy's core.runtime.threads.TRAINING_NICE)")
     a = p.parse_args()
+    from core.runtime import threads
+
+    nices = [int(n) for n in a.page_nice.split(",")] if a.page_nice else [threads.TRAINING_NICE]
     load0 = open("/proc/loadavg").read().split()[:3]
     text = load_shipped("en")
     train, held = split_train_heldout(text)
     settings = tj.JobSettings(max_iters=a.iters)
     pages, clis, views = [], [], []
+    by_nice: dict[int, list[dict]] = {n: [] for n in nices}
     with tempfile.TemporaryDirectory() as d:
         f = os.path.join(d, "corpus.txt")
         Path(f).write_text(text, encoding="utf-8")
         for r in range(a.rounds):
-            pg = page_run(settings, train, held, a.poll, a.views, not a.view_only)
             cl = cli_run(settings, f, a.cli_nice)
-            pages.append(pg["tokens_per_s"])
             clis.append(cl["tokens_per_s"])
+            for n in nices:
+                pg = page_run(settings, train, held, a.poll, a.views, not a.view_only, n)
+                by_nice[n].append({**pg, "ratio": pg["tokens_per_s"] / cl["tokens_per_s"]})
+                print(f"round {r + 1}: page (nice {n}) {pg['tokens_per_s']:.0f} tok/s ({pg['views']} views, "
+                      f"{pg['view_ms']:.2f} ms each, poll p50/p90 {pg['poll_ms_p50']:.0f}/{pg['poll_ms_p90']:.0f} ms, "
+                      f"wake late p90 {pg['wake_late_ms_p90']:.1f} ms, {pg['threads']} thr), CLI {cl['tokens_per_s']:.0f} "
+                      f"tok/s; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+            pg = by_nice[nices[0]][-1]
+            pages.append(pg["tokens_per_s"])
             views.append(pg["view_ms"])
-            print(f"round {r + 1}: page {pg['tokens_per_s']:.0f} tok/s ({pg['views']} views, {pg['view_ms']:.2f} ms each, "
-                  f"{pg['threads']} thr), CLI {cl['tokens_per_s']:.0f} tok/s; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
     ratios = [pg / cl for pg, cl in zip(pages, clis)]
+    med = lambda rs, k: round(statistics.median(r[k] for r in rs), 3)  # noqa: E731
+    summary = {n: {k: med(rs, k) for k in ("tokens_per_s", "ratio", "poll_ms_p50", "poll_ms_p90", "wake_late_ms_p90")}
+               for n, rs in by_nice.items()}
     print(json.dumps({"page_tokens_per_s": round(statistics.median(pages), 1),
                       "cli_tokens_per_s": round(statistics.median(clis), 1),
                       "ratio": round(statistics.median(ratios), 3), "ratios": [round(x, 3) for x in ratios],
                       "view_ms": round(statistics.mean(views), 3), "iters": a.iters, "cli_nice": a.cli_nice,
-                      "poll_s": a.poll, "as_page": not a.view_only,
+                      "poll_s": a.poll, "as_page": not a.view_only, "by_nice": summary,
                       "loadavg_start": load0, "loadavg_end": open("/proc/loadavg").read().split()[:3]}))
 
 

@@ -8,6 +8,11 @@ cores fixed (what a trainer without the policy does). In each run, `--hogs` CPU-
 (`while True: pass`) start at step `--busy-at` and are killed at the end. Printed per run: median step
 time before and after the hogs start, the steps until the policy re-measured and then settled, and
 the thread counts it chose. Last line: one JSON object with both runs and the load average.
+
+`--interactive [--rounds 7]` instead times what a page rerun computes with torch (the attention page's
+scaling study for a new seed), in a fresh thread each time as Streamlit's script runs, with the page
+policy's thread count (core.runtime.threads.interactive_threads) and with all cores, alternating.
+Last line then: {"interactive": {"threads_policy", "policy_s", "all_cores_s", "ratio"}, "loadavg": ...}.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import os
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -66,13 +72,44 @@ def run(data: TokenData, vocab: int, threads, steps: int, busy_at: int, hogs: in
             "step_ms": [round(1e3 * t, 1) for _, t, _ in log], "step_threads": [n for _, _, n in log]}
 
 
+def interactive(rounds: int, cores: int) -> dict:
+    import threading
+
+    from core.runtime import threads as policy
+    from core.transformer.attention_study import STUDY_D_KS, scaling_study
+
+    times: dict[int, list[float]] = {policy.interactive_threads(): [], cores: []}
+
+    def rerun(n: int, seed: int) -> None:  # a script thread: set its count, then the page's torch work
+        torch.set_num_threads(n)
+        t0 = time.perf_counter()
+        scaling_study(list(STUDY_D_KS), seed=seed)
+        times[n].append(time.perf_counter() - t0)
+
+    for r in range(rounds):
+        for n in times:
+            t = threading.Thread(target=rerun, args=(n, r))
+            t.start()
+            t.join()
+    pol, allc = (statistics.median(times[n]) for n in times)
+    print(f"scaling study: {policy.interactive_threads()} thread {pol * 1e3:.0f} ms, {cores} threads {allc * 1e3:.0f} ms "
+          f"(median of {rounds}); load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    return {"threads_policy": policy.interactive_threads(), "policy_s": round(pol, 4), "all_cores_s": round(allc, 4),
+            "ratio": round(allc / pol, 2)}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--steps", type=int, default=160)
     p.add_argument("--busy-at", type=int, default=60)
     p.add_argument("--hogs", type=int, default=1, help="CPU-bound processes started at --busy-at")
+    p.add_argument("--interactive", action="store_true", help="a page rerun's torch work: policy vs all cores")
+    p.add_argument("--rounds", type=int, default=7)
     a = p.parse_args()
     cores = os.cpu_count() or 1
+    if a.interactive:
+        print(json.dumps({"interactive": interactive(a.rounds, cores), "loadavg": open("/proc/loadavg").read().split()[:3]}))
+        return
     load0 = open("/proc/loadavg").read().split()[:3]
     train, held = split_train_heldout(load_shipped("en"))
     tok = build_tokenizer("char", train)

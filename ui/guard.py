@@ -24,6 +24,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from core.errors import UserInputError
 from core.i18n import normalize_lang
+from core.runtime.threads import for_interactive
 from ui.texts.guard import T
 from ui.links import after_page
 
@@ -50,6 +51,7 @@ def show_unexpected(exc: BaseException) -> str:
 
 def run_page(run: Callable[[], None], after: bool = True) -> None:
     """Run a page; show any exception it lets escape as a bilingual message instead of a traceback."""
+    for_interactive()  # small torch work in a rerun: one thread (two collapse when the cores are shared)
     try:
         run()
     except StopException:

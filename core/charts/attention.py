@@ -5,6 +5,7 @@ numeric positions with the tokens as tick text, so a repeated word keeps its own
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Sequence
 
@@ -39,6 +40,12 @@ def _finite(m: torch.Tensor) -> list[list[float | None]]:
     return [[(float(v) if math.isfinite(v) else None) for v in row] for row in m.tolist()]
 
 
+@functools.lru_cache(maxsize=None)
+def _scale(name: str) -> tuple:
+    """A named colorscale as the (position, color) pairs plotly's validator makes of it (once, not per figure)."""
+    return go.Heatmap(colorscale=name).colorscale
+
+
 def matrix_figure(
     m: torch.Tensor,
     row_tokens: Sequence[str],
@@ -59,7 +66,7 @@ def matrix_figure(
     ncol = m.shape[1]
     ctext = [short(c) for c in col_labels] if col_labels is not None else [str(j) for j in range(ncol)]
     z = _finite(m)
-    kw: dict = dict(colorscale=DIVERGING_SCALE if diverging else HEATMAP_SCALE)
+    kw: dict = dict(colorscale=_scale(DIVERGING_SCALE if diverging else HEATMAP_SCALE))
     if zrange is not None:
         kw.update(zmin=zrange[0], zmax=zrange[1])
     elif diverging:
@@ -67,11 +74,15 @@ def matrix_figure(
     hover_rows = plot_texts(row_tokens)  # user text: escaped where it enters the figure (plot_text)
     hover_cols = plot_texts(col_labels) if col_labels is not None else ctext
     custom = [[[hover_rows[i], hover_cols[j]] for j in range(ncol)] for i in range(len(rows))]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=list(range(ncol)), y=rows, customdata=custom, **kw,
+    # Unvalidated (_validate=False): plotly's per-property checks were ~70% of building the page's nine
+    # heatmaps, paid again for every new sentence or seed. The properties are fixed here and valid;
+    # tests/test_charts_fast.py checks the JSON equals the validated build's.
+    if annotate:
+        kw.update(texttemplate="%{z:.2f}")
+    fig = go.Figure([dict(
+        type="heatmap", z=z, x=list(range(ncol)), y=rows, customdata=custom, **kw,
         hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
-        texttemplate="%{z:.2f}" if annotate else None,
-    ))
+    )], _validate=False)
     angle = 0
     if col_labels is None and ncol > 16:  # vector dimensions: a tick every 8, not 64 crowded numbers
         xt = list(range(0, ncol, 8))
@@ -85,8 +96,8 @@ def matrix_figure(
     # Top margin = the title's line + the key labels (taller when turned) + the key axis title, so the
     # three never overlap; the title is pinned to the top of the figure.
     ticks_px = 24 if angle == 0 else 16 + int(0.75 * 9 * max((len(c) for c in ctext), default=1))
-    fig.update_layout(margin=dict(t=(48 if title else 8) + ticks_px + 30),
-                      title=dict(y=1.0, yref="container", yanchor="top", pad=dict(t=10)) if title else None)
+    pin = dict(title=dict(y=1.0, yref="container", yanchor="top", pad=dict(t=10))) if title else {}
+    fig.update_layout(margin=dict(t=(48 if title else 8) + ticks_px + 30), **pin)
     return fig
 
 
@@ -131,25 +142,43 @@ def step_figures(s: AttentionSteps, tokens: Sequence[str], titles: dict[str, str
     return out
 
 
+def _panel_domains(n: int, spacing: float) -> list[tuple[float, float]]:
+    """x domains of n side-by-side panels, as make_subplots(rows=1, cols=n, horizontal_spacing) lays them."""
+    w = (1 - spacing * (n - 1)) / n
+    return [(i * (w + spacing), i * (w + spacing) + w) for i in range(n)]
+
+
 def scaling_figure(points: Sequence[ScalingPoint], names: dict[str, str], titles: Sequence[str], x_title: str,
                    current_dk: int | None = None, height: int = 420) -> go.Figure:
     """Three panels against d_k (log axis): softmax entropy, largest weight, gradient norm; scaled vs not.
 
     names: {"scaled": ..., "unscaled": ...}; titles: three panel titles.
+    The layout make_subplots would build (axes, titles as annotations, d_k marks as shapes), written out
+    and passed in one unvalidated call: make_subplots and add_vline took ~0.5 s of a rerun at load;
+    tests/test_speed_paths.py checks the JSON against the make_subplots build.
     """
-    fig = make_subplots(rows=1, cols=3, subplot_titles=list(titles), horizontal_spacing=0.08)
+    layout: dict = {"annotations": [], "shapes": []}
+    for i, ((x0, x1), title) in enumerate(zip(_panel_domains(3, 0.08), titles), 1):
+        n = "" if i == 1 else str(i)  # plotly names the axes x, x2, x3
+        layout[f"xaxis{n}"] = dict(anchor=f"y{n}", domain=[x0, x1], type="log", title=dict(text=x_title))
+        layout[f"yaxis{n}"] = dict(anchor=f"x{n}", domain=[0.0, 1.0])
+        layout["annotations"].append(dict(font=dict(size=16), showarrow=False, text=title, x=(x0 + x1) / 2,
+                                          xanchor="center", xref="paper", y=1.0, yanchor="bottom", yref="paper"))
+        if current_dk:
+            layout["shapes"].append(dict(type="line", x0=current_dk, x1=current_dk, xref=f"x{n}", y0=0, y1=1,
+                                         yref=f"y{n} domain", line=dict(color="#888", dash="dot")))
+    if not layout["shapes"]:
+        del layout["shapes"]
+    traces = []
     for scaled, color, dash in ((False, PALETTE[3], "solid"), (True, PALETTE[0], "dash")):
         pts = [p for p in points if p.scaled == scaled]
         xs = [p.d_k for p in pts]
         name = names["scaled" if scaled else "unscaled"]
         for col, ys in enumerate(([p.entropy for p in pts], [p.max_weight for p in pts], [p.grad_norm for p in pts]), 1):
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=name, legendgroup=name,
-                                     showlegend=col == 1, line=dict(color=color, width=3, dash=dash)),
-                          row=1, col=col)
-    fig.update_xaxes(type="log", title=x_title)
-    if current_dk:
-        for col in (1, 2, 3):
-            fig.add_vline(x=current_dk, line=dict(color="#888", dash="dot"), row=1, col=col)
+            n = "" if col == 1 else str(col)
+            traces.append(dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=name, legendgroup=name,
+                               showlegend=col == 1, line=dict(color=color, width=3, dash=dash), xaxis=f"x{n}", yaxis=f"y{n}"))
+    fig = go.Figure(traces, layout=layout, _validate=False)
     styled(fig, None, height=height)
     fig.update_layout(legend=dict(y=1.15))
     return fig

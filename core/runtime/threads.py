@@ -14,17 +14,50 @@ import threading
 
 def ui_threads() -> int:
     """Threads for a training that shares the machine with a web page: all cores on a 2-core
-    machine (one fewer halves the speed, and the trainer runs at lower priority instead),
+    machine (one fewer halves the speed; the ThreadTuner drops to one when the cores are busy),
     one core left free on larger machines."""
     n = os.cpu_count() or 1
     return n if n <= 2 else n - 1
 
 
-def lower_priority() -> None:
-    """Nice the calling thread (its OpenMP workers, created after this, inherit it): the web server
-    thread then gets a core first and the page stays responsive; the training loses little."""
+def interactive_threads() -> int:
+    """Threads for work a person waits on in a page rerun (a forward pass, a seeded draw, a study of a
+    few thousand numbers): one. Such work is many small ops, where a second thread saves microseconds
+    on a quiet machine and costs seconds on a busy one (every op waits for a descheduled thread): the
+    attention page's scaling study took 0.06 s on 1 thread and 0.60 s on 2 at load 9, 0.04 s and 2.7 s
+    at load 14 (bench/threads.py --interactive)."""
+    return 1
+
+
+def for_interactive() -> None:
+    """Give the calling thread (a page's script thread) `interactive_threads()` torch threads.
+
+    torch keeps the count per thread here (OpenMP), and threads started later begin with the last count
+    set; background jobs set their own when they start (core.runtime.jobs), and the trainer per step.
+    """
+    import torch
+
+    if torch.get_num_threads() != interactive_threads():
+        torch.set_num_threads(interactive_threads())
+
+
+# Niceness of a background training's thread: none. Measured (bench/page_vs_cli.py --page-nice 5,0, two
+# rounds at load 20-30 on 2 cores): at nice +5 the page's job trained at 849 tok/s, at nice 0 at 2350
+# (CFS gives a nice-5 thread a third of the share of each other busy process: 335 vs 1024), while the
+# page's own work beside it was not faster at nice +5 (a poll: view() + three figures, p50 392 vs 292 ms,
+# p90 744 vs 656 ms; a 50 ms sleep woke 27 vs 21 ms late at p90): it waits on the GIL and the load, which
+# a niced training does not lift.
+TRAINING_NICE = 0
+
+
+def lower_priority(nice: int | None = None) -> None:
+    """Nice the calling thread to `nice` (default TRAINING_NICE); OpenMP workers created after this
+    inherit it. A no-op at 0, and where the platform has no per-thread priority."""
+    nice = TRAINING_NICE if nice is None else nice
+    if nice <= 0:
+        return
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 5)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
     except (AttributeError, OSError, PermissionError):
         pass
 

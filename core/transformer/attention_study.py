@@ -41,14 +41,19 @@ def scaling_study(d_ks: list[int], n_keys: int = STUDY_KEYS, n_samples: int = ST
     q·k is a sum of d_k products of unit variance, so its variance is d_k; dividing by √d_k brings it
     back to 1. Unscaled, large logits make softmax nearly one-hot, its Jacobian diag(p) − ppᵀ nearly
     zero, and the gradient that flows back through softmax (to q and k) vanishes.
+
+    The keys are not drawn one by one: given q, each q·k_j is a sum of d_k independent normals with
+    variances q_i², so q·k_j ~ N(0, ‖q‖²), independently for each key. Drawing q, then one standard
+    normal per key scaled by ‖q‖, gives exactly the same distribution of logits from n_keys·d_k times
+    fewer random numbers (the page redraws all of them for every new seed).
     """
     out: list[ScalingPoint] = []
     for d_k in d_ks:
         g = torch.Generator().manual_seed(seed * 100_003 + int(d_k))
         q = torch.randn(n_samples, 1, d_k, generator=g)
-        k = torch.randn(n_samples, n_keys, d_k, generator=g)
+        z = torch.randn(n_samples, 1, n_keys, generator=g)  # one N(0, 1) per key
         upstream = torch.randn(n_samples, 1, n_keys, generator=g)  # ∂L/∂p from the layers above
-        raw = q @ k.transpose(-2, -1)  # (S, 1, d_k) x (S, d_k, n_keys) -> (S, 1, n_keys)
+        raw = q.norm(dim=-1, keepdim=True) * z  # (S, 1, 1) * (S, 1, n_keys): q kᵀ in distribution
         for scaled in (False, True):
             logits = (raw * (1 / math.sqrt(d_k) if scaled else 1.0)).requires_grad_(True)
             p = torch.softmax(logits, dim=-1)

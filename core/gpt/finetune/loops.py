@@ -13,7 +13,7 @@ import torch.nn as nn
 
 from core.gpt.data import TokenData
 from core.gpt.finetune.heads import (Curves, Encoded, TopicClassifier, add_extract_token, by_length, evaluate,
-                                    finetune_loss)
+                                    finetune_loss_parts, length_cut)
 from core.gpt.finetune.settings import CACHE_VERSION, PRETRAIN_SEED, Budget, cache_key, new_backbone
 from core.gpt.model import GPTConfig
 from core.gpt.pretrain import TrainConfig, gpt_trainer
@@ -102,6 +102,11 @@ def finetune(backbone: nn.Module, n_classes: int, train: Encoded, heldout: Encod
     N = len(train.labels)
     total = math.ceil(N / budget.batch) * budget.epochs
     arch = type(backbone).__name__
+    # An attention backbone's cost is its token positions: trim the padding (two parts per batch, one
+    # evaluation batch per 32 length-sorted passages). The LSTM's is its sequential time steps: one part
+    # per batch and one evaluation batch for the whole held-out set (fewer steps; the same numbers).
+    recurrent = arch == "LSTMLM"
+    eval_batch = len(heldout.labels) if recurrent else 32
     known = (thread_choice or {}).get(arch) if device.type == "cpu" else None
     tc = TrainConfig(max_iters=total, lr=budget.lr, warmup_iters=max(1, total // 10), min_lr_ratio=0.0,
                      eval_interval=max(1, total // max(1, budget.evals)), threads=known or "auto")
@@ -109,19 +114,21 @@ def finetune(backbone: nn.Module, n_classes: int, train: Encoded, heldout: Encod
     lock = lock or threading.Lock()
 
     def batches():
-        """Shuffled mini-batches, epoch after epoch, with padding columns nobody reads trimmed."""
+        """Shuffled mini-batches, epoch after epoch, with padding columns nobody reads trimmed; each sorted
+        by length with the cut that lets its two parts be trimmed further (finetune_loss_parts)."""
         gen = torch.Generator().manual_seed(seed)
         for _ in range(budget.epochs):
             perm = torch.randperm(N, generator=gen)
             for i in range(0, N, budget.batch):
                 idx = perm[i:i + budget.batch]
+                idx = idx[torch.argsort(train.ends[idx], stable=True)]
                 end = int(train.ends[idx].max()) + 1
                 yield (train.x[idx, :end].to(device), train.ends[idx].to(device), train.y_lm[idx, :end].to(device),
-                       train.labels[idx].to(device))
+                       train.labels[idx].to(device), 0 if recurrent else length_cut(train.ends[idx]))
 
     def loss_fn(m: TopicClassifier, batch):
-        x, ends, y_lm, labels = batch
-        out = finetune_loss(m, x, ends, labels, y_lm, lam)
+        x, ends, y_lm, labels, cut = batch
+        out = finetune_loss_parts(m, x, ends, labels, y_lm, lam, cut)
         return out["l3"], {"l2": out["l2"], "l1": out["l1"], "logits": out["logits"], "labels": labels}
 
     def record_step(tr: Trainer, s: StepInfo) -> None:
@@ -142,7 +149,7 @@ def finetune(backbone: nn.Module, n_classes: int, train: Encoded, heldout: Encod
             curves.eval_acc.append(acc)
             curves.eval_loss.append(loss)
 
-    trainer = Trainer(model, batches(), loss_fn, tc, evaluate=lambda m, step: evaluate(m, heldout, n_classes),
+    trainer = Trainer(model, batches(), loss_fn, tc, evaluate=lambda m, step: evaluate(m, heldout, n_classes, eval_batch),
                       gate=gate, max_threads=threads)
     trainer.add_callback("on_step", record_step)
     trainer.add_callback("on_eval", record_eval)
