@@ -93,7 +93,7 @@ def test_zero_shot_panel_is_drawn_on_open_from_the_shipped_curves(lang):
     """No job, no model built: Figure 2 (right) comes from assets/models/zeroshot-<lang>.json, with a sentence
     computed from its numbers; the layer panel says it needs a run."""
     at = open_page(PAGE, lang=lang)
-    at.radio(key="tasks_task").set_value("entailment").run()
+    at.radio(key="tasks_task").set_value("similarity").run()
     assert not at.exception, errors(at)
     zs = spec_with(at, "LSTM")
     assert "Transformer" in zs
@@ -102,3 +102,24 @@ def test_zero_shot_panel_is_drawn_on_open_from_the_shipped_curves(lang):
     at.radio(key="tasks_task").set_value("classification").run()
     assert not at.exception  # classification has no zero-shot heuristic: no curve, a note instead
     assert not any("Zero-shot" in c.proto.spec or "ゼロショット" in c.proto.spec for c in at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_shipped_measurement_shows_all_four_formats_and_a_computed_comparison_on_open(lang):
+    """assets/models/transfer-<lang>.json (scripts/build_models.py --only transfer) is current: the page shows
+    its four tasks, a paragraph whose numbers come from it, and Figure 2 (left) from its layer sweep."""
+    from core.gpt.transfer.suite import shipped_suite
+
+    doc = shipped_suite(lang)
+    assert doc is not None, "transfer-%s.json is missing or stale: python scripts/build_models.py --only transfer" % lang
+    at = open_page(PAGE, lang=lang)
+    at.radio(key="tasks_lang").set_value(lang).run()
+    assert not at.exception, errors(at)
+    table = at.dataframe[0].value
+    assert len(table) == 4
+    res = doc["result"]
+    assert f"{100 * res['tasks']['entailment']['accuracy']:.1f}" in table.to_string()
+    md = " ".join(m.value for m in at.markdown)
+    assert doc["card"]["command"] in md and ("points" if lang == "en" else "ポイント") in md
+    at.radio(key="tasks_task").set_value(res["layers_transferred"]["task"]).run()
+    assert len(at.get("plotly_chart")) >= 2 and not at.exception  # rows and the layer sweep, before any run
