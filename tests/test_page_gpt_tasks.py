@@ -123,3 +123,15 @@ def test_the_shipped_measurement_shows_all_four_formats_and_a_computed_compariso
     assert doc["card"]["command"] in md and ("points" if lang == "en" else "ポイント") in md
     at.radio(key="tasks_task").set_value(res["layers_transferred"]["task"]).run()
     assert len(at.get("plotly_chart")) >= 2 and not at.exception  # rows and the layer sweep, before any run
+
+
+def test_table5_gap_lines_state_the_gap_its_standard_error_and_whether_it_is_noise():
+    """The lines under Table 5 on the fine-tuning page (ui.table5_noise): Welch SE over seeds, else binomial."""
+    from ui.table5_noise import gap_lines
+
+    names = {"full": "full", "no_pretrain": "w/o pre-training", "no_aux": "w/o aux"}
+    seeds = gap_lines({"full": [0.80, 0.84, 0.82], "no_pretrain": [0.70, 0.74, 0.72]}, names, 100, "en")
+    assert len(seeds) == 1 and "+10.0" in seeds[0] and "1.6" in seeds[0] and "larger than the noise" in seeds[0]
+    one = gap_lines({"full": [0.60], "no_aux": [0.55]}, names, 100, "ja")
+    assert "+5.0" in one[0] and "7.0" in one[0] and "雑音の範囲内" in one[0]  # sqrt(.6*.4/100 + .55*.45/100) = 0.0698
+    assert gap_lines({"no_aux": [0.5]}, names, 100, "en") == []
