@@ -344,7 +344,8 @@ def build_transfer(lang: str, models_dir: Path, seeds: int = 1, layers_task: str
     with tempfile.TemporaryDirectory() as cache:
         old, os.environ["ATLAS_CACHE_DIR"] = os.environ.get("ATLAS_CACHE_DIR"), cache
         try:
-            result = suite.run_suite(lang, seeds, layers_task)
+            result = suite.run_suite(lang, seeds, layers_task, on_task=lambda t, o: print(
+                f"transfer {lang} {t}: {o['tasks'][t]} ({o['seconds'][t]} s)", file=sys.stderr, flush=True))
         finally:
             os.environ.pop("ATLAS_CACHE_DIR") if old is None else os.environ.update(ATLAS_CACHE_DIR=old)
     card = {"artifact": suite.shipped_path(lang, models_dir).name, "kind": "transfer", "lang": lang,

@@ -38,9 +38,9 @@ class FitConfig:
     special_init: str = "mean"  # the three new tokens' rows: "mean" of the pre-trained rows, or "normal" (GPT-1)
 
 
-# Per-task fine-tuning (issue 13, measured): three epochs (the paper's) leave entailment on its ln 3
-# plateau; it needs about twice as many passes over its ~900 training examples.
-FIT_BY_TASK: dict[str, FitConfig] = {"entailment": FitConfig(epochs=6)}
+# Per-task fine-tuning (issue 13, measured on English, load ~20): entailment at the default lr 1e-3 stays near
+# its ln 3 plateau (45.6% held-out after 6 epochs); at 3e-3 it leaves it (62.7%, neutral 69/76 right).
+FIT_BY_TASK: dict[str, FitConfig] = {"entailment": FitConfig(epochs=6, lr=3e-3)}
 
 
 def fit_for(task: str) -> FitConfig:
