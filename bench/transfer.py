@@ -4,11 +4,15 @@ formats fine-tuned from the shipped GPT, the same network without pre-training, 
 
     .venv/bin/python -P bench/transfer.py [--lang en|ja] [--seeds 1] [--layers-task classification]
 
+The work is core.gpt.transfer.suite.run_suite, the same call `scripts/build_models.py --only transfer` ships.
 Nothing pre-trains: the fine-tuning runs start from the shipped weights, and the disk cache of finished runs
-is a fresh temporary folder, so `wall_s` is the whole experiment as a first visitor's page would run it
-(in this process's main thread; the page runs the same `TransferJob.work` in a niced background thread).
+is a fresh temporary folder, so `wall_s` is the whole experiment as a first visitor's page would run it.
+Where the time goes (profiled, issue 13): ~95% in fine-tuning steps (forward ~45%, backward ~50%, AdamW ~4%);
+held-out evaluation, tokenization and loading the shipped models are each under 2 s. A step's cost depends
+on the machine's load far more than on anything here: with other processes on the 2 cores, two torch threads
+ran a step in 3-14 s against 0.6-0.9 s for one, so all runs share one ThreadTuner (core.runtime.threads).
 `seconds` gives each task's share. Details go to stderr; the last line of stdout is one JSON object:
-{"tasks": {task: {"accuracy", "baseline"}}, "no_pretrain": {task: accuracy},
+{"tasks": {task: {"accuracy", "baseline", "seeds", ...}}, "no_pretrain": {task: accuracy},
  "layers_transferred": {"layers", "accuracy"}, "zero_shot": {"updates", "transformer", "lstm"}, "wall_s", ...}
 """
 from __future__ import annotations
