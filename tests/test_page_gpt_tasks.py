@@ -105,24 +105,40 @@ def test_zero_shot_panel_is_drawn_on_open_from_the_shipped_curves(lang):
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-def test_the_shipped_measurement_shows_all_four_formats_and_a_computed_comparison_on_open(lang):
-    """assets/models/transfer-<lang>.json (scripts/build_models.py --only transfer) is current: the page shows
-    its four tasks, a paragraph whose numbers come from it, and Figure 2 (left) from its layer sweep."""
-    from core.gpt.transfer.suite import shipped_suite
+def test_the_shipped_measurement_shows_all_four_formats_and_a_computed_comparison_on_open(lang, tmp_path, monkeypatch):
+    """A current transfer-<lang>.json (its hashes match today's models, data and settings): the page shows its
+    four tasks, a paragraph whose numbers are computed from it, and Figure 2 (left) from its layer sweep;
+    once a hash no longer matches, it says the measurement is stale instead of showing old numbers."""
+    from core.gpt.transfer import suite
+    from ui import gpt_tasks_shipped
 
-    doc = shipped_suite(lang)
-    assert doc is not None, "transfer-%s.json is missing or stale: python scripts/build_models.py --only transfer" % lang
+    path = tmp_path / f"transfer-{lang}.json"
+    monkeypatch.setattr(suite, "shipped_path", lambda lang_, root=None: path)
+    gpt_tasks_shipped.suite.clear()
+    tasks = {t: {"accuracy": a, "baseline": 0.5, "majority": 0.3, "n_heldout": 200, "beats_baseline": a > 0.5,
+                 "beats_no_pretrain": True, "seeds": [a], "no_pretrain_seeds": [a - 0.1]}
+             for t, a in zip(suite.TASKS, (0.61, 0.642, 0.58, 0.45))}
+    result = {"tasks": tasks, "no_pretrain": {t: r["accuracy"] - 0.1 for t, r in tasks.items()},
+              "layers_transferred": {"task": "classification", "layers": [0, 1, 2, 3, 4],
+                                     "accuracy": [0.2, 0.3, 0.4, 0.5, 0.61]}, "wall_s": 150.0}
+    card = {"command": f"python scripts/build_models.py --only transfer --lang {lang}", "seeds": 1, "wall_s": 150.0,
+            "layers_task": "classification", "load_avg_1m": [1.0, 1.0], "cpus": 2, "models": suite.model_hashes(lang),
+            "data": suite.data_hashes(lang), "settings": suite.settings_hash(1, "classification")}
+    path.write_text(json.dumps({"card": card, "result": result}), encoding="utf-8")
     at = open_page(PAGE, lang=lang)
     at.radio(key="tasks_lang").set_value(lang).run()
     assert not at.exception, errors(at)
     table = at.dataframe[0].value
-    assert len(table) == 4
-    res = doc["result"]
-    assert f"{100 * res['tasks']['entailment']['accuracy']:.1f}" in table.to_string()
+    assert len(table) == 4 and "64.2" in table.to_string()
     md = " ".join(m.value for m in at.markdown)
-    assert doc["card"]["command"] in md and ("points" if lang == "en" else "ポイント") in md
-    at.radio(key="tasks_task").set_value(res["layers_transferred"]["task"]).run()
-    assert len(at.get("plotly_chart")) >= 2 and not at.exception  # rows and the layer sweep, before any run
+    assert card["command"] in md and "+10.0" in md  # the mean gain, computed from the file
+    assert ("Not above its baseline" if lang == "en" else "ベースラインを上回らない") in md  # multiple choice at 45%
+    assert len(at.get("plotly_chart")) >= 2  # the token rows and the layer sweep, before any run
+    path.write_text(json.dumps({"card": {**card, "settings": "stale"}, "result": result}), encoding="utf-8")
+    gpt_tasks_shipped.suite.clear()
+    at.run()
+    assert not at.exception and not at.dataframe
+    assert any("build_models.py --only transfer" in i.value for i in at.info)
 
 
 def test_table5_gap_lines_state_the_gap_its_standard_error_and_whether_it_is_noise():
