@@ -369,6 +369,36 @@ def build_zeroshot(lang: str, models_dir: Path) -> dict:
     return card
 
 
+def build_transfer(lang: str, models_dir: Path, seeds: int = 1, layers_task: str = "classification") -> dict:
+    """Issue 13's transfer suite (core.gpt.transfer.suite: the four task formats from the shipped GPT and
+    without pre-training, Figure 2's layer sweep) run once, into transfer-<lang>.json with its card, so the
+    page shows measured numbers at once. The card's hashes (models, data, settings) tell the page when
+    the file is stale. Runs in a fresh temporary cache: nothing reused."""
+    import os
+
+    import torch
+
+    from core.gpt.transfer import suite
+
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as cache:
+        old, os.environ["ATLAS_CACHE_DIR"] = os.environ.get("ATLAS_CACHE_DIR"), cache
+        try:
+            result = suite.run_suite(lang, seeds, layers_task, on_task=lambda t, o: print(
+                f"transfer {lang} {t}: {o['tasks'][t]} ({o['seconds'][t]} s)", file=sys.stderr, flush=True))
+        finally:
+            os.environ.pop("ATLAS_CACHE_DIR") if old is None else os.environ.update(ATLAS_CACHE_DIR=old)
+    card = {"artifact": suite.shipped_path(lang, models_dir).name, "kind": "transfer", "lang": lang,
+            "command": f"python scripts/build_models.py --only transfer --lang {lang}", "seeds": seeds,
+            "layers_task": layers_task, "models": suite.model_hashes(lang, models_dir),
+            "data": suite.data_hashes(lang), "settings": suite.settings_hash(seeds, layers_task),
+            "wall_s": result["wall_s"], "load_avg_1m": [round(load, 2), round(os.getloadavg()[0], 2)],
+            "cpus": os.cpu_count(), "git_commit": git_commit(), "torch": torch.__version__}
+    path = suite.shipped_path(lang, models_dir)
+    path.write_text(json.dumps({"card": card, "result": result}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return card | {"result": result}
+
+
 def build_lstm(lang: str, models_dir: Path) -> dict:
     import torch
     from safetensors.torch import save
@@ -566,7 +596,7 @@ def build_notes(lang: str, models_dir: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes"), action="append")
+    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes", "transfer"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")
     p.add_argument("--out", default=str(REPO / "assets" / "models"))
     p.add_argument("--max-iters", type=int, default=0, help="tests only: a tiny GPT/LSTM budget (the card says so)")
@@ -580,7 +610,7 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     report = {}
     for lang in a.lang or list(GPT_RECIPES):
-        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes"):
+        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes", "transfer"):
             t1 = time.perf_counter()
             if what == "gpt":
                 card = build_gpt(lang, out)
@@ -593,6 +623,8 @@ def main(argv: list[str] | None = None) -> None:
                 report[f"tokenizers-{lang}"] = {"files": len(card["files"]), "bytes": card["total_bytes"], "wall_s": card["wall_s"]}
             elif what == "sweep":
                 report[f"sweep-{lang}"] = {k: v for k, v in build_sweep(lang, out).items() if k in ("points", "wall_s")}
+            elif what == "transfer":
+                report[f"transfer-{lang}"] = build_transfer(lang, out)["result"]
             elif what == "zeroshot":
                 report[f"zeroshot-{lang}"] = build_zeroshot(lang, out)["accuracy"]
             elif what == "notes":  # after gpt and encdec: computed on the models just built

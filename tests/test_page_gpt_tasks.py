@@ -76,7 +76,7 @@ def test_a_tiny_experiment_runs_and_shows_table5_and_figure2(lang, done, monkeyp
     wait_for(at, done)
     at.run()
     assert not at.exception, errors(at)
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value  # the run's Table 5 (the shipped measurement's table comes first)
     assert len(table) == 2 and all("±" in str(x) for x in table.iloc[:, 1])
     md = " ".join(m.value for m in at.markdown)
     assert ("standard error" if lang == "en" else "標準誤差") in md  # the gaps come with their noise
@@ -93,7 +93,7 @@ def test_zero_shot_panel_is_drawn_on_open_from_the_shipped_curves(lang):
     """No job, no model built: Figure 2 (right) comes from assets/models/zeroshot-<lang>.json, with a sentence
     computed from its numbers; the layer panel says it needs a run."""
     at = open_page(PAGE, lang=lang)
-    at.radio(key="tasks_task").set_value("entailment").run()
+    at.radio(key="tasks_task").set_value("similarity").run()
     assert not at.exception, errors(at)
     zs = spec_with(at, "LSTM")
     assert "Transformer" in zs
@@ -102,3 +102,52 @@ def test_zero_shot_panel_is_drawn_on_open_from_the_shipped_curves(lang):
     at.radio(key="tasks_task").set_value("classification").run()
     assert not at.exception  # classification has no zero-shot heuristic: no curve, a note instead
     assert not any("Zero-shot" in c.proto.spec or "ゼロショット" in c.proto.spec for c in at.get("plotly_chart"))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_shipped_measurement_shows_all_four_formats_and_a_computed_comparison_on_open(lang, tmp_path, monkeypatch):
+    """A current transfer-<lang>.json (its hashes match today's models, data and settings): the page shows its
+    four tasks, a paragraph whose numbers are computed from it, and Figure 2 (left) from its layer sweep;
+    once a hash no longer matches, it says the measurement is stale instead of showing old numbers."""
+    from core.gpt.transfer import suite
+    from ui import gpt_tasks_shipped
+
+    path = tmp_path / f"transfer-{lang}.json"
+    monkeypatch.setattr(suite, "shipped_path", lambda lang_, root=None: path)
+    gpt_tasks_shipped.suite.clear()
+    tasks = {t: {"accuracy": a, "baseline": 0.5, "majority": 0.3, "n_heldout": 200, "beats_baseline": a > 0.5,
+                 "beats_no_pretrain": True, "seeds": [a], "no_pretrain_seeds": [a - 0.1]}
+             for t, a in zip(suite.TASKS, (0.61, 0.642, 0.58, 0.45))}
+    result = {"tasks": tasks, "no_pretrain": {t: r["accuracy"] - 0.1 for t, r in tasks.items()},
+              "layers_transferred": {"task": "classification", "layers": [0, 1, 2, 3, 4],
+                                     "accuracy": [0.2, 0.3, 0.4, 0.5, 0.61]}, "wall_s": 150.0}
+    card = {"command": f"python scripts/build_models.py --only transfer --lang {lang}", "seeds": 1, "wall_s": 150.0,
+            "layers_task": "classification", "load_avg_1m": [1.0, 1.0], "cpus": 2, "models": suite.model_hashes(lang),
+            "data": suite.data_hashes(lang), "settings": suite.settings_hash(1, "classification")}
+    path.write_text(json.dumps({"card": card, "result": result}), encoding="utf-8")
+    at = open_page(PAGE, lang=lang)
+    at.radio(key="tasks_lang").set_value(lang).run()
+    assert not at.exception, errors(at)
+    table = at.dataframe[0].value
+    assert len(table) == 4 and "64.2" in table.to_string()
+    md = " ".join(m.value for m in at.markdown)
+    assert card["command"] in md and "+10.0" in md  # the mean gain, computed from the file
+    assert ("Not above its baseline" if lang == "en" else "ベースラインを上回らない") in md  # multiple choice at 45%
+    assert len(at.get("plotly_chart")) >= 2  # the token rows and the layer sweep, before any run
+    path.write_text(json.dumps({"card": {**card, "settings": "stale"}, "result": result}), encoding="utf-8")
+    gpt_tasks_shipped.suite.clear()
+    at.run()
+    assert not at.exception and not any("64.2" in d.value.to_string() for d in at.dataframe)
+    assert any("build_models.py --only transfer" in i.value for i in at.info)
+
+
+def test_table5_gap_lines_state_the_gap_its_standard_error_and_whether_it_is_noise():
+    """The lines under Table 5 on the fine-tuning page (ui.table5_noise): Welch SE over seeds, else binomial."""
+    from ui.table5_noise import gap_lines
+
+    names = {"full": "full", "no_pretrain": "w/o pre-training", "no_aux": "w/o aux"}
+    seeds = gap_lines({"full": [0.80, 0.84, 0.82], "no_pretrain": [0.70, 0.74, 0.72]}, names, 100, "en")
+    assert len(seeds) == 1 and "+10.0" in seeds[0] and "1.6" in seeds[0] and "larger than the noise" in seeds[0]
+    one = gap_lines({"full": [0.60], "no_aux": [0.55]}, names, 100, "ja")
+    assert "+5.0" in one[0] and "7.0" in one[0] and "雑音の範囲内" in one[0]  # sqrt(.6*.4/100 + .55*.45/100) = 0.0698
+    assert gap_lines({"no_aux": [0.5]}, names, 100, "en") == []

@@ -274,3 +274,53 @@ def test_the_new_tokens_start_at_the_mean_pretrained_row_plus_noise():
     new = m.wte.weight.detach()[V:]  # (3, C)
     assert torch.equal(m.wte.weight[:V], old) and not torch.equal(new[0], new[1])
     assert (new - old.mean(0)).std() == pytest.approx(0.02, rel=0.5)  # the mean row, moved by N(0, 0.02)
+
+
+# ------------------------------------------------------------------ one thread policy for a job's many short runs
+def test_a_shared_thread_tuner_is_probed_once_across_runs():
+    """Each run of a job would otherwise re-probe both thread counts; with one tuner the probe steps are
+    spent once, and the second run starts on the tuner's choice."""
+    from core.runtime.threads import ThreadTuner
+
+    task = load_task("entailment", "en", max_train=8, max_heldout=4)
+    tok = CharTokenizer.train("".join(e.a + e.b for e in task.train + task.heldout))
+    sp = Specials.after(tok.vocab_size)
+    budget = ft.Budget(n_layer=1, n_head=2, n_embd=16, block_size=64)
+    train, held = encode_task(task, task.train, tok, sp, 64), encode_task(task, task.heldout, tok, sp, 64)
+    tuner = ThreadTuner(max_threads=2, probe=2, every=1000)
+    assert len(tuner.plan) == 6  # (2 + 1) steps with 2 threads, then with 1
+    cfg = F_.FitConfig(batch=8, lr=1e-3, dropout=0.0, epochs=10, max_steps=4)
+    F_.finetune_task(F_.build_backbone("transformer", budget, tok.vocab_size, None), "entailment", 3, train, held, 0.0,
+                     cfg, tuner=tuner)
+    assert len(tuner.plan) == 2  # four steps measured
+    F_.finetune_task(F_.build_backbone("transformer", budget, tok.vocab_size, None), "entailment", 3, train, held, 0.0,
+                     cfg, tuner=tuner)
+    assert not tuner.plan and tuner.choice in (1, 2) and torch.get_num_threads() == tuner.choice
+
+
+# ------------------------------------------------------------------ the shipped suite: used only while it is current
+def test_the_shipped_suite_is_read_only_while_its_hashes_match(tmp_path):
+    import json
+    import shutil
+
+    from core.gpt.shipped import MODELS_DIR
+    from core.gpt.transfer import suite
+
+    for name in ("gpt-en.json", "lstm-en.json"):
+        shutil.copy(MODELS_DIR / name, tmp_path / name)
+    card = {"models": suite.model_hashes("en", tmp_path), "data": suite.data_hashes("en"), "seeds": 1,
+            "layers_task": "classification", "settings": suite.settings_hash(1, "classification")}
+    result = {"tasks": {"entailment": {"accuracy": 0.5}}}
+
+    def write(c: dict) -> dict | None:
+        suite.shipped_path("en", tmp_path).write_text(json.dumps({"card": c, "result": result}), encoding="utf-8")
+        return suite.shipped_suite("en", tmp_path)
+
+    assert suite.shipped_suite("en", tmp_path) is None  # missing
+    assert write(card)["result"] == result
+    assert write({**card, "data": {**card["data"], "entailment": "0" * 16}}) is None  # the task's examples changed
+    assert write({**card, "models": {**card["models"], "transformer": "x"}}) is None  # another shipped GPT
+    assert write({**card, "seeds": 3}) is None  # the settings hash no longer fits
+    suite.shipped_path("en", tmp_path).write_text("{not json", encoding="utf-8")
+    assert suite.shipped_suite("en", tmp_path) is None
+    assert suite.data_hashes("en") == suite.data_hashes("en") and len(set(suite.data_hashes("en").values())) == 4

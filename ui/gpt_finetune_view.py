@@ -10,7 +10,7 @@ from core.errors import UserInputError
 from core.gpt.finetune import BUDGETS, PAPER, VARIANT_SPECS, VARIANTS, FinetuneJob, LivePretrained, Settings, predict
 from core.gpt.topic_data import TopicData, topic_names
 from core.textcheck import check_text
-from ui import shell
+from ui import shell, table5_noise
 from ui.guard import guarded
 from ui.safe import plain
 from ui.shared_state import get_trained_gpt
@@ -114,6 +114,7 @@ def results(job: FinetuneJob, lang: str) -> None:
                                  "majority": T.t("majority", lang)},
                     T.t("results_title", lang), T.t("y_acc", lang)), key="ft_results_chart")
     n_held = sum(v.counts_heldout)
+    table5_noise.show({x: v.results[x].accs for x in order if x in v.results}, {x: T.t(f"v_{x}", lang) for x in VARIANTS}, n_held, lang)
     st.info(T.t("honest", lang, n_train=sum(v.counts_train), kb=len(job.data.train_text.encode()) // 1024,
                 n_held=n_held, step=100 / max(1, n_held)))
     shipped = next((i for i in v.pretrain.values() if i.get("shipped")), None)

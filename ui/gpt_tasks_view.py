@@ -127,16 +127,17 @@ def zero_shot_line(zs: dict[str, dict[int, float]], chance: float, k: int, lang:
                se=100 * (chance * (1 - chance) / max(1, k)) ** 0.5, k=k)
 
 
-def figure2(v: TransferView | None, task: Task, lang: str) -> None:
-    """Left: accuracy by pre-trained blocks kept (after a run). Right: zero-shot accuracy over pre-training,
-    drawn at once from the curves precomputed for the shipped models (or the run's own)."""
+def figure2(v: TransferView | None, task: Task, lang: str, shipped_layers: dict[int, float] | None = None) -> None:
+    """Left: accuracy by pre-trained blocks kept (a run's, else the shipped sweep's). Right: zero-shot accuracy
+    over pre-training, drawn at once from the curves precomputed for the shipped models (or the run's own)."""
     r = v.results if v is not None and v.task.name == task.name and v.task.lang == task.lang else None
+    layers = (r.layers if r is not None and r.layers else None) or shipped_layers
     zs = (r.zero_shot if r is not None and r.zero_shot else None) or (
         curves(task.name, task.lang) if task.name != "classification" else None)
     st.subheader(T.t("fig2", lang))
     f1, f2 = st.columns(2)
-    if r is not None and r.layers:
-        f1.plotly_chart(charts.layers_figure(r.layers, task.baseline, _labels(lang, task), T.t("layers_title", lang),
+    if layers:
+        f1.plotly_chart(charts.layers_figure(layers, task.baseline, _labels(lang, task), T.t("layers_title", lang),
                                              T.t("x_layers", lang), T.t("y_acc", lang)), key="tasks_layers_chart")
     else:
         f1.info(T.t("layers_after_run", lang))

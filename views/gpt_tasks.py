@@ -3,6 +3,7 @@ The sections live in ui/gpt_tasks_view.py; this page is their table of contents.
 import streamlit as st
 
 from core.gpt.transfer.heads import TASKS
+from ui import gpt_tasks_shipped as shipped
 from ui import gpt_tasks_view as view
 from ui import shell
 from ui.texts.gpt_tasks import T
@@ -24,6 +25,9 @@ task = view.load(task_name, data_lang)
 # ---------------------------------------------------------------- Figure 1: what the model reads
 view.figure1(task, data_lang, lang)
 
+# ---------------------------------------------------------------- measured at build time, all four formats
+measured = shipped.show(data_lang, lang)
+
 # ---------------------------------------------------------------- the experiment: Table 5
 view.controls(slot, task, lang, running)
 if job is None:
@@ -33,4 +37,4 @@ else:
     view.table5(job.view(), lang)
 
 # ---------------------------------------------------------------- Figure 2: layers kept, zero-shot
-view.figure2(job.view() if job is not None else None, task, lang)
+view.figure2(job.view() if job is not None else None, task, lang, shipped.layers(measured, task_name))

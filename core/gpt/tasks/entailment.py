@@ -1,30 +1,34 @@
 """Entailment (natural language inference): does the premise make the hypothesis true, false, or neither?
 
 GPT-1 feeds it as `[start] premise [delim] hypothesis [extract]` and classifies the final state
-(see transforms.py). Each item is one filling of a frame's slots and gives two premises, one the
-reverse of the other, and three hypotheses for each:
+(see transforms.py). Each item is one filling of a frame's slots. A frame has two premises, each
+stating one of two facts about one event (where and when a trip went, who won a final and where it
+was played); a hypothesis restates one fact with a value:
 
-    premise     Ken bought three apples at the market.
-    entails     Ken bought some fruit.
-    contradicts Ken bought no fruit.
-    neutral     Ken bought no vegetables.              (the same sentence about another category)
+    premise     Last week Ken took just one train trip, to Osaka.
+    entails     Ken's trip last week was to Osaka.        (the fact the premise states, the same value)
+    contradicts Ken's trip last week was to Kyoto.        (that fact with another value: there was one trip)
+    neutral     Ken's trip last week was on a Sunday.     (the other fact: the premise does not say)
 
-    premise     Ken looked at the apples at the market but bought no fruit.
-    entails     Ken bought no fruit.
-    contradicts Ken bought some fruit.
-    neutral     Ken bought some vegetables.
+    premise     Last week Ken took just one train trip, on a Sunday.
+    entails     Ken's trip last week was on a Sunday.
+    contradicts Ken's trip last week was on a Monday.
+    neutral     Ken's trip last week was to Kyoto.
 
-    premise     健太は市場でりんごを三つ買った。
-    含意        健太は果物を買った。
-    矛盾        健太は果物を買わなかった。
-    中立        健太は野菜を買わなかった。
+    premise     先週、健太が電車で旅行したのは一回だけで、行き先は大阪だった。
+    含意        健太の先週の旅行先は大阪だった。
+    矛盾        健太の先週の旅行先は京都だった。
+    中立        健太が先週旅行したのは日曜日だった。
 
-So every hypothesis sentence is true under one premise and false under the other, and a neutral
-hypothesis has the same form as a true or false one: the hypothesis alone does not give the label
-(a bag-of-words classifier that reads only hypotheses stays near chance, see tests/test_tasks.py),
-the model has to compare it with the premise. Labels are balanced in both splits (majority 1/3).
-The Japanese frames are written as Japanese sentences (counters, は/が, 〜ので, 〜つもりだったが), not
-translated word by word. The split is by item: no premise of the held-out set is seen in training.
+The label is decided by comparing the two texts, and by nothing either text says alone: every
+hypothesis sentence is entailed, contradicted or neutral depending on the premise it follows (a
+bag-of-words classifier that reads only hypotheses stays at chance, see tests/test_tasks.py), and
+both premises of an item get one hypothesis of each label. What a model must find is whether the
+hypothesis's value is one the premise names, and about the same fact. (An earlier design made
+entailment versus contradiction the XOR of two sentence types per frame, "rained"/"sunny" against
+"rained"/"did not rain": at this scale fine-tuning stayed on the ln 3 plateau, 39% after 300 steps.)
+The Japanese frames are written as Japanese sentences, not translated word by word. The split is by
+item: no premise of the held-out set is seen in training.
 
 >>> data = load_entailment("en", seed=0)
 >>> data.counts("train")[0] == data.counts("train")[1] == data.counts("train")[2]
@@ -40,93 +44,64 @@ from core.gpt.tasks.common import PairExample, TaskData, check_lang, expand, fin
 
 LABELS = (("entails", "含意"), ("contradicts", "矛盾"), ("neutral", "中立"))
 ENTAILS, CONTRADICTS, NEUTRAL = 0, 1, 2
-ITEMS_PER_FRAME = 25  # 8 frames x 25 items x 2 premises x 3 hypotheses = 1,200 examples
+ITEMS_PER_FRAME = 34  # premises per frame and premise template: 6 frames x 2 x <= 34 x 3 hypotheses = 1,140 examples
 
 
 @dataclass(frozen=True)
 class Frame:
     name: str
     slots: dict[str, list]  # slot -> fillers (see common.expand)
-    premises: tuple[str, str]  # the second premise reverses which hypothesis of each pair is true
-    pairs: tuple[tuple[str, str], ...]  # (true under premises[0], true under premises[1])
-    contrast: tuple[str, list[str]]  # (field, its values): a hypothesis about another value is neutral
-    # Two-role frames (a beat b, p is older than q) fill their roles from unordered pairs: the
-    # premises of (a, b) are those of (b, a) reversed, so both orders must be one item.
+    premises: tuple[str, str]  # premises[i] states facts[i] and says nothing of the other fact
+    facts: tuple[tuple[str, str], tuple[str, str]]  # (the slot a fact is about, a hypothesis stating it)
+    # Each fact's slot has one true value per event ("just one trip", "only test"): the same sentence with
+    # another value contradicts the premise.
 
 
 def _frames_en() -> list[Frame]:
     L, p = "en", W.NAMES["en"]
     return [
-        Frame("shop", {"p": p, "g": W.GROCERIES[L], "place": W.SHOPS[L]}, (
-            "{p} bought {n} {item} at the {place}.", "{p} looked at the {item} at the {place} but bought no {cat}."), (
-            ("{p} bought some {cat}.", "{p} bought no {cat}."),
-            ("{p} came home with some {cat}.", "{p} came home without any {cat}.")), ("cat", W.CATEGORIES[L])),
-        Frame("rain", {"p": p, "city": W.CITIES[L]}, (
-            "It rained all day in {city}, so {p} stayed at home.", "It was sunny all day in {city}, so {p} went out to the park."), (
-            ("It rained in {city}.", "It did not rain in {city}."),
-            ("The weather in {city} was bad.", "The weather in {city} was good.")), ("city", W.CITIES[L])),
-        Frame("final", {"ab": W.pairs_of(W.TEAMS[L], "a", "b"), "sport": W.SPORTS[L]}, (
-            "{a} beat {b} in the {sport} final.", "{b} beat {a} in the {sport} final."), (
-            ("{a} won the {sport} final.", "{a} lost the {sport} final."),
-            ("{b} lost the {sport} final.", "{b} won the {sport} final.")), ("sport", W.SPORTS[L])),
-        Frame("test", {"p": p, "subject": W.SUBJECTS[L]}, (
-            "{p} studied every evening and passed the {subject} test.", "{p} did not study for the {subject} test and failed it."), (
-            ("{p} passed the {subject} test.", "{p} failed the {subject} test."),
-            ("{p} studied for the {subject} test.", "{p} did not study for the {subject} test.")), ("subject", W.SUBJECTS[L])),
-        Frame("trip", {"p": p, "a": W.CITIES[L], "b": W.CITIES[L], "day": W.DAYS[L]}, (
-            "On {day}, {p} took the train from {a} to {b}.", "On {day}, {p} planned to go from {a} to {b} but stayed at home."), (
-            ("{p} travelled to {b} on {day}.", "{p} did not travel to {b} on {day}."),
-            ("{p} was on a train on {day}.", "{p} was not on a train on {day}.")), ("day", W.DAYS[L])),
-        Frame("freezer", {"p": p, "thing": W.DRINKS[L]}, (
-            "{p} left the {thing} in the freezer all night.", "{p} heated the {thing} on the stove."), (
-            ("The {thing} got cold.", "The {thing} got hot."),
-            ("{p} cooled the {thing}.", "{p} warmed the {thing}.")), ("thing", W.DRINKS[L])),
+        Frame("trip", {"p": p, "city": W.CITIES[L], "day": W.DAYS[L]}, (
+            "Last week {p} took just one train trip, to {city}.", "Last week {p} took just one train trip, on a {day}."), (
+            ("city", "{p}'s trip last week was to {city}, not to {not}."), ("day", "{p}'s trip last week was on a {day}, not a {not}."))),
+        Frame("final", {"team": W.TEAMS[L], "sport": W.SPORTS[L], "city": W.CITIES[L]}, (
+            "{team} won this year's {sport} final.", "This year's {sport} final was played in {city}."), (
+            ("team", "The {sport} final was won by {team}, not by {not}."), ("city", "The {sport} final took place in {city}, not in {not}."))),
+        Frame("lunch", {"p": p, "q": p, "dish": W.DISHES[L]}, (
+            "Today {p} ate only {dish} for lunch.", "Today {p} had lunch with just one friend, {q}."), (
+            ("dish", "{p}'s lunch today was {dish}, not {not}."), ("q", "The friend {p} ate lunch with today was {q}, not {not}."))),
+        Frame("test", {"p": p, "subject": W.SUBJECTS[L], "day": W.DAYS[L]}, (
+            "{p} had only one test this week, in {subject}.", "{p} had only one test this week, on {day}."), (
+            ("subject", "{p}'s test this week was in {subject}, not in {not}."), ("day", "{p}'s test this week was on {day}, not on {not}."))),
+        Frame("born", {"p": p, "city": W.CITIES[L], "day": W.DAYS[L]}, (
+            "{p} was born in {city}.", "{p} was born on a {day}."), (
+            ("city", "{p}'s birthplace is {city}, not {not}."), ("day", "The day {p} was born was a {day}, not a {not}."))),
         Frame("cook", {"p": p, "dish": W.DISHES[L], "guests": GUESTS[L]}, (
-            "{p} cooked {dish} for {guests} friends.", "{p} planned to cook {dish} for {guests} friends but did not make it."), (
-            ("{p} made {dish}.", "{p} did not make {dish}."),
-            ("{p} cooked {dish} for friends.", "{p} cooked no {dish} for friends.")), ("dish", W.DISHES[L])),
-        Frame("older", {"pq": W.pairs_of(p, "p", "q")}, (
-            "{p} is older than {q}.", "{p} is younger than {q}."), (
-            ("{q} is younger than {p}.", "{q} is older than {p}."),
-            ("{p} was born before {q}.", "{p} was born after {q}.")), ("q", p)),
+            "Tonight {p} cooked {dish} and nothing else.", "Tonight {p} cooked dinner for {guests} friends."), (
+            ("dish", "What {p} made tonight was {dish}, not {not}."), ("guests", "{p} cooked for {guests} friends tonight, not for {not}."))),
     ]
 
 
 def _frames_ja() -> list[Frame]:
     L, p = "ja", W.NAMES["ja"]
     return [
-        Frame("shop", {"p": p, "g": W.GROCERIES[L], "place": W.SHOPS[L]}, (
-            "{p}は{place}で{item}を{n}買った。", "{p}は{place}で{item}を見たが、{cat}は何も買わなかった。"), (
-            ("{p}は{cat}を買った。", "{p}は{cat}を買わなかった。"),
-            ("{p}は{cat}を持って帰った。", "{p}は{cat}を何も持って帰らなかった。")), ("cat", W.CATEGORIES[L])),
-        Frame("rain", {"p": p, "city": W.CITIES[L]}, (
-            "{city}は一日中雨だったので、{p}は家で過ごした。", "{city}は一日中晴れていたので、{p}は公園に出かけた。"), (
-            ("{city}では雨が降った。", "{city}では雨が降らなかった。"),
-            ("{city}の天気は悪かった。", "{city}の天気はよかった。")), ("city", W.CITIES[L])),
-        Frame("final", {"ab": W.pairs_of(W.TEAMS[L], "a", "b"), "sport": W.SPORTS[L]}, (
-            "{sport}の決勝で{a}が{b}に勝った。", "{sport}の決勝で{b}が{a}に勝った。"), (
-            ("{a}は{sport}の決勝で勝った。", "{a}は{sport}の決勝で負けた。"),
-            ("{b}は{sport}の決勝で負けた。", "{b}は{sport}の決勝で勝った。")), ("sport", W.SPORTS[L])),
-        Frame("test", {"p": p, "subject": W.SUBJECTS[L]}, (
-            "{p}は毎晩勉強して、{subject}のテストに合格した。", "{p}は{subject}のテストの勉強をせず、テストに落ちた。"), (
-            ("{p}は{subject}のテストに合格した。", "{p}は{subject}のテストに落ちた。"),
-            ("{p}は{subject}のテストのために勉強した。", "{p}は{subject}のテストの勉強をしなかった。")), ("subject", W.SUBJECTS[L])),
-        Frame("trip", {"p": p, "a": W.CITIES[L], "b": W.CITIES[L], "day": W.DAYS[L]}, (
-            "{day}、{p}は電車で{a}から{b}へ行った。", "{day}、{p}は{a}から{b}へ行くつもりだったが、家にいた。"), (
-            ("{p}は{day}に{b}へ行った。", "{p}は{day}に{b}へ行かなかった。"),
-            ("{p}は{day}に電車に乗った。", "{p}は{day}に電車に乗らなかった。")), ("day", W.DAYS[L])),
-        Frame("freezer", {"p": p, "thing": W.DRINKS[L]}, (
-            "{p}は{thing}を一晩冷凍庫に入れておいた。", "{p}は{thing}をなべで温めた。"), (
-            ("{thing}は冷たくなった。", "{thing}は熱くなった。"),
-            ("{p}は{thing}を冷やした。", "{p}は{thing}を温めた。")), ("thing", W.DRINKS[L])),
+        Frame("trip", {"p": p, "city": W.CITIES[L], "day": W.DAYS[L]}, (
+            "先週、{p}が電車で旅行したのは一回だけで、行き先は{city}だった。", "先週、{p}が電車で旅行したのは一回だけで、{day}だった。"), (
+            ("city", "{p}の先週の旅行先は{city}で、{not}ではなかった。"), ("day", "{p}が先週旅行したのは{day}で、{not}ではなかった。"))),
+        Frame("final", {"team": W.TEAMS[L], "sport": W.SPORTS[L], "city": W.CITIES[L]}, (
+            "今年の{sport}の決勝は{team}が優勝した。", "今年の{sport}の決勝は{city}で行われた。"), (
+            ("team", "{sport}の決勝で勝ったのは{team}で、{not}ではない。"), ("city", "{sport}の決勝の会場は{city}で、{not}ではなかった。"))),
+        Frame("lunch", {"p": p, "q": p, "dish": W.DISHES[L]}, (
+            "今日、{p}は昼ごはんに{dish}だけを食べた。", "今日、{p}は{q}と二人だけで昼ごはんを食べた。"), (
+            ("dish", "{p}の今日の昼ごはんは{dish}で、{not}ではなかった。"), ("q", "{p}が今日いっしょに昼ごはんを食べたのは{q}で、{not}ではない。"))),
+        Frame("test", {"p": p, "subject": W.SUBJECTS[L], "day": W.DAYS[L]}, (
+            "今週の{p}のテストは{subject}の一つだけだった。", "今週の{p}のテストは{day}の一回だけだった。"), (
+            ("subject", "{p}が今週受けたテストは{subject}で、{not}ではなかった。"), ("day", "{p}が今週テストを受けたのは{day}で、{not}ではなかった。"))),
+        Frame("born", {"p": p, "city": W.CITIES[L], "day": W.DAYS[L]}, (
+            "{p}は{city}で生まれた。", "{p}が生まれたのは{day}だった。"), (
+            ("city", "{p}の出身地は{city}で、{not}ではない。"), ("day", "{p}が生まれたのは{day}で、{not}ではなかった。"))),
         Frame("cook", {"p": p, "dish": W.DISHES[L], "guests": GUESTS[L]}, (
-            "{p}は友だち{guests}人のために{dish}を作った。", "{p}は友だち{guests}人のために{dish}を作るつもりだったが、結局作らなかった。"), (
-            ("{p}は{dish}を作った。", "{p}は{dish}を作らなかった。"),
-            ("{p}は友だちに{dish}を作ってあげた。", "{p}は友だちに{dish}を作ってあげなかった。")), ("dish", W.DISHES[L])),
-        Frame("older", {"pq": W.pairs_of(p, "p", "q")}, (
-            "{p}は{q}より年上だ。", "{p}は{q}より年下だ。"), (
-            ("{q}は{p}より年下だ。", "{q}は{p}より年上だ。"),
-            ("{p}は{q}より先に生まれた。", "{p}は{q}より後に生まれた。")), ("q", p)),
+            "今夜{p}が作ったのは{dish}だけだった。", "今夜{p}は友だち{guests}人に夕ごはんを作った。"), (
+            ("dish", "{p}が今夜作ったのは{dish}で、{not}ではなかった。"), ("guests", "{p}が今夜料理した相手は友だち{guests}人で、{not}人ではなかった。"))),
     ]
 
 
@@ -139,20 +114,29 @@ def frames(lang: str) -> list[Frame]:
 
 
 def examples_of(frame: Frame, limit: int, seed: int) -> list[PairExample]:
-    """Six examples per item: for each premise, its true, its false and a neutral hypothesis."""
+    """Three examples per premise. Every hypothesis names two values of one fact, "X, not Y":
+    entails = the fact the premise states, its value first; contradicts = the same two values swapped;
+    neutral = the other fact, two values the premise cannot decide. Entailed and contradicted hypotheses
+    hold the same words in another order, so no bag of words tells them apart. An item is one premise
+    filled from the slots it names (at most `limit` per premise template), so no premise text is in two items."""
     rng = random.Random(f"{seed}/{frame.name}/hypotheses")
-    field, values = frame.contrast
     out = []
-    for item, fields in expand(frame.name, frame.slots, limit, seed):
-        h_true, h_false = rng.choice(frame.pairs)
-        # another city / sport / person...: one no word of the item already uses
-        other = rng.choice([v for v in values if v not in fields.values()])
-        neutral_fields = {**fields, field: other}
-        for premise, (yes, no) in zip(frame.premises, ((h_true, h_false), (h_false, h_true))):
+    for i, premise in enumerate(frame.premises):
+        (slot, said), (other_slot, unsaid) = frame.facts[i], frame.facts[1 - i]
+        named = {k: v for k, v in frame.slots.items() if "{" + k + "}" in premise}
+        for item, fields in expand(f"{frame.name}{i}", named, limit, seed):
+            def two(k: str, first: str | None = None) -> tuple[str, str]:
+                """`first` (or a random value of slot k) and a second, different value no field here uses."""
+                pool = [v for v in frame.slots[k] if v not in fields.values() or v == first]
+                x = first or rng.choice(pool)
+                return x, rng.choice([v for v in pool if v != x])
+
             a = premise.format(**fields)
-            out.append(PairExample(a, yes.format(**fields), ENTAILS, item))
-            out.append(PairExample(a, no.format(**fields), CONTRADICTS, item))
-            out.append(PairExample(a, rng.choice((yes, no)).format(**neutral_fields), NEUTRAL, item))
+            yes, no = two(slot, fields[slot])
+            u, v = two(other_slot)
+            out.append(PairExample(a, said.format(**{**fields, slot: yes, "not": no}), ENTAILS, item))
+            out.append(PairExample(a, said.format(**{**fields, slot: no, "not": yes}), CONTRADICTS, item))
+            out.append(PairExample(a, unsaid.format(**{**fields, other_slot: u, "not": v}), NEUTRAL, item))
     return out
 
 

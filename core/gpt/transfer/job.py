@@ -17,12 +17,13 @@ from core.errors import UserInputError
 from core.gpt.finetune import BUDGETS, CACHE_VERSION, cache_key
 from core.gpt.tasks.transforms import Specials
 from core.gpt.transfer.data import TOPIC_CHARS, Task, encode_task, load_task
-from core.gpt.transfer.fit import FitConfig, backbone_source, build_backbone, finetune_task
+from core.gpt.transfer.fit import FitConfig, backbone_source, build_backbone, finetune_task, fit_for
 from core.gpt.transfer.heads import TASKS
 from core.gpt.transfer.zeroshot import (SNAPSHOT_STEPS, model_at, shipped_curves, snapshots, zero_shot_accuracy,
                                        zero_shot_examples)
 from core.runtime.diskcache import get_or_build
 from core.runtime.jobs import BackgroundJob
+from core.runtime.threads import ThreadTuner
 
 VARIANTS = ("full", "no_aux", "no_pretrain", "lstm_aux")  # Table 5's rows
 ARCH = {"full": "transformer", "no_aux": "transformer", "no_pretrain": "transformer", "lstm_aux": "lstm"}
@@ -39,11 +40,13 @@ class TransferSettings:
     layer_sweep: bool = True  # Figure 2 left: 0 … n_layer pre-trained blocks kept
     zero_shot: bool = True  # Figure 2 right (not for classification: no LM-only heuristic)
     budget: str = "quick"  # core.gpt.finetune.BUDGETS: the pre-training it reuses
-    fit: FitConfig = FitConfig()
+    fit: FitConfig | None = None  # None = the task's own (core.gpt.transfer.fit.fit_for)
     max_train: int = 0  # 0 = every training example
     max_heldout: int = 0
 
     def __post_init__(self) -> None:
+        if self.fit is None and self.task in TASKS:
+            object.__setattr__(self, "fit", fit_for(self.task))  # frozen: set once, before anything reads it
         if self.lang not in ("en", "ja") or self.task not in TASKS or self.budget not in BUDGETS:
             raise UserInputError(f"Unknown settings: {self.lang}, {self.task}, {self.budget}.",
                                  f"不明な設定です：{self.lang}, {self.task}, {self.budget}")
@@ -107,6 +110,8 @@ class TransferJob(BackgroundJob):
         self._phase = ""
         self.source: dict = {}  # {"shipped", "steps", "note"} once the backbones are known (the page says which)
         self._units = self._planned()
+        # one thread policy for all the job's runs (short probes: each run is only ~20-300 steps)
+        self.tuner = ThreadTuner(self.threads, probe=3, every=200)
 
     def _planned(self) -> int:
         s = self.settings
@@ -168,7 +173,8 @@ class TransferJob(BackgroundJob):
                                     src.configs.get(arch))
                 out = finetune_task(bb, s.task, len(self.task.labels), enc["train"], enc["heldout"],
                                     s.lam_for(variant), s.fit, seed, self.device, gate=self.gate,
-                                    on_step=lambda st: self.set_progress(done + st.step / steps_per_run, self._units))
+                                    on_step=lambda st: self.set_progress(done + st.step / steps_per_run, self._units),
+                                    tuner=self.tuner)
                 if out is None:
                     raise _Stop()
                 res = out[1]

@@ -1,0 +1,118 @@
+"""The whole transfer experiment of one language, as one JSON-able dict: the four task formats fine-tuned
+from the shipped GPT and without pre-training, Figure 2's layer sweep on one task, and the zero-shot
+curves. `bench/transfer.py` prints it; `scripts/build_models.py --only transfer` ships it as
+assets/models/transfer-<lang>.json with a card, so the page shows measured numbers at once.
+
+    out = run_suite("ja")                       # minutes: every run trains
+    shipped_suite("ja")                         # the shipped copy, or None when it is stale
+
+A shipped result is used only while it still describes what the page would run: the same shipped
+models (their config hashes), the same examples (a hash per task) and the same fine-tuning settings.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import statistics
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+from core.gpt.transfer.data import load_task
+from core.gpt.transfer.fit import fit_for
+from core.gpt.transfer.heads import TASKS
+
+SUITE_VERSION = 1  # bump when the suite's runs change in a way the hashes below do not see
+
+
+def data_hashes(lang: str) -> dict[str, str]:
+    """A hash of each task's train and held-out examples (a changed task makes the shipped numbers stale)."""
+    out = {}
+    for name in TASKS:
+        t = load_task(name, lang)
+        out[name] = hashlib.sha1(repr((t.train, t.heldout)).encode("utf-8")).hexdigest()[:16]
+    return out
+
+
+def model_hashes(lang: str, root: Path | None = None) -> dict[str, str]:
+    from core.gpt.shipped import gpt_path, lstm_path, read_card
+
+    return {"transformer": read_card(gpt_path(lang, root))["config_hash"],
+            "lstm": read_card(lstm_path(lang, root))["config_hash"]}
+
+
+def settings_hash(seeds: int, layers_task: str) -> str:
+    fits = {t: asdict(fit_for(t)) for t in TASKS}
+    return hashlib.sha1(json.dumps([SUITE_VERSION, seeds, layers_task, fits], sort_keys=True).encode()).hexdigest()[:16]
+
+
+def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", threads: int | None = None,
+              on_task: Callable[[str, dict], None] | None = None) -> dict:
+    """Every task's transfer run (TransferJob.work in this thread); the JSON of issue 13's Benchmark section.
+    Raises RuntimeError if a run does not finish."""
+    import torch
+
+    from core.gpt.transfer.job import TransferJob, TransferSettings
+
+    t0 = time.perf_counter()
+    out: dict = {"tasks": {}, "no_pretrain": {}, "lang": lang, "seconds": {}}
+    zero: dict[str, dict[str, list[float]]] = {}
+    tuner = None
+    for task in TASKS:
+        s = TransferSettings(lang, task, seeds=seeds, variants=("full", "no_pretrain"), layer_sweep=task == layers_task,
+                             zero_shot=task != "classification")
+        t = time.perf_counter()
+        job = TransferJob(s, threads=threads)
+        tuner = job.tuner = tuner or job.tuner  # one thread policy for the whole suite
+        torch.set_num_threads(job.threads)
+        status = job.work()
+        v = job.view()
+        if status != "finished":
+            raise RuntimeError(f"{task}: {status} {v.message.en if v.message else ''}")
+        r = v.results
+        full, nop = r.accs["full"], r.accs["no_pretrain"]
+        mf, mn = statistics.fmean(full), statistics.fmean(nop)
+        out["tasks"][task] = {"accuracy": round(mf, 4), "baseline": round(v.task.baseline, 4),
+                              "majority": round(v.task.majority, 4), "n_heldout": len(v.task.heldout),
+                              "beats_baseline": mf > v.task.baseline, "beats_no_pretrain": mf > mn,
+                              "seeds": [round(x, 4) for x in full], "no_pretrain_seeds": [round(x, 4) for x in nop]}
+        out["no_pretrain"][task] = round(mn, 4)
+        out["backbone"] = {"shipped": v.source.get("shipped"), "steps": v.source.get("steps")}
+        if r.layers:
+            out["layers_transferred"] = {"task": task, "layers": sorted(r.layers),
+                                         "accuracy": [round(r.layers[n], 4) for n in sorted(r.layers)]}
+        for arch, curve in r.zero_shot.items():
+            zero.setdefault(arch, {})[task] = [curve[k] for k in sorted(curve)]
+            out.setdefault("zero_shot", {})["updates"] = sorted(curve)
+        out["seconds"][task] = round(time.perf_counter() - t, 1)
+        if on_task is not None:
+            on_task(task, out)
+    for arch, by_task in zero.items():  # the mean over the three tasks, as one curve per model
+        out["zero_shot"][arch] = [round(statistics.fmean(col), 4) for col in zip(*by_task.values())]
+    out["zero_shot_by_task"] = {arch: {t: [round(x, 4) for x in c] for t, c in by_task.items()}
+                                for arch, by_task in zero.items()}
+    out["wall_s"] = round(time.perf_counter() - t0, 1)
+    return out
+
+
+def shipped_path(lang: str, root: Path | None = None) -> Path:
+    from core.gpt.shipped import MODELS_DIR
+
+    return (root or MODELS_DIR) / f"transfer-{lang}.json"
+
+
+def shipped_suite(lang: str, root: Path | None = None) -> dict | None:
+    """The shipped suite result ({"result": run_suite's dict, "card": ...}) when its hashes match today's
+    models, data and settings; None when missing, unreadable or stale (the page then offers the run)."""
+    try:
+        doc = json.loads(shipped_path(lang, root).read_text(encoding="utf-8"))
+        card = doc["card"]
+        if (card["models"] != model_hashes(lang, root) or card["data"] != data_hashes(lang)
+                or card["settings"] != settings_hash(card["seeds"], card["layers_task"])):
+            return None
+        if not isinstance(doc["result"]["tasks"], dict):
+            return None
+        return doc
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
