@@ -27,7 +27,7 @@ import torch
 
 from core.errors import UserInputError
 from core.runtime import shutdown
-from core.runtime.threads import lower_priority, ui_threads
+from core.runtime.threads import base_priority, lower_priority, ui_threads
 
 log = logging.getLogger("atlas.jobs")
 MAX_CONCURRENT = max(1, int(os.environ.get("ATLAS_MAX_TRAININGS", "2")))
@@ -186,7 +186,7 @@ class BackgroundJob:
         tid = self._native_id
         if tid is not None:
             try:
-                os.setpriority(os.PRIO_PROCESS, tid, 0)
+                os.setpriority(os.PRIO_PROCESS, tid, base_priority())  # the server's own, not 0: never above it
             except (AttributeError, OSError):  # not permitted (lowering nice needs CAP_SYS_NICE), or gone
                 pass
 

@@ -50,14 +50,23 @@ def for_interactive() -> None:
 TRAINING_NICE = 0
 
 
+def base_priority() -> int:
+    """The server's own niceness (its main thread's): a thread's niceness is set relative to it, so a
+    server started under `nice` keeps every thread at or below its own priority."""
+    try:
+        return os.getpriority(os.PRIO_PROCESS, os.getpid())
+    except (AttributeError, OSError):
+        return 0
+
+
 def lower_priority(nice: int | None = None) -> None:
-    """Nice the calling thread to `nice` (default TRAINING_NICE); OpenMP workers created after this
-    inherit it. A no-op at 0, and where the platform has no per-thread priority."""
+    """Nice the calling thread `nice` steps below the server (default TRAINING_NICE); OpenMP workers
+    created after this inherit it. A no-op at 0, and where the platform has no per-thread priority."""
     nice = TRAINING_NICE if nice is None else nice
     if nice <= 0:
         return
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), nice)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), min(19, base_priority() + nice))
     except (AttributeError, OSError, PermissionError):
         pass
 
