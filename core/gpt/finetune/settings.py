@@ -54,7 +54,7 @@ class Budget:
     batch: int = 32  # fine-tuning batch (the paper: 32)
     lr: float = 1e-3  # the paper's 6.25e-5 is for a 117M model; a 0.9M one wants more
     # Held-out evaluations per run (+ step 0): with 3 epochs, one after each epoch (4 points a curve). Each costs
-    # ~1.5 training steps; 6 (7 points) took ~12 % of the four runs' time. Accuracy is the same either way.
+    # about one training step; 6 (7 points) took ~12 % of the four runs' time. Accuracy is the same either way.
     evals: int = 3
     n_layer: int = 4
     n_head: int = 4
