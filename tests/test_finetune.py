@@ -108,6 +108,24 @@ def test_a_few_steps_raise_training_accuracy():
     assert acc == 1.0 and acc > first - 1e-9 and sum(map(sum, conf)) == 8
 
 
+@pytest.mark.parametrize("n", [8, 10])  # whole batches per epoch, and a short last batch
+def test_quick_budget_scores_the_heldout_set_after_each_epoch(n):
+    """The page's curve: one held-out point at step 0 and one at the end of every epoch (none between)."""
+    from dataclasses import replace
+
+    tok = CharTokenizer.train("abcxyz ")
+    texts = (["aaa bbb", "xxx yyy", "abc abc", "xyz xyz", "bca cab"] * 2)[:n]
+    enc = ft.Encoded(*ft.encode_batch(tok, texts, tok.vocab_size, 16), torch.tensor([i % 2 for i in range(n)]))
+    budget = replace(ft.BUDGETS["quick"], batch=4)  # the quick budget's epochs and evaluations, on 8-10 passages
+    curves = ft.Curves()
+    ft.finetune(GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=16, block_size=16)), 2,
+                enc, enc, budget, 0.5, seed=0, curves=curves)
+    per_epoch = -(-n // budget.batch)
+    assert budget.epochs == 3  # the paper's
+    assert curves.eval_steps == [per_epoch * e for e in range(budget.epochs + 1)]
+    assert len(curves.steps) == per_epoch * budget.epochs
+
+
 # ------------------------------------------------------------------ the LSTM LM
 def test_lstm_lm_shapes_and_causality():
     torch.manual_seed(0)

@@ -48,10 +48,10 @@ T = Catalog(
         "budget_standard": ("standard ({steps} LM steps, {epochs} epochs)", "standard（LM {steps} ステップ・{epochs} エポック）"),
         "budget_help": (
             "The same for every model: SentencePiece BPE tokens, pre-training steps (transformer and LSTM alike), "
-            "fine-tuning epochs (batch {batch} as in the paper; the paper ran 3 epochs over far more examples), "
+            "fine-tuning epochs (quick: 3 epochs of batch {batch} as in the paper, over far fewer examples), "
             "learning rate, seeds.",
             "どのモデルにも同じ：SentencePiece BPE のトークン、事前学習ステップ数（Transformer も LSTM も）、"
-            "ファインチューンのエポック数（論文どおりバッチ {batch}。論文はずっと多いデータで 3 エポック）、学習率、シード。",
+            "ファインチューンのエポック数（quick は論文どおりバッチ {batch} で 3 エポック。ただしデータはずっと少ない）、学習率、シード。",
         ),
         "lam": ("λ (weight of the auxiliary LM loss)", "λ（補助 LM 損失の重み）"),
         "lam_help": ("The paper uses 0.5. The “w/o aux LM” model always uses 0.",
@@ -81,10 +81,10 @@ T = Catalog(
         "cached_all": ("All chosen models are in the cache for these settings: results shown at once.",
                        "この設定の結果はすべてキャッシュにあります：すぐに表示します。"),
         "no_job": ("Choose settings and press **Run**. The quick budget starts from the shipped pre-trained models and "
-                   "only fine-tunes: about 100 CPU-seconds, a minute or two on a 2-core CPU, longer when it is busy "
+                   "only fine-tunes: about a minute on a 2-core CPU, longer when it is busy "
                    "(results are cached: a second visit is instant).",
                    "設定を選んで**実行**を押してください。quick は同梱の事前学習済みモデルから始めてファインチューンだけを行います："
-                   "CPU 時間で約 100 秒、2 コアの CPU で 1〜2 分ほど（混んでいるともっとかかります）です"
+                   "2 コアの CPU で 1 分ほど（混んでいるともっとかかります）です"
                    "（結果はキャッシュされるので、2 回目はすぐ表示されます）。"),
         "status_ready": ("Ready", "準備完了"),
         "status_running": ("Running", "実行中"),

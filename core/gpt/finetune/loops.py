@@ -94,7 +94,7 @@ def finetune(backbone: nn.Module, n_classes: int, train: Encoded, heldout: Encod
 
     `thread_choice` (one dict for an experiment's runs): the thread count the trainer's tuner settled on,
     per architecture. The first run of each measures it; later runs reuse it instead of spending ~14 of
-    their ~64 steps measuring again (half of them with the slower count)."""
+    their ~48 steps measuring again (half of them with the slower count)."""
     device = torch.device(device)
     torch.manual_seed(seed)
     model = TopicClassifier(backbone, n_classes, add_extract_token(backbone)).to(device)
