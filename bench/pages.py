@@ -10,9 +10,11 @@ way (the "atlas" template as plotly's default): a busy machine slows both alike,
 Last line then: {"template_ab": {path: {"before_s", "after_s", "speedup"}}, "lang": ...}.
 
 `--interactions` times what a user does on each page, warm: every text box gets a sentence it has not
-seen and every slider, number box and select box moves to another value (a new input each time, so
-caches keyed by input are missed as a user's first try would miss them), one `.run()` per change.
-`--profile PAGE` adds a cProfile of that page's slowest interaction (top functions to stderr).
+seen, every slider, number box, select box, select slider, radio, pill row and multiselect moves to another
+value and every toggle and checkbox flips (a new input where the widget allows, so caches keyed by input
+are missed as a user's first try would miss them), one `.run()` per change; buttons are left out (they
+start jobs). `--tries N` changes every widget N times in turn and keeps the median; `--lang both` runs
+every page in English and then in Japanese. `--profile` adds a cProfile of every change (stderr).
 Last line then: {"interactions": {path: {widget: seconds}}, "slowest": [path, widget, seconds], "lang": ...}.
 
 `--compare BEFORE.json[,…] AFTER.json[,…]` reads saved `--interactions` outputs (runs alternated between two
@@ -30,6 +32,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# `python bench/pages.py` puts bench/ first on the path, where bench/tokenizers.py would hide HF's tokenizers
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ATLAS_FORCE_CPU", "1")
 
@@ -102,42 +106,88 @@ def template_ab(path: str, lang: str, repeats: int) -> dict:
     return {"before_s": round(b, 4), "after_s": round(a, 4), "speedup": round(b / a, 2)}
 
 
-SENTENCES = {"en": ["The cat sat on the mat because it was warm.", "Students read the play aloud in class today."],
-             "ja": ["猫は暖かいのでマットの上に座った。", "今日は授業で生徒が劇を声に出して読んだ。"]}
+SENTENCES = {"en": ["The cat sat on the mat because it was warm.", "Students read the play aloud in class today.",
+                    "A small model learns the next letter from the ones before it."],
+             "ja": ["猫は暖かいのでマットの上に座った。", "今日は授業で生徒が劇を声に出して読んだ。",
+                    "小さなモデルは前の文字から次の文字を学ぶ。"]}
+# Every kind of input a page offers (AppTest's names); buttons are left out: they start jobs, not reruns.
+KINDS = ("text_input", "text_area", "slider", "number_input", "selectbox", "select_slider", "radio", "toggle",
+         "checkbox", "multiselect", "button_group")
+SHELL_KEYS = {"lang", "force_cpu", "present"}  # the sidebar's: every page has them, none is the page's
 
 
-def _new_value(w, lang: str, i: int):
-    """Another value for widget `w` (None: leave it), the i-th try so each is new."""
+def _option_value(at, w, label: str):
+    """The value behind a formatted option label (radio, select slider, pills...): Streamlit's own deserializer
+    for the widget, so options shown through a format_func (translated labels) are set by value."""
+    meta = at.session_state._state._state._new_widget_state.widget_metadata[w.id]
+    return meta.deserializer([label] if meta.value_type == "string_array_value" else label)
+
+
+def _new_value(at, w, lang: str, i: int):
+    """Another value for widget `w` (None: leave it), the i-th try so each is new where the widget allows."""
     kind = type(w).__name__
     if kind in ("TextInput", "TextArea"):
-        return SENTENCES[lang][i % 2] + " " * (i // 2)
+        s = SENTENCES[lang]
+        return s[i % len(s)] + " " * (i // len(s))
     if kind in ("Slider", "NumberInput"):
         v, lo, hi = w.value, getattr(w, "min", None), getattr(w, "max", None)
         if isinstance(v, (tuple, list)) or lo is None or hi is None:
             return None
         step = getattr(w, "step", None) or 1
-        return type(v)(v + step if v + step <= hi else v - step)
+        up = v + step * (1 + i % 2)  # one or two steps: a value this widget has not had yet
+        return type(v)(up if up <= hi else max(lo, v - step * (1 + i % 2)))
     if kind == "Selectbox" and len(w.options) > 1:  # by index: options are the labels, values may differ
         return ("index", (w.index + 1) % len(w.options) if w.index is not None else 0)
+    if kind in ("Toggle", "Checkbox"):
+        return not w.value
+    if kind in ("Radio", "SelectSlider") and len(w.options) > 1:
+        cur = w.index if kind == "Radio" else w.options.index(str(w.format_func(w.value)))
+        return _option_value(at, w, w.options[(cur + 1) % len(w.options)])
+    if kind == "Multiselect" and w.options:
+        chosen = list(w.value)
+        if len(chosen) > 1:
+            return chosen[:-1]  # one fewer series
+        rest = [o for j, o in enumerate(w.options) if j not in w.indices]
+        return chosen + list(_option_value(at, w, rest[0])) if rest else None  # deserialized as a list
+    if kind == "ButtonGroup" and len(w.options) > 1 and w.proto.click_mode == w.proto.ClickMode.SINGLE_SELECT:
+        cur = w.indices[0] if w.indices else -1
+        return _option_value(at, w, w.options[(cur + 1) % len(w.options)])
     return None
 
 
-def interactions(path: str, lang: str, profile: bool = False) -> dict:
-    """Seconds of one rerun after each widget change on a warm page."""
+def _widgets(at) -> list[tuple[str, str]]:
+    out = []
+    for kind in KINDS:
+        found = at.get(kind) if kind == "button_group" else getattr(at, kind)
+        out += [(kind, w.key) for w in found if w.key and w.key not in SHELL_KEYS and not w.key.startswith("shell_")]
+    return out
+
+
+def _find(at, kind: str, key: str):
+    if kind == "button_group":
+        return next(w for w in at.get(kind) if w.key == key)
+    return getattr(at, kind)(key=key)
+
+
+def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) -> dict:
+    """Seconds of one rerun after each widget change on a warm page: the median of `tries` changes per widget."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["lang"] = LANG_NAMES[lang]
     at.run()
     at.switch_page(path).run()
     at.run()  # warm
-    out: dict[str, float] = {}
-    kinds = ("text_input", "text_area", "slider", "number_input", "selectbox")
-    widgets = [(k, w.key) for k in kinds for w in getattr(at, k) if w.key and not w.key.startswith("shell_")]
-    for i, (kind, key) in enumerate(widgets):
+    out: dict[str, list[float]] = {}
+    widgets = _widgets(at)
+    for i, (kind, key) in enumerate(widgets * tries):
         try:
-            w = getattr(at, kind)(key=key)
-        except (KeyError, IndexError):
+            w = _find(at, kind, key)
+        except (KeyError, IndexError, StopIteration):
             continue  # gone after an earlier change
-        v = None if getattr(w.proto, "disabled", False) else _new_value(w, lang, i)
+        try:
+            v = None if getattr(w.proto, "disabled", False) else _new_value(at, w, lang, i)
+        except (KeyError, ValueError, TypeError, AttributeError) as e:
+            print(f"{path} {kind}:{key}: no new value ({type(e).__name__}: {e})", file=sys.stderr)
+            v = None
         if v is None:
             continue
         try:
@@ -159,17 +209,19 @@ def interactions(path: str, lang: str, profile: bool = False) -> dict:
             threading.setprofile(start_in_thread)
         t0 = time.perf_counter()
         at.run()
-        out[f"{kind}:{key}"] = round(time.perf_counter() - t0, 4)
+        dt = time.perf_counter() - t0
+        out.setdefault(f"{kind}:{key}", []).append(dt)
         if prof is not None:
             threading.setprofile(None)
             import pstats
 
-            print(f"--- cProfile {path} {kind}:{key} ({out[f'{kind}:{key}']:.3f} s)", file=sys.stderr)
+            print(f"--- cProfile {path} {kind}:{key} ({dt:.3f} s)", file=sys.stderr)
             pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
         if at.exception:
             raise RuntimeError(f"{path} {key}: {[e.value for e in at.exception]}")
-    print(f"{path}: {len(out)} changes, slowest {max(out.values(), default=0):.3f} s", file=sys.stderr)
-    return out
+    med = {k: round(statistics.median(ts), 4) for k, ts in out.items()}
+    print(f"{path} [{lang}]: {len(med)} widgets changed, slowest {max(med.values(), default=0):.3f} s", file=sys.stderr)
+    return med
 
 
 def compare(before: list[str], after: list[str]) -> dict:
@@ -195,7 +247,9 @@ def compare(before: list[str], after: list[str]) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--lang", default="en", choices=list(LANG_NAMES))
+    ap.add_argument("--lang", default="en", choices=[*LANG_NAMES, "both"],
+                    help="both: every page in English, then in Japanese (--interactions keys read 'page@lang')")
+    ap.add_argument("--tries", type=int, default=1, help="with --interactions: changes per widget (median kept)")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--only", nargs="*", default=None,
                     help="time only the pages whose path contains one of these strings (e.g. lm_ tf_)")
@@ -210,11 +264,12 @@ def main() -> None:
         print(json.dumps(compare(args.compare[0].split(","), args.compare[1].split(","))))
         return
     if args.interactions:
-        table = {e.path: interactions(e.path, args.lang, args.profile) for e in available_pages()
-                 if not args.only or any(s in e.path for s in args.only)}
+        langs = list(LANG_NAMES) if args.lang == "both" else [args.lang]
+        table = {(f"{e.path}@{lg}" if len(langs) > 1 else e.path): interactions(e.path, lg, args.profile, args.tries)
+                 for lg in langs for e in available_pages() if not args.only or any(s in e.path for s in args.only)}
         rows = sorted(((p, k, t) for p, d in table.items() for k, t in d.items()), key=lambda r: -r[2])
         for p, k, t in rows:
-            print(f"{p:30s} {k:40s} {t:6.3f} s{'  > 0.5 s' if t > 0.5 else ''}", file=sys.stderr)
+            print(f"{p:33s} {k:40s} {t:6.3f} s{'  > 0.5 s' if t > 0.5 else ''}", file=sys.stderr)
         print(json.dumps({"interactions": table, "slowest": list(rows[0]) if rows else None, "lang": args.lang,
                           "loadavg": open("/proc/loadavg").read().split()[:3]}))
         return

@@ -9,13 +9,14 @@ import functools
 import math
 from typing import Sequence
 
+import numpy as np
 import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
 from core.transformer.attention import AttentionSteps
 from core.transformer.attention_study import HeadStats, ScalingPoint
-from core.charts.style import DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, plot_texts, styled
+from core.charts.style import DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, plot_texts, styled, styled_layout
 
 LABEL_CHARS = 12  # longer tokens are cut on axes (the hover shows them whole)
 
@@ -38,6 +39,14 @@ def _finite(m: torch.Tensor) -> list[list[float | None]]:
     """Matrix as lists, -inf (masked) as None: drawn as an empty cell."""
     m = m.detach().float().cpu()
     return [[(float(v) if math.isfinite(v) else None) for v in row] for row in m.tolist()]
+
+
+def _cells(m: torch.Tensor) -> np.ndarray | list[list[float | None]]:
+    """A heatmap's z: a float64 array when every value is finite (plotly sends it as base64, the exact
+    doubles in ~2/3 of the bytes of their decimal text, and copies it in one go where nested lists are walked
+    value by value), else `_finite`'s lists with masked cells as None (an empty cell, no "NaN" text)."""
+    a = m.detach().to("cpu", torch.float64).numpy()
+    return a if np.isfinite(a).all() else _finite(m)
 
 
 @functools.lru_cache(maxsize=None)
@@ -65,7 +74,7 @@ def matrix_figure(
     rows, rtext = _positions(row_tokens)
     ncol = m.shape[1]
     ctext = [short(c) for c in col_labels] if col_labels is not None else [str(j) for j in range(ncol)]
-    z = _finite(m)
+    z = _cells(m)
     kw: dict = dict(colorscale=_scale(DIVERGING_SCALE if diverging else HEATMAP_SCALE))
     if zrange is not None:
         kw.update(zmin=zrange[0], zmax=zrange[1])
@@ -73,32 +82,36 @@ def matrix_figure(
         kw.update(zmid=0)
     hover_rows = plot_texts(row_tokens)  # user text: escaped where it enters the figure (plot_text)
     hover_cols = plot_texts(col_labels) if col_labels is not None else ctext
-    custom = [[[hover_rows[i], hover_cols[j]] for j in range(ncol)] for i in range(len(rows))]
-    # Unvalidated (_validate=False): plotly's per-property checks were ~70% of building the page's nine
-    # heatmaps, paid again for every new sentence or seed. The properties are fixed here and valid;
-    # tests/test_charts_fast.py checks the JSON equals the validated build's.
+    custom = np.empty((len(rows), ncol, 2), dtype=object)  # cell (i, j) -> [row token, column label]
+    custom[:, :, 0] = np.array(hover_rows, dtype=object)[:, None]
+    custom[:, :, 1] = np.array(hover_cols, dtype=object)[None, :]
     if annotate:
         kw.update(texttemplate="%{z:.2f}")
-    fig = go.Figure([dict(
-        type="heatmap", z=z, x=list(range(ncol)), y=rows, customdata=custom, **kw,
-        hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
-    )], _validate=False)
     angle = 0
     if col_labels is None and ncol > 16:  # vector dimensions: a tick every 8, not 64 crowded numbers
         xt = list(range(0, ncol, 8))
-        fig.update_xaxes(tickmode="array", tickvals=xt, ticktext=[str(j) for j in xt])
+        xaxis = dict(tickmode="array", tickvals=xt, ticktext=[str(j) for j in xt])
     else:
         angle = key_tick_angle(ctext)
-        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=plot_texts(ctext), tickangle=angle)
-    fig.update_xaxes(title=dict(text=x_title, standoff=6), side="top")
-    fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=plot_texts(rtext), autorange="reversed")
-    styled(fig, title, height=height or max(320, 80 + 26 * len(rows)))
+        xaxis = dict(tickmode="array", tickvals=list(range(ncol)), ticktext=plot_texts(ctext), tickangle=angle)
+    xaxis.update(title=dict(text=x_title, standoff=6), side="top")
+    layout = styled_layout(title, height=height or max(320, 80 + 26 * len(rows)))
     # Top margin = the title's line + the key labels (taller when turned) + the key axis title, so the
     # three never overlap; the title is pinned to the top of the figure.
     ticks_px = 24 if angle == 0 else 16 + int(0.75 * 9 * max((len(c) for c in ctext), default=1))
-    pin = dict(title=dict(y=1.0, yref="container", yanchor="top", pad=dict(t=10))) if title else {}
-    fig.update_layout(margin=dict(t=(48 if title else 8) + ticks_px + 30), **pin)
-    return fig
+    layout["margin"]["t"] = (48 if title else 8) + ticks_px + 30
+    if title:
+        layout["title"].update(y=1.0, yref="container", yanchor="top", pad=dict(t=10))
+    layout.update(xaxis=xaxis, yaxis=dict(title=dict(text=y_title), tickmode="array", tickvals=rows,
+                                          ticktext=plot_texts(rtext), autorange="reversed"))
+    # Built in one unvalidated call (_validate=False, no update_* after it): plotly's per-property checks
+    # and its path parsing in update_xaxes/update_layout were ~90% of building the page's nine heatmaps,
+    # paid again for every new sentence or seed. The properties are fixed here and valid;
+    # tests/test_speed_paths.py checks the JSON equals the validated build's.
+    return go.Figure([dict(
+        type="heatmap", z=z, x=list(range(ncol)), y=rows, customdata=custom, **kw,
+        hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
+    )], layout=layout, _validate=False)
 
 
 def key_tick_angle(labels: Sequence[str], max_chars: int = 48) -> int:

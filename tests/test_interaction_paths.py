@@ -1,0 +1,112 @@
+"""Issue 14 item 4 (every interaction ≤ 0.5 s): each figure now built in one unvalidated call against the
+figure as first written with plotly's validated update_* calls: the same JSON, so a speed-up cannot quietly
+change what a page shows."""
+from __future__ import annotations
+
+import base64
+import json
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+import torch
+
+from core.charts import attention as C
+from core.charts import style
+
+
+def _plain_matrix_figure(m, row_tokens, col_labels, title, x_title, y_title, diverging=True, zrange=None,
+                         annotate=False, height=None):
+    """core.charts.attention.matrix_figure as it was: trace unvalidated, then update_xaxes / update_yaxes /
+    styled / update_layout (each validated): the reference."""
+    rows, rtext = C._positions(row_tokens)
+    ncol = m.shape[1]
+    ctext = [C.short(c) for c in col_labels] if col_labels is not None else [str(j) for j in range(ncol)]
+    z = C._finite(m)
+    kw: dict = dict(colorscale=C._scale(style.DIVERGING_SCALE if diverging else style.HEATMAP_SCALE))
+    if zrange is not None:
+        kw.update(zmin=zrange[0], zmax=zrange[1])
+    elif diverging:
+        kw.update(zmid=0)
+    hover_rows = style.plot_texts(row_tokens)
+    hover_cols = style.plot_texts(col_labels) if col_labels is not None else ctext
+    custom = [[[hover_rows[i], hover_cols[j]] for j in range(ncol)] for i in range(len(rows))]
+    if annotate:
+        kw.update(texttemplate="%{z:.2f}")
+    fig = go.Figure([dict(type="heatmap", z=z, x=list(range(ncol)), y=rows, customdata=custom, **kw,
+                          hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>")],
+                    _validate=False)
+    angle = 0
+    if col_labels is None and ncol > 16:
+        xt = list(range(0, ncol, 8))
+        fig.update_xaxes(tickmode="array", tickvals=xt, ticktext=[str(j) for j in xt])
+    else:
+        angle = C.key_tick_angle(ctext)
+        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=style.plot_texts(ctext), tickangle=angle)
+    fig.update_xaxes(title=dict(text=x_title, standoff=6), side="top")
+    fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=style.plot_texts(rtext), autorange="reversed")
+    style.styled(fig, title, height=height or max(320, 80 + 26 * len(rows)))
+    ticks_px = 24 if angle == 0 else 16 + int(0.75 * 9 * max((len(c) for c in ctext), default=1))
+    pin = dict(title=dict(y=1.0, yref="container", yanchor="top", pad=dict(t=10))) if title else {}
+    fig.update_layout(margin=dict(t=(48 if title else 8) + ticks_px + 30), **pin)
+    return fig
+
+
+def _decoded(x):
+    """JSON with plotly's base64 arrays ({"dtype", "bdata", "shape"}) read back as nested lists of numbers."""
+    if isinstance(x, dict) and "bdata" in x and "dtype" in x:
+        a = np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"]))
+        shape = x.get("shape")
+        return a.reshape([int(n) for n in shape.split(",")] if isinstance(shape, str) else shape or -1).tolist()
+    if isinstance(x, dict):
+        return {k: _decoded(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_decoded(v) for v in x]
+    return x
+
+
+def _json(fig: go.Figure) -> dict:
+    return _decoded(json.loads(fig.to_json()))
+
+
+TOKENS = ["The", "cat", "</script>", "sat", "on", "the", "mat", "😀", "tokenization", "読売"]
+
+
+@pytest.mark.parametrize("case", ["dims_wide", "dims_narrow", "square", "masked", "weights", "untitled", "sized"])
+@pytest.mark.parametrize("scale", [1.0, 1.5])  # the presenter view's font scale enters the layout
+def test_matrix_figure_in_one_call_equals_the_validated_build(case, scale):
+    g = torch.Generator().manual_seed(3)
+    t = len(TOKENS)
+    sq = torch.randn(t, t, generator=g)
+    masked = sq.masked_fill(torch.triu(torch.ones(t, t, dtype=torch.bool), 1), -math.inf)
+    args = {"dims_wide": (torch.randn(t, 64, generator=g), TOKENS, None, "x", "dims", "token"),
+            "dims_narrow": (torch.randn(t, 8, generator=g), TOKENS, None, "q", "dims", "token"),
+            "square": (sq, TOKENS, TOKENS, "scores", "key", "query"),
+            "masked": (masked, TOKENS, TOKENS, "masked", "key", "query"),
+            "weights": (torch.softmax(masked, -1), TOKENS, TOKENS, "w", "key", "query"),
+            "untitled": (sq[:8, :8], TOKENS[:4] * 2, TOKENS[:4] * 2, "", "key", "query"),
+            "sized": (sq[:3], TOKENS[:3], TOKENS, "cross", "key", "query")}[case]
+    kw = {"weights": dict(diverging=False, zrange=(0, 1), annotate=True), "masked": dict(annotate=True),
+          "sized": dict(height=300)}.get(case, {})
+    token = style.FONT_SCALE.set(scale)
+    try:
+        fast, plain = C.matrix_figure(*args, **kw), _plain_matrix_figure(*args, **kw)
+    finally:
+        style.FONT_SCALE.reset(token)
+    assert _json(fast) == _json(plain)  # the same doubles: base64 where all finite, exact
+    z = json.loads(fast.to_json())["data"][0]["z"]
+    assert ("bdata" in z) == (case != "masked")  # masked cells stay None (an empty cell, no "NaN" text)
+    assert _decoded(json.loads(go.Figure(fast.to_dict()).to_json())) == _json(fast)  # every property valid
+    assert fast.layout.template.layout.font.family == style.FONT_FAMILY  # the default template, as validated
+
+
+def test_styled_layout_is_what_styled_sets():
+    for title, height, scale in ((None, None, 1.0), ("t", 400, 1.0), ("t", None, 1.4), (None, 300, 1.4)):
+        token = style.FONT_SCALE.set(scale)
+        try:
+            a = go.Figure(go.Scatter(x=[1], y=[2]), layout=style.styled_layout(title, height))
+            b = style.styled(go.Figure(go.Scatter(x=[1], y=[2])), title, height)
+        finally:
+            style.FONT_SCALE.reset(token)
+        assert _json(a) == _json(b)
