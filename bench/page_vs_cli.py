@@ -18,7 +18,10 @@ the rest (polling, locks, threads). `--page-nice 5,0` runs the page's job at eac
 per page run: what the page's own work costs while the job trains (median and 90th percentile ms of one
 poll: view() plus the three figures serialised, the web side of a rerun) and how late a 50 ms sleep
 wakes (scheduler latency): the responsiveness a lower priority is meant to buy.
-Last line: one JSON object {"page_tokens_per_s", "cli_tokens_per_s", "ratio", "by_nice", ...}.
+`--hog-at N` adds one page run in which a busy process (one core spinning, as another user's job) starts at
+step N: `collapse` in the JSON reports the threads before and after, the step the thread policy settled at
+(steps_to_settle) and the median step time before, while hogged on the old count, and after.
+Last line: one JSON object {"page_tokens_per_s", "cli_tokens_per_s", "ratio", "by_nice", "collapse", ...}.
 """
 from __future__ import annotations
 
@@ -41,13 +44,44 @@ from core.gpt import training_job as tj  # noqa: E402
 
 
 class TimedJob(tj.TrainingJob):
-    """The page's job, also keeping the trainer's training seconds (StepInfo.elapsed_s)."""
+    """The page's job, also keeping the trainer's training seconds (StepInfo.elapsed_s) and, per step,
+    (step, threads, seconds): what the thread policy chose and what that step took."""
 
     train_s = 0.0
+    hog_at: int | None = None  # start a busy process (another user's work) once this step is reached
+    hog: subprocess.Popen | None = None
 
     def _on_step(self, tr, s) -> None:
         super()._on_step(tr, s)
+        if not hasattr(self, "trace"):
+            self.trace = []
+        self.trace.append((s.step, s.threads, s.elapsed_s - self.train_s))
         self.train_s = s.elapsed_s
+        if self.hog_at is not None and self.hog is None and s.step >= self.hog_at:
+            self.hog = start_hog()
+
+
+def start_hog() -> subprocess.Popen:
+    """One process spinning on a core, as another user's job would: with it, 2 torch threads can collapse."""
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+def collapse_report(trace: list[tuple[int, int, float]], hog_at: int) -> dict:
+    """How the thread policy met a busy process started at step `hog_at`: the threads before, the step at
+    which it settled on another count, how many steps that took, and the median step time in each stretch."""
+    med = lambda xs: round(1e3 * statistics.median(xs), 1) if xs else None  # noqa: E731
+    before = [(st, th, dt) for st, th, dt in trace if st < hog_at]
+    after = [(st, th, dt) for st, th, dt in trace if st >= hog_at]
+    usual = statistics.mode([th for _, th, _ in before[-50:]]) if before else None
+    # settled: the first step from which the count stays the same to the end (the policy's final choice)
+    settled = next((st for i, (st, th, _) in enumerate(after) if all(t == th for _, t, _ in after[i:])), None)
+    final = after[-1][1] if after else None
+    hit = [dt for st, th, dt in after if th == usual and (settled is None or st < settled)]
+    return {"hog_at_step": hog_at, "threads_before": usual, "threads_after": final,
+            "settled_at_step": settled, "steps_to_settle": (settled - hog_at) if settled is not None else None,
+            "step_ms_before": med([dt for _, _, dt in before[-50:]]),
+            "step_ms_hogged_same_threads": med(hit), "step_ms_after": med([dt for st, _, dt in after
+                                                                           if settled is not None and st >= settled])}
 
 
 def page_poll(job: tj.TrainingJob, v: tj.JobView) -> None:
@@ -66,13 +100,14 @@ def page_poll(job: tj.TrainingJob, v: tj.JobView) -> None:
 
 
 def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views: float, as_page: bool,
-             nice: int | None = None) -> dict:
+             nice: int | None = None, hog_at: int | None = None) -> dict:
     from core.runtime import threads
 
     if nice is not None:
         threads.TRAINING_NICE = nice  # read by lower_priority() when the job's thread starts
     job = tj.build_job(settings, train, held, "cpu", "bench")
     job.__class__ = TimedJob  # same object, one more number kept per step
+    job.hog_at = hog_at
     costs: list[float] = []
     polls: list[float] = []  # view() + figures: the page's side of a rerun while the job trains
     late: list[float] = []  # how late a 50 ms sleep wakes
@@ -102,7 +137,12 @@ def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views
     t = threading.Thread(target=poller, daemon=True)
     job.start()
     t.start()
-    job.wait()
+    try:
+        job.wait()
+    finally:
+        if job.hog is not None:
+            job.hog.kill()
+            job.hog.wait()
     done.set()
     t.join()
     v = job.view()
@@ -110,7 +150,8 @@ def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views
     q = lambda xs, f: 1e3 * sorted(xs)[min(len(xs) - 1, int(f * len(xs)))] if xs else 0.0  # noqa: E731
     return {"tokens_per_s": tokens / job.train_s, "status": v.status, "views": len(costs),
             "view_ms": 1e3 * statistics.mean(costs) if costs else 0.0, "threads": v.threads,
-            "poll_ms_p50": q(polls, 0.5), "poll_ms_p90": q(polls, 0.9), "wake_late_ms_p90": q(late, 0.9)}
+            "poll_ms_p50": q(polls, 0.5), "poll_ms_p90": q(polls, 0.9), "wake_late_ms_p90": q(late, 0.9),
+            **({"collapse": collapse_report(getattr(job, "trace", []), hog_at)} if hog_at is not None else {})}
 
 
 def cli_run(settings: tj.JobSettings, text_file: str, nice: int) -> dict:
@@ -134,6 +175,8 @@ def main() -> None:
     p.add_argument("--cli-nice", type=int, default=0)
     p.add_argument("--page-nice", default=None, help="comma-separated nicenesses for the page's job, run in turn "
                    "(default: the policy's core.runtime.threads.TRAINING_NICE)")
+    p.add_argument("--hog-at", type=int, default=None, help="after the last round, one more page run with a busy "
+                   "process started at this step: the JSON's `collapse` says how the thread policy met it")
     a = p.parse_args()
     from core.runtime import threads
 
@@ -160,6 +203,12 @@ def main() -> None:
             pg = by_nice[nices[0]][-1]
             pages.append(pg["tokens_per_s"])
             views.append(pg["view_ms"])
+    collapse = None
+    if a.hog_at is not None:
+        hogged = page_run(tj.JobSettings(max_iters=max(a.iters, a.hog_at + 150)), train, held, a.poll, a.views,
+                          not a.view_only, nices[0], hog_at=a.hog_at)
+        collapse = hogged["collapse"]
+        print(f"busy process at step {a.hog_at}: {collapse}", file=sys.stderr)
     ratios = [pg / cl for pg, cl in zip(pages, clis)]
     med = lambda rs, k: round(statistics.median(r[k] for r in rs), 3)  # noqa: E731
     summary = {n: {k: med(rs, k) for k in ("tokens_per_s", "ratio", "poll_ms_p50", "poll_ms_p90", "wake_late_ms_p90")}
@@ -168,7 +217,7 @@ def main() -> None:
                       "cli_tokens_per_s": round(statistics.median(clis), 1),
                       "ratio": round(statistics.median(ratios), 3), "ratios": [round(x, 3) for x in ratios],
                       "view_ms": round(statistics.mean(views), 3), "iters": a.iters, "cli_nice": a.cli_nice,
-                      "poll_s": a.poll, "as_page": not a.view_only, "by_nice": summary,
+                      "poll_s": a.poll, "as_page": not a.view_only, "by_nice": summary, "collapse": collapse,
                       "loadavg_start": load0, "loadavg_end": open("/proc/loadavg").read().split()[:3]}))
 
 

@@ -15,7 +15,9 @@ value and every toggle and checkbox flips (a new input where the widget allows, 
 are missed as a user's first try would miss them), one `.run()` per change; buttons are left out (they
 start jobs). `--tries N` changes every widget N times in turn and keeps the median; `--lang both` runs
 every page in English and then in Japanese. `--profile` adds a cProfile of every change (stderr).
-Last line then: {"interactions": {path: {widget: seconds}}, "slowest": [path, widget, seconds], "lang": ...}.
+Beside each wall time the process's CPU seconds over the rerun (`cpu_s`): on a shared machine the wall
+time swings with everyone's load, the CPU time of a single-threaded rerun much less.
+Last line then: {"interactions": {path: {widget: seconds}}, "cpu_s": {...}, "slowest": [path, widget, seconds], "lang": ...}.
 
 `--compare BEFORE.json[,…] AFTER.json[,…]` reads saved `--interactions` outputs (runs alternated between two
 checkouts, so a busy machine slows both alike) and prints the median of each side per widget and the ratio.
@@ -177,6 +179,7 @@ def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) ->
     at.switch_page(path).run()
     at.run()  # warm
     out: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}  # CPU seconds of the process over the rerun: what load cannot inflate
     widgets = _widgets(at)
     for i, (kind, key) in enumerate(widgets * tries):
         try:
@@ -207,10 +210,11 @@ def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) ->
                 prof.enable()
 
             threading.setprofile(start_in_thread)
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         at.run()
         dt = time.perf_counter() - t0
         out.setdefault(f"{kind}:{key}", []).append(dt)
+        cpu.setdefault(f"{kind}:{key}", []).append(time.process_time() - c0)
         if prof is not None:
             threading.setprofile(None)
             import pstats
@@ -220,8 +224,12 @@ def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) ->
         if at.exception:
             raise RuntimeError(f"{path} {key}: {[e.value for e in at.exception]}")
     med = {k: round(statistics.median(ts), 4) for k, ts in out.items()}
+    CPU_SECONDS[(path, lang)] = {k: round(statistics.median(ts), 4) for k, ts in cpu.items()}
     print(f"{path} [{lang}]: {len(med)} widgets changed, slowest {max(med.values(), default=0):.3f} s", file=sys.stderr)
     return med
+
+
+CPU_SECONDS: dict[tuple[str, str], dict[str, float]] = {}  # (page, lang) -> widget -> median CPU s of a rerun
 
 
 def compare(before: list[str], after: list[str]) -> dict:
@@ -267,11 +275,12 @@ def main() -> None:
         langs = list(LANG_NAMES) if args.lang == "both" else [args.lang]
         table = {(f"{e.path}@{lg}" if len(langs) > 1 else e.path): interactions(e.path, lg, args.profile, args.tries)
                  for lg in langs for e in available_pages() if not args.only or any(s in e.path for s in args.only)}
+        cpu = {(f"{p}@{lg}" if len(langs) > 1 else p): d for (p, lg), d in CPU_SECONDS.items()}
         rows = sorted(((p, k, t) for p, d in table.items() for k, t in d.items()), key=lambda r: -r[2])
         for p, k, t in rows:
-            print(f"{p:33s} {k:40s} {t:6.3f} s{'  > 0.5 s' if t > 0.5 else ''}", file=sys.stderr)
-        print(json.dumps({"interactions": table, "slowest": list(rows[0]) if rows else None, "lang": args.lang,
-                          "loadavg": open("/proc/loadavg").read().split()[:3]}))
+            print(f"{p:33s} {k:40s} {t:6.3f} s (cpu {cpu[p][k]:6.3f} s){'  > 0.5 s' if t > 0.5 else ''}", file=sys.stderr)
+        print(json.dumps({"interactions": table, "cpu_s": cpu, "slowest": list(rows[0]) if rows else None,
+                          "lang": args.lang, "loadavg": open("/proc/loadavg").read().split()[:3]}))
         return
     if args.template_ab:
         ab = {e.path: template_ab(e.path, args.lang, args.repeats) for e in available_pages()

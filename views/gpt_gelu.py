@@ -7,6 +7,7 @@ from core.charts import gelu as charts
 from core.runtime.device import device_info
 from core.errors import UserInputError
 from ui import figcache, shell
+from ui.guard import guarded
 from ui.texts.gpt_gelu import T
 
 
@@ -85,11 +86,19 @@ st.latex(r"m \sim \mathrm{Bernoulli}(\Phi(x)),\quad \mathbb{E}[m\,x] = x\,\Phi(x
 st.markdown(T.t("why_after", lang))
 
 st.subheader(T.t("cost_header", lang))
-n = st.select_slider(T.t("cost_n", lang), [1_000_000, 2_000_000, 4_000_000], 1_000_000, key="gelu_cost_n", bind="query-params",
-                     format_func=lambda v: f"{v // 1_000_000}M")
-device = shell.device()
-costs = _costs(device.type, n)
-cost_names = {k: T.t(f"cost_{k}", lang) for k in gelu.COST_FORMS}
-st.plotly_chart(charts.cost_figure(costs, cost_names, T.t("cost_fig", lang, device=device_info(device).label()),
-                                   T.t("cost_ax", lang), T.t("cost_ratio", lang)), key="gelu_fig_cost")
-st.caption(T.t("cost_caption", lang, n=n))
+
+
+@st.fragment  # the size re-times six kernels (the slow part, once per size): rerun this section, not the page
+@guarded
+def cost_section(lang: str) -> None:
+    n = st.select_slider(T.t("cost_n", lang), [1_000_000, 2_000_000, 4_000_000], 1_000_000, key="gelu_cost_n",
+                         bind="query-params", format_func=lambda v: f"{v // 1_000_000}M")
+    device = shell.device()
+    costs = _costs(device.type, n)
+    cost_names = {k: T.t(f"cost_{k}", lang) for k in gelu.COST_FORMS}
+    st.plotly_chart(charts.cost_figure(costs, cost_names, T.t("cost_fig", lang, device=device_info(device).label()),
+                                       T.t("cost_ax", lang), T.t("cost_ratio", lang)), key="gelu_fig_cost")
+    st.caption(T.t("cost_caption", lang, n=n))
+
+
+cost_section(lang)
