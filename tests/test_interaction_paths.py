@@ -54,11 +54,13 @@ def _plain_matrix_figure(m, row_tokens, col_labels, title, x_title, y_title, div
 
 
 def _decoded(x):
-    """JSON with plotly's base64 arrays ({"dtype", "bdata", "shape"}) read back as nested lists of numbers."""
+    """JSON with plotly's base64 arrays ({"dtype", "bdata", "shape"}) read back as nested lists of numbers (NaN as "NaN")."""
     if isinstance(x, dict) and "bdata" in x and "dtype" in x:
         a = np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"]))
         shape = x.get("shape")
-        return a.reshape([int(n) for n in shape.split(",")] if isinstance(shape, str) else shape or -1).tolist()
+        return _decoded(a.reshape([int(n) for n in shape.split(",")] if isinstance(shape, str) else shape or -1).tolist())
+    if isinstance(x, float) and math.isnan(x):
+        return "NaN"  # equal to itself, so two figures with the same gaps compare equal
     if isinstance(x, dict):
         return {k: _decoded(v) for k, v in x.items()}
     if isinstance(x, list):
@@ -110,3 +112,100 @@ def test_styled_layout_is_what_styled_sets():
         finally:
             style.FONT_SCALE.reset(token)
         assert _json(a) == _json(b)
+
+
+# --- positional encodings (tf_positional: six figures rebuilt for every new length or d_model) -------------
+
+def _np32(t):
+    return t.detach().to("cpu", torch.float32).numpy()
+
+
+def _legend_below(fig):
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0), margin=dict(b=110))
+    return fig
+
+
+def _plain_unit_heatmap(m, hover, title, x_title, y_title):
+    fig = go.Figure(go.Heatmap(z=_np32(m), colorscale=style.DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0, hovertemplate=hover))
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, autorange="reversed")
+    return style.styled(fig, title, height=460)
+
+
+def _plain_positional(name, *a):
+    """core.charts.positional's builders as first written (validated go objects and update_* calls)."""
+    from core.transformer.positional import dot_similarity
+
+    if name == "pe_heatmap":
+        pe, title, xt, yt = a
+        return _plain_unit_heatmap(pe, "pos %{y}, dim %{x}: %{z:.3f}<extra></extra>", title, xt, yt)
+    if name == "rotation_heatmap":
+        m, title, xt, yt = a
+        return _plain_unit_heatmap(m, "row %{y}, col %{x}: %{z:.4f}<extra></extra>", title, xt, yt)
+    if name == "pe_curves":
+        pe, dims, title, xt, yt, fmt = a
+        pos = np.arange(pe.shape[0])
+        fig = go.Figure([go.Scatter(x=pos, y=_np32(pe[:, d]), mode="lines+markers" if len(pos) <= 60 else "lines",
+                                    name=fmt.format(dim=d, fn="sin" if d % 2 == 0 else "cos", i=d // 2),
+                                    line=dict(color=style.PALETTE[n % len(style.PALETTE)], width=3))
+                         for n, d in enumerate(dims)])
+        fig.update_xaxes(title=xt)
+        fig.update_yaxes(title=yt, range=[-1.1, 1.1])
+        return _legend_below(style.styled(fig, title, height=460 + 22 * max(0, len(dims) - 2)))
+    if name == "position_similarity_heatmap":
+        mat, title, cosine, xt, yt, cb = a
+        sim = dot_similarity(mat.detach().to("cpu"), cosine=cosine)
+        bound = 1.0 if cosine else float(sim.abs().max()) or 1.0
+        fig = go.Figure(go.Heatmap(z=_np32(sim), colorscale=style.DIVERGING_SCALE, zmin=-bound, zmax=bound, zmid=0,
+                                   colorbar=dict(title=dict(text=cb)) if cb else None,
+                                   hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>"))
+        fig.update_xaxes(title=xt)
+        fig.update_yaxes(title=yt, autorange="reversed")
+        return style.styled(fig, title, height=460)
+    if name == "similarity_distance_figure":
+        bd, title, xt, yt, mean_name, band_name = a
+        d = bd.distance.numpy()
+        fig = go.Figure([
+            go.Scatter(x=d, y=_np32(bd.hi), mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
+            go.Scatter(x=d, y=_np32(bd.lo), mode="lines", line=dict(width=0), fill="tonexty",
+                       fillcolor="rgba(230,159,0,0.35)", name=band_name, hoverinfo="skip"),
+            go.Scatter(x=d, y=_np32(bd.mean), mode="lines", name=mean_name, line=dict(color=style.PALETTE[0], width=3))])
+        fig.update_xaxes(title=xt)
+        fig.update_yaxes(title=yt)
+        return _legend_below(style.styled(fig, title, height=460))
+    if name == "residual_figure":
+        res, title, xt, yt = a
+        traces = []
+        for n, (nm, r) in enumerate(res.items()):
+            y = r.detach().to("cpu", torch.float64).numpy().copy()
+            y[y <= 0] = np.nan
+            traces.append(go.Scatter(x=np.arange(len(y)), y=y, mode="lines", name=nm,
+                                     line=dict(color=style.PALETTE[n % len(style.PALETTE)], width=2)))
+        fig = go.Figure(traces)
+        fig.update_xaxes(title=xt)
+        fig.update_yaxes(title=yt, type="log", exponentformat="power")
+        return style.styled(fig, title, height=380)
+    raise KeyError(name)
+
+
+@pytest.mark.parametrize("length, d_model", [(7, 4), (100, 64)])  # markers on short curves, lines on long ones
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_positional_figures_in_one_call_equal_the_validated_build(length, d_model, scale):
+    from core.charts import positional as P
+    from core.transformer import positional as pe_core
+
+    pe = pe_core.sinusoidal_pe(length, d_model)
+    cases = [("pe_heatmap", pe, "PE", "dim", "pos"), ("rotation_heatmap", pe_core.rotation_matrix(3, d_model), "M", "c", "r"),
+             ("pe_curves", pe, [0, 1, 3], "curves", "pos", "value", "{dim} {fn} {i}"),
+             ("position_similarity_heatmap", pe, "sim", False, "pos", "pos", None),
+             ("position_similarity_heatmap", torch.randn(length, 8), "cos", True, "p", "p", "cos"),
+             ("similarity_distance_figure", pe_core.similarity_by_distance(pe_core.dot_similarity(pe)), "d", "Δ", "s", "mean", "band"),
+             ("residual_figure", pe_core.rotation_residuals(length, d_model, 3), "res", "pos", "err")]
+    token = style.FONT_SCALE.set(scale)
+    try:
+        for name, *a in cases:
+            fast, plain = getattr(P, name)(*a), _plain_positional(name, *a)
+            assert _json(fast) == _json(plain), name
+            assert _decoded(json.loads(go.Figure(fast.to_dict()).to_json())) == _json(fast), name  # valid
+    finally:
+        style.FONT_SCALE.reset(token)

@@ -11,15 +11,15 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
-from core.charts.style import DIVERGING_SCALE, PALETTE, styled
+from core.charts.style import DIVERGING_SCALE, PALETTE, colorscale, styled_layout
 from core.transformer.positional import ByDistance, dot_similarity
 
 
-def _legend_below(fig: go.Figure) -> go.Figure:
+def _legend_below(layout: dict) -> dict:
     """In a half-width column a legend above the plot collides with the title: put it under the x axis."""
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
-                      margin=dict(b=110))
-    return fig
+    layout["legend"] = dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0)
+    layout["margin"]["b"] = 110
+    return layout
 
 
 def _np(t: torch.Tensor) -> np.ndarray:
@@ -27,12 +27,23 @@ def _np(t: torch.Tensor) -> np.ndarray:
     return t.detach().to("cpu", torch.float32).numpy()
 
 
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    """One unvalidated call: every property here is fixed and valid, and plotly's per-property checks
+    plus the path parsing of update_xaxes/update_layout were most of a rerun after a size change (six
+    figures). tests/test_interaction_paths.py checks the JSON equals the validated build's."""
+    return go.Figure(traces, layout=layout, _validate=False)
+
+
+def _axes(layout: dict, x_title: str, y_title: str, **y) -> dict:
+    layout.update(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title), **y))
+    return layout
+
+
 def _unit_heatmap(m: torch.Tensor, hover: str, title: str, x_title: str, y_title: str) -> go.Figure:
     """A matrix with values in [−1, 1] on a diverging scale, first row at the top."""
-    fig = go.Figure(go.Heatmap(z=_np(m), colorscale=DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0, hovertemplate=hover))
-    fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, autorange="reversed")
-    return styled(fig, title, height=460)
+    trace = dict(type="heatmap", z=_np(m), colorscale=colorscale(DIVERGING_SCALE), zmin=-1, zmax=1, zmid=0,
+                 hovertemplate=hover)
+    return _figure([trace], _axes(styled_layout(title, height=460), x_title, y_title, autorange="reversed"))
 
 
 def pe_heatmap(pe: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -47,12 +58,10 @@ def pe_curves(pe: torch.Tensor, dims: Sequence[int], title: str, x_title: str, y
     traces = []
     for n, dim in enumerate(dims):
         name = name_fmt.format(dim=dim, fn="sin" if dim % 2 == 0 else "cos", i=dim // 2)
-        traces.append(go.Scatter(x=pos, y=_np(pe[:, dim]), mode="lines+markers" if len(pos) <= 60 else "lines",
-                                 name=name, line=dict(color=PALETTE[n % len(PALETTE)], width=3)))
-    fig = go.Figure(traces)
-    fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, range=[-1.1, 1.1])
-    return _legend_below(styled(fig, title, height=460 + 22 * max(0, len(dims) - 2)))
+        traces.append(dict(type="scatter", x=pos, y=_np(pe[:, dim]), mode="lines+markers" if len(pos) <= 60 else "lines",
+                           name=name, line=dict(color=PALETTE[n % len(PALETTE)], width=3)))
+    layout = styled_layout(title, height=460 + 22 * max(0, len(dims) - 2))
+    return _figure(traces, _legend_below(_axes(layout, x_title, y_title, range=[-1.1, 1.1])))
 
 
 def position_similarity_heatmap(matrix: torch.Tensor, title: str, cosine: bool = False,
@@ -67,27 +76,24 @@ def position_similarity_heatmap(matrix: torch.Tensor, title: str, cosine: bool =
         raise ValueError(f"expected a (T, d) matrix of position embeddings, got shape {tuple(matrix.shape)}")
     sim = dot_similarity(matrix.detach().to("cpu"), cosine=cosine)  # (T, T)
     bound = 1.0 if cosine else float(sim.abs().max()) or 1.0
-    fig = go.Figure(go.Heatmap(z=_np(sim), colorscale=DIVERGING_SCALE, zmin=-bound, zmax=bound, zmid=0,
-                               colorbar=dict(title=dict(text=colorbar_title)) if colorbar_title else None,
-                               hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>"))
-    fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, autorange="reversed")
-    return styled(fig, title, height=460)
+    trace = dict(type="heatmap", z=_np(sim), colorscale=colorscale(DIVERGING_SCALE), zmin=-bound, zmax=bound, zmid=0,
+                 hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>")
+    if colorbar_title:
+        trace["colorbar"] = dict(title=dict(text=colorbar_title))
+    return _figure([trace], _axes(styled_layout(title, height=460), x_title, y_title, autorange="reversed"))
 
 
 def similarity_distance_figure(bd: ByDistance, title: str, x_title: str, y_title: str, mean_name: str,
                                band_name: str) -> go.Figure:
     """Similarity against distance Δ: the mean over all pairs (p, p+Δ) and the min–max band around it."""
     d = bd.distance.numpy()
-    fig = go.Figure([
-        go.Scatter(x=d, y=_np(bd.hi), mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
-        go.Scatter(x=d, y=_np(bd.lo), mode="lines", line=dict(width=0), fill="tonexty",
-                   fillcolor="rgba(230,159,0,0.35)", name=band_name, hoverinfo="skip"),
-        go.Scatter(x=d, y=_np(bd.mean), mode="lines", name=mean_name, line=dict(color=PALETTE[0], width=3)),
-    ])
-    fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title)
-    return _legend_below(styled(fig, title, height=460))
+    traces = [
+        dict(type="scatter", x=d, y=_np(bd.hi), mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
+        dict(type="scatter", x=d, y=_np(bd.lo), mode="lines", line=dict(width=0), fill="tonexty",
+             fillcolor="rgba(230,159,0,0.35)", name=band_name, hoverinfo="skip"),
+        dict(type="scatter", x=d, y=_np(bd.mean), mode="lines", name=mean_name, line=dict(color=PALETTE[0], width=3)),
+    ]
+    return _figure(traces, _legend_below(_axes(styled_layout(title, height=460), x_title, y_title)))
 
 
 def rotation_heatmap(m: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -101,9 +107,7 @@ def residual_figure(residuals: dict[str, torch.Tensor], title: str, x_title: str
     for n, (name, r) in enumerate(residuals.items()):
         y = r.detach().to("cpu", torch.float64).numpy().copy()
         y[y <= 0] = np.nan  # an exact 0 has no place on a log axis
-        traces.append(go.Scatter(x=np.arange(len(y)), y=y, mode="lines", name=name,
-                                 line=dict(color=PALETTE[n % len(PALETTE)], width=2)))
-    fig = go.Figure(traces)
-    fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, type="log", exponentformat="power")
-    return styled(fig, title, height=380)
+        traces.append(dict(type="scatter", x=np.arange(len(y)), y=y, mode="lines", name=name,
+                           line=dict(color=PALETTE[n % len(PALETTE)], width=2)))
+    layout = _axes(styled_layout(title, height=380), x_title, y_title, type="log", exponentformat="power")
+    return _figure(traces, layout)

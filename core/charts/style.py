@@ -12,6 +12,7 @@ notices a figure made under another default, restores ours, and gives that figur
 """
 from __future__ import annotations
 
+import functools
 import re
 from contextvars import ContextVar
 
@@ -80,6 +81,13 @@ def plot_text(s: str) -> str:
 def plot_texts(items) -> list[str]:
     """`plot_text` of each item (str() first: ids and numbers may come mixed with tokens)."""
     return [plot_text(str(t)) for t in items]
+
+
+@functools.lru_cache(maxsize=None)
+def colorscale(name: str) -> tuple:
+    """A named colorscale as the (position, color) pairs plotly's validator makes of it, for a trace built
+    unvalidated (once per name, not per figure)."""
+    return go.Heatmap(colorscale=name).colorscale
 
 
 def styled_layout(title: str | None = None, height: int | None = None) -> dict:
