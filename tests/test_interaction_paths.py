@@ -209,3 +209,45 @@ def test_positional_figures_in_one_call_equal_the_validated_build(length, d_mode
             assert _decoded(json.loads(go.Figure(fast.to_dict()).to_json())) == _json(fast), name  # valid
     finally:
         style.FONT_SCALE.reset(token)
+
+
+# --- the pages that use them: each widget still changes what is shown, in both languages ---------------------
+
+def _spec(at, key: str) -> str:
+    return next(el.proto.spec for el in at.get("plotly_chart") if el.proto.id and key in el.proto.id)
+
+
+@pytest.mark.parametrize("lang, text", [("en", "a cat sat on a mat"), ("ja", "猫がマットの上に座った")])
+def test_attention_page_sentence_and_d_k_redraw_the_steps(lang, text):
+    from tests.apptest import errors, open_page
+
+    at = open_page("views/tf_attention.py", lang=lang)
+    before = {k: _spec(at, k) for k in ("att_fig_x", "att_fig_q", "att_fig_scores", "att_fig_softmax")}
+    at.select_slider(key="att_dk").set_value(64).run()
+    assert not at.exception, errors(at)
+    q = json.loads(_spec(at, "att_fig_q"))
+    assert len(_decoded(q)["data"][0]["z"][0]) == 64  # q has d_k columns now
+    assert _spec(at, "att_fig_scores") != before["att_fig_scores"] and _spec(at, "att_fig_x") == before["att_fig_x"]
+    at.text_area(key="att_text").set_value(text).run()
+    assert not at.exception, errors(at)
+    x = json.loads(_spec(at, "att_fig_x"))
+    shown = x["layout"]["yaxis"]["ticktext"]
+    assert shown != json.loads(before["att_fig_x"])["layout"]["yaxis"]["ticktext"]  # the new sentence's tokens
+    assert "".join(shown).replace(" ", "") == text.replace(" ", "")
+    w = _decoded(json.loads(_spec(at, "att_fig_softmax")))["data"][0]["z"]
+    assert all(abs(sum(row) - 1) < 1e-5 for row in w)  # rows of the (float32) weights still sum to 1
+
+
+@pytest.mark.parametrize("lang, words", [("en", "2,000,000"), ("ja", "2,000,000")])
+def test_gelu_cost_size_redraws_its_section_in_both_languages(lang, words):
+    from tests.apptest import errors, open_page
+
+    at = open_page("views/gpt_gelu.py", lang=lang)
+    before = _spec(at, "gelu_fig_cost")
+    curves = _spec(at, "gelu_fig_f") if any("gelu_fig_f" in (el.proto.id or "") for el in at.get("plotly_chart")) else None
+    at.select_slider(key="gelu_cost_n").set_value(2_000_000).run()
+    assert not at.exception, errors(at)
+    assert _spec(at, "gelu_fig_cost") != before
+    assert any(words in c.value for c in at.caption)
+    if curves is not None:
+        assert _spec(at, "gelu_fig_f") == curves  # the curves above do not depend on the size
