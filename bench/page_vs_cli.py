@@ -8,7 +8,9 @@ thread does what the page's fragments do: every `--poll` seconds `job.view()` an
 charts built and serialised to JSON (loss, lr, tokens/s: Python under the GIL, beside the training),
 every `--views` seconds a model snapshot and one prompt's attention (the page's "follow" views). The command line:
 `python -m core.train` in a subprocess with the same model, batch, lr, evaluation and sample settings.
-The two alternate (page, CLI, page, CLI, ...) so machine load hits both alike.
+The two alternate (page, CLI, page, CLI, ...) so machine load hits both alike; `--together` runs them at
+the same time instead (each round: the CLI in its process, the page's job in this one), which holds
+better when other people's work comes and goes within a minute.
 
 Both step rates are the Trainer's own: tokens / training seconds (evaluations and samples excluded),
 the number the CLI prints. The page's job runs its thread at a lower priority (nice +5, so the web
@@ -154,15 +156,34 @@ def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views
             **({"collapse": collapse_report(getattr(job, "trace", []), hog_at)} if hog_at is not None else {})}
 
 
-def cli_run(settings: tj.JobSettings, text_file: str, nice: int) -> dict:
+def cli_command(settings: tj.JobSettings, text_file: str, nice: int) -> list[str]:
     cmd = [sys.executable, "-m", "core.train", "--text", text_file, "--tokenizer", settings.tokenizer,
            "--preset", settings.preset, "--batch-size", str(settings.batch_size), "--max-iters", str(settings.max_iters),
            "--eval-interval", str(settings.eval_interval), "--eval-iters", str(settings.eval_iters),
            "--lr", str(settings.lr), "--sample-interval", str(settings.sample_interval), "--no-progress"]
     if nice:
         cmd = ["nice", "-n", str(nice)] + cmd
-    out = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    return cmd
+
+
+def cli_run(settings: tj.JobSettings, text_file: str, nice: int) -> dict:
+    out = subprocess.run(cli_command(settings, text_file, nice), cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def together_run(settings: tj.JobSettings, text_file: str, nice: int, page_args: tuple) -> tuple[dict, dict]:
+    """The CLI and the page's job at the same time: on a machine shared with others' bursts, both meet the
+    same load, which alternating runs a minute apart do not guarantee. They also compete with each other
+    for the 2 cores alike, so the ratio compares the two paths, not their absolute speed."""
+    proc = subprocess.Popen(cli_command(settings, text_file, nice), cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        pg = page_run(settings, *page_args)
+    finally:
+        out, err = proc.communicate()
+    if proc.returncode:
+        raise RuntimeError(err[-2000:])
+    return pg, json.loads(out.strip().splitlines()[-1])
 
 
 def main() -> None:
@@ -175,6 +196,8 @@ def main() -> None:
     p.add_argument("--cli-nice", type=int, default=0)
     p.add_argument("--page-nice", default=None, help="comma-separated nicenesses for the page's job, run in turn "
                    "(default: the policy's core.runtime.threads.TRAINING_NICE)")
+    p.add_argument("--together", action="store_true", help="run the CLI and the page's job at the same time "
+                   "(same load for both) instead of one after the other")
     p.add_argument("--hog-at", type=int, default=None, help="after the last round, one more page run with a busy "
                    "process started at this step: the JSON's `collapse` says how the thread policy met it")
     a = p.parse_args()
@@ -191,15 +214,20 @@ def main() -> None:
         f = os.path.join(d, "corpus.txt")
         Path(f).write_text(text, encoding="utf-8")
         for r in range(a.rounds):
-            cl = cli_run(settings, f, a.cli_nice)
-            clis.append(cl["tokens_per_s"])
+            if not a.together:
+                cl = cli_run(settings, f, a.cli_nice)
             for n in nices:
-                pg = page_run(settings, train, held, a.poll, a.views, not a.view_only, n)
+                page_args = (train, held, a.poll, a.views, not a.view_only, n)
+                if a.together:
+                    pg, cl = together_run(settings, f, a.cli_nice, page_args)
+                else:
+                    pg = page_run(settings, *page_args)
                 by_nice[n].append({**pg, "ratio": pg["tokens_per_s"] / cl["tokens_per_s"]})
                 print(f"round {r + 1}: page (nice {n}) {pg['tokens_per_s']:.0f} tok/s ({pg['views']} views, "
                       f"{pg['view_ms']:.2f} ms each, poll p50/p90 {pg['poll_ms_p50']:.0f}/{pg['poll_ms_p90']:.0f} ms, "
                       f"wake late p90 {pg['wake_late_ms_p90']:.1f} ms, {pg['threads']} thr), CLI {cl['tokens_per_s']:.0f} "
                       f"tok/s; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+            clis.append(cl["tokens_per_s"])
             pg = by_nice[nices[0]][-1]
             pages.append(pg["tokens_per_s"])
             views.append(pg["view_ms"])
@@ -217,7 +245,7 @@ def main() -> None:
                       "cli_tokens_per_s": round(statistics.median(clis), 1),
                       "ratio": round(statistics.median(ratios), 3), "ratios": [round(x, 3) for x in ratios],
                       "view_ms": round(statistics.mean(views), 3), "iters": a.iters, "cli_nice": a.cli_nice,
-                      "poll_s": a.poll, "as_page": not a.view_only, "by_nice": summary, "collapse": collapse,
+                      "poll_s": a.poll, "as_page": not a.view_only, "together": a.together, "by_nice": summary, "collapse": collapse,
                       "loadavg_start": load0, "loadavg_end": open("/proc/loadavg").read().split()[:3]}))
 
 

@@ -251,3 +251,14 @@ def test_gelu_cost_size_redraws_its_section_in_both_languages(lang, words):
     assert any(words in c.value for c in at.caption)
     if curves is not None:
         assert _spec(at, "gelu_fig_f") == curves  # the curves above do not depend on the size
+
+
+# --- Japanese words for the language-model pages (a corpus switch to ja at word level splits it all) -------
+
+def test_mecab_split_fast_path_gives_the_morphemes_surfaces():
+    from core.corpus import load_shipped
+    from core.tokenizers import mecab
+
+    text = load_shipped("ja")[:20_000] + "\n\n読売巨人軍が勝った。 ｽﾍﾟｰｽ　全角 and English 😀\n"
+    assert mecab.split(text) == [m.surface for m in mecab.morphemes(text)]
+    assert mecab.split("") == [] and mecab.split("\n") == []
