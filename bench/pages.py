@@ -239,17 +239,25 @@ def compare(before: list[str], after: list[str]) -> dict:
 
     b, a = runs(before), runs(after)
     out: dict[str, dict] = {}
+
+    def med(rs, field, page, w):
+        xs = [r.get(field, {}).get(page, {}).get(w) for r in rs]
+        xs = [x for x in xs if x is not None]
+        return statistics.median(xs) if xs else None
+
     for page in b[0]["interactions"]:
         for w in b[0]["interactions"][page]:
-            bs = [r["interactions"].get(page, {}).get(w) for r in b]
-            as_ = [r["interactions"].get(page, {}).get(w) for r in a]
-            bs, as_ = [x for x in bs if x is not None], [x for x in as_ if x is not None]
-            if bs and as_:
-                mb, ma = statistics.median(bs), statistics.median(as_)
-                out.setdefault(page, {})[w] = {"before_s": mb, "after_s": ma, "speedup": round(mb / ma, 2)}
+            mb, ma = med(b, "interactions", page, w), med(a, "interactions", page, w)
+            if mb is not None and ma is not None:
+                row = {"before_s": mb, "after_s": ma, "speedup": round(mb / ma, 2)}
+                cb, ca = med(b, "cpu_s", page, w), med(a, "cpu_s", page, w)  # CPU seconds: what load inflates least
+                if cb is not None and ca is not None:
+                    row.update(before_cpu_s=cb, after_cpu_s=ca, cpu_speedup=round(cb / max(ca, 1e-4), 2))
+                out.setdefault(page, {})[w] = row
     rows = sorted(((p, w, r) for p, d in out.items() for w, r in d.items()), key=lambda x: -x[2]["before_s"])
     for p, w, r in rows:
-        print(f"{p:30s} {w[:36]:36s} {r['before_s']:6.3f} s -> {r['after_s']:6.3f} s ({r['speedup']}x)", file=sys.stderr)
+        cpu = f"  cpu {r['before_cpu_s']:.3f} -> {r['after_cpu_s']:.3f} s" if "before_cpu_s" in r else ""
+        print(f"{p:33s} {w[:36]:36s} {r['before_s']:6.3f} s -> {r['after_s']:6.3f} s ({r['speedup']}x){cpu}", file=sys.stderr)
     return {"compare": out, "loadavg": {"before": [r.get("loadavg") for r in b], "after": [r.get("loadavg") for r in a]}}
 
 

@@ -262,3 +262,48 @@ def test_mecab_split_fast_path_gives_the_morphemes_surfaces():
     text = load_shipped("ja")[:20_000] + "\n\n読売巨人軍が勝った。 ｽﾍﾟｰｽ　全角 and English 😀\n"
     assert mecab.split(text) == [m.surface for m in mecab.morphemes(text)]
     assert mecab.split("") == [] and mecab.split("\n") == []
+
+
+# --- multi-head: concat + W_O (rebuilt for every new sentence) ------------------------------------------------
+
+def _plain_concat_figure(heads, w_o, output, tokens, titles, height=None):
+    """core.charts.attention.concat_figure as first written, with make_subplots and update_* calls."""
+    from plotly.subplots import make_subplots
+
+    h, t, d_k = heads.shape
+    widths = [d_k] * h + [w_o.shape[0] * 0.6, output.shape[1]]
+    fig = make_subplots(rows=1, cols=h + 2, column_widths=widths, horizontal_spacing=0.012, subplot_titles=list(titles))
+    lim = float(max(heads.abs().max(), 1e-6))
+    _, rtext = C._positions(tokens)
+    for i in range(h):
+        fig.add_trace(go.Heatmap(z=heads[i].tolist(), colorscale=style.DIVERGING_SCALE, zmid=0, zmin=-lim, zmax=lim,
+                                 showscale=False), row=1, col=i + 1)
+    wl = float(max(w_o.abs().max(), 1e-6))
+    fig.add_trace(go.Heatmap(z=w_o.tolist(), colorscale=style.DIVERGING_SCALE, zmid=0, zmin=-wl, zmax=wl, showscale=False),
+                  row=1, col=h + 1)
+    ol = float(max(output.abs().max(), 1e-6))
+    fig.add_trace(go.Heatmap(z=output.tolist(), colorscale=style.DIVERGING_SCALE, zmid=0, zmin=-ol, zmax=ol, showscale=False),
+                  row=1, col=h + 2)
+    fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(autorange="reversed", showticklabels=False)
+    fig.update_yaxes(showticklabels=True, tickmode="array", tickvals=list(range(t)), ticktext=style.plot_texts(rtext), row=1, col=1)
+    fig.update_yaxes(showticklabels=False, row=1, col=h + 1)
+    style.styled(fig, None, height=height or max(300, 90 + 22 * t))
+    return fig
+
+
+@pytest.mark.parametrize("n_tokens, height, scale", [(3, None, 1.0), (12, None, 1.5), (7, 500, 1.0)])
+def test_concat_figure_in_one_call_equals_the_make_subplots_build(n_tokens, height, scale):
+    from core.transformer import attention_study as A
+
+    demo = A.concat_demo(TOKENS[:n_tokens])
+    titles = [f"head {i + 1}" for i in range(demo.heads.shape[0])] + ["W_O", "<b>out</b>"]
+    token = style.FONT_SCALE.set(scale)
+    try:
+        args = (demo.heads, demo.w_o, demo.output, TOKENS[:n_tokens], titles, height)
+        fast, plain = C.concat_figure(*args), _plain_concat_figure(*args)
+        again = C.concat_figure(*args)  # from the cached layout: not changed by the first build
+    finally:
+        style.FONT_SCALE.reset(token)
+    assert _json(fast) == _json(plain) == _json(again)
+    assert _decoded(json.loads(go.Figure(fast.to_dict()).to_json())) == _json(fast)  # valid

@@ -6,6 +6,7 @@ numeric positions with the tokens as tick text, so a repeated word keeps its own
 from __future__ import annotations
 
 import functools
+import json
 import math
 from typing import Sequence
 
@@ -266,29 +267,46 @@ def head_kind_figure(stats: Sequence[HeadStats], kind_names: dict[str, str], lay
     return fig
 
 
+@functools.lru_cache(maxsize=32)
+def _subplot_row_layout(widths: tuple[float, ...], titles: tuple[str, ...], spacing: float) -> str:
+    """The layout make_subplots builds for one row of panels (domains, anchors, titles as annotations), as
+    JSON: computed once per (widths, titles) instead of on every new sentence (make_subplots validates
+    every axis it makes: most of a concat figure's build)."""
+    fig = make_subplots(rows=1, cols=len(widths), column_widths=list(widths), horizontal_spacing=spacing,
+                        subplot_titles=list(titles))
+    layout = fig.layout.to_plotly_json()
+    layout.pop("template", None)  # every new figure gets the default template itself
+    return json.dumps(layout)
+
+
 def concat_figure(heads: torch.Tensor, w_o: torch.Tensor, output: torch.Tensor, tokens: Sequence[str],
                   titles: Sequence[str], height: int | None = None) -> go.Figure:
     """heads (h, T, d_k) side by side = Concat (T, h·d_k), then x W_O (d_model, d_model) = output (T, d_model).
 
     titles: [head 0 … head h-1 labels (h strings)] + [W_O title, output title].
+    Built in one unvalidated call on make_subplots' layout (cached per widths and titles);
+    tests/test_interaction_paths.py checks the JSON equals the make_subplots build's.
     """
     h, t, d_k = heads.shape
     widths = [d_k] * h + [w_o.shape[0] * 0.6, output.shape[1]]
-    fig = make_subplots(rows=1, cols=h + 2, column_widths=widths, horizontal_spacing=0.012, subplot_titles=list(titles))
+    layout = json.loads(_subplot_row_layout(tuple(widths), tuple(titles), 0.012))
     lim = float(max(heads.abs().max(), 1e-6))
     _, rtext = _positions(tokens)
-    for i in range(h):
-        fig.add_trace(go.Heatmap(z=heads[i].tolist(), colorscale=DIVERGING_SCALE, zmid=0, zmin=-lim, zmax=lim,
-                                 showscale=False), row=1, col=i + 1)
-    wl = float(max(w_o.abs().max(), 1e-6))
-    fig.add_trace(go.Heatmap(z=w_o.tolist(), colorscale=DIVERGING_SCALE, zmid=0, zmin=-wl, zmax=wl, showscale=False),
-                  row=1, col=h + 1)
-    ol = float(max(output.abs().max(), 1e-6))
-    fig.add_trace(go.Heatmap(z=output.tolist(), colorscale=DIVERGING_SCALE, zmid=0, zmin=-ol, zmax=ol, showscale=False),
-                  row=1, col=h + 2)
-    fig.update_xaxes(showticklabels=False)
-    fig.update_yaxes(autorange="reversed", showticklabels=False)
-    fig.update_yaxes(showticklabels=True, tickmode="array", tickvals=list(range(t)), ticktext=plot_texts(rtext), row=1, col=1)
-    fig.update_yaxes(showticklabels=False, row=1, col=h + 1)
-    styled(fig, None, height=height or max(300, 90 + 22 * t))
-    return fig
+
+    def panel(z: torch.Tensor, bound: float, col: int) -> dict:
+        n = "" if col == 1 else str(col)  # plotly names the axes x, x2, x3, ...
+        return dict(type="heatmap", z=z.tolist(), colorscale=_scale(DIVERGING_SCALE), zmid=0, zmin=-bound, zmax=bound,
+                    showscale=False, xaxis=f"x{n}", yaxis=f"y{n}")
+
+    traces = [panel(heads[i], lim, i + 1) for i in range(h)]
+    traces.append(panel(w_o, float(max(w_o.abs().max(), 1e-6)), h + 1))
+    traces.append(panel(output, float(max(output.abs().max(), 1e-6)), h + 2))
+    for key, axis in layout.items():
+        if key.startswith("xaxis"):
+            axis["showticklabels"] = False
+        elif key.startswith("yaxis"):
+            axis.update(autorange="reversed", showticklabels=False)
+    layout["yaxis"].update(showticklabels=True, tickmode="array", tickvals=list(range(t)), ticktext=plot_texts(rtext))
+    for key, value in styled_layout(None, height=height or max(300, 90 + 22 * t)).items():
+        layout[key] = {**layout.get(key, {}), **value} if isinstance(value, dict) else value
+    return go.Figure(traces, layout=layout, _validate=False)
