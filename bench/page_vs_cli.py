@@ -79,7 +79,10 @@ def collapse_report(trace: list[tuple[int, int, float]], hog_at: int) -> dict:
     settled = next((st for i, (st, th, _) in enumerate(after) if all(t == th for _, t, _ in after[i:])), None)
     final = after[-1][1] if after else None
     hit = [dt for st, th, dt in after if th == usual and (settled is None or st < settled)]
-    return {"hog_at_step": hog_at, "threads_before": usual, "threads_after": final,
+    changes = [(st, th) for (_, prev, _), (st, th, _) in zip(trace, trace[1:]) if th != prev]  # probes and choices
+    by_threads = {th: med([dt for _, t, dt in after if t == th]) for th in sorted({t for _, t, _ in after})}
+    return {"hog_at_step": hog_at, "threads_before": usual, "threads_after": final, "thread_changes": changes,
+            "step_ms_after_by_threads": by_threads,
             "settled_at_step": settled, "steps_to_settle": (settled - hog_at) if settled is not None else None,
             "step_ms_before": med([dt for _, _, dt in before[-50:]]),
             "step_ms_hogged_same_threads": med(hit), "step_ms_after": med([dt for st, _, dt in after
