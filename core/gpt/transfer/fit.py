@@ -36,6 +36,7 @@ class FitConfig:
     max_steps: int = 0  # 0 = epochs decide; > 0 caps the steps (tests, the layer sweep)
     head_lr_scale: float = 10.0  # W_y starts at random while the body is pre-trained: let the new part move faster
     special_init: str = "mean"  # the three new tokens' rows: "mean" of the pre-trained rows, or "normal" (GPT-1)
+    block: int = 64  # tokens per row (the shipped GPT's context); a longer classification passage is cut to fit
 
 
 # Per-task fine-tuning (issue 13, measured on English, load ~20): entailment at the default lr 1e-3 stays near

@@ -1,6 +1,6 @@
 """The whole transfer experiment of one language, as one JSON-able dict: the four task formats fine-tuned
 from the shipped GPT and without pre-training, Figure 2's layer sweep on one task, and the zero-shot
-curves. `bench/transfer.py` prints it; `scripts/build_models.py --only transfer` ships it as
+curves. `bench/finetune.py` prints it; `scripts/build_models.py --only transfer` ships it as
 assets/models/transfer-<lang>.json with a card, so the page shows measured numbers at once.
 
     out = run_suite("ja")                       # minutes: every run trains
@@ -56,7 +56,7 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
     from core.gpt.transfer.job import TransferJob, TransferSettings
 
     t0 = time.perf_counter()
-    out: dict = {"tasks": {}, "no_pretrain": {}, "lang": lang, "seconds": {}}
+    out: dict = {"tasks": {}, "no_pretrain": {}, "lang": lang, "seconds": {}, "steps": {}, "train_s": 0.0}
     zero: dict[str, dict[str, list[float]]] = {}
     tuner = None
     for task in TASKS:
@@ -78,13 +78,18 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
                               "beats_baseline": mf > v.task.baseline, "beats_no_pretrain": mf > mn,
                               "seeds": [round(x, 4) for x in full], "no_pretrain_seeds": [round(x, 4) for x in nop]}
         out["no_pretrain"][task] = round(mn, 4)
+        out["steps"][task] = r.steps
+        out["train_s"] = round(out["train_s"] + r.train_s, 1)
         out["backbone"] = {"shipped": v.source.get("shipped"), "steps": v.source.get("steps")}
         if r.layers:
             out["layers_transferred"] = {"task": task, "layers": sorted(r.layers),
                                          "accuracy": [round(r.layers[n], 4) for n in sorted(r.layers)]}
         for arch, curve in r.zero_shot.items():
             zero.setdefault(arch, {})[task] = [curve[k] for k in sorted(curve)]
-            out.setdefault("zero_shot", {})["updates"] = sorted(curve)
+            # each model's own updates: the shipped GPT and LSTM end at different steps (800 and 700), so one
+            # shared axis would put the Transformer's last point at the LSTM's step
+            key = "updates" if arch == "transformer" else f"updates_{arch}"
+            out.setdefault("zero_shot", {})[key] = sorted(curve)
         out["seconds"][task] = round(time.perf_counter() - t, 1)
         if on_task is not None:
             on_task(task, out)
@@ -93,6 +98,9 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
     out["zero_shot_by_task"] = {arch: {t: [round(x, 4) for x in c] for t, c in by_task.items()}
                                 for arch, by_task in zero.items()}
     out["wall_s"] = round(time.perf_counter() - t0, 1)
+    n = sum(out["steps"].values())
+    # the time of one step (its share of scoring included): wall_s on another machine ≈ steps × its own
+    out["s_per_step"] = round(out["train_s"] / max(1, n), 3)
     return out
 
 
