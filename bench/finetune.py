@@ -35,6 +35,8 @@ def main() -> None:
     p.add_argument("--lang", default="en", choices=["en", "ja"])
     p.add_argument("--seeds", type=int, default=1)
     p.add_argument("--layers-task", default="classification", choices=(*TASK_ORDER, "none"))  # none: no sweep
+    p.add_argument("--ship", action="store_true", help="also write this run as assets/models/transfer-<lang>.json "
+                   "(what `scripts/build_models.py --only transfer` writes from the same call)")
     a = p.parse_args()
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as cache:
@@ -57,7 +59,14 @@ def main() -> None:
         g = gap(r["seeds"], r["no_pretrain_seeds"], r["n_heldout"])
         out["gap_se"][t] = [round(g.diff, 4), round(g.se, 4) if g.se is not None else None]
     out["steps_total"] = sum(out["steps"].values())
-    out["load_avg_1m"] = [round(load, 2), round(os.getloadavg()[0], 2)]  # at start and end
+    loads = [load, os.getloadavg()[0]]  # at start and end
+    if a.ship:
+        from core.gpt.shipped import MODELS_DIR
+        from scripts.build_models import write_transfer
+
+        write_transfer(a.lang, MODELS_DIR, {k: v for k, v in out.items() if k not in ("gap_se", "steps_total")},
+                       a.seeds, a.layers_task, loads)
+    out["load_avg_1m"] = [round(x, 2) for x in loads]
     out["cpus"] = os.cpu_count()
     print(json.dumps(out, ensure_ascii=False))
 

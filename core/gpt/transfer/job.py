@@ -67,7 +67,7 @@ class TransferResults:
     layers: dict[int, float] = field(default_factory=dict)  # blocks transferred -> accuracy (seed 0)
     zero_shot: dict[str, dict[int, float]] = field(default_factory=dict)  # arch -> update -> accuracy
     nll_ce: tuple[float, float] | None = None  # the full model's held-out L2 as NLL and as cross entropy
-    steps: int = 0  # fine-tuning steps of every run (a cached run counts the steps it took when it ran)
+    steps: int = 0  # fine-tuning steps of the runs trained by this job (a run found in the cache adds none)
     train_s: float = 0.0  # seconds those runs spent in fine-tuning and their held-out scoring
 
 
@@ -180,14 +180,13 @@ class TransferJob(BackgroundJob):
                 if out is None:
                     raise _Stop()
                 res = out[1]
+                with self._lock:  # runs trained here (not ones read from the cache, nor one read twice)
+                    self.results.steps += res.steps
+                    self.results.train_s += res.seconds
                 return {"accuracy": res.accuracy, "steps": res.steps, "seconds": res.seconds,
                         "nll_ce": list(res.nll_ce)}
 
-            r = _json_cache(self._key(src.label, variant, seed, layers, s.lam_for(variant)), build)
-            with self._lock:
-                self.results.steps += r["steps"]
-                self.results.train_s += r["seconds"]
-            return r
+            return _json_cache(self._key(src.label, variant, seed, layers, s.lam_for(variant)), build)
 
         for variant in s.variants:
             for seed in range(s.seeds):
