@@ -1,15 +1,20 @@
-"""Benchmark: GPT-1's Table 5 ablations at the page's "quick" budget, one fixed seed, from a cold cache.
+"""Benchmark (issue 13): GPT-1's transfer at this app's scale, from the models shipped in assets/models — the four
+task formats fine-tuned from the shipped GPT, the same network without pre-training, Figure 2's layer sweep
+(on one task) and the zero-shot curves (precomputed by `scripts/build_models.py --only zeroshot`).
 
-    .venv/bin/python bench/finetune.py [--lang en|ja] [--budget quick] [--seeds 1] [--threads N]
-                                       [--epochs E] [--evals K]   (override the budget's, to compare settings)
+    .venv/bin/python -P bench/finetune.py [--lang en|ja] [--seeds 1] [--layers-task classification]
 
-The quick budget starts from the GPT and LSTM shipped in assets/models (no pre-training run); other budgets
-("standard") pre-train both language models on the training paragraphs first (core.gpt.pretrain).
-Then the four variants are fine-tuned on the topic task with L3 = L2 + λ·L1 (λ = 0.5; 0 for "w/o aux LM").
-It uses a fresh temporary cache (nothing is read from an earlier run). Details go to stderr; the last
-line on stdout is one JSON object:
-{"accuracy": {"full", "no_pretrain", "no_aux", "lstm_aux"}, "majority_baseline", "backbone", "pretrain_s",
- "finetune_s", "wall_s", "loadavg_1m" (before, after: the machine is shared), "epochs", "evals", ...}.
+The work is core.gpt.transfer.suite.run_suite, the same call `scripts/build_models.py --only transfer` ships.
+Nothing pre-trains: the fine-tuning runs start from the shipped weights, and the disk cache of finished runs
+is a fresh temporary folder, so `wall_s` is the whole experiment as a first visitor's page would run it.
+Nearly all of it is fine-tuning steps; a step's cost depends on the machine's load far more than on anything
+here, so the JSON also gives the total `steps` and `s_per_step` (their seconds over their count, held-out
+scoring included): on a quieter machine the wall is about steps × its own time per step.
+Details go to stderr; the last line of stdout is one JSON object:
+{"tasks": {task: {"accuracy", "baseline", "majority", "seeds", ...}}, "no_pretrain": {task: accuracy},
+ "gap_se": {task: [gap, its standard error]}, "layers_transferred": {"layers", "accuracy"},
+ "zero_shot": {"updates", "transformer", "updates_lstm", "lstm"}, "steps", "s_per_step", "wall_s", "load_avg_1m"}
+(The Table 5 ablations on the fine-tuning page's topic task are bench/table5.py.)
 """
 from __future__ import annotations
 
@@ -18,59 +23,52 @@ import json
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TASK_ORDER = ("classification", "entailment", "similarity", "multiple_choice")
 
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--lang", default="en", choices=["en", "ja"])
-    p.add_argument("--budget", default="quick")
-    p.add_argument("--lam", type=float, default=0.5)
     p.add_argument("--seeds", type=int, default=1)
-    p.add_argument("--threads", type=int, default=None)
-    p.add_argument("--epochs", type=int, default=None, help="fine-tuning epochs instead of the budget's")
-    p.add_argument("--evals", type=int, default=None, help="held-out evaluations per run instead of the budget's")
+    p.add_argument("--layers-task", default="classification", choices=(*TASK_ORDER, "none"))  # none: no sweep
+    p.add_argument("--ship", action="store_true", help="also write this run as assets/models/transfer-<lang>.json "
+                   "(what `scripts/build_models.py --only transfer` writes from the same call)")
     a = p.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["ATLAS_CACHE_DIR"] = tmp  # from scratch: no cached weights or results
-        from dataclasses import replace
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["ATLAS_CACHE_DIR"] = cache  # no finished run is reused: this measures the work
+        from core.gpt.transfer.stats import gap
+        from core.gpt.transfer.suite import run_suite
 
-        from core.gpt import finetune as ft
+        def line(task: str, out: dict) -> None:
+            r = out["tasks"][task]
+            print(f"{task:16s} full {r['seeds']} no_pretrain {r['no_pretrain_seeds']} baseline {r['baseline']:.3f} "
+                  f"({out['seconds'][task]} s, {out['steps'][task]} steps)", file=sys.stderr, flush=True)
 
-        budget = ft.BUDGETS[a.budget]
-        budget = replace(budget, epochs=a.epochs or budget.epochs, evals=a.evals or budget.evals)
-        ft.BUDGETS[a.budget] = budget  # the job reads the budget by name from this dict
-        load_before = os.getloadavg()[0]
-        t0 = time.perf_counter()
-        v = ft.run_experiment(ft.Settings(lang=a.lang, budget=a.budget, lam=a.lam, seeds=a.seeds), threads=a.threads)
-        wall = time.perf_counter() - t0
-    if v.status != "finished":
-        print(f"status {v.status}: {v.message.en if v.message else ''}", file=sys.stderr)
-        sys.exit(1)
-    for name, r in v.results.items():
-        print(f"{name:12s} acc {r.accs}  ({r.seconds:.1f} s)", file=sys.stderr)
-    shipped = {k: i for k, i in v.pretrain.items() if i.get("shipped")}
-    pre = sum(i.get("seconds", 0.0) for i in v.pretrain.values())
-    ft_s = sum(r.seconds for r in v.results.values())
-    print(json.dumps({
-        "accuracy": {k: round(r.mean, 4) for k, r in v.results.items()},
-        "accuracy_std": {k: round(r.std, 4) for k, r in v.results.items()} if a.seeds > 1 else None,
-        "majority_baseline": round(v.majority, 4),
-        "backbone": "shipped" if shipped else "own",
-        "shipped_steps": {k: i["steps"] for k, i in shipped.items()} or None,
-        "seen_heldout": round(next(iter(shipped.values()))["seen_heldout"], 3) if shipped else None,
-        "fallback_note": v.backbone_note.en if v.backbone_note else None,
-        "pretrain_s": round(pre, 1),
-        "pretrain_s_each": {k: i.get("seconds") for k, i in v.pretrain.items()},
-        "finetune_s": round(ft_s, 1),
-        "wall_s": round(wall, 1),
-        "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-        "lang": a.lang, "budget": a.budget, "seeds": a.seeds, "epochs": budget.epochs, "evals": budget.evals,
-        "n_train": sum(v.counts_train), "n_heldout": sum(v.counts_heldout),
-    }))
+        try:
+            out = run_suite(a.lang, a.seeds, a.layers_task, on_task=line)
+        except RuntimeError as e:
+            print(e, file=sys.stderr)
+            sys.exit(1)
+    out["gap_se"] = {}
+    for t, r in out["tasks"].items():  # pre-training's lead over none, with its standard error (seeds or binomial)
+        g = gap(r["seeds"], r["no_pretrain_seeds"], r["n_heldout"])
+        out["gap_se"][t] = [round(g.diff, 4), round(g.se, 4) if g.se is not None else None]
+    out["steps_total"] = sum(out["steps"].values())
+    loads = [load, os.getloadavg()[0]]  # at start and end
+    if a.ship:
+        from core.gpt.shipped import MODELS_DIR
+        from scripts.build_models import write_transfer
+
+        write_transfer(a.lang, MODELS_DIR, {k: v for k, v in out.items() if k not in ("gap_se", "steps_total")},
+                       a.seeds, a.layers_task, loads)
+    out["load_avg_1m"] = [round(x, 2) for x in loads]
+    out["cpus"] = os.cpu_count()
+    print(json.dumps(out, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -376,8 +376,6 @@ def build_transfer(lang: str, models_dir: Path, seeds: int = 1, layers_task: str
     the file is stale. Runs in a fresh temporary cache: nothing reused."""
     import os
 
-    import torch
-
     from core.gpt.transfer import suite
 
     load = os.getloadavg()[0]
@@ -388,11 +386,22 @@ def build_transfer(lang: str, models_dir: Path, seeds: int = 1, layers_task: str
                 f"transfer {lang} {t}: {o['tasks'][t]} ({o['seconds'][t]} s)", file=sys.stderr, flush=True))
         finally:
             os.environ.pop("ATLAS_CACHE_DIR") if old is None else os.environ.update(ATLAS_CACHE_DIR=old)
+    return write_transfer(lang, models_dir, result, seeds, layers_task, [load, os.getloadavg()[0]])
+
+
+def write_transfer(lang: str, models_dir: Path, result: dict, seeds: int, layers_task: str, load: list[float]) -> dict:
+    """transfer-<lang>.json from one finished run_suite (`bench/finetune.py --ship` writes its own run here too)."""
+    import os
+
+    import torch
+
+    from core.gpt.transfer import suite
+
     card = {"artifact": suite.shipped_path(lang, models_dir).name, "kind": "transfer", "lang": lang,
             "command": f"python scripts/build_models.py --only transfer --lang {lang}", "seeds": seeds,
             "layers_task": layers_task, "models": suite.model_hashes(lang, models_dir),
             "data": suite.data_hashes(lang), "settings": suite.settings_hash(seeds, layers_task),
-            "wall_s": result["wall_s"], "load_avg_1m": [round(load, 2), round(os.getloadavg()[0], 2)],
+            "wall_s": result["wall_s"], "load_avg_1m": [round(x, 2) for x in load],
             "cpus": os.cpu_count(), "git_commit": git_commit(), "torch": torch.__version__}
     path = suite.shipped_path(lang, models_dir)
     path.write_text(json.dumps({"card": card, "result": result}, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -324,3 +324,23 @@ def test_the_shipped_suite_is_read_only_while_its_hashes_match(tmp_path):
     suite.shipped_path("en", tmp_path).write_text("{not json", encoding="utf-8")
     assert suite.shipped_suite("en", tmp_path) is None
     assert suite.data_hashes("en") == suite.data_hashes("en") and len(set(suite.data_hashes("en").values())) == 4
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_shipped_suite_is_current_and_labels_each_zero_shot_curve_with_its_own_updates(lang):
+    """assets/models/transfer-<lang>.json describes today's models, data and settings (else the page shows no
+    numbers), and the zero-shot panel's x axis: the GPT's curve ends at the shipped GPT's steps, the LSTM's at
+    the LSTM's (one shared axis once put the GPT's last point at the LSTM's 700)."""
+    from core.gpt import shipped
+    from core.gpt.transfer import suite
+
+    doc = suite.shipped_suite(lang)
+    assert doc is not None, f"transfer-{lang}.json is stale: run `python scripts/build_models.py --only transfer --lang {lang}`"
+    r = doc["result"]
+    zs = r["zero_shot"]
+    assert zs["updates"][-1] == shipped.load_gpt(lang).steps and len(zs["updates"]) == len(zs["transformer"])
+    assert zs["updates_lstm"][-1] == shipped.load_lstm_file(shipped.lstm_path(lang)).steps
+    assert len(zs["updates_lstm"]) == len(zs["lstm"])
+    assert sum(r["steps"].values()) > 0 and r["s_per_step"] > 0
+    for t, row in r["tasks"].items():
+        assert row["baseline"] == row["majority"]  # the target is the majority answer; bag of words is shown beside it

@@ -34,6 +34,10 @@ def summary(result: dict, card: dict, lang: str) -> str:
     return text
 
 
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}"
+
+
 def show(data_lang: str, lang: str) -> dict | None:
     """The shipped table for `data_lang` and its paragraph; the result dict, or None (stale or missing)."""
     doc = suite(data_lang)
@@ -46,6 +50,7 @@ def show(data_lang: str, lang: str) -> dict | None:
              T.t("col_pre", lang): f"{100 * result['tasks'][t]['accuracy']:.1f}",
              T.t("col_nopre", lang): f"{100 * result['no_pretrain'][t]:.1f}",
              T.t("col_base", lang): f"{100 * result['tasks'][t]['baseline']:.1f}",
+             T.t("col_bow", lang): _pct(result["tasks"][t].get("bag_of_words")),
              T.t("col_n", lang): result["tasks"][t]["n_heldout"]} for t in TASKS if t in result["tasks"]]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.markdown(summary(result, card, lang))

@@ -102,7 +102,8 @@ def table5(v: TransferView, lang: str) -> None:
         return
     vn = {x: T.t(f"v_{x}", lang) for x in VARIANTS}
     st.subheader(T.t("results", lang, task=T.t(f"task_{t.name}", lang), lang_name=T.t(f"lang_{t.lang}", lang)))
-    st.caption(T.t("baseline_caption", lang, acc=100 * t.baseline, maj=100 * t.majority, n=len(t.heldout)))
+    bow = "" if t.bag_of_words is None else T.t("bow_caption", lang, acc=100 * t.bag_of_words)
+    st.caption(T.t("baseline_caption", lang, acc=100 * t.baseline, bow=bow, n=len(t.heldout)))
     order = [x for x in VARIANTS if x in r.accs]
     st.dataframe(pd.DataFrame([{T.t("col_model", lang): vn[x], T.t("col_acc", lang): "{:.1f} ± {:.1f}".format(
         *[100 * m for m in mean_std(r.accs[x])]), T.t("col_runs", lang): len(r.accs[x])} for x in order]),

@@ -48,7 +48,7 @@ class Budget:
     pretrain_steps: int = 700  # LM steps for each model (transformer and LSTM alike); more overfits ~70 KB of text
     pretrain_batch: int = 12
     pretrain_lr: float = 1e-3
-    # Fine-tuning epochs: the paper's 3. Measured against 4 (bench/finetune.py --epochs 4, same session): 0.80×
+    # Fine-tuning epochs: the paper's 3. Measured against 4 (bench/table5.py --epochs 4, same session): 0.80×
     # the time, and every variant's held-out accuracy within 4 passages of it, in Table 5's order either way.
     epochs: int = 3
     batch: int = 32  # fine-tuning batch (the paper: 32)

@@ -10,18 +10,20 @@ linear classifier (transforms.similarity builds both sequences; `orderings` give
 
 Each item is an unordered pair of cities, people, teams or activities with the frame relating them.
 A frame has several forms of one sentence ("x R y"); for each order of the roles the item gives a
-sentence a in a random form, two paraphrases (other forms) and two role swaps (the same form with the
-roles exchanged, i.e. the same words with the meaning reversed, and one other form). Labels are
-balanced (majority baseline 1/2), and every form occurs as "same" and as "different", so the second
-sentence alone does not give the label: the model has to compare who does what to whom.
+sentence a in a random form j and compares it with two forms, j itself and one other k. Every
+comparison comes as twins: b with the roles as in a ("same"), and b with the two roles exchanged
+("different"). Exchanging two names leaves b's words as they were, so the twins hold exactly the same
+words: a bag of words (or any model blind to order) scores both twins alike and sits at chance, 1/2,
+by construction, on every split. Only reading who stands where (and, in Japanese, which particle
+sits on which noun) tells them apart.
 
     a                     I go from Tokyo to Osaka.
-    same meaning          I leave Tokyo and head for Osaka.
-    different meaning     I go from Osaka to Tokyo.
+    same meaning          I go from Tokyo to Osaka.            I leave Tokyo and head for Osaka.
+    different meaning     I go from Osaka to Tokyo.            I leave Osaka and head for Tokyo.
 
     a                     東京から大阪へ行く
-    同じ意味              大阪へ東京から行く        (same words, other order, same meaning)
-    違う意味              大阪から東京へ行く        (same words, different meaning)
+    同じ意味              東京から大阪へ行く                    大阪へ東京から行く   (same words, other order)
+    違う意味              大阪から東京へ行く                    東京へ大阪から行く   (same words, different meaning)
 
 Items are unordered pairs, so "Tokyo → Osaka" and "Osaka → Tokyo" are never split across train and
 held-out.
@@ -111,22 +113,21 @@ def frames(lang: str) -> list[Frame]:
 
 
 def examples_of(frame: Frame, limit: int, seed: int) -> list[PairExample]:
-    """Eight pairs per item: for each order of the roles, a sentence a in a random form j, two
-    paraphrases (other forms, same roles) and two role swaps (form j itself, the same words with the
-    meaning reversed, and one other form)."""
+    """Eight pairs per item: for each order of the roles, a sentence a in a random form j, compared with
+    form j and one other form k, each as twins: b with a's roles (same meaning) and b with the roles
+    exchanged (different meaning, same words as its twin)."""
     rng = random.Random(f"{seed}/{frame.name}/forms")
     n = len(frame.forms)
-    assert n >= 3, f"frame {frame.name} needs at least 3 forms (a, and two paraphrases of it)"
+    assert n >= 2, f"frame {frame.name} needs at least 2 forms (a, and a paraphrase of it)"
     out = []
     for item, fields in expand(frame.name, frame.slots, limit, seed):
         swapped = {**fields, **{f: fields[g] for f, g in frame.swap}, **{g: fields[f] for f, g in frame.swap}}
         for mine, theirs in ((fields, swapped), (swapped, fields)):
             j = rng.randrange(n)
             a = frame.forms[j].format(**mine)
-            for k in rng.sample([k for k in range(n) if k != j], 2):
+            for k in (j, rng.choice([k for k in range(n) if k != j])):
                 out.append(PairExample(a, frame.forms[k].format(**mine), SAME, item))
-            for m in (j, rng.choice([m for m in range(n) if m != j])):
-                out.append(PairExample(a, frame.forms[m].format(**theirs), DIFFERENT, item))
+                out.append(PairExample(a, frame.forms[k].format(**theirs), DIFFERENT, item))
     return out
 
 

@@ -12,5 +12,5 @@ pre-trained layers kept, and how zero-shot answers improve as pre-training goes 
                  `make models`) or, as a fallback, snapshots of a pre-training run here
     stats.py     mean ± spread over seeds, the gap between variants with its standard error
     job.py       TransferJob (a core.runtime.jobs.BackgroundJob), every unit cached via diskcache
-    suite.py     all four tasks of one language as one JSON (bench/transfer.py; shipped as transfer-<lang>.json)
+    suite.py     all four tasks of one language as one JSON (bench/finetune.py; shipped as transfer-<lang>.json)
 """

@@ -67,6 +67,8 @@ class TransferResults:
     layers: dict[int, float] = field(default_factory=dict)  # blocks transferred -> accuracy (seed 0)
     zero_shot: dict[str, dict[int, float]] = field(default_factory=dict)  # arch -> update -> accuracy
     nll_ce: tuple[float, float] | None = None  # the full model's held-out L2 as NLL and as cross entropy
+    steps: int = 0  # fine-tuning steps of the runs trained by this job (a run found in the cache adds none)
+    train_s: float = 0.0  # seconds those runs spent in fine-tuning and their held-out scoring
 
 
 @dataclass
@@ -154,7 +156,7 @@ class TransferJob(BackgroundJob):
             self.source = {"shipped": src.shipped, "steps": dict(src.steps), "note": src.note}
         states, tok = src.states, src.tokenizer
         specials = Specials.after(tok.vocab_size)
-        block = min(self.budget.block_size, src.configs["transformer"].block_size)
+        block = min(self.budget.block_size, src.configs["transformer"].block_size, s.fit.block)
         n_layer = src.configs["transformer"].n_layer
         enc = {split: encode_task(self.task, getattr(self.task, split), tok, specials, block)
                for split in ("train", "heldout")}
@@ -178,6 +180,9 @@ class TransferJob(BackgroundJob):
                 if out is None:
                     raise _Stop()
                 res = out[1]
+                with self._lock:  # runs trained here (not ones read from the cache, nor one read twice)
+                    self.results.steps += res.steps
+                    self.results.train_s += res.seconds
                 return {"accuracy": res.accuracy, "steps": res.steps, "seconds": res.seconds,
                         "nll_ce": list(res.nll_ce)}
 

@@ -1,6 +1,6 @@
 """The whole transfer experiment of one language, as one JSON-able dict: the four task formats fine-tuned
 from the shipped GPT and without pre-training, Figure 2's layer sweep on one task, and the zero-shot
-curves. `bench/transfer.py` prints it; `scripts/build_models.py --only transfer` ships it as
+curves. `bench/finetune.py` prints it; `scripts/build_models.py --only transfer` ships it as
 assets/models/transfer-<lang>.json with a card, so the page shows measured numbers at once.
 
     out = run_suite("ja")                       # minutes: every run trains
@@ -23,7 +23,7 @@ from core.gpt.transfer.data import load_task
 from core.gpt.transfer.fit import fit_for
 from core.gpt.transfer.heads import TASKS
 
-SUITE_VERSION = 1  # bump when the suite's runs change in a way the hashes below do not see
+SUITE_VERSION = 2  # bump when the suite's runs change in a way the hashes below do not see
 
 
 def data_hashes(lang: str) -> dict[str, str]:
@@ -56,7 +56,7 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
     from core.gpt.transfer.job import TransferJob, TransferSettings
 
     t0 = time.perf_counter()
-    out: dict = {"tasks": {}, "no_pretrain": {}, "lang": lang, "seconds": {}}
+    out: dict = {"tasks": {}, "no_pretrain": {}, "lang": lang, "seconds": {}, "steps": {}, "train_s": 0.0}
     zero: dict[str, dict[str, list[float]]] = {}
     tuner = None
     for task in TASKS:
@@ -75,16 +75,22 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
         mf, mn = statistics.fmean(full), statistics.fmean(nop)
         out["tasks"][task] = {"accuracy": round(mf, 4), "baseline": round(v.task.baseline, 4),
                               "majority": round(v.task.majority, 4), "n_heldout": len(v.task.heldout),
+                              "bag_of_words": None if v.task.bag_of_words is None else round(v.task.bag_of_words, 4),
                               "beats_baseline": mf > v.task.baseline, "beats_no_pretrain": mf > mn,
                               "seeds": [round(x, 4) for x in full], "no_pretrain_seeds": [round(x, 4) for x in nop]}
         out["no_pretrain"][task] = round(mn, 4)
+        out["steps"][task] = r.steps
+        out["train_s"] = round(out["train_s"] + r.train_s, 1)
         out["backbone"] = {"shipped": v.source.get("shipped"), "steps": v.source.get("steps")}
         if r.layers:
             out["layers_transferred"] = {"task": task, "layers": sorted(r.layers),
                                          "accuracy": [round(r.layers[n], 4) for n in sorted(r.layers)]}
         for arch, curve in r.zero_shot.items():
             zero.setdefault(arch, {})[task] = [curve[k] for k in sorted(curve)]
-            out.setdefault("zero_shot", {})["updates"] = sorted(curve)
+            # each model's own updates: the shipped GPT and LSTM end at different steps (800 and 700), so one
+            # shared axis would put the Transformer's last point at the LSTM's step
+            key = "updates" if arch == "transformer" else f"updates_{arch}"
+            out.setdefault("zero_shot", {})[key] = sorted(curve)
         out["seconds"][task] = round(time.perf_counter() - t, 1)
         if on_task is not None:
             on_task(task, out)
@@ -93,6 +99,9 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
     out["zero_shot_by_task"] = {arch: {t: [round(x, 4) for x in c] for t, c in by_task.items()}
                                 for arch, by_task in zero.items()}
     out["wall_s"] = round(time.perf_counter() - t0, 1)
+    n = sum(out["steps"].values())
+    # the time of one step (its share of scoring included): wall_s on another machine ≈ steps × its own
+    out["s_per_step"] = round(out["train_s"] / max(1, n), 3)
     return out
 
 
