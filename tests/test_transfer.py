@@ -344,3 +344,16 @@ def test_the_shipped_suite_is_current_and_labels_each_zero_shot_curve_with_its_o
     assert sum(r["steps"].values()) > 0 and r["s_per_step"] > 0
     for t, row in r["tasks"].items():
         assert row["baseline"] == row["majority"]  # the target is the majority answer; bag of words is shown beside it
+
+
+def test_page_text_states_the_epochs_the_suite_runs():
+    """The tasks page's note says how long each task fine-tunes: it must say what fit.FIT_BY_TASK runs."""
+    from core.gpt.transfer.fit import FIT_BY_TASK
+    from ui.texts.gpt_tasks import T
+
+    en, ja = T.t("ours_note", "en"), T.t("ours_note", "ja")
+    e = {k: FIT_BY_TASK[k].epochs for k in FIT_BY_TASK}
+    assert e["similarity"] == e["multiple_choice"]
+    assert (f"{e['classification']} epochs for classification, {e['entailment']} for entailment, "
+            f"{e['similarity']} for similarity and multiple choice") in en
+    assert f"分類 {e['classification']} エポック、含意 {e['entailment']}、類似度と多肢選択は {e['similarity']}" in ja
