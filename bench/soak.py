@@ -320,6 +320,9 @@ def main() -> None:
     server_log = log_path.read_text(errors="replace")
     for note in soak.notes[-15:]:
         print("note:", note)
+    releases = [line for line in server_log.splitlines() if "atlas.memory" in line]
+    for line in releases[-8:]:  # the idle keeper's releases (ui/memory.py), with the memory before and after
+        print("server:", line[:400])
     for i, chunk in enumerate(server_log.split("Traceback")[1:4]):  # what the server logged, briefly
         print(f"server traceback {i + 1}:", chunk.strip().splitlines()[-1][:200])
     spy = health.summary()
@@ -338,6 +341,7 @@ def main() -> None:
         "rss_split_mb": {k: {"anon": round(v.get("anon", 0)), "file": round(v.get("file", 0))}
                          for k, v in (("fresh", fresh), ("warm", soak.rss_warm), ("closed", closed), ("settled", settled))},
         "settle_curve_mb": curve, "settled_minus_fresh_mb": round(rss_settled - fresh["rss"]), "launcher": a.launcher,
+        "idle_releases": sum("idle release" in line for line in releases),
         "threads": {"start": th0, "peak": health.peak_threads, "settled": th_settled},
         "outbound": len(soak.outbound), "exit_code": proc.returncode, "seconds": a.seconds,
         "load_avg_soak": load_soak, "load_avg": [round(x, 2) for x in os.getloadavg()],
