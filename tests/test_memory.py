@@ -264,3 +264,44 @@ def test_every_table_the_idle_release_names_exists_and_is_emptied():
         ngram_job._READY["memtest"] = object()  # noqa: SLF001
     assert ui_memory._clear_core_tables() == len(ui_memory.TABLES)  # noqa: SLF001
     assert "memtest" not in ngram_job._READY  # noqa: SLF001
+
+
+def test_closed_sessions_past_their_reconnect_window_are_shut_down_and_freed(monkeypatch):
+    """Streamlit's storage of closed sessions hides an expired one but keeps it (and everything its state holds)
+    until the next write; ui.memory removes and shuts it down. Here with Streamlit's own storage and a fake clock."""
+    from streamlit.runtime.memory_session_storage import MemorySessionStorage
+
+    from ui import memory as ui_memory
+
+    clock = Clock()
+    storage = MemorySessionStorage(ttl_seconds=120)
+    storage._cache._timer = clock  # noqa: SLF001 - the storage's TTL table, on a fake clock
+
+    class FakeSession:
+        def __init__(self, sid):
+            self.id, self.shut = sid, False
+            self.state = {"model": torch.nn.Linear(32, 32)}  # what a session's state holds
+
+        def shutdown(self):
+            self.shut = True
+
+    sessions = [FakeSession("a"), FakeSession("b")]
+    for s in sessions:
+        storage.save(types.SimpleNamespace(session=s, client=None, script_run_count=1))
+    mgr = types.SimpleNamespace(_session_storage=storage, num_active_sessions=lambda: 0,
+                                list_sessions=lambda: storage.list())
+    fake_runtime = types.SimpleNamespace(instance=lambda: types.SimpleNamespace(_session_mgr=mgr))
+    import streamlit.runtime
+
+    monkeypatch.setattr(streamlit.runtime, "Runtime", fake_runtime)
+    monkeypatch.setattr("ui.server_loop.call_on_main", lambda fn: fn() or True)  # the event loop: at once
+    assert ui_memory.sessions() == (0, 2)
+    clock.t += 121  # the reconnect window is over: Streamlit's reads no longer see them ...
+    assert storage.list() == []
+    assert len(storage._cache._data) == 2  # noqa: SLF001 - ... but it still holds both
+    model_ref = weakref.ref(sessions[0].state["model"])
+    assert ui_memory._expire_closed_sessions() == 2  # noqa: SLF001
+    assert all(s.shut for s in sessions) and ui_memory.sessions() == (0, 0)
+    del sessions
+    gc.collect()
+    assert model_ref() is None
