@@ -14,6 +14,14 @@ for something else. Three things keep it after the last session ends (bench/soak
 3. glibc keeps freed memory in its arenas (one per thread that allocated: every script thread, every
    training thread); `trim()` (malloc_trim) returns the free pages to the OS.
 
+A fourth is the UI's: closed sessions past their reconnect window that Streamlit hides but keeps
+(ui/memory.py shuts them down). Measured by bench/soak.py (90 s, 3 sessions, settle 130 s): settled RSS was
+646 MB and flat (fresh 328) before this module; 506-549 MB over four runs after it, against a fresh 396
+(ui/preload.py now imports torch._dynamo, which the first training used to import for good). What stays
+above fresh is not objects: at settle Python's allocator holds 159 MB live vs 154 MB for a process that
+merely imported what the pages import, glibc 154 vs 148 MB; the rest is allocator fragmentation and
+file pages (libtorch code run once, MeCab's dictionary, which fugashi never unmaps).
+
     keeper = IdleKeeper(sessions=lambda: (active, total))   # ui.memory wires Streamlit's session manager
     keeper.start()                                           # a daemon thread; tick() is the whole logic
 
