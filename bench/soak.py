@@ -1,13 +1,17 @@
 """Soak: a real server, several browser sessions doing what a class does, and what the server feels.
 
-Starts `streamlit run app.py` on a free localhost port with an empty cache folder, then for `--seconds`
+Starts the server as `make run` does (scripts/serve.py: torch, pandas and plotly imported before it listens;
+`--launcher streamlit` for a bare `streamlit run app.py`) on a free localhost port with an empty cache folder,
+waits `--fresh-wait` seconds for its start-up to settle (the "fresh" memory), then for `--seconds`
 drives `--sessions` concurrent Chromium tabs (Playwright, async, one browser) that open pages, type
 hostile text, hammer a slider with quick key presses, start / stop / reload a training, start a
 fine-tuning or task-formats experiment and reload it, and close their tabs, while a separate thread polls `/_stcore/health` four times a second. Meanwhile every request a
 tab makes is checked (anything not for 127.0.0.1 counts as outbound), and every page is scanned for
 exception boxes and the app's "something went wrong" box. After the tabs close, server RSS and threads
-are measured at once and again after `--settle` seconds (past the training lease's grace period and
-Streamlit's reconnect window for closed sessions).
+are measured at once and every 10 s for `--settle` seconds (past the training lease's grace period and
+Streamlit's reconnect window for closed sessions). Memory is VmRSS split into RssAnon (heap: Python
+objects, tensors, malloc arenas) and RssFile (file-backed pages: shared libraries, mmapped dictionaries
+and safetensors), from /proc/PID/status, so a dictionary mmap is told apart from a leak.
 
 Two ways the health figures are kept honest on a shared machine: they count from the end of the warm-up
 (its first imports are first-open cost, reported apart as "health_warmup"), and a *control* server (the same
@@ -17,10 +21,13 @@ which thread held the GIL, what the event loop was doing; printed as counts befo
 
 Last line: one JSON object {"sessions", "page_runs", "exceptions", "server_tracebacks", "health_p50_s",
 "health_p99_s", "health_max_s", "health_n", "health_over_1s", "health_warmup", "control_health", "spy_dumps",
-"rss_mb": {"start", "warm", "peak", "closed", "settled"} ("warm": every page opened once by one tab, closed),
+"rss_mb": {"start", "fresh", "warm", "peak", "closed", "settled"} ("fresh": the preloaded server before any
+session; "warm": every page opened once by one tab, closed), "rss_split_mb": {phase: {"anon", "file"}},
+"settle_curve_mb": [[seconds after close, RSS, anon], …], "settled_minus_fresh_mb", "launcher",
 "threads": {"start", "peak", "settled"}, "outbound", "seconds", "load_avg_soak", "load_avg"}.
 
     PATH=.venv/bin:$PATH .venv/bin/python -P bench/soak.py --seconds 120
+    ... --launcher streamlit   (bare `streamlit run`, no preload: the before of scripts/serve.py)
     ATLAS_GC_FREEZE=0 ... (the same with core.runtime.gcpolicy off: the before of the after)
 """
 from __future__ import annotations
@@ -61,6 +68,18 @@ IDLE_JS = """() => !!document.querySelector('[data-testid="stMainBlockContainer"
   !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-stale="true"]')"""
 
 
+def proc_mem(pid: int) -> dict:
+    """VmRSS, RssAnon and RssFile of a process in MB (/proc/PID/status)."""
+    want = {"VmRSS:": "rss", "RssAnon:": "anon", "RssFile:": "file"}
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            key = line.split(None, 1)[0] if line.strip() else ""
+            if key in want:
+                out[want[key]] = round(int(line.split()[1]) / 1024, 1)
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -74,7 +93,7 @@ class Soak:
         self.page_runs = self.exceptions = 0
         self.outbound: list[str] = []
         self.notes: list[str] = []
-        self.rss_warm = 0.0
+        self.rss_warm: dict = {}
         self.t_soak = time.time()
 
     def _check(self, req) -> None:
@@ -190,7 +209,7 @@ async def drive(url: str, seconds: float, sessions: int, seed: int, pid: int, ct
                 soak.notes.append(f"warm-up {path}: {type(e).__name__}")
         await first.close()
         await asyncio.sleep(5)
-        soak.rss_warm = proc_status(pid)[0]
+        soak.rss_warm = proc_mem(pid)
         soak.deadline = time.time() + seconds  # the soak's own time starts after the warm-up
         soak.t_soak = time.time()  # health figures count from here (the warm-up's imports are first-open cost)
         # The idle session whose server-side experience the health poll stands for: open, never touched.
@@ -210,11 +229,13 @@ async def drive(url: str, seconds: float, sessions: int, seed: int, pid: int, ct
     return soak, sum(tabs) + 1
 
 
-def start_server(cache: Path, log) -> tuple[subprocess.Popen, str]:
+def start_server(cache: Path, log, launcher: str = "serve") -> tuple[subprocess.Popen, str]:
+    """The app on a free port: through scripts/serve.py as `make run` does, or a bare `streamlit run`."""
     port = free_port()
     env = {**os.environ, "ATLAS_CACHE_DIR": str(cache), "ATLAS_FORCE_CPU": "1"}
+    head = [sys.executable, "scripts/serve.py"] if launcher == "serve" else [sys.executable, "-m", "streamlit", "run", "app.py"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+        [*head, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
          "--browser.gatherUsageStats", "false"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -254,19 +275,25 @@ def main() -> None:
                     help="skip the control server (the same app, one idle tab, no soak) polled alongside: "
                          "its latency is what the machine's load alone costs")
     ap.add_argument("--no-spy", action="store_true", help="no py-spy dumps during slow health responses")
+    ap.add_argument("--launcher", choices=("serve", "streamlit"), default="serve",
+                    help="serve: scripts/serve.py, as `make run` (preloads torch, pandas, plotly); streamlit: bare `streamlit run`")
+    ap.add_argument("--fresh-wait", type=float, default=10.0,
+                    help="seconds between the server answering /health and the fresh memory reading")
     a = ap.parse_args()
 
     cache = Path(tempfile.mkdtemp(prefix="atlas-soak-"))
     log_path = cache / "server.log"
     control = ctl_watch = ctl_url = None
     with open(log_path, "wb") as log, open(cache / "control.log", "wb") as ctl_log:
-        proc, url = start_server(cache / "soak", log)
+        proc, url = start_server(cache / "soak", log, a.launcher)
         try:
             rss0, th0 = proc_status(proc.pid)
+            time.sleep(a.fresh_wait)  # the start-up's last allocations (Streamlit's own threads) done
+            fresh = proc_mem(proc.pid)
             health = Watch(url, proc.pid, spy=not a.no_spy)
             health.start()
             if not a.no_control:
-                control, ctl_url = start_server(cache / "control", ctl_log)
+                control, ctl_url = start_server(cache / "control", ctl_log, a.launcher)
                 ctl_watch = Watch(ctl_url, control.pid, spy=False)
                 ctl_watch.start()
             t_start = time.time()
@@ -277,8 +304,14 @@ def main() -> None:
                 if w is not None:
                     w.stop.set()
                     w.join()
-            rss_closed, _ = proc_status(proc.pid)
-            time.sleep(a.settle)
+            closed = proc_mem(proc.pid)
+            rss_closed = closed["rss"]
+            curve, t_closed = [], time.time()
+            while time.time() - t_closed < a.settle:
+                time.sleep(min(10.0, max(0.0, a.settle - (time.time() - t_closed))))
+                m = proc_mem(proc.pid)
+                curve.append([round(time.time() - t_closed), round(m["rss"]), round(m["anon"])])
+            settled = proc_mem(proc.pid)
             rss_settled, th_settled = proc_status(proc.pid)
         finally:
             stop_server(proc)
@@ -287,6 +320,9 @@ def main() -> None:
     server_log = log_path.read_text(errors="replace")
     for note in soak.notes[-15:]:
         print("note:", note)
+    releases = [line for line in server_log.splitlines() if "atlas.memory" in line]
+    for line in releases[-8:]:  # the idle keeper's releases (ui/memory.py), with the memory before and after
+        print("server:", line[:400])
     for i, chunk in enumerate(server_log.split("Traceback")[1:4]):  # what the server logged, briefly
         print(f"server traceback {i + 1}:", chunk.strip().splitlines()[-1][:200])
     spy = health.summary()
@@ -300,8 +336,12 @@ def main() -> None:
         "health_warmup": phase(health, t_start, soak.t_soak),
         "control_health": phase(ctl_watch, soak.t_soak, t_end) if ctl_watch else None,
         "spy_dumps": spy["dumps"],
-        "rss_mb": {"start": round(rss0), "warm": round(soak.rss_warm), "peak": round(max(health.peak_rss, rss_closed)),
-                   "closed": round(rss_closed), "settled": round(rss_settled)},
+        "rss_mb": {"start": round(rss0), "fresh": round(fresh["rss"]), "warm": round(soak.rss_warm.get("rss", 0)),
+                   "peak": round(max(health.peak_rss, rss_closed)), "closed": round(rss_closed), "settled": round(rss_settled)},
+        "rss_split_mb": {k: {"anon": round(v.get("anon", 0)), "file": round(v.get("file", 0))}
+                         for k, v in (("fresh", fresh), ("warm", soak.rss_warm), ("closed", closed), ("settled", settled))},
+        "settle_curve_mb": curve, "settled_minus_fresh_mb": round(rss_settled - fresh["rss"]), "launcher": a.launcher,
+        "idle_releases": sum("idle release" in line for line in releases),
         "threads": {"start": th0, "peak": health.peak_threads, "settled": th_settled},
         "outbound": len(soak.outbound), "exit_code": proc.returncode, "seconds": a.seconds,
         "load_avg_soak": load_soak, "load_avg": [round(x, 2) for x in os.getloadavg()],

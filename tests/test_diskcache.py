@@ -98,3 +98,34 @@ def test_write_atomic_leaves_no_tmp_on_failure(tmp_path):
     with pytest.raises(TypeError):
         dc.write_atomic(tmp_path / "f.bin", object())  # type: ignore[arg-type]
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_lock_table_keeps_only_keys_in_use(root):
+    """The per-key lock table does not grow with the keys ever built: a server sees thousands."""
+    for i in range(200):
+        _json_cache(f"k{i}", lambda: i)
+    assert dc.locks_held() == 0
+    started, release, results = threading.Event(), threading.Event(), []
+
+    def slow():
+        started.set()
+        release.wait(5)
+        return "slow"
+
+    a = threading.Thread(target=lambda: results.append(_json_cache("busy", slow)))
+    a.start()
+    started.wait(5)
+    b = threading.Thread(target=lambda: results.append(_json_cache("busy", lambda: "second")))
+    b.start()
+    time.sleep(0.1)
+    assert dc.locks_held() == 1  # one key in use: one lock, shared by the builder and the waiter
+    release.set()
+    a.join()
+    b.join()
+    assert [v for v, _ in results] == ["slow", "slow"] and dc.locks_held() == 0
+
+
+def test_lock_entry_goes_even_when_the_build_raises(root):
+    with pytest.raises(RuntimeError):
+        _json_cache("bad", lambda: (_ for _ in ()).throw(RuntimeError("boom")))
+    assert dc.locks_held() == 0

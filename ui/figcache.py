@@ -18,6 +18,8 @@ Bounded by count *and* bytes, least recently used first out: keys hold typed sen
 typing all day would otherwise keep every figure it ever made (st.cache_resource bounds only the count,
 and one entry of the attention page is nine heatmaps). A value larger than a quarter of the byte budget
 is handed out but not kept, so one huge figure cannot empty the cache for everyone else.
+
+When every tab has closed, ui.memory's idle keeper calls `release()`: the figures go, the counters stay.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ MAX_BYTES = 128 * 2**20
 
 _lock = threading.Lock()
 _items: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()  # key -> (frozen value, its size in bytes)
-_counts = {"bytes": 0, "hits": 0, "misses": 0, "evicted": 0, "too_big": 0}
+_counts = {"bytes": 0, "hits": 0, "misses": 0, "evicted": 0, "too_big": 0, "released": 0}
 
 
 def freeze(obj: Any) -> Any:
@@ -106,6 +108,16 @@ def put(key: tuple, value: Any) -> None:
             _, (_, gone) = _items.popitem(last=False)
             _counts["bytes"] -= gone
             _counts["evicted"] += 1
+
+
+def release() -> int:
+    """Drop every figure (the server is idle: no one will ask soon); the counters stay. Returns how many went."""
+    with _lock:
+        n = len(_items)
+        _items.clear()
+        _counts["bytes"] = 0
+        _counts["released"] += n
+        return n
 
 
 def clear() -> None:

@@ -99,6 +99,7 @@ def start_process() -> int:
     from core.runtime.diskcache import clean_stale_tmp
     from core.runtime.gcpolicy import freeze_if_imported
     from core.runtime.sessions import LEASES
+    from ui.memory import start as start_idle_keeper
     from ui.server_loop import call_on_main
 
     # plotly imports pandas lazily, inside the first figure built: two sessions' threads building their
@@ -110,6 +111,7 @@ def start_process() -> int:
     shutdown.install(call_on_main=call_on_main)  # SIGTERM stops jobs at once (ui.server_loop: set from the main thread)
     shutdown.register(LEASES.close_all)  # a server stop stops the trainings that wait for a reload
     LEASES.start_reaper()  # also hands freed memory back to the OS every 30 s (sessions.trim_memory)
+    start_idle_keeper()  # every tab closed for a while: the process-wide caches go (ui/memory.py)
     freeze_if_imported()  # the imports above are permanent: Streamlit's gc after each run skips them (core.runtime.gcpolicy)
     try:
         removed = clean_stale_tmp()

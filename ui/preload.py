@@ -12,8 +12,12 @@ from __future__ import annotations
 import importlib
 import time
 
-# Each one costs ≥ 0.5 s cold and is needed by the home page or the first page a lesson opens.
-HEAVY = ("torch", "pandas", "plotly.graph_objects", "plotly.io", "streamlit.emojis")
+# Each one costs ≥ 0.5 s cold and is needed by the home page or the first page a lesson opens, or (torch._dynamo)
+# by the first training of the process: torch builds every optimizer through a function that imports torch._dynamo
+# on first use (torch/_compile.py), ~800 modules with sympy, 3.9 s and +66 MB at load 12 on this machine. Imported
+# there, that was inside a job thread while other sessions waited on the import lock, and the memory stayed for
+# good anyway (bench/soak.py's settled figure carried it); here it is paid once, before anyone waits.
+HEAVY = ("torch", "pandas", "plotly.graph_objects", "plotly.io", "streamlit.emojis", "torch._dynamo")
 
 
 def preload(modules: tuple[str, ...] = HEAVY) -> dict[str, float]:

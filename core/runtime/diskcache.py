@@ -9,7 +9,9 @@ at a temp folder), one folder per kind: `<root>/<kind>/<key><suffix>`. Formats s
 
 - A file that cannot be read back (truncated, an older format) is rebuilt, never trusted.
 - Two threads asking for the same key build it once: the second waits for the first and reads its
-  result (one lock per key; different keys build in parallel).
+  result (one lock per key; different keys build in parallel). A key's lock exists only while someone
+  holds or waits for it, so the table stays as small as the builds in flight (a server that saw
+  thousands of keys keeps no lock for any of them).
 - A cache that cannot be written (read-only folder, full disk) costs only the cache: the value is
   still returned, with `info.stored = False` and `info.error` saying why, so a page can say the result
   will not be kept.
@@ -21,9 +23,10 @@ import os
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 _REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -62,13 +65,30 @@ class CacheInfo:
     error: str | None = None
 
 
-_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_LOCKS: dict[tuple[str, str], list] = {}  # (kind, key) -> [its lock, threads holding or waiting for it]
 _LOCKS_GUARD = threading.Lock()
 
 
-def _lock_for(kind: str, key: str) -> threading.Lock:
+@contextmanager
+def _lock_for(kind: str, key: str) -> Iterator[None]:
+    """Hold the one lock of (kind, key); its entry goes when the last holder or waiter leaves."""
     with _LOCKS_GUARD:
-        return _LOCKS.setdefault((kind, key), threading.Lock())
+        entry = _LOCKS.setdefault((kind, key), [threading.Lock(), 0])
+        entry[1] += 1
+    try:
+        with entry[0]:
+            yield
+    finally:
+        with _LOCKS_GUARD:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del _LOCKS[(kind, key)]
+
+
+def locks_held() -> int:
+    """Keys with a lock right now (held or waited for): the table's whole size."""
+    with _LOCKS_GUARD:
+        return len(_LOCKS)
 
 
 def cache_path(kind: str, key: str, suffix: str = "") -> Path:

@@ -16,6 +16,12 @@ objects is never collected. So freeze only after a collection, and only when new
 in sessions that are frozen with them are bounded by that handful.
 
     freeze_if_imported()    # app start (after the heavy imports) and the lease reaper, every few seconds
+    refreeze()              # the idle keeper (core.runtime.memory), once no session is connected
+
+A freeze while sessions are alive freezes their objects too, and a reference cycle among them (a
+session's state, its script runner, a figure and the callbacks pointing back) is then never collected,
+though every session is gone. `refreeze()` thaws everything, collects, and freezes what survives: a
+full pass over all objects (~0.5 s), so the idle keeper does it only while no one is connected.
 
 `ATLAS_GC_FREEZE=0` turns it off (bench/soak.py's before/after comparison).
 """
@@ -42,6 +48,18 @@ def freeze_if_imported() -> bool:
         gc.freeze()
         _modules_at_freeze = n
         return True
+
+
+def refreeze() -> int:
+    """Thaw the frozen objects, collect them all, freeze the survivors again; returns what was collected.
+    With the policy off, just a full collection."""
+    with _lock:
+        if not ENABLED:
+            return gc.collect()
+        gc.unfreeze()
+        n = gc.collect()
+        gc.freeze()
+        return n
 
 
 def tracked() -> int:

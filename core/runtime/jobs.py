@@ -302,6 +302,15 @@ class JobRegistry:
                 self._jobs[key] = job
             return job  # type: ignore[return-value]
 
+    def forget_done(self) -> int:
+        """Drop the jobs that no longer run (finished ones left their result in a cache; a failed or stopped
+        one is started afresh on the next request anyway). For an idle server (ui.memory). Returns how many."""
+        with self._lock:
+            done = [k for k, j in self._jobs.items() if j.status not in ("ready", "running", "paused")]
+            for k in done:
+                del self._jobs[k]
+        return len(done)
+
     def clear(self) -> None:
         with self._lock:
             jobs, self._jobs = list(self._jobs.values()), {}
