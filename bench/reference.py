@@ -212,6 +212,7 @@ def main() -> None:
     p.add_argument("--ours-lr", type=float, default=2e-3)
     p.add_argument("--ours-warmup", type=int, default=200)
     p.add_argument("--ours-min-lr-ratio", type=float, default=0.1)
+    p.add_argument("--ours-beta2", type=float, default=0.99, help="AdamW's beta2 for ours (the reference keeps 0.99)")
     p.add_argument("--ours-pre-ln", action="store_true")
     p.add_argument("--bf16", action="store_true", help="ours under bf16 autocast")
     p.add_argument("--ref-dropout", type=float, default=0.0)
@@ -242,7 +243,7 @@ def main() -> None:
     ref = RefGPT(tok.vocab_size, T, 4, 4, 128, rc.dropout)
     ours_iters = a.ours_iters or a.iters
     tc = TrainConfig(max_iters=ours_iters, batch_size=a.ours_batch, lr=a.ours_lr, warmup_iters=a.ours_warmup,
-                     min_lr_ratio=a.ours_min_lr_ratio, eval_interval=0, eval_iters=1, seed=a.seed,
+                     min_lr_ratio=a.ours_min_lr_ratio, beta2=a.ours_beta2, eval_interval=0, eval_iters=1, seed=a.seed,
                      threads="auto" if a.threads == "auto" else None, autocast="bf16" if a.bf16 else None)
     steps = ref_steps(ref, data, rc, B, a.iters, a.seed)
     curves = {"ours": [(0, 0.0, _scored(ours, lambda x: ours(x).logits, windows))],
@@ -274,6 +275,7 @@ def main() -> None:
     else:
         peak, peak_src = matmul_peak(torch.bfloat16 if a.bf16 else torch.float32), "probe in this run (no bench/peak.json)"
     out = {"iters": a.iters, "ours_iters": ours_iters, "ours_batch": a.ours_batch, "ours_lr": a.ours_lr,
+           "ours_warmup": a.ours_warmup, "ours_min_lr_ratio": a.ours_min_lr_ratio, "ours_beta2": a.ours_beta2,
            "ours_pre_ln": a.ours_pre_ln, "threads": a.threads, "bf16": a.bf16,
            "peak_flops_per_s": round(peak), "peak_source": peak_src + (" bf16" if a.bf16 else " fp32")}
     for name, model, fpt in (("ours", ours, ours.flops_per_token(T)), ("reference", ref, ref.flops_per_token(T))):
