@@ -21,7 +21,9 @@ Fair by construction:
 Reported for each: training seconds, tokens/s, the held-out curve, MFU against the peak in
 bench/peak.json (or a probe of this run when there is none: the JSON says which); and the training
 time ours needs to reach the reference's final held-out loss, as a fraction of the reference's time
-(linear interpolation between evaluations). Details go to stderr; the last line is one JSON object.
+(linear interpolation between evaluations), also with each side's median step time in place of its total
+(`time_ratio_at_median_steps`: a burst of load that collapses a few 2-thread chunks of one side moves
+the totals, not the medians). Details go to stderr; the last line is one JSON object.
 
 What ours' schedule is made of (learning curves on this common set, 1 thread, 2026-11-30): with GPT-1's
 post-LN, a peak lr above 2e-3 stalls at the unigram loss (3.39-3.41 for hundreds of steps: lr 2.5e-3 and
@@ -208,6 +210,13 @@ def time_to_reach(curve: list[tuple[int, float, float]], target: float) -> float
     return None
 
 
+def median_step_s(curve: list[tuple[int, float, float]]) -> float:
+    """Median seconds per step over the chunks of a curve: a chunk that a neighbour's burst slowed 5-10x
+    (2-thread steps collapse on shared cores) moves the total a lot and the median not at all."""
+    per = sorted((t1 - t0) / (s1 - s0) for (s0, t0, _), (s1, t1, _) in zip(curve, curve[1:]) if s1 > s0)
+    return per[len(per) // 2] if len(per) % 2 else 0.5 * (per[len(per) // 2 - 1] + per[len(per) // 2])
+
+
 # ------------------------------------------------------------------ the run
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -298,6 +307,16 @@ def main() -> None:
     out["ours_time_to_reference_final_s"] = None if reach is None else round(reach, 2)
     out["time_ratio"] = None if reach is None else round(reach / out["reference"]["train_s"], 3)
     out["tokens_per_s_ratio"] = round(out["ours"]["tokens_per_s"] / out["reference"]["tokens_per_s"], 3)
+    # The same ratio with each side's median step time (robust to bursts of load that hit one side's chunks):
+    # steps ours needs to the reference's final loss x its median step, over the reference's steps x its own.
+    med = {k: median_step_s(curves[k]) for k in curves}
+    reach_step = time_to_reach([(s, s, v) for s, _, v in curves["ours"]], target)
+    out["median_step_ms"] = {k: round(v * 1e3, 2) for k, v in med.items()}
+    out["ours_steps_to_reference_final"] = None if reach_step is None else round(reach_step, 1)
+    out["time_ratio_at_median_steps"] = (None if reach_step is None else
+                                         round(reach_step * med["ours"] / (a.iters * med["reference"]), 3))
+    out["mfu_at_median_steps"] = {"ours": round(a.ours_batch * T / med["ours"] * ours.flops_per_token(T) / peak, 3),
+                                  "reference": round(B * T / med["reference"] * ref.flops_per_token(T) / peak, 3)}
     out["loadavg_start"], out["loadavg_end"] = load0, open("/proc/loadavg").read().split()[:3]
     out["quiet"] = max(float(load0[0]), float(out["loadavg_end"][0])) <= 0.5 * (os.cpu_count() or 1)
     print(f"ours {out['ours']['tokens_per_s']:.0f} tok/s (MFU {out['ours']['mfu']}), reference "

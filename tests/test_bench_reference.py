@@ -55,3 +55,11 @@ def test_reference_schedule_and_model():
     n = sum(p.numel() for p in m.parameters()) - m.wpe.weight.numel()
     assert m.flops_per_token(16) == 6 * n + 12 * 2 * 32 * 16
     assert m.head.weight is m.wte.weight  # tied, as nanoGPT
+
+
+def test_median_step_ignores_a_chunk_slowed_by_a_burst_of_load():
+    from bench.reference import median_step_s
+
+    curve = [(0, 0.0, 4.0), (50, 3.0, 3.0), (100, 6.0, 2.5), (150, 36.0, 2.2), (200, 39.0, 2.0)]  # 0.06 s/step, one 10x chunk
+    assert median_step_s(curve) == pytest.approx(0.06)
+    assert median_step_s(curve[:4]) == pytest.approx(0.06)  # odd number of chunks
