@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/reference.py --calibrate        # once, on a quiet machine: bench/peak.json
     .venv/bin/python bench/reference.py [--iters 2000] [--chunk 50] [--ours-lr 2e-3] [--bf16]
+    # the race of issue 14: ours on its own, shorter schedule that decays to 0
+    PATH=.venv/bin:$PATH python -P bench/reference.py --iters 2000 --ours-iters 1600 --ours-min-lr-ratio 0 --threads 2
 
 The reference is written here from nanoGPT's public description (README's "baby GPT on a CPU": 4 layers,
 4 heads, 128 wide, context 64, batch 12, 2000 iterations, dropout 0.0 there since the model is tiny;
@@ -19,7 +21,16 @@ Fair by construction:
 Reported for each: training seconds, tokens/s, the held-out curve, MFU against the peak in
 bench/peak.json (or a probe of this run when there is none: the JSON says which); and the training
 time ours needs to reach the reference's final held-out loss, as a fraction of the reference's time
-(linear interpolation between evaluations). Details go to stderr; the last line is one JSON object.
+(linear interpolation between evaluations), also with each side's median step time in place of its total
+(`time_ratio_at_median_steps`: a burst of load that collapses a few 2-thread chunks of one side moves
+the totals, not the medians). Details go to stderr; the last line is one JSON object.
+
+What ours' schedule is made of (learning curves on this common set, 1 thread, 2026-11-30): with GPT-1's
+post-LN, a peak lr above 2e-3 stalls at the unigram loss (3.39-3.41 for hundreds of steps: lr 2.5e-3 and
+3e-3 at batch 12, lr 2e-3 at batch 24 whose warm-up the Trainer caps at a tenth of an 800-step run);
+batch 12, lr 2e-3, a 1,600-step cosine to 0 reaches the reference's final 2.0536 at step ~1330 (2.0615 at
+1300, 2.0354 at 1400, 2.0174 at 1600); with beta2 0.95 and 1,400 steps it ended at 2.0654, and batch 8
+(lr 1.5e-3, 2,000 steps: as many tokens as 1,333 of batch 12) at 2.0797, while costing ~7% more per token.
 """
 from __future__ import annotations
 
@@ -199,6 +210,13 @@ def time_to_reach(curve: list[tuple[int, float, float]], target: float) -> float
     return None
 
 
+def median_step_s(curve: list[tuple[int, float, float]]) -> float:
+    """Median seconds per step over the chunks of a curve: a chunk that a neighbour's burst slowed 5-10x
+    (2-thread steps collapse on shared cores) moves the total a lot and the median not at all."""
+    per = sorted((t1 - t0) / (s1 - s0) for (s0, t0, _), (s1, t1, _) in zip(curve, curve[1:]) if s1 > s0)
+    return per[len(per) // 2] if len(per) % 2 else 0.5 * (per[len(per) // 2 - 1] + per[len(per) // 2])
+
+
 # ------------------------------------------------------------------ the run
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -212,6 +230,7 @@ def main() -> None:
     p.add_argument("--ours-lr", type=float, default=2e-3)
     p.add_argument("--ours-warmup", type=int, default=200)
     p.add_argument("--ours-min-lr-ratio", type=float, default=0.1)
+    p.add_argument("--ours-beta2", type=float, default=0.99, help="AdamW's beta2 for ours (the reference keeps 0.99)")
     p.add_argument("--ours-pre-ln", action="store_true")
     p.add_argument("--bf16", action="store_true", help="ours under bf16 autocast")
     p.add_argument("--ref-dropout", type=float, default=0.0)
@@ -242,7 +261,7 @@ def main() -> None:
     ref = RefGPT(tok.vocab_size, T, 4, 4, 128, rc.dropout)
     ours_iters = a.ours_iters or a.iters
     tc = TrainConfig(max_iters=ours_iters, batch_size=a.ours_batch, lr=a.ours_lr, warmup_iters=a.ours_warmup,
-                     min_lr_ratio=a.ours_min_lr_ratio, eval_interval=0, eval_iters=1, seed=a.seed,
+                     min_lr_ratio=a.ours_min_lr_ratio, beta2=a.ours_beta2, eval_interval=0, eval_iters=1, seed=a.seed,
                      threads="auto" if a.threads == "auto" else None, autocast="bf16" if a.bf16 else None)
     steps = ref_steps(ref, data, rc, B, a.iters, a.seed)
     curves = {"ours": [(0, 0.0, _scored(ours, lambda x: ours(x).logits, windows))],
@@ -274,6 +293,7 @@ def main() -> None:
     else:
         peak, peak_src = matmul_peak(torch.bfloat16 if a.bf16 else torch.float32), "probe in this run (no bench/peak.json)"
     out = {"iters": a.iters, "ours_iters": ours_iters, "ours_batch": a.ours_batch, "ours_lr": a.ours_lr,
+           "ours_warmup": a.ours_warmup, "ours_min_lr_ratio": a.ours_min_lr_ratio, "ours_beta2": a.ours_beta2,
            "ours_pre_ln": a.ours_pre_ln, "threads": a.threads, "bf16": a.bf16,
            "peak_flops_per_s": round(peak), "peak_source": peak_src + (" bf16" if a.bf16 else " fp32")}
     for name, model, fpt in (("ours", ours, ours.flops_per_token(T)), ("reference", ref, ref.flops_per_token(T))):
@@ -287,6 +307,16 @@ def main() -> None:
     out["ours_time_to_reference_final_s"] = None if reach is None else round(reach, 2)
     out["time_ratio"] = None if reach is None else round(reach / out["reference"]["train_s"], 3)
     out["tokens_per_s_ratio"] = round(out["ours"]["tokens_per_s"] / out["reference"]["tokens_per_s"], 3)
+    # The same ratio with each side's median step time (robust to bursts of load that hit one side's chunks):
+    # steps ours needs to the reference's final loss x its median step, over the reference's steps x its own.
+    med = {k: median_step_s(curves[k]) for k in curves}
+    reach_step = time_to_reach([(s, s, v) for s, _, v in curves["ours"]], target)
+    out["median_step_ms"] = {k: round(v * 1e3, 2) for k, v in med.items()}
+    out["ours_steps_to_reference_final"] = None if reach_step is None else round(reach_step, 1)
+    out["time_ratio_at_median_steps"] = (None if reach_step is None else
+                                         round(reach_step * med["ours"] / (a.iters * med["reference"]), 3))
+    out["mfu_at_median_steps"] = {"ours": round(a.ours_batch * T / med["ours"] * ours.flops_per_token(T) / peak, 3),
+                                  "reference": round(B * T / med["reference"] * ref.flops_per_token(T) / peak, 3)}
     out["loadavg_start"], out["loadavg_end"] = load0, open("/proc/loadavg").read().split()[:3]
     out["quiet"] = max(float(load0[0]), float(out["loadavg_end"][0])) <= 0.5 * (os.cpu_count() or 1)
     print(f"ours {out['ours']['tokens_per_s']:.0f} tok/s (MFU {out['ours']['mfu']}), reference "
