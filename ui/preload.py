@@ -17,7 +17,14 @@ import time
 # on first use (torch/_compile.py), ~800 modules with sympy, 3.9 s and +66 MB at load 12 on this machine. Imported
 # there, that was inside a job thread while other sessions waited on the import lock, and the memory stayed for
 # good anyway (bench/soak.py's settled figure carried it); here it is paid once, before anyone waits.
-HEAVY = ("torch", "pandas", "plotly.graph_objects", "plotly.io", "streamlit.emojis", "torch._dynamo")
+# transformers (the Multi-head page's MiniLM, the Compare-tokenizers page's Hugging Face tokenizers): its BERT
+# modules took 1.9–2.7 s to import on the first switch to MiniLM, against 0.2 s for loading the weights after it
+# (bench/pages.py --interactions: `radio:mha_model` 2.3–4.1 s, `toggle:tokc_hf_on` 4.1 s, load ~2). core.model_ids
+# comes first: it sets HF_HUB_OFFLINE=1, which huggingface_hub reads once, when transformers imports it.
+HF = ("core.model_ids", "transformers", "transformers.models.auto.modeling_auto",
+      "transformers.models.auto.tokenization_auto", "transformers.models.bert.modeling_bert",
+      "transformers.models.bert.tokenization_bert")
+HEAVY = ("torch", "pandas", "plotly.graph_objects", "plotly.io", "streamlit.emojis", "torch._dynamo", *HF)
 
 
 def preload(modules: tuple[str, ...] = HEAVY) -> dict[str, float]:
