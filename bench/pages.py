@@ -279,6 +279,9 @@ def main() -> None:
     if args.compare:
         print(json.dumps(compare(args.compare[0].split(","), args.compare[1].split(","))))
         return
+    from ui.preload import preload
+
+    preload()  # what scripts/serve.py (make run) imports before its server listens: a warm server has these
     if args.interactions:
         langs = list(LANG_NAMES) if args.lang == "both" else [args.lang]
         table = {(f"{e.path}@{lg}" if len(langs) > 1 else e.path): interactions(e.path, lg, args.profile, args.tries)
