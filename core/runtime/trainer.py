@@ -32,7 +32,7 @@ import torch
 import torch.nn as nn
 
 from core.errors import UserInputError
-from core.runtime.threads import ThreadTuner
+from core.runtime.threads import ThreadTuner, use_threads
 
 
 @dataclass
@@ -256,7 +256,7 @@ class Trainer:
         cpu = self._params[0].device.type == "cpu" if self._params else True
         tuner = ThreadTuner(self.max_threads) if cfg.threads == "auto" and cpu else None
         if cfg.threads and tuner is None and cfg.threads != "auto":
-            torch.set_num_threads(int(cfg.threads))
+            use_threads(int(cfg.threads))
         self.threads = torch.get_num_threads()
         self.model.train()
         t_train, status, reason, restored = 0.0, "finished", None, None
@@ -269,7 +269,7 @@ class Trainer:
                 break
             if tuner is not None and tuner.threads_for_next_step() != self.threads:
                 self.threads = tuner.threads_for_next_step()
-                torch.set_num_threads(self.threads)
+                use_threads(self.threads)
             t0 = time.perf_counter()
             lr = cfg.lr_at(self.step)
             if self.step_lock is not None:

@@ -22,7 +22,7 @@ from core.gpt.tasks.encode import EncodedSplit
 from core.gpt.topic_data import load_topic_data
 from core.gpt.transfer.data import TOPIC_CHARS, load_task
 from core.gpt.transfer.heads import TaskModel, accuracy, add_special_tokens, nll_and_ce, task_loss
-from core.runtime.threads import ThreadTuner
+from core.runtime.threads import ThreadTuner, use_threads
 from core.runtime.trainer import StepInfo, Trainer, TrainerConfig, configure_optimizer
 from core.tokenizers.base import Tokenizer
 
@@ -151,7 +151,7 @@ def build_backbone(arch: str, budget: Budget, vocab_size: int, state: dict | Non
 
 def _follow(trainer: Trainer, tuner: ThreadTuner) -> None:
     """Let a shared `tuner` pick the threads of every step: time each step between on_step events."""
-    torch.set_num_threads(tuner.threads_for_next_step())
+    use_threads(tuner.threads_for_next_step())
     last = [time.perf_counter()]
 
     def record(tr: Trainer, s: StepInfo) -> None:
@@ -159,7 +159,7 @@ def _follow(trainer: Trainer, tuner: ThreadTuner) -> None:
         tuner.record(torch.get_num_threads(), now - last[0])
         n = tuner.threads_for_next_step()
         if n != torch.get_num_threads():
-            torch.set_num_threads(n)
+            use_threads(n)
         last[0] = time.perf_counter()
 
     trainer.add_callback("on_step", record)

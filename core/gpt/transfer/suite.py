@@ -51,9 +51,8 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
               on_task: Callable[[str, dict], None] | None = None) -> dict:
     """Every task's transfer run (TransferJob.work in this thread); the JSON of issue 13's Benchmark section.
     Raises RuntimeError if a run does not finish."""
-    import torch
-
     from core.gpt.transfer.job import TransferJob, TransferSettings
+    from core.runtime.threads import use_threads
 
     t0 = time.perf_counter()
     out: dict = {"tasks": {}, "no_pretrain": {}, "lang": lang, "seconds": {}, "steps": {}, "train_s": 0.0}
@@ -65,7 +64,7 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
         t = time.perf_counter()
         job = TransferJob(s, threads=threads)
         tuner = job.tuner = tuner or job.tuner  # one thread policy for the whole suite
-        torch.set_num_threads(job.threads)
+        use_threads(job.threads)
         status = job.work()
         v = job.view()
         if status != "finished":
