@@ -23,6 +23,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
+import torch  # noqa: F401 - here, not in a job thread's first use_threads (an import of seconds)
+
 from core.errors import UserInputError
 from core.runtime import shutdown
 from core.runtime.threads import base_priority, lower_priority, ui_threads, use_threads
