@@ -100,13 +100,10 @@ def clear_streamlit_caches() -> int:
 def clear_lru_caches(prefixes: tuple[str, ...] = CORE_PREFIXES) -> int:
     """cache_clear() every module-level functools.lru_cache of the loaded modules under `prefixes`."""
     n = 0
-    for name, mod in list(sys.modules.items()):
-        if mod is None or not name.startswith(prefixes):
-            continue
-        for value in list(vars(mod).values()):
-            if isinstance(value, functools._lru_cache_wrapper) and getattr(value, "__module__", None) == name:  # noqa: SLF001
-                value.cache_clear()
-                n += 1
+    for name, value in _module_values(prefixes):
+        if isinstance(value, functools._lru_cache_wrapper) and getattr(value, "__module__", None) == name:  # noqa: SLF001
+            value.cache_clear()
+            n += 1
     return n
 
 
@@ -114,13 +111,15 @@ def forget_done_jobs(prefixes: tuple[str, ...] = CORE_PREFIXES) -> int:
     """Every module-level JobRegistry under `prefixes` drops its jobs that no longer run (and their results)."""
     from core.runtime.jobs import JobRegistry
 
-    n = 0
+    return sum(value.forget_done() for _, value in _module_values(prefixes) if isinstance(value, JobRegistry))
+
+
+def _module_values(prefixes: tuple[str, ...]):
+    """(module name, value) for every module-level value of the loaded modules under `prefixes`."""
     for name, mod in list(sys.modules.items()):
         if mod is not None and name.startswith(prefixes):
             for value in list(vars(mod).values()):
-                if isinstance(value, JobRegistry):
-                    n += value.forget_done()
-    return n
+                yield name, value
 
 
 # Module-level tables of core that keep loaded or trained results in front of the disk cache (each reloads
