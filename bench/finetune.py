@@ -9,7 +9,9 @@ Nothing pre-trains: the fine-tuning runs start from the shipped weights, and the
 is a fresh temporary folder, so `wall_s` is the whole experiment as a first visitor's page would run it.
 Nearly all of it is fine-tuning steps; a step's cost depends on the machine's load far more than on anything
 here, so the JSON also gives the total `steps` and `s_per_step` (their seconds over their count, held-out
-scoring included): on a quieter machine the wall is about steps × its own time per step.
+scoring included): on a quieter machine the wall is about steps × its own time per step. Measured on the quiet
+2 cores (load 0.6-1.9, 2026-11-30): 89 s (en) and 124 s (ja) for one seed; `--seeds 3` (what
+`scripts/build_models.py --only transfer` ships) about three times as long.
 Details go to stderr; the last line of stdout is one JSON object:
 {"tasks": {task: {"accuracy", "baseline", "majority", "seeds", ...}}, "no_pretrain": {task: accuracy},
  "gap_se": {task: [gap, its standard error]}, "layers_transferred": {"layers", "accuracy"},

@@ -183,14 +183,21 @@ T = Catalog(
             "hypothesis hold the same words in another order (“to Osaka, not to Kyoto” / “to Kyoto, not to Osaka”), so "
             "a bag of words can at best spot the neutral ones. In similarity every pair has a twin with the same words "
             "and the two roles exchanged (“from Tokyo to Osaka” / “from Osaka to Tokyo”) and the opposite label, so a bag "
-            "of words sits at 50%. The numbers in the table above come from one run of "
+            "of words sits at 50%. No model here learns those twins (about 50% with and without pre-training: the table): "
+            "the same fine-tuning tells an identical pair from a sentence about something else well above chance "
+            "(`bench/similarity_probe.py` measures both), so what a few hundred updates do not teach this 4-layer "
+            "network is comparing *who stands where* on the two sides of the delimiter. The numbers in the table above come from one run of "
             "the command it names; read every gap with its standard error.",
             "**ここでは**（アプリ同梱の GPT：4 層 × 幅 128、約 8 万字で事前学習。タスクは規則で作った数百〜約 1,000 例、"
             "ファインチューニングは分類 2 エポック、含意 6、類似度と多肢選択は 1）。含意と類似度は、*どちらか一方の文だけでは*ラベルが決まらないように作って"
             "あり（仮説だけ・片方の文だけを読む分類器は当て推量どまり）、二つを比べて初めて解けます。含意では、含意する仮説と"
             "矛盾する仮説が同じ語を別の順に並べたもの（「大阪で、京都ではなかった」／「京都で、大阪ではなかった」）なので、"
             "bag-of-words に見分けられるのはせいぜい中立だけです。類似度では、どの組にも同じ語で二つの役割を入れ替えた"
-            "（「東京から大阪へ行く」／「大阪から東京へ行く」）逆のラベルの双子があるので、bag-of-words は 50% です。上の表の数値は、表に書いたコマンドを 1 回実行して得たものです。"
+            "（「東京から大阪へ行く」／「大阪から東京へ行く」）逆のラベルの双子があるので、bag-of-words は 50% です。"
+            "この双子を学べたモデルはここにはありません（事前学習ありでもなしでも約 50%：表のとおり）。同じファインチューニングで、"
+            "同一の文の組と別の話題の文の組なら当て推量を大きく超えて見分けられるので（どちらも `bench/similarity_probe.py` で測れます）、"
+            "4 層のこのネットワークが数百回の更新で身につけられないのは、区切りの両側で「誰がどこにいるか」を比べることです。"
+            "上の表の数値は、表に書いたコマンドを 1 回実行して得たものです。"
             "どの差も標準誤差と合わせて読んでください。"),
     },
 )

@@ -46,7 +46,11 @@ class FitConfig:
 # constant 3e-3, both variants still scored 33%, so it keeps its 6 epochs (174 steps: 66.7%). Similarity (twins, no
 # cue without word order) is not learnt at an affordable budget: 150 steps of 64 rows at 3e-3 stayed at 49.6%, so
 # it gets one epoch. Multiple choice: one epoch of batch 16 (28 steps of 64 rows) gives 44.6% (26.8%) against
-# 48.2% (32.1%) for 3 epochs of batch 32.
+# 48.2% (32.1%) for 3 epochs of batch 32. The whole suite (bench/finetune.py, 680 steps) takes 89 s (en) and 124 s
+# (ja) on the 2 cores when they are quiet (2026-11-30), 1,379 s at load 19. Entailment over seeds 0-2 (en, 1 thread):
+# 6 epochs 66.7/66.7/66.2% from the shipped GPT, 66.2/36.8/59.2% without pre-training (one seed in three stays on
+# the plateau); 4 epochs 55.7/54.8/58.8% against 52.6/32.9/35.5%: pre-training's lead is reliability, so the shipped
+# suite runs three seeds (scripts/build_models.py TRANSFER_SEEDS).
 _ONE_EPOCH = FitConfig(epochs=1, batch=16, lr=2e-3)
 FIT_BY_TASK: dict[str, FitConfig] = {"classification": FitConfig(epochs=2, block=32),
                                      "entailment": FitConfig(epochs=6, lr=3e-3),

@@ -1,0 +1,124 @@
+"""Benchmark (issue 14): how high MFU can go at the reference config on this CPU, and what stands between.
+
+    .venv/bin/python -P bench/mfu_ceiling.py [--threads 2] [--batches 12,24,48] [--compile]
+
+MFU = the model's training FLOPs per second (core.gpt.model.GPT.flops_per_token: 6·N + 12·L·C·T per token)
+over a matmul peak. Three numbers per batch size, all in this one run:
+
+- `step`: one plain training step (forward, backward, AdamW) of the reference config (4 layers, 4 heads,
+  128 wide, context 64, 65-character vocabulary, no dropout), median of `--steps`;
+- `matmul_only`: the same step's matrix products alone (every forward product, and both backward products
+  dX = dY·Wᵀ and dW = Xᵀ·dY of each, per layer, plus the head), each timed at the step's own shapes
+  (median): the time the step could take if everything else (attention's softmax, GELU, LayerNorm, the
+  residual adds, the optimizer, Python) were free. Its MFU is the ceiling no scheduling or fusion passes;
+- with `--compile`: the step with the model under torch.compile (inductor), after its compile time.
+
+Peaks: `bench/peak.json` (calibrated quietly, the figure the race reports) and this run's probe (the same
+1024³ matmul, best of 2 s), so a busy moment shows as both falling together.
+Details go to stderr; the last line of stdout is one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from bench.train_gpt import matmul_peak  # noqa: E402
+from core.gpt.model import GPT, GPTConfig  # noqa: E402
+
+V, L, C, T = 65, 4, 128, 64  # the reference config (bench/reference.py)
+
+
+def _median_s(fn, reps: int) -> float:
+    for _ in range(3):
+        fn()
+    ts = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts)
+
+
+def step_time(B: int, steps: int, compiled: bool = False) -> tuple[float, float, float]:
+    """(median step seconds, FLOPs per step, compile seconds) of the plain training step."""
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=V, n_layer=L, n_head=4, n_embd=C, block_size=T, dropout=0.0))
+    flops = model.flops_per_token(T) * B * T
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    fwd = torch.compile(model) if compiled else model
+    x, y = torch.randint(0, V, (B, T)), torch.randint(0, V, (B, T))
+
+    def one() -> None:
+        loss = F.cross_entropy(fwd(x).logits.reshape(-1, V), y.reshape(-1))
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+
+    t0 = time.perf_counter()
+    one()  # with compile: the compilation
+    return _median_s(one, steps), flops, time.perf_counter() - t0
+
+
+def matmul_only(B: int, reps: int) -> tuple[float, float]:
+    """(seconds, FLOPs) of the step's matrix products alone, each at its own shape (median timing)."""
+    M = B * T
+    fwd = [(M, C, 3 * C), (M, C, C), (M, C, 4 * C), (M, 4 * C, C)]  # qkv, attention out, MLP in, MLP out
+    shapes = []
+    for m, k, n in fwd:
+        shapes += [(m, k, n), (m, n, k), (k, m, n)]  # forward, dX = dY·Wᵀ, dW = Xᵀ·dY
+    shapes = shapes * L + [(M, C, V), (M, V, C), (C, M, V)]  # the tied head, and its backward
+    hs = C // 4  # attention's own products QKᵀ and AV per head, forward and backward (2 each)
+    seconds, flops = 0.0, 0.0
+    for m, k, n in shapes:
+        a, b = torch.randn(m, k), torch.randn(k, n)
+        seconds += _median_s(lambda: a @ b, reps)
+        flops += 2 * m * k * n
+    q, k = torch.randn(B * 4, T, hs), torch.randn(B * 4, hs, T)
+    seconds += 6 * L * _median_s(lambda: torch.bmm(q, k), reps)
+    flops += 6 * L * 2 * B * 4 * T * T * hs
+    return seconds, flops
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--batches", default="12,24,48")
+    p.add_argument("--steps", type=int, default=30)
+    p.add_argument("--reps", type=int, default=200)
+    p.add_argument("--compile", action="store_true", help="also time the step under torch.compile (~20 s to compile)")
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    load0 = os.getloadavg()[0]
+    calib = json.loads((ROOT / "bench" / "peak.json").read_text())["fp32_flops_per_s"]
+    now = matmul_peak(torch.float32, seconds=2.0)
+    out: dict = {"threads": a.threads, "peak_file_gflops": round(calib / 1e9, 1), "peak_now_gflops": round(now / 1e9, 1),
+                 "batches": {}}
+    for B in (int(b) for b in a.batches.split(",")):
+        st, fl, _ = step_time(B, a.steps)
+        ms, mfl = matmul_only(B, a.reps)
+        r = {"step_ms": round(st * 1e3, 2), "mfu_step": round(fl / st / calib, 3),
+             "mfu_step_vs_now": round(fl / st / now, 3), "matmul_only_ms": round(ms * 1e3, 2),
+             "mfu_ceiling": round(fl / ms / calib, 3), "matmul_share_of_step": round(ms / st, 3),
+             "matmul_flops_vs_model_flops": round(mfl / fl, 3)}
+        if a.compile:
+            cs, _, comp = step_time(B, a.steps, compiled=True)
+            r.update(compiled_step_ms=round(cs * 1e3, 2), compile_s=round(comp, 1), mfu_compiled=round(fl / cs / calib, 3))
+        out["batches"][B] = r
+        print(f"B{B}: {r}", file=sys.stderr, flush=True)
+    out["load_avg_1m"] = [round(load0, 2), round(os.getloadavg()[0], 2)]
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
