@@ -74,3 +74,36 @@ def test_preload_warmups_run_and_a_failing_one_is_skipped(empty_cache):
     assert len(_files()) == 2  # the shipped corpus's training and held-out parts
     train, heldout = split_train_heldout(load_shipped("ja"))
     assert units.split_units(heldout, "word", "ja") == units._mecab_lines(heldout)
+
+
+# --- the pages that read the kept split show what they showed when MeCab ran in the rerun --------------------
+
+def _ngram_view(at) -> tuple[str, str, list[str]]:
+    """(the sampled text, the bigram heatmap's spec, every chart's spec) the n-gram page shows."""
+    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    return at.code[0].value, next(s for s in specs if '"heatmap"' in s), specs
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_ngram_corpus_switch_at_word_level_same_page_from_the_kept_split(empty_cache, lang):
+    import streamlit as st
+
+    from tests.apptest import errors, open_page
+
+    def ja_words_page():
+        at = open_page("views/lm_ngram.py", lang=lang)
+        at.radio(key="ngram_level").set_value("word").run()
+        at.radio(key="ngram_corpus").set_value("en").run()
+        english = _ngram_view(at)
+        at.radio(key="ngram_corpus").set_value("ja").run()
+        assert not at.exception, errors(at)
+        return english, _ngram_view(at)
+
+    st.cache_resource.clear()  # the page's counts too: MeCab splits the corpus in the rerun (and keeps it)
+    english, split_now = ja_words_page()
+    assert len(_files()) >= 1
+    assert split_now[0] != english[0] and split_now[1] != english[1]  # the switch changes the sample and the heatmap
+    assert any("\u3040" <= ch <= "\u30ff" for ch in split_now[0])  # Japanese words now
+    st.cache_resource.clear()
+    _english, from_disk = ja_words_page()  # counts rebuilt from the split on disk
+    assert from_disk == split_now  # the same sample, heatmap and curves, figure for figure
