@@ -107,3 +107,25 @@ def test_ngram_corpus_switch_at_word_level_same_page_from_the_kept_split(empty_c
     st.cache_resource.clear()
     _english, from_disk = ja_words_page()  # counts rebuilt from the split on disk
     assert from_disk == split_now  # the same sample, heatmap and curves, figure for figure
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_multihead_composition_chart_kept_per_sentence_redrawn_for_a_new_one(lang):
+    import json
+
+    from tests.apptest import errors, open_page
+
+    def comp(at):
+        return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("mha_comp_fig")
+                    or "mha_comp_fig" in c.proto.id)
+
+    at = open_page("views/tf_multihead.py", lang=lang)
+    first = comp(at)
+    assert ("layers" in json.dumps(first, ensure_ascii=False)) == (lang == "en")  # the chart speaks the page's language
+    at.slider(key="mha_layer").set_value(2).run()
+    at.slider(key="mha_head").set_value(3).run()
+    assert not at.exception, errors(at)
+    assert comp(at) == first  # a slider move does not change heads-vs-layers reach: the same chart
+    at.text_area(key="mha_text").set_value("A small model learns the next letter from the ones before it, slowly.").run()
+    assert not at.exception, errors(at)
+    assert comp(at)["data"] != first["data"]  # another sentence: its own reach curves
