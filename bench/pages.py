@@ -281,7 +281,7 @@ def main() -> None:
         return
     from ui.preload import preload
 
-    preload()  # what scripts/serve.py (make run) imports before its server listens: a warm server has these
+    preload()  # what scripts/serve.py (make run) imports and warms (ui.preload.WARMUPS) before its server listens
     if args.interactions:
         langs = list(LANG_NAMES) if args.lang == "both" else [args.lang]
         table = {(f"{e.path}@{lg}" if len(langs) > 1 else e.path): interactions(e.path, lg, args.profile, args.tries)

@@ -11,6 +11,7 @@ from core.errors import UserInputError
 from core.transformer.composition import Composition, composition
 from core.transformer.pretrained import ModelAttention
 from core.transformer.wordpiece_ja import reading
+from ui import figcache
 from ui.multihead_view import _minilm  # the page's cached MiniLM: one copy in memory
 from ui.texts.notes_checks import T
 
@@ -24,15 +25,17 @@ def _composition(fp: str, _ma: ModelAttention) -> Composition:
 
 def composition_section(ma: ModelAttention, lang: str) -> Composition:
     """Heads in one layer vs layers in sequence, on the attention the page already computed."""
-    c = _composition(ma.fingerprint(), ma)
+    fp = ma.fingerprint()
+    c = _composition(fp, ma)
     st.header(T.t("comp_h", lang))
     st.markdown(T.t("comp_intro", lang))
     last = len(c.single_reach)
     st.markdown(T.t("comp_numbers", lang, h=c.n_head, d1=c.disagree[0], dl=c.disagree[-1], t1=c.distinct_tops[0],
                     L=last, r1=c.rollout_reach[0], rl=c.rollout_reach[-1], smax=max(c.single_reach)))
     names = (T.t("comp_single", lang), T.t("comp_rollout", lang))
-    st.plotly_chart(reach_figure(c.single_reach, c.rollout_reach, names, T.t("comp_fig_title", lang),
-                                 T.t("comp_fig_x", lang), T.t("comp_fig_y", lang)), key="mha_comp_fig")
+    st.plotly_chart(figcache.figure(("mha_comp", fp), lang, lambda: reach_figure(  # built once per sentence, not per slider
+        c.single_reach, c.rollout_reach, names, T.t("comp_fig_title", lang), T.t("comp_fig_x", lang),
+        T.t("comp_fig_y", lang))), key="mha_comp_fig")
     st.caption(T.t("comp_note", lang))
     return c
 

@@ -1,4 +1,5 @@
-"""What a server imports before its first visitor: the heavy libraries every page needs.
+"""What a server imports before its first visitor: the heavy libraries every page needs, and a few one-time
+builds (WARMUPS) that a first interaction would otherwise wait for.
 
 A fresh process spends 2–4 s importing torch, pandas and plotly (measured by bench/profile_page.py on
 app.py's first run); paid inside the first page run, that is the first visitor's wait. `make run` starts
@@ -10,7 +11,10 @@ pandas lazily; two threads doing that at once raced).
 from __future__ import annotations
 
 import importlib
+import logging
 import time
+
+log = logging.getLogger("atlas.preload")
 
 # Each one costs ≥ 0.5 s cold and is needed by the home page or the first page a lesson opens, or (torch._dynamo)
 # by the first training of the process: torch builds every optimizer through a function that imports torch._dynamo
@@ -27,15 +31,51 @@ HF = ("core.model_ids", "transformers", "transformers.models.auto.modeling_auto"
 HEAVY = ("torch", "pandas", "plotly.graph_objects", "plotly.io", "streamlit.emojis", "torch._dynamo", *HF)
 
 
-def preload(modules: tuple[str, ...] = HEAVY) -> dict[str, float]:
-    """Import `modules` now; return the seconds each took (0.0 when already imported). A module that
-    fails to import is skipped: the page that needs it reports the error where it is used."""
+
+
+def _hf_conversion_table() -> None:
+    """transformers builds its table of checkpoint renamings (~1,000 regular expressions, kept for the process)
+    on the first model it loads: 0.08-0.15 s of the Multi-head page's first switch to MiniLM (bench/pages.py
+    `radio:mha_model`, 0.52 s before). Built here, where no one waits."""
+    import core.model_ids  # noqa: F401 - sets HF_HUB_OFFLINE, read once when transformers first imports the hub
+    from transformers import conversion_mapping
+
+    conversion_mapping.get_checkpoint_conversion_mapping("bert")
+
+
+def _shipped_japanese_words() -> None:
+    """The shipped Japanese corpus split into MeCab words (training and held-out parts, as the pages split it):
+    the n-gram and normalization pages' switch to it at word level paid 0.1-0.3 s of MeCab (`radio:ngram_corpus`,
+    0.54 s before). core.lm.units keeps the split on disk, so after a server's first start this is a file check."""
+    from core.corpus import load_shipped, split_train_heldout
+    from core.lm.units import split_units
+
+    for part in split_train_heldout(load_shipped("ja")):
+        split_units(part, "word", "ja")
+
+
+# One-time builds a first interaction would otherwise wait for, (name, function); each is cheap once done.
+WARMUPS = (("warm:hf_conversion_table", _hf_conversion_table), ("warm:ja_words", _shipped_japanese_words))
+
+
+def preload(modules: tuple[str, ...] = HEAVY, warmups: tuple = WARMUPS) -> dict[str, float]:
+    """Import `modules` now, then run `warmups`; return the seconds each took (0.0 when already done). A module
+    that fails to import, or a warm-up that fails, is skipped: the page that needs it reports the error where
+    it is used."""
     took = {}
     for name in modules:
         t0 = time.perf_counter()
         try:
             importlib.import_module(name)
         except ImportError:
+            continue
+        took[name] = round(time.perf_counter() - t0, 3)
+    for name, fn in warmups:
+        t0 = time.perf_counter()
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - a missing package or corpus: the page says so when it is opened
+            log.warning("preload: %s failed", name, exc_info=True)
             continue
         took[name] = round(time.perf_counter() - t0, 3)
     return took
