@@ -5,7 +5,7 @@
 MFU = the model's training FLOPs per second (core.gpt.model.GPT.flops_per_token: 6·N + 12·L·C·T per token)
 over a matmul peak. Three numbers per batch size, all in this one run:
 
-- `step`: one plain training step (forward, backward, AdamW) of the reference config (4 layers, 4 heads,
+- `step`: one plain training step (forward, backward, the Trainer's fused AdamW) of the reference config (4 layers, 4 heads,
   128 wide, context 64, 65-character vocabulary, no dropout), median of `--steps`;
 - `matmul_only`: the same step's matrix products alone (every forward product, and both backward products
   dX = dY·Wᵀ and dW = Xᵀ·dY of each, per layer, plus the head), each timed at the step's own shapes
@@ -35,6 +35,7 @@ import torch.nn.functional as F  # noqa: E402
 
 from bench.train_gpt import matmul_peak  # noqa: E402
 from core.gpt.model import GPT, GPTConfig  # noqa: E402
+from core.runtime.trainer import TrainerConfig, configure_optimizer  # noqa: E402
 
 V, L, C, T = 65, 4, 128, 64  # the reference config (bench/reference.py)
 
@@ -55,7 +56,7 @@ def step_time(B: int, steps: int, compiled: bool = False) -> tuple[float, float,
     torch.manual_seed(0)
     model = GPT(GPTConfig(vocab_size=V, n_layer=L, n_head=4, n_embd=C, block_size=T, dropout=0.0))
     flops = model.flops_per_token(T) * B * T
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    opt = configure_optimizer(model, TrainerConfig(lr=1e-3))  # the Trainer's own: fused AdamW
     fwd = torch.compile(model) if compiled else model
     x, y = torch.randint(0, V, (B, T)), torch.randint(0, V, (B, T))
 
