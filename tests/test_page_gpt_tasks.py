@@ -132,13 +132,24 @@ def test_the_shipped_measurement_shows_all_four_formats_and_a_computed_compariso
     assert len(table) == 4 and "64.2" in table.to_string()
     md = " ".join(m.value for m in at.markdown)
     assert card["command"] in md and "+10.0" in md  # the mean gain, computed from the file
-    assert ("Not above its baseline" if lang == "en" else "ベースラインを上回らない") in md  # multiple choice at 45%
+    assert ("Not above its baseline" if lang == "en" else "上回らないもの") in md  # multiple choice at 45%
     assert len(at.get("plotly_chart")) >= 2  # the token rows and the layer sweep, before any run
     path.write_text(json.dumps({"card": {**card, "settings": "stale"}, "result": result}), encoding="utf-8")
     gpt_tasks_shipped.suite.clear()
     at.run()
     assert not at.exception and not any("64.2" in d.value.to_string() for d in at.dataframe)
     assert any("build_models.py --only transfer" in i.value for i in at.info)
+
+
+def test_a_task_is_above_its_baseline_only_by_more_than_the_noise():
+    """The shipped paragraph's count: similarity's 50.15 % over three seeds against 50 % is noise, not a win."""
+    from ui.gpt_tasks_shipped import above_baseline
+
+    row = {"baseline": 0.5, "n_heldout": 224}
+    assert not above_baseline({**row, "seeds": [0.5, 0.5, 0.5045]})  # the shipped en similarity
+    assert above_baseline({**row, "seeds": [0.30, 0.28, 0.28], "baseline": 0.127})  # classification
+    assert above_baseline({**row, "seeds": [0.60]}) and not above_baseline({**row, "seeds": [0.55]})  # SE 0.047
+    assert not above_baseline({**row, "seeds": [0.40, 0.42, 0.41]})  # below it
 
 
 def test_table5_gap_lines_state_the_gap_its_standard_error_and_whether_it_is_noise():

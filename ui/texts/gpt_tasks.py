@@ -133,15 +133,16 @@ T = Catalog(
         "ours_measured": (
             "**Here, measured** (`{cmd}`, {seeds} seed(s), {wall:.0f} s with load {load:.1f} on {cpus} CPUs): fine-tuning "
             "the shipped GPT beats the same network without pre-training on {n_np} of {k} tasks and the task's baseline "
-            "on {n_b} of {k}; pre-training adds **{gain:+.1f} points** on average (the paper: +14.8 on its Table 5 "
+            "on {n_b} of {k} (by more than the noise); pre-training adds **{gain:+.1f} points** on average (the paper: +14.8 on its Table 5 "
             "average, with 12 layers and 800M words of pre-training against our 4 layers and ~80,000 characters).",
             "**ここでの測定**（`{cmd}`、シード {seeds} 個、負荷 {load:.1f}・CPU {cpus} 個で {wall:.0f} 秒）：同梱の GPT を"
             "ファインチューンすると、事前学習なしの同じネットワークを {k} タスク中 {n_np} タスクで上回り、ベースラインを"
-            " {k} タスク中 {n_b} タスクで上回りました。事前学習の効果は平均 **{gain:+.1f} ポイント**（論文は表 5 の平均で "
+            " {k} タスク中 {n_b} タスクで雑音を超えて上回りました。事前学習の効果は平均 **{gain:+.1f} ポイント**（論文は表 5 の平均で "
             "+14.8。論文は 12 層・8 億語の事前学習、ここは 4 層・約 8 万字）。"),
         "ours_noisy": ("Within noise (|gap| < 2 SE against no pre-training): {tasks}.",
                        "雑音の範囲内（事前学習なしとの差 < 2 SE）：{tasks}。"),
-        "ours_below": ("Not above its baseline: {tasks}.", "ベースラインを上回らないもの：{tasks}。"),
+        "ours_below": ("Not above its baseline by more than the noise: {tasks}.",
+                       "ベースラインを雑音を超えて上回らないもの：{tasks}。"),
         "t5_noise_head": ("**Noise** ({n} seed(s) per model, {held} held-out examples; mean ± spread across seeds): {spread}. "
                           "Each gap to the full model with its standard error:",
                           "**雑音**（モデルごとにシード {n} 個、評価用 {held} 件。シード間の平均 ± ばらつき）：{spread}。"
