@@ -31,8 +31,6 @@ HF = ("core.model_ids", "transformers", "transformers.models.auto.modeling_auto"
 HEAVY = ("torch", "pandas", "plotly.graph_objects", "plotly.io", "streamlit.emojis", "torch._dynamo", *HF)
 
 
-
-
 def _hf_conversion_table() -> None:
     """transformers builds its table of checkpoint renamings (~1,000 regular expressions, kept for the process)
     on the first model it loads: 0.08-0.15 s of the Multi-head page's first switch to MiniLM (bench/pages.py
