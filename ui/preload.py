@@ -54,8 +54,17 @@ def _shipped_japanese_words() -> None:
         split_units(part, "word", "ja")
 
 
+def _tasks_page() -> None:
+    """The Task formats page's caches in both data languages (ui.gpt_tasks_shipped.warm): its language switch
+    paid 0.35-0.50 s loading and validating the other language's tasks (`radio:tasks_lang`)."""
+    from ui import gpt_tasks_shipped
+
+    gpt_tasks_shipped.warm()
+
+
 # One-time builds a first interaction would otherwise wait for, (name, function); each is cheap once done.
-WARMUPS = (("warm:hf_conversion_table", _hf_conversion_table), ("warm:ja_words", _shipped_japanese_words))
+WARMUPS = (("warm:hf_conversion_table", _hf_conversion_table), ("warm:ja_words", _shipped_japanese_words),
+           ("warm:tasks_page", _tasks_page))
 
 
 def preload(modules: tuple[str, ...] = HEAVY, warmups: tuple = WARMUPS) -> dict[str, float]:
