@@ -13,8 +13,9 @@ Last line then: {"template_ab": {path: {"before_s", "after_s", "speedup"}}, "lan
 seen, every slider, number box, select box, select slider, radio, pill row and multiselect moves to another
 value and every toggle and checkbox flips (a new input where the widget allows, so caches keyed by input
 are missed as a user's first try would miss them), one `.run()` per change; buttons are left out (they
-start jobs). `--tries N` changes every widget N times in turn and keeps the median; `--lang both` runs
-every page in English and then in Japanese. `--profile` adds a cProfile of every change (stderr).
+start jobs); a background job a change starts (shown as progress) is waited out before the next change.
+`--tries N` changes every widget N times in turn and keeps the median; `--lang both` runs every page in
+English and then in Japanese. `--profile` adds a cProfile of every change (stderr).
 Beside each wall time the process's CPU seconds over the rerun (`cpu_s`): on a shared machine the wall
 time swings with everyone's load, the CPU time of a single-threaded rerun much less.
 Last line then: {"interactions": {path: {widget: seconds}}, "cpu_s": {...}, "slowest": [path, widget, seconds], "lang": ...}.
@@ -215,6 +216,17 @@ GC_LOG: GcLog | None = None
 GC_SECONDS: dict[tuple[str, str], dict[str, float]] = {}  # (page, lang) -> widget -> collection seconds in its rerun
 
 
+def _settle(limit_s: float = 60.0) -> None:
+    """Wait until no background job runs: a change may start one (the GELU page times its kernels in a job,
+    a notes section computes in one), which the page shows as progress; its CPU belongs to it, not to the
+    next change's rerun."""
+    from core.runtime.jobs import LIMITER
+
+    end = time.perf_counter() + limit_s
+    while LIMITER.active() and time.perf_counter() < end:
+        time.sleep(0.05)
+
+
 def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) -> dict:
     """Seconds of one rerun after each widget change on a warm page: the median of `tries` changes per widget."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -280,6 +292,7 @@ def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) ->
             pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
         if at.exception:
             raise RuntimeError(f"{path} {key}: {[e.value for e in at.exception]}")
+        _settle()
     med = {k: round(statistics.median(ts), 4) for k, ts in out.items()}
     CPU_SECONDS[(path, lang)] = {k: round(statistics.median(ts), 4) for k, ts in cpu.items()}
     print(f"{path} [{lang}]: {len(med)} widgets changed, slowest {max(med.values(), default=0):.3f} s", file=sys.stderr)
