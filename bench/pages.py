@@ -13,11 +13,16 @@ Last line then: {"template_ab": {path: {"before_s", "after_s", "speedup"}}, "lan
 seen, every slider, number box, select box, select slider, radio, pill row and multiselect moves to another
 value and every toggle and checkbox flips (a new input where the widget allows, so caches keyed by input
 are missed as a user's first try would miss them), one `.run()` per change; buttons are left out (they
-start jobs). `--tries N` changes every widget N times in turn and keeps the median; `--lang both` runs
-every page in English and then in Japanese. `--profile` adds a cProfile of every change (stderr).
+start jobs); a background job a change starts (shown as progress) is waited out before the next change.
+`--tries N` changes every widget N times in turn and keeps the median; `--lang both` runs every page in
+English and then in Japanese. `--profile` adds a cProfile of every change (stderr).
 Beside each wall time the process's CPU seconds over the rerun (`cpu_s`): on a shared machine the wall
 time swings with everyone's load, the CPU time of a single-threaded rerun much less.
 Last line then: {"interactions": {path: {widget: seconds}}, "cpu_s": {...}, "slowest": [path, widget, seconds], "lang": ...}.
+`--gc` adds what the garbage collector did (gc.callbacks, timed): per generation the passes, their seconds and
+the longest, the objects a full pass walked, and per widget the seconds of collection inside its rerun (`gc`'s
+`worst_reruns`); it also runs the full pass a server runs after every script run (Streamlit's postScriptGC,
+which AppTest skips) and counts it in the rerun's time.
 
 `--compare BEFORE.json[,…] AFTER.json[,…]` reads saved `--interactions` outputs (runs alternated between two
 checkouts, so a busy machine slows both alike) and prints the median of each side per widget and the ratio.
@@ -171,6 +176,57 @@ def _find(at, kind: str, key: str):
     return getattr(at, kind)(key=key)
 
 
+class GcLog:
+    """Every collection the interpreter runs, timed through gc.callbacks: {generation: [seconds, ...]} and, for
+    full passes, how many objects they walked (tracked objects, the frozen ones excluded)."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.passes: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        self.walked: list[int] = []
+        self.where = "start"  # what runs now: a page's widget change, or "start" / "between" reruns
+        self.slow: list[tuple[str, int, int, float]] = []  # (where, generation, objects walked, seconds) over 20 ms
+        self._t0 = 0.0
+        self._gc = gc
+
+    def __call__(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            if info["generation"] == 2:  # counted before the clock starts (listing them takes time too)
+                self.walked.append(len(self._gc.get_objects()))
+            self._t0 = time.perf_counter()
+        else:
+            dt = time.perf_counter() - self._t0
+            self.passes[info["generation"]].append(dt)
+            if dt > 0.02:
+                self.slow.append((self.where, info["generation"], self.walked[-1] if info["generation"] == 2 else -1,
+                                  round(dt, 4)))
+
+    def total(self) -> float:
+        return sum(sum(v) for v in self.passes.values())
+
+    def summary(self) -> dict:
+        return {f"gen{g}": {"n": len(v), "s": round(sum(v), 3), "max_s": round(max(v, default=0.0), 4),
+                            "median_s": round(statistics.median(v), 4) if v else 0.0} for g, v in self.passes.items()} | {
+            "full_pass_walked_max": max(self.walked, default=0), "full_pass_walked_median": int(statistics.median(self.walked)) if self.walked else 0,
+            "passes_over_20ms": self.slow}
+
+
+GC_LOG: GcLog | None = None
+GC_SECONDS: dict[tuple[str, str], dict[str, float]] = {}  # (page, lang) -> widget -> collection seconds in its rerun
+
+
+def _settle(limit_s: float = 60.0) -> None:
+    """Wait until no background job runs: a change may start one (the GELU page times its kernels in a job,
+    a notes section computes in one), which the page shows as progress; its CPU belongs to it, not to the
+    next change's rerun."""
+    from core.runtime.jobs import LIMITER
+
+    end = time.perf_counter() + limit_s
+    while LIMITER.active() and time.perf_counter() < end:
+        time.sleep(0.05)
+
+
 def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) -> dict:
     """Seconds of one rerun after each widget change on a warm page: the median of `tries` changes per widget."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -210,9 +266,22 @@ def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) ->
                 prof.enable()
 
             threading.setprofile(start_in_thread)
+        g0 = GC_LOG.total() if GC_LOG is not None else 0.0
+        if GC_LOG is not None:
+            GC_LOG.where = f"{path} {kind}:{key}"
         c0, t0 = time.process_time(), time.perf_counter()
         at.run()
         dt = time.perf_counter() - t0
+        if GC_LOG is not None:
+            # A server runs gc.collect(2) after every script run (Streamlit's runner.postScriptGC); AppTest does not.
+            # Run it here as the server would, inside the rerun's time: the browser's last messages wait on it.
+            import gc
+
+            t1 = time.perf_counter()
+            gc.collect(2)
+            dt += time.perf_counter() - t1
+            GC_SECONDS.setdefault((path, lang), {})[f"{kind}:{key}"] = round(GC_LOG.total() - g0, 4)
+            GC_LOG.where = "between"
         out.setdefault(f"{kind}:{key}", []).append(dt)
         cpu.setdefault(f"{kind}:{key}", []).append(time.process_time() - c0)
         if prof is not None:
@@ -223,6 +292,7 @@ def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) ->
             pstats.Stats(prof, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
         if at.exception:
             raise RuntimeError(f"{path} {key}: {[e.value for e in at.exception]}")
+        _settle()
     med = {k: round(statistics.median(ts), 4) for k, ts in out.items()}
     CPU_SECONDS[(path, lang)] = {k: round(statistics.median(ts), 4) for k, ts in cpu.items()}
     print(f"{path} [{lang}]: {len(med)} widgets changed, slowest {max(med.values(), default=0):.3f} s", file=sys.stderr)
@@ -273,6 +343,7 @@ def main() -> None:
                     help="time each rerun with per-figure templates (before) and the atlas default (after)")
     ap.add_argument("--interactions", action="store_true", help="time each widget change on each page (warm)")
     ap.add_argument("--profile", action="store_true", help="with --interactions: cProfile every change (stderr)")
+    ap.add_argument("--gc", action="store_true", help="with --interactions: time every garbage collection (gc.callbacks)")
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"),
                     help="comma-separated --interactions outputs of each side: print medians and ratios")
     args = ap.parse_args()
@@ -282,6 +353,12 @@ def main() -> None:
     from ui.preload import preload
 
     preload()  # what scripts/serve.py (make run) imports and warms (ui.preload.WARMUPS) before its server listens
+    if args.interactions and args.gc:
+        import gc
+
+        global GC_LOG
+        GC_LOG = GcLog()
+        gc.callbacks.append(GC_LOG)
     if args.interactions:
         langs = list(LANG_NAMES) if args.lang == "both" else [args.lang]
         table = {(f"{e.path}@{lg}" if len(langs) > 1 else e.path): interactions(e.path, lg, args.profile, args.tries)
@@ -290,8 +367,16 @@ def main() -> None:
         rows = sorted(((p, k, t) for p, d in table.items() for k, t in d.items()), key=lambda r: -r[2])
         for p, k, t in rows:
             print(f"{p:33s} {k:40s} {t:6.3f} s (cpu {cpu[p][k]:6.3f} s){'  > 0.5 s' if t > 0.5 else ''}", file=sys.stderr)
+        extra = {}
+        if GC_LOG is not None:
+            per = {(f"{p}@{lg}" if len(langs) > 1 else p): d for (p, lg), d in GC_SECONDS.items()}
+            worst = sorted(((p, k, t) for p, d in per.items() for k, t in d.items()), key=lambda r: -r[2])[:5]
+            in_reruns = sum(sum(d.values()) for d in per.values())
+            share = in_reruns / max(1e-9, sum(sum(d.values()) for d in table.values()))  # medians: with --tries 1, the runs
+            extra = {"gc": GC_LOG.summary() | {"worst_reruns": worst, "in_reruns_s": round(in_reruns, 3),
+                                               "share_of_rerun_time": round(share, 3)}}
         print(json.dumps({"interactions": table, "cpu_s": cpu, "slowest": list(rows[0]) if rows else None,
-                          "lang": args.lang, "loadavg": open("/proc/loadavg").read().split()[:3]}))
+                          "lang": args.lang, "loadavg": open("/proc/loadavg").read().split()[:3]} | extra))
         return
     if args.template_ab:
         ab = {e.path: template_ab(e.path, args.lang, args.repeats) for e in available_pages()

@@ -34,11 +34,61 @@ def test_range_and_points_change_the_figures(lang):
     assert not at.exception and specs(at)[0] != after[0]
 
 
+def _timed(n: int) -> None:
+    """Wait for the cost job of size `n` (a page test's script thread never polls), so a rerun draws its figure."""
+    import torch
+
+    from core.gpt.gelu_cost import cost_or_job
+
+    got = cost_or_job(torch.device("cpu"), n)
+    if not isinstance(got, list):
+        assert got.wait(60) and got.result is not None, got.state()
+
+
 def test_cost_size_changes_the_cost_chart():
     at = open_page(PAGE)
     before = specs(at)[3]
     at.select_slider(key="gelu_cost_n").set_value(2_000_000).run()
+    assert not at.exception
+    _timed(2_000_000)
+    at.run()
     assert not at.exception and specs(at)[3] != before
+
+
+@pytest.mark.parametrize("lang, timing, still", [("en", "Timing the six kernels on 4,000,000", "still shows the 1,000,000"),
+                                                 ("ja", "4,000,000 要素で計測", "1,000,000 要素での計測のまま")])
+def test_size_switch_answers_before_the_timing_ends(monkeypatch, lang, timing, still):
+    """While a new size is timed the section keeps the figure it had and says so; then it draws the new one,
+    and a switch back to a size timed before draws at once (no job)."""
+    import threading
+
+    from core.gpt import gelu_cost
+
+    release = threading.Event()
+    work = gelu_cost.CostJob.work
+
+    def held(job):  # the timing waits until the test has looked at the page in the meantime
+        release.wait(60)
+        return work(job)
+
+    monkeypatch.setattr(gelu_cost, "COSTS", gelu_cost.JobRegistry())  # nothing timed yet in this process
+    at = open_page(PAGE, lang=lang)  # the first draw waits for its 1M figure
+    before = specs(at)[3]
+    monkeypatch.setattr(gelu_cost.CostJob, "work", held)
+    try:
+        at.select_slider(key="gelu_cost_n").set_value(4_000_000).run()
+        assert not at.exception
+        assert any(timing in i.value for i in at.info), [i.value for i in at.info]
+        assert any(still in c.value for c in at.caption)
+        assert specs(at)[3] == before  # the 1M figure, still shown
+    finally:
+        release.set()
+    _timed(4_000_000)
+    at.run()
+    after = specs(at)[3]
+    assert not at.exception and after != before and not any(timing in i.value for i in at.info)
+    at.select_slider(key="gelu_cost_n").set_value(1_000_000).run()
+    assert specs(at)[3] == before  # timed once per process: the same figure, drawn at once
 
 
 @pytest.mark.parametrize("lang, lo, hi, words", [

@@ -65,6 +65,25 @@ def show(data_lang: str, lang: str) -> dict | None:
     return result
 
 
+def warm() -> None:
+    """Fill this page's caches for both languages, for ui.preload (a server's start, where no one waits).
+
+    The page's switch to the other data language validated that language's shipped suite (the hash of all
+    four tasks' examples: every task loaded, the pair tasks' bag-of-words baseline splitting ~4,500 Japanese
+    texts with MeCab) and loaded the task, its tokenizer and its zero-shot curves: 0.35-0.50 s
+    (bench/pages.py `radio:tasks_lang`, load ~2), 0.09 s once these are cached. ~2 s here, once per process
+    (and again after ui.memory's idle release, on the first switch)."""
+    from ui import gpt_tasks_view as view
+
+    for data_lang in ("en", "ja"):
+        suite(data_lang)
+        view.tokenizer(data_lang)
+        for name in TASKS:
+            view.load(name, data_lang)
+            if name != "classification":
+                view.curves(name, data_lang)
+
+
 def layers(result: dict | None, task_name: str) -> dict[int, float] | None:
     """The shipped layer sweep when it was run on `task_name`: {blocks kept: accuracy}."""
     lt = (result or {}).get("layers_transferred")

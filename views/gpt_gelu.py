@@ -1,13 +1,10 @@
 """GELU: exact, tanh and sigmoid forms, their errors, derivatives and cost on the device in use."""
 import streamlit as st
-import torch
 
 from core.gpt import gelu
 from core.charts import gelu as charts
-from core.runtime.device import device_info
 from core.errors import UserInputError
-from ui import figcache, shell
-from ui.guard import guarded
+from ui import figcache, gelu_cost, shell
 from ui.texts.gpt_gelu import T
 
 
@@ -19,11 +16,6 @@ def _max_errors() -> list[gelu.MaxError]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def _curves(rng: gelu.GeluRange) -> gelu.GeluCurves:
     return gelu.curves(rng)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _costs(device_kind: str, n: int) -> list[gelu.Cost]:
-    return gelu.time_forms(torch.device(device_kind), n)
 
 
 lang = shell.lang()
@@ -86,19 +78,4 @@ st.latex(r"m \sim \mathrm{Bernoulli}(\Phi(x)),\quad \mathbb{E}[m\,x] = x\,\Phi(x
 st.markdown(T.t("why_after", lang))
 
 st.subheader(T.t("cost_header", lang))
-
-
-@st.fragment  # the size re-times six kernels (the slow part, once per size): rerun this section, not the page
-@guarded
-def cost_section(lang: str) -> None:
-    n = st.select_slider(T.t("cost_n", lang), [1_000_000, 2_000_000, 4_000_000], 1_000_000, key="gelu_cost_n",
-                         bind="query-params", format_func=lambda v: f"{v // 1_000_000}M")
-    device = shell.device()
-    costs = _costs(device.type, n)
-    cost_names = {k: T.t(f"cost_{k}", lang) for k in gelu.COST_FORMS}
-    st.plotly_chart(charts.cost_figure(costs, cost_names, T.t("cost_fig", lang, device=device_info(device).label()),
-                                       T.t("cost_ax", lang), T.t("cost_ratio", lang)), key="gelu_fig_cost")
-    st.caption(T.t("cost_caption", lang, n=n))
-
-
-cost_section(lang)
+gelu_cost.cost_section(lang)  # the timing runs in a job: the size switch answers at once (ui/gelu_cost.py)

@@ -172,6 +172,11 @@ COST_FORMS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 }
 
 
+def check_size(n: int) -> None:
+    if not 1 <= n <= 16_000_000:
+        raise UserInputError("Time between 1 and 16 million elements.", "要素数は 1 〜 1600 万にしてください。")
+
+
 def _sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
@@ -180,16 +185,17 @@ def _sync(device: torch.device) -> None:
 
 
 def time_forms(device: torch.device, n: int = 1_000_000, samples: int = 5, min_sample_s: float = 0.005,
-               budget_s: float = 1.0, dtype=torch.float32) -> list[Cost]:
+               budget_s: float = 1.0, dtype=torch.float32,
+               on_round: Callable[[int, int], bool] | None = None) -> list[Cost]:
     """Forward time per element of each COST_FORMS entry on `n` random elements on `device`.
 
     Each sample loops a form until it has run at least `min_sample_s` (a single call can be shorter
     than the scheduler's time slice). Samples go round-robin over the forms, so a burst of other work
     on the machine hits them all alike, and the fastest sample of each form is kept. Rounds stop once
     `budget_s` has passed (at least one round runs), so a busy machine does not stall the page.
+    `on_round(done, samples)` is told after each round; returning False ends the timing there (a stopped job).
     """
-    if not 1 <= n <= 16_000_000:
-        raise UserInputError("Time between 1 and 16 million elements.", "要素数は 1 〜 1600 万にしてください。")
+    check_size(n)
     gen = torch.Generator().manual_seed(0)
     x = (torch.randn(n, generator=gen, dtype=dtype) * 3).to(device)
     loops: dict[str, int] = {}
@@ -205,7 +211,7 @@ def time_forms(device: torch.device, n: int = 1_000_000, samples: int = 5, min_s
             loops[name] = max(1, min(1000, math.ceil(min_sample_s / once)))
             best[name] = once
         start = time.perf_counter()
-        for _ in range(samples):
+        for r in range(samples):
             if time.perf_counter() - start > budget_s:
                 break
             for name, fn in COST_FORMS.items():
@@ -214,5 +220,7 @@ def time_forms(device: torch.device, n: int = 1_000_000, samples: int = 5, min_s
                     fn(x)
                 _sync(device)
                 best[name] = min(best[name], (time.perf_counter() - t0) / loops[name])
+            if on_round is not None and not on_round(r + 1, samples):
+                break
     base = best["relu"]
     return [Cost(name, t / n * 1e9, t / base) for name, t in best.items()]

@@ -85,6 +85,11 @@ T = Catalog(
         "cost_exact_written": ("GELU exact, written out", "GELU 厳密（式をそのまま）"),
         "cost_tanh_written": ("tanh form, written out", "tanh 形（式をそのまま）"),
         "cost_sigmoid_written": ("sigmoid form, written out", "sigmoid 形（式をそのまま）"),
+        "cost_timing": ("Timing the six kernels on {n:,} elements (a second or so)…",
+                        "6 つのカーネルを {n:,} 要素で計測しています（1 秒ほど）…"),
+        "cost_timing_prev": ("The chart below still shows the {prev:,}-element measurement until the new one is done.",
+                             "新しい計測が終わるまで、下のグラフは {prev:,} 要素での計測のままです。"),
+        "cost_what": ("Timing GELU", "GELU の計測"),
         "cost_caption": (
             "float32, {n:,} random elements, fastest of up to 5 samples, measured once per device and size (cached). "
             "Blue: one built-in kernel. Orange: the formula written as separate tensor ops, as a from-scratch model "
