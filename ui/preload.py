@@ -65,6 +65,22 @@ WARMUPS = (("warm:hf_conversion_table", _hf_conversion_table), ("warm:ja_words",
            ("warm:tasks_page", _tasks_page))
 
 
+class _DropNoRuntime(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "No runtime found" not in record.getMessage()
+
+
+def _run_warmups(warmups: tuple, took: dict[str, float]) -> None:
+    for name, fn in warmups:
+        t0 = time.perf_counter()
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 - a missing package or corpus: the page says so when it is opened
+            log.warning("preload: %s failed", name, exc_info=True)
+            continue
+        took[name] = round(time.perf_counter() - t0, 3)
+
+
 def preload(modules: tuple[str, ...] = HEAVY, warmups: tuple = WARMUPS) -> dict[str, float]:
     """Import `modules` now, then run `warmups`; return the seconds each took (0.0 when already done). A module
     that fails to import, or a warm-up that fails, is skipped: the page that needs it reports the error where
@@ -77,14 +93,16 @@ def preload(modules: tuple[str, ...] = HEAVY, warmups: tuple = WARMUPS) -> dict[
         except ImportError:
             continue
         took[name] = round(time.perf_counter() - t0, 3)
-    for name, fn in warmups:
-        t0 = time.perf_counter()
-        try:
-            fn()
-        except Exception:  # noqa: BLE001 - a missing package or corpus: the page says so when it is opened
-            log.warning("preload: %s failed", name, exc_info=True)
-            continue
-        took[name] = round(time.perf_counter() - t0, 3)
+    # st.cache_data filled before the server exists says so once per cached function ("No runtime found, using
+    # MemoryCacheStorageManager"): the in-memory store is the one the server uses by default, so the line only
+    # alarms whoever reads the start-up log. Dropped here, for the warm-ups only.
+    quiet = _DropNoRuntime()
+    cache_log = logging.getLogger("streamlit.runtime.caching.cache_data_api")
+    cache_log.addFilter(quiet)
+    try:
+        _run_warmups(warmups, took)
+    finally:
+        cache_log.removeFilter(quiet)
     # Everything imported and warmed above lives as long as the process: freeze it now (core.runtime.gcpolicy),
     # so the one full collection over all of it (~470,000 objects, 0.2 s measured by bench/pages.py --gc) runs
     # here, before the server listens, and not in the first visitor's first run (ui.guard.start_process).
