@@ -52,3 +52,12 @@ def test_sidebar_device_line_and_running_badge_follow_the_language(lang):
         assert ("スレッド" in device) == (lang == "ja") and ("threads" in device) == (lang == "en")
     css = " ".join(h.proto.body for h in at.get("html") if "<style>" in h.proto.body)
     assert ('content: "計算中…"' in css) == (lang == "ja") and ('content: "Running…"' in css) == (lang == "en")
+
+
+def test_the_device_is_named_in_the_page_language_with_a_singular_thread():
+    from core.runtime.device import DeviceInfo
+    from ui.shell import device_text
+
+    one, two = DeviceInfo("cpu", "cpu", 1), DeviceInfo("cpu", "cpu", 2)
+    assert device_text(one, "en") == "CPU · 1 thread" and device_text(two, "en") == "CPU · 2 threads"
+    assert device_text(one, "ja") == "CPU · 1 スレッド" and device_text(two, "ja") == "CPU · 2 スレッド"

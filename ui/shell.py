@@ -29,6 +29,13 @@ LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 (or ?lang=ja)
 FORCE_CPU_KEY = "force_cpu"
 
 
+def device_text(info, lang: str) -> str:
+    """A core.runtime.device.DeviceInfo in the page's language: "CPU · 2 threads" / "CPU · 2 スレッド", or the GPU's name."""
+    if info.kind != "cpu":
+        return info.label()
+    return T.t("device_cpu_1", lang) if info.threads == 1 else T.t("device_cpu", lang, n=info.threads)
+
+
 def lang() -> str:
     """The UI language; called first by every page, so it also takes a lesson to its stop's page."""
     lesson.follow()
@@ -115,7 +122,7 @@ def sidebar() -> str:
         code = normalize_lang(st.session_state.get(LANG_KEY))
         presenter.toggle(code)
         info = _device_info(device().type)
-        shown = T.t("device_cpu", code, n=info.threads) if info.kind == "cpu" else info.label()
+        shown = device_text(info, code)
         st.caption(f"{T.t('device', code)}: **{shown}**")
         st.toggle(T.t("force_cpu", code), key=FORCE_CPU_KEY, help=T.t("force_cpu_help", code),
                   disabled=info.kind == "cpu" and not st.session_state.get(FORCE_CPU_KEY))

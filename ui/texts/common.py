@@ -7,6 +7,7 @@ T = Catalog(
         "language": ("Language", "言語"),
         "device": ("Device", "計算デバイス"),
         "device_cpu": ("CPU · {n} threads", "CPU · {n} スレッド"),
+        "device_cpu_1": ("CPU · 1 thread", "CPU · 1 スレッド"),
         "running": ("Running…", "計算中…"),
         "force_cpu": ("Force CPU", "CPU を強制"),
         "force_cpu_help": (
