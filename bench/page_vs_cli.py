@@ -203,9 +203,14 @@ def main() -> None:
                    "(same load for both) instead of one after the other")
     p.add_argument("--hog-at", type=int, default=None, help="after the last round, one more page run with a busy "
                    "process started at this step: the JSON's `collapse` says how the thread policy met it")
+    p.add_argument("--main-threads", action="store_true", help="leave this process's main thread at torch's default "
+                   "thread count (before 2026-11-30 the bench and the server did: the job's 2 threads then ran no "
+                   "faster than 1; see core.runtime.threads.serial_main_thread)")
     a = p.parse_args()
     from core.runtime import threads
 
+    if not a.main_threads:
+        threads.serial_main_thread()  # as the server's preload does, before any torch op in this thread
     nices = [int(n) for n in a.page_nice.split(",")] if a.page_nice else [threads.TRAINING_NICE]
     load0 = open("/proc/loadavg").read().split()[:3]
     text = load_shipped("en")

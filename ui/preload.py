@@ -85,7 +85,11 @@ def preload(modules: tuple[str, ...] = HEAVY, warmups: tuple = WARMUPS) -> dict[
     """Import `modules` now, then run `warmups`; return the seconds each took (0.0 when already done). A module
     that fails to import, or a warm-up that fails, is skipped: the page that needs it reports the error where
     it is used."""
+    from core.runtime.threads import serial_main_thread
+
     took = {}
+    importlib.import_module("torch")
+    serial_main_thread()  # before any warm-up runs a torch op here: the training jobs' threads keep their speed
     for name in modules:
         t0 = time.perf_counter()
         try:

@@ -45,6 +45,22 @@ def use_threads(n: int) -> None:
     torch.set_num_threads(n)
 
 
+def serial_main_thread() -> None:
+    """One torch thread for the process's main thread, before it runs any torch op: call it first thing in a
+    server (ui.preload) or anything that trains in worker threads.
+
+    With GNU OpenMP, once the main thread has run a parallel region on 2 threads (torch's default count),
+    its team stays and a worker thread's own 2-thread team no longer speeds up: a reference-config step took
+    66-69 ms on 2 threads in a worker against 68 ms on 1 (CPU/wall 1.46: the second thread burns, the step
+    does not shrink), while with the main thread kept at one thread from the start the worker's 2-thread step
+    took 41.5-45 ms (CPU/wall 1.99) — the 39 ms of the main thread itself (measured 2026-11-30, load ~1.3).
+    The page's training job runs in a worker, so this is the page's speed against the CLI's."""
+    import torch
+
+    if threading.current_thread() is threading.main_thread() and torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+
+
 def for_interactive() -> None:
     """Give the calling thread (a page's script thread) `interactive_threads()` torch threads.
 
