@@ -210,54 +210,48 @@ def test_thread_tuner_drops_a_collapsing_count_at_once():
     assert seen == [1] * 4 + [2] * 4 and tuner.choice == 2
 
 
-def test_use_threads_really_sets_the_count_in_a_new_thread(monkeypatch):
+@pytest.fixture
+def thread_calls(monkeypatch):
+    """Every torch.set_num_threads(n) call, recorded (and made); torch starts at 2 threads, restored after."""
+    import torch
+
+    before, real, calls = torch.get_num_threads(), torch.set_num_threads, []
+    monkeypatch.setattr(torch, "set_num_threads", lambda n: (calls.append(n), real(n)))
+    real(2)
+    yield calls
+    real(before)
+
+
+def _in_a_thread(fn, *args) -> None:
+    import threading
+
+    t = threading.Thread(target=fn, args=args)
+    t.start()
+    t.join()
+
+
+def test_use_threads_really_sets_the_count_in_a_new_thread(thread_calls):
     """torch skips set_num_threads(n) when n is already its count, and a thread started later then ran MKL's
     matmuls on one thread (bench/worker_threads.py): use_threads must make a real change before setting n."""
-    import threading
-
-    import torch
-
     from core.runtime import threads as T
 
-    before = torch.get_num_threads()
-    calls: list[int] = []
-    real = torch.set_num_threads
-    monkeypatch.setattr(torch, "set_num_threads", lambda n: (calls.append(n), real(n)))
-    try:
-        real(2)
-        t = threading.Thread(target=T.use_threads, args=(2,))
-        t.start()
-        t.join()
-        assert calls == [1, 2]  # a change, then the count: the second call cannot be skipped
-        calls.clear()
-        T.use_threads(1)
-        assert calls == [1]  # one thread needs no detour
-    finally:
-        real(before)
+    _in_a_thread(T.use_threads, 2)
+    assert thread_calls == [1, 2]  # a change, then the count: the second call cannot be skipped
+    thread_calls.clear()
+    T.use_threads(1)
+    assert thread_calls == [1]  # one thread needs no detour
 
 
-def test_serial_main_thread_gives_the_main_thread_one_thread_and_leaves_workers_alone(monkeypatch):
+def test_serial_main_thread_gives_the_main_thread_one_thread_and_leaves_workers_alone(thread_calls):
     """The server's main thread must not run torch on 2 threads (its OpenMP team then kept the training job's
     2-thread steps from speeding up: 66-69 ms against 41-45 ms): serial_main_thread sets 1 there, and only there."""
-    import threading
-
     import torch
 
     from core.runtime import threads as T
 
-    before = torch.get_num_threads()
-    calls: list[int] = []
-    real = torch.set_num_threads
-    monkeypatch.setattr(torch, "set_num_threads", lambda n: (calls.append(n), real(n)))
-    try:
-        real(2)
-        t = threading.Thread(target=T.serial_main_thread)
-        t.start()
-        t.join()
-        assert calls == []  # a worker thread is not the main thread: nothing changes
-        T.serial_main_thread()
-        assert calls == [1] and torch.get_num_threads() == 1
-        T.serial_main_thread()
-        assert calls == [1]  # already one: no call
-    finally:
-        real(before)
+    _in_a_thread(T.serial_main_thread)
+    assert thread_calls == []  # a worker thread is not the main thread: nothing changes
+    T.serial_main_thread()
+    assert thread_calls == [1] and torch.get_num_threads() == 1
+    T.serial_main_thread()
+    assert thread_calls == [1]  # already one: no call
