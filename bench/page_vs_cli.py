@@ -119,6 +119,7 @@ def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views
     done = threading.Event()
 
     def poller() -> None:  # the page's fragments
+        threads.for_interactive()  # as ui.guard.run_page does for every rerun: one torch thread
         last_views = time.perf_counter()
         while not done.is_set():
             t0 = time.perf_counter()

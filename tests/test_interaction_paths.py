@@ -319,3 +319,82 @@ def test_concat_figure_in_one_call_equals_the_make_subplots_build(n_tokens, heig
         style.FONT_SCALE.reset(token)
     assert _json(fast) == _json(plain) == _json(again)
     assert _decoded(json.loads(go.Figure(fast.to_dict()).to_json())) == _json(fast)  # valid
+
+
+def _plain_training(name, *a, **kw):
+    """core.charts.training's live charts as first written (go.Scatter per trace, then validated update_* calls)."""
+    from core.charts import training as TR
+
+    if name == "series_figure":
+        steps, values, nm, title, xt, yt = a
+        smooth, max_steps, tickformat = kw.get("smooth", False), kw.get("max_steps"), kw.get("tickformat")
+        xs, ys = TR.thin(steps, TR.ema(values, 0.2) if smooth else values)
+        fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", name=nm, line=dict(color=style.PALETTE[4], width=3)))
+        fig.update_xaxes(title=xt, range=[0, max(max_steps or 0, steps[-1] if steps else 1)])
+        fig.update_yaxes(title=yt, rangemode="tozero", tickformat=tickformat)
+        fig.update_layout(showlegend=False)
+        return style.styled(fig, title, height=300)
+    if name == "log_loss_figure":
+        losses, nm, title, xt, yt = a
+        xs, ys = TR.thin(list(range(1, len(losses) + 1)), losses)
+        fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", name=nm, line=dict(color=style.PALETTE[0], width=2)))
+        fig.update_xaxes(title=xt)
+        fig.update_yaxes(title=yt, type="log", dtick=1)
+        return style.styled(fig, title, height=300)
+    steps, loss, es, et, ev, refs, names, title, xt, yt = a
+    perplexity, max_steps = kw.get("perplexity", False), kw.get("max_steps")
+    f = (lambda v: [math.exp(min(x, 50.0)) for x in v]) if perplexity else (lambda v: list(v))
+    fig = go.Figure()
+    if steps:
+        xs, ys = TR.thin(steps, f(loss))
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=names["batch"], opacity=0.3,
+                                 line=dict(color=style.PALETTE[5], width=1)))
+        xs, ys = TR.thin(steps, f(TR.ema(loss)))
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=names["smoothed"], line=dict(color=style.PALETTE[0], width=3)))
+    if es:
+        fig.add_trace(go.Scatter(x=list(es), y=f(et), mode="lines+markers", name=names["train"],
+                                 line=dict(color=style.PALETTE[2], width=2, dash="dot"), marker=dict(size=8)))
+        fig.add_trace(go.Scatter(x=list(es), y=f(ev), mode="lines+markers", name=names["val"],
+                                 line=dict(color=style.PALETTE[1], width=3), marker=dict(size=9)))
+    x_end = max(max_steps or 0, steps[-1] if steps else 1)
+    for key in TR.REF_COLORS:
+        if key in refs:
+            v = f([refs[key]])[0]
+            fig.add_trace(go.Scatter(x=[0, x_end], y=[v, v], mode="lines", name=names[key],
+                                     line=dict(color=TR.REF_COLORS[key], width=2, dash=TR.REF_DASH[key]), hoverinfo="name+y"))
+    fig.update_xaxes(title=xt, range=[0, x_end], rangemode="tozero")
+    fig.update_yaxes(title=yt, type="log" if perplexity else "linear")
+    style.styled(fig, title, height=kw.get("height", 470))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0), margin=dict(b=110))
+    return fig
+
+
+@pytest.mark.parametrize("n", [0, 7, 1000])  # no steps yet, a few, more than MAX_POINTS (thinned)
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_training_charts_in_one_call_equal_the_validated_build(n, scale):
+    """The training page redraws these every poll while its job trains (bench/page_vs_cli.py: a poll of the
+    three took ~31 ms validated, ~8 ms in one call, quiet): same JSON as the validated build."""
+    from core.charts import training as TR
+
+    steps = list(range(n))
+    loss = [4.0 * math.exp(-s / 300) + 0.5 for s in steps]
+    es = steps[::250]
+    names = {k: k.upper() for k in ("batch", "smoothed", "train", "val", "unigram", "bigram", "kn", "shipped")}
+    refs = {"unigram": 3.3, "kn": 2.2, "shipped": 1.9}
+    cases = [("loss_figure", (steps, loss, es, [loss[s] for s in es], [loss[s] + 0.1 for s in es], refs, names, "T", "x", "y"),
+              {"max_steps": 2000}),
+             ("loss_figure", (steps, loss, es, [loss[s] for s in es], [loss[s] for s in es], {}, names, "", "x", "y"),
+              {"perplexity": True, "height": 380}),
+             ("series_figure", (steps, [1e-3 * (s % 7) for s in steps], "lr", "LR", "x", "y"), {"tickformat": "~g"}),
+             ("series_figure", (steps, [1e4 + s for s in steps], "tps", "T", "x", "y"), {"smooth": True, "max_steps": 50}),
+             ("log_loss_figure", (loss, "l", "T", "x", "y"), {})]
+    token = style.FONT_SCALE.set(scale)
+    try:
+        for name, a, kw in cases:
+            if name == "log_loss_figure" and not n:
+                continue
+            fast, plain = getattr(TR, name)(*a, **kw), _plain_training(name, *a, **kw)
+            assert _json(fast) == _json(plain), name
+            assert _decoded(json.loads(go.Figure(fast.to_dict()).to_json())) == _json(fast), name  # valid
+    finally:
+        style.FONT_SCALE.reset(token)

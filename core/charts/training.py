@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from core.charts.style import HEATMAP_SCALE, PALETTE, plot_text, styled
+from core.charts.style import HEATMAP_SCALE, PALETTE, plot_text, styled, styled_layout
 
 MAX_POINTS = 400
 REF_COLORS = {"unigram": "#888888", "bigram": PALETTE[3], "kn": PALETTE[4], "shipped": PALETTE[2]}
@@ -46,6 +46,17 @@ def ema(values: Sequence[float], alpha: float = 0.1) -> list[float]:
     return out
 
 
+def _xy(xs: Sequence[float], ys: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Thinned points as float64 arrays: plotly keeps an array as it is (base64 in the JSON), where a list
+    is walked and checked value by value — most of a live poll's cost with a few hundred points."""
+    xs, ys = thin(xs, ys)
+    return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+
+
+def _line(x, y, name: str, color: str, width: float, **extra) -> dict:
+    return dict(type="scatter", x=x, y=y, mode="lines", name=name, line=dict(color=color, width=width), **extra)
+
+
 def loss_figure(steps: Sequence[int], loss: Sequence[float], eval_steps: Sequence[int],
                 eval_train: Sequence[float], eval_val: Sequence[float], references: dict[str, float],
                 names: dict[str, str], title: str, x_title: str, y_title: str, perplexity: bool = False,
@@ -56,55 +67,56 @@ def loss_figure(steps: Sequence[int], loss: Sequence[float], eval_steps: Sequenc
 
     `names` keys: batch, smoothed, train, val, and one per line drawn. With `perplexity`, every value is
     shown as exp(loss) on a log axis (perplexity = e^cross-entropy in nats).
+    Built in one unvalidated call (`_figure`): the page redraws it every poll while a training runs.
     """
     f = (lambda v: [math.exp(min(x, 50.0)) for x in v]) if perplexity else (lambda v: list(v))
-    fig = go.Figure()
+    traces = []
     if steps:
-        xs, ys = thin(steps, f(loss))
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=names["batch"], opacity=0.3,
-                                 line=dict(color=PALETTE[5], width=1)))
-        xs, ys = thin(steps, f(ema(loss)))
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=names["smoothed"], line=dict(color=PALETTE[0], width=3)))
+        traces.append(_line(*_xy(steps, f(loss)), names["batch"], PALETTE[5], 1, opacity=0.3))
+        traces.append(_line(*_xy(steps, f(ema(loss))), names["smoothed"], PALETTE[0], 3))
     if eval_steps:
-        fig.add_trace(go.Scatter(x=list(eval_steps), y=f(eval_train), mode="lines+markers", name=names["train"],
-                                 line=dict(color=PALETTE[2], width=2, dash="dot"), marker=dict(size=8)))
-        fig.add_trace(go.Scatter(x=list(eval_steps), y=f(eval_val), mode="lines+markers", name=names["val"],
-                                 line=dict(color=PALETTE[1], width=3), marker=dict(size=9)))
+        traces.append(dict(type="scatter", x=list(eval_steps), y=f(eval_train), mode="lines+markers", name=names["train"],
+                           line=dict(color=PALETTE[2], width=2, dash="dot"), marker=dict(size=8)))
+        traces.append(dict(type="scatter", x=list(eval_steps), y=f(eval_val), mode="lines+markers", name=names["val"],
+                           line=dict(color=PALETTE[1], width=3), marker=dict(size=9)))
     x_end = max(max_steps or 0, steps[-1] if steps else 1)
     for key in REF_COLORS:
         if key in references:
             v = f([references[key]])[0]
-            fig.add_trace(go.Scatter(x=[0, x_end], y=[v, v], mode="lines", name=names[key],
-                                     line=dict(color=REF_COLORS[key], width=2, dash=REF_DASH[key]), hoverinfo="name+y"))
-    fig.update_xaxes(title=x_title, range=[0, x_end], rangemode="tozero")
-    fig.update_yaxes(title=y_title, type="log" if perplexity else "linear")
-    styled(fig, title, height=height)
-    # Eight legend entries: below the plot, where they cannot collide with a long (Japanese) title.
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0),
-                      margin=dict(b=110))
-    return fig
+            traces.append(_line([0, x_end], [v, v], names[key], REF_COLORS[key], 2, hoverinfo="name+y"))
+            traces[-1]["line"]["dash"] = REF_DASH[key]
+    layout = styled_layout(title, height=height)
+    layout.update(xaxis=dict(title=dict(text=x_title), range=[0, x_end], rangemode="tozero"),
+                  yaxis=dict(title=dict(text=y_title), type="log" if perplexity else "linear"),
+                  # Eight legend entries: below the plot, where they cannot collide with a long (Japanese) title.
+                  legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0))
+    layout["margin"]["b"] = 110
+    return _figure(traces, layout)
 
 
 def series_figure(steps: Sequence[int], values: Sequence[float], name: str, title: str, x_title: str,
                   y_title: str, color: str = PALETTE[4], smooth: bool = False, max_steps: int | None = None,
                   tickformat: str | None = None) -> go.Figure:
     """One quantity against the step (learning rate, tokens per second)."""
-    xs, ys = thin(steps, ema(values, 0.2) if smooth else values)
-    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", name=name, line=dict(color=color, width=3)))
     x_end = max(max_steps or 0, steps[-1] if steps else 1)
-    fig.update_xaxes(title=x_title, range=[0, x_end])
-    fig.update_yaxes(title=y_title, rangemode="tozero", tickformat=tickformat)
-    fig.update_layout(showlegend=False)
-    return styled(fig, title, height=300)
+    layout = styled_layout(title, height=300)
+    layout.update(xaxis=dict(title=dict(text=x_title), range=[0, x_end]), showlegend=False,
+                  yaxis=dict(title=dict(text=y_title), rangemode="tozero",
+                             **({"tickformat": tickformat} if tickformat is not None else {})))
+    return _figure([_line(*_xy(steps, ema(values, 0.2) if smooth else values), name, color, 3)], layout)
 
 
 def log_loss_figure(losses: Sequence[float], name: str, title: str, x_title: str, y_title: str) -> go.Figure:
     """A training loss per step on a log axis (one tick per decade): falls of 100x stay readable."""
-    xs, ys = thin(list(range(1, len(losses) + 1)), losses)
-    fig = go.Figure(go.Scatter(x=xs, y=ys, mode="lines", name=name, line=dict(color=PALETTE[0], width=2)))
-    fig.update_xaxes(title=x_title)
-    fig.update_yaxes(title=y_title, type="log", dtick=1)
-    return styled(fig, title, height=300)
+    layout = styled_layout(title, height=300)
+    layout.update(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title), type="log", dtick=1))
+    return _figure([_line(*_xy(list(range(1, len(losses) + 1)), losses), name, PALETTE[0], 2)], layout)
+
+
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    """One unvalidated call: every property here is fixed and valid (tests/test_interaction_paths.py checks
+    the JSON equals the validated build's)."""
+    return go.Figure(traces, layout=layout, _validate=False)
 
 
 def attention_heads_figure(attn: torch.Tensor, tokens: Sequence[str], title: str, head_label: str,
