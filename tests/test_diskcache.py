@@ -129,3 +129,42 @@ def test_lock_entry_goes_even_when_the_build_raises(root):
     with pytest.raises(RuntimeError):
         _json_cache("bad", lambda: (_ for _ in ()).throw(RuntimeError("boom")))
     assert dc.locks_held() == 0
+
+
+def _age(path, seconds):
+    t = time.time() - seconds
+    os.utime(path, (t, t))
+
+
+def test_a_kind_over_its_budget_loses_its_least_recently_used_files(root, monkeypatch):
+    monkeypatch.setenv("ATLAS_CACHE_MAX_MB", str(2500 / 2**20))  # 2,500 bytes
+    blob = lambda n: dc.get_or_build("demo", f"k{n}", lambda: b"x" * 1000, dump=bytes, load=bytes)  # noqa: E731
+    for n in range(3):
+        blob(n)
+    folder = root / "demo"
+    for n, age in ((0, 3000), (1, 2000), (2, 1000)):
+        _age(folder / f"k{n}", age)
+    blob(0)  # a read: k0 is now the most recently used
+    assert time.time() - (folder / "k0").stat().st_mtime < 60
+    blob(3)  # 4,000 bytes > 2,500: the two least recently used (k1, k2) go, k0 (just read) and k3 stay
+    assert sorted(p.name for p in folder.iterdir()) == ["k0", "k3"]
+
+
+def test_trim_spares_recent_files_and_writes_in_flight(root):
+    folder = root / "demo"
+    folder.mkdir(parents=True)
+    for name in ("old", "new", ".tmp-abc"):
+        (folder / name).write_bytes(b"y" * 100)
+    _age(folder / "old", 3600)
+    _age(folder / ".tmp-abc", 3600)
+    assert dc.trim("demo", max_bytes=0) == 1  # only "old": "new" was used under TRIM_SPARE_S ago
+    assert sorted(p.name for p in folder.iterdir()) == [".tmp-abc", "new"]
+    assert dc.trim("demo", max_bytes=0, spare_s=0) == 1 and [p.name for p in folder.iterdir()] == [".tmp-abc"]
+    assert dc.trim("absent", max_bytes=0) == 0
+
+
+def test_budget_from_the_environment(monkeypatch):
+    monkeypatch.setenv("ATLAS_CACHE_MAX_MB", "1")
+    assert dc.max_kind_bytes() == 2**20
+    monkeypatch.setenv("ATLAS_CACHE_MAX_MB", "lots")
+    assert dc.max_kind_bytes() == dc.DEFAULT_MAX_MB * 2**20

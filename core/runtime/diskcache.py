@@ -16,6 +16,11 @@ at a temp folder), one folder per kind: `<root>/<kind>/<key><suffix>`. Formats s
   still returned, with `info.stored = False` and `info.error` saying why, so a page can say the result
   will not be kept.
 - A process killed mid-write leaves a `.tmp-*` file; `clean_stale_tmp()` removes old ones at start.
+- Bounded: a kind that `get_or_build` stores into keeps at most `max_kind_bytes()` (512 MiB, or
+  `$ATLAS_CACHE_MAX_MB`); past that its least recently used files go (`trim`). A read marks a file used,
+  so what a class keeps opening stays; a file used in the last `TRIM_SPARE_S` seconds is never removed,
+  so a reader that just found it is not left without it. Typed sentences, uploaded corpora and settings
+  make keys without end on a shared server: unbounded, a term of classes would only ever add files.
 """
 from __future__ import annotations
 
@@ -30,6 +35,17 @@ from typing import Callable, Iterator, TypeVar
 
 _REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
+DEFAULT_MAX_MB = 512  # per kind: every shipped-size artifact (a 17 MB zero-shot table, 14 MB of tokenizers) fits many times
+TRIM_SPARE_S = 300.0  # files used this recently are kept even over the budget (a reader may be about to open them)
+
+
+def max_kind_bytes() -> int:
+    """The budget of one kind's folder, in bytes: `$ATLAS_CACHE_MAX_MB` MiB (read each time, for tests)."""
+    try:
+        mb = float(os.environ.get("ATLAS_CACHE_MAX_MB", DEFAULT_MAX_MB))
+    except ValueError:
+        mb = DEFAULT_MAX_MB
+    return max(0, int(mb * 2**20))
 
 
 def cache_root() -> Path:
@@ -110,15 +126,62 @@ def get_or_build(kind: str, key: str, build: Callable[[], T], dump: Callable[[T]
     with _lock_for(kind, key):
         if path.is_file():
             try:
-                return load(path.read_bytes()), CacheInfo(path, hit=True, stored=True)
+                value = load(path.read_bytes())
             except Exception:  # noqa: BLE001 - a damaged cache file is not the user's problem: rebuild
                 pass
+            else:
+                _mark_used(path)
+                return value, CacheInfo(path, hit=True, stored=True)
         value = build()
         try:
             write_atomic(path, dump(value), durable=durable)
         except OSError as e:  # read-only or full disk: keep the value, say it was not kept
             return value, CacheInfo(path, hit=False, stored=False, error=f"{type(e).__name__}: {e.strerror or e}")
-        return value, CacheInfo(path, hit=False, stored=True)
+    trim(kind)  # outside the key's lock: other keys' readers are protected by TRIM_SPARE_S, not by it
+    return value, CacheInfo(path, hit=False, stored=True)
+
+
+def _mark_used(path: Path) -> None:
+    """A read counts as a use for `trim` (mtime, since atime is often not kept: noatime/relatime mounts)."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # a read-only cache: nothing is trimmed there either
+
+
+def trim(kind: str, max_bytes: int | None = None, spare_s: float = TRIM_SPARE_S) -> int:
+    """Remove the least recently used files of `kind` (by mtime: written or read) until its folder holds at
+    most `max_bytes` (default `max_kind_bytes()`); files used in the last `spare_s` seconds stay whatever the
+    size. Only plain files at the top of the folder count (not `.tmp-*` writes in flight). Returns the count."""
+    budget = max_kind_bytes() if max_bytes is None else max_bytes
+    folder = cache_root() / kind
+    files = []
+    try:
+        with os.scandir(folder) as it:
+            for e in it:
+                if e.name.startswith(".tmp-") or not e.is_file(follow_symlinks=False):
+                    continue
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                files.append((st.st_mtime, st.st_size, e.path))
+    except OSError:
+        return 0
+    total = sum(size for _, size, _ in files)
+    if total <= budget:
+        return 0
+    now, removed = time.time(), 0
+    for mtime, size, p in sorted(files):  # oldest use first
+        if total <= budget or now - mtime < spare_s:
+            break
+        try:
+            os.unlink(p)
+        except OSError:
+            continue
+        total -= size
+        removed += 1
+    return removed
 
 
 def clean_stale_tmp(max_age_s: float = 3600.0, root: Path | None = None) -> int:
