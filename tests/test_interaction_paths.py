@@ -252,6 +252,7 @@ def _gelu_timed(n: int) -> None:
 def test_gelu_cost_size_redraws_its_section_in_both_languages(lang, words):
     from tests.apptest import errors, open_page
 
+    _gelu_timed(1_000_000)  # the first draw waits at most ui.gelu_cost.FIRST_WAIT_S: time the default size first
     at = open_page("views/gpt_gelu.py", lang=lang)
     before = _spec(at, "gelu_fig_cost")
     curves = _spec(at, "gelu_fig_f") if any("gelu_fig_f" in (el.proto.id or "") for el in at.get("plotly_chart")) else None

@@ -2,8 +2,9 @@
 
 While a size is being timed the section shows the figure it had (with a note saying which size that is) and
 a progress line polled by a fragment, which redraws the page when the new figure is ready. The first time a
-session draws the section there is no earlier figure, so it waits for the job (the page's first screen is
-whole; the timing at the default 1M takes ~0.2 s).
+session draws the section there is no earlier figure, so it waits a moment for the job (the timing at the
+default 1M takes ~0.2 s on the quiet 2 cores, so the first screen is usually whole); on a busy machine it
+stops waiting after FIRST_WAIT_S and shows the progress line instead, as a size switch does.
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from ui.guard import guarded
 from ui.texts.gpt_gelu import T
 
 SIZES = [1_000_000, 2_000_000, 4_000_000]
-FIRST_WAIT_S = 10.0  # a first draw waits this long at most for its figure (a loaded machine), then polls
+FIRST_WAIT_S = 1.0  # a first draw waits this long at most for its figure, then polls: 10 s before, the whole page
+# held its script thread that long at heavy load (5x the quiet timing is still under 1 s)
 POLL_S = 0.5
 SHOWN = "gelu_cost_shown"  # session key: the size whose figure this session saw last
 
