@@ -24,6 +24,12 @@ wakes (scheduler latency): the responsiveness a lower priority is meant to buy.
 step N: `collapse` in the JSON reports the threads before and after, the step the thread policy settled at
 (steps_to_settle) and the median step time before, while hogged on the old count, and after.
 Last line: one JSON object {"page_tokens_per_s", "cli_tokens_per_s", "ratio", "by_nice", "collapse", ...}.
+
+Measured 2026-11-30 (quiet, load 0.7-2, 4 or 3 alternating rounds of 300 steps): the page's job alone
+(`--view-only`) matched the CLI (1.06); with the polls it read 0.657 (rounds 0.59-0.73) while a poll built
+the three charts through plotly's validated calls (p50 58 ms of GIL every 0.5 s). With the charts built in
+one unvalidated call (core.charts.training, poll p50 11-15 ms): 0.963 at the page's own poll of 2 s
+(0.93/1.01/0.96) and 0.98 at 0.5 s (0.88/0.98/1.03).
 """
 from __future__ import annotations
 
