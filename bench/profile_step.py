@@ -1,6 +1,6 @@
 """Benchmark: where one training step of the reference GPT goes, split by torch.profiler.
 
-    .venv/bin/python bench/profile_step.py [--steps 30] [--warmup 10] [--threads N]
+    .venv/bin/python bench/profile_step.py [--steps 30] [--warmup 10] [--threads N] [--preset small]
 
 The reference config: characters of the shipped English corpus, 4 layers x 4 heads x 128 wide, context
 64, batch 12, trained by the app's own Trainer (core.gpt.pretrain.gpt_trainer on core.runtime.trainer),
@@ -27,7 +27,7 @@ from torch.profiler import ProfilerActivity, profile, record_function  # noqa: E
 
 from core.corpus import load_shipped, split_train_heldout  # noqa: E402
 from core.gpt.data import TokenData, build_tokenizer  # noqa: E402
-from core.gpt.model import GPT, GPTConfig  # noqa: E402
+from core.gpt.model import GPT, PRESETS, GPTConfig  # noqa: E402
 from core.gpt.pretrain import TrainConfig, lm_loss  # noqa: E402
 from core.runtime.trainer import Trainer  # noqa: E402
 
@@ -55,11 +55,15 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=30, help="profiled steps")
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--preset", default=None, help="a core.gpt.model.PRESETS size instead of the reference config")
     a = p.parse_args()
+    if a.preset is not None and a.preset not in PRESETS:
+        p.error(f"unknown preset {a.preset!r}; choose one of {list(PRESETS)}")
     torch.set_num_threads(a.threads)
     train, held = split_train_heldout(load_shipped("en"))
     tok = build_tokenizer("char", train)
-    cfg = GPTConfig(vocab_size=tok.vocab_size, n_layer=4, n_head=4, n_embd=128, block_size=64)
+    cfg = (GPTConfig.preset(a.preset, tok.vocab_size, dropout=0.0) if a.preset else
+           GPTConfig(vocab_size=tok.vocab_size, n_layer=4, n_head=4, n_embd=128, block_size=64))
     data = TokenData.from_text(tok, train, held, cfg.block_size)
     torch.manual_seed(0)
     model = GPT(cfg)

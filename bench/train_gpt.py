@@ -1,7 +1,7 @@
 """Benchmark: the item-3 GPT config (4 layers × 4 heads × 128 wide, context 64, batch 12, characters)
 trained by core.runtime.trainer.Trainer (core.gpt.pretrain.gpt_trainer), and this machine's fp32 matmul peak measured in the same run.
 
-    .venv/bin/python bench/train_gpt.py --text FILE [--iters 300] [--threads N]
+    .venv/bin/python bench/train_gpt.py --text FILE [--iters 300] [--threads N] [--preset small] [--batch 12]
 
 Training runs in chunks; between chunks a short fp32 matmul probe measures the peak, so both see the
 same machine load (other processes on a shared machine move both; their ratio, the MFU, is steadier).
@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import torch  # noqa: E402
 
 from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.gpt.model import GPT, GPTConfig  # noqa: E402
+from core.gpt.model import GPT, PRESETS, GPTConfig  # noqa: E402
 from core.gpt.data import TokenData, build_tokenizer  # noqa: E402
 from core.gpt.pretrain import TrainConfig, gpt_trainer  # noqa: E402
 from core.runtime.trainer import Trainer  # noqa: E402
@@ -53,18 +53,24 @@ def main() -> None:
     p.add_argument("--chunk", type=int, default=25, help="steps between matmul-peak probes")
     p.add_argument("--threads", default=str(os.cpu_count() or 1),
                    help="a number, or auto (core.runtime.threads.ThreadTuner: all cores or one, whichever is faster now)")
+    p.add_argument("--preset", default=None,
+                   help="a core.gpt.model.PRESETS size (its layers, heads, width, context) instead of the item-3 config")
+    p.add_argument("--batch", type=int, default=12)
     a = p.parse_args()
+    if a.preset is not None and a.preset not in PRESETS:
+        p.error(f"unknown preset {a.preset!r}; choose one of {list(PRESETS)}")
     if a.threads != "auto":
         torch.set_num_threads(int(a.threads))
     text = Path(a.text).read_text(encoding="utf-8") if a.text else load_shipped("en")
     train, held = split_train_heldout(text)
     tok = build_tokenizer("char", train)
-    cfg = GPTConfig(vocab_size=tok.vocab_size, n_layer=4, n_head=4, n_embd=128, block_size=64)
+    cfg = (GPTConfig.preset(a.preset, tok.vocab_size, dropout=0.0) if a.preset else
+           GPTConfig(vocab_size=tok.vocab_size, n_layer=4, n_head=4, n_embd=128, block_size=64))
     data = TokenData.from_text(tok, train, held, cfg.block_size)
     torch.manual_seed(0)
     model = GPT(cfg)
     total = a.warmup + a.iters
-    tc = TrainConfig(max_iters=total, batch_size=12, lr=1e-3, eval_interval=0, eval_iters=1,
+    tc = TrainConfig(max_iters=total, batch_size=a.batch, lr=1e-3, eval_interval=0, eval_iters=1,
                      threads="auto" if a.threads == "auto" else int(a.threads))
 
     probes: list[float] = []  # each with the thread count the training uses at that moment
@@ -79,7 +85,7 @@ def main() -> None:
             probes.append(matmul_peak())
         elif s.step > a.warmup and ((s.step - a.warmup) % a.chunk == 0 or s.step == total):
             steps = (s.step - a.warmup - 1) % a.chunk + 1
-            chunks.append((s.elapsed_s - state["t"], steps * 12 * cfg.block_size))
+            chunks.append((s.elapsed_s - state["t"], steps * a.batch * cfg.block_size))
             state["t"] = s.elapsed_s
             probes.append(matmul_peak())
 
@@ -97,11 +103,15 @@ def main() -> None:
           f"median {statistics.median(ratios):.3f}, max {max(ratios):.3f}; peak probes "
           f"{min(probes) / 1e9:.0f}-{max(probes) / 1e9:.0f} GFLOP/s; load average {os.getloadavg()[0]:.1f}",
           file=sys.stderr)
+    calib = json.loads((Path(__file__).resolve().parent / "peak.json").read_text())["fp32_flops_per_s"]
     print(json.dumps({
+        "config": {"preset": a.preset or "item-3", "n_layer": cfg.n_layer, "n_head": cfg.n_head, "n_embd": cfg.n_embd,
+                   "block_size": cfg.block_size, "batch": a.batch, "vocab": cfg.vocab_size},
         "tokens_per_s": round(tps, 1),
         "model_flops_per_s": round(tps * flops_tok, 1),
         "matmul_peak_flops_per_s": round(peak, 1),
         "mfu": round(tps * flops_tok / peak, 4),
+        "mfu_vs_calibrated_peak": round(tps * flops_tok / calib, 4),  # bench/peak.json, measured quietly once
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }))
 
