@@ -21,9 +21,11 @@ Details go to stderr; the last line of stdout is one JSON object.
 Measured 2026-11-30 (load 0.5-0.8): the "small" preset (6 layers, 6 heads, 192 wide, context 128) at batch 12 on
 2 threads: step 230.7 ms, **MFU 0.669** against bench/peak.json (0.666 against this run's probe), ceiling 0.895,
 matmul share 0.75 — where the reference config's B12 step reads 0.46 (share 0.50): at T=64, C=128 each non-matmul op
-is too small to keep the cores busy. The app's Trainer at the same preset (bench/train_gpt.py --preset small,
-load 1.1-1.6) read 0.60-0.61 and 0.56-0.57 in two runs: the machine's noise, plus ~10 ms/step of its weight copy
-for the NaN guard (Trainer._keep_finite, 3.6 % at this size, nothing measurable at the reference size).
+is too small to keep the cores busy. Not steady: minutes later, alternating with the app's Trainer
+at the same preset (bench/train_gpt.py --preset small, load 1.0-1.6), this plain step read 305 and 326 ms (0.505,
+0.473) and the Trainer 0.588 and 0.562 (0.57-0.61 in two earlier runs). In one process, alternating blocks, the
+Trainer's step costs ~3.6 % more than the plain one at this size, its weight copy for the NaN guard
+(Trainer._keep_finite), and nothing measurable at the reference size.
 """
 from __future__ import annotations
 
