@@ -65,6 +65,7 @@ NO_USER_TEXT = {
     "attention.head_grid_figure": "layer / head numbers only",
     "attention.head_kind_figure": "kinds of head named by the catalog",
     "attention.mark_tile": "adds a frame to a figure; no text",
+    "style.unvalidated_figure": "assembles the traces and layout its caller built (each caller is listed here)",
     "finetune.curves_figure": "variant names from the catalog",
     "finetune.results_figure": "variant names from the catalog",
     "gelu.functions_figure": "function names from the catalog",

@@ -17,7 +17,8 @@ from plotly.subplots import make_subplots
 
 from core.transformer.attention import AttentionSteps
 from core.transformer.attention_study import HeadStats, ScalingPoint
-from core.charts.style import DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, plot_texts, styled, styled_layout
+from core.charts.style import (DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, plot_texts, styled, styled_layout,
+                               unvalidated_figure)
 
 LABEL_CHARS = 12  # longer tokens are cut on axes (the hover shows them whole)
 
@@ -105,14 +106,14 @@ def matrix_figure(
         layout["title"].update(y=1.0, yref="container", yanchor="top", pad=dict(t=10))
     layout.update(xaxis=xaxis, yaxis=dict(title=dict(text=y_title), tickmode="array", tickvals=rows,
                                           ticktext=plot_texts(rtext), autorange="reversed"))
-    # Built in one unvalidated call (_validate=False, no update_* after it): plotly's per-property checks
+    # Built in one unvalidated call (style.unvalidated_figure, no update_* after it): plotly's per-property checks
     # and its path parsing in update_xaxes/update_layout were ~90% of building the page's nine heatmaps,
     # paid again for every new sentence or seed. The properties are fixed here and valid;
     # tests/test_speed_paths.py checks the JSON equals the validated build's.
-    return go.Figure([dict(
+    return unvalidated_figure([dict(
         type="heatmap", z=z, x=list(range(ncol)), y=rows, customdata=custom, **kw,
         hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{z:.3f}<extra></extra>",
-    )], layout=layout, _validate=False)
+    )], layout)
 
 
 def key_tick_angle(labels: Sequence[str], max_chars: int = 48) -> int:
@@ -192,7 +193,7 @@ def scaling_figure(points: Sequence[ScalingPoint], names: dict[str, str], titles
             n = "" if col == 1 else str(col)
             traces.append(dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=name, legendgroup=name,
                                showlegend=col == 1, line=dict(color=color, width=3, dash=dash), xaxis=f"x{n}", yaxis=f"y{n}"))
-    fig = go.Figure(traces, layout=layout, _validate=False)
+    fig = unvalidated_figure(traces, layout)
     styled(fig, None, height=height)
     fig.update_layout(legend=dict(y=1.15))
     return fig
@@ -309,4 +310,4 @@ def concat_figure(heads: torch.Tensor, w_o: torch.Tensor, output: torch.Tensor, 
     layout["yaxis"].update(showticklabels=True, tickmode="array", tickvals=list(range(t)), ticktext=plot_texts(rtext))
     for key, value in styled_layout(None, height=height or max(300, 90 + 22 * t)).items():
         layout[key] = {**layout.get(key, {}), **value} if isinstance(value, dict) else value
-    return go.Figure(traces, layout=layout, _validate=False)
+    return unvalidated_figure(traces, layout)

@@ -11,7 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 import torch
 
-from core.charts.style import DIVERGING_SCALE, PALETTE, colorscale, styled_layout
+from core.charts.style import DIVERGING_SCALE, PALETTE, colorscale, styled_layout, unvalidated_figure
 from core.transformer.positional import ByDistance, dot_similarity
 
 
@@ -27,13 +27,6 @@ def _np(t: torch.Tensor) -> np.ndarray:
     return t.detach().to("cpu", torch.float32).numpy()
 
 
-def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    """One unvalidated call: every property here is fixed and valid, and plotly's per-property checks
-    plus the path parsing of update_xaxes/update_layout were most of a rerun after a size change (six
-    figures). tests/test_interaction_paths.py checks the JSON equals the validated build's."""
-    return go.Figure(traces, layout=layout, _validate=False)
-
-
 def _axes(layout: dict, x_title: str, y_title: str, **y) -> dict:
     layout.update(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title), **y))
     return layout
@@ -43,7 +36,7 @@ def _unit_heatmap(m: torch.Tensor, hover: str, title: str, x_title: str, y_title
     """A matrix with values in [−1, 1] on a diverging scale, first row at the top."""
     trace = dict(type="heatmap", z=_np(m), colorscale=colorscale(DIVERGING_SCALE), zmin=-1, zmax=1, zmid=0,
                  hovertemplate=hover)
-    return _figure([trace], _axes(styled_layout(title, height=460), x_title, y_title, autorange="reversed"))
+    return unvalidated_figure([trace], _axes(styled_layout(title, height=460), x_title, y_title, autorange="reversed"))
 
 
 def pe_heatmap(pe: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -61,7 +54,7 @@ def pe_curves(pe: torch.Tensor, dims: Sequence[int], title: str, x_title: str, y
         traces.append(dict(type="scatter", x=pos, y=_np(pe[:, dim]), mode="lines+markers" if len(pos) <= 60 else "lines",
                            name=name, line=dict(color=PALETTE[n % len(PALETTE)], width=3)))
     layout = styled_layout(title, height=460 + 22 * max(0, len(dims) - 2))
-    return _figure(traces, _legend_below(_axes(layout, x_title, y_title, range=[-1.1, 1.1])))
+    return unvalidated_figure(traces, _legend_below(_axes(layout, x_title, y_title, range=[-1.1, 1.1])))
 
 
 def position_similarity_heatmap(matrix: torch.Tensor, title: str, cosine: bool = False,
@@ -80,7 +73,7 @@ def position_similarity_heatmap(matrix: torch.Tensor, title: str, cosine: bool =
                  hovertemplate="%{y} · %{x}: %{z:.3f}<extra></extra>")
     if colorbar_title:
         trace["colorbar"] = dict(title=dict(text=colorbar_title))
-    return _figure([trace], _axes(styled_layout(title, height=460), x_title, y_title, autorange="reversed"))
+    return unvalidated_figure([trace], _axes(styled_layout(title, height=460), x_title, y_title, autorange="reversed"))
 
 
 def similarity_distance_figure(bd: ByDistance, title: str, x_title: str, y_title: str, mean_name: str,
@@ -93,7 +86,7 @@ def similarity_distance_figure(bd: ByDistance, title: str, x_title: str, y_title
              fillcolor="rgba(230,159,0,0.35)", name=band_name, hoverinfo="skip"),
         dict(type="scatter", x=d, y=_np(bd.mean), mode="lines", name=mean_name, line=dict(color=PALETTE[0], width=3)),
     ]
-    return _figure(traces, _legend_below(_axes(styled_layout(title, height=460), x_title, y_title)))
+    return unvalidated_figure(traces, _legend_below(_axes(styled_layout(title, height=460), x_title, y_title)))
 
 
 def rotation_heatmap(m: torch.Tensor, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -110,4 +103,4 @@ def residual_figure(residuals: dict[str, torch.Tensor], title: str, x_title: str
         traces.append(dict(type="scatter", x=np.arange(len(y)), y=y, mode="lines", name=name,
                            line=dict(color=PALETTE[n % len(PALETTE)], width=2)))
     layout = _axes(styled_layout(title, height=380), x_title, y_title, type="log", exponentformat="power")
-    return _figure(traces, layout)
+    return unvalidated_figure(traces, layout)

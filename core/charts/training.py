@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import torch
 from plotly.subplots import make_subplots
 
-from core.charts.style import HEATMAP_SCALE, PALETTE, plot_text, styled, styled_layout
+from core.charts.style import HEATMAP_SCALE, PALETTE, plot_text, styled, styled_layout, unvalidated_figure
 
 MAX_POINTS = 400
 REF_COLORS = {"unigram": "#888888", "bigram": PALETTE[3], "kn": PALETTE[4], "shipped": PALETTE[2]}
@@ -67,7 +67,7 @@ def loss_figure(steps: Sequence[int], loss: Sequence[float], eval_steps: Sequenc
 
     `names` keys: batch, smoothed, train, val, and one per line drawn. With `perplexity`, every value is
     shown as exp(loss) on a log axis (perplexity = e^cross-entropy in nats).
-    Built in one unvalidated call (`_figure`): the page redraws it every poll while a training runs.
+    Built in one unvalidated call (style.unvalidated_figure): the page redraws it every poll while a training runs.
     """
     f = (lambda v: [math.exp(min(x, 50.0)) for x in v]) if perplexity else (lambda v: list(v))
     traces = []
@@ -91,7 +91,7 @@ def loss_figure(steps: Sequence[int], loss: Sequence[float], eval_steps: Sequenc
                   # Eight legend entries: below the plot, where they cannot collide with a long (Japanese) title.
                   legend=dict(orientation="h", yanchor="top", y=-0.22, xanchor="left", x=0))
     layout["margin"]["b"] = 110
-    return _figure(traces, layout)
+    return unvalidated_figure(traces, layout)
 
 
 def series_figure(steps: Sequence[int], values: Sequence[float], name: str, title: str, x_title: str,
@@ -103,20 +103,14 @@ def series_figure(steps: Sequence[int], values: Sequence[float], name: str, titl
     layout.update(xaxis=dict(title=dict(text=x_title), range=[0, x_end]), showlegend=False,
                   yaxis=dict(title=dict(text=y_title), rangemode="tozero",
                              **({"tickformat": tickformat} if tickformat is not None else {})))
-    return _figure([_line(*_xy(steps, ema(values, 0.2) if smooth else values), name, color, 3)], layout)
+    return unvalidated_figure([_line(*_xy(steps, ema(values, 0.2) if smooth else values), name, color, 3)], layout)
 
 
 def log_loss_figure(losses: Sequence[float], name: str, title: str, x_title: str, y_title: str) -> go.Figure:
     """A training loss per step on a log axis (one tick per decade): falls of 100x stay readable."""
     layout = styled_layout(title, height=300)
     layout.update(xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title), type="log", dtick=1))
-    return _figure([_line(*_xy(list(range(1, len(losses) + 1)), losses), name, PALETTE[0], 2)], layout)
-
-
-def _figure(traces: list[dict], layout: dict) -> go.Figure:
-    """One unvalidated call: every property here is fixed and valid (tests/test_interaction_paths.py checks
-    the JSON equals the validated build's)."""
-    return go.Figure(traces, layout=layout, _validate=False)
+    return unvalidated_figure([_line(*_xy(list(range(1, len(losses) + 1)), losses), name, PALETTE[0], 2)], layout)
 
 
 def attention_heads_figure(attn: torch.Tensor, tokens: Sequence[str], title: str, head_label: str,
