@@ -2,6 +2,7 @@
 
     .venv/bin/python -P bench/mfu_ceiling.py [--threads 2] [--batches 12,24,48] [--compile]
                                              [--preset small | --layers L --heads H --width C --context T]
+                                             [--attention] [--trainer]
 
 MFU = the model's training FLOPs per second (core.gpt.model.GPT.flops_per_token: 6·N + 12·L·C·T per token)
 over a matmul peak. Three numbers per batch size, all in this one run:
@@ -12,7 +13,13 @@ over a matmul peak. Three numbers per batch size, all in this one run:
   dX = dY·Wᵀ and dW = Xᵀ·dY of each, per layer, plus the head), each timed at the step's own shapes
   (median): the time the step could take if everything else (attention's softmax, GELU, LayerNorm, the
   residual adds, the optimizer, Python) were free. Its MFU is the ceiling no scheduling or fusion passes;
-- with `--compile`: the step with the model under torch.compile (inductor), after its compile time.
+- with `--compile`: the step with the model under torch.compile (inductor), after its compile time;
+- with `--attention`: attention alone at the step's shapes (B, heads, T, C/heads), forward and backward, as the model
+  runs it (F.scaled_dot_product_attention, causal) and written out (QKᵀ/√d + mask, softmax, ·V): whether SDPA's share
+  of the step could shrink by not calling it;
+- with `--trainer`: the app's Trainer step (core.runtime.trainer.Trainer._step: the NaN guard's weight copy, clipping,
+  the fused AdamW) against the plain step, and the Trainer's step without the weight copy, in alternating blocks of
+  one process (medians), so machine noise hits all three alike.
 
 Peaks: `bench/peak.json` (calibrated quietly, the figure the race reports) and this run's probe (the same
 1024³ matmul, best of 2 s), so a busy moment shows as both falling together.
@@ -101,6 +108,60 @@ def matmul_only(B: int, reps: int) -> tuple[float, float]:
     return seconds, flops
 
 
+def attention_times(B: int, reps: int) -> dict:
+    """Forward + backward ms of causal attention at the step's shapes: SDPA (the model's path) and written out."""
+    hs = C // H
+    q, k, v = (torch.randn(B, H, T, hs, requires_grad=True) for _ in range(3))  # (B, nh, T, hs)
+    bias = torch.zeros(T, T).masked_fill(~torch.ones(T, T, dtype=torch.bool).tril(), float("-inf"))
+
+    def sdpa() -> None:
+        F.scaled_dot_product_attention(q, k, v, is_causal=True).sum().backward()
+
+    def written() -> None:
+        (((q @ k.transpose(-2, -1)) * hs ** -0.5 + bias).softmax(-1) @ v).sum().backward()  # (B, nh, T, hs)
+
+    return {"sdpa_ms": round(_median_s(sdpa, reps) * 1e3, 3), "written_out_ms": round(_median_s(written, reps) * 1e3, 3)}
+
+
+def trainer_vs_plain(B: int, blocks: int = 6, per_block: int = 8) -> dict:
+    """Median ms of the plain step, the Trainer's step, and the Trainer's step without its weight copy."""
+    from core.runtime.trainer import Trainer
+
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(vocab_size=V, n_layer=L, n_head=H, n_embd=C, block_size=T, dropout=0.0))
+    x, y = torch.randint(0, V, (B, T)), torch.randint(0, V, (B, T))
+    tr = Trainer(model, lambda g: (x, y), lambda m, b: m(b[0], b[1]).loss,
+                 TrainerConfig(lr=1e-3, max_iters=10**9, eval_interval=0))
+    opt = tr.optimizer
+
+    def plain() -> None:
+        loss = model(x, y).loss
+        loss.item()  # the Trainer reads the loss every step too
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+
+    def trainer() -> None:
+        tr._step(1e-3)
+
+    def no_copy() -> None:
+        keep, tr._keep_finite = tr._keep_finite, lambda: None
+        try:
+            tr._step(1e-3)
+        finally:
+            tr._keep_finite = keep
+
+    times: dict[str, list[float]] = {"plain": [], "trainer": [], "trainer_no_copy": []}
+    for _ in range(blocks):
+        for name, fn in (("plain", plain), ("trainer", trainer), ("trainer_no_copy", no_copy)):
+            for i in range(per_block):
+                t = time.perf_counter()
+                fn()
+                if i >= 2:  # the first steps after a switch warm the caches
+                    times[name].append(time.perf_counter() - t)
+    return {f"{k}_ms": round(statistics.median(v) * 1e3, 2) for k, v in times.items()}
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--threads", type=int, default=2)
@@ -108,6 +169,8 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=30)
     p.add_argument("--reps", type=int, default=200)
     p.add_argument("--compile", action="store_true", help="also time the step under torch.compile (~20 s to compile)")
+    p.add_argument("--attention", action="store_true", help="also time attention alone: SDPA against written out")
+    p.add_argument("--trainer", action="store_true", help="also time the app's Trainer step against the plain step")
     p.add_argument("--preset", default=None, help="a core.gpt.model.PRESETS size instead of the reference config")
     p.add_argument("--layers", type=int, default=None)
     p.add_argument("--heads", type=int, default=None)
@@ -140,6 +203,10 @@ def main() -> None:
         if a.compile:
             cs, _, comp = step_time(B, a.steps, compiled=True)
             r.update(compiled_step_ms=round(cs * 1e3, 2), compile_s=round(comp, 1), mfu_compiled=round(fl / cs / calib, 3))
+        if a.attention:
+            r["attention"] = attention_times(B, a.reps)
+        if a.trainer:
+            r["trainer"] = trainer_vs_plain(B)
         out["batches"][B] = r
         print(f"B{B}: {r}", file=sys.stderr, flush=True)
     out["load_avg_1m"] = [round(load0, 2), round(os.getloadavg()[0], 2)]

@@ -24,12 +24,14 @@ wakes (scheduler latency): the responsiveness a lower priority is meant to buy.
 step N: `collapse` in the JSON reports the threads before and after, the step the thread policy settled at
 (steps_to_settle) and the median step time before, while hogged on the old count, and after.
 Last line: one JSON object {"page_tokens_per_s", "cli_tokens_per_s", "ratio", "by_nice", "collapse", ...}.
+`--poll-cost 300` only times the page's charts for one poll of a 300-step view (no training): {"poll_cost_ms", ...}.
 
 Measured 2026-11-30 (quiet, load 0.7-2, 4 or 3 alternating rounds of 300 steps): the page's job alone
 (`--view-only`) matched the CLI (1.06); with the polls it read 0.657 (rounds 0.59-0.73) while a poll built
 the three charts through plotly's validated calls (p50 58 ms of GIL every 0.5 s). With the charts built in
 one unvalidated call (core.charts.training, poll p50 11-15 ms): 0.963 at the page's own poll of 2 s
-(0.93/1.01/0.96) and 0.98 at 0.5 s (0.88/0.98/1.03).
+(0.93/1.01/0.96) and 0.98 at 0.5 s (0.88/0.98/1.03). `--poll-cost 300`, alternating with the charts of bee7d4d in
+the same minutes (load ~3, CI running): 7.3 and 14.1 ms against 84.5 and 57.0 ms (31 -> 7.6 ms when quiet).
 """
 from __future__ import annotations
 
@@ -108,6 +110,25 @@ def page_poll(job: tj.TrainingJob, v: tj.JobView) -> None:
                                  max_steps=v.max_iters)]
     for f in figs:
         f.to_json()
+
+
+def poll_cost(steps: int, reps: int = 30) -> dict:
+    """Median ms of `page_poll` (the three live charts built and serialised) for a view of `steps` steps with an
+    evaluation every 50: the page's own work per poll, measured alone (no training beside it)."""
+    from types import SimpleNamespace as View
+
+    evals = [View(step=s, train_loss=2.0, val_loss=2.1) for s in range(0, steps, 50)]
+    v = View(steps=list(range(steps)), loss=[3.0 - s / (2 * steps) for s in range(steps)], evals=evals,
+             references={"unigram": 3.3, "bigram": 2.5, "kn": 2.2}, max_iters=steps, lr=[1e-3] * steps,
+             tokens_per_s=[13000.0] * steps)
+    page_poll(None, v)  # imports, the template
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        page_poll(None, v)
+        times.append(time.perf_counter() - t)
+    return {"poll_cost_ms": round(1e3 * statistics.median(times), 2), "steps": steps, "reps": reps,
+            "loadavg": open("/proc/loadavg").read().split()[:3]}
 
 
 def page_run(settings: tj.JobSettings, train: str, held: str, poll: float, views: float, as_page: bool,
@@ -213,7 +234,12 @@ def main() -> None:
     p.add_argument("--main-threads", action="store_true", help="leave this process's main thread at torch's default "
                    "thread count (before 2026-11-30 the bench and the server did: the job's 2 threads then ran no "
                    "faster than 1; see core.runtime.threads.serial_main_thread)")
+    p.add_argument("--poll-cost", type=int, default=0, metavar="STEPS",
+                   help="only time one poll's charts (page_poll) for a finished-looking view of STEPS steps, no training")
     a = p.parse_args()
+    if a.poll_cost:
+        print(json.dumps(poll_cost(a.poll_cost)))
+        return
     from core.runtime import threads
 
     if not a.main_threads:

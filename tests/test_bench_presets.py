@@ -39,3 +39,19 @@ def test_mfu_ceiling_at_a_preset_reports_that_model():
 def test_an_unknown_preset_is_refused(script):
     r = _run(script, "--preset", "huge")
     assert r.returncode == 2 and "unknown preset" in r.stderr
+
+
+def test_mfu_ceiling_times_attention_and_the_trainer_step():
+    r = _run("bench/mfu_ceiling.py", "--preset", "tiny", "--batches", "2", "--steps", "2", "--reps", "2", "--threads", "1",
+             "--attention", "--trainer")
+    assert r.returncode == 0, r.stderr[-2000:]
+    b = json.loads(r.stdout.strip().splitlines()[-1])["batches"]["2"]
+    assert b["attention"]["sdpa_ms"] > 0 and b["attention"]["written_out_ms"] > 0
+    assert set(b["trainer"]) == {"plain_ms", "trainer_ms", "trainer_no_copy_ms"} and min(b["trainer"].values()) > 0
+
+
+def test_page_vs_cli_times_one_poll_alone():
+    r = _run("bench/page_vs_cli.py", "--poll-cost", "20")
+    assert r.returncode == 0, r.stderr[-2000:]
+    out = json.loads(r.stdout.strip().splitlines()[-1])
+    assert out["steps"] == 20 and out["poll_cost_ms"] > 0
