@@ -158,6 +158,13 @@ def heldout_loss(model: torch.nn.Module, ids: list[int] | torch.Tensor, block_si
     >>> abs(heldout_loss(m, list(range(7)) * 3, 4) - math.log(7)) < 0.1  # untrained: about log V
     True
     """
+    return float(heldout_token_losses(model, ids, block_size, batch).mean())
+
+
+def heldout_token_losses(model: torch.nn.Module, ids: list[int] | torch.Tensor, block_size: int,
+                         batch: int = 64) -> torch.Tensor:
+    """(n - 1,) cross-entropy of each token of `ids` after the first, in order (what heldout_loss averages):
+    per-token losses let a comparison with another model on the same tokens carry a standard error."""
     ids = torch.as_tensor(ids, dtype=torch.long).flatten()
     n = len(ids)
     if n < 2:
@@ -166,7 +173,8 @@ def heldout_loss(model: torch.nn.Module, ids: list[int] | torch.Tensor, block_si
     model.eval()
     stride = max(1, block_size // 2)
     starts = list(range(0, max(1, n - 1 - block_size) + stride, stride))
-    total, count = 0.0, 0
+    out = torch.empty(n - 1, dtype=torch.float64)
+    count = 0
     scored_to = 1  # tokens [1, scored_to) are already scored
     rows, firsts = [], []
     for s in starts:
@@ -185,13 +193,17 @@ def heldout_loss(model: torch.nn.Module, ids: list[int] | torch.Tensor, block_si
         for b, (r, f) in enumerate(zip(chunk, firsts[i:i + batch])):
             x[b, :len(r) - 1] = r[:-1]
             y[b, f:len(r) - 1] = r[1 + f:]
-        logits = model(x).logits  # (B, T, V)
-        total += float(F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), ignore_index=-100,
-                                       reduction="sum"))
-        count += int((y != -100).sum())
+        with torch.no_grad():
+            logits = model(x).logits  # (B, T, V)
+            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), ignore_index=-100,
+                                   reduction="none").reshape(y.shape)  # (B, T), 0 where ignored
+        for b in range(len(chunk)):  # windows are in order and score disjoint, consecutive targets
+            keep = loss[b][y[b] != -100].double()
+            out[count:count + len(keep)] = keep
+            count += len(keep)
     model.train(was)
     assert count == n - 1, (count, n)
-    return total / count
+    return out
 
 
 def perplexity(loss_nats: float) -> float:

@@ -176,9 +176,12 @@ class NGramCounts:
         return ids
 
     def token_probs(self, tokens: Sequence[str], n: int, smoothing: str = "kn", k: float = 0.1,
-                    ) -> tuple[np.ndarray, np.ndarray]:
+                    discount: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """P(w_i | the n-1 tokens before it) for every token (history starts with <s>), and for each
-        token the longest context length (0..n-1) that occurred in training."""
+        token the longest context length (0..n-1) that occurred in training.
+
+        `discount` replaces Kneser–Ney's per-order estimate n1/(n1 + 2 n2) by one fixed D for every order:
+        what a baseline tuned on a dev split sets (scripts/build_models.py)."""
         NGramConfig(n, smoothing, k)
         if n > self.max_n:
             raise ValueError(f"these counts go up to order {self.max_n}, not {n}")
@@ -203,7 +206,7 @@ class NGramCounts:
                     p = (c + k) / (tot + k * V)
             else:
                 types = (o.types_raw if top else o.types_cont)[ctx_c]
-                d = o.d_raw if top else o.d_cont
+                d = discount if discount is not None else (o.d_raw if top else o.d_cont)
                 live = tot > 0
                 safe = np.where(live, tot, 1.0)
                 p = np.where(live, np.maximum(c - d, 0.0) / safe + d * types / safe * p, p)
@@ -259,10 +262,11 @@ class NGramCounts:
         return cid
 
     # ---- evaluation and sampling -----------------------------------------------------------
-    def perplexity(self, tokens: Sequence[str], n: int, smoothing: str = "kn", k: float = 0.1) -> Perplexity:
+    def perplexity(self, tokens: Sequence[str], n: int, smoothing: str = "kn", k: float = 0.1,
+                   discount: float | None = None) -> Perplexity:
         if len(tokens) == 0:
             raise UserInputError("There is no text to evaluate.", "評価するテキストがありません。")
-        p, _ = self.token_probs(tokens, n, smoothing, k)
+        p, _ = self.token_probs(tokens, n, smoothing, k, discount)
         bits = float(-np.mean(np.log2(p)))
         unk = int(np.count_nonzero(self.encode(tokens) == 0))
         return Perplexity(len(tokens), bits, float(2.0 ** bits), unk)

@@ -21,6 +21,7 @@ Paragraphs are compared with whitespace collapsed (a passage joins its paragraph
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -93,3 +94,79 @@ def seen_share(passages: list[str], pretrain_text: str) -> float:
     bare = lambda t: "".join(t.split())  # noqa: E731
     hay = bare(pretrain_text)
     return sum(bare(p) in hay for p in passages) / max(1, len(passages))
+
+
+# --- The standard split of the shipped models' text (books + corpus) -----------------------------------------
+SPLIT_SEED = "atlas-heldout-1"  # change it and every shipped model's held-out text changes: rebuild them
+HELDOUT_SHARE = 0.1
+
+
+def is_heldout(paragraph: str, share: float = HELDOUT_SHARE, seed: str = SPLIT_SEED) -> bool:
+    """A seeded random draw per paragraph, decided by the paragraph's own text (whitespace collapsed), so the
+    draw does not depend on what else is in the text: adding a book leaves every other paragraph where it was,
+    and the project corpus's held-out paragraphs are known without fetching any book.
+
+    >>> sum(is_heldout(f"paragraph {i}") for i in range(10000)) / 10000
+    0.1052
+    """
+    digest = hashlib.sha256(f"{seed}\n{_norm(paragraph)}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64 < share
+
+
+@dataclass(frozen=True)
+class StandardSplit:
+    train: str  # what the shipped LMs (and their tokenizer) read
+    heldout: str  # a seeded random 10 % of paragraphs across every source: never read in training
+    corpus_heldout: str  # the held-out paragraphs that come from the project's own corpus (offline: tests)
+    paragraphs: int
+    heldout_paragraphs: int
+    task_excluded: int  # paragraphs kept out of training because a task holds them out (not drawn: not held-out)
+    by_source: dict  # source -> [train paragraphs, held-out paragraphs]
+
+
+def standard_split_of(paragraphs: list[tuple[str, str]], held_out: set[str], held_sentences: frozenset[str],
+                      own: str = "atlas-corpus") -> StandardSplit:
+    """(source, paragraph) pairs -> the standard split. A paragraph a task holds out never reaches training;
+    it is held-out text only if the draw picks it, so the held-out part stays a plain random sample.
+
+    >>> s = standard_split_of([("book", f"p{i}") for i in range(30)] + [("atlas-corpus", "task para")], {"task para"}, frozenset())
+    >>> s.task_excluded, s.heldout_paragraphs, "task para" in s.train
+    (1, 3, False)
+    """
+    held_out = {_norm(p) for p in held_out}
+    train, held, own_held = [], [], []
+    excluded = 0
+    by_source: dict[str, list[int]] = {}
+    for src, p in paragraphs:
+        n = _norm(p)
+        counts = by_source.setdefault(src, [0, 0])
+        if is_heldout(p):
+            held.append(p)
+            counts[1] += 1
+            if src == own:
+                own_held.append(p)
+        elif n in held_out or any(s in n for s in held_sentences):
+            excluded += 1
+        else:
+            train.append(p)
+            counts[0] += 1
+    join = lambda bs: "\n\n".join(bs) + "\n" if bs else ""  # noqa: E731 - load_shipped's own joining
+    return StandardSplit(join(train), join(held), join(own_held), len(paragraphs), len(held), excluded, by_source)
+
+
+@functools.lru_cache(maxsize=2)
+def standard_split(lang: str) -> StandardSplit:
+    """The shipped GPT's and LSTM's text: every book of core.sources plus the shipped corpus (fetched at build
+    time; the books are not needed to know `corpus_heldout`, see `corpus_heldout`)."""
+    from core.sources.text import PROJECT, source_text
+
+    paragraphs, sentences = task_heldout_texts(lang)
+    return standard_split_of(source_text(lang).paragraphs, paragraphs, sentences, own=PROJECT)
+
+
+@functools.lru_cache(maxsize=2)
+def corpus_heldout(lang: str) -> str:
+    """The standard split's held-out paragraphs of the project corpus alone, computed without any book:
+    what tests re-score a shipped model on."""
+    own = [("atlas-corpus", b.strip()) for b in load_shipped(lang).split("\n\n") if b.strip()]
+    return standard_split_of(own, set(), frozenset()).corpus_heldout
