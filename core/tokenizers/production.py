@@ -28,7 +28,7 @@ from core.tokenizers.compare import Row, Token
 from core.tokenizers.production_specs import BY_KEY, INSTALL_CMD, KEYS, MANIFEST, VENDOR_DIR, Spec
 
 __all__ = ["KEYS", "ProductionTokenizer", "load_production", "production_row", "byte_tokens", "Part", "ByteToken",
-           "manifest", "bytes_to_unicode"]
+           "manifest", "bytes_to_unicode", "try_load"]
 
 
 def bytes_to_unicode() -> dict[int, str]:
@@ -186,6 +186,11 @@ class ProductionTokenizer:
     def id_to_piece(self, i: int) -> str:
         return self.tok.id_to_token(int(i)) or ""
 
+    def normalize(self, text: str) -> str:
+        """What the model sees before splitting (Qwen 3 applies NFC: e + U+0301 becomes é)."""
+        norm = self.tok.normalizer
+        return norm.normalize_str(text) if norm is not None else text
+
     def piece_bytes(self, i: int) -> bytes:
         """The bytes a token stands for (a special token: its own text)."""
         piece = self.id_to_piece(i)
@@ -253,6 +258,16 @@ def load_production(key: str, folder: Path = VENDOR_DIR) -> ProductionTokenizer:
     return ProductionTokenizer(spec, tok, byte_level, specials, source)
 
 
+@lru_cache(maxsize=8)
+def try_load(key: str, folder: Path = VENDOR_DIR) -> ProductionTokenizer | UserInputError:
+    """`load_production`, with the error returned (and kept) instead of raised: a page asks every rerun, and a
+    damaged 10 MB file should be read once, not on each keystroke."""
+    try:
+        return load_production(key, folder)
+    except UserInputError as e:
+        return e
+
+
 def _surrogate_error(text: str) -> UserInputError | None:
     bad = next((ch for ch in text if 0xD800 <= ord(ch) <= 0xDFFF), None)
     if bad is None:
@@ -271,4 +286,5 @@ def production_row(tok: ProductionTokenizer, text: str) -> Row:
         raise err
     ids = tok.encode(text)
     toks = byte_tokens([tok.piece_bytes(i) for i in ids], ids, tok.specials)
-    return Row(tok.key, toks, len(text), tok.vocab_size)
+    norm = tok.normalize(text)
+    return Row(tok.key, toks, len(text), tok.vocab_size, normalized=norm if norm != text else None)

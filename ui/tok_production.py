@@ -1,0 +1,135 @@
+"""The production tokenizers on the tokenizer pages: their rows on the Compare page, and the token premium
+(what each language pays) over the parallel pairs and over the visitor's own pair.
+
+    tokens = loaded(keys, lang)               # key -> ProductionTokenizer; missing ones say why
+    rows = production_rows(tokens, text)      # key -> Row, or UserInputError
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.charts.byte_chips import BYTE_CHIP_CSS, byte_chips_html
+from core.charts.premium import PremiumLabels, premium_figure
+from core.errors import UserInputError
+from core.tokenizers.compare import Row, Toolkit, tokenize_row
+from core.tokenizers.premium import load_pairs, premium_table
+from core.tokenizers.production import KEYS, ProductionTokenizer, production_row, try_load
+from core.tokenizers.production_specs import BY_KEY
+from ui import shell
+from ui.safe import inert
+from ui.texts.tok_compare import T as COMPARE
+from ui.texts.tok_production import T
+
+PREMIUM_OURS = ("bpe_raw", "spm_bpe", "spm_unigram")  # learned rows that take raw text (no MeCab per sentence)
+
+
+def name(key: str, lang: str) -> str:
+    spec = BY_KEY[key]
+    return T.t("name", lang, label=spec.label, model=spec.model)
+
+
+def loaded(keys: list[str], lang: str) -> dict[str, ProductionTokenizer]:
+    """The installed ones among `keys`; each missing or damaged one gets its message (and the fix)."""
+    out = {}
+    for key in keys:
+        got = try_load(key)
+        if isinstance(got, UserInputError):
+            st.warning(inert(T.t("unavailable", lang, name=name(key, lang), msg=got.message(lang))),
+                       icon=":material/error:")
+        else:
+            out[key] = got
+    return out
+
+
+def production_rows(tokens: dict[str, ProductionTokenizer], text: str) -> dict[str, Row | UserInputError]:
+    rows: dict[str, Row | UserInputError] = {}
+    for key, tok in tokens.items():
+        try:
+            rows[key] = production_row(tok, text)
+        except UserInputError as e:
+            rows[key] = e
+    return rows
+
+
+def draw_rows(rows: dict[str, Row | UserInputError], tokens: dict[str, ProductionTokenizer], show_ids: bool,
+              lang: str) -> None:
+    st.subheader(T.t("heading", lang))
+    st.markdown(T.t("intro", lang))
+    st.markdown(BYTE_CHIP_CSS, unsafe_allow_html=True)
+    for key, row in rows.items():
+        tok = tokens[key]
+        if isinstance(row, UserInputError):
+            st.markdown(f"**{name(key, lang)}**")
+            shell.show_error(row)
+            continue
+        tpc = row.n_tokens / row.n_chars if row.n_chars else 0.0
+        st.markdown(f"**{name(key, lang)}** — {T.t('stats', lang, n=row.n_tokens, tpc=tpc)}")
+        src = tok.source
+        st.caption(inert(T.t("desc", lang, package=src.get("package", tok.spec.package),
+                                   version=src.get("version", tok.spec.version),
+                                   license=src.get("license", "?"), vocab=tok.vocab_size)))
+        if row.normalized is not None:
+            st.caption(T.t("normalized", lang))
+        st.markdown(byte_chips_html(row.tokens, show_ids, more=COMPARE.t("more", lang)), unsafe_allow_html=True)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _premium(keys: tuple[str, ...], corpus_key: str, vocab: int, _kit: Toolkit | None) -> list[tuple[str, int, int, int]]:
+    """(row key, English tokens, Japanese tokens, pairs) for every tokenizer, over the shipped pairs."""
+    pairs = load_pairs()
+    count = {k: (lambda t, tok=try_load(k): len(tok.encode(t))) for k in keys}
+    count["chars"] = len
+    count["bytes"] = lambda t: len(t.encode("utf-8", "surrogatepass"))
+    if _kit is not None:
+        for k in PREMIUM_OURS:
+            if k in _kit.learned:
+                count[k] = lambda t, k=k: tokenize_row(k, _kit, t).n_tokens
+    return [(r.key, r.en_tokens, r.ja_tokens, r.n_pairs) for r in premium_table(count, pairs)]
+
+
+def _label(key: str, lang: str, corpus: str) -> str:
+    if key in BY_KEY:
+        return name(key, lang)
+    if key in ("chars", "bytes"):
+        return T.t(key, lang)
+    return T.t("ours", lang, name=COMPARE.t(f"name_{key}", lang), corpus=corpus)
+
+
+def _counts(key: str, tokens: dict[str, ProductionTokenizer], kit: Toolkit, text: str) -> int:
+    if key in tokens:
+        return len(tokens[key].encode(text))
+    if key == "chars":
+        return len(text)
+    if key == "bytes":
+        return len(text.encode("utf-8", "surrogatepass"))
+    return tokenize_row(key, kit, text).n_tokens
+
+
+def premium_section(tokens: dict[str, ProductionTokenizer], kit: Toolkit, corpus_key: str, corpus: str,
+                    vocab: int, lang: str) -> None:
+    """The chart and table over the parallel pairs, then the same on the visitor's own pair."""
+    st.subheader(T.t("premium_h", lang))
+    ready = kit if all(k in kit.learned for k in PREMIUM_OURS) else None  # ours join once trained
+    table = _premium(tuple(k for k in KEYS if k in tokens), corpus_key, vocab, ready)
+    st.markdown(T.t("premium_intro", lang, n=table[0][3] if table else 0))
+    labels = PremiumLabels(T.t("chart_title", lang), T.t("chart_x", lang), T.t("en", lang), T.t("ja", lang),
+                           T.t("ratio", lang))
+    shown = [(_label(k, lang, corpus), en / n, ja / n) for k, en, ja, n in table]
+    st.plotly_chart(premium_figure(shown, labels), key="tokc_premium")
+    st.dataframe([{T.t("col_tok", lang): lab, T.t("col_en", lang): round(e, 2), T.t("col_ja", lang): round(j, 2),
+                   T.t("col_ratio", lang): round(j / e, 2) if e else None} for lab, e, j in shown],
+                 hide_index=True, key="tokc_premium_table")
+    st.markdown(f"**{T.t('own_h', lang)}**")
+    pairs = load_pairs()
+    c1, c2 = st.columns(2)
+    en = c1.text_input(T.t("own_en", lang), value=pairs[0].en, key="tokc_pair_en", max_chars=2000)
+    ja = c2.text_input(T.t("own_ja", lang), value=pairs[0].ja, key="tokc_pair_ja", max_chars=2000)
+    own = []
+    for key, *_ in table:
+        try:
+            ne, nj = (_counts(key, tokens, kit, t) for t in (en, ja))
+        except (UserInputError, UnicodeError, ValueError, TypeError):
+            continue  # a lone surrogate and such: the rows above say why
+        own.append({T.t("col_tok", lang): _label(key, lang, corpus), T.t("col_en_n", lang): ne,
+                    T.t("col_ja_n", lang): nj, T.t("col_ratio", lang): round(nj / ne, 2) if ne else None})
+    st.dataframe(own, hide_index=True, key="tokc_own_table")
