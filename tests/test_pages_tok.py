@@ -39,7 +39,7 @@ def test_compare_page_shows_every_tokenizer(lang):
     at = open_page("views/tok_compare.py", lang=lang)
     assert at.title[0].value == ("Compare tokenizers" if lang == "en" else "トークナイザを比較する")
     assert chips(at).count('class="tk-row"') == 9 + 4  # 9 tokenizer rows, then Sudachi A/B/C and MeCab
-    assert len(at.dataframe) == 2  # the summary, then Sudachi's examples
+    assert len(at.dataframe) == 4  # the summary, the token premium, the visitor's pair, then Sudachi's examples
     at.selectbox(key="tokc_preset").select("p_giants").run()
     assert not at.exception, errors(at)
     assert at.text_area(key="tokc_text").value == "読売巨人軍が勝った。"

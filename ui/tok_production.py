@@ -74,16 +74,16 @@ def draw_rows(rows: dict[str, Row | UserInputError], tokens: dict[str, Productio
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _premium(keys: tuple[str, ...], corpus_key: str, vocab: int, _kit: Toolkit | None) -> list[tuple[str, int, int, int]]:
-    """(row key, English tokens, Japanese tokens, pairs) for every tokenizer, over the shipped pairs."""
+def _premium(keys: tuple[str, ...], corpus_key: str, vocab: int, ours: tuple[str, ...],
+             _kit: Toolkit) -> list[tuple[str, int, int, int]]:
+    """(row key, English tokens, Japanese tokens, pairs) for every tokenizer, over the shipped pairs; `ours`: the
+    learned rows of `_kit` to include (part of the cache key: they join once trained)."""
     pairs = load_pairs()
     count = {k: (lambda t, tok=try_load(k): len(tok.encode(t))) for k in keys}
     count["chars"] = len
     count["bytes"] = lambda t: len(t.encode("utf-8", "surrogatepass"))
-    if _kit is not None:
-        for k in PREMIUM_OURS:
-            if k in _kit.learned:
-                count[k] = lambda t, k=k: tokenize_row(k, _kit, t).n_tokens
+    for k in ours:
+        count[k] = lambda t, k=k: tokenize_row(k, _kit, t).n_tokens
     return [(r.key, r.en_tokens, r.ja_tokens, r.n_pairs) for r in premium_table(count, pairs)]
 
 
@@ -109,8 +109,8 @@ def premium_section(tokens: dict[str, ProductionTokenizer], kit: Toolkit, corpus
                     vocab: int, lang: str) -> None:
     """The chart and table over the parallel pairs, then the same on the visitor's own pair."""
     st.subheader(T.t("premium_h", lang))
-    ready = kit if all(k in kit.learned for k in PREMIUM_OURS) else None  # ours join once trained
-    table = _premium(tuple(k for k in KEYS if k in tokens), corpus_key, vocab, ready)
+    ours = tuple(k for k in PREMIUM_OURS if k in kit.learned)  # ours join once trained
+    table = _premium(tuple(k for k in KEYS if k in tokens), corpus_key, vocab, ours, kit)
     st.markdown(T.t("premium_intro", lang, n=table[0][3] if table else 0))
     labels = PremiumLabels(T.t("chart_title", lang), T.t("chart_x", lang), T.t("en", lang), T.t("ja", lang),
                            T.t("ratio", lang))
