@@ -78,3 +78,28 @@ def test_missing_tokenizer_says_what_to_run(monkeypatch):
     at = open_page("views/tok_compare.py", lang="en")
     assert any("llama3 missing: run X" in w.value for w in at.warning)
     assert at.get("plotly_chart") and not at.exception
+
+
+# --- BPE: GPT-2's merges beside ours ----------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_bpe_page_replays_gpt2_merges(lang):
+    require_production(["gpt2"])
+    at = open_page("views/tok_bpe.py", lang=lang)
+    at.text_input(key="bpe_text").input("the lowest <b>newest</b> 読").run()
+    assert not at.exception, errors(at)
+    steps = frame(at, "Merge rank" if lang == "en" else "マージの順位")
+    assert len(steps) > 5 and steps.iloc[0, 1] >= 1
+    assert ("same as the tokenizers library's: yes" if lang == "en" else "同じ：はい") in " ".join(m.value for m in at.markdown)
+    html = prod_rows(at)
+    assert 'class="hx"' in html and 'class="of">読<' in html and "<b>" not in html
+
+
+def test_gpt2_replay_equals_the_library():
+    from core.tokenizers.gpt2_merges import load_ranks, replay
+
+    tok = require_production(["gpt2"])["gpt2"]
+    ranks = load_ranks()
+    for text in ["the lowest newest tokenizers", "読売巨人軍が勝った。", " unbelievable!!  hi\n\n12345 👩🏽‍💻"]:
+        steps, final = replay(text, ranks)
+        assert final == [tok.id_to_piece(i) for i in tok.encode(text)]
+        assert all(s.rank >= 0 for s in steps)

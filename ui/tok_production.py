@@ -133,3 +133,52 @@ def premium_section(tokens: dict[str, ProductionTokenizer], kit: Toolkit, corpus
         own.append({T.t("col_tok", lang): _label(key, lang, corpus), T.t("col_en_n", lang): ne,
                     T.t("col_ja_n", lang): nj, T.t("col_ratio", lang): round(nj / ne, 2) if ne else None})
     st.dataframe(own, hide_index=True, key="tokc_own_table")
+
+
+@st.cache_resource(show_spinner=False)
+def _gpt2_ranks() -> dict:
+    from core.tokenizers.gpt2_merges import load_ranks
+
+    return load_ranks()
+
+
+def _shown(piece: str) -> str:
+    """A byte-level piece as the text it stands for, or its hex bytes when it holds part of a character."""
+    from core.charts.tokens import visible
+    from core.tokenizers.production import BYTE_OF
+
+    raw = bytes(BYTE_OF.get(c, 0x3F) for c in piece)
+    try:
+        return visible(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "<" + raw.hex(" ") + ">"
+
+
+def gpt2_merges_section(text: str, show_ids: bool, lang: str, max_rows: int = 300) -> None:
+    """On the BPE page: GPT-2's merge list replayed on the typed text, then GPT-2's tokens as chips."""
+    from core.tokenizers.gpt2_merges import replay
+
+    st.subheader(T.t("merges_h", lang))
+    got = try_load("gpt2")
+    if isinstance(got, UserInputError):
+        shell.show_error(got)
+        return
+    err = None
+    try:
+        row = production_row(got, text)
+    except UserInputError as e:
+        err = e
+    if err is not None:
+        shell.show_error(err)
+        return
+    ranks = _gpt2_ranks()
+    steps, final = replay(text, ranks)
+    st.markdown(T.t("merges_intro", lang, m=len(ranks)))
+    st.dataframe([{T.t("col_word", lang): _shown(s.word), T.t("col_rank", lang): s.rank + 1,
+                   T.t("col_pair", lang): f"{_shown(s.left)} + {_shown(s.right)}" + (f" ×{s.count}" if s.count > 1 else ""),
+                   T.t("col_after", lang): " | ".join(_shown(p) for p in s.pieces)} for s in steps[:max_rows]],
+                 hide_index=True, key="bpe_gpt2_steps", height=300)
+    agree = final == [got.id_to_piece(t.id) for t in row.tokens]
+    st.markdown(T.t("final", lang, n=row.n_tokens, ok=T.t("yes" if agree else "no", lang)))
+    st.markdown(BYTE_CHIP_CSS, unsafe_allow_html=True)
+    st.markdown(byte_chips_html(row.tokens, show_ids, more=COMPARE.t("more", lang)), unsafe_allow_html=True)
