@@ -90,15 +90,21 @@ def _chars(stream: bytes) -> list[tuple[int, int, str]]:
 def byte_tokens(token_bytes: list[bytes], ids: list[int], specials: frozenset[int] = frozenset()) -> list[ByteToken]:
     """One chip per token: whole characters as text, a character's bytes split across tokens as hex."""
     stream = b"".join(token_bytes)
-    bounds, pos = [], 0
-    for b in token_bytes:
-        bounds.append((pos, pos + len(b)))
-        pos += len(b)
     spans = _chars(stream)
-    out, k = [], 0
-    for (lo, hi), tid in zip(bounds, ids):
+    out, k, lo = [], 0, 0
+    for b, tid in zip(token_bytes, ids):
+        hi = lo + len(b)
         while k < len(spans) and spans[k][1] <= lo:
             k += 1
+        special = tid in specials
+        if k < len(spans) and spans[k][0] == lo and (hi == len(stream) or _starts(spans, k, hi)):
+            try:  # the common case: the token starts and ends on character boundaries
+                text = b.decode("utf-8")
+                out.append(ByteToken(text, tid, False, "special token" if special else "", (), False, False, special))
+                lo = hi
+                continue
+            except UnicodeDecodeError:
+                pass
         parts: list[Part] = []
         j = k
         left = right = False
@@ -118,9 +124,16 @@ def byte_tokens(token_bytes: list[bytes], ids: list[int], specials: frozenset[in
         text = "".join(p.text if not p.hex else f"<{p.hex}>" for p in parts)
         note = "; ".join(f"{p.hex} = {'part of ' + p.of + f' (U+{ord(p.of):04X})' if p.of else 'not UTF-8'}"
                          for p in parts if p.hex)
-        special = tid in specials
         out.append(ByteToken(text, tid, False, "special token" if special else note, tuple(parts), left, right, special))
+        lo = hi
     return out
+
+
+def _starts(spans: list[tuple[int, int, str]], k: int, pos: int) -> bool:
+    """Whether a character span (from index k on) starts exactly at byte `pos`."""
+    while k < len(spans) and spans[k][0] < pos:
+        k += 1
+    return k < len(spans) and spans[k][0] == pos
 
 
 def _sha256(path: Path) -> str:
@@ -165,6 +178,7 @@ class ProductionTokenizer:
     byte_level: bool
     specials: frozenset[int] = field(default_factory=frozenset)
     source: dict = field(default_factory=dict)  # the manifest entry: package, version, license
+    _bytes: dict = field(default_factory=dict, repr=False)  # id -> bytes, filled as ids are drawn
 
     @property
     def key(self) -> str:
@@ -192,7 +206,13 @@ class ProductionTokenizer:
         return norm.normalize_str(text) if norm is not None else text
 
     def piece_bytes(self, i: int) -> bytes:
-        """The bytes a token stands for (a special token: its own text)."""
+        """The bytes a token stands for (a special token: its own text); kept per id once computed."""
+        got = self._bytes.get(i)
+        if got is None:
+            got = self._bytes[i] = self._piece_bytes(i)
+        return got
+
+    def _piece_bytes(self, i: int) -> bytes:
         piece = self.id_to_piece(i)
         if i in self.specials:
             return piece.encode("utf-8")
