@@ -75,8 +75,9 @@ def draw_rows(rows: dict[str, Row | UserInputError], tokens: dict[str, Productio
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _premium(keys: tuple[str, ...], corpus_key: str, vocab: int, ours: tuple[str, ...],
-             _kit: Toolkit) -> list[tuple[str, int, int, int]]:
-    """(row key, English tokens, Japanese tokens, pairs) for every tokenizer, over the shipped pairs; `ours`: the
+             _kit: Toolkit) -> list[tuple[str, int, int, int, int]]:
+    """(row key, English tokens, Japanese tokens, pairs, <unk> tokens) for every tokenizer, over the shipped pairs
+    (SentencePiece folds a run of unseen characters into one <unk>: few tokens, the text lost); `ours`: the
     learned rows of `_kit` to include (part of the cache key: they join once trained)."""
     pairs = load_pairs()
     count = {k: (lambda t, tok=try_load(k): len(tok.encode(t))) for k in keys}
@@ -84,10 +85,14 @@ def _premium(keys: tuple[str, ...], corpus_key: str, vocab: int, ours: tuple[str
     count["bytes"] = lambda t: len(t.encode("utf-8", "surrogatepass"))
     for k in ours:
         count[k] = lambda t, k=k: tokenize_row(k, _kit, t).n_tokens
-    return [(r.key, r.en_tokens, r.ja_tokens, r.n_pairs) for r in premium_table(count, pairs)]
+    unknown = {k: sum(tokenize_row(k, _kit, t).n_unknown for p in pairs for t in (p.en, p.ja))
+               for k in ours if k.startswith("spm_")}  # our BPE falls back to bytes: nothing lost
+    return [(r.key, r.en_tokens, r.ja_tokens, r.n_pairs, unknown.get(r.key, 0)) for r in premium_table(count, pairs)]
 
 
-def _label(key: str, lang: str, corpus: str) -> str:
+def _label(key: str, lang: str, corpus: str, unknown: int = 0) -> str:
+    if unknown:
+        return T.t("with_unk", lang, name=_label(key, lang, corpus), n=unknown)
     if key in BY_KEY:
         return name(key, lang)
     if key in ("chars", "bytes"):
@@ -114,7 +119,7 @@ def premium_section(tokens: dict[str, ProductionTokenizer], kit: Toolkit, corpus
     st.markdown(T.t("premium_intro", lang, n=table[0][3] if table else 0))
     labels = PremiumLabels(T.t("chart_title", lang), T.t("chart_x", lang), T.t("en", lang), T.t("ja", lang),
                            T.t("ratio", lang))
-    shown = [(_label(k, lang, corpus), en / n, ja / n) for k, en, ja, n in table]
+    shown = [(_label(k, lang, corpus, unk), en / n, ja / n) for k, en, ja, n, unk in table]
     st.plotly_chart(premium_figure(shown, labels), key="tokc_premium")
     st.dataframe([{T.t("col_tok", lang): lab, T.t("col_en", lang): round(e, 2), T.t("col_ja", lang): round(j, 2),
                    T.t("col_ratio", lang): round(j / e, 2) if e else None} for lab, e, j in shown],
@@ -125,12 +130,12 @@ def premium_section(tokens: dict[str, ProductionTokenizer], kit: Toolkit, corpus
     en = c1.text_input(T.t("own_en", lang), value=pairs[0].en, key="tokc_pair_en", max_chars=2000)
     ja = c2.text_input(T.t("own_ja", lang), value=pairs[0].ja, key="tokc_pair_ja", max_chars=2000)
     own = []
-    for key, *_ in table:
+    for key, *_, unk in table:
         try:
             ne, nj = (_counts(key, tokens, kit, t) for t in (en, ja))
         except (UserInputError, UnicodeError, ValueError, TypeError):
             continue  # a lone surrogate and such: the rows above say why
-        own.append({T.t("col_tok", lang): _label(key, lang, corpus), T.t("col_en_n", lang): ne,
+        own.append({T.t("col_tok", lang): _label(key, lang, corpus, unk), T.t("col_en_n", lang): ne,
                     T.t("col_ja_n", lang): nj, T.t("col_ratio", lang): round(nj / ne, 2) if ne else None})
     st.dataframe(own, hide_index=True, key="tokc_own_table")
 

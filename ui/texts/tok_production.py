@@ -58,6 +58,7 @@ T = Catalog(
         "chars": ("Characters", "文字"),
         "bytes": ("UTF-8 bytes", "UTF-8 バイト"),
         "ours": ("{name} (trained on {corpus})", "{name}（{corpus} で学習）"),
+        "with_unk": ("{name} — {n:,} <unk> (text lost, not cheap)", "{name} — <unk> {n:,} 個（安いのではなく情報が失われている）"),
         "none": ("No production tokenizer is installed here: each needs `make setup` (with npm).",
                  "実用モデルのトークナイザがインストールされていません。`make setup`（npm が必要）で入ります。"),
         "merges_h": ("GPT-2's own merges on the same text", "同じテキストに GPT-2 自身のマージを適用"),
