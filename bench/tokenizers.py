@@ -6,7 +6,11 @@ Both trainers learn from the same distinct words (whitespace / MeCab words in mo
 learn the same merges. The naive reference (core.tokenizers.bpe_reference) recounts every pair of
 every word after every merge.
 The last line printed is one JSON object:
-{"bpe_train_s": …, "naive_bpe_train_s": …, "spm_bpe_train_s": …, "roundtrip_ok": …, "encode_ms_per_kchar": …}
+{"bpe_train_s": …, "naive_bpe_train_s": …, "spm_bpe_train_s": …, "roundtrip_ok": …, "encode_ms_per_kchar": …,
+ "encode_mb_s": {"ours_bpe": …, "spm_bpe": …, "gpt2": …, "cl100k": …, …}}
+encode_mb_s: encode throughput (UTF-8 megabytes of text per second, best of 3, one thread, one call on the
+whole text) of our trained BPE, SentencePiece BPE at the same vocabulary size, and each production tokenizer
+installed by `make setup` (vendor/tokenizers/; a missing one is left out and named on stdout).
 """
 from __future__ import annotations
 
@@ -82,6 +86,7 @@ def main(argv: list[str] | None = None) -> dict:
     enc_ms = t_enc * 1000 / (sum(len(s) for s in slices) / 1000)
 
     spm_s = _spm_train_s(text, len(chars) + 3 + args.merges)
+    throughput = _throughput(text, trained, len(chars) + 3 + args.merges)
 
     print(f"text: {len(text):,} chars ({len(text.encode('utf-8')):,} bytes), mode {args.mode}, "
           f"{len(words):,} distinct words, {len(chars):,} characters; pre-tokenization {pretok_s:.3f} s")
@@ -93,12 +98,50 @@ def main(argv: list[str] | None = None) -> dict:
         "spm_bpe_train_s": round(spm_s, 4),
         "roundtrip_ok": bool(roundtrip_ok),
         "encode_ms_per_kchar": round(enc_ms, 3),
+        "encode_mb_s": throughput,
     }
     if args.pages:
         for page, seconds in _page_rerender_s().items():
             print(f"page re-render once trained: {page}: {seconds:.3f} s (median of 5)")
     print(json.dumps(result))
     return result
+
+
+def _best_of(fn, repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _throughput(text: str, ours, spm_vocab: int) -> dict[str, float]:
+    """MB/s of UTF-8 text encoded by each tokenizer, on the same text (our BPE with a cold chunk cache)."""
+    from core.tokenizers.production import KEYS, try_load
+    from core.tokenizers.spm import VocabSizeError, train_sentencepiece
+
+    mb = len(text.encode("utf-8")) / 1e6
+    out = {}
+
+    def cold():
+        ours._chunk_cache.clear()
+        ours.encode(text)
+
+    out["ours_bpe"] = round(mb / _best_of(cold), 3)
+    try:
+        spm = train_sentencepiece(text, "bpe", spm_vocab)
+    except VocabSizeError as e:
+        spm = train_sentencepiece(text, "bpe", e.limit)
+    out["spm_bpe"] = round(mb / _best_of(lambda: spm.encode(text)), 3)
+    for key in KEYS:
+        tok = try_load(key)
+        if not hasattr(tok, "encode"):
+            print(f"throughput: {key} not installed ({tok.message('en')})")
+            continue
+        out[key] = round(mb / _best_of(lambda: tok.encode(text)), 3)
+    print("encode throughput (MB/s): " + ", ".join(f"{k} {v}" for k, v in out.items()))
+    return out
 
 
 def _page_rerender_s() -> dict[str, float]:

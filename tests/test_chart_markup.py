@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import core.charts
-from core.charts import attention, finetune, lm, training, transfer
+from core.charts import attention, bpc, finetune, lm, premium, training, transfer
 from core.charts.style import plot_text, plot_texts
 from core.transformer import inputs as I
 
@@ -57,6 +57,11 @@ CASES = {
     "transfer.sequence_figure": lambda: transfer.sequence_figure(
         [[("start", "<s>")] + [("a", h) for h in HOSTILE] + [("extract", "<e>")]], ["row 1"],
         {"start": "start", "extract": "extract", "a": "text"}, "t"),
+    # a row label can name an uploaded corpus ("Our BPE (trained on <file name>)")
+    "premium.premium_figure": lambda: premium.premium_figure(
+        [(h, 10.0, 20.0) for h in HOSTILE], premium.PremiumLabels("t", "x", "en", "ja", "×{r:.2f}")),
+    "bpc.bpc_figure": lambda: bpc.bpc_figure({h: [(100, 3.0)] for h in HOSTILE[:3]},
+                                             {h: (1000, 3.5) for h in HOSTILE[3:]}, "t", "x", "y"),
 }
 
 # Builders whose every string is ours (translated labels, numbers): the reason each takes no user text.

@@ -5,8 +5,11 @@ import json
 
 import pytest
 
+from core.errors import UserInputError
+from core.tokenizers.production import try_load
 from tests.apptest import errors, open_page
 
+GPT2_HERE = not isinstance(try_load("gpt2"), UserInputError)  # the BPE page then replays GPT-2's merges too
 HOSTILE = "</script><script>alert(1)</script>"
 ZWJ = "家族 👩\u200d👩\u200d👧\u200d👦 e\u0301 a\u0308\u0301"
 
@@ -39,7 +42,7 @@ def test_compare_page_shows_every_tokenizer(lang):
     at = open_page("views/tok_compare.py", lang=lang)
     assert at.title[0].value == ("Compare tokenizers" if lang == "en" else "トークナイザを比較する")
     assert chips(at).count('class="tk-row"') == 9 + 4  # 9 tokenizer rows, then Sudachi A/B/C and MeCab
-    assert len(at.dataframe) == 2  # the summary, then Sudachi's examples
+    assert len(at.dataframe) == 4  # the summary, the token premium, the visitor's pair, then Sudachi's examples
     at.selectbox(key="tokc_preset").select("p_giants").run()
     assert not at.exception, errors(at)
     assert at.text_area(key="tokc_text").value == "読売巨人軍が勝った。"
@@ -181,7 +184,7 @@ def test_bpe_page_replays_merges(lang):
     assert not at.exception, errors(at)
     assert chips(at) != first and " hl\"" in chips(at)  # the pieces the last merge made are outlined
     assert any("→" in m.value for m in at.markdown)
-    assert at.get("plotly_chart") and len(at.dataframe) == 1
+    assert at.get("plotly_chart") and len(at.dataframe) == 1 + GPT2_HERE  # the merges (and GPT-2's replayed)
     at.radio(key="bpe_mode").set_value("raw").run()
     assert not at.exception, errors(at)
 
@@ -211,6 +214,11 @@ def test_bpe_page_slider_survives_shorter_sentence():
 
 
 # --- Vocabulary sweep ---------------------------------------------------------------------------
+def sweep_charts(at) -> list:
+    """The sweep's chart (the page also draws the precomputed bits-per-character chart, key sweep_bpc)."""
+    return [c for c in at.get("plotly_chart") if c.key != "sweep_bpc"]
+
+
 def finish_sweeps(at):
     """Non-default sweeps run as background jobs and AppTest never ticks the polling fragment: wait, rerun."""
     from core.tokenizers import sweep_job
@@ -228,9 +236,9 @@ def test_sweep_page_opens_on_the_shipped_sweep_without_training(lang, monkeypatc
 
     monkeypatch.setattr(sweep_job, "compute", lambda *a, **k: pytest.fail("the default view trained tokenizers"))
     at = open_page("views/tok_sweep.py", lang=lang)
-    assert not at.get("progress") and len(at.get("plotly_chart")) == 1
-    assert len(json.loads(at.get("plotly_chart")[0].proto.spec)["data"]) == 4  # every tokenizer
-    assert len(at.dataframe) == 1
+    assert not at.get("progress") and len(sweep_charts(at)) == 1 and at.get("plotly_chart")[-1].key == "sweep_bpc"
+    assert len(json.loads(sweep_charts(at)[0].proto.spec)["data"]) == 4  # every tokenizer
+    assert len(at.dataframe) == 2
 
 
 @pytest.mark.parametrize("lang,methods", [("en", ["bpe_words", "bpe_raw", "spm_bpe", "spm_unigram"]),
@@ -240,12 +248,12 @@ def test_sweep_page_draws_a_line_per_tokenizer(lang, methods):
     assert at.get("progress") and at.button(key="sweep_cancel")  # other settings: a background job
     finish_sweeps(at)
     assert not at.get("progress")
-    charts = at.get("plotly_chart")
+    charts = sweep_charts(at)
     assert len(charts) == 1
     spec = charts[0].proto.spec
     assert len(json.loads(spec)["data"]) == len(methods)
     assert ("Tokens per character" in spec) == (lang == "en")
-    assert len(at.dataframe) == 1
+    assert len(at.dataframe) == 2
     at.multiselect(key="sweep_methods").set_value([]).run()
     assert not at.exception and at.info
 
@@ -254,12 +262,12 @@ def test_sweep_page_cancel_then_run_again():
     at = open_with("views/tok_sweep.py", "en", sweep_points=4, sweep_methods=["bpe_words", "spm_unigram"])
     at.button(key="sweep_cancel").click().run()
     finish_sweeps(at)  # the stop lands between two tokenizers
-    if at.get("plotly_chart"):
+    if sweep_charts(at):
         pytest.skip("the sweep finished before the cancel landed")
     assert at.button(key="sweep_again") and not at.get("progress")
     at.button(key="sweep_again").click().run()
     finish_sweeps(at)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(sweep_charts(at)) == 1
 
 
 def test_sweep_page_without_its_shipped_sweep_offers_a_rebuild(monkeypatch, tmp_path):
@@ -268,7 +276,7 @@ def test_sweep_page_without_its_shipped_sweep_offers_a_rebuild(monkeypatch, tmp_
     monkeypatch.setattr(sweep_job, "SHIPPED_DIR", tmp_path)  # nothing shipped
     at = open_page("views/tok_sweep.py", lang="ja")
     assert "計算済みスイープを使えません" in " ".join(w.value for w in at.warning) and not at.exception
-    assert "作り直す" in at.button(key="rebuild_sweep_ja").label and not at.get("plotly_chart")
+    assert "作り直す" in at.button(key="rebuild_sweep_ja").label and not sweep_charts(at)
 
 
 def test_sweep_page_sizes_beyond_the_corpus():
@@ -276,4 +284,4 @@ def test_sweep_page_sizes_beyond_the_corpus():
     options = at.select_slider(key="sweep_largest").options
     at.select_slider(key="sweep_largest").set_value(options[-1]).run()
     finish_sweeps(at)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(sweep_charts(at)) == 1

@@ -60,9 +60,19 @@ def _tasks_page() -> None:
     gpt_tasks_shipped.warm()
 
 
+def _production_tokenizers() -> None:
+    """The five production tokenizers of the Compare page (core.tokenizers.production: 35 MB of JSON, 2-3 s to
+    parse and check on this CPU): loaded once per process, here rather than in the first visitor's page run.
+    A missing or damaged one is kept as its error, which the page shows."""
+    from core.tokenizers.production import KEYS, try_load
+
+    for key in KEYS:
+        try_load(key)
+
+
 # One-time builds a first interaction would otherwise wait for, (name, function); each is cheap once done.
 WARMUPS = (("warm:hf_conversion_table", _hf_conversion_table), ("warm:ja_words", _shipped_japanese_words),
-           ("warm:tasks_page", _tasks_page))
+           ("warm:tasks_page", _tasks_page), ("warm:production_tokenizers", _production_tokenizers))
 
 
 class _DropNoRuntime(logging.Filter):

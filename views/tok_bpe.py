@@ -11,6 +11,7 @@ from ui import background, figcache, shell
 from ui.corpus_picker import pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_bpe import T
+from ui.tok_production import gpt2_merges_section
 
 lang = shell.lang()
 REPLAY_CHARS = 300
@@ -94,6 +95,7 @@ with right:
     chips = [Token(p, i, i < 256) for i, p in zip(step.ids, step.pieces)]
     highlight = {step.merge.id} if step.merge else None
     st.markdown(chips_html(chips, more=T.t("more", lang), highlight=highlight), unsafe_allow_html=True)
+    gpt2_merges_section(checked.text, True, lang)  # beside ours: GPT-2's own merge list on the same text
 
 st.subheader(T.t("table_h", lang))
 rows = tok.merge_table(TABLE_ROWS)

@@ -9,12 +9,15 @@ from core.textcheck import check_text
 from core.tokenizers.compare import HUMAN, ROWS, Row, learned_row, tokenize_row
 from core.tokenizers.compare_job import DEFAULT_VOCAB
 from core.tokenizers.hf import LOCAL_MINILM, HFTokenizer, load_hf
+from core.tokenizers.production import KEYS as PROD_KEYS
 from ui import shell
 from ui import export
+from ui import tok_production as prod
 from ui.corpus_picker import pick_corpus
 from ui.tokenizer_jobs import comparison_toolkit
 from ui.texts.common import T as COMMON
 from ui.texts.tok_compare import T
+from ui.texts.tok_production import T as PROD
 from ui.tok_sudachi import three_modes
 
 lang = shell.lang()
@@ -59,6 +62,8 @@ with st.expander(T.t("settings", lang)):
     vocab = st.number_input(T.t("vocab", lang), min_value=50, max_value=50_000, step=250,
                             value=DEFAULT_VOCAB.get(picked.lang_hint, 1000), key="tokc_vocab", bind="query-params",
                             help=T.t("vocab_help", lang))
+    prod_keys = st.multiselect(PROD.t("pick", lang), list(PROD_KEYS), default=list(PROD_KEYS), key="tokc_prod",
+                               format_func=lambda k: prod.name(k, lang), help=PROD.t("pick_help", lang))
     hf_on = st.toggle(T.t("hf_on", lang), value=False, key="tokc_hf_on", bind="query-params")
     hf_name = st.text_input(T.t("hf_name", lang), value=LOCAL_MINILM, key="tokc_hf_name", bind="query-params",
                             help=T.t("hf_help", lang), disabled=not hf_on)
@@ -96,11 +101,18 @@ with top:
     for key, row in rows.items():
         draw_row(names[key], descs[key], row, show_ids)
     st.caption(T.t("legend", lang))
+    tokens = prod.loaded(prod_keys, lang)  # the installed ones; a missing one says what to run
+    made = prod.production_rows(tokens, text)
+    prod.draw_rows(made, tokens, show_ids, lang)
+for key, row in made.items():
+    if not isinstance(row, UserInputError):
+        rows[key], names[key] = row, prod.name(key, lang)
 st.subheader(T.t("summary", lang))
 st.dataframe([{T.t("col_tok", lang): names[k],
-               T.t("col_kind", lang): T.t("kind_human" if k in HUMAN else "kind_learned", lang),
+               T.t("col_kind", lang): PROD.t("kind", lang) if k in PROD_KEYS else T.t("kind_human" if k in HUMAN else "kind_learned", lang),
                T.t("col_n", lang): r.n_tokens, T.t("col_cpt", lang): round(r.chars_per_token, 2),
                T.t("col_unk", lang): r.n_unknown, T.t("col_vocab", lang): r.vocab_size}
               for k, r in rows.items()], hide_index=True, key="tokc_table")
 export.csv_button(export.token_rows(rows, names, lang), "tokenizer_tokens", lang, key="tokc_csv")
+prod.premium_section(tokens, kit, picked.key, picked.name, int(vocab), lang)
 three_modes(text, lang)

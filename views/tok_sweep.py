@@ -11,6 +11,7 @@ from ui import shell
 from ui.background import offer_rebuild, outcome
 from ui.corpus_picker import pick_corpus
 from ui.texts.tok_sweep import T
+from ui.tok_bpc import bpc_section
 
 lang = shell.lang()
 
@@ -45,6 +46,7 @@ st.markdown(T.t("intro", lang))
 c1, c2, c3 = st.columns([1, 1, 2.2])  # first screen: the settings on one row, then the chart; the corpus below
 top = st.container()
 picked = pick_corpus("sweep", default=lang)
+bpc_section(picked.lang_hint if picked.lang_hint in ("en", "ja") else lang, lang)  # precomputed: never waits
 options = largest_options(picked.train)
 largest = c1.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest", bind="query-params",
                            format_func=lambda v: f"{int(v):,}")
