@@ -104,6 +104,8 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     st.progress(v.progress, text=text)
     if v.message is not None:
         shell.show_error(v.message)
+    if not read_only and job.save_error is not None:  # a full disk: never lost without a word
+        shell.show_error(job.save_error)
     refs = v.references
     ppl = st.session_state.get("gpt_ppl", False)
     names = {k: T.t(f"n_{k}", lang, n=int(refs.get("kn_n", 5))) for k in ("batch", "smoothed", "train", "val",
