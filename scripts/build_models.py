@@ -42,6 +42,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from core.runtime.childproc import die_with_parent  # noqa: E402 (after the path: run as a script)
+
 BUILD_VERSION = 2  # bump to force a rebuild when the build itself (not a recipe) changes
 # The GPT/LSTM pre-training text: the books of core.sources plus the shipped corpus, split by
 # core.gpt.tasks.pretrain_text.standard_split (a seeded random 10 % of paragraphs held out; every task's
@@ -678,6 +680,7 @@ def build_notes(lang: str, models_dir: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
+    die_with_parent()  # started by a page's rebuild (core.gpt.rebuild): end with the server, even a killed one
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes", "transfer"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")

@@ -7,9 +7,18 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import LANG_NAMES
+from core.runtime.sessions import new_secret
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
+SECRET = new_secret()  # the test browser's secret (its cookie, ui/owner.py): run tokens made with it are its own
+SECRET_KEY = "_atlas_owner_secret"  # where a session keeps the cookie's secret (ui.owner.KEY)
+
+
+def in_browser(at: AppTest, secret: str = SECRET) -> AppTest:
+    """The session of a browser that holds `secret` in its cookie (AppTest cannot send cookies)."""
+    at.session_state[SECRET_KEY] = secret
+    return at
 
 
 def open_page(page: str | None = None, lang: str = "en", timeout: float = 60) -> AppTest:

@@ -15,7 +15,9 @@ import torch
 
 from core.runtime import gcpolicy, memory
 from core.runtime.jobs import BackgroundJob, JobRegistry
-from core.runtime.sessions import Leases, new_token
+from core.runtime.sessions import Leases, new_secret, new_token
+
+SECRET = new_secret()
 
 
 class Node:
@@ -166,7 +168,7 @@ class Holding(BackgroundJob):
 def test_a_closed_tabs_job_and_model_become_garbage_after_the_grace_period():
     clock = Clock()
     leases = Leases(grace_s=60, clock=clock)
-    tok = new_token()
+    tok = new_token(SECRET)
     slot = leases.attach(tok, "s1", "train")
     job = Holding()
     slot.replace(job)

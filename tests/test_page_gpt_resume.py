@@ -8,7 +8,7 @@ from core.gpt import autosave
 from core.gpt.training_job import JobSettings, build_job
 from core.i18n import LANG_NAMES
 from core.runtime.sessions import new_token
-from tests.apptest import APP, errors, run_until
+from tests.apptest import APP, SECRET, errors, in_browser, run_until
 
 TEXT = "the cat sat on the mat. the dog sat on the log.\n" * 60
 TRAIN, HELD = TEXT[: int(len(TEXT) * 0.9)], TEXT[int(len(TEXT) * 0.9):]
@@ -16,7 +16,7 @@ TRAIN, HELD = TEXT[: int(len(TEXT) * 0.9)], TEXT[int(len(TEXT) * 0.9):]
 
 def saved_training(steps: int = 5, total: int = 12) -> str:
     """A token whose training was autosaved at `steps` of `total` (as a killed server leaves it)."""
-    token = new_token()
+    token = new_token(SECRET)
     job = build_job(JobSettings(preset="tiny", max_iters=total, batch_size=4, eval_interval=4, eval_iters=1,
                                 sample_interval=0), TRAIN, HELD, "cpu", "a <b>label</b>")
     job.threads = 1
@@ -30,7 +30,7 @@ def saved_training(steps: int = 5, total: int = 12) -> str:
 
 def reopen(token: str, lang: str) -> AppTest:
     """The browser reconnecting after a restart: the same URL, a new session."""
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = in_browser(AppTest.from_file(APP, default_timeout=90))
     at.query_params["lang"] = LANG_NAMES[lang]
     at.query_params["run"] = token
     at.run()
@@ -78,7 +78,7 @@ def test_a_damaged_save_is_not_offered_and_a_missing_text_is_explained():
 
 
 def test_the_page_puts_a_token_in_the_url_and_keeps_it():
-    at = reopen(new_token(), "en")
+    at = reopen(new_token(SECRET), "en")
     tok = at.query_params["run"]
     at.run()
     assert at.query_params["run"] == tok
@@ -93,7 +93,7 @@ def test_a_reloaded_tab_reattaches_to_its_job_and_shares_its_model():
     from core.runtime.sessions import LEASES
     from ui.shared_state import TRAINED_GPT_SOURCE_KEY
 
-    token = new_token()
+    token = new_token(SECRET)
     job = build_job(JobSettings(preset="tiny", max_iters=3, batch_size=4, eval_interval=0, eval_iters=1,
                                 sample_interval=0), TRAIN, HELD, "cpu", "before the reload")
     job.threads = 1

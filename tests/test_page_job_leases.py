@@ -16,7 +16,7 @@ from core.gpt.transfer.fit import FitConfig
 from core.i18n import LANG_NAMES
 from core.runtime.jobs import BackgroundJob
 from core.runtime.sessions import LEASES, new_token
-from tests.apptest import APP, errors, progress_text, run_until
+from tests.apptest import APP, SECRET, errors, in_browser, progress_text, run_until
 
 TINY_FT = ft.Budget(pretrain_steps=5, pretrain_batch=4, epochs=1, batch=16, evals=2, n_layer=1, n_head=2, n_embd=32,
                     block_size=32, lstm_hidden=32, max_train=32, max_heldout=16)
@@ -39,7 +39,7 @@ def tiny(monkeypatch, tmp_path):
 
 def tab(page: str, token: str, lang: str) -> AppTest:
     """A browser tab at `page` whose URL carries `?run=token` (a reload is a new session with the same URL)."""
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = in_browser(AppTest.from_file(APP, default_timeout=120))
     at.query_params["lang"] = LANG_NAMES[lang]
     at.query_params["run"] = token
     at.run()
@@ -53,7 +53,7 @@ def test_a_reload_reattaches_to_the_running_experiment_and_shows_its_end(kind, l
     page, start, cls = PAGES[kind]
     hold = threading.Event()  # the job waits at its first unit while the tab "reloads"
     monkeypatch.setattr(cls, "gate", lambda self: hold.wait(120) and BackgroundJob.gate(self))
-    token = new_token()
+    token = new_token(SECRET)
     first = tab(page, token, lang)
     assert first.query_params["run"] == token
     first.button(key=start).click().run()
@@ -63,7 +63,7 @@ def test_a_reload_reattaches_to_the_running_experiment_and_shows_its_end(kind, l
     try:  # the job is running (held at its gate): the new session must find it, not a fresh page
         again = tab(page, token, lang)  # F5: a new session, the same ?run= token
         assert LEASES.get(token, kind).job is job and again.get("progress"), progress_text(again)
-        other = tab(page, new_token(), lang)  # another tab: its own, empty slot
+        other = tab(page, new_token(SECRET), lang)  # another tab: its own, empty slot
         assert not other.get("progress")
         assert LEASES.get(token, "train") is None or LEASES.get(token, "train").job is None  # per page
     finally:

@@ -7,7 +7,9 @@ import time
 import pytest
 
 from core.runtime.jobs import BackgroundJob
-from core.runtime.sessions import Leases, new_token, valid_token
+from core.runtime.sessions import Leases, new_secret, new_token, owns, valid_token
+
+SECRET = new_secret()
 
 
 class Sleeper(BackgroundJob):
@@ -28,8 +30,8 @@ class Clock:
 
 
 def test_tokens():
-    t = new_token()
-    assert valid_token(t) and len(t) == 16 and new_token() != t
+    t = new_token(SECRET)
+    assert valid_token(t) and len(t) == 32 and new_token(SECRET) != t
     for bad in ("", "short", "../../etc/passwd", "a" * 44, "x y" * 8, None, 123):
         assert not valid_token(bad)
 
@@ -37,7 +39,7 @@ def test_tokens():
 def test_a_reload_reattaches_within_the_grace_period_and_the_job_stops_after_it():
     clock = Clock()
     leases = Leases(grace_s=60, clock=clock)
-    tok = new_token()
+    tok = new_token(SECRET)
     slot = leases.attach(tok, "s1")
     job = Sleeper()
     slot.replace(job)
@@ -61,7 +63,7 @@ def test_a_reload_reattaches_within_the_grace_period_and_the_job_stops_after_it(
 def test_two_sessions_on_one_token_keep_it_alive_until_both_leave():
     clock = Clock()
     leases = Leases(grace_s=10, clock=clock)
-    tok = new_token()
+    tok = new_token(SECRET)
     leases.attach(tok, "a")
     leases.attach(tok, "b")
     leases.detach(tok, "a")
@@ -74,14 +76,14 @@ def test_two_sessions_on_one_token_keep_it_alive_until_both_leave():
 
 def test_detach_of_an_unknown_token_and_bad_tokens():
     leases = Leases()
-    leases.detach(new_token(), "x")  # nothing to do, no error
+    leases.detach(new_token(SECRET), "x")  # nothing to do, no error
     with pytest.raises(ValueError):
         leases.attach("../x", "s")
 
 
 def test_the_reaper_thread_runs_and_close_all_stops_everything():
     leases = Leases(grace_s=0.0)
-    tok = new_token()
+    tok = new_token(SECRET)
     slot = leases.attach(tok, "s")
     job = Sleeper()
     slot.replace(job)
@@ -93,7 +95,7 @@ def test_the_reaper_thread_runs_and_close_all_stops_everything():
     while len(leases) and time.time() < end:
         time.sleep(0.05)
     assert len(leases) == 0 and job.wait(5) and job.status == "stopped"
-    other = leases.attach(new_token(), "t")
+    other = leases.attach(new_token(SECRET), "t")
     j2 = Sleeper()
     other.replace(j2)
     j2.start()
@@ -152,7 +154,7 @@ def test_each_page_of_a_tab_has_its_own_lease():
     """One token per tab, one slot per kind: the tab's fine-tuning never replaces its training."""
     clock = Clock()
     leases = Leases(grace_s=10, clock=clock)
-    tok = new_token()
+    tok = new_token(SECRET)
     train, tune = leases.attach(tok, "s", "train"), leases.attach(tok, "s", "finetune")
     assert train is not tune and leases.get(tok, "finetune") is tune and leases.get(tok) is train
     assert leases.get(tok, "tasks") is None
@@ -172,7 +174,7 @@ def test_a_reaped_leases_job_is_freed(kind):
 
     clock = Clock()
     leases = Leases(grace_s=1, clock=clock)
-    tok = new_token()
+    tok = new_token(SECRET)
     job = Sleeper()
     job.payload = bytearray(8 << 20)  # stands for a model
     leases.attach(tok, "s", kind).replace(job)
@@ -186,3 +188,31 @@ def test_a_reaped_leases_job_is_freed(kind):
     del job
     gc.collect()
     assert ref() is None
+
+
+def test_a_token_belongs_to_the_secret_that_made_it():
+    mine, theirs = new_secret(), new_secret()
+    t = new_token(mine)
+    assert owns(mine, t) and not owns(theirs, t)
+    assert not owns(mine, t[:16] + "A" * 16)  # a hand-written MAC
+    assert not owns(mine, "A" * 32) and not owns(mine, "A" * 16)  # a hand-written token (the old 16 chars)
+    for bad_secret in (None, "", "short", t):
+        assert not owns(bad_secret, t)
+    with pytest.raises(ValueError):
+        new_token("not a secret")
+
+
+def test_a_share_names_one_lease_read_only_and_ends_with_it():
+    clock = Clock()
+    leases = Leases(grace_s=60, clock=clock)
+    tok = new_token(SECRET)
+    assert leases.share(tok) is None  # nothing to share yet
+    slot = leases.attach(tok, "s1")
+    share = leases.share(tok)
+    assert share and share != tok and leases.share(tok) == share  # one per lease, not the run token
+    assert leases.watch(share) is slot and leases.watch(share, "finetune") is None
+    assert leases.watch(tok) is None and leases.watch("../x") is None and leases.watch(None) is None
+    leases.detach(tok, "s1")
+    clock.t += 61
+    leases.reap()
+    assert leases.watch(share) is None

@@ -22,12 +22,23 @@ class PickedCorpus:
     key: str  # stable cache key of the text
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _decode(data: bytes, name: str) -> str:
-    return decode_upload(data, name)
+def _upload(up, prefix: str) -> tuple[str, tuple[str, str]]:
+    """(text, (train, heldout)) of an upload, kept in this session's state only.
+
+    Never in a process-wide cache (st.cache_data would keep it after the session ends, for anyone who
+    uploads the same bytes): an uploaded text stays with its session, and with the autosave of a training
+    on it (core.gpt.autosave), which its owner's Resume needs. Decoded once per file, not once per rerun.
+    """
+    key = f"_{prefix}_upload_decoded"
+    held = st.session_state.get(key)
+    if held is None or held[0] != up.file_id:
+        text = decode_upload(up.getvalue(), up.name)
+        held = (up.file_id, text, split_train_heldout(text))
+        st.session_state[key] = held
+    return held[1], held[2]
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=4, show_spinner=False)  # the shipped corpora only (an upload: _upload)
 def _split(text: str) -> tuple[str, str]:
     return split_train_heldout(text)
 
@@ -54,21 +65,24 @@ def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True, shipp
     labels = {"en": T.t("corpus_en", lang), "ja": T.t("corpus_ja", lang), "upload": T.t("corpus_upload", lang)}
     choice = st.radio(T.t("corpus", lang), options, format_func=labels.get, key=f"{prefix}_corpus", bind="query-params",
                       index=options.index(default), horizontal=True)
-    name, hint, text = choice, choice, None
+    name, hint, text, split = choice, choice, None, None
     if choice == "upload":
         up = st.file_uploader(T.t("corpus_upload_label", lang), key=f"{prefix}_upload")
         if up is None:
             st.info(T.t("corpus_upload_wait", lang))
         else:
             try:
-                text, name = _decode(up.getvalue(), up.name), strip_controls(up.name)[0][:MAX_NAME_CHARS]
+                (text, split), name = _upload(up, prefix), strip_controls(up.name)[0][:MAX_NAME_CHARS]
             except UserInputError as e:
                 shell.show_error(e)
         if text is None:  # nothing usable uploaded: the shipped corpus in the reader's language meanwhile
             name = hint = "ja" if lang == "ja" else "en"
     if text is None:
         text = load_shipped(hint)
-    train, heldout = _pretraining_split(hint) if shipped_split and hint in ("en", "ja") else _split(text)
+    if split is not None:  # an upload: split in this session only
+        train, heldout = split
+    else:
+        train, heldout = _pretraining_split(hint) if shipped_split and hint in ("en", "ja") else _split(text)
     if show_stats:
         st.caption(T.t("corpus_stats", lang, chars=len(text), train=len(train), held=len(heldout)))
     return PickedCorpus(name, hint, text, train, heldout, corpus_id(text))

@@ -90,8 +90,10 @@ def _fmt_params(n: int) -> str:
     return f"{n / 1e6:.2f}M" if n >= 1e6 else f"{n / 1e3:.0f}k"
 
 
-def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bool) -> None:
-    """Progress, metrics, curves and samples of this session's job (polled while it runs)."""
+def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bool, read_only: bool = False) -> None:
+    """Progress, metrics, curves and samples of this session's job (polled while it runs).
+
+    `read_only` (a view shared on purpose): progress and curves only, without the samples or the text's name."""
     job = slot.job
     if job is None:
         return
@@ -102,6 +104,8 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     st.progress(v.progress, text=text)
     if v.message is not None:
         shell.show_error(v.message)
+    if not read_only and job.save_error is not None:  # a full disk: never lost without a word
+        shell.show_error(job.save_error)
     refs = v.references
     ppl = st.session_state.get("gpt_ppl", False)
     names = {k: T.t(f"n_{k}", lang, n=int(refs.get("kn_n", 5))) for k in ("batch", "smoothed", "train", "val",
@@ -123,12 +127,14 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     m[5].metric(T.t("m_tps", lang), f"{v.tokens_per_s[-1]:,.0f}" if v.tokens_per_s else "–")
     st.toggle(T.t("show_ppl", lang), key="gpt_ppl", bind="query-params")
     st.caption(T.t("device_line", lang, device=v.device, threads=v.threads, params=_fmt_params(job.model.num_params()),
-                   label=plain(v.label)))
+                   label="–" if read_only else plain(v.label)))
     c1, c2 = st.columns(2)
     c1.plotly_chart(charts.series_figure(v.steps, v.lr, T.t("y_lr", lang), T.t("lr_title", lang), x, T.t("y_lr", lang),
                                          max_steps=v.max_iters, tickformat="~g"), key="gpt_lr_chart")
     c2.plotly_chart(charts.series_figure(v.steps, v.tokens_per_s, T.t("y_tps", lang), T.t("tps_title", lang), x,
                                          T.t("y_tps", lang), smooth=True, max_steps=v.max_iters), key="gpt_tps_chart")
+    if read_only:  # samples can reproduce the text it learns from, which may be the owner's upload
+        return
     st.subheader(T.t("samples", lang))
     if v.samples:
         st.caption(T.t("samples_auto", lang))
@@ -160,6 +166,14 @@ def show_live(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     """The live view as a fragment, re-run every POLL_S seconds while the job runs or is paused."""
     active = page_status in ("running", "paused")
     st.fragment(guarded(live_view), run_every=POLL_S if active else None)(slot, lang, page_status, views_shown)
+
+
+def show_watched(slot: JobSlot, lang: str) -> None:
+    """A training shared on purpose (`?watch=`): its live view read-only, polled while it runs."""
+    st.info(R.t("watching", lang))
+    status = slot.job.status if slot.job is not None else None
+    active = status in ("running", "paused")
+    st.fragment(guarded(live_view), run_every=POLL_S if active else None)(slot, lang, status, True, True)
 
 
 def model_views(slot: JobSlot, job: TrainingJob, corpus, lang: str) -> None:

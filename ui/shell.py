@@ -23,7 +23,7 @@ from core.i18n import LANG_NAMES, LANGS, normalize_lang
 from ui.safe import inert
 from ui.texts.common import T
 from ui import lesson, presenter  # noqa: I001 (kept apart from the lines above, which others edit)
-from ui import export, links
+from ui import export, links, owner
 
 LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 (or ?lang=ja) opens the app in Japanese
 FORCE_CPU_KEY = "force_cpu"
@@ -127,6 +127,7 @@ def sidebar() -> str:
         st.toggle(T.t("force_cpu", code), key=FORCE_CPU_KEY, help=T.t("force_cpu_help", code),
                   disabled=info.kind == "cpu" and not st.session_state.get(FORCE_CPU_KEY))
         link_box(code)
+        owner.install()  # this browser's secret (a cookie): what makes a run token in a URL its own
     if presenter.presenting():
         st.set_page_config(initial_sidebar_state="collapsed")
     stop = lesson.panel(code)

@@ -10,11 +10,15 @@
 - Every job put in the slot autosaves under the token (core.gpt.autosave); Reset discards the file.
 - `offer_resume()`: with no job in the slot and a file on disk (the server restarted, or the grace
   period ran out), "a training from <time>, step N, was interrupted — Resume / Discard".
+- A token counts only in the browser that made it (bound to its secret, ui/owner.py): a token from a
+  copied address or a hand-written link is treated as no token, so the page is a new visitor's.
+- `watched()`: a read-only view given on purpose (`?watch=<share token>`, made by `share_link()`).
 """
 from __future__ import annotations
 
 import datetime
 import functools
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -24,13 +28,14 @@ from core.gpt import autosave
 from core.gpt.checkpoint import load_checkpoint
 from core.gpt.training_job import TrainingJob
 from core.runtime.jobs import BackgroundJob, JobSlot
-from core.runtime.sessions import LEASES, new_token, valid_token
-from ui import shell
+from core.runtime.sessions import LEASES, new_token, owns
+from ui import owner, shell
 from ui.safe import plain
 from ui.shared_state import TRAINED_GPT_SOURCE_KEY, set_trained_gpt_source
 from ui.texts.gpt_resume import T
 
 PARAM = "run"  # the URL's query parameter
+WATCH = "watch"  # the URL's parameter of a read-only view given on purpose
 KEY = "gpt_run_token"  # the session's copy (another page's link drops the URL parameter)
 
 
@@ -50,11 +55,13 @@ def _hold(token: str, session_id: str, kind: str) -> _Hold:
 
 
 def run_token() -> str:
-    """This tab's token: the session's, else the URL's (a reload), else a new one; kept in the URL."""
+    """This tab's token: the session's, else the URL's if this browser made it (a reload), else a new one;
+    kept in the URL. Someone else's token (a copied address) is treated exactly like no token."""
+    secret = owner.secret()
     token = st.session_state.get(KEY)
-    if not valid_token(token):
+    if not owns(secret, token):
         from_url = st.query_params.get(PARAM)
-        token = from_url if valid_token(from_url) else new_token()
+        token = from_url if owns(secret, from_url) else new_token(secret)
         st.session_state[KEY] = token
     if st.query_params.get(PARAM) != token:
         st.query_params[PARAM] = token
@@ -124,7 +131,7 @@ def offer_resume(slot: JobSlot, lang: str) -> None:
     if step is not None:
         st.success(T.t("resumed", lang, step=step))
     token = st.session_state.get(KEY)
-    if slot.job is not None or not valid_token(token):
+    if slot.job is not None or not owns(owner.secret(), token):
         return
     saved = autosave.peek(token)
     if saved is None:
@@ -136,3 +143,20 @@ def offer_resume(slot: JobSlot, lang: str) -> None:
     b[0].button(T.t("open" if saved.finished else "resume", lang), key="gpt_resume_saved", type="primary",
                 on_click=_resume, args=(slot, token, shell.device(), not saved.finished))
     b[1].button(T.t("discard", lang), key="gpt_discard_saved", on_click=autosave.discard, args=(token,))
+
+
+def watched() -> JobSlot | None:
+    """The training a `?watch=` link shows read-only, or None (no such link, or its run has ended)."""
+    return LEASES.watch(st.query_params.get(WATCH), "train")
+
+
+def share_link(lang: str) -> str | None:
+    """The read-only link to this tab's training (progress and loss curves only), or None without one."""
+    share = LEASES.share(run_token(), "train")
+    if share is None:
+        return None
+    query = urlencode({WATCH: share, "lang": lang})
+    parts = urlsplit(st.context.url or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    return "?" + query  # no address known (tests): relative to the page

@@ -6,8 +6,9 @@ from core.gpt.training_job import JobSettings, TrainingJob, build_job
 from core.runtime.jobs import JobSlot
 from ui import shell, train_session
 from ui.safe import plain
-from ui.gpt_train_view import checkpoint_panel, model_views, settings_form, show_live, trained
+from ui.gpt_train_view import checkpoint_panel, model_views, settings_form, show_live, show_watched, trained
 from ui.shared_state import set_trained_gpt_source
+from ui.texts.gpt_resume import T as R
 from ui.texts.gpt_train import T
 
 
@@ -29,6 +30,11 @@ def _reset(slot: JobSlot) -> None:
 
 
 lang = shell.lang()
+watched = train_session.watched()  # a `?watch=` link: someone's training, shown read-only
+if watched is not None and watched.job is not None:
+    st.title(T.t("title", lang))
+    show_watched(watched, lang)
+    st.stop()
 slot = train_session.attach()  # this tab's training: a reload re-attaches to it (ui/train_session.py)
 job: TrainingJob | None = slot.job
 st.title(T.t("title", lang))
@@ -63,6 +69,9 @@ with controls:
         st.success(T.t("loaded", lang, step=info_step, label=plain(info_label)))
     if job is None:
         st.info(T.t("no_job", lang))
+    elif b[3].toggle(R.t("share", lang), key="gpt_share", help=R.t("share_help", lang)):
+        st.caption(R.t("share_link", lang))
+        st.code(train_session.share_link(lang) or "–", language=None)
 
 # ---------------------------------------------------------------- live view (polled), then the model itself
 views_shown = job is not None and job.view().step > 0

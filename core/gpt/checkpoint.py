@@ -133,15 +133,21 @@ def save_checkpoint(path: str | Path, model: GPT, tokenizer: Tokenizer, step: in
     try:
         write_atomic(path, data, durable=True)
     except OSError as e:
-        known = {errno.ENOSPC: ("the disk is full", "ディスクがいっぱいです"),
-                 errno.EROFS: ("the disk is read-only", "ディスクが読み取り専用です"),
-                 errno.EACCES: ("no permission to write there", "書き込む権限がありません")}.get(e.errno)
-        why_en = known[0] if known else e.strerror or type(e).__name__  # the OS's English text: English only
-        why_ja = known[1] if known else "書き込みに失敗しました"
+        why_en, why_ja = write_failure(e)
         log.warning("could not save a checkpoint to %s: %s", path, e)
         raise UserInputError(f"Could not save the checkpoint: {why_en}. Download it from the page instead.",
                              f"チェックポイントを保存できませんでした：{why_ja}。ページからダウンロードしてください。") from None
     return path
+
+
+def write_failure(e: OSError) -> tuple[str, str]:
+    """Why a write failed, in English and Japanese ("the disk is full", ...), for a message."""
+    known = {errno.ENOSPC: ("the disk is full", "ディスクがいっぱいです"),
+             errno.EROFS: ("the disk is read-only", "ディスクが読み取り専用です"),
+             errno.EACCES: ("no permission to write there", "書き込む権限がありません")}.get(e.errno)
+    if known:
+        return known
+    return e.strerror or type(e).__name__, "書き込みに失敗しました"  # the OS's English text: English only
 
 
 @dataclass

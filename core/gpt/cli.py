@@ -155,5 +155,24 @@ def main(argv: list[str] | None = None) -> dict:
     return out_line
 
 
+def run(argv: list[str] | None = None) -> int:
+    """`main` for a shell: a refused checkpoint, a full or read-only disk, a missing file end in one line
+    on stderr and exit code 1, never in a traceback (the message says what went wrong; a trace says nothing more)."""
+    from core.errors import UserInputError
+    from core.runtime.childproc import die_with_parent
+
+    die_with_parent()  # under a model rebuild (scripts/build_models.py): end with it; elsewhere nothing
+    try:
+        main(argv)
+    except UserInputError as e:
+        print(f"error: {e.message('en')}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        where = f": {e.filename}" if e.filename else ""
+        print(f"error: {e.strerror or type(e).__name__}{where}", file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(run())

@@ -25,6 +25,7 @@ from pathlib import Path
 from core.errors import UserInputError
 from core.gpt.shipped import MODELS_DIR, rebuilt_dir
 from core.runtime import shutdown
+from core.runtime.childproc import child_env
 from core.runtime.jobs import BackgroundJob, JobRegistry
 
 REPO = Path(__file__).resolve().parents[2]
@@ -89,7 +90,7 @@ class RebuildJob(BackgroundJob):
         unregister = shutdown.register(self.stop)
         t0 = time.perf_counter()
         with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as log:
-            env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+            env = {**child_env(), "PYTHONUNBUFFERED": "1"}  # the child ends with the server, even a killed one
             self._proc = subprocess.Popen(self.command(out), cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env=env)
             try:
                 while self._proc.poll() is None:

@@ -24,7 +24,7 @@ import torch
 from core.corpus import corpus_id
 from core.errors import UserInputError
 from core.gpt.autosave import write_corpus
-from core.gpt.checkpoint import Checkpoint, checkpoint_bytes
+from core.gpt.checkpoint import Checkpoint, checkpoint_bytes, write_failure
 from core.gpt.data import TokenData, build_tokenizer, cached_references, ngram_reference
 from core.gpt.job_settings import REFERENCE_LINES, JobSettings, JobView, shipped_reference  # noqa: F401 - re-exported
 from core.gpt.resume import ResumeState
@@ -116,6 +116,7 @@ class TrainingJob(BackgroundJob):
         self._texts = (label, train_text, heldout_text)
         self._saved = (start, time.monotonic())  # (step, when) of the last autosave
         self.saved_step: int | None = None  # the step on disk at autosave_path, once written
+        self.save_error: UserInputError | None = None  # the last autosave failed (a full disk): the page says so
         self.set_progress(start, train_config.max_iters)
         if start >= train_config.max_iters:
             self._status = "finished"
@@ -226,10 +227,16 @@ class TrainingJob(BackgroundJob):
             if self.corpus_path is not None and not self.corpus_path.exists():
                 write_corpus(self.corpus_path, *self._texts)
             write_atomic(path, self.checkpoint(with_optimizer=True), durable=True)
-        except OSError as e:  # a full or read-only disk costs the autosave, never the training
+        except OSError as e:  # a full or read-only disk costs the autosave, never the training ...
             log.warning("autosave to %s failed: %s", path, e)
+            why_en, why_ja = write_failure(e)  # ... and the page says so: a restart would lose it
+            self.save_error = UserInputError(
+                f"The training could not be saved on the server ({why_en}): a server restart would lose it. "
+                "Download the checkpoint to keep it.",
+                f"学習をサーバーに保存できませんでした（{why_ja}）。サーバーが再起動すると失われます。"
+                "残すにはチェックポイントをダウンロードしてください。")
             return False
-        self._saved, self.saved_step = (step, time.monotonic()), step
+        self._saved, self.saved_step, self.save_error = (step, time.monotonic()), step, None
         return True
 
     def _shutdown_wait(self, timeout: float) -> bool:

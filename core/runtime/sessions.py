@@ -18,15 +18,26 @@ after `grace_s` (about a minute) unless a session re-attached, and drops the slo
 and optimizer are freed. Stopping is asynchronous (JobSlot.close sets the stop event), so neither a
 closing tab nor the reaper waits on a training step.
 
-Why a token in the URL and not a cookie: Streamlit gives a page no cookie API, and a URL token is
-visible, per tab (two tabs train separately), survives a reload and a server restart (the autosaved
-checkpoint is named by it), and needs nothing stored in the browser. A link carrying the token shares
-the training with whoever opens it: it is 96 random bits, so it cannot be guessed, only shared.
+Why a token in the URL: it is per tab (two tabs train separately), survives a reload and a server
+restart (the autosaved checkpoint is named by it). But a URL travels: a student pastes the address bar
+into a chat, or a link is written with a token in it. So a token is *bound to its browser*: it is
+`nonce + MAC(secret, nonce)`, where `secret` is a random per-browser value the browser keeps in a cookie
+(ui/owner.py) and never puts in a URL. `owns(secret, token)` recomputes the MAC and compares in
+constant time (hmac.compare_digest); a page treats a token its browser does not own exactly like no
+token (a new one), so a copied address shows the stranger nothing, not even that a training exists.
+Nothing is stored for this on the server: the check holds across restarts and for autosaved runs.
+
+Sharing on purpose is a separate, read-only token: `share(token)` makes one that names the lease
+(`watch(share)` -> its slot) and dies with the lease; the page shows a watcher the progress and the
+loss curves only.
 """
 from __future__ import annotations
 
+import base64
 import ctypes
 import ctypes.util
+import hashlib
+import hmac
 import re
 import secrets
 import threading
@@ -39,7 +50,9 @@ from core.runtime.jobs import JobSlot
 
 TRIM_EVERY_S = 30.0  # give freed memory back to the OS this often (see trim_memory)
 GRACE_S = 60.0  # a reload takes seconds; a dropped connection is back within a minute or gone
-TOKEN = re.compile(r"[A-Za-z0-9_-]{16,43}")  # what new_token makes (16 chars); longer ones accepted
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,43}")  # the shape of a file-name-safe token (new_token makes 32 chars)
+SECRET = re.compile(r"[A-Za-z0-9_-]{32,64}")  # what new_secret makes (43 chars)
+NONCE_CHARS = MAC_CHARS = 16  # 96 bits each
 
 
 def trim_memory() -> bool:
@@ -61,11 +74,42 @@ def trim_memory() -> bool:
 _libc = None
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(12)  # 96 bits -> 16 URL-safe characters
+def new_secret() -> str:
+    """A browser's secret (256 bits, URL-safe): kept in its cookie, never in a URL."""
+    return secrets.token_urlsafe(32)
+
+
+def valid_secret(value: object) -> bool:
+    return isinstance(value, str) and SECRET.fullmatch(value) is not None
+
+
+def _mac(secret: str, nonce: str) -> str:
+    digest = hmac.new(secret.encode(), b"run-token:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:MAC_CHARS]
+
+
+def new_token(secret: str) -> str:
+    """A run token bound to `secret`: 16 random URL-safe characters, then 16 of their MAC under the secret.
+
+    >>> s = new_secret(); t = new_token(s)
+    >>> len(t), owns(s, t), owns(new_secret(), t)
+    (32, True, False)
+    """
+    if not valid_secret(secret):
+        raise ValueError("not a browser secret")
+    nonce = secrets.token_urlsafe(12)  # 96 bits -> 16 URL-safe characters
+    return nonce + _mac(secret, nonce)
+
+
+def owns(secret: object, token: object) -> bool:
+    """Was `token` made by new_token(secret)? Constant-time in the MAC; False for anything malformed."""
+    if not (valid_secret(secret) and valid_token(token) and len(token) == NONCE_CHARS + MAC_CHARS):
+        return False
+    return hmac.compare_digest(_mac(secret, token[:NONCE_CHARS]), token[NONCE_CHARS:])
 
 
 def valid_token(value: object) -> bool:
+    """Safe as a file name and a dict key (the shape only; whose it is, `owns` says)."""
     return isinstance(value, str) and TOKEN.fullmatch(value) is not None
 
 
@@ -83,6 +127,7 @@ class Leases:
         self.grace_s, self.clock = grace_s, clock
         self._lock = threading.Lock()
         self._leases: dict[tuple[str, str], Lease] = {}  # (kind, token) -> lease
+        self._shares: dict[str, tuple[str, str]] = {}  # share token -> (kind, token): read-only views
         self._reaper: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -110,6 +155,7 @@ class Leases:
         with self._lock:
             gone = [t for t, ls in self._leases.items() if ls.idle_since is not None and now - ls.idle_since > self.grace_s]
             slots = [self._leases.pop(t).slot for t in gone]
+            self._shares = {k: v for k, v in self._shares.items() if v in self._leases}
         for slot in slots:
             slot.close()  # asynchronous: the job's thread ends after its current step (and autosaves)
             slot.job = None  # the slot no longer holds the model; the thread drops it when it ends
@@ -118,6 +164,27 @@ class Leases:
     def get(self, token: str, kind: str = "train") -> JobSlot | None:
         with self._lock:
             lease = self._leases.get((kind, token))
+            return lease.slot if lease else None
+
+    def share(self, token: str, kind: str = "train") -> str | None:
+        """A read-only token for the lease (the same one on every call), or None when there is no lease."""
+        with self._lock:
+            if (kind, token) not in self._leases:
+                return None
+            for share, target in self._shares.items():
+                if target == (kind, token):
+                    return share
+            share = secrets.token_urlsafe(12)
+            self._shares[share] = (kind, token)
+            return share
+
+    def watch(self, share: object, kind: str = "train") -> JobSlot | None:
+        """The slot a share token names (to be shown read-only), or None: unknown, of another kind, or gone."""
+        if not valid_token(share):
+            return None
+        with self._lock:
+            target = self._shares.get(share)
+            lease = self._leases.get(target) if target is not None and target[0] == kind else None
             return lease.slot if lease else None
 
     def __len__(self) -> int:
@@ -148,6 +215,7 @@ class Leases:
         with self._lock:
             slots = [ls.slot for ls in self._leases.values()]
             self._leases.clear()
+            self._shares.clear()
         for slot in slots:
             slot.close()
 

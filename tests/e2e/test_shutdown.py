@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import signal
 import time
+import urllib.parse
 
-from core.runtime.sessions import new_token
 from tests.e2e.conftest import Server, exceptions, new_context, wait_idle
 
 
@@ -26,8 +26,8 @@ def test_reload_reattaches_and_sigterm_saves_and_exits_cleanly(browser, tmp_path
         page = ctx.new_page()
         page.goto(srv.url)  # a first session through app.py (a fresh server's first direct link skips it)
         wait_idle(page)
-        token = new_token()
-        _start_training(page, f"{srv.url}/gpt_train?run={token}")
+        _start_training(page, f"{srv.url}/gpt_train")
+        token = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))["run"]  # made for this browser
         page.wait_for_timeout(3000)
         page.reload()  # F5: a new session, the same ?run= token
         wait_idle(page)

@@ -30,6 +30,15 @@ T = Catalog(
             "The model alone, about a third of the size: enough for the other pages, not to resume exactly.",
             "モデルだけで、大きさは約 3 分の 1 です。他のページで使うには十分ですが、学習をそのまま再開はできません。",
         ),
+        "share": ("Share a read-only view", "読み取り専用で共有"),
+        "share_help": ("A link that shows this training's progress and loss curves, nothing else: no buttons, no "
+                       "samples, no text it learns from. Your own address bar shows nothing to anyone else.",
+                       "この学習の進み具合と損失の曲線だけを見せるリンクです。ボタン・サンプル・学習に使うテキストは"
+                       "見えません。アドレスバーの URL を渡しても、他の人には何も見えません。"),
+        "share_link": ("Read-only link (valid while this training is open here):",
+                       "読み取り専用のリンク（この学習をここで開いている間だけ有効）："),
+        "watching": ("A training shared with you, read-only: its progress and loss curves as it runs.",
+                     "共有された学習（読み取り専用）：実行中の進み具合と損失の曲線です。"),
         "saved": ("Saved on the server at step {step}: a reload or a restart does not lose it.",
                   "ステップ {step} の時点でサーバーに保存済みです。再読み込みや再起動でも失われません。"),
     },
