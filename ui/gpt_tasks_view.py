@@ -120,6 +120,23 @@ def table5(v: TransferView, lang: str) -> None:
         st.caption(T.t("nll_ce", lang, nll=r.nll_ce[0], ce=r.nll_ce[1]))
 
 
+def nll_vs_ce_section(lang: str) -> None:
+    """The notes call the fine-tuning loss "NLL" and contrast it with cross entropy: shown from the first open,
+    on three logits, when the two are one number (a softmax head, a one-hot label) and when they part."""
+    from core.gpt.transfer.heads import nll_vs_ce
+
+    z, y = [2.0, 0.5, -1.0], 0
+    d = nll_vs_ce(z, y)
+    with st.expander(T.t("nll_header", lang)):
+        st.markdown(T.t("nll_body", lang, z=", ".join(f"{v:+.1f}" for v in z), y=y,
+                        p=", ".join(f"{v:.3f}" for v in d["p"])))
+        rows = [("nll_row_nll", d["nll"]), ("nll_row_ce", d["ce_torch"]), ("nll_row_smooth", d["ce_torch_smoothed"]),
+                ("nll_row_raw", d["nll_raw_logits"]), ("nll_row_bce", d["bce_sigmoid"])]
+        st.dataframe(pd.DataFrame([{T.t("nll_col_what", lang): T.t(k, lang), T.t("nll_col_value", lang): f"{v:.4f}"}
+                                   for k, v in rows]), hide_index=True, width="stretch")
+        st.caption(T.t("nll_after", lang))
+
+
 def zero_shot_line(zs: dict[str, dict[int, float]], chance: float, k: int, lang: str) -> str:
     """What our curves say, from their numbers: first and last point of each LM, its best, and the noise."""
     t, l = (zs[a] for a in ("transformer", "lstm"))

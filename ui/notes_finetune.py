@@ -1,5 +1,5 @@
 """The fine-tuning page's background from the notes: what came before GPT-1, and why LSTMs were slow to
-train on GPUs, tied to the LSTM baseline the app trains (its time per token measured on this machine)."""
+train on GPUs, tied to the LSTM baseline the app trains (its time per token as measured by bench/lstm_vs_gpt.py, with the date and load)."""
 from __future__ import annotations
 
 import json

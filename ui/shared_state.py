@@ -76,5 +76,19 @@ def get_gpt(lang: str) -> TrainedGPT | None:
         shell.show_error(e)
         offer_rebuild("gpt", lang, lang)  # a button that rebuilds it in the background
         return None
-    label = T.t("shipped_label", lang, code=lang, steps=sh.steps, ppl=sh.heldout_ppl)
-    return TrainedGPT(sh.model, sh.tokenizer, label, sh.steps, shipped=True)
+    return TrainedGPT(sh.model, sh.tokenizer, shipped_label(sh.card, lang), sh.steps, shipped=True)
+
+
+def shipped_label(card: dict, lang: str) -> str:
+    """Which GPT this is, from its card: steps, text size, held-out perplexity and how it stands against the best
+    n-gram on the same held-out tokens (ahead only past two standard errors; else within noise, or behind)."""
+    try:
+        vs, ngram = card["vs_ngram"], card["ngram"]
+        m, se = float(vs["margin_nats"]), float(vs["margin_se"])
+        key = "verdict_beats" if m > 2 * se else "verdict_behind" if m < -2 * se else "verdict_noise"
+        return T.t("shipped_label", lang, code=lang, steps=int(card["steps"]),
+                   mb=card["pretrain_text"]["train_chars"] / 1e6, ppl=float(card["heldout_ppl"]),
+                   ngram_ppl=float(ngram["heldout_ppl"]), verdict=T.t(key, lang, m=abs(m) if key != "verdict_noise" else m, se=se))
+    except (KeyError, TypeError, ValueError):  # a card of an older build
+        return T.t("shipped_label_old", lang, code=lang, steps=int(card.get("steps", 0)),
+                   ppl=float(card.get("heldout_ppl", float("nan"))))

@@ -154,9 +154,31 @@ T = Catalog(
         "noise": ("within noise (|gap| < 2 SE)", "雑音の範囲内（|差| < 2 SE）"),
         "real": ("larger than the noise", "雑音より大きい"),
         "nll_ce": ("Fine-tuning loss of the full model on the held-out set: NLL −mean log softmax = {nll:.6f}, cross "
-                   "entropy = {ce:.6f}. They are the same formula (the notes say they differ; they don't).",
+                   "entropy = {ce:.6f}: the same number, as the section above explains.",
                    "完全モデルの評価用データでの損失：NLL（−平均 log softmax）= {nll:.6f}、交差エントロピー = {ce:.6f}。"
-                   "同じ式です（ノートでは別物とされていますが、一致します）。"),
+                   "上の節で説明したとおり同じ数です。"),
+        "nll_header": ("“NLL” or cross entropy? One number for a softmax head", "「NLL」か交差エントロピーか：softmax の出力なら同じ数"),
+        "nll_body": (
+            "The notes write the fine-tuning loss as the negative log-likelihood −log P(y | x) and set it beside cross "
+            "entropy. For a head that ends in a softmax and a one-hot label they are one formula: H(e_y, p) = "
+            "−Σ_c e_y[c] log p_c = −log p_y. Three logits z = ({z}), label y = {y}, p = softmax(z) = ({p}):",
+            "ノートではファインチューンの損失を負の対数尤度 −log P(y | x) と書き、交差エントロピーと並べています。"
+            "softmax で終わる出力と one-hot のラベルなら同じ式です：H(e_y, p) = −Σ_c e_y[c] log p_c = −log p_y。"
+            "ロジット z = ({z})、ラベル y = {y}、p = softmax(z) = ({p}) で計算すると："),
+        "nll_col_what": ("computed as", "計算のしかた"),
+        "nll_col_value": ("loss (nats)", "損失（nats）"),
+        "nll_row_nll": ("−log softmax(z)[y] (the paper's NLL)", "−log softmax(z)[y]（論文の NLL）"),
+        "nll_row_ce": ("torch cross_entropy(z, y): one-hot target", "torch の cross_entropy(z, y)：one-hot の目標"),
+        "nll_row_smooth": ("cross entropy with label smoothing 0.1: the target is no longer one-hot",
+                           "ラベル平滑化 0.1 の交差エントロピー：目標が one-hot でない"),
+        "nll_row_raw": ("nll_loss on raw logits (no log-softmax): −z[y], not a likelihood",
+                        "log-softmax なしのロジットに nll_loss：−z[y]、尤度ではない"),
+        "nll_row_bce": ("a sigmoid per class, summed binary cross entropies: another model",
+                        "クラスごとの sigmoid と 2 値交差エントロピーの和：別のモデル"),
+        "nll_after": ("The first two rows are equal to the last digit; the other three show where “NLL” and “cross "
+                      "entropy” stop being the same number. Computed on this page by core.gpt.transfer.heads.nll_vs_ce.",
+                      "最初の 2 行は最後の桁まで一致します。残りの 3 行は「NLL」と「交差エントロピー」が同じ数でなくなる場合です。"
+                      "このページで core.gpt.transfer.heads.nll_vs_ce が計算しています。"),
         "fig2": ("Figure 2 at this app's scale", "この規模での図 2"),
         "layers_title": ("Pre-trained blocks kept (the rest re-initialised)", "事前学習済みブロックの数（残りは初期化し直し）"),
         "x_layers": ("blocks transferred", "転移したブロック数"),

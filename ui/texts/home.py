@@ -6,9 +6,11 @@ T = Catalog(
         "title": ("Transformer Atlas", "Transformer Atlas"),
         "intro": (
             "How do language models and Transformers work? Type your own sentences, look inside, and train "
-            "a small GPT-1 — every page computes live, nothing is pre-recorded.",
+            "a small GPT-1. What you type is computed live; the trained models and a few long measurements ship "
+            "with the app (built by `make models`), and each page says which of its figures are shipped.",
             "言語モデルと Transformer はどう動くのか。自分の文を入力し、中をのぞき、小さな GPT-1 を学習させましょう。"
-            "どのページもその場で計算します。録画された結果はありません。",
+            "入力したものはその場で計算します。学習済みモデルと時間のかかる測定の一部はアプリに同梱され（`make models` で作成）、"
+            "どの数値が同梱のものかは各ページに書いてあります。",
         ),
         "how": (
             "Follow the sections in order, as a course, or open any page from the sidebar. The language "

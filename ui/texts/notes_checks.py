@@ -173,7 +173,8 @@ T = Catalog(
             "computes hₜ from hₜ₋₁, so the positions of a sequence are a chain of small dependent steps; a Transformer "
             "block computes every position at once in a few large matrix products. In GPT-1's Table 5 the LSTM with the "
             "auxiliary LM scores 69.1 on average against the Transformer's 74.7. The app trains the same comparison: the "
-            "LSTM baseline on this page. Measured on this machine, one training step, the two models at about the same size:",
+            "LSTM baseline on this page. Measured by `bench/lstm_vs_gpt.py --write` (when, and at what machine load: below), "
+            "one training step, the two models at about the same size:",
             "2018 年当時、転移できる事前学習モデルはいくつもありましたが、あるタスクでは他より良く、別のタスクではだめ、という一長一短でした：\n"
             "- **ELMo**：双方向 LSTM（BiLSTM）による言語モデル。各層の状態をタスクのモデルに特徴として加えます。"
             "事前学習した言語モデルの上にタスク用の層を載せる点で GPT-1（や後の BERT）に近く、BERT の論文でも構造が比較対象です。\n"
@@ -184,7 +185,7 @@ T = Catalog(
             "それをファインチューニングします。理由の 1 つは、再帰型モデルが GPU で学習しにくいことです。LSTM は hₜ₋₁ から hₜ を計算するので、"
             "系列の各位置は小さな計算が順につながった鎖になります。Transformer のブロックはすべての位置を少数の大きな行列積で一度に計算します。"
             "GPT-1 の表 5 では、補助 LM 付きの LSTM の平均は 69.1、Transformer は 74.7 です。アプリはこのページの LSTM ベースラインで"
-            "同じ比較を学習します。このマシンで、ほぼ同じ大きさの 2 つのモデルの学習 1 ステップを測りました：",
+            "同じ比較を学習します。`bench/lstm_vs_gpt.py --write` で（測った日時とマシンの負荷は下に）、ほぼ同じ大きさの 2 つのモデルの学習 1 ステップを測りました：",
         ),
         "bg_col_model": ("model", "モデル"),
         "bg_col_params": ("parameters", "パラメータ数"),

@@ -115,11 +115,12 @@ T = Catalog(
             "q·k is a sum of d_k products, so with unit-variance entries its variance is d_k. Unscaled, large "
             "logits make softmax nearly one-hot: it *saturates*, its Jacobian diag(p) − ppᵀ goes to zero, and the "
             "gradient that trains Q and K vanishes. Dividing by √d_k keeps the variance at 1 for every d_k. "
-            "Below: one query against {n} random keys, {s} draws per d_k (seed {seed}), computed now.",
+            "Below: one query against {n} random keys, {s} draws per d_k (seed {seed}); shipped with the app for the "
+            "default seed (`make models`), computed when you choose another.",
             "q·k は d_k 個の積の和なので、各成分の分散が 1 なら分散は d_k になります。スケールしないと大きなロジットで "
             "softmax がほぼ one-hot に*飽和*し、ヤコビアン diag(p) − ppᵀ が 0 に近づき、Q と K を学習させる勾配が消えます。"
             "√d_k で割ればどの d_k でも分散は 1 のままです。下のグラフ：ランダムな {n} 個のキーに対する 1 つのクエリを、"
-            "d_k ごとに {s} 回（シード {seed}）その場で計算しています。",
+            "d_k ごとに {s} 回（シード {seed}）。既定のシードの結果はアプリに同梱（`make models`）、別のシードを選ぶとその場で計算します。",
         ),
         "why_entropy": ("softmax entropy (bits)", "softmax のエントロピー（ビット）"),
         "why_max": ("largest weight", "最大の重み"),

@@ -53,3 +53,24 @@ def gap(a: list[float], b: list[float], n_heldout: int = 0) -> Gap:
     if n_heldout > 0:
         return Gap(ma - mb, math.sqrt((ma * (1 - ma) + mb * (1 - mb)) / n_heldout), "binomial")
     return Gap(ma - mb, None, "none")
+
+
+def beats(a: list[float], b: list[float] | float, n_heldout: int) -> dict:
+    """Is `a` (accuracies over seeds) ahead of `b` (another variant's, or one fixed line such as a baseline)
+    by more than two standard errors? The SE is the seeds' (Welch), never below the held-out size's binomial
+    SE: three seeds that happen to agree do not make a one-point gap on 84 passages real.
+
+    >>> beats([0.80, 0.84, 0.82], [0.70, 0.74, 0.72], 300)["beats"]
+    True
+    >>> r = beats([0.52, 0.52, 0.52], 0.5, 100); r["beats"], r["within_noise"]
+    (False, True)
+    """
+    line = isinstance(b, (int, float))
+    bs = [float(b)] * len(a) if line else list(b)
+    g = gap(a, bs, n_heldout) if not line else Gap(statistics.fmean(a) - float(b),
+                                                      mean_std(a)[1] / math.sqrt(len(a)), "seeds")
+    ma, mb = statistics.fmean(a), statistics.fmean(bs)
+    binomial = math.sqrt((ma * (1 - ma) + (0.0 if line else mb * (1 - mb))) / max(1, n_heldout))
+    se = max(g.se or 0.0, binomial)
+    return {"gap": round(g.diff, 4), "se": round(se, 4), "beats": g.diff > 2 * se,
+            "within_noise": abs(g.diff) < 2 * se}
