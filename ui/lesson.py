@@ -93,7 +93,9 @@ def follow() -> None:
     ctx = get_script_run_ctx()
     page = st.Page(stop.page)
     if ctx is not None and ctx.page_script_hash != page._script_hash:
-        st.switch_page(page, query_params={k: st.query_params[k] for k in (LESSON_PARAM, STOP_PARAM)})
+        # The numbers as read (`?lesson=1` alone is stop 1, `?lesson=１` is lesson 1), not the raw URL values.
+        number, index = st.session_state.get("_lesson_at", (1, 0))
+        st.switch_page(page, query_params={LESSON_PARAM: str(number), STOP_PARAM: str(index + 1)})
 
 
 def panel(lang: str) -> Stop | None:
@@ -109,6 +111,7 @@ def panel(lang: str) -> Stop | None:
     stop = lesson.stops[i]
     _apply(lesson, i, lang)
     st.session_state["_lesson_target"] = stop
+    st.session_state["_lesson_at"] = (lesson.number, i)
     idx = 0 if lang == "en" else 1
     n = len(lesson.stops)
     part = stop.diagram_part()
