@@ -93,9 +93,10 @@ def follow() -> None:
     ctx = get_script_run_ctx()
     page = st.Page(stop.page)
     if ctx is not None and ctx.page_script_hash != page._script_hash:
-        # The numbers as read (`?lesson=1` alone is stop 1, `?lesson=１` is lesson 1), not the raw URL values.
+        # The link's own values go along (a stale stop number is noted again there); `?lesson=1` alone is stop 1.
         number, index = st.session_state.get("_lesson_at", (1, 0))
-        st.switch_page(page, query_params={LESSON_PARAM: str(number), STOP_PARAM: str(index + 1)})
+        st.switch_page(page, query_params={LESSON_PARAM: st.query_params.get(LESSON_PARAM) or str(number),
+                                           STOP_PARAM: st.query_params.get(STOP_PARAM) or str(index + 1)})
 
 
 def panel(lang: str) -> Stop | None:
