@@ -18,6 +18,7 @@ and Japanese. The file is checked on load; a bad entry is named in a bilingual `
 """
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -30,7 +31,10 @@ from core.errors import UserInputError
 LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
 MAX_LESSON = 99  # ?lesson=N names lessons/lessonN.toml; a small bound keeps the URL value harmless
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # widget keys; safe inside a CSS class selector too
-Pair = tuple[str, str]
+# Keys a lesson may not set: the reader's language and device, the presenter switch (the URL's), the
+# training's reattach token, and the lesson's own place. They are the shell's, not a page's.
+RESERVED_KEYS = frozenset({"lang", "force_cpu", "present", "run", "lesson", "stop"})
+MAX_FILE_BYTES = 1 << 20  # a lesson of 21 stops is 20 KBPair = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,14 @@ def _bad(where: str, en: str, ja: str) -> UserInputError:
     return UserInputError(f"Lesson file, {where}: {en}", f"レッスンファイル {where}：{ja}")
 
 
+def unusable_values(stop_number: int, keys: list[str]) -> UserInputError:
+    """A stop's widget values that its page's widgets refused (out of range, wrong type): the message naming it."""
+    shown = ", ".join(keys)
+    return _bad(f"stop {stop_number}", f"the page cannot use the value of {shown} in \"state\" (out of range or of "
+                f"the wrong type); the page opened with its own values instead.",
+                f"\"state\" の {shown} の値はこのページでは使えません（範囲外か型が違います）。ページの既定値で開きました。")
+
+
 def _pair(raw: dict, name: str, where: str) -> Pair:
     value = raw.get(name)
     if not (isinstance(value, list) and len(value) == 2 and all(isinstance(s, str) and s.strip() for s in value)):
@@ -82,9 +94,12 @@ def _table(raw: dict, name: str, where: str) -> dict:
         raise _bad(where, f'"{name}" must be a table of widget key = value.',
                    f'"{name}" は「ウィジェットのキー = 値」の表にしてください。')
     for key, v in value.items():
-        if not KEY_RE.match(key):
+        if not isinstance(key, str) or not KEY_RE.match(key):
             raise _bad(where, f"{key!r} is not a widget key (lowercase letters, digits, _).",
                        f"{key!r} はウィジェットのキーではありません（英小文字・数字・_）。")
+        if key in RESERVED_KEYS:
+            raise _bad(where, f"{key!r} is not a page's widget: a lesson may not set it.",
+                       f"{key!r} はページのウィジェットではないため、レッスンでは設定できません。")
         if isinstance(v, dict):
             raise _bad(where, f"{key!r}: a value must be a number, text, true/false or a list.",
                        f"{key!r}：値は数値・文字列・true/false・リストのいずれかにしてください。")
@@ -99,7 +114,7 @@ def _stop(raw: object, n: int, pages: set[str]) -> Stop:
     if page not in pages:
         raise _bad(where, f"page {page!r} is not a page of the app.", f"ページ {page!r} はアプリにありません。")
     hide = raw.get("hide", [])
-    if not (isinstance(hide, list) and all(isinstance(k, str) and KEY_RE.match(k) for k in hide)):
+    if not (isinstance(hide, list) and all(isinstance(k, str) and KEY_RE.match(k) and k not in RESERVED_KEYS for k in hide)):
         raise _bad(where, '"hide" must be a list of widget keys.', '"hide" はウィジェットのキーのリストにしてください。')
     part = raw.get("part")
     if part is not None and part not in PARTS:
@@ -123,8 +138,13 @@ def parse_lesson(text: str, pages: set[str], number: int = 1) -> Lesson:
                   tuple(_stop(s, i + 1, pages) for i, s in enumerate(stops)))
 
 
-def lesson_path(number: int, folder: Path = LESSON_DIR) -> Path:
-    return folder / f"lesson{number}.toml"
+def lesson_dir() -> Path:
+    """lessons/, or $ATLAS_LESSON_DIR (tests put a teacher's broken lesson files there, not in the repository)."""
+    return Path(os.environ.get("ATLAS_LESSON_DIR") or LESSON_DIR)
+
+
+def lesson_path(number: int, folder: Path | None = None) -> Path:
+    return (folder or lesson_dir()) / f"lesson{number}.toml"
 
 
 def parse_number(value: object, low: int, high: int) -> int | None:
@@ -136,9 +156,25 @@ def parse_number(value: object, low: int, high: int) -> int | None:
     return n if low <= n <= high else None
 
 
-def load_lesson(number: int, pages: set[str], folder: Path = LESSON_DIR) -> Lesson:
+def load_lesson(number: int, pages: set[str], folder: Path | None = None) -> Lesson:
     path = lesson_path(number, folder)
     if not 1 <= number <= MAX_LESSON or not path.is_file():
         raise UserInputError(f"There is no lesson {number} (lessons/lesson{number}.toml).",
                              f"レッスン {number} はありません（lessons/lesson{number}.toml）。")
-    return parse_lesson(path.read_text(encoding="utf-8"), pages, number)
+    return parse_lesson(read_lesson_text(path.read_bytes(), number), pages, number)
+
+
+def read_lesson_text(data: bytes, number: int) -> str:
+    """A lesson file's bytes -> its text, or the bilingual message naming the lesson (never a UnicodeDecodeError)."""
+    where = f"lesson {number}"
+    if len(data) > MAX_FILE_BYTES:
+        raise _bad(where, f"the file is {len(data):,} bytes; a lesson file is text of at most 1 MB.",
+                   f"ファイルが {len(data):,} バイトあります。レッスンファイルは 1 MB までのテキストです。")
+    if b"\x00" in data:
+        raise _bad(where, "the file is binary (it contains NUL bytes), not TOML text.",
+                   "ファイルがテキストではなくバイナリです（NUL バイトを含みます）。TOML のテキストにしてください。")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise _bad(where, f"the file is not UTF-8 (byte {e.start}); save it as UTF-8.",
+                   f"ファイルが UTF-8 ではありません（{e.start} バイト目）。UTF-8 で保存し直してください。") from None

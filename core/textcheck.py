@@ -5,6 +5,7 @@ shown through escaping renderers. Emoji, combining marks and any script are vali
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -52,3 +53,73 @@ def check_text(text: str | None, max_chars: int = DEFAULT_MAX_CHARS, allow_empty
     if truncated:
         cleaned = cleaned[:max_chars]
     return CheckedText(cleaned, len(raw), truncated, removed)
+
+
+# --- text on its way into native code (MeCab, Sudachi, SentencePiece, Hugging Face tokenizers) -----------
+# Measured here (fugashi 1.x + unidic-lite, one line, no line break, in a child process): MeCab segfaults
+# (kills the whole server) from ~190 KB of one repeated Latin letter or digit, ~570 KB of "a b", ~2.4 MB of
+# Japanese prose, ~2.5 MB of 。 and ~3.9 MB of emoji. Sudachi raises on more than 49,149 bytes;
+# SentencePiece and the HF tokenizers encode a 5 MB line (the upload limit) without harm, and
+# SentencePiece's trainer skips lines over its max_sentence_length. Every line handed to native code is
+# cut to NATIVE_MAX_LINE_BYTES at most, six times under the smallest crash seen and under Sudachi's limit
+# (MeCab's own wrapper cuts smaller still: its time is quadratic in a long run of letters).
+NATIVE_MAX_LINE_BYTES = 32 * 1024
+_NATIVE_BAD = re.compile("[\x00\ud800-\udfff]")  # NUL ends a C string early; a lone surrogate is not UTF-8
+_SENTENCE_ENDS = "。！？!?．.\u3002"
+_NO_CUT_BEFORE = {"\u200d", "\u200c", "\ufe0f", "\ufe0e"}  # joiners and emoji variation selectors
+
+
+def native_text(text: str) -> str:
+    """`text` made safe to encode as UTF-8 for a C/C++/Rust library, character for character (offsets
+    keep their meaning): NUL and lone surrogates become U+FFFD. Anything but a str is refused.
+
+    >>> native_text("a\\x00b\\ud800c")
+    'a\\ufffdb\\ufffdc'
+    """
+    if not isinstance(text, str):
+        raise UserInputError(f"Expected text, got {type(text).__name__}.",
+                             f"テキストが必要です（{type(text).__name__} が渡されました）。")
+    return _NATIVE_BAD.sub("\ufffd", text) if _NATIVE_BAD.search(text) else text
+
+
+def native_chunks(line: str, max_bytes: int = NATIVE_MAX_LINE_BYTES) -> list[str]:
+    """Cut one line into pieces of at most `max_bytes` UTF-8 bytes that join back to `line` exactly.
+
+    Each cut falls after sentence punctuation, else before whitespace, else anywhere (but never right
+    before a combining mark or a joiner), looking back at most half a piece.
+    >>> native_chunks("今日は雨。明日は晴れ。", max_bytes=18)
+    ['今日は雨。', '明日は晴れ。']
+    >>> native_chunks("ab cd ef", max_bytes=4)
+    ['ab', ' cd', ' ef']
+    >>> native_chunks("abcdef", max_bytes=4)
+    ['abcd', 'ef']
+    """
+    if len(line) * 4 <= max_bytes or len(line.encode("utf-8", "surrogatepass")) <= max_bytes:
+        return [line]
+    pieces: list[str] = []
+    start = 0
+    while start < len(line):
+        # The longest prefix of the rest within max_bytes: decoding drops a character cut in half.
+        head = line[start:start + max_bytes].encode("utf-8", "surrogatepass")[:max_bytes].decode("utf-8", "ignore")
+        end = start + max(1, len(head))
+        if end < len(line):
+            end = start + _cut_point(line, start, len(head))
+        pieces.append(line[start:end])
+        start = end
+    return pieces
+
+
+def _cut_point(line: str, start: int, longest: int) -> int:
+    """How long to make the piece of `line` that begins at `start` and may be `longest` characters."""
+    head = line[start:start + longest]
+    half = longest // 2
+    at = max(head.rfind(c) for c in _SENTENCE_ENDS) + 1  # just after the punctuation
+    if at >= max(half, 1):
+        return at
+    at = max(head.rfind(" "), head.rfind("\t"), head.rfind("\u3000"))  # just before the space
+    if at >= max(half, 1):
+        return at
+    at = longest
+    while at > half and (line[start + at] in _NO_CUT_BEFORE or unicodedata.combining(line[start + at])):
+        at -= 1  # a combining accent or a joiner stays with the character before it
+    return at

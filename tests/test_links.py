@@ -85,8 +85,12 @@ def test_a_link_value_for_another_page_waits_for_that_page():
 
 
 def test_a_10000_character_sentence_in_the_url_is_cut_with_a_note():
-    at = open_with("views/lm_chain_rule.py", {"chain_text": "abc " * 2500})
+    at = open_with("views/lm_chain_rule.py", {"chain_text": "abc " * 900})  # 3,600: the page cuts it to 500
     assert any("500" in c.value for c in at.caption)
+    # Over ui.links.MAX_VALUE_CHARS (4,000) a link's value is not read at all: the default, with the note.
+    at = open_with("views/lm_chain_rule.py", {"chain_text": "abc " * 2500})
+    assert at.text_area(key="chain_text").value != "abc " * 2500
+    assert len(reset_notes(at)) == 1 and "chain\\_text" in reset_notes(at)[0]
     at = open_with("views/tf_attention.py", {"att_text": "x" * 10_000 + "<img src=x onerror=alert(1)>"})
     assert not at.exception
 

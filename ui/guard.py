@@ -63,7 +63,10 @@ def run_page(run: Callable[[], None], after: bool = True) -> None:
     except UserInputError as e:  # a page that forgot its try: still the clear message
         st.warning(e.message(_lang()), icon="⚠️")
     except Exception as e:  # noqa: BLE001 - the point of a last resort
-        show_unexpected(e)
+        from ui.lesson import blame  # a lesson stop's widget values the page cannot take: named, then dropped
+
+        if not blame(e):  # (blame reruns the page when it was the lesson's doing)
+            show_unexpected(e)
     if after:  # not for a fragment (@guarded): the page around it is not done yet
         after_page()  # ui.links: a note naming the link values the page's widgets could not use
 

@@ -11,8 +11,9 @@ import streamlit as st
 
 from core.charts.gpt_diagram import BOXES, DiagramText, gpt1_diagram
 from core.errors import UserInputError
-from core.lesson import MAX_LESSON, Lesson, Stop, lesson_path, load_lesson, parse_number
+from core.lesson import MAX_LESSON, Lesson, Stop, lesson_path, load_lesson, parse_number, unusable_values
 from ui.registry import available_pages
+from ui.safe import inert
 from ui.texts.common import T
 from ui.texts.lesson import T as LT
 
@@ -21,8 +22,8 @@ _APPLIED = "_lesson_applied"  # (lesson, stop, lang) whose widget values were la
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def _load(number: int, mtime: float) -> Lesson | UserInputError:
-    """Parsed once per file version: a teacher's edit shows on the next rerun (mtime is in the key)."""
+def _load(number: int, mtime: float, where: str = "") -> Lesson | UserInputError:
+    """Parsed once per file version: a teacher's edit shows on the next rerun (mtime and path are in the key)."""
     try:
         return load_lesson(number, {p.path for p in available_pages()})
     except UserInputError as e:
@@ -32,7 +33,7 @@ def _load(number: int, mtime: float) -> Lesson | UserInputError:
 def first_lesson() -> Lesson | None:
     """Lesson 1 if its file loads (the home page offers it), else None."""
     path = lesson_path(1)
-    loaded = _load(1, path.stat().st_mtime) if path.is_file() else None
+    loaded = _load(1, path.stat().st_mtime, str(path)) if path.is_file() else None
     return loaded if isinstance(loaded, Lesson) else None
 
 
@@ -42,7 +43,7 @@ def active() -> tuple[Lesson, int] | None:
         return None
     number = parse_number(st.query_params.get(LESSON_PARAM), 1, MAX_LESSON)
     path = lesson_path(number or 1)
-    loaded = _load(number, path.stat().st_mtime) if number and path.is_file() else UserInputError(
+    loaded = _load(number, path.stat().st_mtime, str(path)) if number and path.is_file() else UserInputError(
         "This link names no lesson; the app is in free exploration.",
         "このリンクのレッスンはありません。自由に探索するモードで開きました。")
     if isinstance(loaded, UserInputError):
@@ -79,6 +80,36 @@ def _apply(lesson: Lesson, index: int, lang: str) -> None:
     st.session_state[_APPLIED] = marker
 
 
+def blame(exc: BaseException) -> bool:
+    """A page raised `exc`. If this lesson stop wrote widget values (and they were not dropped before), they
+    are the likely cause (chain_n = 10**18, "three", [1, 2, 3]): drop them, keep a message naming the stop
+    and rerun, so the page opens with its own values under that message. False: not the lesson's doing."""
+    stop, marker = target(), st.session_state.get(_APPLIED)
+    if stop is None or marker is None or st.session_state.get("_lesson_blamed") == marker:
+        return False
+    keys = list(stop.values(marker[2]))
+    if not keys:
+        return False
+    named = _keys_in_traceback(exc, keys) or keys
+    for key in keys:
+        st.session_state.pop(key, None)
+    st.session_state["_lesson_blamed"] = marker  # once: a page that fails again without them has its own bug
+    st.session_state["_lesson_error"] = unusable_values(marker[1] + 1, named)
+    st.rerun()
+    return True  # not reached: st.rerun raises
+
+
+def _keys_in_traceback(exc: BaseException, keys: list[str]) -> list[str]:
+    """The stop's keys that a frame of `exc`'s traceback was handling (Streamlit's widget calls have `key`)."""
+    found, tb = [], exc.__traceback__
+    while tb is not None:
+        key = tb.tb_frame.f_locals.get("key")
+        if isinstance(key, str) and key in keys and key not in found:
+            found.append(key)
+        tb = tb.tb_next
+    return found
+
+
 def target() -> Stop | None:
     return st.session_state.get("_lesson_target")
 
@@ -93,7 +124,10 @@ def follow() -> None:
     ctx = get_script_run_ctx()
     page = st.Page(stop.page)
     if ctx is not None and ctx.page_script_hash != page._script_hash:
-        st.switch_page(page, query_params={k: st.query_params[k] for k in (LESSON_PARAM, STOP_PARAM)})
+        # The link's own values go along (a stale stop number is noted again there); `?lesson=1` alone is stop 1.
+        number, index = st.session_state.get("_lesson_at", (1, 0))
+        st.switch_page(page, query_params={LESSON_PARAM: st.query_params.get(LESSON_PARAM) or str(number),
+                                           STOP_PARAM: st.query_params.get(STOP_PARAM) or str(index + 1)})
 
 
 def panel(lang: str) -> Stop | None:
@@ -102,13 +136,14 @@ def panel(lang: str) -> Stop | None:
     st.session_state["_lesson_target"] = None
     err = st.session_state.pop("_lesson_error", None)
     if err is not None:
-        st.warning(err.message(lang), icon=":material/error:")
+        st.warning(inert(err.message(lang)), icon=":material/error:")  # it may quote the file's page name
     if found is None:
         return None
     lesson, i = found
     stop = lesson.stops[i]
     _apply(lesson, i, lang)
     st.session_state["_lesson_target"] = stop
+    st.session_state["_lesson_at"] = (lesson.number, i)
     idx = 0 if lang == "en" else 1
     n = len(lesson.stops)
     part = stop.diagram_part()
@@ -119,8 +154,9 @@ def panel(lang: str) -> Stop | None:
             st.caption(T.t("lesson_bad_stop", lang))
         text_col, fig_col = st.columns([3.1, 1]) if part else (st.container(), None)
         with text_col:
-            title = f"**{LT.t('stop_of', lang, k=i + 1, n=n)} · {stop.title[idx]}**"
-            point = f"{stop.point[idx]}  \n**{T.t('lesson_question', lang)}** {stop.question[idx]}"
+            # A lesson file's texts keep **bold**, *italics* and `code`; inert() leaves no image, link or HTML.
+            title = f"**{LT.t('stop_of', lang, k=i + 1, n=n)} · {inert(stop.title[idx])}**"
+            point = f"{inert(stop.point[idx])}  \n**{T.t('lesson_question', lang)}** {inert(stop.question[idx])}"
             if fig_col is None:  # title and buttons share a row
                 head = st.columns([3.2, 1.1, 1, 1.45], vertical_alignment="center")
                 head[0].container(key="lesson_title").markdown(title)

@@ -6,10 +6,16 @@ the view opens with defaults and nobody knows why. We tell the reader:
 
 1. `remember()` (ui.shell, before any widget, on a session's first run): keep the link's raw values.
 2. the page builds its widgets; Streamlit seeds them from the URL, or drops the value.
-3. `after_page()` (ui.guard.run_page, after the page, also after st.stop): for each remembered key that
+3. `after_page()` (ui.guard.run_page after the page; st.stop(), wrapped by `install()`, before it stops): for each remembered key that
    a widget on this page now owns (`key in st.session_state`), compare the widget's value with the
    link's. Equal, or still in the URL untouched: taken. Different: reset (or clamped, or cut), and the
    note placed by `remember()` at the top of the page names the key and the value it could not use.
+
+0. `install()` (ui.shell, once per process): Streamlit's own URL seeding takes each widget's options, range
+   and type, but a few values make it raise instead of refusing (`?seed=1e999` or 400 digits on a
+   number_input: int(inf) is an OverflowError, which it does not catch; the page ends in the error box).
+   The seeding is wrapped once for every bound widget: a value it cannot take, or longer than
+   MAX_VALUE_CHARS, is dropped from the URL as Streamlit drops any invalid value, and step 3 reports it.
 
 This works for every bound widget without knowing its options: the comparison is on values, which
 works for numbers, booleans, text, ranges and lists. (An option label typed by hand that equals the
@@ -18,12 +24,14 @@ Keys of other pages stay remembered until their page runs: a lesson link can car
 """
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import threading
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+from streamlit.runtime.state.session_state import SessionState
 
 from core.lesson import KEY_RE
 from ui.safe import plain
@@ -33,7 +41,51 @@ log = logging.getLogger("atlas.links")
 PENDING_KEY = "_atlas_link_values"  # session key: {param: [raw values]} from the link that opened the session
 SHELL_PARAMS = ("lang", "present", "embed", "embed_options")  # handled by the shell or by Streamlit itself
 MAX_SHOWN = 24  # characters of a rejected value quoted in the note
+# The longest value a link may give one widget: a text box's own check keeps 2,000 characters (core.textcheck),
+# an option label or a number is far shorter. Longer values are not read at all.
+MAX_VALUE_CHARS = 4000
 _slot = threading.local()  # this run's placeholder (one script thread per run; never shared across sessions)
+
+
+def install() -> None:
+    """Wrap Streamlit's URL seeding of bound widgets once per process (idempotent); see step 0 above."""
+    seed = getattr(SessionState, "_seed_widget_from_url", None)
+    if seed is None:  # a Streamlit without it: say so in the log (tests/test_links.py fails on it too)
+        log.warning("Streamlit has no SessionState._seed_widget_from_url: URL values are not guarded")
+        return
+    if not getattr(seed, "_atlas_guarded", False):
+        SessionState._seed_widget_from_url = _guarded(seed)
+    if not getattr(st.stop, "_atlas_noted", False):
+        st.stop = _noting_stop(st.stop)
+
+
+def _noting_stop(stop):
+    """st.stop() that first places the link note: once it has run, the stopped script can draw nothing more
+    (in Streamlit 1.67 every later st.* call, st.session_state included, raises StopException again)."""
+    @functools.wraps(stop)
+    def noting_stop():
+        after_page()
+        stop()
+
+    noting_stop._atlas_noted = True
+    return noting_stop
+
+
+def _guarded(seed):
+    @functools.wraps(seed)
+    def guarded_seed(self, metadata, user_key, widget_id, url_value):
+        values = url_value if isinstance(url_value, list) else [url_value]
+        try:
+            if sum(len(v) for v in values) > MAX_VALUE_CHARS:
+                raise ValueError(f"{sum(len(v) for v in values)} characters")
+            return seed(self, metadata, user_key, widget_id, url_value)
+        except Exception as e:  # noqa: BLE001 - whatever the widget cannot take is dropped, never raised
+            log.info("URL value for %r not usable (%s): dropped", user_key, type(e).__name__)
+            self._clear_url_param(user_key)
+            return False
+
+    guarded_seed._atlas_guarded = True
+    return guarded_seed
 
 
 def remember() -> None:
@@ -91,8 +143,9 @@ def after_page() -> None:
         bad = rejected(pending, st.session_state, st.query_params)
         if bad:
             lang = st.session_state.get("lang")
-            items = "; ".join(f"{k} = “{v[:MAX_SHOWN]}{'…' if len(v) > MAX_SHOWN else ''}”" for k, v in bad)
-            slot.warning(T.t("link_reset", lang if lang in ("en", "ja") else "en", items=plain(items, 400)),
+            # Each key (a widget on this page) and each value quoted short: every reset key is named, however many.
+            items = "; ".join(f"{plain(k)} = “{plain(v, MAX_SHOWN)}”" for k, v in bad)
+            slot.warning(T.t("link_reset", lang if lang in ("en", "ja") else "en", items=items),
                          icon=":material/link_off:")
         _slot.note = None
     except Exception:  # noqa: BLE001 - a note must never break the page it annotates

@@ -45,8 +45,16 @@ def inert(message: str) -> str:
     get a backslash and `< > &` become entities.
 
     >>> inert("“![b](http://x.invalid/b.png).txt” is not a .txt file: run `make setup`.")
-    '“\\\\!\\\\[b\\\\](http://x.invalid/b.png).txt” is not a .txt file: run `make setup`.'
+    '“\\\\!\\\\[b\\\\](http\\\\://x.invalid/b.png).txt” is not a .txt file: run `make setup`.'
+    >>> inert("see www.x.invalid or a@x.invalid, **bold** and *it*")
+    'see www\\\\.x.invalid or a\\\\@x.invalid, **bold** and *it*'
     """
     s = "".join(ch for ch in str(message) if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _INERT.sub(r"\\\1", s)
+    s = _INERT.sub(r"\\\1", s)
+    return _AUTOLINK.sub(lambda m: "www\\." if m.group(0).lower() == "www." else "\\" + m.group(0), s)
+
+
+# What GitHub-flavoured Markdown turns into a link by itself: a scheme's "://" or "www." (the escape goes
+# before the ":" or "." so no autolink can start; the reader sees the address as typed).
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])://|\bwww\.|@(?=[a-z0-9-]+\.[a-z])")

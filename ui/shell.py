@@ -107,6 +107,7 @@ _LINK_HTML = """
 def sidebar() -> str:
     """Draw the shared sidebar, the lesson panel and the presenter view; return the language in use."""
     export.install()  # every chart's PNG: a file name and 2x scale (idempotent)
+    links.install()  # a link's value a widget cannot take is dropped with a note, never raised (idempotent)
     _lang_from_code()
     links.remember()  # the link's values, before any widget takes them; the note's place at the top
     with st.sidebar:

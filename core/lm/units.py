@@ -15,6 +15,7 @@ import re
 
 from core.japanese import detect_lang
 from core.runtime.diskcache import get_or_build
+from core.textcheck import native_text
 
 __all__ = ["LEVELS", "detect_lang", "join_units", "show_token", "split_units"]
 
@@ -32,6 +33,7 @@ def split_units(text: str, level: str, lang: str) -> list[str]:
         raise ValueError(f"level must be one of {LEVELS}, not {level!r}")
     if lang != "ja":
         return _WORD_RE.findall(text)
+    text = native_text(text)  # hashed and given to MeCab as UTF-8: no lone surrogates (NUL kept out too)
     if len(text) < MECAB_CACHE_MIN_CHARS:
         return _mecab_lines(text)
     # A whole corpus: 0.1-0.3 s of MeCab on the shipped one (82k characters, 51k words), most of a rerun after

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.errors import UserInputError
 from core.model_ids import resolve_model_id  # also sets HF_HUB_OFFLINE=1 before transformers loads
+from core.textcheck import native_text
 from core.tokenizers.base import Tokenizer
 
 LOCAL_MINILM = "all-MiniLM-L6-v2"
@@ -40,7 +41,8 @@ class HFTokenizer(Tokenizer):
         return len(self.tok)
 
     def encode(self, text: str) -> list[int]:
-        return list(self.tok(text, add_special_tokens=False)["input_ids"])
+        # native_text: a lone surrogate is a TypeError inside the Rust tokenizer's binding
+        return list(self.tok(native_text(text), add_special_tokens=False)["input_ids"])
 
     def decode(self, ids: list[int]) -> str:
         return self.tok.decode(ids)

@@ -8,6 +8,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from core.textcheck import native_chunks, native_text
+
+# MeCab segfaults on one long line (from ~190 KB of one Latin letter; core/textcheck.py has the sizes), and
+# its time grows with the square of a run of one character class: 'a' * 16384 takes 0.2 s, * 32768 0.7 s,
+# * 65536 2.8 s. Pieces of 4 KB keep a 5 MB one-line upload to seconds; prose is cut at its sentence ends.
+MAX_LINE_BYTES = 4096
+
 
 @dataclass(frozen=True)
 class Morpheme:
@@ -27,11 +34,16 @@ def tagger():
 
 
 def morphemes(text: str) -> list[Morpheme]:
-    """Morphemes of `text` with parts of speech and character offsets (spaces are not morphemes)."""
+    """Morphemes of `text` with parts of speech and character offsets (spaces are not morphemes).
+
+    MeCab crashes the process on one very long line, so each line reaches it in pieces of bounded size
+    (core.textcheck.native_chunks); NUL and lone surrogates are replaced, which keeps every offset.
+    """
+    text = native_text(text)
     out: list[Morpheme] = []
     pos_in_text = 0
-    for line in text.split("\n"):
-        for word in tagger()(line):
+    for piece in _pieces(text):
+        for word in tagger()(piece):
             surface = word.surface
             start = text.find(surface, pos_in_text)
             if start < 0:  # MeCab normalised something; fall back to the running offset
@@ -53,4 +65,9 @@ def split(text: str) -> list[str]:
     ~5x faster, which is what splitting a whole corpus into words costs a page (lm pages, word level, ja).
     """
     tag = tagger()
-    return [word.surface for line in text.split("\n") for word in tag(line)]
+    return [word.surface for piece in _pieces(native_text(text)) for word in tag(piece)]
+
+
+def _pieces(text: str) -> list[str]:
+    """What MeCab is given: each line of `text`, cut into pieces it can take (see `morphemes`)."""
+    return [piece for line in text.split("\n") for piece in native_chunks(line, MAX_LINE_BYTES)]

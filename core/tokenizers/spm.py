@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UserInputError
+from core.textcheck import native_chunks, native_text
 from core.tokenizers.base import Tokenizer
 from core.tokenizers.cache import MEMORY, cache_key, cached
 
 SPACE = "\u2581"  # ▁ : how SentencePiece writes a space inside a piece
 MODEL_TYPES = ("bpe", "unigram")
-# sentencepiece silently skips longer lines (its default is 4192 bytes); corpus paragraphs can be longer.
+# sentencepiece silently skips longer lines (its default is 4192 bytes); corpus paragraphs can be longer,
+# and a line longer than core.textcheck.NATIVE_MAX_LINE_BYTES (32 KB) reaches the trainer in pieces.
 _MAX_SENTENCE_BYTES = 1 << 16
 _train_lock = threading.Lock()  # training sets process-wide flags (log level): one at a time
 
@@ -83,7 +85,8 @@ class SentencePieceTokenizer(Tokenizer):
         return self.sp.get_piece_size()
 
     def encode(self, text: str) -> list[int]:
-        return list(self.sp.encode(text, out_type=int))
+        # native_text: a lone surrogate would be a pybind11 RuntimeError, a NUL would cut the C string
+        return list(self.sp.encode(native_text(text), out_type=int))
 
     def decode(self, ids: list[int]) -> str:
         # Out-of-range ids become <unk> (decoded " ⁇ ") instead of raising: model output is never fatal.
@@ -95,12 +98,12 @@ class SentencePieceTokenizer(Tokenizer):
         return self.sp.id_to_piece(int(i)) if 0 <= int(i) < self.vocab_size else "<unk>"
 
     def pieces(self, text: str) -> list[str]:
-        return list(self.sp.encode(text, out_type=str))
+        return list(self.sp.encode(native_text(text), out_type=str))
 
     # --- what a teaching page wants to show -----------------------------------------------
     def segments(self, text: str) -> list[Segment]:
         """Each token with the input characters it covers (so an <unk> still shows its text)."""
-        proto = self.sp.encode(text, return_type="proto")
+        proto = self.sp.encode(native_text(text), return_type="proto")
         unk = self.sp.unk_id()
         return [Segment(p.id, p.piece, p.surface, p.id == unk) for p in proto.pieces]
 
@@ -110,7 +113,7 @@ class SentencePieceTokenizer(Tokenizer):
         >>> SentencePieceTokenizer.train("ab ab ab\\n" * 10, vocab_size=8).normalize("ＡＢ  ①")
         '▁AB▁1'
         """
-        return self.sp.normalize(text)
+        return self.sp.normalize(native_text(text))
 
     @property
     def unk_id(self) -> int:
@@ -154,7 +157,8 @@ def _model_type_of(proto: bytes) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip()]
+    """The training sentences: non-blank lines, a long one cut into pieces the trainer keeps."""
+    return [piece for line in native_text(text).splitlines() if line.strip() for piece in native_chunks(line)]
 
 
 def _train(text: str, model_type: str, vocab_size: int, character_coverage: float,

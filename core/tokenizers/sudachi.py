@@ -21,13 +21,11 @@ from __future__ import annotations
 import functools
 
 from core.errors import UserInputError
+from core.textcheck import native_chunks, native_text
 from core.tokenizers.mecab import Morpheme
 from core.tokenizers.simple import _VocabTokenizer
 
 MODES = ("A", "B", "C")
-# Sudachi refuses inputs over 49,149 bytes; a line is cut into pieces of at most this many characters
-# (3 bytes each at worst), so a long line of a corpus file never reaches that limit.
-_CHUNK_CHARS = 12_000
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,19 +60,21 @@ def available() -> bool:
 def morphemes(text: str, mode: str = "C") -> list[Morpheme]:
     """Morphemes of `text` in split `mode` with parts of speech and character offsets (spaces dropped)."""
     tok = tagger(mode)
+    text = native_text(text)  # NUL and lone surrogates replaced, one character for one: offsets hold
     out: list[Morpheme] = []
     offset = 0
     for line in text.split("\n"):
-        for start in range(0, len(line), _CHUNK_CHARS):
-            chunk = line[start:start + _CHUNK_CHARS]
+        # Sudachi refuses more than 49,149 bytes at once: a long line goes in pieces (core.textcheck).
+        for chunk in native_chunks(line):
             for m in tok.tokenize(chunk):
                 surface = m.surface()
                 if not surface.strip():
                     continue
                 pos = "-".join(p for p in m.part_of_speech()[:2] if p and p != "*")
-                begin = offset + start + m.begin()
+                begin = offset + m.begin()
                 out.append(Morpheme(surface, pos, m.normalized_form(), begin, begin + len(surface)))
-        offset += len(line) + 1
+            offset += len(chunk)
+        offset += 1  # the line break
     return out
 
 

@@ -26,6 +26,7 @@ import torch
 
 from core.errors import UserInputError
 from core.model_ids import resolve_model_id  # also sets HF_HUB_OFFLINE=1 before transformers loads
+from core.textcheck import native_text
 
 log = logging.getLogger("atlas.pretrained")
 
@@ -168,6 +169,7 @@ def load_minilm() -> HFModel:
 def hf_attention(m: HFModel, text: str, max_tokens: int = DEFAULT_MAX_TOKENS) -> ModelAttention:
     """Tokens (special tokens included) and every layer's attention for `text`, cut to the cap."""
     cap = max(2, min(int(max_tokens), m.max_len))
+    text = native_text(text)  # a lone surrogate is a TypeError inside the Rust tokenizer's binding
     full = m.tokenizer(text, add_special_tokens=True)["input_ids"]
     total = len(full)
     enc = m.tokenizer(text, return_tensors="pt", truncation=True, max_length=cap)
