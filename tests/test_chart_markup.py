@@ -47,6 +47,8 @@ CASES = {
     "lm.chain_figure": lambda: lm.chain_figure(HOSTILE, [-1.0] * T, "t", "x", "bar", "line"),
     "lm.transition_heatmap": lambda: lm.transition_heatmap(np.full((T, T), 1 / T), HOSTILE, _text()),
     "lm.distribution_bar": lambda: lm.distribution_bar(HOSTILE, [1 / T] * T, _text()),
+    "lm.p_vs_q_bars": lambda: lm.p_vs_q_bars(HOSTILE, [1 / T] * T, [0.0] + [1 / (T - 1)] * (T - 1), lm.ChartText(
+        "t", "x", "y", {"p": "p", "q": "q", "inf": "0 → ∞"})),
     "lm.forms_figure": lambda: lm.forms_figure(HOSTILE, [1.0] * T, "t", "y"),
     "finetune.confusion_figure": lambda: finetune.confusion_figure(np.eye(T, dtype=int).tolist(), HOSTILE, "t", "x", "y"),
     "finetune.probs_figure": lambda: finetune.probs_figure([1 / T] * T, HOSTILE, "t", "x"),

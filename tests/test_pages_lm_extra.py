@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.apptest import errors, open_page
+from tests.apptest import errors, open_page, spec_with
 
 
 def rerun_until(at, found, timeout: float = 120.0):
@@ -45,3 +45,75 @@ def test_ngram_page_compares_modified_and_interpolated_kn(lang):
     factor = 1.0 if "×" not in setting else float(setting.split("×")[1])
     assert held[1] == pytest.approx(d.counts.perplexity(d.heldout, n, "mkn", discount=factor).ppl, abs=0.01)
     assert ("Modified KN" if lang == "en" else "修正 KN") in table.iloc[1, 0]
+
+
+def _bars(at, title_word: str):
+    """(p, q) of the p-against-q chart, decoded from its figure JSON."""
+    import base64
+    import json
+
+    import numpy as np
+
+    spec = json.loads(spec_with(at, title_word))
+
+    def arr(y):
+        if isinstance(y, dict):  # plotly's typed array: {"dtype": "f8", "bdata": base64}
+            return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"]).astype(float)
+        return np.asarray(y, dtype=float)
+    return arr(spec["data"][0]["y"]), arr(spec["data"][1]["y"])
+
+
+def _metric(at, label_start: str) -> str:
+    return [m.value for m in at.metric if m.label.startswith(label_start)][0]
+
+
+def _sparse_context(lang: str, size: int) -> str:
+    """Two characters of the training text followed by fewer distinct characters than the chart names."""
+    import numpy as np
+
+    from core.corpus import load_shipped, split_train_heldout
+    from core.lm.cross_entropy import next_token_support
+    from core.lm.ngram import NGramCounts
+
+    train = split_train_heldout(load_shipped(lang))[0]
+    counts = NGramCounts.train(train, max_n=3)
+    for i in range(2, 5000):
+        ctx = train[i - 2:i]
+        if ctx.strip() == ctx and np.count_nonzero(next_token_support(counts, ctx, 3, size, "mle").q == 0) >= 2:
+            return ctx
+    raise AssertionError("no sparse context found")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_entropy_page_cross_entropy_and_kl_against_torch(lang):
+    import math
+
+    import torch
+    from torch.distributions import Categorical, kl_divergence
+
+    at = open_page("views/lm_entropy.py", lang=lang)
+    title = "model's q" if lang == "en" else "モデルの q"
+    p, q = _bars(at, title)
+    assert len(p) == len(q) == at.slider(key="ent_size").value and q.sum() == pytest.approx(1, abs=1e-9)
+    kl = float(kl_divergence(Categorical(probs=torch.tensor(p)), Categorical(probs=torch.tensor(q)))) / math.log(2)
+    hpq = float(-(torch.tensor(p) * torch.tensor(q).log()).sum()) / math.log(2)
+    assert float(_metric(at, "KL").split()[0]) == pytest.approx(kl, abs=2e-3)
+    assert float(_metric(at, "Cross" if lang == "en" else "クロス").split()[0]) == pytest.approx(hpq, abs=2e-3)
+    assert any("H(p) + KL" in m.value for m in at.markdown)
+
+    # Raw counts after a context seen with few followers: q = 0 under p > 0 is infinite, and said so.
+    at.radio(key="ent_q_model").set_value("mle").run()
+    at.text_input(key="ent_ctx").set_value(_sparse_context(lang, len(p))).run()
+    assert not at.exception, errors(at)
+    assert _metric(at, "KL") == "∞" and at.warning and "∞" in at.warning[0].value
+    # p set to q: the divergence drops to (about) zero, never ∞ or NaN.
+    at.button(key="ent_kl_set").click().run()
+    assert float(_metric(at, "KL").split()[0]) < 0.01
+
+
+@pytest.mark.parametrize("ctx", ["", "<script>alert(1)</script>", "🧑‍💻" * 50, "\x00\x07"])
+def test_entropy_context_hostile_input(ctx):
+    at = open_page("views/lm_entropy.py", lang="en")
+    at.text_input(key="ent_ctx").set_value(ctx).run()
+    assert not at.exception, errors(at)
+    assert "nan" not in " ".join(m.value for m in at.metric).lower()
