@@ -68,6 +68,8 @@ CASES = {
 
 # Builders whose every string is ours (translated labels, numbers): the reason each takes no user text.
 NO_USER_TEXT = {
+    "residual.norms_figure": "layer numbers and norms; names from the catalog",
+    "residual.cut_loss_figure": "layer numbers and losses; names from the catalog",
     "attention.scaling_figure": "curves of a numeric study; names and titles from the catalog",
     "attention.head_grid_figure": "layer / head numbers only",
     "attention.head_kind_figure": "kinds of head named by the catalog",
