@@ -32,3 +32,26 @@ def test_residual_page_loss_matches_the_models_own_evaluation(lang):
     assert not at.exception, errors(at)
     after = _metric(at, cut_label)
     assert after != before and math.isfinite(after)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_multihead_neuron_view_matches_the_heads_attention(lang):
+    import json
+
+    from tests.apptest import specs
+
+    at = open_page("views/tf_multihead.py", lang=lang)
+    title = "looks at tokens" if lang == "en" else "を見る"
+    assert any(title in s for s in specs(at))
+    check = [c.value for c in at.caption if ("Check:" in c.value or "確認" in c.value)]
+    import re
+
+    assert check and float(re.search(r"\d\.\de[-+]\d+", check[0]).group()) < 1e-5  # the shown difference from the head's row
+    at.slider(key="mha_nv_query").set_value(1).run()
+    at.slider(key="mha_layer").set_value(1).run()
+    assert not at.exception, errors(at)
+    spec = json.loads([s for s in specs(at) if title in s][0])
+    assert len(spec["data"]) == 4  # vectors, products, scores, softmax
+    at.radio(key="mha_model").set_value("minilm").run()
+    assert not at.exception, errors(at)
+    assert any(("Our small GPT" in i.value) or ("小さな GPT" in i.value) for i in at.info)
