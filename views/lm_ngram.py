@@ -8,7 +8,8 @@ from core.lm.data import LMData, build, corpus_lang, transition_matrix, turning_
 from core.lm.units import join_units, show_token
 from core.lm import ngram_job
 from core.lm.ngram import perplexity_curve
-from ui import figcache, ngram_mkn, notes_ngram, shell
+from ui import figcache, notes_ngram, shell
+from ui.ngram_mkn import section as mkn_section
 from ui.background import outcome
 from ui import export
 from ui.corpus_picker import pick_corpus
@@ -141,4 +142,4 @@ else:
     shown = " ".join(show_token(t) for t in window) or "∅"
     st.markdown(T.t("distant_prob", lang, n=n, word=plain(word), window=plain(shown), p=p))
 
-ngram_mkn.section(picked, level, clang, lang)  # modified against interpolated KN, tuned on a dev split
+mkn_section(picked, level, clang, lang)  # modified against interpolated KN, tuned on a dev split
