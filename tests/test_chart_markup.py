@@ -33,6 +33,17 @@ def _steps():
     return I.sentence_steps(x, 8, True, True, 0)
 
 
+def _neuron():
+    from core.charts import neuron
+    from core.gpt.model import GPT, GPTConfig
+    from core.transformer.neuron_view import neuron_view
+
+    m = GPT(GPTConfig(vocab_size=5, n_layer=1, n_head=1, n_embd=4, block_size=T))
+    v = neuron_view(m, [1] * T, 0, 0, T - 1)
+    names = {k: k for k in ("vectors", "products", "scores", "weights", "query")}
+    return neuron.neuron_figure(v, HOSTILE, lm.ChartText("t", "x", "y", names))
+
+
 def _text() -> lm.ChartText:
     return lm.ChartText("title", "x", "y", {"heldout": "held-out", "train": "train"})
 
@@ -47,6 +58,9 @@ CASES = {
     "lm.chain_figure": lambda: lm.chain_figure(HOSTILE, [-1.0] * T, "t", "x", "bar", "line"),
     "lm.transition_heatmap": lambda: lm.transition_heatmap(np.full((T, T), 1 / T), HOSTILE, _text()),
     "lm.distribution_bar": lambda: lm.distribution_bar(HOSTILE, [1 / T] * T, _text()),
+    "neuron.neuron_figure": lambda: _neuron(),
+    "lm.p_vs_q_bars": lambda: lm.p_vs_q_bars(HOSTILE, [1 / T] * T, [0.0] + [1 / (T - 1)] * (T - 1), lm.ChartText(
+        "t", "x", "y", {"p": "p", "q": "q", "inf": "0 → ∞"})),
     "lm.forms_figure": lambda: lm.forms_figure(HOSTILE, [1.0] * T, "t", "y"),
     "finetune.confusion_figure": lambda: finetune.confusion_figure(np.eye(T, dtype=int).tolist(), HOSTILE, "t", "x", "y"),
     "finetune.probs_figure": lambda: finetune.probs_figure([1 / T] * T, HOSTILE, "t", "x"),
@@ -66,6 +80,8 @@ CASES = {
 
 # Builders whose every string is ours (translated labels, numbers): the reason each takes no user text.
 NO_USER_TEXT = {
+    "residual.norms_figure": "layer numbers and norms; names from the catalog",
+    "residual.cut_loss_figure": "layer numbers and losses; names from the catalog",
     "attention.scaling_figure": "curves of a numeric study; names and titles from the catalog",
     "attention.head_grid_figure": "layer / head numbers only",
     "attention.head_kind_figure": "kinds of head named by the catalog",

@@ -5,6 +5,7 @@ from core.charts.lm import ChartText, distribution_bar, perplexity_vs_temperatur
 from core.lm.entropy import (TEMPERATURE_GRID, as_distribution, entropy_bits, keyboard_example, merge_first_two,
                              perplexity_over_temperature, slider_weights, with_temperature)
 from ui import shell
+from ui.entropy_kl import section as kl_section
 from ui.texts.lm_entropy import T
 
 lang = shell.lang()
@@ -53,6 +54,8 @@ m[0].metric(T.t("m_h", lang), T.t("bits", lang, v=h))
 m[1].metric(T.t("m_pp", lang), f"{2 ** h:.3f}")
 m[2].metric(T.t("m_bounds", lang), T.t("bounds_val", lang, v=size))
 st.latex(r"H(p) = -\sum_{x \in V} p(x)\,\log_2 p(x), \qquad PP(p) = 2^{H(p)}, \qquad 1 \le PP(p) \le |V|")
+
+kl_section(p, lang)  # the same p against a model's q: cross-entropy and KL
 
 st.subheader(T.t("examples_h", lang))
 kh, kpp = keyboard_example(27)

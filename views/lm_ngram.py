@@ -9,6 +9,7 @@ from core.lm.units import join_units, show_token
 from core.lm import ngram_job
 from core.lm.ngram import perplexity_curve
 from ui import figcache, notes_ngram, shell
+from ui.ngram_mkn import section as mkn_section
 from ui.background import outcome
 from ui import export
 from ui.corpus_picker import pick_corpus
@@ -140,3 +141,5 @@ else:
     p = probs[f"{n}|{smoothing}|{k}"] if shipped_distant is not None else ex.prob(wdata.counts, n, smoothing, k)
     shown = " ".join(show_token(t) for t in window) or "∅"
     st.markdown(T.t("distant_prob", lang, n=n, word=plain(word), window=plain(shown), p=p))
+
+mkn_section(picked, level, clang, lang)  # modified against interpolated KN, tuned on a dev split

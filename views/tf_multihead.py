@@ -10,6 +10,7 @@ from core.transformer.bertviz_html import DEFAULT_DECIMALS
 from core.transformer.attention_study import most_focused_head
 from ui import export, figcache, shell
 from ui.multihead_view import analysis, bertviz, model_attention
+from ui.neuron_section import section as neuron_section
 from ui.notes_multihead import composition_section, minilm_japanese
 from ui.shared_state import get_gpt
 from ui.texts.tf_multihead import T
@@ -71,6 +72,7 @@ st.header(t("concat_header"))
 st.caption(t("concat_note", d=d, h=h, dk=dk, n=n_demo))
 st.plotly_chart(concat_fig, key="mha_fig_concat")
 composition_section(ma, lang)
+neuron_section(choice, gpt, text, ma, fp, layer, head, lang)  # q, k, q ∘ k, scores, softmax of the chosen head
 st.header(t("bertviz_header"))
 view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"bertviz_{v}"), key="mha_bv_view", bind="query-params",
                 horizontal=True, help=t("bertviz_help"))

@@ -168,3 +168,19 @@ def repeat_chips_html(tokens: Sequence[str], first: int, second: int, window_sta
         look = _CHIP_WINDOW if window_start <= i < second else _CHIP_REPEAT if i in (first, second) else _CHIP_OTHER
         chips.append(f"<span style='{look};{_CHIP}'>{html.escape(show_token(tok))}</span>")
     return f"<div style='font-size:1.25rem;line-height:2.2'>{''.join(chips)}</div>"
+
+
+def p_vs_q_bars(labels: Sequence[str], p: Sequence[float], q: Sequence[float], text: ChartText) -> go.Figure:
+    """p and a model's q side by side on one support; a q of exactly 0 under a p > 0 is marked ∞.
+
+    text.names: {"p": …, "q": …, "inf": label drawn over an impossible outcome}."""
+    x = plot_texts(labels)
+    fig = go.Figure()
+    fig.add_bar(x=x, y=list(p), name=text.names["p"], marker_color=PALETTE[0], text=[f"{v:.2f}" for v in p],
+                textposition="outside")
+    fig.add_bar(x=x, y=list(q), name=text.names["q"], marker_color=PALETTE[1], text=[
+        text.names["inf"] if qv <= 0 < pv else f"{qv:.2f}" for pv, qv in zip(p, q)], textposition="outside")
+    fig.update_layout(barmode="group", xaxis=dict(title=text.x, type="category"),
+                      yaxis=dict(title=text.y, range=[0, 1.12]),
+                      legend=dict(orientation="h", x=0, xanchor="left", y=1.0, yanchor="bottom"))
+    return styled(fig, text.title, height=400)

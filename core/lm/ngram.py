@@ -1,4 +1,5 @@
-"""n-gram language models: counts of every order up to `max_n`, add-k and interpolated Kneser–Ney.
+"""n-gram language models: counts of every order up to `max_n`, add-k, interpolated Kneser–Ney and modified
+Kneser–Ney (three discounts per order: core.lm.modified_kn).
 
 The Markov assumption of order n-1 cuts the chain rule's history to the last n-1 tokens:
 P(w) = Π P(w_i | w_{i-n+1} … w_{i-1}).
@@ -26,14 +27,14 @@ from core.lm.counting import count_codes
 
 UNK = "<unk>"
 BOS = "<s>"
-SMOOTHINGS = ("kn", "addk")
+SMOOTHINGS = ("kn", "addk", "mkn")
 MAX_ORDER = 5
 
 
 @dataclass(frozen=True)
 class NGramConfig:
     n: int = 3  # order: the model sees the last n-1 tokens
-    smoothing: str = "kn"  # "kn" (interpolated Kneser–Ney) | "addk"
+    smoothing: str = "kn"  # "kn" (interpolated Kneser–Ney) | "addk" | "mkn" (modified Kneser–Ney)
     k: float = 0.1  # add-k pseudo-count (only for "addk")
 
     def __post_init__(self):
@@ -181,10 +182,14 @@ class NGramCounts:
         token the longest context length (0..n-1) that occurred in training.
 
         `discount` replaces Kneser–Ney's per-order estimate n1/(n1 + 2 n2) by one fixed D for every order:
-        what a baseline tuned on a dev split sets (scripts/build_models.py)."""
+        what a baseline tuned on a dev split sets (scripts/build_models.py); with "mkn" it scales the three
+        estimated discounts of every order instead (core.lm.modified_kn)."""
         NGramConfig(n, smoothing, k)
         if n > self.max_n:
             raise ValueError(f"these counts go up to order {self.max_n}, not {n}")
+        if smoothing == "mkn":
+            from core.lm import modified_kn
+            return modified_kn.token_probs(self, tokens, n, 1.0 if discount is None else discount)
         pad = self.max_n - 1
         x = np.concatenate((np.full(pad, self.bos, dtype=np.int64), self.encode(tokens)))
         ids = self._dense_ids(x, n)
@@ -216,6 +221,9 @@ class NGramCounts:
     def distribution(self, context: Sequence[str], n: int, smoothing: str = "kn", k: float = 0.1) -> np.ndarray:
         """P(· | context) over the whole prediction vocabulary (index = token id); sums to 1."""
         NGramConfig(n, smoothing, k)
+        if smoothing == "mkn":
+            from core.lm import modified_kn
+            return modified_kn.distribution(self, context, n)
         V, M = self.vocab_size, self.vocab_size + 1
         hist = [self.bos] * (n - 1) + [int(i) for i in self.encode(list(context))]
         hist = hist[len(hist) - (n - 1):] if n > 1 else []

@@ -50,6 +50,51 @@ T = Catalog(
             "**答えが確定している**：one-hot 分布（1 つの記号に確率がすべて集中）は H = 0 ビット、PP = 1 で最小です。"
             "言語モデルの学習は予測をこちら側に近づけることを目指します。",
         ),
+        "kl_h": ("Cross-entropy and KL divergence against a model", "モデルに対するクロスエントロピーと KL ダイバージェンス"),
+        "kl_intro": (
+            "A model q predicts the next character; your p above is what really comes next. The **cross-entropy** "
+            "H(p, q) is the average number of bits q needs to name p's outcomes, and it is never below H(p): the "
+            "excess is the **KL divergence** KL(p ‖ q), zero only when q = p. Here q is a character trigram of the "
+            "shipped corpus after your context, on {v} outcomes: its {k} most likely next characters and "
+            "“everything else”. Your sliders stand for those outcomes, in that order.",
+            "モデル q が次の文字を予測し、上で作った p が実際に来る文字の分布だとします。**クロスエントロピー** H(p, q) は "
+            "q を使って p の結果を伝えるのに必要な平均ビット数で、H(p) を下回ることはありません。その差が **KL ダイバージェンス** "
+            "KL(p ‖ q) で、q = p のときだけ 0 です。ここでの q は、同梱コーパスで学習した文字トライグラムが文脈の後に予測する分布で、"
+            "{v} 通りの結果（最も確率の高い {k} 文字と「その他すべて」）の上にあります。スライダーはこの順にそれらの結果を表します。",
+        ),
+        "kl_context": ("Context (the model reads its last two characters)", "文脈（モデルは最後の 2 文字を読みます）"),
+        "kl_default": ("in th", "雨が降"),
+        "kl_model": ("The model q", "モデル q"),
+        "kl_model_kn": ("Kneser–Ney trigram (smoothed)", "Kneser–Ney トライグラム（スムージングあり）"),
+        "kl_model_mle": ("Raw counts (no smoothing: zeros stay)", "数え上げのまま（スムージングなし：0 が残る）"),
+        "kl_set_p": ("Make p the model's q", "p をモデルの q にする"),
+        "kl_used": ("The model's context: “{ctx}”.", "モデルが使った文脈：「{ctx}」"),
+        "kl_used_none": ("The model's context: none (the start of a text, or nothing it has seen).",
+                         "モデルが使った文脈：なし（文の先頭、または学習で見たことのない文脈）。"),
+        "kl_other": ("(everything else)", "（その他すべて）"),
+        "kl_title": ("Your p against the model's q", "あなたの p とモデルの q"),
+        "kl_x": ("next character", "次の文字"),
+        "kl_y": ("probability", "確率"),
+        "kl_p": ("p (yours)", "p（あなた）"),
+        "kl_q": ("q (the model)", "q（モデル）"),
+        "kl_inf": ("0 → ∞", "0 → ∞"),
+        "m_hpq": ("Cross-entropy H(p, q)", "クロスエントロピー H(p, q)"),
+        "m_kl": ("KL(p ‖ q)", "KL(p ‖ q)"),
+        "infinite": ("∞", "∞"),
+        "kl_check": (
+            "Checked on these numbers: H(p) + KL(p ‖ q) = {h:.6f} + {kl:.6f} = **{s:.6f}** bits; H(p, q) computed "
+            "directly = **{hpq:.6f}** bits (difference {d:.1e}).",
+            "この数値で確かめると：H(p) + KL(p ‖ q) = {h:.6f} + {kl:.6f} = **{s:.6f}** ビット、H(p, q) を直接計算すると "
+            "**{hpq:.6f}** ビット（差 {d:.1e}）。",
+        ),
+        "kl_zero": (
+            "**Infinite**: p gives {what} a probability but q gives it exactly 0. A model that calls a real outcome "
+            "impossible would need infinitely many bits to code it, so H(p, q) = KL(p ‖ q) = ∞. Smoothing "
+            "(Kneser–Ney) keeps every q above 0 for this reason.",
+            "**無限大**：p は {what} に確率を与えていますが、q はちょうど 0 です。実際に起こる結果を「ありえない」と言うモデルで"
+            "それを伝えるには無限のビットが必要なので、H(p, q) = KL(p ‖ q) = ∞ になります。スムージング（Kneser–Ney）が"
+            "すべての q を 0 より大きく保つのはこのためです。",
+        ),
         "merge_h": ("Merging two symbols that mean the same", "同じ意味の 2 つの記号をまとめる"),
         "merge": ("Treat “{a}” and “{b}” as one symbol (what NFKC normalization does)", "「{a}」と「{b}」を 1 つの記号として扱う（NFKC 正規化がすること）"),
         "merge_result": (

@@ -105,6 +105,36 @@ T = Catalog(
                          "このコーパスには、十分離れて同じ語が繰り返される文が見つかりませんでした。"),
         "unit_char": ("character", "文字"),
         "unit_word": ("word", "単語"),
+        "mkn_h": ("Modified Kneser–Ney against interpolated Kneser–Ney", "修正 Kneser–Ney と補間 Kneser–Ney"),
+        "mkn_intro": (
+            "Interpolated KN subtracts one discount D from every count. **Modified KN** (Chen & Goodman 1998) uses "
+            "three per order: D₁ for n-grams seen once, D₂ twice, D₃₊ three times or more, estimated from how many "
+            "n-grams were seen exactly 1, 2, 3 and 4 times. Each is tuned on a **dev split** (10 % of the training "
+            "paragraphs, left out of the counts): the order n, and D (interpolated) or a factor on D₁, D₂, D₃₊ "
+            "(modified). Then both are counted on all the training text and scored once on the held-out text.",
+            "補間 KN はすべての回数から同じ割引 D を引きます。**修正 KN**（Chen & Goodman 1998）は次数ごとに 3 つ使います："
+            "1 回だけ現れた n-gram には D₁、2 回は D₂、3 回以上は D₃₊。ちょうど 1・2・3・4 回現れた n-gram の数から推定します。"
+            "どちらも**開発用データ**（学習用段落の 10 %、集計から除外）で調整します：次数 n と、D（補間）または "
+            "D₁, D₂, D₃₊ にかける係数（修正）。その後、学習テキスト全体で数え直し、held-out テキストで一度だけ評価します。",
+        ),
+        "mkn_col_model": ("Smoothing", "スムージング"),
+        "mkn_col_n": ("n (tuned)", "n（調整後）"),
+        "mkn_col_setting": ("D or factor (tuned)", "D または係数（調整後）"),
+        "mkn_col_d": ("Discounts of order n", "次数 n の割引"),
+        "mkn_col_dev": ("Dev perplexity", "開発データのパープレキシティ"),
+        "mkn_col_held": ("Held-out perplexity", "held-out パープレキシティ"),
+        "mkn_kn": ("Interpolated KN", "補間 KN"),
+        "mkn_mkn": ("Modified KN", "修正 KN"),
+        "mkn_estimated": ("estimated per order", "次数ごとに推定"),
+        "mkn_factor": ("× {v}", "× {v}"),
+        "mkn_by_n": ("Held-out perplexity at each n with the estimated discounts (no tuning):",
+                     "推定した割引のままの、各 n の held-out パープレキシティ（調整なし）："),
+        "mkn_result": (
+            "On this corpus ({unit}s), tuned modified KN reaches **{mkn:.2f}** against interpolated KN's **{kn:.2f}** "
+            "on {tokens:,} held-out tokens ({dev:,} dev tokens chose the settings).",
+            "このコーパス（{unit}単位）では、調整後の修正 KN が **{mkn:.2f}**、補間 KN が **{kn:.2f}** です"
+            "（held-out {tokens:,} トークン。設定は開発データ {dev:,} トークンで選びました）。",
+        ),
         "job_what": ("Counting n-grams of the uploaded file", "アップロードしたファイルの n-gram を集計"),
         "job_running": ("A large file takes up to a minute: it is counted in the background (switching pages does not "
                         "stop it; other visitors with the same file share the run).",

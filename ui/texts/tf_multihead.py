@@ -95,6 +95,42 @@ T = Catalog(
         "concat_head": ("head {i}", "ヘッド {i}"),
         "concat_wo": ("W_O", "W_O"),
         "concat_out": ("Concat · W_O", "Concat · W_O"),
+        "nv_header": ("Neuron view: inside one head's scores", "ニューロンビュー：1 つのヘッドのスコアの中身"),
+        "nv_intro": (
+            "What bertviz's neuron view shows, for our GPT and the layer and head chosen above: the **query** vector q "
+            "of one token, the **key** vector k of each token it may look at, their elementwise products q ∘ k (their "
+            "sum is the dot product q · k), the **scores** q · k / √d_k and the **softmax** that turns them into "
+            "attention weights. Red and blue are positive and negative coordinates: where q and k agree in sign the "
+            "product is positive and pulls the score up.",
+            "bertviz のニューロンビューと同じものを、上で選んだレイヤーとヘッドについて私たちの GPT で表示します。1 つのトークンの"
+            "**クエリ**ベクトル q、参照できる各トークンの**キー**ベクトル k、その要素ごとの積 q ∘ k（和が内積 q · k）、"
+            "**スコア** q · k / √d_k、そしてそれを注意の重みに変える **softmax**。赤と青は正と負の成分で、q と k の符号が"
+            "そろう次元では積が正になり、スコアを押し上げます。",
+        ),
+        "nv_bertviz": (
+            "bertviz 1.4.1's own neuron view cannot take this model: it reads query and key vectors that only its "
+            "patched copies of BERT, GPT-2, RoBERTa and XLNet return (and it loads its scripts from a CDN), so it is "
+            "drawn here with plotly from the same numbers.",
+            "bertviz 1.4.1 のニューロンビューはこのモデルを扱えません（クエリとキーを返すのは bertviz 独自に改変した BERT・GPT-2・"
+            "RoBERTa・XLNet だけで、スクリプトも CDN から読み込みます）。そこで同じ数値を plotly で描いています。",
+        ),
+        "nv_query": ("Query token (position)", "クエリのトークン（位置）"),
+        "nv_only_gpt": ("The neuron view is drawn for our GPT: choose “Our small GPT” above.",
+                        "ニューロンビューは私たちの GPT について表示します。上で「小さな GPT（自作）」を選んでください。"),
+        "nv_title": ("Layer {layer}, head {head}: token {i} “{tok}” looks at tokens 0…{i}",
+                     "レイヤー {layer}・ヘッド {head}：トークン {i}「{tok}」がトークン 0…{i} を見る"),
+        "nv_x": ("dimension of the head (d_k = {dk})", "ヘッドの次元（d_k = {dk}）"),
+        "nv_vectors": ("q (top row) and k", "q（最上段）と k"),
+        "nv_products": ("q ∘ k", "q ∘ k"),
+        "nv_scores": ("q·k / √d_k", "q·k / √d_k"),
+        "nv_weights": ("softmax", "softmax"),
+        "nv_query_row": ("query", "クエリ"),
+        "nv_check": (
+            "Check: the softmax of these scores is the head's attention row drawn above (largest difference {d:.1e}); "
+            "the strongest weight, {w:.2f}, goes to token {j} “{tok}”.",
+            "確認：このスコアの softmax は、上に描いたヘッドの注意の行と一致します（最大の差 {d:.1e}）。最も大きい重み {w:.2f} は"
+            "トークン {j}「{tok}」に向かいます。",
+        ),
         "bertviz_header": ("bertviz", "bertviz"),
         "bertviz_view": ("View", "表示"),
         "bertviz_head": ("Head view", "ヘッドビュー"),

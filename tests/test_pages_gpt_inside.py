@@ -1,0 +1,57 @@
+"""The residual-stream page and the multi-head page's neuron view, in both languages."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from tests.apptest import errors, open_page
+from tests.test_pages_lm_extra import rerun_until
+
+
+def _metric(at, start: str) -> float:
+    return float([m.value for m in at.metric if m.label.startswith(start)][0].split()[0])
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_residual_page_loss_matches_the_models_own_evaluation(lang):
+    from core.gpt import residual as R
+    from core.gpt.shipped import heldout_loss, load_gpt
+    from core.gpt.tasks.pretrain_text import corpus_heldout
+
+    at = open_page("views/gpt_residual.py", lang=lang)
+    rerun_until(at, lambda a: len(a.get("plotly_chart")) == 2, timeout=300)
+    sh = load_gpt(lang)
+    ids = R.heldout_ids(sh.tokenizer, corpus_heldout(lang), sh.model.config.block_size)
+    base = _metric(at, "Held-out" if lang == "en" else "held-out")
+    assert base == pytest.approx(heldout_loss(sh.model, ids, sh.model.config.block_size), abs=1e-3)
+    cut_label = "Skip" if lang == "en" else "スキップ"
+    before = _metric(at, cut_label)
+    at.slider(key="res_layer").set_value(1).run()
+    at.radio(key="res_part").set_value("mlp").run()
+    assert not at.exception, errors(at)
+    after = _metric(at, cut_label)
+    assert after != before and math.isfinite(after)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_multihead_neuron_view_matches_the_heads_attention(lang):
+    import json
+
+    from tests.apptest import specs
+
+    at = open_page("views/tf_multihead.py", lang=lang)
+    title = "looks at tokens" if lang == "en" else "を見る"
+    assert any(title in s for s in specs(at))
+    check = [c.value for c in at.caption if ("Check:" in c.value or "確認" in c.value)]
+    import re
+
+    assert check and float(re.search(r"\d\.\de[-+]\d+", check[0]).group()) < 1e-5  # the shown difference from the head's row
+    at.slider(key="mha_nv_query").set_value(1).run()
+    at.slider(key="mha_layer").set_value(1).run()
+    assert not at.exception, errors(at)
+    spec = json.loads([s for s in specs(at) if title in s][0])
+    assert len(spec["data"]) == 4  # vectors, products, scores, softmax
+    at.radio(key="mha_model").set_value("minilm").run()
+    assert not at.exception, errors(at)
+    assert any(("Our small GPT" in i.value) or ("小さな GPT" in i.value) for i in at.info)

@@ -1,0 +1,74 @@
+"""The residual-stream study: the forward it runs equals the model's own, a removed skip equals a forward
+written out by hand from the weights, and the base held-out loss equals the shared evaluation's."""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from core.gpt import residual as R
+from core.gpt.model import GPT, GPTConfig
+from core.gpt.shipped import heldout_loss
+
+
+def tiny(pre_ln: bool) -> GPT:
+    torch.manual_seed(0)
+    m = GPT(GPTConfig(vocab_size=11, n_layer=2, n_head=2, n_embd=16, block_size=8, pre_ln=pre_ln)).eval()
+    with torch.no_grad():  # weights far from their init, so every piece matters
+        for p in m.parameters():
+            p.add_(torch.randn_like(p) * 0.3)
+    return m
+
+
+def by_hand(m: GPT, idx: torch.Tensor, removed: set) -> torch.Tensor:
+    """GPT-1 post-LN written out with torch.nn.functional from the state dict: x = LN(f(x)) where cut."""
+    sd, C, H = m.state_dict(), m.config.n_embd, m.config.n_head
+    T = idx.shape[1]
+    x = sd["wte.weight"][idx] + sd["wpe.weight"][:T]
+    ln = lambda t, k: F.layer_norm(t, (C,), sd[f"{k}.weight"], sd[f"{k}.bias"])  # noqa: E731
+    for i in range(m.config.n_layer):
+        p = f"h.{i}."
+        q, k, v = F.linear(x, sd[p + "attn.c_attn.weight"], sd[p + "attn.c_attn.bias"]).split(C, dim=2)
+        heads = lambda t: t.view(1, T, H, C // H).transpose(1, 2)  # noqa: E731
+        att = (heads(q) @ heads(k).transpose(-2, -1)) / math.sqrt(C // H)
+        att = att.masked_fill(torch.ones(T, T).tril() == 0, float("-inf")).softmax(-1)
+        y = (att @ heads(v)).transpose(1, 2).reshape(1, T, C)
+        a = F.linear(y, sd[p + "attn.c_proj.weight"], sd[p + "attn.c_proj.bias"])
+        x = ln(a if (i, "attn") in removed else x + a, p + "ln_1")
+        h = F.gelu(F.linear(x, sd[p + "mlp.c_fc.weight"], sd[p + "mlp.c_fc.bias"]))
+        f = F.linear(h, sd[p + "mlp.c_proj.weight"], sd[p + "mlp.c_proj.bias"])
+        x = ln(f if (i, "mlp") in removed else x + f, p + "ln_2")
+    return x @ sd["wte.weight"].T
+
+
+IDX = torch.tensor([[1, 5, 2, 7, 7, 3, 0, 9]])
+
+
+@pytest.mark.parametrize("pre_ln", [False, True])
+def test_nothing_removed_is_the_models_own_forward(pre_ln):
+    m = tiny(pre_ln)
+    with torch.no_grad():
+        assert torch.allclose(R.run_blocks(m, IDX), m(IDX).logits, atol=1e-5)
+
+
+@pytest.mark.parametrize("removed", [set(), {(0, "attn")}, {(1, "mlp")}, {(0, "mlp"), (1, "attn")}])
+def test_a_removed_skip_equals_the_forward_written_by_hand(removed):
+    m = tiny(False)
+    with torch.no_grad():
+        got = R.run_blocks(m, IDX, frozenset(removed))
+        assert torch.allclose(got, by_hand(m, IDX, removed), atol=1e-4)
+        if removed:
+            assert not torch.allclose(got, m(IDX).logits, atol=1e-3)
+
+
+def test_study_norms_and_losses():
+    m = tiny(False)
+    ids = [int(i) for i in torch.randint(0, 11, (40,), generator=torch.Generator().manual_seed(1))]
+    s = R.study(m, ids)
+    assert s.base_loss == pytest.approx(heldout_loss(m, ids, m.config.block_size), abs=1e-6)
+    assert len(s.norms) == len(s.cut_loss) == m.config.n_layer and s.tokens == len(ids) - 1
+    assert all(math.isfinite(v) and v > 0 for row in s.norms for v in row.values())
+    assert all(math.isfinite(r[p]) for r in s.cut_loss for p in R.PARTS)
+    assert R.ResidualStudy.from_json(s.to_json()) == s

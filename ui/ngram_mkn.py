@@ -1,0 +1,35 @@
+"""The n-gram page's comparison of interpolated and modified Kneser–Ney, both tuned on a dev split
+(core.lm.kn_compare), computed once per corpus and level in a background job (core.notes_store)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from core.lm import kn_compare
+from ui import notes_jobs
+from ui.texts.lm_ngram import T
+
+
+def section(picked, level: str, clang: str, lang: str) -> None:
+    t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
+    st.header(t("mkn_h"))
+    st.markdown(t("mkn_intro"))
+    st.latex(r"P_{MKN}(w \mid h) = \frac{\max(c(hw) - D(c(hw)),\,0)}{c(h)} + "
+             r"\frac{D_1 N_1(h\bullet) + D_2 N_2(h\bullet) + D_{3+} N_{3+}(h\bullet)}{c(h)}\,P_{MKN}(w \mid h')")
+    note = kn_compare.note(picked.train, picked.heldout, level, clang, picked.key)
+    got = notes_jobs.value(note, "ngram_mkn", lang)
+    if got is None:
+        return
+    rows = []
+    for r in got["rows"]:
+        s = r["setting"]
+        setting = t("mkn_estimated") if s is None else (f"D = {s}" if r["smoothing"] == "kn" else t("mkn_factor", v=s))
+        rows.append({t("mkn_col_model"): t(f"mkn_{r['smoothing']}"), t("mkn_col_n"): r["n"], t("mkn_col_setting"): setting,
+                     t("mkn_col_d"): " · ".join(f"{d:.2f}" for d in r["discounts"][-1]),
+                     t("mkn_col_dev"): round(r["dev_ppl"], 2), t("mkn_col_held"): round(r["heldout_ppl"], 2)})
+    st.dataframe(rows, hide_index=True, key="ngram_mkn_table")
+    kn, mkn = (r["heldout_ppl"] for r in got["rows"])
+    st.markdown(t("mkn_result", unit=T.t(f"unit_{level}", lang), mkn=mkn, kn=kn, tokens=got["heldout_tokens"],
+                  dev=got["dev_tokens"]))
+    st.caption(t("mkn_by_n"))
+    st.dataframe([{"": t(f"mkn_{sm}"), **{f"n = {i + 1}": round(v, 2) for i, v in enumerate(got["by_n"][sm])}}
+                  for sm in ("kn", "mkn")], hide_index=True, key="ngram_mkn_by_n")
