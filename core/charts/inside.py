@@ -108,9 +108,9 @@ def lens_figure(ranks: np.ndarray, top_tokens: Sequence[Sequence[str]], hover: S
     return styled(fig, labels.title, height=160 + 56 * len(row_names))
 
 
-def surprisal_change_figure(tokens: Sequence[str], before: Sequence[float], after: Sequence[float],
+def surprisal_pair_figure(tokens: Sequence[str], before: Sequence[float], after: Sequence[float],
                             labels: Labels) -> go.Figure:
-    """Per token: surprisal (bits) with every head on and with the chosen heads off, side by side.
+    """Per token: two surprisals (bits) side by side (every head on / some off; an n-gram / the GPT).
     `labels.names`: "before", "after"."""
     x = list(range(1, len(tokens) + 1))
     shown = plot_texts(tokens)
