@@ -98,8 +98,8 @@ def lens(gpt, text: str, lang: str) -> None:
     toks = [piece(i) for i in ids]
     rows = [t("lens_embed")] + [t("lens_layer", l=l) for l in range(1, L.layers)]
     top1 = [[piece(L.top_ids[l, p, 0]) for p in range(len(ids))] for l in range(L.layers)]
-    hover = [[t("lens_hover", row=rows[l], tok=toks[p], final=piece(L.final[p]), rank=int(L.ranks[l, p]),
-                top="\n".join(f"{piece(i)}  {float(q):.3f}" for i, q in zip(L.top_ids[l, p], L.top_probs[l, p])))
+    hover = [[t("lens_hover", row=rows[l], tok=toks[p], final=piece(L.final[p]), rank=int(L.ranks[l, p])).split("\n")
+              + [f"{piece(i)}  {float(q):.3f}" for i, q in zip(L.top_ids[l, p], L.top_probs[l, p])]
               for p in range(len(ids))] for l in range(L.layers)]
     st.plotly_chart(lens_figure(L.ranks.numpy(), top1, hover, toks, rows, Labels(
         t("lens_title"), t("lens_x"), t("lens_y"), {"scale": t("lens_scale")})), key="lens_chart")

@@ -2,7 +2,8 @@
 import streamlit as st
 
 from core.textcheck import check_text
-from ui import inside_view, shell
+from ui import shell
+from ui.inside_view import knockout, lens, next_token
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
@@ -10,7 +11,7 @@ from ui.texts.gpt_inside import T
 
 lang = shell.lang()
 MAX_CHARS = 2000  # a prompt or a paragraph; the model reads at most its context anyway
-VIEWS = {"next": inside_view.next_token, "lens": inside_view.lens, "knockout": inside_view.knockout}
+VIEWS = {"next": next_token, "lens": lens, "knockout": knockout}
 
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))

@@ -29,8 +29,12 @@ def _short(t: str, n: int = 10) -> str:
     return t if len(t) <= n else t[:n - 1] + "…"
 
 
-def _alternatives(top: Sequence[tuple[str, float]]) -> str:
-    return "<br>".join(f"{plot_text(t)}  {p:.3f}" for t, p in top)
+def _lines(cells: Sequence[Sequence[Sequence[str]]]) -> tuple[list, str]:
+    """Hover text as lines: each cell's lines (plain text, made safe here) padded to one count, and the
+    hovertemplate that joins them with our own <br> (markup lives only in the template)."""
+    n = max((len(c) for row in cells for c in row), default=1)
+    data = [[[plot_text(x) for x in c] + [""] * (n - len(c)) for c in row] for row in cells]
+    return data, "<br>".join(f"%{{customdata[{i}]}}" for i in range(n)) + "<extra></extra>"
 
 
 def gltr_figure(rows: Sequence[tuple[str, Sequence]], labels: Labels) -> go.Figure:
@@ -39,18 +43,19 @@ def gltr_figure(rows: Sequence[tuple[str, Sequence]], labels: Labels) -> go.Figu
 
     `labels.names`: "b0".."b3" (bucket names for the legend), "p", "rank", "top" (hover words)."""
     n = max((len(g) for _, g in rows), default=0)
-    z, text, hover = [], [], []
+    z, text, cells = [], [], []
     for _, guesses in rows:
         z.append([g.bucket for g in guesses])
         text.append([plot_text(_short(g.token, 6)) for g in guesses])
-        hover.append([f"{plot_text(g.token)}<br>{labels.names.get('p', 'p')} = {g.prob:.4f} · "
-                      f"{labels.names.get('rank', 'rank')} {g.rank}<br>{labels.names.get('top', 'top')}:<br>"
-                      f"{_alternatives(g.top)}" for g in guesses])
+        cells.append([[g.token, f"{labels.names.get('p', 'p')} = {g.prob:.4f} · {labels.names.get('rank', 'rank')} "
+                       f"{g.rank}", f"{labels.names.get('top', 'top')}:"] + [f"{t}  {p:.3f}" for t, p in g.top]
+                      for g in guesses])
+    hover, template = _lines(cells)
     k = len(BUCKET_COLORS)
     scale = [[v, BUCKET_COLORS[min(int(v * k), k - 1)]] for i in range(k) for v in (i / k, (i + 1) / k)]
     fig = go.Figure(go.Heatmap(z=z, x=list(range(1, n + 1)), y=plot_texts(name for name, _ in rows), zmin=-0.5,
                                zmax=k - 0.5, colorscale=scale, showscale=False, text=text, texttemplate="%{text}",
-                               customdata=hover, hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=4))
+                               customdata=hover, hovertemplate=template, xgap=2, ygap=4))
     for i, color in enumerate(BUCKET_COLORS):  # a legend of the buckets: empty markers named and coloured
         fig.add_scatter(x=[None], y=[None], mode="markers", marker=dict(size=14, color=color, symbol="square"),
                         name=labels.names.get(f"b{i}", str(i)))
@@ -84,21 +89,21 @@ def next_token_figure(pieces: Sequence[str], scaled: Sequence[float], final: Seq
     return fig
 
 
-def lens_figure(ranks: np.ndarray, top_tokens: Sequence[Sequence[str]], hover: Sequence[Sequence[str]],
+def lens_figure(ranks: np.ndarray, top_tokens: Sequence[Sequence[str]], hover: Sequence[Sequence[Sequence[str]]],
                 tokens: Sequence[str], row_names: Sequence[str], labels: Labels) -> go.Figure:
     """Logit lens heatmap: rows = layers (embeddings first), columns = positions (x labelled with the token
     read there); colour = log10 rank of the model's final guess at that layer (0 = already its top), text =
-    that layer's own top token. `hover[l][t]` is plain text the caller built; tokens go through plot_text here.
+    that layer's own top token. `hover[l][t]` is that cell's lines of plain text; all go through plot_text here.
     """
     r = np.asarray(ranks, dtype=float)
     z = np.log10(np.maximum(r, 1.0))
     n = r.shape[1] if r.ndim == 2 else 0
     text = [[plot_text(_short(t, 6)) for t in row] for row in top_tokens]
-    custom = [[plot_text(h).replace("\n", "<br>") for h in row] for row in hover]
+    custom, template = _lines(hover)
     fig = go.Figure(go.Heatmap(
         z=z, x=list(range(1, n + 1)), y=list(row_names), colorscale=HEATMAP_SCALE, reversescale=True, zmin=0,
         zmax=max(1.0, float(z.max()) if z.size else 1.0), text=text, texttemplate="%{text}", customdata=custom,
-        hovertemplate="%{customdata}<extra></extra>", xgap=1, ygap=1,
+        hovertemplate=template, xgap=1, ygap=1,
         colorbar=dict(title=labels.names.get("scale", "log₁₀ rank"))))
     every = max(1, -(-n // 40))
     ticks = list(range(1, n + 1, every))

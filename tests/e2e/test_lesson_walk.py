@@ -43,7 +43,7 @@ def test_presenter_view_from_a_stop_link(server, context):
     page.wait_for_function("() => location.pathname.endsWith('/lm_ngram')")
     wait_idle(page)
     assert exceptions(page) == []
-    assert panel_text(page).startswith("3 / 21 · ")
+    assert panel_text(page).startswith(f"3 / {len(LESSON.stops)} · ")
     root_px = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
     assert root_px >= 20
     assert page.locator('[data-testid="stSidebar"][aria-expanded="true"]').count() == 0

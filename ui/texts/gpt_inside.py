@@ -60,8 +60,8 @@ T = Catalog(
         "lens_embed": ("embeddings", "埋め込み"),
         "lens_layer": ("block {l}", "ブロック {l}"),
         "lens_scale": ("log₁₀ rank", "log₁₀ 順位"),
-        "lens_hover": ("after {row}, reading “{tok}”:\nfinal guess “{final}” is rank {rank}\n{top}",
-                       "{row} の後、「{tok}」を読んだ位置：\n最終予測「{final}」は {rank} 位\n{top}"),
+        "lens_hover": ("after {row}, reading “{tok}”:\nfinal guess “{final}” is rank {rank}",
+                       "{row} の後、「{tok}」を読んだ位置：\n最終予測「{final}」は {rank} 位"),
         "lens_post": ("How the lens is read here: our GPT is post-LN (GPT-1): each block ends with LayerNorm, so its "
                       "output is already on the scale the output head reads, and there is no final LayerNorm. The lens "
                       "is the tied head (W_eᵀ) applied to each block's output, exactly what the model does after its "
