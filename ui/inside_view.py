@@ -144,7 +144,7 @@ def knockout(gpt, text: str, lang: str) -> None:
     names = {t("ko_head", l=l + 1, h=h + 1): (l, h) for l, h in K.all_heads(gpt.model)}
     c1, c2 = st.columns([4, 1])
     every = c2.toggle(t("ko_all"), key="ko_all", bind="query-params")
-    chosen = c1.multiselect(t("ko_heads"), list(names), key="ko_heads", bind="query-params", disabled=every)
+    chosen = c1.multiselect(t("ko_heads"), list(names), key="ko_heads", bind="query-params")  # kept under "every"
     heads = frozenset(names.values()) if every else frozenset(names[c] for c in chosen if c in names)
     key = model_key(gpt)
     ids, imp_key = _slice(key, lang, gpt)
