@@ -44,6 +44,7 @@ def _back() -> None:
 def next_token(gpt, text: str, lang: str) -> None:
     t = lambda k, **kw: T.t(k, lang, **kw)  # noqa: E731
     V = gpt.model.config.vocab_size
+    chart = st.container()  # the distribution first, on the projector's first screen; the controls under it
     c = st.columns([1, 1, 1.2, 0.8, 0.8])
     temp = c[0].number_input(t("temp"), 0.0, 1e6, 1.0, step=0.1, key="nt_temp", bind="query-params", format="%g",
                              help=t("temp_help"))
@@ -63,12 +64,12 @@ def next_token(gpt, text: str, lang: str) -> None:
     d = got.dist
     order = np.argsort(-d.scaled, kind="stable")[:int(shown)]
     pieces = [show_token(gpt.tokenizer.id_to_piece(int(i))) for i in order]
-    st.plotly_chart(next_token_figure(pieces, d.scaled[order], d.final[order], d.kept[order], Labels(
+    chart.plotly_chart(next_token_figure(pieces, d.scaled[order], d.final[order], d.kept[order], Labels(
         t("nt_title", n=len(order)), t("nt_x"), names={k: t(f"nt_{k}") for k in ("scaled", "final", "cut")})),
         key="nt_chart")
     if d.greedy:
-        st.info(t("greedy"))
-    st.caption(t("kept", n=d.kept_count, V=V, mass=d.kept_mass))
+        chart.info(t("greedy"))
+    chart.caption(t("kept", n=d.kept_count, V=V, mass=d.kept_mass))
     if got.cropped:
         st.caption(t("cropped", n=gpt.model.config.block_size))
     if not got.prompt_ids:
@@ -150,6 +151,7 @@ def knockout(gpt, text: str, lang: str) -> None:
     ids, imp_key = _slice(key, lang, gpt)
     base, off = _slice_loss(key, frozenset(), ids, gpt), _slice_loss(key, heads, ids, gpt)
     sent, _, _ = context_ids(gpt.model, gpt.tokenizer, text)
+    chart = st.container()  # the per-token chart first (the projector's first screen), the three numbers under it
     m = st.columns(3)
     m[0].metric(t("ko_base"), f"{base:.3f}")
     m[1].metric(t("ko_off", n=len(heads)), f"{off:.3f}", f"{off - base:+.3f}", delta_color="inverse")
@@ -159,7 +161,7 @@ def knockout(gpt, text: str, lang: str) -> None:
         m[2].metric(t("ko_sentence"), f"{after.mean():.2f}", f"{after.mean() - before.mean():+.2f}",
                     delta_color="inverse")
         toks = [show_token(gpt.tokenizer.id_to_piece(i)) for i in sent[1:]]
-        st.plotly_chart(surprisal_pair_figure(toks, before, after, Labels(
+        chart.plotly_chart(surprisal_pair_figure(toks, before, after, Labels(
             t("ko_bits_title"), "", t("ko_bits_y"), {"before": t("ko_before"), "after": t("ko_after")})),
             key="ko_bits")
     else:

@@ -52,7 +52,7 @@ def gltr_figure(rows: Sequence[tuple[str, Sequence]], labels: Labels) -> go.Figu
                       for g in guesses])
     hover, template = _lines(cells)
     k = len(BUCKET_COLORS)
-    scale = [[v, BUCKET_COLORS[min(int(v * k), k - 1)]] for i in range(k) for v in (i / k, (i + 1) / k)]
+    scale = [[v, BUCKET_COLORS[i]] for i in range(k) for v in (i / k, (i + 1) / k)]  # flat steps: one colour each
     fig = go.Figure(go.Heatmap(z=z, x=list(range(1, n + 1)), y=plot_texts(name for name, _ in rows), zmin=-0.5,
                                zmax=k - 0.5, colorscale=scale, showscale=False, text=text, texttemplate="%{text}",
                                customdata=hover, hovertemplate=template, xgap=2, ygap=4))
@@ -61,8 +61,9 @@ def gltr_figure(rows: Sequence[tuple[str, Sequence]], labels: Labels) -> go.Figu
                         name=labels.names.get(f"b{i}", str(i)))
     fig.update_xaxes(title=labels.x, showgrid=False, dtick=1 if n <= 30 else 5)
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    styled(fig, labels.title, height=140 + 70 * len(rows))
-    fig.update_layout(legend=dict(orientation="h", y=-0.35), plot_bgcolor="white")
+    styled(fig, labels.title, height=190 + 70 * len(rows))
+    fig.update_layout(legend=dict(orientation="h", y=-0.6, yanchor="top"), plot_bgcolor="white",
+                      margin=dict(b=110))
     return fig
 
 
