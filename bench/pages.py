@@ -14,6 +14,8 @@ seen, every slider, number box, select box, select slider, radio, pill row and m
 value and every toggle and checkbox flips (a new input where the widget allows, so caches keyed by input
 are missed as a user's first try would miss them), one `.run()` per change; buttons are left out (they
 start jobs); a background job a change starts (shown as progress) is waited out before the next change.
+Pages with views behind a choice are also walked from each view of VIEWS (the widget values set first, as a lesson
+stop sets them; keys read 'page#key=value'), so the widgets each view draws are changed too.
 `--tries N` changes every widget N times in turn and keeps the median; `--lang both` runs every page in
 English and then in Japanese. `--profile` adds a cProfile of every change (stderr).
 Beside each wall time the process's CPU seconds over the rerun (`cpu_s`): on a shared machine the wall
@@ -227,16 +229,28 @@ def _settle(limit_s: float = 60.0) -> None:
         time.sleep(0.05)
 
 
-def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) -> dict:
-    """Seconds of one rerun after each widget change on a warm page: the median of `tries` changes per widget."""
+# Views a page shows only after a choice: (page, {widget key: value}) walked besides the page's first view.
+VIEWS = {
+    "views/lm_chain_rule.py": [{"chain_model": "both"}],  # the n-gram and the GPT side by side (ranks, top-5)
+    "views/gpt_inside.py": [{"inside_view": "lens"}, {"inside_view": "knockout"}],  # "next" is the first view
+}
+
+
+def interactions(path: str, lang: str, profile: bool = False, tries: int = 1, state: dict | None = None) -> dict:
+    """Seconds of one rerun after each widget change on a warm page: the median of `tries` changes per widget.
+    `state`: widget values set before the page first runs (another view of the page)."""
+    view = path + "".join(f"#{k}={v}" for k, v in (state or {}).items())
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params["lang"] = LANG_NAMES[lang]
     at.run()
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
     at.switch_page(path).run()
+    _settle()  # a job the view starts (a table computed once per model) is not the first change's time
     at.run()  # warm
     out: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}  # CPU seconds of the process over the rerun: what load cannot inflate
-    widgets = _widgets(at)
+    widgets = sorted(_widgets(at), key=lambda w: w[1] in (state or {}))  # the view's own choice last: it leaves the view
     for i, (kind, key) in enumerate(widgets * tries):
         try:
             w = _find(at, kind, key)
@@ -280,7 +294,7 @@ def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) ->
             t1 = time.perf_counter()
             gc.collect(2)
             dt += time.perf_counter() - t1
-            GC_SECONDS.setdefault((path, lang), {})[f"{kind}:{key}"] = round(GC_LOG.total() - g0, 4)
+            GC_SECONDS.setdefault((view, lang), {})[f"{kind}:{key}"] = round(GC_LOG.total() - g0, 4)
             GC_LOG.where = "between"
         out.setdefault(f"{kind}:{key}", []).append(dt)
         cpu.setdefault(f"{kind}:{key}", []).append(time.process_time() - c0)
@@ -294,8 +308,8 @@ def interactions(path: str, lang: str, profile: bool = False, tries: int = 1) ->
             raise RuntimeError(f"{path} {key}: {[e.value for e in at.exception]}")
         _settle()
     med = {k: round(statistics.median(ts), 4) for k, ts in out.items()}
-    CPU_SECONDS[(path, lang)] = {k: round(statistics.median(ts), 4) for k, ts in cpu.items()}
-    print(f"{path} [{lang}]: {len(med)} widgets changed, slowest {max(med.values(), default=0):.3f} s", file=sys.stderr)
+    CPU_SECONDS[(view, lang)] = {k: round(statistics.median(ts), 4) for k, ts in cpu.items()}
+    print(f"{view} [{lang}]: {len(med)} widgets changed, slowest {max(med.values(), default=0):.3f} s", file=sys.stderr)
     return med
 
 
@@ -361,15 +375,22 @@ def main() -> None:
         gc.callbacks.append(GC_LOG)
     if args.interactions:
         langs = list(LANG_NAMES) if args.lang == "both" else [args.lang]
-        table = {(f"{e.path}@{lg}" if len(langs) > 1 else e.path): interactions(e.path, lg, args.profile, args.tries)
-                 for lg in langs for e in available_pages() if not args.only or any(s in e.path for s in args.only)}
-        cpu = {(f"{p}@{lg}" if len(langs) > 1 else p): d for (p, lg), d in CPU_SECONDS.items()}
+        name = lambda p, lg: f"{p}@{lg}" if len(langs) > 1 else p  # noqa: E731
+        table = {}
+        for lg in langs:
+            for e in available_pages():
+                if args.only and not any(s in e.path for s in args.only):
+                    continue
+                for state in [None] + VIEWS.get(e.path, []):
+                    view = e.path + "".join(f"#{k}={v}" for k, v in (state or {}).items())
+                    table[name(view, lg)] = interactions(e.path, lg, args.profile, args.tries, state)
+        cpu = {name(p, lg): d for (p, lg), d in CPU_SECONDS.items()}
         rows = sorted(((p, k, t) for p, d in table.items() for k, t in d.items()), key=lambda r: -r[2])
         for p, k, t in rows:
             print(f"{p:33s} {k:40s} {t:6.3f} s (cpu {cpu[p][k]:6.3f} s){'  > 0.5 s' if t > 0.5 else ''}", file=sys.stderr)
         extra = {}
         if GC_LOG is not None:
-            per = {(f"{p}@{lg}" if len(langs) > 1 else p): d for (p, lg), d in GC_SECONDS.items()}
+            per = {name(p, lg): d for (p, lg), d in GC_SECONDS.items()}
             worst = sorted(((p, k, t) for p, d in per.items() for k, t in d.items()), key=lambda r: -r[2])[:5]
             in_reruns = sum(sum(d.values()) for d in per.values())
             share = in_reruns / max(1e-9, sum(sum(d.values()) for d in table.values()))  # medians: with --tries 1, the runs

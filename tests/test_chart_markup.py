@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import core.charts
-from core.charts import attention, bpc, finetune, lm, premium, training, transfer
+from core.charts import attention, bpc, finetune, inside, lm, premium, training, transfer
 from core.charts.style import plot_text, plot_texts
 from core.transformer import inputs as I
 
@@ -42,6 +42,12 @@ def _neuron():
     v = neuron_view(m, [1] * T, 0, 0, T - 1)
     names = {k: k for k in ("vectors", "products", "scores", "weights", "query")}
     return neuron.neuron_figure(v, HOSTILE, lm.ChartText("t", "x", "y", names))
+
+
+def _guess(token: str):
+    from core.gpt.predict import TokenGuess
+
+    return TokenGuess(token, 0.5, 3, ((token, 0.5), (HOSTILE[1], 0.2)))
 
 
 def _text() -> lm.ChartText:
@@ -74,6 +80,14 @@ CASES = {
     # a row label can name an uploaded corpus ("Our BPE (trained on <file name>)")
     "premium.premium_figure": lambda: premium.premium_figure(
         [(h, 10.0, 20.0) for h in HOSTILE], premium.PremiumLabels("t", "x", "en", "ja", "×{r:.2f}")),
+    "inside.gltr_figure": lambda: inside.gltr_figure(
+        [(HOSTILE[0], [_guess(h) for h in HOSTILE]), ("GPT", [_guess(h) for h in HOSTILE])], inside.Labels("t", "x")),
+    "inside.next_token_figure": lambda: inside.next_token_figure(
+        HOSTILE, [0.1] * T, [0.1] * T, [True] * T, inside.Labels("t", "x")),
+    "inside.lens_figure": lambda: inside.lens_figure(
+        np.ones((2, T)), [HOSTILE, HOSTILE], [[HOSTILE] * T, [HOSTILE] * T], HOSTILE, ["a", "b"], inside.Labels("t", "x", "y")),
+    "inside.surprisal_pair_figure": lambda: inside.surprisal_pair_figure(
+        HOSTILE, [1.0] * T, [2.0] * T, inside.Labels("t", "x", "y")),
     "bpc.bpc_figure": lambda: bpc.bpc_figure({h: [(100, 3.0)] for h in HOSTILE[:3]},
                                              {h: (1000, 3.5) for h in HOSTILE[3:]}, "t", "x", "y"),
 }
@@ -111,6 +125,7 @@ NO_USER_TEXT = {
     "transfer.table5_figure": "variant names from the catalog",
     "transfer.layers_figure": "layer counts and the catalog's names",
     "transfer.zero_shot_figure": "architecture names from the catalog",
+    "inside.importance_figure": "layer / head numbers and the catalog's words",
     "style.styled": "gives a built figure its title (the caller's catalog text) and height",
 }
 

@@ -8,7 +8,7 @@ from core.lm.data import LMData, build, corpus_lang
 from core.lm.units import show_token, split_units
 from core.textcheck import check_text
 from ui import shell
-from ui import export
+from ui import chain_compare, export
 from ui.corpus_picker import pick_corpus
 from ui.safe import plain
 from ui.shared_state import get_gpt
@@ -33,19 +33,24 @@ raw = t_col.text_area(T.t("sentence", lang), T.t("default_sentence", lang), key=
                       height=68)
 top = st.container()  # the chart and the numbers
 gpt = get_gpt(lang)  # the live-trained GPT, else the one shipped with the app
-models = ["ngram"] + (["gpt"] if gpt is not None else [])
+models = ["ngram"] + (["gpt", "both"] if gpt is not None else [])
+MODEL_LABELS = {"ngram": lambda: T.t("model_ngram", lang), "both": lambda: T.t("model_both", lang),
+                "gpt": lambda: T.t("model_gpt", lang, label=plain(gpt.label))}
 c1, c4 = st.columns([3, 2])
 model = c1.radio(T.t("model", lang), models, key="chain_model", bind="query-params",
-                 format_func=lambda m: T.t("model_ngram", lang) if m == "ngram" else T.t("model_gpt", lang, label=plain(gpt.label)))
+                 format_func=lambda m: MODEL_LABELS[m]())
 use_ngram = model == "ngram"
 level = c2.radio(T.t("level", lang), ["char", "word"], key="chain_level", bind="query-params",
                  format_func=lambda v: T.t(f"level_{v}", lang), disabled=not use_ngram)
-n = c3.slider(T.t("n", lang), 1, 5, 3, key="chain_n", bind="query-params", disabled=not use_ngram)
+n = c3.slider(T.t("n", lang), 1, 5, 3, key="chain_n", bind="query-params", disabled=model == "gpt")
 smoothing = c4.radio(T.t("smoothing", lang), ["kn", "addk"], key="chain_smoothing", bind="query-params",
-                     format_func=lambda v: T.t(f"sm_{v}", lang), disabled=not use_ngram)
+                     format_func=lambda v: T.t(f"sm_{v}", lang), disabled=model == "gpt")
 if gpt is None:
     st.caption(T.t("no_gpt", lang))
-picked = pick_corpus("chain", default=lang) if use_ngram else None
+picked = pick_corpus("chain", default=lang) if model != "gpt" else None
+if model == "both":  # the n-gram counted in the GPT's pieces: both models on the same tokens
+    chain_compare.render(top, gpt, picked, raw, n, smoothing, MAX_CHARS, lang)
+    st.stop()
 
 try:
     checked = check_text(raw, max_chars=MAX_CHARS)

@@ -39,6 +39,7 @@ PAGE_PARTS = {
     "views/gpt_train.py": "all",
     "views/gpt_finetune.py": "task_head",
     "views/gpt_tasks.py": "task_head",
+    "views/gpt_inside.py": "lm_head",
 }
 
 # Layout on the 0..10 canvas: (x0, x1, y0, y1) per box, bottom-up as in the paper.
