@@ -239,7 +239,9 @@ class GPT(nn.Module):
         """
         for _ in range(max_new_tokens):
             ctx = idx[:, -self.config.block_size:]
-            logits = self(ctx).logits[:, -1, :]  # (B, V)
+            # The head on the last position only (nanoGPT's inference trick): (B, C) x (C, V) -> (B, V),
+            # not (B, T, V) thrown away but for one row: the vocabulary projection is the largest matmul here.
+            logits = self.lm_head(self.features(ctx)[:, -1, :])  # (B, V)
             if not bool(torch.isfinite(logits).all()):  # a diverged model: multinomial would fail on NaN
                 raise DivergedError("the model's outputs are NaN or infinite: it cannot generate text")
             if temperature <= 0:
