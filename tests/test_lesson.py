@@ -52,7 +52,7 @@ def test_lesson1_follows_the_notes_order():
     lesson = load_lesson(1, PAGE_PATHS)
     order = [p.path for p in PAGES]
     firsts = list(dict.fromkeys(s.page for s in lesson.stops))  # pages in first-visit order
-    assert firsts[0] == "views/lm_chain_rule.py" and lesson.stops[-1].page == "views/gpt_finetune.py"
+    assert firsts[0] == "views/lm_chain_rule.py" and lesson.stops[-1].page == "views/gpt_tasks.py"
     # Sections come in the course's order (LM -> tokenizers -> Transformer -> GPT), as the notes do.
     sections = [next(p.section for p in PAGES if p.path == f) for f in firsts]
     assert sections == sorted(sections, key=["sec_lm", "sec_tok", "sec_tf", "sec_gpt"].index)

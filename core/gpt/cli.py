@@ -34,6 +34,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--heldout-text", default=None, help="UTF-8 held-out text file: then all of --text is trained on")
     p.add_argument("--tokenizer", choices=TOKENIZERS, default="char")
     p.add_argument("--vocab-size", type=int, default=1000, help="for bpe / unigram")
+    p.add_argument("--byte-fallback", action="store_true",
+                   help="bpe / unigram: characters outside the vocabulary become UTF-8 byte pieces, never <unk>")
     p.add_argument("--preset", default=None, help="named size (tiny, class-demo, small, medium, gpt-1); flags override it")
     p.add_argument("--n-layer", type=int)
     p.add_argument("--n-head", type=int)
@@ -96,7 +98,7 @@ def main(argv: list[str] | None = None) -> dict:
         resume = load_checkpoint(ckpt_path)
         tokenizer, mcfg = resume.tokenizer, resume.config
     else:
-        tokenizer = build_tokenizer(a.tokenizer, train_text, a.vocab_size)
+        tokenizer = build_tokenizer(a.tokenizer, train_text, a.vocab_size, byte_fallback=a.byte_fallback)
         mcfg = model_config_from_args(a, tokenizer.vocab_size)
     tc = TrainConfig(max_iters=a.max_iters, batch_size=a.batch_size, lr=a.lr, warmup_iters=a.warmup_iters,
                      weight_decay=a.weight_decay, grad_clip=a.grad_clip, eval_interval=a.eval_interval,

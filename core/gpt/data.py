@@ -19,11 +19,14 @@ from core.tokenizers.char import CharTokenizer
 TOKENIZERS = ("char", "bpe", "unigram")
 
 
-def build_tokenizer(kind: str, text: str, vocab_size: int = 1000, fit_vocab: bool = True) -> Tokenizer:
+def build_tokenizer(kind: str, text: str, vocab_size: int = 1000, fit_vocab: bool = True,
+                    byte_fallback: bool = False) -> Tokenizer:
     """Characters, or SentencePiece BPE / unigram trained on `text`.
 
     With `fit_vocab`, a vocabulary larger than the corpus supports shrinks to the largest possible
     one (check `tokenizer.vocab_size`); a vocabulary too small for the corpus's characters still raises.
+    `byte_fallback` (SentencePiece): a character outside the vocabulary becomes its UTF-8 bytes, never <unk>
+    (the shipped Japanese model: 佐藤 or 札幌, rare in its text, must still be read).
     """
     if kind == "char":
         return CharTokenizer.train(text)
@@ -31,11 +34,11 @@ def build_tokenizer(kind: str, text: str, vocab_size: int = 1000, fit_vocab: boo
         from core.tokenizers.spm import VocabSizeError, train_sentencepiece
 
         try:
-            return train_sentencepiece(text, model_type=kind, vocab_size=int(vocab_size))
+            return train_sentencepiece(text, model_type=kind, vocab_size=int(vocab_size), byte_fallback=byte_fallback)
         except VocabSizeError as e:
             if not (fit_vocab and e.too_large):
                 raise
-            return train_sentencepiece(text, model_type=kind, vocab_size=int(e.limit))
+            return train_sentencepiece(text, model_type=kind, vocab_size=int(e.limit), byte_fallback=byte_fallback)
     raise ValueError(f"unknown tokenizer {kind!r}; choose one of {TOKENIZERS}")
 
 
