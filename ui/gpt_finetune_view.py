@@ -115,9 +115,11 @@ def results(job: FinetuneJob, lang: str) -> None:
                     T.t("results_title", lang), T.t("y_acc", lang)), key="ft_results_chart")
     n_held = sum(v.counts_heldout)
     table5_noise.show({x: v.results[x].accs for x in order if x in v.results}, {x: T.t(f"v_{x}", lang) for x in VARIANTS}, n_held, lang)
-    st.info(T.t("honest", lang, n_train=sum(v.counts_train), kb=len(job.data.train_text.encode()) // 1024,
-                n_held=n_held, step=100 / max(1, n_held)))
     shipped = next((i for i in v.pretrain.values() if i.get("shipped")), None)
+    # what the backbone read: the shipped models' card (megabytes of books), or this page's own short pre-training
+    pre = (T.t("pre_shipped", lang, steps=shipped["steps"]) if shipped is not None else
+           T.t("pre_own", lang, kb=len(job.data.train_text.encode()) // 1024))
+    st.info(T.t("honest", lang, n_train=sum(v.counts_train), pre=pre, n_held=n_held, step=100 / max(1, n_held)))
     if shipped is not None:
         key = "shipped_clean" if shipped["seen_heldout"] == 0 else "shipped_honest"  # measured, never assumed
         st.info(T.t(key, lang, seen=100 * shipped["seen_heldout"], unk=100 * shipped["unknown"]))
