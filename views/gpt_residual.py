@@ -36,17 +36,17 @@ st.latex(r"\text{with skip: } x \leftarrow \mathrm{LN}(x + f(x)) \qquad \text{re
          if not gpt.model.config.pre_ln else
          r"\text{with skip: } x \leftarrow x + f(\mathrm{LN}(x)) \qquad \text{removed: } x \leftarrow f(\mathrm{LN}(x))")
 
+cfg = gpt.model.config
+# the widgets before the wait for the study: a link's values are checked (and a bad one noted) on every run
+c1, c2 = st.columns(2)
+layer = c1.slider(t("layer"), 1, cfg.n_layer, cfg.n_layer, key="res_layer", bind="query-params") if cfg.n_layer > 1 else 1
+part = c2.radio(t("part"), R.PARTS, format_func=lambda p: t(f"part_{p}"), key="res_part", bind="query-params",
+                horizontal=True)
 digest = _digest(gpt.label, id(gpt.model), gpt.model)
 got = notes_jobs.value(R.note(gpt.model, gpt.tokenizer, lang, corpus_heldout(lang), digest), "res_job", lang)
 if got is None:
     st.stop()
 s = R.ResidualStudy.from_json(got)
-cfg = gpt.model.config
-
-c1, c2 = st.columns(2)
-layer = c1.slider(t("layer"), 1, cfg.n_layer, cfg.n_layer, key="res_layer", bind="query-params") if cfg.n_layer > 1 else 1
-part = c2.radio(t("part"), R.PARTS, format_func=lambda p: t(f"part_{p}"), key="res_part", bind="query-params",
-                horizontal=True)
 cut = s.cut_loss[layer - 1][part]
 m = st.columns(2)
 m[0].metric(t("m_base"), t("nats", v=s.base_loss, pp=math.exp(s.base_loss)))

@@ -25,10 +25,9 @@ task = view.load(task_name, data_lang)
 # ---------------------------------------------------------------- Figure 1: what the model reads
 view.figure1(task, data_lang, lang)
 
-view.nll_vs_ce_section(lang)
-
 # ---------------------------------------------------------------- measured at build time, all four formats
 measured = shipped.show(data_lang, lang)
+view.nll_vs_ce_section(lang)
 
 # ---------------------------------------------------------------- the experiment: Table 5
 view.controls(slot, task, lang, running)

@@ -133,21 +133,30 @@ def save_checkpoint(path: str | Path, model: GPT, tokenizer: Tokenizer, step: in
     try:
         write_atomic(path, data, durable=True)
     except OSError as e:
-        why_en, why_ja = write_failure(e)
+        why_en = write_failure(e)[0]
+        why_ja = write_failure_ja(e.errno)  # from the error number only
         log.warning("could not save a checkpoint to %s: %s", path, e)
         raise UserInputError(f"Could not save the checkpoint: {why_en}. Download it from the page instead.",
                              f"チェックポイントを保存できませんでした：{why_ja}。ページからダウンロードしてください。") from None
     return path
 
 
+_WRITE_FAILURES = {errno.ENOSPC: ("the disk is full", "ディスクがいっぱいです"),
+                   errno.EROFS: ("the disk is read-only", "ディスクが読み取り専用です"),
+                   errno.EACCES: ("no permission to write there", "書き込む権限がありません")}
+
+
 def write_failure(e: OSError) -> tuple[str, str]:
     """Why a write failed, in English and Japanese ("the disk is full", ...), for a message."""
-    known = {errno.ENOSPC: ("the disk is full", "ディスクがいっぱいです"),
-             errno.EROFS: ("the disk is read-only", "ディスクが読み取り専用です"),
-             errno.EACCES: ("no permission to write there", "書き込む権限がありません")}.get(e.errno)
+    known = _WRITE_FAILURES.get(e.errno)
     if known:
         return known
-    return e.strerror or type(e).__name__, "書き込みに失敗しました"  # the OS's English text: English only
+    return e.strerror or type(e).__name__, write_failure_ja(e.errno)  # the OS's English text: English only
+
+
+def write_failure_ja(code: int | None) -> str:
+    """The Japanese side of write_failure from the error number alone: never the OS's (English) text."""
+    return _WRITE_FAILURES.get(code, ("", "書き込みに失敗しました"))[1]
 
 
 @dataclass

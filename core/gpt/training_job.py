@@ -24,7 +24,7 @@ import torch
 from core.corpus import corpus_id
 from core.errors import UserInputError
 from core.gpt.autosave import write_corpus
-from core.gpt.checkpoint import Checkpoint, checkpoint_bytes, write_failure
+from core.gpt.checkpoint import Checkpoint, checkpoint_bytes, write_failure, write_failure_ja
 from core.gpt.data import TokenData, build_tokenizer, cached_references, ngram_reference
 from core.gpt.job_settings import REFERENCE_LINES, JobSettings, JobView, shipped_reference  # noqa: F401 - re-exported
 from core.gpt.resume import ResumeState
@@ -229,7 +229,8 @@ class TrainingJob(BackgroundJob):
             write_atomic(path, self.checkpoint(with_optimizer=True), durable=True)
         except OSError as e:  # a full or read-only disk costs the autosave, never the training ...
             log.warning("autosave to %s failed: %s", path, e)
-            why_en, why_ja = write_failure(e)  # ... and the page says so: a restart would lose it
+            why_en = write_failure(e)[0]
+            why_ja = write_failure_ja(e.errno)  # from the error number only  # ... and the page says so: a restart would lose it
             self.save_error = UserInputError(
                 f"The training could not be saved on the server ({why_en}): a server restart would lose it. "
                 "Download the checkpoint to keep it.",

@@ -165,7 +165,7 @@ def _damaged(spec: Spec, path: Path, why: str) -> UserInputError:
     return UserInputError(
         f"{spec.label}'s file vendor/tokenizers/{spec.key}/{path.name} is damaged or truncated ({why}). "
         f"Delete the folder and run: {INSTALL_CMD}",
-        f"{spec.label} のファイル vendor/tokenizers/{spec.key}/{path.name} が壊れているか途中で切れています（{why}）。"
+        f"{spec.label} のファイル vendor/tokenizers/{spec.key}/{path.name} が壊れているか途中で切れています。"
         f"フォルダを削除してから次を実行してください：{INSTALL_CMD}")
 
 
