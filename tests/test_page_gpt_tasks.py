@@ -54,7 +54,7 @@ def test_renders_and_widgets_change_the_rows_drawn(lang, title):
     assert not at.exception, errors(at)
     pair = sequence_text(at)
     assert pair != first and "東京" in pair and "大阪" in pair  # the notes' pair, both orderings
-    spec = spec_with(at, "東京")
+    spec = spec_with(at, "東")  # the pieces of 東京 (one piece or two, as the shipped tokenizer cuts it)
     assert ("開始" if lang == "ja" else "start") in spec and ("抽出" if lang == "ja" else "extract") in spec
     at.slider(key="tasks_example").set_value(2).run()
     assert sequence_text(at) != pair and not at.exception

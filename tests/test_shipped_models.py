@@ -137,7 +137,7 @@ def test_snapshots_exist_and_are_the_same_run(lang):
 
 def test_folder_is_small():
     total = sum(p.stat().st_size for p in (ROOT / "assets" / "models").rglob("*") if p.is_file())
-    assert total < 24 * 2**20, f"assets/models is {total / 2**20:.1f} MB"
+    assert total < 80 * 2**20, f"assets/models is {total / 2**20:.1f} MB"  # issue 22: the whole folder under ~80 MB
 
 
 def test_missing_or_corrupt_artifact_is_a_clear_error(tmp_path):

@@ -15,6 +15,11 @@ def section(picked, level: str, clang: str, lang: str) -> None:
     st.markdown(t("mkn_intro"))
     st.latex(r"P_{MKN}(w \mid h) = \frac{\max(c(hw) - D(c(hw)),\,0)}{c(h)} + "
              r"\frac{D_1 N_1(h\bullet) + D_2 N_2(h\bullet) + D_{3+} N_{3+}(h\bullet)}{c(h)}\,P_{MKN}(w \mid h')")
+    if picked.lang_hint == "upload":
+        # An upload is not tuned in the shared note store (its counts would outlive the session, and the page's own
+        # counting job is the one a student waits for): the comparison is shown on the shipped corpora.
+        st.info(t("mkn_upload"))
+        return
     note = kn_compare.note(picked.train, picked.heldout, level, clang, picked.key)
     got = notes_jobs.value(note, "ngram_mkn", lang)
     if got is None:

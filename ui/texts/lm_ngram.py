@@ -105,6 +105,8 @@ T = Catalog(
                          "このコーパスには、十分離れて同じ語が繰り返される文が見つかりませんでした。"),
         "unit_char": ("character", "文字"),
         "unit_word": ("word", "単語"),
+        "mkn_upload": ("The tuned comparison runs on the shipped corpora: choose English or Japanese above to see it.",
+                       "調整した比較は同梱のコーパスで計算します。上で英語か日本語を選ぶと表示されます。"),
         "mkn_h": ("Modified Kneser–Ney against interpolated Kneser–Ney", "修正 Kneser–Ney と補間 Kneser–Ney"),
         "mkn_intro": (
             "Interpolated KN subtracts one discount D from every count. **Modified KN** (Chen & Goodman 1998) uses "

@@ -83,17 +83,26 @@ def pretraining_split(lang: str) -> PretrainSplit:
     return pretraining_split_of(load_shipped(lang), paragraphs, sentences)
 
 
+MIN_SEEN_CHARS = 20  # shorter task passages are fragments, not text that could be recalled
+
+
 def seen_share(passages: list[str], pretrain_text: str) -> float:
     """Share of `passages` that occur inside `pretrain_text`, whitespace ignored: 0.0 is a clean test.
 
     Whitespace is removed, not collapsed: a Japanese passage joins sentences that sat on two lines of
     a paragraph with no space, and must still be found (a stricter test than the page's earlier one).
-    >>> seen_share(["a  b", "c"], "x a\\nb y")
+    >>> seen_share(["alpha beta gamma delta epsilon", "zeta eta theta iota kappa"], "x alpha beta\\ngamma delta epsilon y")
     0.5
+
+    A passage shorter than MIN_SEEN_CHARS (whitespace removed) is not counted: the tail of a passage cut at 95
+    characters can be a fragment such as "'s identical." that occurs by chance in megabytes of books.
+    >>> seen_share(["'s identical."], "its syntax is identical.")
+    0.0
     """
     bare = lambda t: "".join(t.split())  # noqa: E731
     hay = bare(pretrain_text)
-    return sum(bare(p) in hay for p in passages) / max(1, len(passages))
+    checked = [bare(p) for p in passages if len(bare(p)) >= MIN_SEEN_CHARS]
+    return sum(p in hay for p in checked) / max(1, len(checked))
 
 
 # --- The standard split of the shipped models' text (books + corpus) -----------------------------------------

@@ -23,6 +23,8 @@ answer); every other part keeps its beginning.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 import torch
@@ -197,4 +199,39 @@ def labelled_pieces(seq: Sequence, id_to_piece, specials: Specials) -> list[tupl
             out.append((role, specials.piece(role)))
         else:
             out.extend((role, id_to_piece(i)) for i in ids)
+    return join_byte_pieces(out)
+
+
+_BYTE_PIECE = re.compile(r"^<0x([0-9A-Fa-f]{2})>$")
+
+
+def join_byte_pieces(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Runs of SentencePiece byte-fallback pieces (<0xE6><0x9D><0xB1>) drawn as the character they spell (東):
+    a tokenizer with byte fallback writes a character outside its vocabulary as its UTF-8 bytes.
+
+    >>> join_byte_pieces([("a", "<0xE6>"), ("a", "<0x9D>"), ("a", "<0xB1>"), ("a", "京")])
+    [('a', '東'), ('a', '京')]
+    """
+    out: list[tuple[str, str]] = []
+    run: list[int] = []
+    role = ""
+
+    def flush() -> None:
+        if run:
+            out.append((role, bytes(run).decode("utf-8", errors="replace")))
+            run.clear()
+
+    for r, piece in pieces:
+        m = _BYTE_PIECE.match(piece)
+        if m and (not run or r == role):
+            role = r
+            run.append(int(m.group(1), 16))
+            continue
+        flush()
+        if m:
+            role = r
+            run.append(int(m.group(1), 16))
+        else:
+            out.append((r, piece))
+    flush()
     return out
