@@ -187,16 +187,22 @@ def test_crossings_take_the_first_evaluation_under_each_line():
     assert v.crossings() == {"unigram": 10, "bigram": 20, "kn": 30}  # step 0 (untrained, 1.0) never counts
 
 
-def test_shipped_line_only_for_the_shipped_split_and_tokenizer():
+def test_shipped_line_only_for_the_shipped_split_and_tokenizer(monkeypatch):
     import json
 
-    from core.corpus import load_shipped, split_train_heldout
+    from core.corpus import corpus_id, load_shipped, split_train_heldout
+    from core.gpt import job_settings
     from core.gpt.shipped import gpt_path
     from core.gpt.tasks.pretrain_text import pretraining_split
     from core.gpt.training_job import shipped_reference
 
     card = json.loads(gpt_path("en").with_suffix(".json").read_text(encoding="utf-8"))
     s, v = pretraining_split("en"), card["tokenizer"]["vocab_size"]
+    # The shipped GPT reads the Debian books + the corpus (the standard split), which no page trains on: no line.
+    assert shipped_reference("bpe", v, s.train + s.heldout, s.heldout) is None
+    # A card whose split is this run's gives its loss as the line.
+    own = dict(card, pretrain_text={"train_id": corpus_id(s.train), "heldout_id": corpus_id(s.heldout)})
+    monkeypatch.setattr(job_settings, "read_card", lambda path: own)
     assert shipped_reference("bpe", v, s.train + s.heldout, s.heldout) == card["heldout_loss"]
     assert shipped_reference("char", v, s.train + s.heldout, s.heldout) is None
     assert shipped_reference("bpe", v + 1, s.train + s.heldout, s.heldout) is None
