@@ -147,8 +147,8 @@ T = Catalog(
         "results_title": ("Held-out accuracy vs. the paper", "評価用正解率と論文の比較"),
         "ours": ("ours (one small task)", "ここ（小さなタスク 1 つ）"),
         "paper": ("paper (avg. of 12 tasks)", "論文（12 タスクの平均）"),
-        "pre_shipped": ("pre-trained by `make models` for {steps:,} steps on about 4 MB of text (the shipped GPT)",
-                        "`make models` で約 4 MB のテキストを {steps:,} ステップ事前学習したもの（同梱の GPT）"),
+        "pre_shipped": ("pre-trained by `make models` for {steps:,} steps on about 4 million characters of text (the shipped GPT)",
+                        "`make models` で約 400 万文字のテキストを {steps:,} ステップ事前学習したもの（同梱の GPT）"),
         "pre_own": ("pre-trained here for minutes on ~{kb} KB of text", "ここで数分間、約 {kb} KB のテキストで事前学習したもの"),
         "honest": (
             "**What reproduces at this scale, and what does not.** The paper's numbers average 12 large benchmarks "

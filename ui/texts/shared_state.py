@@ -5,9 +5,9 @@ T = Catalog(
     "shared_state",
     {
         "shipped_label": (
-            "shipped GPT ({code}) · {steps} steps on {mb:.1f} MB of text · held-out PP {ppl:.0f}, "
+            "shipped GPT ({code}) · {steps} steps on {mb:.1f} M characters of text · held-out PP {ppl:.0f}, "
             "the best Kneser–Ney n-gram {ngram_ppl:.0f} on the same tokens ({verdict})",
-            "同梱の GPT（{code}）· {mb:.1f} MB のテキストで {steps} ステップ · 評価 PP {ppl:.0f}、"
+            "同梱の GPT（{code}）· {mb:.1f} M 文字のテキストで {steps} ステップ · 評価 PP {ppl:.0f}、"
             "同じトークンでの最良の Kneser–Ney n-gram は {ngram_ppl:.0f}（{verdict}）",
         ),
         "verdict_beats": ("ahead by {m:.2f} ± {se:.2f} nats/token", "{m:.2f} ± {se:.2f} nats/トークン 上回る"),
