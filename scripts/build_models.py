@@ -138,8 +138,8 @@ def cli_args(r: GPTRecipe, text_file: str, out: str) -> list[str]:
             "--threads", str(r.threads), "--no-progress", "--out", out] + (["--byte-fallback"] if r.byte_fallback else [])
 
 
-DISCOUNTS = (None, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)  # None: KN's own per-order estimate n1 / (n1 + 2 n2)
-DEV_SEED = "atlas-dev-1"  # the dev split the n-gram is tuned on: 10 % of the training paragraphs, by hash
+# The n-gram page's tuning grid and dev split (core.lm.kn_compare), so the card's line and the page's agree.
+from core.lm.kn_compare import DEV_SEED, KN_DISCOUNTS as DISCOUNTS  # noqa: E402
 
 
 def ngram_baseline(tokenizer, train_text: str, heldout_text: str) -> dict:
