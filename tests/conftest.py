@@ -18,3 +18,20 @@ os.environ.setdefault("ATLAS_FORCE_CPU", "1")
 def _cache_dir(tmp_path_factory, monkeypatch):
     """Anything the app caches on disk goes to a temporary folder during tests."""
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "atlas-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _stop_leftover_jobs():
+    """A job a test started and left running (a page's background note, an AppTest session that never ends)
+    is stopped when the test ends, and waited for: it would otherwise hold one of the server's training slots
+    (ATLAS_MAX_TRAININGS) and the cores while later tests run, and they would fail by chance. Jobs started
+    before the test (a module fixture's) are left alone."""
+    from core.runtime import jobs
+
+    before = {id(j) for j in jobs.running()}
+    yield
+    left = [j for j in jobs.running() if id(j) not in before]
+    for j in left:
+        j.stop()
+    for j in left:
+        j.wait(60)

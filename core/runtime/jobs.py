@@ -20,6 +20,7 @@ import os
 import threading
 import time
 import uuid
+import weakref
 from dataclasses import dataclass
 from typing import Callable, TypeVar
 
@@ -74,6 +75,12 @@ class Limiter:
 
 
 LIMITER = Limiter()
+_STARTED: "weakref.WeakSet[BackgroundJob]" = weakref.WeakSet()  # every job ever started and not yet collected
+
+
+def running() -> list["BackgroundJob"]:
+    """The jobs whose thread is alive now (tests stop what a test left behind; nothing else needs it)."""
+    return [j for j in list(_STARTED) if j._thread is not None and j._thread.is_alive()]
 
 
 @dataclass(frozen=True)
@@ -155,6 +162,7 @@ class BackgroundJob:
             self._thread = threading.Thread(target=self._main, name=f"{type(self).__name__}-{self.id}", daemon=True)
             # A server stop (SIGTERM, exit) stops the job and gives it a few seconds to finish its step.
             self._unregister = shutdown.register(self._shutdown_stop, wait=self._shutdown_wait)
+            _STARTED.add(self)
             self._thread.start()
 
     def pause(self) -> None:
