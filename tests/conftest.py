@@ -26,11 +26,14 @@ def _stop_leftover_jobs():
     is stopped when the test ends, and waited for: it would otherwise hold one of the server's training slots
     (ATLAS_MAX_TRAININGS) and the cores while later tests run, and they would fail by chance. Jobs started
     before the test (a module fixture's) are left alone."""
-    from core.runtime import jobs
+    from core.runtime.jobs import STARTED
 
-    before = {id(j) for j in jobs.running()}
+    def running():
+        return [j for j in list(STARTED) if not j.wait(0)]  # wait(0): has the thread ended?
+
+    before = {id(j) for j in running()}
     yield
-    left = [j for j in jobs.running() if id(j) not in before]
+    left = [j for j in running() if id(j) not in before]
     for j in left:
         j.stop()
     for j in left:

@@ -8,8 +8,7 @@ progress and ETA, and turning an exception into a bilingual message instead of a
 
 A subclass sets `what = ("Training", "学習")` and implements `work()`, which calls `self.gate()` before
 each unit of work (it blocks while paused, returns False once stopped), `self.set_progress(done,
-total)` as it goes, and returns the final status ("finished", "stopped", "diverged", ...).
-
+total)` as it goes, and returns the final status ("finished", "stopped", "diverged", ...):
     job = MyJob(); job.start(); job.state().progress; job.stop()   # stop never waits for the thread
 """
 from __future__ import annotations
@@ -75,12 +74,7 @@ class Limiter:
 
 
 LIMITER = Limiter()
-_STARTED: "weakref.WeakSet[BackgroundJob]" = weakref.WeakSet()  # every job ever started and not yet collected
-
-
-def running() -> list["BackgroundJob"]:
-    """The jobs whose thread is alive now (tests stop what a test left behind; nothing else needs it)."""
-    return [j for j in list(_STARTED) if j._thread is not None and j._thread.is_alive()]
+STARTED: "weakref.WeakSet[BackgroundJob]" = weakref.WeakSet()  # jobs started, not yet collected (for tests)
 
 
 @dataclass(frozen=True)
@@ -162,7 +156,7 @@ class BackgroundJob:
             self._thread = threading.Thread(target=self._main, name=f"{type(self).__name__}-{self.id}", daemon=True)
             # A server stop (SIGTERM, exit) stops the job and gives it a few seconds to finish its step.
             self._unregister = shutdown.register(self._shutdown_stop, wait=self._shutdown_wait)
-            _STARTED.add(self)
+            STARTED.add(self)
             self._thread.start()
 
     def pause(self) -> None:
