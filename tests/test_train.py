@@ -146,6 +146,24 @@ def test_cli_prints_json_and_resumes(tmp_path, capsys):
     assert out2["iters"] == 18
 
 
+def test_cli_refused_resume_prints_one_line_and_no_traceback(tmp_path):
+    """`python -m core.train --resume` on a file that is not a checkpoint: the message, exit code 1, no trace."""
+    f = tmp_path / "corpus.txt"
+    f.write_text(TEXT, encoding="utf-8")
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "ckpt.safetensors").write_bytes(b"\x80\x04not a safetensors file at all")
+    env = {**os.environ, "ATLAS_FORCE_CPU": "1", "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "core.train", "--text", str(f), "--out", str(run), "--resume",
+           "--max-iters", "2", "--no-progress", "--threads", "1"]
+    p = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1, p.stderr[-2000:]
+    assert "Traceback" not in p.stderr, p.stderr[-2000:]
+    lines = [line for line in p.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), p.stderr[-2000:]
+    assert p.stdout == ""
+
+
 @pytest.mark.skipif(shutil.which("torchrun") is None and not (ROOT / ".venv/bin/torchrun").exists(),
                     reason="torchrun not installed")
 def test_torchrun_two_processes_ddp(tmp_path):
