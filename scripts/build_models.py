@@ -3,6 +3,7 @@
     .venv/bin/python scripts/build_models.py              # everything (both languages)
     .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot | tokenizers | notes
     .venv/bin/python scripts/build_models.py --lang en
+    .venv/bin/python scripts/build_models.py --only step_times   # this machine's measurement, not in the default set
 
 Per language. The GPT, its snapshots, the LSTM and the zero-shot curves read the corpus without any task's
 held-out passages, and are scored on those passages (core.gpt.tasks.pretrain_text: a task's held-out
@@ -17,6 +18,8 @@ accuracy is then transfer, as in GPT-1, not recall); the sweep and the tokenizer
 - zeroshot-<lang>.json: Figure 2 (right), zero-shot task accuracy of both LMs over their pre-training updates;
 - tokenizers/<cache key>.{json,model} + tokenizers-<lang>.json (card): the tokenizers the comparison and
   BPE pages train at their defaults, read by core.tokenizers.cache before it trains anything;
+- ../measurements/step-times.json (`--only step_times`, language-free, never built by default: it measures this
+  machine): one training step of the LSTM baseline against the GPT, ms per token, with the date and the load;
 - notes/<name>.json + notes/notes-<lang>.json (card): the notes sections' numbers (core.notes_specs), read by
   core.notes_store only while their inputs (corpus hash, model weight digests, settings) match today's.
 
@@ -44,6 +47,8 @@ sys.path.insert(0, str(REPO))
 
 from core.runtime.childproc import die_with_parent  # noqa: E402 (after the path: run as a script)
 
+# What `--only` can name for each language (everything, in this order, when it is not given).
+PER_LANGUAGE = ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes", "transfer")
 BUILD_VERSION = 2  # bump to force a rebuild when the build itself (not a recipe) changes
 # The GPT/LSTM pre-training text: the books of core.sources plus the shipped corpus, split by
 # core.gpt.tasks.pretrain_text.standard_split (a seeded random 10 % of paragraphs held out; every task's
@@ -700,10 +705,32 @@ def build_notes(lang: str, models_dir: Path) -> dict:
     return card
 
 
+def build_step_times(models_dir: Path, repeats: int = 5) -> dict:
+    """<models_dir>/../measurements/step-times.json (assets/measurements/), which the fine-tuning page shows: core.gpt.step_time.measure on one
+    thread (1 degrades gracefully when other processes share the cores, FACTS.md), the load average beside it."""
+    import datetime
+    import os
+
+    import torch
+
+    from core.gpt.step_time import measure, to_dict
+
+    torch.set_num_threads(1)
+    load_before = os.getloadavg()[0]
+    result = {**to_dict(measure(repeats=repeats)), "load_avg_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+              "cpu_count": os.cpu_count(),
+              "measured": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "command": "python scripts/build_models.py --only step_times"}
+    path = models_dir.parent / "measurements" / "step-times.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     die_with_parent()  # started by a page's rebuild (core.gpt.rebuild): end with the server, even a killed one
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes", "transfer"), action="append")
+    p.add_argument("--only", choices=(*PER_LANGUAGE, "step_times"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")
     p.add_argument("--out", default=str(REPO / "assets" / "models"))
     p.add_argument("--max-iters", type=int, default=0, help="tests only: a tiny GPT/LSTM budget (the card says so)")
@@ -716,8 +743,10 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     report = {}
+    if a.only and "step_times" in a.only:
+        report["step_times"] = build_step_times(out)
     for lang in a.lang or list(GPT_RECIPES):
-        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes", "transfer"):
+        for what in [w for w in a.only or PER_LANGUAGE if w != "step_times"]:
             t1 = time.perf_counter()
             if what == "gpt":
                 card = build_gpt(lang, out)
