@@ -36,9 +36,13 @@ run: setup
 test: setup browser
 	$(PY) -m pytest -q
 
+# The benches that measure a stated goal (bench/__init__.py says what each measures; docs/FINDINGS.md keeps the
+# finished investigations). Each runs as a module from the repository root and prints one JSON line last.
+BENCHES := pages first_open first_start ngram tokenizer_speed attention gelu train_gpt reference finetune table5 \
+	soak shutdown
+
 bench: setup
-	# -P: the bench folder is not put on sys.path (bench/tokenizers.py would hide the tokenizers package)
-	for b in bench/*.py; do echo "== $$b"; $(PY) -P $$b | tail -n 1; done
+	for b in $(BENCHES); do echo "== bench/$$b.py"; $(PY) -m bench.$$b | tail -n 1; done
 
 # Rebuild every trained model shipped in assets/models/ from scratch, with fixed seeds, and write their
 # cards (slow: tens of minutes on a 2-core CPU; not part of `make test`). The two languages build in

@@ -8,8 +8,8 @@ Two clocks from the press of Start (build_job included): when the smoothed train
 (core.charts.training.ema) first goes under the held-out bigram line, and when an evaluated held-out loss
 does (the crossing message). The step-0 evaluation and the Kneser–Ney line are inside the clock.
 
-    .venv/bin/python -P bench/first_start.py --lang ja --limit 90
-    .venv/bin/python -P bench/first_start.py --lang ja --set lr=0.003    # try another default
+    .venv/bin/python -m bench.first_start --lang ja --limit 90
+    .venv/bin/python -m bench.first_start --lang ja --set lr=0.003    # try another default
 
 Last line: {"<lang>": {"smoothed_under_bigram_s": ..., "heldout_under_bigram_s": ..., ...}, "settings": {...}}
 """
@@ -19,17 +19,14 @@ import argparse
 import dataclasses
 import json
 import os
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from core.charts.training import ema
+from core.corpus import load_shipped, split_train_heldout
+from core.gpt.training_job import JobSettings, build_job
+
 os.environ.setdefault("ATLAS_CACHE_DIR", tempfile.mkdtemp(prefix="atlas-bench-"))
-
-from core.charts.training import ema  # noqa: E402
-from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.gpt.training_job import JobSettings, build_job  # noqa: E402
 
 
 def one(lang: str, limit: float, settings: JobSettings) -> dict:

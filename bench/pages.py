@@ -40,16 +40,13 @@ import sys
 import time
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+from core.i18n import LANG_NAMES
+from ui.registry import available_pages
+
 ROOT = Path(__file__).resolve().parent.parent
-# `python bench/pages.py` puts bench/ first on the path, where bench/tokenizers.py would hide HF's tokenizers
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ATLAS_FORCE_CPU", "1")
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from core.i18n import LANG_NAMES  # noqa: E402
-from ui.registry import available_pages  # noqa: E402
 
 
 def time_page(path: str, lang: str, repeats: int) -> float:

@@ -1,9 +1,9 @@
 """Benchmark: our trainer against a minimal nanoGPT-style reference, at the issue's reference config.
 
-    .venv/bin/python bench/reference.py --calibrate        # once, on a quiet machine: bench/peak.json
-    .venv/bin/python bench/reference.py [--iters 2000] [--chunk 50] [--ours-lr 2e-3] [--bf16]
+    .venv/bin/python -m bench.reference --calibrate        # once, on a quiet machine: bench/peak.json
+    .venv/bin/python -m bench.reference [--iters 2000] [--chunk 50] [--ours-lr 2e-3] [--bf16]
     # the race of issue 14: ours on its own, shorter schedule that decays to 0
-    PATH=.venv/bin:$PATH python -P bench/reference.py --iters 2000 --ours-iters 1600 --ours-min-lr-ratio 0 --threads 2
+    PATH=.venv/bin:$PATH python -m bench.reference --iters 2000 --ours-iters 1600 --ours-min-lr-ratio 0 --threads 2
 
 The reference is written here from nanoGPT's public description (README's "baby GPT on a CPU": 4 layers,
 4 heads, 128 wide, context 64, batch 12, 2000 iterations, dropout 0.0 there since the model is tiny;
@@ -43,17 +43,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from core.corpus import load_shipped, split_train_heldout
+from core.gpt.data import TokenData, build_tokenizer
+from core.gpt.model import GPT, GPTConfig
+from core.gpt.pretrain import TrainConfig, gpt_trainer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import torch  # noqa: E402
-import torch.nn as nn  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-
-from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.gpt.data import TokenData, build_tokenizer  # noqa: E402
-from core.gpt.model import GPT, GPTConfig  # noqa: E402
-from core.gpt.pretrain import TrainConfig, gpt_trainer  # noqa: E402
 
 PEAK_FILE = Path(__file__).resolve().parent / "peak.json"
 

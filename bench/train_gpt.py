@@ -1,7 +1,7 @@
 """Benchmark: the item-3 GPT config (4 layers × 4 heads × 128 wide, context 64, batch 12, characters)
 trained by core.runtime.trainer.Trainer (core.gpt.pretrain.gpt_trainer), and this machine's fp32 matmul peak measured in the same run.
 
-    .venv/bin/python bench/train_gpt.py --text FILE [--iters 300] [--threads N] [--preset small] [--batch 12]
+    .venv/bin/python -m bench.train_gpt --text FILE [--iters 300] [--threads N] [--preset small] [--batch 12]
 
 Training runs in chunks; between chunks a short fp32 matmul probe measures the peak, so both see the
 same machine load (other processes on a shared machine move both; their ratio, the MFU, is steadier).
@@ -21,15 +21,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import torch  # noqa: E402
+import torch
 
-from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.gpt.model import GPT, PRESETS, GPTConfig  # noqa: E402
-from core.gpt.data import TokenData, build_tokenizer  # noqa: E402
-from core.gpt.pretrain import TrainConfig, gpt_trainer  # noqa: E402
-from core.runtime.trainer import Trainer  # noqa: E402
+from core.corpus import load_shipped, split_train_heldout
+from core.gpt.model import GPT, PRESETS, GPTConfig
+from core.gpt.data import TokenData, build_tokenizer
+from core.gpt.pretrain import TrainConfig, gpt_trainer
+from core.runtime.trainer import Trainer
 
 
 def matmul_peak(dtype=torch.float32, n: int = 1024, seconds: float = 0.25) -> float:

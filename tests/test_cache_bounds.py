@@ -1,5 +1,5 @@
 """Every cache a visitor can fill is bounded: a server a class uses all day must not keep every typed
-sentence's figures (bench/cache_rss.py measures the memory). Streamlit's caches in views/ and ui/ carry
+sentence's figures (bench/cache_rss.py [docs/FINDINGS.md] measures the memory). Streamlit's caches in views/ and ui/ carry
 `max_entries` (or take no argument, or are listed below with the reason); the figure cache evicts by
 count and by bytes, least recently used first.
 """

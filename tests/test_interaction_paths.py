@@ -373,7 +373,7 @@ def _plain_training(name, *a, **kw):
 @pytest.mark.parametrize("n", [0, 7, 1000])  # no steps yet, a few, more than MAX_POINTS (thinned)
 @pytest.mark.parametrize("scale", [1.0, 1.5])
 def test_training_charts_in_one_call_equal_the_validated_build(n, scale):
-    """The training page redraws these every poll while its job trains (bench/page_vs_cli.py: a poll of the
+    """The training page redraws these every poll while its job trains (bench/page_vs_cli.py [docs/FINDINGS.md]: a poll of the
     three took ~31 ms validated, ~8 ms in one call, quiet): same JSON as the validated build."""
     from core.charts import training as TR
 

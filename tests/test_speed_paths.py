@@ -143,7 +143,7 @@ def test_training_threads_keep_their_priority_unless_asked():
         t.start()
         t.join()
     assert threads.TRAINING_NICE == 0 and seen[None] == 0  # the policy: a page's training is not niced
-    assert seen[3] == 3  # an explicit niceness still applies (bench/page_vs_cli.py --page-nice)
+    assert seen[3] == 3  # an explicit niceness still applies (bench/page_vs_cli.py --page-nice [docs/FINDINGS.md])
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])

@@ -250,7 +250,7 @@ def _in_a_thread(fn, *args) -> None:
 
 def test_use_threads_really_sets_the_count_in_a_new_thread(thread_calls):
     """torch skips set_num_threads(n) when n is already its count, and a thread started later then ran MKL's
-    matmuls on one thread (bench/worker_threads.py): use_threads must make a real change before setting n."""
+    matmuls on one thread (bench/worker_threads.py [docs/FINDINGS.md]): use_threads must make a real change before setting n."""
     from core.runtime import threads as T
 
     _in_a_thread(T.use_threads, 2)

@@ -3,7 +3,7 @@
     ui.memory.start()   # once per process (ui.guard.start_process); idempotent
 
 What goes when the server has had no connected session for core.runtime.memory.IDLE_S (bench/soak.py
-measures it; bench/rss_pages.py --release says what each step gives back):
+measures it; bench/rss_pages.py --release [docs/FINDINGS.md] says what each step gives back):
 - every process-wide st.cache_data / st.cache_resource entry (shipped models, forwards, n-gram tables,
   tokenizers, analyses), except the once-per-process setup in KEEP; session-scoped caches are the
   sessions' own and go with them;
@@ -156,7 +156,7 @@ def _clear_core_tables() -> int:
 
 
 def census() -> dict:
-    """What the process-wide caches hold now: entries per Streamlit cache, figures, lru caches (bench/rss_pages.py)."""
+    """What the process-wide caches hold now: entries per Streamlit cache, figures, lru caches (bench/rss_pages.py [docs/FINDINGS.md])."""
     from streamlit.runtime.caching import cache_data_api, cache_resource_api
 
     from core.tokenizers import cache as tok_cache

@@ -12,7 +12,7 @@ decided by that JSON alone, so we check all of it here, with exact types (an int
                  -> tensors present == tensors the config implies (names and shapes), nothing extra
 
 checkpoint.py then checks the tokenizer (kind, sizes, types) and only then reads the tensors (and
-refuses NaN / inf). bench/hostile_checkpoint.py measures how cheaply a hostile file is refused.
+refuses NaN / inf). bench/hostile_checkpoint.py [docs/FINDINGS.md] measures how cheaply a hostile file is refused.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A class opens every page: the process then holds the shipped models, the MeCab and Sudachi dictionaries,
 the tokenizers, the figures and the pages' st.cache_* entries, shared by every visitor. That is what a
 cache is for while the class is there; once every tab is closed it is only memory the machine could use
-for something else. Three things keep it after the last session ends (bench/soak.py, bench/rss_pages.py):
+for something else. Three things keep it after the last session ends (bench/soak.py, bench/rss_pages.py [docs/FINDINGS.md]):
 
 1. Process-wide caches never expire by themselves (an LRU bounds their size, not their age). Each one
    registers a release here (`on_idle(name, fn)`); the keeper calls them all once the server has had no
