@@ -39,7 +39,7 @@ def child(lang: str, skip: tuple[str, ...] = ()) -> dict:
 
     from core.i18n import LANG_NAMES
     from ui.preload import preload
-    from ui.registry import available_pages
+    from ui.registry import PAGES
 
     preload()  # before the clock, as scripts/serve.py (make run) does before its server listens
 
@@ -49,7 +49,7 @@ def child(lang: str, skip: tuple[str, ...] = ()) -> dict:
     t0 = time.perf_counter()
     at.run()
     out["app.py"] = round(time.perf_counter() - t0, 3)
-    for entry in available_pages():
+    for entry in PAGES:
         if entry.path in skip:
             continue
         t0 = time.perf_counter()

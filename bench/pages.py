@@ -43,7 +43,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from core.i18n import LANG_NAMES
-from ui.registry import available_pages
+from ui.registry import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("ATLAS_FORCE_CPU", "1")
@@ -375,7 +375,7 @@ def main() -> None:
         name = lambda p, lg: f"{p}@{lg}" if len(langs) > 1 else p  # noqa: E731
         table = {}
         for lg in langs:
-            for e in available_pages():
+            for e in PAGES:
                 if args.only and not any(s in e.path for s in args.only):
                     continue
                 for state in [None] + VIEWS.get(e.path, []):
@@ -397,14 +397,14 @@ def main() -> None:
                           "lang": args.lang, "loadavg": open("/proc/loadavg").read().split()[:3]} | extra))
         return
     if args.template_ab:
-        ab = {e.path: template_ab(e.path, args.lang, args.repeats) for e in available_pages()
+        ab = {e.path: template_ab(e.path, args.lang, args.repeats) for e in PAGES
               if not args.only or any(s in e.path for s in args.only)}
         for path, r in ab.items():
             print(f"{path:32s} {r['before_s']:.3f} s -> {r['after_s']:.3f} s ({r['speedup']}x)", file=sys.stderr)
         print(json.dumps({"template_ab": ab, "lang": args.lang}))
         return
     results = {}
-    for entry in available_pages():
+    for entry in PAGES:
         if args.only and not any(s in entry.path for s in args.only):
             continue
         results[entry.path] = round(time_page(entry.path, args.lang, args.repeats), 4)

@@ -158,17 +158,15 @@ class _Broken:
 
 
 def test_chain_rule_with_a_gpt_and_a_broken_model():
-    torch = pytest.importorskip("torch")
+    import torch
+
+    from core.gpt.model import GPT, GPTConfig
     from core.lm.chain_rule import chain_gpt
     from core.tokenizers.char import CharTokenizer
 
     tok = CharTokenizer.train("the cat sat on the mat.")
     with pytest.raises(UserInputError):
         chain_gpt(_Broken(), tok, "the cat")
-    try:
-        from core.gpt.model import GPT, GPTConfig
-    except ImportError:
-        pytest.skip("core.gpt.model not there yet")
     torch.manual_seed(0)
     model = GPT(GPTConfig.preset("tiny", tok.vocab_size)).eval()
     res = chain_gpt(model, tok, "the cat sat")

@@ -162,8 +162,7 @@ def test_tiny_corpus_gives_a_message_or_a_result(page, corpus, monkeypatch):
 
 
 def test_chain_rule_offers_the_trained_gpt_when_there_is_one():
-    gpt = pytest.importorskip("core.gpt.model")
-    GPT, GPTConfig = gpt.GPT, gpt.GPTConfig
+    from core.gpt.model import GPT, GPTConfig
     from core.tokenizers.char import CharTokenizer
     from ui.shared_state import TRAINED_GPT_KEY, TrainedGPT
 

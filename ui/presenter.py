@@ -87,7 +87,7 @@ def tab_title(lang: str) -> None:
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    from ui.registry import available_pages
+    from ui.registry import PAGES
 
     from streamlit.errors import StreamlitAPIException
 
@@ -95,7 +95,7 @@ def tab_title(lang: str) -> None:
     if ctx is None:
         return
     try:
-        for entry in available_pages():
+        for entry in PAGES:
             if st.Page(entry.path)._script_hash == ctx.page_script_hash:
                 st.set_page_config(page_title=f"{entry.title[0 if lang == 'en' else 1]} · Transformer Atlas")
                 return

@@ -1,7 +1,8 @@
 """Every page of the app: its section, file, title (both languages) and icon.
 
 app.py builds the navigation from this list; the home page links each entry; tests walk it.
-A page whose file does not exist yet is skipped, so the list can name pages ahead of their code.
+Every entry's file must exist (tests/test_app_shell.py): a page deleted or moved without its entry fails there,
+instead of vanishing from the app and from every test that walks the list.
 """
 from __future__ import annotations
 
@@ -71,6 +72,3 @@ PAGES: list[PageEntry] = [
 
 SECTIONS = ["sec_start", "sec_lm", "sec_tok", "sec_tf", "sec_gpt"]
 
-
-def available_pages() -> list[PageEntry]:
-    return [p for p in PAGES if p.exists()]
