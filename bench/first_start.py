@@ -49,7 +49,7 @@ def one(lang: str, limit: float, settings: JobSettings) -> dict:
     v = job.view()
     job.stop()
     job.wait(10)
-    r = lambda x: None if x is None else round(x, 1)  # noqa: E731
+    r = lambda x: None if x is None else round(x, 1)
     return {"smoothed_under_bigram_s": r(smooth_s), "smoothed_under_bigram_step": smooth_step,
             "heldout_under_bigram_s": r(held_s), "heldout_under_bigram_step": held_step,
             "steps": v.step, "seconds": r(time.perf_counter() - t0), "threads": v.threads,
@@ -65,7 +65,7 @@ if __name__ == "__main__":
                     help="try another default, e.g. --set lr=0.003 (a JobSettings field)")
     a = ap.parse_args()
     base = JobSettings()
-    parse = lambda k, v: v in ("1", "true", "True") if isinstance(getattr(base, k), bool) else type(getattr(base, k))(v)  # noqa: E731
+    parse = lambda k, v: v in ("1", "true", "True") if isinstance(getattr(base, k), bool) else type(getattr(base, k))(v)
     settings = dataclasses.replace(base, **{k: parse(k, v) for k, v in (s.split("=", 1) for s in a.set)})
     out = {lang: one(lang, a.limit, settings) for lang in (("en", "ja") if a.lang == "both" else (a.lang,))}
     out["settings"] = dataclasses.asdict(settings)

@@ -224,7 +224,8 @@ def main() -> None:
     p.add_argument("--iters", type=int, default=2000)
     p.add_argument("--chunk", type=int, default=50, help="steps each side runs before the other; evaluation interval")
     p.add_argument("--eval-windows", type=int, default=256)
-    p.add_argument("--threads", default=str(os.cpu_count() or 1), help="a number for both; 'auto': ours uses ThreadTuner")
+    p.add_argument("--threads", default=str(os.cpu_count() or 1),
+                   help="a number for both; 'auto': ours uses ThreadTuner")
     p.add_argument("--ours-iters", type=int, default=None, help="ours' own schedule length (default --iters)")
     p.add_argument("--ours-batch", type=int, default=12)
     p.add_argument("--ours-lr", type=float, default=2e-3)
@@ -255,7 +256,8 @@ def main() -> None:
     windows = eval_windows(data, a.eval_windows, T)
 
     torch.manual_seed(a.seed)
-    ours = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=4, n_head=4, n_embd=128, block_size=T, pre_ln=a.ours_pre_ln))
+    ours = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=4, n_head=4, n_embd=128, block_size=T,
+                         pre_ln=a.ours_pre_ln))
     torch.manual_seed(a.seed)
     rc = RefConfig(dropout=a.ref_dropout)
     ref = RefGPT(tok.vocab_size, T, 4, 4, 128, rc.dropout)
@@ -289,9 +291,11 @@ def main() -> None:
 
     if PEAK_FILE.exists():
         pk = json.loads(PEAK_FILE.read_text())
-        peak, peak_src = (pk["bf16_flops_per_s"] if a.bf16 else pk["fp32_flops_per_s"]), f"bench/peak.json ({pk['when']})"
+        peak = pk["bf16_flops_per_s"] if a.bf16 else pk["fp32_flops_per_s"]
+        peak_src = f"bench/peak.json ({pk['when']})"
     else:
-        peak, peak_src = matmul_peak(torch.bfloat16 if a.bf16 else torch.float32), "probe in this run (no bench/peak.json)"
+        peak = matmul_peak(torch.bfloat16 if a.bf16 else torch.float32)
+        peak_src = "probe in this run (no bench/peak.json)"
     out = {"iters": a.iters, "ours_iters": ours_iters, "ours_batch": a.ours_batch, "ours_lr": a.ours_lr,
            "ours_warmup": a.ours_warmup, "ours_min_lr_ratio": a.ours_min_lr_ratio, "ours_beta2": a.ours_beta2,
            "ours_pre_ln": a.ours_pre_ln, "threads": a.threads, "bf16": a.bf16,

@@ -54,7 +54,8 @@ def spy_after_signal(pid: int, until: float) -> list[str]:
 
 
 def saved(cache: Path) -> dict:
-    out = {"autosaves": sorted(p.name for p in (cache / "autosave").glob("*.safetensors")) if (cache / "autosave").is_dir() else []}
+    autosave = cache / "autosave"
+    out = {"autosaves": sorted(p.name for p in autosave.glob("*.safetensors")) if autosave.is_dir() else []}
     for kind in ("finetune-runs", "transfer-runs"):
         d = cache / kind
         out[kind] = len([p for p in d.iterdir() if not p.name.startswith(".tmp")]) if d.is_dir() else 0

@@ -7,7 +7,6 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core.errors import UserInputError
 from core.gpt.model import GPT, PRESETS, GPTConfig
 
 

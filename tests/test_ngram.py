@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
 
 from core.lm.chain_rule import chain_ngram, find_distant_repeat
+from core.lm.counting import count_codes
 from core.errors import UserInputError
 from core.lm.data import build
 from core.lm.units import join_units, split_units
@@ -179,9 +181,6 @@ def test_chain_rule_with_a_gpt_and_a_broken_model():
 
 # ---- counting: the bincount / packed-sort counter equals a plain Counter -------------------------
 
-from collections import Counter  # noqa: E402
-
-from core.lm.counting import count_codes  # noqa: E402
 
 
 @pytest.mark.parametrize("size,n,seed", [(10, 1000, 0), (5_000, 300, 1), (10**9, 2_000, 2), (2**40, 500, 3),

@@ -63,7 +63,8 @@ def test_ngram_reference_matches_direct_counts():
     for a, b in zip(tr[:-1].tolist(), tr[1:].tolist()):
         c2[a, b] += 1
     uni = -sum(math.log((c1[b] + k) / (len(tr) + k * V)) for b in ho.tolist()) / len(ho)
-    bi = -sum(math.log((c2[a, b] + k) / (c2[a].sum() + k * V)) for a, b in zip(ho[:-1].tolist(), ho[1:].tolist())) / (len(ho) - 1)
+    pairs = zip(ho[:-1].tolist(), ho[1:].tolist())
+    bi = -sum(math.log((c2[a, b] + k) / (c2[a].sum() + k * V)) for a, b in pairs) / (len(ho) - 1)
     assert ref["unigram"] == pytest.approx(uni)
     assert ref["bigram"] == pytest.approx(bi)
 
@@ -250,7 +251,8 @@ def _in_a_thread(fn, *args) -> None:
 
 def test_use_threads_really_sets_the_count_in_a_new_thread(thread_calls):
     """torch skips set_num_threads(n) when n is already its count, and a thread started later then ran MKL's
-    matmuls on one thread (bench/worker_threads.py [docs/FINDINGS.md]): use_threads must make a real change before setting n."""
+    matmuls on one thread (bench/worker_threads.py [docs/FINDINGS.md]): use_threads must make a real change before
+    setting n."""
     from core.runtime import threads as T
 
     _in_a_thread(T.use_threads, 2)

@@ -85,7 +85,7 @@ def _run_warmups(warmups: tuple, took: dict[str, float]) -> None:
         t0 = time.perf_counter()
         try:
             fn()
-        except Exception:  # noqa: BLE001 - a missing package or corpus: the page says so when it is opened
+        except Exception:  # a missing package or corpus: the page says so when it is opened
             log.warning("preload: %s failed", name, exc_info=True)
             continue
         took[name] = round(time.perf_counter() - t0, 3)

@@ -44,7 +44,8 @@ _BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 3rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; padding-top: 0.4rem; padding-bottom: 0.4rem; }
-.st-key-lesson_panel .st-key-lesson_title [data-testid="stMarkdownContainer"] p { font-size: 1.15rem; line-height: 1.3; }
+.st-key-lesson_panel .st-key-lesson_title [data-testid="stMarkdownContainer"] p {
+  font-size: 1.15rem; line-height: 1.3; }
 .st-key-lesson_panel [data-testid="stVerticalBlock"] { gap: 0.35rem; }
 .st-key-lesson_panel [data-testid="stExpander"] summary { padding-top: 0.25rem; padding-bottom: 0.25rem; }
 .st-key-lesson_panel [data-testid="stExpanderDetails"] { padding: 0 0.3rem 0.3rem 0.3rem; }

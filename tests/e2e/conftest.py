@@ -48,7 +48,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "ATLAS_CACHE_DIR": str(cache_dir), "ATLAS_FORCE_CPU": "1"}
-        self.log = open(cache_dir / "server.log", "wb")  # noqa: SIM115 (closed in stop)
+        self.log = open(cache_dir / "server.log", "wb")  # closed in stop
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
@@ -125,7 +125,8 @@ def no_outbound_requests():
 def pytest_terminal_summary(terminalreporter):
     """The e2e pages' drawing times (tests/e2e/test_pages.py), slowest first, when they ran."""
     if SLOW:
-        terminalreporter.write_line("e2e page seconds: " + json.dumps(dict(sorted(SLOW.items(), key=lambda kv: -kv[1]))))
+        terminalreporter.write_line("e2e page seconds: " + json.dumps(dict(sorted(SLOW.items(),
+            key=lambda kv: -kv[1]))))
 
 
 @pytest.fixture
@@ -139,7 +140,8 @@ IDLE_JS = """() => {
   if (document.querySelector('[data-testid="stException"]')) return true;  // done, badly: the test says so
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || !document.querySelector('[data-testid="stMainBlockContainer"] h1')) return false;
-  return !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-testid="stSkeleton"], [data-stale="true"]');
+  return !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], ' +
+                                 '[data-testid="stSkeleton"], [data-stale="true"]');
 }"""
 
 
