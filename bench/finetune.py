@@ -2,7 +2,7 @@
 task formats fine-tuned from the shipped GPT, the same network without pre-training, Figure 2's layer sweep
 (on one task) and the zero-shot curves (precomputed by `scripts/build_models.py --only zeroshot`).
 
-    .venv/bin/python -P bench/finetune.py [--lang en|ja] [--seeds 1] [--layers-task classification]
+    .venv/bin/python -m bench.finetune [--lang en|ja] [--seeds 1] [--layers-task classification]
 
 The work is core.gpt.transfer.suite.run_suite, the same call `scripts/build_models.py --only transfer` ships.
 Nothing pre-trains: the fine-tuning runs start from the shipped weights, and the disk cache of finished runs
@@ -25,9 +25,7 @@ import json
 import os
 import sys
 import tempfile
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TASK_ORDER = ("classification", "entailment", "similarity", "multiple_choice")
 

@@ -8,9 +8,9 @@ A page's time runs from the switch to the end of its script run; while the page 
 Streamlit and ui/preload.py's heavy imports (torch, pandas, plotly) happen before the clock starts, as
 `make run` (scripts/serve.py) does before its server listens.
 
-    .venv/bin/python -P bench/first_open.py            # both languages
-    .venv/bin/python -P bench/first_open.py --lang ja
-    .venv/bin/python -P bench/first_open.py --skip views/tf_encoder_decoder.py   # leave a page out
+    .venv/bin/python -m bench.first_open            # both languages
+    .venv/bin/python -m bench.first_open --lang ja
+    .venv/bin/python -m bench.first_open --skip views/tf_encoder_decoder.py   # leave a page out
 
 Last line: {"pages": {"<lang>:<page>": seconds}, "max_s": ..., "cache_empty": true, "load_avg": {...}, ...}
 (`cache_empty`: every child started on a cache folder with no files in it; `load_avg`: the 1-minute load
@@ -34,13 +34,12 @@ PAGE_TIMEOUT = 900  # seconds: generous, a cold page may train or load a model o
 
 
 def child(lang: str, skip: tuple[str, ...] = ()) -> dict:
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("ATLAS_FORCE_CPU", "1")
     from streamlit.testing.v1 import AppTest
 
     from core.i18n import LANG_NAMES
     from ui.preload import preload
-    from ui.registry import available_pages
+    from ui.registry import PAGES
 
     preload()  # before the clock, as scripts/serve.py (make run) does before its server listens
 
@@ -50,7 +49,7 @@ def child(lang: str, skip: tuple[str, ...] = ()) -> dict:
     t0 = time.perf_counter()
     at.run()
     out["app.py"] = round(time.perf_counter() - t0, 3)
-    for entry in available_pages():
+    for entry in PAGES:
         if entry.path in skip:
             continue
         t0 = time.perf_counter()
@@ -88,7 +87,7 @@ def main() -> None:
             empty = empty and not any(Path(cache).rglob("*"))
             env = {**os.environ, "ATLAS_CACHE_DIR": cache}
             skip = [x for p in a.skip for x in ("--skip", p)]
-            proc = subprocess.run([sys.executable, "-P", __file__, "--child", lang, *skip], env=env, cwd=ROOT,
+            proc = subprocess.run([sys.executable, "-m", "bench.first_open", "--child", lang, *skip], env=env, cwd=ROOT,
                                   stdout=subprocess.PIPE, text=True)
             if proc.returncode != 0:
                 raise SystemExit(f"the {lang} run failed (exit {proc.returncode})")

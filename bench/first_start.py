@@ -8,9 +8,9 @@ Two clocks from the press of Start (build_job included): when the smoothed train
 (core.charts.training.ema) first goes under the held-out bigram line, and when an evaluated held-out loss
 does (the crossing message). The step-0 evaluation and the Kneser–Ney line are inside the clock.
 
-    .venv/bin/python -P bench/first_start.py --lang ja --limit 90
-    .venv/bin/python -P bench/first_start.py --lang ja --set lr=0.003    # try another default
-    .venv/bin/python -P bench/first_start.py --lang en --ngram --limit 900  # the whole default run, both lines
+    .venv/bin/python -m bench.first_start --lang ja --limit 90
+    .venv/bin/python -m bench.first_start --lang ja --set lr=0.003    # try another default
+    .venv/bin/python -m bench.first_start --lang en --ngram --limit 900  # the whole default run, both lines
 
 Last line: {"<lang>": {"smoothed_under_bigram_s": ..., "heldout_under_bigram_s": ..., "heldout_under_ngram_s":
 ..., ...}, "settings": {...}}; null where the loss never went under the line within --limit.
@@ -21,18 +21,15 @@ import argparse
 import dataclasses
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from core.charts.training import ema
+from core.corpus import load_shipped, split_train_heldout
+from core.gpt.training_job import JobSettings, build_job
+
 os.environ.setdefault("ATLAS_CACHE_DIR", tempfile.mkdtemp(prefix="atlas-bench-"))
-
-from core.charts.training import ema  # noqa: E402
-from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.gpt.training_job import JobSettings, build_job  # noqa: E402
-
 LOAD = Path("/proc/loadavg").read_text().split()[0] if Path("/proc/loadavg").exists() else None  # other work
 
 LINES = ("bigram", "kn")  # the add-k bigram, then the best Kneser–Ney n-gram (n <= 5): the page's two lines
@@ -61,7 +58,7 @@ def one(lang: str, limit: float, settings: JobSettings, lines: tuple[str, ...]) 
     v = job.view()
     job.stop()
     job.wait(10)
-    r = lambda x: None if x is None else round(x, 1)  # noqa: E731
+    r = lambda x: None if x is None else round(x, 1)
     out = {}
     for key in lines:
         name = "bigram" if key == "bigram" else "ngram"
@@ -87,7 +84,7 @@ if __name__ == "__main__":
                     help="try another default, e.g. --set lr=0.003 (a JobSettings field)")
     a = ap.parse_args()
     base = JobSettings()
-    parse = lambda k, v: v in ("1", "true", "True") if isinstance(getattr(base, k), bool) else type(getattr(base, k))(v)  # noqa: E731
+    parse = lambda k, v: v in ("1", "true", "True") if isinstance(getattr(base, k), bool) else type(getattr(base, k))(v)
     settings = dataclasses.replace(base, **{k: parse(k, v) for k, v in (s.split("=", 1) for s in a.set)})
     lines = LINES if a.ngram else LINES[:1]
     out = {lang: one(lang, a.limit, settings, lines) for lang in (("en", "ja") if a.lang == "both" else (a.lang,))}

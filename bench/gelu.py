@@ -13,14 +13,13 @@ import statistics
 import sys
 from pathlib import Path
 
+import torch
+
+from core.gpt import gelu
+from core.runtime.device import device_info, pick_device
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ATLAS_FORCE_CPU", "1")
-
-import torch  # noqa: E402
-
-from core import gelu  # noqa: E402
-from core.runtime.device import device_info, pick_device  # noqa: E402
 
 
 def main() -> None:

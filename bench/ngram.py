@@ -1,6 +1,6 @@
 """Benchmark: a character-level n-gram model on a UTF-8 text file.
 
-    .venv/bin/python bench/ngram.py [--text FILE | --lang en|ja] [--repeat R]
+    .venv/bin/python -m bench.ngram [--text FILE | --lang en|ja] [--repeat R]
 
 Prints what it measured, then on its last line one JSON object:
 {"n": [1, 2, 3, 4, 5], "heldout_ppl": [...], "ppl_raw": x, "ppl_nfkc": y, "train_s": t, "train_unique_s": u,
@@ -25,12 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.lm import ngram  # noqa: E402
-from core.lm.ngram import NGramCounts  # noqa: E402
-from core.lm.normalize import normalize  # noqa: E402
+from core.corpus import load_shipped, split_train_heldout
+from core.lm import ngram
+from core.lm.ngram import NGramCounts
+from core.lm.normalize import normalize
 
 
 def _np_unique_counter(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

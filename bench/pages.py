@@ -20,7 +20,8 @@ stop sets them; keys read 'page#key=value'), so the widgets each view draws are 
 English and then in Japanese. `--profile` adds a cProfile of every change (stderr).
 Beside each wall time the process's CPU seconds over the rerun (`cpu_s`): on a shared machine the wall
 time swings with everyone's load, the CPU time of a single-threaded rerun much less.
-Last line then: {"interactions": {path: {widget: seconds}}, "cpu_s": {...}, "slowest": [path, widget, seconds], "lang": ...}.
+Last line then: {"interactions": {path: {widget: seconds}}, "cpu_s": {...},
+"slowest": [path, widget, seconds], "lang": ...}.
 `--gc` adds what the garbage collector did (gc.callbacks, timed): per generation the passes, their seconds and
 the longest, the objects a full pass walked, and per widget the seconds of collection inside its rerun (`gc`'s
 `worst_reruns`); it also runs the full pass a server runs after every script run (Streamlit's postScriptGC,
@@ -40,16 +41,13 @@ import sys
 import time
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+from core.i18n import LANG_NAMES
+from ui.registry import PAGES
+
 ROOT = Path(__file__).resolve().parent.parent
-# `python bench/pages.py` puts bench/ first on the path, where bench/tokenizers.py would hide HF's tokenizers
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ATLAS_FORCE_CPU", "1")
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from core.i18n import LANG_NAMES  # noqa: E402
-from ui.registry import available_pages  # noqa: E402
 
 
 def time_page(path: str, lang: str, repeats: int) -> float:
@@ -71,9 +69,11 @@ def _per_figure_template(fig, title=None, height=None):
     """core.charts.style.styled as it was: the whole plotly_white template validated into every figure."""
     from core.charts import style
 
-    fig.update_layout(font=dict(family=style.FONT_FAMILY, size=style.FONT_SIZE), title=dict(text=title) if title else None,
+    fig.update_layout(font=dict(family=style.FONT_FAMILY, size=style.FONT_SIZE),
+                      title=dict(text=title) if title else None,
                       margin=dict(l=60, r=20, t=60 if title else 30, b=50), colorway=style.PALETTE,
-                      template="plotly_white", legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
+                      template="plotly_white",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
     if height:
         fig.update_layout(height=height)
     return fig
@@ -208,9 +208,12 @@ class GcLog:
         return sum(sum(v) for v in self.passes.values())
 
     def summary(self) -> dict:
-        return {f"gen{g}": {"n": len(v), "s": round(sum(v), 3), "max_s": round(max(v, default=0.0), 4),
-                            "median_s": round(statistics.median(v), 4) if v else 0.0} for g, v in self.passes.items()} | {
-            "full_pass_walked_max": max(self.walked, default=0), "full_pass_walked_median": int(statistics.median(self.walked)) if self.walked else 0,
+        per_gen = {f"gen{g}": {"n": len(v), "s": round(sum(v), 3), "max_s": round(max(v, default=0.0), 4),
+                               "median_s": round(statistics.median(v), 4) if v else 0.0}
+                   for g, v in self.passes.items()}
+        return per_gen | {
+            "full_pass_walked_max": max(self.walked, default=0),
+            "full_pass_walked_median": int(statistics.median(self.walked)) if self.walked else 0,
             "passes_over_20ms": self.slow}
 
 
@@ -250,7 +253,8 @@ def interactions(path: str, lang: str, profile: bool = False, tries: int = 1, st
     at.run()  # warm
     out: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}  # CPU seconds of the process over the rerun: what load cannot inflate
-    widgets = sorted(_widgets(at), key=lambda w: w[1] in (state or {}))  # the view's own choice last: it leaves the view
+    # the view's own choice last: it leaves the view
+    widgets = sorted(_widgets(at), key=lambda w: w[1] in (state or {}))
     for i, (kind, key) in enumerate(widgets * tries):
         try:
             w = _find(at, kind, key)
@@ -341,8 +345,10 @@ def compare(before: list[str], after: list[str]) -> dict:
     rows = sorted(((p, w, r) for p, d in out.items() for w, r in d.items()), key=lambda x: -x[2]["before_s"])
     for p, w, r in rows:
         cpu = f"  cpu {r['before_cpu_s']:.3f} -> {r['after_cpu_s']:.3f} s" if "before_cpu_s" in r else ""
-        print(f"{p:33s} {w[:36]:36s} {r['before_s']:6.3f} s -> {r['after_s']:6.3f} s ({r['speedup']}x){cpu}", file=sys.stderr)
-    return {"compare": out, "loadavg": {"before": [r.get("loadavg") for r in b], "after": [r.get("loadavg") for r in a]}}
+        print(f"{p:33s} {w[:36]:36s} {r['before_s']:6.3f} s -> {r['after_s']:6.3f} s ({r['speedup']}x){cpu}",
+              file=sys.stderr)
+    return {"compare": out,
+            "loadavg": {"before": [r.get("loadavg") for r in b], "after": [r.get("loadavg") for r in a]}}
 
 
 def main() -> None:
@@ -357,7 +363,8 @@ def main() -> None:
                     help="time each rerun with per-figure templates (before) and the atlas default (after)")
     ap.add_argument("--interactions", action="store_true", help="time each widget change on each page (warm)")
     ap.add_argument("--profile", action="store_true", help="with --interactions: cProfile every change (stderr)")
-    ap.add_argument("--gc", action="store_true", help="with --interactions: time every garbage collection (gc.callbacks)")
+    ap.add_argument("--gc", action="store_true",
+                    help="with --interactions: time every garbage collection (gc.callbacks)")
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"),
                     help="comma-separated --interactions outputs of each side: print medians and ratios")
     args = ap.parse_args()
@@ -375,10 +382,10 @@ def main() -> None:
         gc.callbacks.append(GC_LOG)
     if args.interactions:
         langs = list(LANG_NAMES) if args.lang == "both" else [args.lang]
-        name = lambda p, lg: f"{p}@{lg}" if len(langs) > 1 else p  # noqa: E731
+        name = lambda p, lg: f"{p}@{lg}" if len(langs) > 1 else p
         table = {}
         for lg in langs:
-            for e in available_pages():
+            for e in PAGES:
                 if args.only and not any(s in e.path for s in args.only):
                     continue
                 for state in [None] + VIEWS.get(e.path, []):
@@ -387,27 +394,29 @@ def main() -> None:
         cpu = {name(p, lg): d for (p, lg), d in CPU_SECONDS.items()}
         rows = sorted(((p, k, t) for p, d in table.items() for k, t in d.items()), key=lambda r: -r[2])
         for p, k, t in rows:
-            print(f"{p:33s} {k:40s} {t:6.3f} s (cpu {cpu[p][k]:6.3f} s){'  > 0.5 s' if t > 0.5 else ''}", file=sys.stderr)
+            print(f"{p:33s} {k:40s} {t:6.3f} s (cpu {cpu[p][k]:6.3f} s){'  > 0.5 s' if t > 0.5 else ''}",
+                  file=sys.stderr)
         extra = {}
         if GC_LOG is not None:
             per = {name(p, lg): d for (p, lg), d in GC_SECONDS.items()}
             worst = sorted(((p, k, t) for p, d in per.items() for k, t in d.items()), key=lambda r: -r[2])[:5]
             in_reruns = sum(sum(d.values()) for d in per.values())
-            share = in_reruns / max(1e-9, sum(sum(d.values()) for d in table.values()))  # medians: with --tries 1, the runs
+            # medians: with --tries 1, the runs
+            share = in_reruns / max(1e-9, sum(sum(d.values()) for d in table.values()))
             extra = {"gc": GC_LOG.summary() | {"worst_reruns": worst, "in_reruns_s": round(in_reruns, 3),
                                                "share_of_rerun_time": round(share, 3)}}
         print(json.dumps({"interactions": table, "cpu_s": cpu, "slowest": list(rows[0]) if rows else None,
                           "lang": args.lang, "loadavg": open("/proc/loadavg").read().split()[:3]} | extra))
         return
     if args.template_ab:
-        ab = {e.path: template_ab(e.path, args.lang, args.repeats) for e in available_pages()
+        ab = {e.path: template_ab(e.path, args.lang, args.repeats) for e in PAGES
               if not args.only or any(s in e.path for s in args.only)}
         for path, r in ab.items():
             print(f"{path:32s} {r['before_s']:.3f} s -> {r['after_s']:.3f} s ({r['speedup']}x)", file=sys.stderr)
         print(json.dumps({"template_ab": ab, "lang": args.lang}))
         return
     results = {}
-    for entry in available_pages():
+    for entry in PAGES:
         if args.only and not any(s in entry.path for s in args.only):
             continue
         results[entry.path] = round(time_page(entry.path, args.lang, args.repeats), 4)

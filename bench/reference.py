@@ -1,9 +1,9 @@
 """Benchmark: our trainer against a minimal nanoGPT-style reference, at the issue's reference config.
 
-    .venv/bin/python bench/reference.py --calibrate        # once, on a quiet machine: bench/peak.json
-    .venv/bin/python bench/reference.py [--iters 2000] [--chunk 50] [--ours-lr 2e-3] [--bf16]
+    .venv/bin/python -m bench.reference --calibrate        # once, on a quiet machine: bench/peak.json
+    .venv/bin/python -m bench.reference [--iters 2000] [--chunk 50] [--ours-lr 2e-3] [--bf16]
     # the race of issue 14: ours on its own, shorter schedule that decays to 0
-    PATH=.venv/bin:$PATH python -P bench/reference.py --iters 2000 --ours-iters 1600 --ours-min-lr-ratio 0 --threads 2
+    PATH=.venv/bin:$PATH python -m bench.reference --iters 2000 --ours-iters 1600 --ours-min-lr-ratio 0 --threads 2
 
 The reference is written here from nanoGPT's public description (README's "baby GPT on a CPU": 4 layers,
 4 heads, 128 wide, context 64, batch 12, 2000 iterations, dropout 0.0 there since the model is tiny;
@@ -43,17 +43,17 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from core.corpus import load_shipped, split_train_heldout
+from core.gpt.data import TokenData, build_tokenizer
+from core.gpt.model import GPT, GPTConfig
+from core.gpt.pretrain import TrainConfig, gpt_trainer
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-import torch  # noqa: E402
-import torch.nn as nn  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-
-from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.gpt.data import TokenData, build_tokenizer  # noqa: E402
-from core.gpt.model import GPT, GPTConfig  # noqa: E402
-from core.gpt.pretrain import TrainConfig, gpt_trainer  # noqa: E402
 
 PEAK_FILE = Path(__file__).resolve().parent / "peak.json"
 
@@ -224,7 +224,8 @@ def main() -> None:
     p.add_argument("--iters", type=int, default=2000)
     p.add_argument("--chunk", type=int, default=50, help="steps each side runs before the other; evaluation interval")
     p.add_argument("--eval-windows", type=int, default=256)
-    p.add_argument("--threads", default=str(os.cpu_count() or 1), help="a number for both; 'auto': ours uses ThreadTuner")
+    p.add_argument("--threads", default=str(os.cpu_count() or 1),
+                   help="a number for both; 'auto': ours uses ThreadTuner")
     p.add_argument("--ours-iters", type=int, default=None, help="ours' own schedule length (default --iters)")
     p.add_argument("--ours-batch", type=int, default=12)
     p.add_argument("--ours-lr", type=float, default=2e-3)
@@ -255,7 +256,8 @@ def main() -> None:
     windows = eval_windows(data, a.eval_windows, T)
 
     torch.manual_seed(a.seed)
-    ours = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=4, n_head=4, n_embd=128, block_size=T, pre_ln=a.ours_pre_ln))
+    ours = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=4, n_head=4, n_embd=128, block_size=T,
+                         pre_ln=a.ours_pre_ln))
     torch.manual_seed(a.seed)
     rc = RefConfig(dropout=a.ref_dropout)
     ref = RefGPT(tok.vocab_size, T, 4, 4, 128, rc.dropout)
@@ -289,9 +291,11 @@ def main() -> None:
 
     if PEAK_FILE.exists():
         pk = json.loads(PEAK_FILE.read_text())
-        peak, peak_src = (pk["bf16_flops_per_s"] if a.bf16 else pk["fp32_flops_per_s"]), f"bench/peak.json ({pk['when']})"
+        peak = pk["bf16_flops_per_s"] if a.bf16 else pk["fp32_flops_per_s"]
+        peak_src = f"bench/peak.json ({pk['when']})"
     else:
-        peak, peak_src = matmul_peak(torch.bfloat16 if a.bf16 else torch.float32), "probe in this run (no bench/peak.json)"
+        peak = matmul_peak(torch.bfloat16 if a.bf16 else torch.float32)
+        peak_src = "probe in this run (no bench/peak.json)"
     out = {"iters": a.iters, "ours_iters": ours_iters, "ours_batch": a.ours_batch, "ours_lr": a.ours_lr,
            "ours_warmup": a.ours_warmup, "ours_min_lr_ratio": a.ours_min_lr_ratio, "ours_beta2": a.ours_beta2,
            "ours_pre_ln": a.ours_pre_ln, "threads": a.threads, "bf16": a.bf16,

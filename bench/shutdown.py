@@ -9,7 +9,7 @@ installed, `--spy` dumps the server's threads every 0.5 s after the signal: what
 Last line: one JSON object {"scenarios": {name: {"exit_s", "rc", "saved"}}, "load_avg"}, "saved" being
 what the job left on disk (the training's autosave step; the count of cached fine-tuning / task runs).
 
-    .venv/bin/python -P bench/shutdown.py [--only training,finetune] [--spy]
+    .venv/bin/python -m bench.shutdown [--only training,finetune] [--spy]
 """
 from __future__ import annotations
 
@@ -19,15 +19,13 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from tests.e2e.conftest import ARGS, CHROMIUM, Server, new_context, wait_idle  # noqa: E402
+from tests.e2e.conftest import ARGS, CHROMIUM, Server, new_context, wait_idle
 
+ROOT = Path(__file__).resolve().parent.parent
 # name -> (page, start button's key, a key present only while it runs)
 SCENARIOS = {"idle": ("", None, None), "training": ("gpt_train", "gpt_start", "gpt_pause"),
              "finetune": ("gpt_finetune", "ft_run", None), "tasks": ("gpt_tasks", "tasks_start", None)}
@@ -56,7 +54,8 @@ def spy_after_signal(pid: int, until: float) -> list[str]:
 
 
 def saved(cache: Path) -> dict:
-    out = {"autosaves": sorted(p.name for p in (cache / "autosave").glob("*.safetensors")) if (cache / "autosave").is_dir() else []}
+    autosave = cache / "autosave"
+    out = {"autosaves": sorted(p.name for p in autosave.glob("*.safetensors")) if autosave.is_dir() else []}
     for kind in ("finetune-runs", "transfer-runs"):
         d = cache / kind
         out[kind] = len([p for p in d.iterdir() if not p.name.startswith(".tmp")]) if d.is_dir() else 0

@@ -1,6 +1,6 @@
 """Benchmark: GPT-1's Table 5 ablations at the page's "quick" budget, one fixed seed, from a cold cache.
 
-    .venv/bin/python bench/table5.py [--lang en|ja] [--budget quick] [--seeds 1] [--threads N]
+    .venv/bin/python -m bench.table5 [--lang en|ja] [--budget quick] [--seeds 1] [--threads N]
                                        [--epochs E] [--evals K]   (override the budget's, to compare settings)
 
 The quick budget starts from the GPT and LSTM shipped in assets/models (no pre-training run); other budgets
@@ -19,9 +19,7 @@ import os
 import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
 """Benchmark: the item-3 GPT config (4 layers × 4 heads × 128 wide, context 64, batch 12, characters)
-trained by core.runtime.trainer.Trainer (core.gpt.pretrain.gpt_trainer), and this machine's fp32 matmul peak measured in the same run.
+trained by core.runtime.trainer.Trainer (core.gpt.pretrain.gpt_trainer), and this machine's fp32 matmul peak measured
+in the same run.
 
-    .venv/bin/python bench/train_gpt.py --text FILE [--iters 300] [--threads N] [--preset small] [--batch 12]
+    .venv/bin/python -m bench.train_gpt --text FILE [--iters 300] [--threads N] [--preset small] [--batch 12]
 
 Training runs in chunks; between chunks a short fp32 matmul probe measures the peak, so both see the
 same machine load (other processes on a shared machine move both; their ratio, the MFU, is steadier).
@@ -21,15 +22,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import torch  # noqa: E402
+import torch
 
-from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.gpt.model import GPT, PRESETS, GPTConfig  # noqa: E402
-from core.gpt.data import TokenData, build_tokenizer  # noqa: E402
-from core.gpt.pretrain import TrainConfig, gpt_trainer  # noqa: E402
-from core.runtime.trainer import Trainer  # noqa: E402
+from core.corpus import load_shipped, split_train_heldout
+from core.gpt.model import GPT, PRESETS, GPTConfig
+from core.gpt.data import TokenData, build_tokenizer
+from core.gpt.pretrain import TrainConfig, gpt_trainer
+from core.runtime.trainer import Trainer
 
 
 def matmul_peak(dtype=torch.float32, n: int = 1024, seconds: float = 0.25) -> float:
@@ -52,9 +52,11 @@ def main() -> None:
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--chunk", type=int, default=25, help="steps between matmul-peak probes")
     p.add_argument("--threads", default=str(os.cpu_count() or 1),
-                   help="a number, or auto (core.runtime.threads.ThreadTuner: all cores or one, whichever is faster now)")
+                   help="a number, or auto (core.runtime.threads.ThreadTuner: all cores or one, whichever is faster "
+                        "now)")
     p.add_argument("--preset", default=None,
-                   help="a core.gpt.model.PRESETS size (its layers, heads, width, context) instead of the item-3 config")
+                   help="a core.gpt.model.PRESETS size (its layers, heads, width, context) instead of the item-3 "
+                        "config")
     p.add_argument("--batch", type=int, default=12)
     a = p.parse_args()
     if a.preset is not None and a.preset not in PRESETS:
@@ -98,7 +100,8 @@ def main() -> None:
     flops_tok = model.flops_per_token(cfg.block_size)
     peak = statistics.median(probes)
     ratios = [n * flops_tok / s / pk for (s, n), pk in zip(chunks, probes[1:])]
-    print(f"threads {a.threads} (steps with 1 thread: {used.count(1)} of {len(used)}), params {model.num_params():,}, {flops_tok / 1e6:.2f} MFLOP/token, "
+    print(f"threads {a.threads} (steps with 1 thread: {used.count(1)} of {len(used)}), params {model.num_params():,}, "
+          f"{flops_tok / 1e6:.2f} MFLOP/token, "
           f"{secs / a.iters * 1e3:.1f} ms/step; per-chunk MFU (each against the next probe) "
           f"median {statistics.median(ratios):.3f}, max {max(ratios):.3f}; peak probes "
           f"{min(probes) / 1e9:.0f}-{max(probes) / 1e9:.0f} GFLOP/s; load average {os.getloadavg()[0]:.1f}",

@@ -34,7 +34,8 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")  # widget keys; safe inside a CSS
 # Keys a lesson may not set: the reader's language and device, the presenter switch (the URL's), the
 # training's reattach token, and the lesson's own place. They are the shell's, not a page's.
 RESERVED_KEYS = frozenset({"lang", "force_cpu", "present", "run", "lesson", "stop"})
-MAX_FILE_BYTES = 1 << 20  # a lesson of 21 stops is 20 KBPair = tuple[str, str]
+MAX_FILE_BYTES = 1 << 20  # a lesson of 21 stops is 20 KB
+Pair = tuple[str, str]  # (English, 日本語)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def unusable_values(stop_number: int, keys: list[str]) -> UserInputError:
     shown = ", ".join(keys)
     return _bad(f"stop {stop_number}", f"the page cannot use the value of {shown} in \"state\" (out of range or of "
                 f"the wrong type); the page opened with its own values instead.",
-                f"\"state\" の {shown} の値はこのページでは使えません（範囲外か型が違います）。ページの既定値で開きました。")
+                f"\"state\" の {shown} "
+                "の値はこのページでは使えません（範囲外か型が違います）。ページの既定値で開きました。")
 
 
 def _pair(raw: dict, name: str, where: str) -> Pair:
@@ -114,11 +116,14 @@ def _stop(raw: object, n: int, pages: set[str]) -> Stop:
     if page not in pages:
         raise _bad(where, f"page {page!r} is not a page of the app.", f"ページ {page!r} はアプリにありません。")
     hide = raw.get("hide", [])
-    if not (isinstance(hide, list) and all(isinstance(k, str) and KEY_RE.match(k) and k not in RESERVED_KEYS for k in hide)):
-        raise _bad(where, '"hide" must be a list of widget keys.', '"hide" はウィジェットのキーのリストにしてください。')
+    if not (isinstance(hide, list)
+            and all(isinstance(k, str) and KEY_RE.match(k) and k not in RESERVED_KEYS for k in hide)):
+        raise _bad(where, '"hide" must be a list of widget keys.',
+                   '"hide" はウィジェットのキーのリストにしてください。')
     part = raw.get("part")
     if part is not None and part not in PARTS:
-        raise _bad(where, f'"part" must be one of {", ".join(PARTS)}.', f'"part" は {", ".join(PARTS)} のいずれかにしてください。')
+        raise _bad(where, f'"part" must be one of {", ".join(PARTS)}.',
+                   f'"part" は {", ".join(PARTS)} のいずれかにしてください。')
     return Stop(page, _pair(raw, "title", where), _pair(raw, "point", where), _pair(raw, "question", where),
                 _table(raw, "state", where),
                 {lang: _table(raw, f"state_{lang}", where) for lang in ("en", "ja") if f"state_{lang}" in raw},
@@ -130,7 +135,8 @@ def parse_lesson(text: str, pages: set[str], number: int = 1) -> Lesson:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise _bad(f"lesson {number}", f"not valid TOML ({e}).", "TOML として読めません。括弧や引用符の閉じ忘れなど、書式を確かめてください。") from None
+        raise _bad(f"lesson {number}", f"not valid TOML ({e}).",
+                   "TOML として読めません。括弧や引用符の閉じ忘れなど、書式を確かめてください。") from None
     stops = raw.get("stop")
     if not isinstance(stops, list) or not stops:
         raise _bad(f"lesson {number}", "it needs at least one [[stop]].", "[[stop]] が 1 つ以上必要です。")

@@ -45,7 +45,7 @@ def check_model_id(text: str) -> str:
     if len(name) > MAX_ID_CHARS or not HF_ID.fullmatch(name):
         raise UserInputError(
             "This is not a model id: use a Hugging Face id like org/name (letters, digits, - _ . only, at most "
-            f"96 characters per part) or the name of a folder in the models directory.",
+            "96 characters per part) or the name of a folder in the models directory.",
             "モデル ID ではありません。org/name のような Hugging Face の ID（英数字と - _ . のみ、各部分 96 文字まで）"
             "か、models ディレクトリ内のフォルダ名を入力してください。",
         )
@@ -59,6 +59,7 @@ def resolve_model_id(text: str, required_file: str | None = "config.json") -> tu
     if folder.is_dir():  # the id's characters cannot leave models_dir(): no '..', no leading '/'
         if required_file and not (folder / required_file).is_file():
             raise UserInputError(f"Cannot load “{name}”: its folder in the models directory has no {required_file}.",
-                                 f"「{name}」を読み込めません：models ディレクトリ内のフォルダに {required_file} がありません。")
+                                 f"「{name}」を読み込めません：models ディレクトリ内のフォルダに {required_file} "
+                                 "がありません。")
         return str(folder), name
     return name, name

@@ -93,7 +93,8 @@ def dict_pool(lang: str) -> list[str]:
 
 @dataclass(frozen=True)
 class DictStrings:
-    """The page's words (from its catalog, in the model's language): the query word, the query sentence, the prefixes."""
+    """The page's words (from its catalog, in the model's language): the query word, the query sentence, the
+    prefixes."""
 
     query_word: str
     query_text: str

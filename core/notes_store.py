@@ -155,8 +155,8 @@ class NoteJob(BackgroundJob):
         value, info = get_or_build(KIND, self.note.key, self.note.compute, dump=_dump, load=json.loads, suffix=".json")
         if not info.stored:
             self.set_message(UserInputError(
-                f"The result could not be kept on disk ({info.error}); it is shown, and computed again after a restart.",
-                "結果をディスクに保存できませんでした。表示はしますが、再起動後はもう一度計算します。"))
+                f"The result could not be kept on disk ({info.error}); it is shown, and computed again after a "
+                "restart.", "結果をディスクに保存できませんでした。表示はしますが、再起動後はもう一度計算します。"))
         with self._lock:
             self.result = _remember(self.note.key, value)
         self.set_progress(1.0)

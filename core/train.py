@@ -5,7 +5,9 @@ torchrun invocations call it.
 """
 import sys
 
-from core.gpt.cli import main, run  # noqa: F401 (main: the in-process entry the tests and benchmarks call)
+from core.gpt.cli import main, run
+
+__all__ = ["main", "run"]  # main: the in-process entry the tests and benchmarks call
 
 if __name__ == "__main__":
     sys.exit(run())

@@ -1,8 +1,10 @@
 """Rebuild every model shipped under assets/models/ from scratch, with fixed seeds (`make models`).
 
     .venv/bin/python scripts/build_models.py              # everything (both languages)
-    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot | tokenizers | notes
+    .venv/bin/python scripts/build_models.py --only gpt   # gpt | snapshots | lstm | encdec | sweep | zeroshot |
+    tokenizers | notes
     .venv/bin/python scripts/build_models.py --lang en
+    .venv/bin/python scripts/build_models.py --only step_times   # this machine's measurement, not in the default set
 
 Per language. The GPT, its snapshots, the LSTM and the zero-shot curves read the corpus without any task's
 held-out passages, and are scored on those passages (core.gpt.tasks.pretrain_text: a task's held-out
@@ -17,6 +19,8 @@ accuracy is then transfer, as in GPT-1, not recall); the sweep and the tokenizer
 - zeroshot-<lang>.json: Figure 2 (right), zero-shot task accuracy of both LMs over their pre-training updates;
 - tokenizers/<cache key>.{json,model} + tokenizers-<lang>.json (card): the tokenizers the comparison and
   BPE pages train at their defaults, read by core.tokenizers.cache before it trains anything;
+- ../measurements/step-times.json (`--only step_times`, language-free, never built by default: it measures this
+  machine): one training step of the LSTM baseline against the GPT, ms per token, with the date and the load;
 - notes/<name>.json + notes/notes-<lang>.json (card): the notes sections' numbers (core.notes_specs), read by
   core.notes_store only while their inputs (corpus hash, model weight digests, settings) match today's.
 
@@ -42,8 +46,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from core.runtime.childproc import die_with_parent  # noqa: E402 (after the path: run as a script)
+# The n-gram page's tuning grid and dev split (core.lm.kn_compare), so the card's line and the page's agree.
+from core.lm.kn_compare import DEV_SEED, KN_DISCOUNTS as DISCOUNTS
+from core.runtime.childproc import die_with_parent
 
+# What `--only` can name for each language (everything, in this order, when it is not given).
+PER_LANGUAGE = ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes", "transfer")
 BUILD_VERSION = 2  # bump to force a rebuild when the build itself (not a recipe) changes
 # The GPT/LSTM pre-training text: the books of core.sources plus the shipped corpus, split by
 # core.gpt.tasks.pretrain_text.standard_split (a seeded random 10 % of paragraphs held out; every task's
@@ -120,7 +128,8 @@ def recipe_hash(recipe, extra=()) -> str:
 
 def git_commit() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.strip()
         dirty = subprocess.run(["git", "status", "--porcelain", "--", "core", "scripts"], cwd=REPO,
                                capture_output=True, text=True).stdout.strip()
         return head + ("+dirty" if dirty else "")
@@ -130,16 +139,17 @@ def git_commit() -> str:
 
 def cli_args(r: GPTRecipe, text_file: str, out: str) -> list[str]:
     """The exact `python -m core.train` command that trains the shipped GPT."""
-    return ["-m", "core.train", "--text", text_file, "--tokenizer", "bpe", "--vocab-size", str(r.vocab_size),
-            "--n-layer", str(r.n_layer), "--n-head", str(r.n_head), "--n-embd", str(r.n_embd),
-            "--block-size", str(r.block_size), "--dropout", str(r.dropout), "--batch-size", str(r.batch_size),
-            "--max-iters", str(r.max_iters), "--eval-interval", str(r.eval_interval), "--eval-iters", "20", "--lr", str(r.lr),
-            "--warmup-iters", str(r.warmup_iters), "--weight-decay", str(r.weight_decay), "--seed", str(r.seed),
-            "--threads", str(r.threads), "--no-progress", "--out", out] + (["--byte-fallback"] if r.byte_fallback else [])
+    cmd = ["-m", "core.train", "--text", text_file, "--tokenizer", "bpe", "--vocab-size", str(r.vocab_size),
+           "--n-layer", str(r.n_layer), "--n-head", str(r.n_head), "--n-embd", str(r.n_embd),
+           "--block-size", str(r.block_size), "--dropout", str(r.dropout), "--batch-size", str(r.batch_size),
+           "--max-iters", str(r.max_iters), "--eval-interval", str(r.eval_interval), "--eval-iters", "20",
+           "--lr", str(r.lr),
+           "--warmup-iters", str(r.warmup_iters), "--weight-decay", str(r.weight_decay), "--seed", str(r.seed),
+           "--threads", str(r.threads), "--no-progress", "--out", out]
+    cmd += ["--byte-fallback"] if r.byte_fallback else []
+    return cmd
 
 
-# The n-gram page's tuning grid and dev split (core.lm.kn_compare), so the card's line and the page's agree.
-from core.lm.kn_compare import DEV_SEED, KN_DISCOUNTS as DISCOUNTS  # noqa: E402
 
 
 def ngram_baseline(tokenizer, train_text: str, heldout_text: str) -> dict:
@@ -154,7 +164,7 @@ def ngram_baseline(tokenizer, train_text: str, heldout_text: str) -> dict:
     from core.gpt.tasks.pretrain_text import is_heldout
     from core.lm.ngram import NGramCounts
 
-    enc = lambda t: [str(i) for i in tokenizer.encode(t)]  # noqa: E731
+    enc = lambda t: [str(i) for i in tokenizer.encode(t)]
     paras = [p for p in train_text.split("\n\n") if p.strip()]
     dev_mask = [is_heldout(p, seed=DEV_SEED) for p in paras]
     fit = NGramCounts.train(enc("\n\n".join(p for p, d in zip(paras, dev_mask) if not d)), max_n=MAX_NGRAM)
@@ -168,7 +178,8 @@ def ngram_baseline(tokenizer, train_text: str, heldout_text: str) -> dict:
     losses = {n: counts.perplexity(held, n, "kn").bits * math.log(2) for n in range(1, MAX_NGRAM + 1)}
     best = min(losses, key=losses.get)
     line = min(tuned, losses[best])
-    return {"smoothing": "interpolated Kneser-Ney", "heldout_loss": round(line, 4), "heldout_ppl": round(math.exp(line), 2),
+    return {"smoothing": "interpolated Kneser-Ney", "heldout_loss": round(line, 4),
+            "heldout_ppl": round(math.exp(line), 2),
             "tuned": {"n": n_best, "discount": d_best if d_best is not None else "estimated",
                       "dev_tokens": len(dev), "dev_loss": round(grid[(n_best, d_best)], 4),
                       "heldout_loss": round(tuned, 4)},
@@ -212,7 +223,8 @@ def _text_card(lang: str, s) -> dict:
     return {"pretrain_text": {
         "what": "core.gpt.tasks.pretrain_text.standard_split: the books of core.sources (Debian packages, fetched by "
                 "`make models`) plus the shipped corpus; a seeded random share of paragraphs across every source is "
-                "held out (never read in training); every task's held-out paragraphs and sentences are kept out of training",
+                "held out (never read in training); every task's held-out paragraphs and sentences are kept out of "
+                "training",
         "sources": source_text(lang).card(), "split_seed": SPLIT_SEED, "heldout_share": HELDOUT_SHARE,
         "train_chars": len(s.train), "heldout_chars": len(s.heldout), "train_id": corpus_id(s.train),
         "heldout_id": corpus_id(s.heldout), "corpus_heldout_id": corpus_id(corpus_heldout(lang)),
@@ -294,7 +306,8 @@ def build_gpt(lang: str, models_dir: Path) -> dict:
         done.write_text(json.dumps(summary | {"build_wall_s": round(wall, 1)}), encoding="utf-8")
     ckpt = load_checkpoint(run / "run" / "ckpt.safetensors")
     if ckpt.step != r.max_iters:
-        raise SystemExit(f"the run in {run} ended at step {ckpt.step}, not {r.max_iters}: delete the folder and rebuild")
+        raise SystemExit(f"the run in {run} ended at step {ckpt.step}, not {r.max_iters}: delete the folder and "
+                         "rebuild")
     model = ckpt.build_model("cpu").eval()
     n_params = sum(p.numel() for p in model.parameters())
     path = gpt_path(lang, models_dir)
@@ -373,7 +386,8 @@ def build_snapshots(lang: str, models_dir: Path) -> list[str]:
     return written
 
 
-ZERO_SHOT_STEPS = (0, 100, 500)  # replayed updates (+ the shipped model's last): the LM changes most early; cheap to replay
+# replayed updates (+ the shipped model's last): the LM changes most early; cheap to replay
+ZERO_SHOT_STEPS = (0, 100, 500)
 
 
 def _replayed_states(arch: str, lang: str) -> dict[int, dict]:
@@ -465,7 +479,8 @@ def build_zeroshot(lang: str, models_dir: Path) -> dict:
 TRANSFER_SEEDS = 3
 
 
-def build_transfer(lang: str, models_dir: Path, seeds: int = TRANSFER_SEEDS, layers_task: str = "classification") -> dict:
+def build_transfer(lang: str, models_dir: Path, seeds: int = TRANSFER_SEEDS,
+                   layers_task: str = "classification") -> dict:
     """Issue 13's transfer suite (core.gpt.transfer.suite: the four task formats from the shipped GPT and
     without pre-training, Figure 2's layer sweep) run once, into transfer-<lang>.json with its card, so the
     page shows measured numbers at once. The card's hashes (models, data, settings) tell the page when
@@ -590,7 +605,8 @@ TOK_BPE_MERGES = 3000  # views/tok_bpe.py's slider maximum on the train part: ev
 def build_tokenizers(lang: str, models_dir: Path) -> dict:
     """The tokenizers pages train on first open at their default settings, so they open at once:
     tok_compare's learned rows (core.tokenizers.compare.LEARNERS at compare_job.DEFAULT_VOCAB on the whole
-    corpus) and tok_bpe's BPE in both modes at its slider's maximum (a smaller count is a prefix). Each file is the tokenizer cache's own file (`<key><suffix>`: the key holds
+    corpus) and tok_bpe's BPE in both modes at its slider's maximum (a smaller count is a prefix). Each file is the
+    tokenizer cache's own file (`<key><suffix>`: the key holds
     the corpus hash and the settings), read by core.tokenizers.cache before it trains anything."""
     import lzma
     import os
@@ -691,7 +707,8 @@ def build_notes(lang: str, models_dir: Path) -> dict:
         files[path.name] = {"inputs_hash": note.inputs_hash, "inputs": note.inputs, "bytes": path.stat().st_size,
                             "wall_s": rec["wall_s"]}
     card = {"command": command, "lang": lang, "corpus_id": corpus_id(load_shipped(lang)),
-            "what": "numbers of the notes sections (tok_compare, tf_attention, tf_encoder_decoder) and of lm_ngram, derived from the "
+            "what": "numbers of the notes sections (tok_compare, tf_attention, tf_encoder_decoder) and of lm_ngram, "
+                    "derived from the "
                     "shipped corpus and models; each file's inputs name the corpus hash and the models' weight digests",
             "files": files, "wall_s": round(time.perf_counter() - t0, 2), "git_commit": git_commit(),
             "torch": torch.__version__}
@@ -700,10 +717,33 @@ def build_notes(lang: str, models_dir: Path) -> dict:
     return card
 
 
+def build_step_times(models_dir: Path, repeats: int = 5) -> dict:
+    """<models_dir>/../measurements/step-times.json (assets/measurements/), which the fine-tuning page shows:
+    core.gpt.step_time.measure on one
+    thread (1 degrades gracefully when other processes share the cores, FACTS.md), the load average beside it."""
+    import datetime
+    import os
+
+    import torch
+
+    from core.gpt.step_time import measure, to_dict
+
+    torch.set_num_threads(1)
+    load_before = os.getloadavg()[0]
+    result = {**to_dict(measure(repeats=repeats)),
+              "load_avg_1min": [round(load_before, 1), round(os.getloadavg()[0], 1)], "cpu_count": os.cpu_count(),
+              "measured": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "command": "python scripts/build_models.py --only step_times"}
+    path = models_dir.parent / "measurements" / "step-times.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
 def main(argv: list[str] | None = None) -> None:
     die_with_parent()  # started by a page's rebuild (core.gpt.rebuild): end with the server, even a killed one
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--only", choices=("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes", "transfer"), action="append")
+    p.add_argument("--only", choices=(*PER_LANGUAGE, "step_times"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")
     p.add_argument("--out", default=str(REPO / "assets" / "models"))
     p.add_argument("--max-iters", type=int, default=0, help="tests only: a tiny GPT/LSTM budget (the card says so)")
@@ -716,8 +756,10 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     report = {}
+    if a.only and "step_times" in a.only:
+        report["step_times"] = build_step_times(out)
     for lang in a.lang or list(GPT_RECIPES):
-        for what in a.only or ("gpt", "snapshots", "lstm", "encdec", "sweep", "zeroshot", "tokenizers", "notes", "transfer"):
+        for what in [w for w in a.only or PER_LANGUAGE if w != "step_times"]:
             t1 = time.perf_counter()
             if what == "gpt":
                 card = build_gpt(lang, out)
@@ -727,7 +769,8 @@ def main(argv: list[str] | None = None) -> None:
                 report[f"snapshots-{lang}"] = build_snapshots(lang, out)
             elif what == "tokenizers":
                 card = build_tokenizers(lang, out)
-                report[f"tokenizers-{lang}"] = {"files": len(card["files"]), "bytes": card["total_bytes"], "wall_s": card["wall_s"]}
+                report[f"tokenizers-{lang}"] = {"files": len(card["files"]), "bytes": card["total_bytes"],
+                                                "wall_s": card["wall_s"]}
             elif what == "sweep":
                 report[f"sweep-{lang}"] = {k: v for k, v in build_sweep(lang, out).items() if k in ("points", "wall_s")}
             elif what == "transfer":

@@ -18,10 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.corpus import load_shipped, split_train_heldout  # noqa: E402
-from core.tokenizers.bpc import N, SMOOTHING, bits_per_char  # noqa: E402
-from core.tokenizers.bpe import train_bpe  # noqa: E402
-from core.tokenizers.production import KEYS, try_load  # noqa: E402
+from core.corpus import load_shipped, split_train_heldout
+from core.tokenizers.bpc import N, SMOOTHING, bits_per_char
+from core.tokenizers.bpe import train_bpe
+from core.tokenizers.production import KEYS, try_load
 
 OUT = ROOT / "assets" / "measurements" / "vocab_bpc.json"
 MERGES = (0, 250, 500, 1000, 2000, 4000)
@@ -46,7 +46,8 @@ def points(lang: str) -> list[dict]:
 
 def main() -> int:
     t0 = time.time()
-    data = {"n": N, "smoothing": SMOOTHING, "merges": list(MERGES), "langs": {lang: points(lang) for lang in ("en", "ja")}}
+    data = {"n": N, "smoothing": SMOOTHING, "merges": list(MERGES),
+            "langs": {lang: points(lang) for lang in ("en", "ja")}}
     OUT.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", "utf-8")
     for lang, pts in data["langs"].items():
         for p in pts:

@@ -131,9 +131,9 @@ def main() -> None:
         args.height = max(args.height, 2400)  # Streamlit scrolls inside the page: a tall viewport captures all
     names = list(args.pages)
     if args.all:
-        from ui.registry import available_pages
+        from ui.registry import PAGES
 
-        names += [Path(p.path).stem.replace("home", "home") for p in available_pages()]
+        names += [Path(p.path).stem.replace("home", "home") for p in PAGES]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if not args.port:

@@ -36,7 +36,7 @@ def exec_with_malloc(environ=os.environ) -> None:
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ui.preload import preload  # noqa: E402
+from ui.preload import preload
 
 
 def log_to_stderr() -> None:

@@ -7,8 +7,9 @@
 # integrity hash), unpack them under .cache/npm/ and copy the browser builds to static/vendor/,
 # which Streamlit serves at /app/static/vendor/. Both folders are git-ignored: nothing is committed.
 #
-# Never fails the build: without npm or network it prints a note, and the app falls back to the CDN
-# (and says so on the page). core/vendor.py knows the file names below.
+# Never fails the build: without npm or network it prints a note; the app then leaves the bertviz views out
+# and says on the page how to install the scripts (it never loads them from a CDN). core/transformer/vendor.py
+# knows the file names below.
 set -u
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="$ROOT/.cache/npm"
@@ -35,12 +36,12 @@ if all_present; then
   exit 0
 fi
 if ! command -v npm >/dev/null 2>&1; then
-  note "npm not found: bertviz views will load their scripts from the CDN (the page says so)."
+  note "npm not found: the bertviz views are left out until the scripts are installed (the page says so)."
   exit 0
 fi
 mkdir -p "$CACHE" "$DEST"
 if ! (cd "$CACHE" && timeout 180 npm pack "${PKGS[@]}" --silent >/dev/null 2>"$CACHE/npm-pack.log"); then
-  note "npm pack failed (offline?), see $CACHE/npm-pack.log: bertviz views will use the CDN."
+  note "npm pack failed (offline?), see $CACHE/npm-pack.log: the bertviz views are left out."
   exit 0
 fi
 for entry in "${FILES[@]}"; do
@@ -49,7 +50,7 @@ for entry in "${FILES[@]}"; do
   if tar -xzf "$CACHE/$1" -C "$tmp" "$2" 2>/dev/null && [ -s "$tmp/$2" ]; then
     cp "$tmp/$2" "$DEST/$3"
   else
-    note "could not unpack $2 from $1: bertviz views will use the CDN."
+    note "could not unpack $2 from $1: the bertviz views are left out."
   fi
   rm -rf "$tmp"
 done

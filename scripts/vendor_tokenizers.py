@@ -28,7 +28,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from core.tokenizers.production_specs import SPECS, VENDOR_DIR, MANIFEST  # noqa: E402  (stdlib only)
+from core.tokenizers.production_specs import SPECS, VENDOR_DIR, MANIFEST  # stdlib only
 
 CACHE = ROOT / ".cache" / "npm"
 MAX_TARBALL = 40 * 1024 * 1024  # each of ours is ≤ 23 MB; refuse anything far larger

@@ -55,6 +55,14 @@ def test_core_never_imports_streamlit_ui_or_pages():
     assert not bad, "\n".join(bad)
 
 
+def test_nothing_imports_a_page():
+    """views/ are leaves: app.py names them by path (ui/registry.py); ui, core, scripts and bench never import one."""
+    bad = [f"{path.relative_to(ROOT)} imports {imp}"
+           for folder in ("ui", "core", "scripts", "bench") for path in (ROOT / folder).rglob("*.py")
+           for imp in _imports(path) if imp.split(".")[0] == "views"]
+    assert not bad, "\n".join(bad)
+
+
 def test_runtime_knows_no_model():
     """core.runtime runs and caches work; it must not know GPT, tokenizers or any page's concept."""
     bad = []

@@ -83,7 +83,8 @@ def test_unknown_id_says_offline_and_makes_no_request(monkeypatch):
     import socket
 
     calls = []
-    monkeypatch.setattr(socket.socket, "connect", lambda self, *a: calls.append(a) or (_ for _ in ()).throw(OSError("no")))
+    monkeypatch.setattr(socket.socket, "connect",
+                        lambda self, *a: calls.append(a) or (_ for _ in ()).throw(OSError("no")))
     with pytest.raises(UserInputError) as e:
         P.load_hf("no-such-org/no-such-model-xyz")
     assert "offline" in e.value.en and "オフライン" in e.value.ja

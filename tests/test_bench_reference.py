@@ -31,7 +31,7 @@ def test_heldout_loss_is_the_mean_cross_entropy_whatever_the_batching():
     torch.manual_seed(0)
     x, y = torch.randint(20, (10, 8)), torch.randint(20, (10, 8))
     table = torch.randn(20, 20)
-    logits_of = lambda xb: table[xb]  # noqa: E731  (b, 8) -> (b, 8, 20): a "model" that reads one token
+    logits_of = lambda xb: table[xb]  # (b, 8) -> (b, 8, 20): a "model" that reads one token
     want = F.cross_entropy(table[x].reshape(-1, 20), y.reshape(-1)).item()
     assert heldout_loss(logits_of, (x, y), batch=64) == pytest.approx(want, rel=1e-6)
     assert heldout_loss(logits_of, (x, y), batch=3) == pytest.approx(want, rel=1e-6)  # 3 + 3 + 3 + 1 rows
@@ -60,6 +60,7 @@ def test_reference_schedule_and_model():
 def test_median_step_ignores_a_chunk_slowed_by_a_burst_of_load():
     from bench.reference import median_step_s
 
-    curve = [(0, 0.0, 4.0), (50, 3.0, 3.0), (100, 6.0, 2.5), (150, 36.0, 2.2), (200, 39.0, 2.0)]  # 0.06 s/step, one 10x chunk
+    # 0.06 s/step, one 10x chunk
+    curve = [(0, 0.0, 4.0), (50, 3.0, 3.0), (100, 6.0, 2.5), (150, 36.0, 2.2), (200, 39.0, 2.0)]
     assert median_step_s(curve) == pytest.approx(0.06)
     assert median_step_s(curve[:4]) == pytest.approx(0.06)  # odd number of chunks

@@ -1,4 +1,4 @@
-"""bertviz HTML: no live script from a hostile token, vendored scripts (or the CDN, said so), small size."""
+"""bertviz HTML: no live script from a hostile token, the vendored scripts only (never a CDN), small size."""
 from __future__ import annotations
 
 import json
@@ -63,7 +63,8 @@ def test_hostile_tokens_never_become_live_script(view):
     # Exactly bertviz's own scripts: the loader and the inline view, and no element a token opened.
     assert len(p.scripts) == _bertviz_script_count(view) == 2
     assert "img" not in p.tags
-    assert p.scripts[0]["attrs"]["src"].endswith("require.js") or "cdnjs" in p.scripts[0]["attrs"]["src"]
+    assert p.scripts[0]["attrs"]["src"] == "/app/static/vendor/require.js"  # served by the app, never a CDN
+    assert "cdnjs" not in out.html
     body = p.scripts[1]["body"]
     assert "</" not in body and "<!--" not in body
     # The hostile string appears only escaped.

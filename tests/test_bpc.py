@@ -56,7 +56,8 @@ def test_figure_escapes_labels():
 def test_sweep_page_shows_bits_per_character(lang):
     at = open_page("views/tok_sweep.py", lang=lang)
     assert not at.exception, errors(at)
-    chart = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False) for c in at.get("plotly_chart") if c.key == "sweep_bpc"]
+    chart = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
+             for c in at.get("plotly_chart") if c.key == "sweep_bpc"]
     assert chart and ("bits per character" if lang == "en" else "ビット数") in chart[0] and "o200k" in chart[0]
     heads = [s.value for s in at.subheader]
     assert ("Vocabulary size against model quality" if lang == "en" else "語彙サイズとモデルの質") in heads

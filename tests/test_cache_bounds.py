@@ -1,5 +1,6 @@
 """Every cache a visitor can fill is bounded: a server a class uses all day must not keep every typed
-sentence's figures (bench/cache_rss.py measures the memory). Streamlit's caches in views/ and ui/ carry
+sentence's figures (bench/cache_rss.py [docs/FINDINGS.md] measures the memory). Streamlit's caches in views/ and ui/
+carry
 `max_entries` (or take no argument, or are listed below with the reason); the figure cache evicts by
 count and by bytes, least recently used first.
 """
@@ -29,7 +30,8 @@ def _st_cache(node: ast.expr) -> ast.Call | ast.Attribute | None:
 
 
 def caches() -> list[tuple[str, str, bool, int]]:
-    """(path, name, has max_entries, number of parameters; -1 if unknown) for every Streamlit cache in views/ and ui/."""
+    """(path, name, has max_entries, number of parameters; -1 if unknown) for every Streamlit cache in views/
+    and ui/."""
     found = []
     for path in sorted([*ROOT.glob("views/*.py"), *ROOT.glob("ui/**/*.py")]):
         rel = path.relative_to(ROOT).as_posix()

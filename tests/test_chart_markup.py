@@ -68,7 +68,8 @@ CASES = {
     "lm.p_vs_q_bars": lambda: lm.p_vs_q_bars(HOSTILE, [1 / T] * T, [0.0] + [1 / (T - 1)] * (T - 1), lm.ChartText(
         "t", "x", "y", {"p": "p", "q": "q", "inf": "0 → ∞"})),
     "lm.forms_figure": lambda: lm.forms_figure(HOSTILE, [1.0] * T, "t", "y"),
-    "finetune.confusion_figure": lambda: finetune.confusion_figure(np.eye(T, dtype=int).tolist(), HOSTILE, "t", "x", "y"),
+    "finetune.confusion_figure": lambda: finetune.confusion_figure(np.eye(T, dtype=int).tolist(), HOSTILE, "t", "x",
+                                                                   "y"),
     "finetune.probs_figure": lambda: finetune.probs_figure([1 / T] * T, HOSTILE, "t", "x"),
     "finetune.balance_figure": lambda: finetune.balance_figure(HOSTILE, [1] * T, [2] * T,
                                                                {"train": "train", "heldout": "held-out"}, "t", "y"),
@@ -85,7 +86,8 @@ CASES = {
     "inside.next_token_figure": lambda: inside.next_token_figure(
         HOSTILE, [0.1] * T, [0.1] * T, [True] * T, inside.Labels("t", "x")),
     "inside.lens_figure": lambda: inside.lens_figure(
-        np.ones((2, T)), [HOSTILE, HOSTILE], [[HOSTILE] * T, [HOSTILE] * T], HOSTILE, ["a", "b"], inside.Labels("t", "x", "y")),
+        np.ones((2, T)), [HOSTILE, HOSTILE], [[HOSTILE] * T, [HOSTILE] * T], HOSTILE, ["a", "b"],
+        inside.Labels("t", "x", "y")),
     "inside.surprisal_pair_figure": lambda: inside.surprisal_pair_figure(
         HOSTILE, [1.0] * T, [2.0] * T, inside.Labels("t", "x", "y")),
     "bpc.bpc_figure": lambda: bpc.bpc_figure({h: [(100, 3.0)] for h in HOSTILE[:3]},

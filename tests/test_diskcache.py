@@ -138,7 +138,7 @@ def _age(path, seconds):
 
 def test_a_kind_over_its_budget_loses_its_least_recently_used_files(root, monkeypatch):
     monkeypatch.setenv("ATLAS_CACHE_MAX_MB", str(2500 / 2**20))  # 2,500 bytes
-    blob = lambda n: dc.get_or_build("demo", f"k{n}", lambda: b"x" * 1000, dump=bytes, load=bytes)  # noqa: E731
+    blob = lambda n: dc.get_or_build("demo", f"k{n}", lambda: b"x" * 1000, dump=bytes, load=bytes)
     for n in range(3):
         blob(n)
     folder = root / "demo"

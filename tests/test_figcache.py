@@ -131,7 +131,8 @@ def test_a_frozen_figure_sends_what_it_would_have_sent():
     import plotly.io as pio
 
     def make():
-        return go.Figure(go.Heatmap(z=[[0.1, None], [0.3, 0.4]], customdata=[[["a", "b"]] * 2] * 2), layout=dict(title="t"))
+        return go.Figure(go.Heatmap(z=[[0.1, None], [0.3, 0.4]], customdata=[[["a", "b"]] * 2] * 2),
+                         layout=dict(title="t"))
 
     frozen = figcache.freeze({"f": make()})["f"]
     assert pio.to_json(frozen.to_dict(), validate=False) == pio.to_json(make().to_dict(), validate=False)

@@ -225,7 +225,8 @@ def test_a_model_from_the_train_page_can_be_the_pretrained_transformer(monkeypat
 
 # ------------------------------------------------------------------ the shipped backbones (the quick budget)
 SHIPPED_TINY = ft.Budget(backbone="shipped", epochs=1, batch=16, evals=1, max_train=32, max_heldout=16,
-                         pretrain_steps=4, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=32, lstm_hidden=32)
+                         pretrain_steps=4, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=32,
+                         lstm_hidden=32)
 
 
 def test_quick_budget_is_the_shipped_one():

@@ -21,7 +21,7 @@ def test_freeze_after_an_import_shrinks_what_a_full_collection_walks(monkeypatch
     monkeypatch.setattr(gcpolicy, "ENABLED", True)
     freed: list[str] = []
     try:
-        with gcpolicy._lock:  # noqa: SLF001 - the reaper thread waits while the scene is set
+        with gcpolicy._lock:  # the reaper thread waits while the scene is set
             gc.unfreeze()  # start from everything tracked (an app test in this process may have frozen already)
             a, b = Node(), Node()
             a.other, b.other = b, a  # a reference cycle: garbage only the collector frees

@@ -7,7 +7,6 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core.errors import UserInputError
 from core.gpt.model import GPT, PRESETS, GPTConfig
 
 
@@ -155,6 +154,21 @@ def test_generate_greedy_and_topk():
     g = torch.Generator().manual_seed(1)
     out = model.generate(idx, 5, temperature=1.0, top_k=1, generator=g)
     torch.testing.assert_close(out, model.generate(idx, 5, temperature=0))
+
+
+def test_generate_runs_the_head_on_the_last_position_only():
+    """nanoGPT's inference trick: the (C -> V) head sees one position per step, and picks what the full
+    forward's last row would."""
+    model = tiny()
+    seen = []
+    handle = model.lm_head.register_forward_hook(lambda mod, inp, out: seen.append(tuple(inp[0].shape)))
+    idx = torch.zeros(2, 5, dtype=torch.long)
+    out = model.generate(idx, 3, temperature=0)
+    handle.remove()
+    assert seen == [(2, model.config.n_embd)] * 3
+    with torch.no_grad():
+        logits = model(out[:, :5]).logits  # (B, T, V)
+    assert torch.equal(out[:, 5], logits[:, -1].argmax(-1))
 
 
 def test_fused_qkv_equals_three_separate_projections():

@@ -72,7 +72,8 @@ def test_bertviz_without_vendored_scripts_points_nowhere_outside(tmp_path):
     out = build_view(torch.softmax(torch.randn(1, 2, 3, 3), -1), ["a", "b", "c"],
                      sources=script_sources(vendor_dir=tmp_path))
     assert not out.vendored
-    loaded = re.findall(r"""(?:src=|paths:\s*\{[^}]*?:\s*)["']([^"']+)""", out.html) + re.findall(r"'(/app/[^']+)'", out.html)
+    loaded = re.findall(r"""(?:src=|paths:\s*\{[^}]*?:\s*)["']([^"']+)""", out.html)
+    loaded += re.findall(r"'(/app/[^']+)'", out.html)
     assert loaded and all(u.startswith("/app/static/vendor/") for u in loaded), loaded
 
 

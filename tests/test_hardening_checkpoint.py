@@ -92,7 +92,8 @@ def pt_zip() -> bytes:
 def tiny_hostile(n_layer: int = 20_000) -> bytes:
     """A ~1 KB file whose config asks for a huge model and which holds one small tensor."""
     cfg = {"vocab_size": 3, "n_layer": n_layer, "n_head": 8, "n_embd": 4096, "block_size": 4096}
-    meta = {"format": C.FORMAT, "config": json.dumps(cfg), "tokenizer": json.dumps({"type": "char", "chars": ["a", "b"]})}
+    meta = {"format": C.FORMAT, "config": json.dumps(cfg),
+            "tokenizer": json.dumps({"type": "char", "chars": ["a", "b"]})}
     return join({"__metadata__": meta, "model.wte.weight": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}},
                 b"\0" * 8)
 

@@ -187,8 +187,8 @@ def zeroed_weights(model, heads):
     m = copy.deepcopy(model)
     hs = m.config.n_embd // m.config.n_head
     with torch.no_grad():
-        for l, h in heads:
-            m.h[l].attn.c_proj.weight[:, h * hs:(h + 1) * hs] = 0.0
+        for li, h in heads:
+            m.h[li].attn.c_proj.weight[:, h * hs:(h + 1) * hs] = 0.0
     return m
 
 

@@ -43,9 +43,11 @@ def _plain_matrix_figure(m, row_tokens, col_labels, title, x_title, y_title, div
         fig.update_xaxes(tickmode="array", tickvals=xt, ticktext=[str(j) for j in xt])
     else:
         angle = C.key_tick_angle(ctext)
-        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=style.plot_texts(ctext), tickangle=angle)
+        fig.update_xaxes(tickmode="array", tickvals=list(range(ncol)), ticktext=style.plot_texts(ctext),
+                         tickangle=angle)
     fig.update_xaxes(title=dict(text=x_title, standoff=6), side="top")
-    fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=style.plot_texts(rtext), autorange="reversed")
+    fig.update_yaxes(title=y_title, tickmode="array", tickvals=rows, ticktext=style.plot_texts(rtext),
+                     autorange="reversed")
     style.styled(fig, title, height=height or max(320, 80 + 26 * len(rows)))
     ticks_px = 24 if angle == 0 else 16 + int(0.75 * 9 * max((len(c) for c in ctext), default=1))
     pin = dict(title=dict(y=1.0, yref="container", yanchor="top", pad=dict(t=10))) if title else {}
@@ -54,11 +56,13 @@ def _plain_matrix_figure(m, row_tokens, col_labels, title, x_title, y_title, div
 
 
 def _decoded(x):
-    """JSON with plotly's base64 arrays ({"dtype", "bdata", "shape"}) read back as nested lists of numbers (NaN as "NaN")."""
+    """JSON with plotly's base64 arrays ({"dtype", "bdata", "shape"}) read back as nested lists of numbers
+    (NaN as "NaN")."""
     if isinstance(x, dict) and "bdata" in x and "dtype" in x:
         a = np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"]))
         shape = x.get("shape")
-        return _decoded(a.reshape([int(n) for n in shape.split(",")] if isinstance(shape, str) else shape or -1).tolist())
+        dims = [int(n) for n in shape.split(",")] if isinstance(shape, str) else shape or -1
+        return _decoded(a.reshape(dims).tolist())
     if isinstance(x, float) and math.isnan(x):
         return "NaN"  # equal to itself, so two figures with the same gaps compare equal
     if isinstance(x, dict):
@@ -126,7 +130,8 @@ def _legend_below(fig):
 
 
 def _plain_unit_heatmap(m, hover, title, x_title, y_title):
-    fig = go.Figure(go.Heatmap(z=_np32(m), colorscale=style.DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0, hovertemplate=hover))
+    fig = go.Figure(go.Heatmap(z=_np32(m), colorscale=style.DIVERGING_SCALE, zmin=-1, zmax=1, zmid=0,
+                               hovertemplate=hover))
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title, autorange="reversed")
     return style.styled(fig, title, height=460)
@@ -169,7 +174,8 @@ def _plain_positional(name, *a):
             go.Scatter(x=d, y=_np32(bd.hi), mode="lines", line=dict(width=0), showlegend=False, hoverinfo="skip"),
             go.Scatter(x=d, y=_np32(bd.lo), mode="lines", line=dict(width=0), fill="tonexty",
                        fillcolor="rgba(230,159,0,0.35)", name=band_name, hoverinfo="skip"),
-            go.Scatter(x=d, y=_np32(bd.mean), mode="lines", name=mean_name, line=dict(color=style.PALETTE[0], width=3))])
+            go.Scatter(x=d, y=_np32(bd.mean), mode="lines", name=mean_name,
+                       line=dict(color=style.PALETTE[0], width=3))])
         fig.update_xaxes(title=xt)
         fig.update_yaxes(title=yt)
         return _legend_below(style.styled(fig, title, height=460))
@@ -195,11 +201,13 @@ def test_positional_figures_in_one_call_equal_the_validated_build(length, d_mode
     from core.transformer import positional as pe_core
 
     pe = pe_core.sinusoidal_pe(length, d_model)
-    cases = [("pe_heatmap", pe, "PE", "dim", "pos"), ("rotation_heatmap", pe_core.rotation_matrix(3, d_model), "M", "c", "r"),
+    cases = [("pe_heatmap", pe, "PE", "dim", "pos"),
+             ("rotation_heatmap", pe_core.rotation_matrix(3, d_model), "M", "c", "r"),
              ("pe_curves", pe, [0, 1, 3], "curves", "pos", "value", "{dim} {fn} {i}"),
              ("position_similarity_heatmap", pe, "sim", False, "pos", "pos", None),
              ("position_similarity_heatmap", torch.randn(length, 8), "cos", True, "p", "p", "cos"),
-             ("similarity_distance_figure", pe_core.similarity_by_distance(pe_core.dot_similarity(pe)), "d", "Δ", "s", "mean", "band"),
+             ("similarity_distance_figure", pe_core.similarity_by_distance(pe_core.dot_similarity(pe)), "d", "Δ", "s",
+              "mean", "band"),
              ("residual_figure", pe_core.rotation_residuals(length, d_model, 3), "res", "pos", "err")]
     token = style.FONT_SCALE.set(scale)
     try:
@@ -255,7 +263,8 @@ def test_gelu_cost_size_redraws_its_section_in_both_languages(lang, words):
     _gelu_timed(1_000_000)  # the first draw waits at most ui.gelu_cost.FIRST_WAIT_S: time the default size first
     at = open_page("views/gpt_gelu.py", lang=lang)
     before = _spec(at, "gelu_fig_cost")
-    curves = _spec(at, "gelu_fig_f") if any("gelu_fig_f" in (el.proto.id or "") for el in at.get("plotly_chart")) else None
+    drawn = any("gelu_fig_f" in (el.proto.id or "") for el in at.get("plotly_chart"))
+    curves = _spec(at, "gelu_fig_f") if drawn else None
     at.select_slider(key="gelu_cost_n").set_value(2_000_000).run()
     assert not at.exception, errors(at)
     _gelu_timed(2_000_000)  # the timing runs in a job (ui/gelu_cost.py): wait for it, then rerun as the poll would
@@ -292,14 +301,15 @@ def _plain_concat_figure(heads, w_o, output, tokens, titles, height=None):
         fig.add_trace(go.Heatmap(z=heads[i].tolist(), colorscale=style.DIVERGING_SCALE, zmid=0, zmin=-lim, zmax=lim,
                                  showscale=False), row=1, col=i + 1)
     wl = float(max(w_o.abs().max(), 1e-6))
-    fig.add_trace(go.Heatmap(z=w_o.tolist(), colorscale=style.DIVERGING_SCALE, zmid=0, zmin=-wl, zmax=wl, showscale=False),
-                  row=1, col=h + 1)
+    fig.add_trace(go.Heatmap(z=w_o.tolist(), colorscale=style.DIVERGING_SCALE, zmid=0, zmin=-wl, zmax=wl,
+                             showscale=False), row=1, col=h + 1)
     ol = float(max(output.abs().max(), 1e-6))
-    fig.add_trace(go.Heatmap(z=output.tolist(), colorscale=style.DIVERGING_SCALE, zmid=0, zmin=-ol, zmax=ol, showscale=False),
-                  row=1, col=h + 2)
+    fig.add_trace(go.Heatmap(z=output.tolist(), colorscale=style.DIVERGING_SCALE, zmid=0, zmin=-ol, zmax=ol,
+                             showscale=False), row=1, col=h + 2)
     fig.update_xaxes(showticklabels=False)
     fig.update_yaxes(autorange="reversed", showticklabels=False)
-    fig.update_yaxes(showticklabels=True, tickmode="array", tickvals=list(range(t)), ticktext=style.plot_texts(rtext), row=1, col=1)
+    fig.update_yaxes(showticklabels=True, tickmode="array", tickvals=list(range(t)), ticktext=style.plot_texts(rtext),
+                     row=1, col=1)
     fig.update_yaxes(showticklabels=False, row=1, col=h + 1)
     style.styled(fig, None, height=height or max(300, 90 + 22 * t))
     return fig
@@ -351,7 +361,8 @@ def _plain_training(name, *a, **kw):
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=names["batch"], opacity=0.3,
                                  line=dict(color=style.PALETTE[5], width=1)))
         xs, ys = TR.thin(steps, f(TR.ema(loss)))
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=names["smoothed"], line=dict(color=style.PALETTE[0], width=3)))
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=names["smoothed"],
+                                 line=dict(color=style.PALETTE[0], width=3)))
     if es:
         fig.add_trace(go.Scatter(x=list(es), y=f(et), mode="lines+markers", name=names["train"],
                                  line=dict(color=style.PALETTE[2], width=2, dash="dot"), marker=dict(size=8)))
@@ -362,7 +373,8 @@ def _plain_training(name, *a, **kw):
         if key in refs:
             v = f([refs[key]])[0]
             fig.add_trace(go.Scatter(x=[0, x_end], y=[v, v], mode="lines", name=names[key],
-                                     line=dict(color=TR.REF_COLORS[key], width=2, dash=TR.REF_DASH[key]), hoverinfo="name+y"))
+                                     line=dict(color=TR.REF_COLORS[key], width=2, dash=TR.REF_DASH[key]),
+                                     hoverinfo="name+y"))
     fig.update_xaxes(title=xt, range=[0, x_end], rangemode="tozero")
     fig.update_yaxes(title=yt, type="log" if perplexity else "linear")
     style.styled(fig, title, height=kw.get("height", 470))
@@ -373,8 +385,8 @@ def _plain_training(name, *a, **kw):
 @pytest.mark.parametrize("n", [0, 7, 1000])  # no steps yet, a few, more than MAX_POINTS (thinned)
 @pytest.mark.parametrize("scale", [1.0, 1.5])
 def test_training_charts_in_one_call_equal_the_validated_build(n, scale):
-    """The training page redraws these every poll while its job trains (bench/page_vs_cli.py: a poll of the
-    three took ~31 ms validated, ~8 ms in one call, quiet): same JSON as the validated build."""
+    """The training page redraws these every poll while its job trains (bench/page_vs_cli.py [docs/FINDINGS.md]:
+    a poll of the three took ~31 ms validated, ~8 ms in one call, quiet): same JSON as the validated build."""
     from core.charts import training as TR
 
     steps = list(range(n))
@@ -382,12 +394,14 @@ def test_training_charts_in_one_call_equal_the_validated_build(n, scale):
     es = steps[::250]
     names = {k: k.upper() for k in ("batch", "smoothed", "train", "val", "unigram", "bigram", "kn", "shipped")}
     refs = {"unigram": 3.3, "kn": 2.2, "shipped": 1.9}
-    cases = [("loss_figure", (steps, loss, es, [loss[s] for s in es], [loss[s] + 0.1 for s in es], refs, names, "T", "x", "y"),
+    cases = [("loss_figure",
+              (steps, loss, es, [loss[s] for s in es], [loss[s] + 0.1 for s in es], refs, names, "T", "x", "y"),
               {"max_steps": 2000}),
              ("loss_figure", (steps, loss, es, [loss[s] for s in es], [loss[s] for s in es], {}, names, "", "x", "y"),
               {"perplexity": True, "height": 380}),
              ("series_figure", (steps, [1e-3 * (s % 7) for s in steps], "lr", "LR", "x", "y"), {"tickformat": "~g"}),
-             ("series_figure", (steps, [1e4 + s for s in steps], "tps", "T", "x", "y"), {"smooth": True, "max_steps": 50}),
+             ("series_figure", (steps, [1e4 + s for s in steps], "tps", "T", "x", "y"),
+              {"smooth": True, "max_steps": 50}),
              ("log_loss_figure", (loss, "l", "T", "x", "y"), {})]
     token = style.FONT_SCALE.set(scale)
     try:

@@ -156,7 +156,8 @@ def test_the_task_settings_and_the_tokenizer_preset_reopen_from_a_link():
     from ui.texts.gpt_tasks import T as TASKS
     from ui.texts.tok_compare import T as TOK
 
-    at = open_with("views/gpt_tasks.py", {"tasks_lam": "1.5", "tasks_seeds": "3", "tasks_variants": TASKS.t("v_full", "en")})
+    at = open_with("views/gpt_tasks.py",
+                   {"tasks_lam": "1.5", "tasks_seeds": "3", "tasks_variants": TASKS.t("v_full", "en")})
     assert at.slider(key="tasks_lam").value == 1.5 and at.select_slider(key="tasks_seeds").value == 3
     assert at.multiselect(key="tasks_variants").value == ["full"] and not reset_notes(at)
     at = open_with("views/tok_compare.py", {"tokc_preset": TOK.t("p_giants", "en")})

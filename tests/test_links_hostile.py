@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from tests.apptest import APP
 from tests.test_links import reset_notes
 from ui.links import SHELL_PARAMS, matches
-from ui.registry import available_pages
+from ui.registry import PAGES
 
 HOSTILE = {
     "huge-int": "9" * 400,
@@ -47,7 +47,7 @@ def _tour(params: dict[str, str], on_page) -> None:
         for k, v in params.items():
             at.query_params[k] = v
         at.run()
-        for page in [p.path for p in available_pages()]:
+        for page in [p.path for p in PAGES]:
             seen.clear()
             at.switch_page(page).run()
             on_page(page, at, [k for k in seen if k != "lang"])

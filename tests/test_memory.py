@@ -28,7 +28,7 @@ class Node:
 def releasers(monkeypatch):
     """An empty release table for the test (the app's registrations are put back afterwards)."""
     monkeypatch.setattr(memory, "_releasers", {})
-    return memory._releasers  # noqa: SLF001
+    return memory._releasers
 
 
 def test_trim_and_status_never_raise():
@@ -103,8 +103,8 @@ def test_keeper_thread_starts_once_and_stops(releasers):
     k = memory.IdleKeeper(lambda: (1, 1), every_s=0.01)
     assert k.start() is True and k.start() is False
     k.stop()
-    k._thread.join(5)  # noqa: SLF001
-    assert not k._thread.is_alive()  # noqa: SLF001
+    k._thread.join(5)
+    assert not k._thread.is_alive()
 
 
 def test_refreeze_frees_a_cycle_that_a_freeze_caught(monkeypatch):
@@ -112,7 +112,7 @@ def test_refreeze_frees_a_cycle_that_a_freeze_caught(monkeypatch):
     monkeypatch.setattr(gcpolicy, "ENABLED", True)
     freed = []
     try:
-        with gcpolicy._lock:  # noqa: SLF001
+        with gcpolicy._lock:
             a, b = Node(), Node()
             a.other, b.other = b, a
             weakref.finalize(a, freed.append, "a")
@@ -262,10 +262,10 @@ def test_every_table_the_idle_release_names_exists_and_is_emptied():
         assert not lock_name or hasattr(getattr(mod, lock_name), "__enter__"), where
     from core.lm import ngram_job
 
-    with ngram_job._READY_LOCK:  # noqa: SLF001
-        ngram_job._READY["memtest"] = object()  # noqa: SLF001
-    assert ui_memory._clear_core_tables() == len(ui_memory.TABLES)  # noqa: SLF001
-    assert "memtest" not in ngram_job._READY  # noqa: SLF001
+    with ngram_job._READY_LOCK:
+        ngram_job._READY["memtest"] = object()
+    assert ui_memory._clear_core_tables() == len(ui_memory.TABLES)
+    assert "memtest" not in ngram_job._READY
 
 
 def test_closed_sessions_past_their_reconnect_window_are_shut_down_and_freed(monkeypatch):
@@ -277,7 +277,7 @@ def test_closed_sessions_past_their_reconnect_window_are_shut_down_and_freed(mon
 
     clock = Clock()
     storage = MemorySessionStorage(ttl_seconds=120)
-    storage._cache._timer = clock  # noqa: SLF001 - the storage's TTL table, on a fake clock
+    storage._cache._timer = clock  # the storage's TTL table, on a fake clock
 
     class FakeSession:
         def __init__(self, sid):
@@ -300,9 +300,9 @@ def test_closed_sessions_past_their_reconnect_window_are_shut_down_and_freed(mon
     assert ui_memory.sessions() == (0, 2)
     clock.t += 121  # the reconnect window is over: Streamlit's reads no longer see them ...
     assert storage.list() == []
-    assert len(storage._cache._data) == 2  # noqa: SLF001 - ... but it still holds both
+    assert len(storage._cache._data) == 2  # ... but it still holds both
     model_ref = weakref.ref(sessions[0].state["model"])
-    assert ui_memory._expire_closed_sessions() == 2  # noqa: SLF001
+    assert ui_memory._expire_closed_sessions() == 2
     assert all(s.shut for s in sessions) and ui_memory.sessions() == (0, 0)
     del sessions
     gc.collect()

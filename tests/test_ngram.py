@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 import pytest
 
 from core.lm.chain_rule import chain_ngram, find_distant_repeat
+from core.lm.counting import count_codes
 from core.errors import UserInputError
 from core.lm.data import build
 from core.lm.units import join_units, split_units
@@ -158,17 +160,15 @@ class _Broken:
 
 
 def test_chain_rule_with_a_gpt_and_a_broken_model():
-    torch = pytest.importorskip("torch")
+    import torch
+
+    from core.gpt.model import GPT, GPTConfig
     from core.lm.chain_rule import chain_gpt
     from core.tokenizers.char import CharTokenizer
 
     tok = CharTokenizer.train("the cat sat on the mat.")
     with pytest.raises(UserInputError):
         chain_gpt(_Broken(), tok, "the cat")
-    try:
-        from core.gpt.model import GPT, GPTConfig
-    except ImportError:
-        pytest.skip("core.gpt.model not there yet")
     torch.manual_seed(0)
     model = GPT(GPTConfig.preset("tiny", tok.vocab_size)).eval()
     res = chain_gpt(model, tok, "the cat sat")
@@ -181,9 +181,6 @@ def test_chain_rule_with_a_gpt_and_a_broken_model():
 
 # ---- counting: the bincount / packed-sort counter equals a plain Counter -------------------------
 
-from collections import Counter  # noqa: E402
-
-from core.lm.counting import count_codes  # noqa: E402
 
 
 @pytest.mark.parametrize("size,n,seed", [(10, 1000, 0), (5_000, 300, 1), (10**9, 2_000, 2), (2**40, 500, 3),

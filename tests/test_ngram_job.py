@@ -22,8 +22,10 @@ def test_job_gives_the_numbers_the_page_computes_itself_and_is_shared():
     assert isinstance(a, nj.NGramJob) and nj.result_or_job(_req(), train, held) is a
     assert a.wait(120) and a.status == "finished"
     d = build(train, held, "char", "en")
-    assert [p.ppl for p in a.result.heldout] == pytest.approx([p.ppl for p in perplexity_curve(d.counts, d.heldout, "kn", 0.1)])
-    assert [p.ppl for p in a.result.train] == pytest.approx([p.ppl for p in perplexity_curve(d.counts, d.train, "kn", 0.1)])
+    assert [p.ppl for p in a.result.heldout] == pytest.approx([p.ppl for p in perplexity_curve(d.counts, d.heldout,
+        "kn", 0.1)])
+    assert [p.ppl for p in a.result.train] == pytest.approx([p.ppl for p in perplexity_curve(d.counts, d.train, "kn",
+        0.1)])
     assert a.result.words is not a.result.data  # character level: word counts built for the distant-repeat example
     assert nj.result_or_job(_req(), train, held) is a.result  # from memory now, no job
 

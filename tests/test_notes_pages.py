@@ -83,7 +83,8 @@ def test_attention_page_dicts_and_position_counts(lang):
     at.selectbox(key="att_nd_head").select(1).run()
     assert not at.exception, errors(at)
     sh = load_gpt(lang)  # no live training in this session: the page shows the shipped GPT
-    pre = prefix_keys(sh.model, sh.tokenizer, T.t("nd_query_text", lang), [T.t(f"nd_prefix_{i}", lang) for i in range(5)], head=1)
+    pre = prefix_keys(sh.model, sh.tokenizer, T.t("nd_query_text", lang),
+                      [T.t(f"nd_prefix_{i}", lang) for i in range(5)], head=1)
     table = [d.value for d in at.dataframe if T.t("nd_col_score", lang) in d.value.columns][1]  # many texts, prefixes
     assert list(table.iloc[:, 0]) == [e.key for e in pre]
     assert list(table.iloc[:, 2]) == [round(e.weight, 3) for e in pre]

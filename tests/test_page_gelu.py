@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest import errors, open_page, spec_with, specs, warnings
+from tests.apptest import errors, open_page, specs, warnings
 
 PAGE = "views/gpt_gelu.py"
 
@@ -62,7 +62,8 @@ def test_cost_size_changes_the_cost_chart():
     assert not at.exception and specs(at)[3] != before
 
 
-@pytest.mark.parametrize("lang, timing, still", [("en", "Timing the six kernels on 4,000,000", "still shows the 1,000,000"),
+@pytest.mark.parametrize("lang, timing, still",
+                         [("en", "Timing the six kernels on 4,000,000", "still shows the 1,000,000"),
                                                  ("ja", "4,000,000 要素で計測", "1,000,000 要素での計測のまま")])
 def test_size_switch_answers_before_the_timing_ends(monkeypatch, lang, timing, still):
     """While a new size is timed the section keeps the figure it had and says so; then it draws the new one,
@@ -145,7 +146,8 @@ def test_extreme_but_valid_ranges_render(lo, hi):
     assert len(specs(at)) == 4 and not warnings(at)
 
 
-@pytest.mark.parametrize("lang, timing", [("en", "Timing the six kernels on 1,000,000"), ("ja", "1,000,000 要素で計測")])
+@pytest.mark.parametrize("lang, timing",
+                         [("en", "Timing the six kernels on 1,000,000"), ("ja", "1,000,000 要素で計測")])
 def test_a_slow_first_timing_does_not_hold_the_page(monkeypatch, lang, timing):
     """A first draw whose timing outlasts FIRST_WAIT_S (a busy machine) shows the progress note and the rest of the
     page, not a page held until the job ends; the next rerun after the job draws the figure."""

@@ -22,7 +22,7 @@ def saved_training(steps: int = 5, total: int = 12) -> str:
     job.threads = 1
     job.autosave_path, job.corpus_path = autosave.checkpoint_path(token), autosave.corpus_path(token)
     orig = job.gate
-    job.gate = lambda: orig() and job._applied < steps  # noqa: SLF001
+    job.gate = lambda: orig() and job._applied < steps
     job.start()
     assert job.wait(60) and job.saved_step == steps
     return token

@@ -59,7 +59,8 @@ def test_renders_and_widgets_change_the_rows_drawn(lang, title):
     at.slider(key="tasks_example").set_value(2).run()
     assert sequence_text(at) != pair and not at.exception
     at.radio(key="tasks_task").set_value("multiple_choice").run()
-    names = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]["ticktext"], ensure_ascii=False)
+    names = json.dumps(json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["yaxis"]["ticktext"],
+                       ensure_ascii=False)
     assert ("選択肢 4" if lang == "ja" else "answer 4") in names
 
 

@@ -46,7 +46,8 @@ def _crossing_script(lang: str):
 
 @pytest.mark.parametrize("lang,uni,bi,kn", [
     ("en", "At step 100 the model beat the unigram", "At step 200 the model beat the bigram", "next line to beat: kn"),
-    ("ja", "ステップ 100 で unigram の線を下回りました", "ステップ 200 で bigram の線を下回りました", "次に下回る線：kn"),
+    ("ja", "ステップ 100 で unigram の線を下回りました", "ステップ 200 で bigram の線を下回りました",
+     "次に下回る線：kn"),
 ])
 def test_crossing_messages_name_the_step(lang, uni, bi, kn):
     from streamlit.testing.v1 import AppTest

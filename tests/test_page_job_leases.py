@@ -20,7 +20,8 @@ from tests.apptest import APP, SECRET, errors, in_browser, progress_text, run_un
 
 TINY_FT = ft.Budget(pretrain_steps=5, pretrain_batch=4, epochs=1, batch=16, evals=2, n_layer=1, n_head=2, n_embd=32,
                     block_size=32, lstm_hidden=32, max_train=32, max_heldout=16)
-TINY_TASKS = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=64, lstm_hidden=32)
+TINY_TASKS = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=64,
+                       lstm_hidden=32)
 # page, lease kind, start button, language of the "finished" word, a widget set before starting
 PAGES = {"finetune": ("views/gpt_finetune.py", "ft_run", ft.FinetuneJob),
          "tasks": ("views/gpt_tasks.py", "tasks_start", transfer_job.TransferJob)}

@@ -22,7 +22,7 @@ OWNER = new_secret()
 
 def page_text(at: AppTest) -> str:
     """Everything the page sent to the browser, as text (every element's message)."""
-    out, todo = [], [at._tree]  # noqa: SLF001 - the whole tree, not one element kind
+    out, todo = [], [at._tree]  # the whole tree, not one element kind
     while todo:
         node = todo.pop()
         proto = getattr(node, "proto", None)

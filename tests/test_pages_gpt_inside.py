@@ -46,7 +46,8 @@ def test_multihead_neuron_view_matches_the_heads_attention(lang):
     check = [c.value for c in at.caption if ("Check:" in c.value or "確認" in c.value)]
     import re
 
-    assert check and float(re.search(r"\d\.\de[-+]\d+", check[0]).group()) < 1e-5  # the shown difference from the head's row
+    # the shown difference from the head's row
+    assert check and float(re.search(r"\d\.\de[-+]\d+", check[0]).group()) < 1e-5
     at.slider(key="mha_nv_query").set_value(1).run()
     at.slider(key="mha_layer").set_value(1).run()
     assert not at.exception, errors(at)

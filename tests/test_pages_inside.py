@@ -134,7 +134,8 @@ def test_knock_out_heads_changes_the_loss_and_every_head_is_defined(lang):
         at.run()
     assert not at.exception
     rows = at.dataframe[0].value
-    assert len(rows) == cfg.n_layer * cfg.n_head and (rows.iloc[:, 1].diff().dropna() <= 0).all()  # most important first
+    # most important first
+    assert len(rows) == cfg.n_layer * cfg.n_head and (rows.iloc[:, 1].diff().dropna() <= 0).all()
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])

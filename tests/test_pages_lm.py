@@ -97,7 +97,8 @@ def test_ngram_caption_follows_the_numbers_shown(lang, level, smoothing):
     held, train = (trace["y"] for trace in fig["data"])
     tb = min(range(len(train)), key=train.__getitem__) + 1
     hb = min(range(len(held)), key=held.__getitem__) + 1
-    note = next(m.value for m in at.markdown if ("Training perplexity" in m.value or "学習テキストのパープレキシティ" in m.value))
+    note = next(m.value for m in at.markdown
+                if ("Training perplexity" in m.value or "学習テキストのパープレキシティ" in m.value))
     if tb == len(train):
         assert ("at every step" in note) or ("毎回下がります" in note)
     else:
@@ -162,8 +163,7 @@ def test_tiny_corpus_gives_a_message_or_a_result(page, corpus, monkeypatch):
 
 
 def test_chain_rule_offers_the_trained_gpt_when_there_is_one():
-    gpt = pytest.importorskip("core.gpt.model")
-    GPT, GPTConfig = gpt.GPT, gpt.GPTConfig
+    from core.gpt.model import GPT, GPTConfig
     from core.tokenizers.char import CharTokenizer
     from ui.shared_state import TRAINED_GPT_KEY, TrainedGPT
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -17,6 +18,19 @@ ZWJ = "家族 👩\u200d👩\u200d👧\u200d👦 e\u0301 a\u0308\u0301"
 SUDACHI_SECTION = 4  # Sudachi A/B/C and MeCab, under the table
 ALL_ROWS = 9 + SUDACHI_SECTION  # every tokenizer row
 READY_ROWS = 5 + SUDACHI_SECTION  # whitespace, characters, bytes, MeCab, Sudachi: no training
+
+def held(monkeypatch, module, name: str) -> threading.Event:
+    """`module.name` (what a page's job runs) waits until the test sets the returned event, so a cancel the test
+    clicks first always lands before any training: no race with the job, whatever the machine's load."""
+    release, real = threading.Event(), getattr(module, name)
+
+    def wait_then_run(*args, **kwargs):
+        release.wait(120)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, wait_then_run)
+    return release
+
 
 def open_with(page: str, lang: str, **state):
     """Open `page` with some widget values set before its first run (keeps the first training small)."""
@@ -130,13 +144,16 @@ def test_compare_page_other_size_trains_in_the_background_with_cancel():
     assert not at.get("progress") and chips(at).count('class="tk-row"') == ALL_ROWS
 
 
-def test_compare_page_cancel_then_start_again():
+def test_compare_page_cancel_then_start_again(monkeypatch):
+    from core.tokenizers import compare_job
+
+    release = held(monkeypatch, compare_job, "fit_toolkit")
     at = open_page("views/tok_compare.py", lang="ja")
     at.number_input(key="tokc_vocab").set_value(4321).run()
     at.button(key="tokc_job_cancel").click().run()
-    finish_toolkits(at)  # the stop lands between two tokenizers
-    if chips(at).count('class="tk-row"') == ALL_ROWS:
-        pytest.skip("the training finished before the cancel landed")
+    release.set()  # the job's first gate sees the stop
+    finish_toolkits(at)
+    assert chips(at).count('class="tk-row"') == READY_ROWS
     assert at.button(key="tokc_job_again") and not at.get("progress")
     assert chips(at).count('class="tk-row"') == READY_ROWS  # the rows that need no training stay
     at.button(key="tokc_job_again").click().run()
@@ -258,12 +275,15 @@ def test_sweep_page_draws_a_line_per_tokenizer(lang, methods):
     assert not at.exception and at.info
 
 
-def test_sweep_page_cancel_then_run_again():
+def test_sweep_page_cancel_then_run_again(monkeypatch):
+    from core.tokenizers import sweep_job
+
+    release = held(monkeypatch, sweep_job, "run_sweep")
     at = open_with("views/tok_sweep.py", "en", sweep_points=4, sweep_methods=["bpe_words", "spm_unigram"])
     at.button(key="sweep_cancel").click().run()
-    finish_sweeps(at)  # the stop lands between two tokenizers
-    if sweep_charts(at):
-        pytest.skip("the sweep finished before the cancel landed")
+    release.set()  # the sweep's first gate sees the stop
+    finish_sweeps(at)
+    assert not sweep_charts(at)
     assert at.button(key="sweep_again") and not at.get("progress")
     at.button(key="sweep_again").click().run()
     finish_sweeps(at)

@@ -61,7 +61,8 @@ def test_page_without_its_shipped_gpt_offers_the_rebuild_button(nothing_shipped,
     button = at.button(key=f"rebuild_gpt_{lang}")
     assert ("Rebuild this model" if lang == "en" else "このモデルを作り直す") in button.label
     # Pressing it starts the shared background job: progress with an estimated ETA and a Cancel button.
-    monkeypatch.setattr(rebuild.RebuildJob, "command", lambda self, out: [sys.executable, "-c", "import time; time.sleep(30)"])
+    monkeypatch.setattr(rebuild.RebuildJob, "command",
+                        lambda self, out: [sys.executable, "-c", "import time; time.sleep(30)"])
     button.click().run()
     assert not at.exception, errors(at)
     job = rebuild.current("gpt", lang)

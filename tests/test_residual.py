@@ -27,11 +27,11 @@ def by_hand(m: GPT, idx: torch.Tensor, removed: set) -> torch.Tensor:
     sd, C, H = m.state_dict(), m.config.n_embd, m.config.n_head
     T = idx.shape[1]
     x = sd["wte.weight"][idx] + sd["wpe.weight"][:T]
-    ln = lambda t, k: F.layer_norm(t, (C,), sd[f"{k}.weight"], sd[f"{k}.bias"])  # noqa: E731
+    ln = lambda t, k: F.layer_norm(t, (C,), sd[f"{k}.weight"], sd[f"{k}.bias"])
     for i in range(m.config.n_layer):
         p = f"h.{i}."
         q, k, v = F.linear(x, sd[p + "attn.c_attn.weight"], sd[p + "attn.c_attn.bias"]).split(C, dim=2)
-        heads = lambda t: t.view(1, T, H, C // H).transpose(1, 2)  # noqa: E731
+        heads = lambda t: t.view(1, T, H, C // H).transpose(1, 2)
         att = (heads(q) @ heads(k).transpose(-2, -1)) / math.sqrt(C // H)
         att = att.masked_fill(torch.ones(T, T).tril() == 0, float("-inf")).softmax(-1)
         y = (att @ heads(v)).transpose(1, 2).reshape(1, T, C)

@@ -28,7 +28,7 @@ def run(job: TrainingJob, until: int | None = None) -> TrainingJob:
     if until is not None:
         job.tc = job.tc  # the schedule stays; stop by the gate instead of shortening max_iters
         orig = job.gate
-        job.gate = lambda: orig() and job._applied < until  # noqa: SLF001 - stop exactly at `until`
+        job.gate = lambda: orig() and job._applied < until  # stop exactly at `until`
     job.start()
     assert job.wait(120)
     return job
@@ -73,7 +73,7 @@ def test_autosave_writes_a_resumable_file_during_and_at_the_end(tmp_path, monkey
     job.autosave_path = tmp_path / "auto" / "x.safetensors"
     saved = []
     orig = job.autosave
-    job.autosave = lambda: (saved.append(job._applied), orig())[1]  # noqa: SLF001
+    job.autosave = lambda: (saved.append(job._applied), orig())[1]
     run(job)
     assert saved[:4] == [5, 10, 15, 20] and saved[-1] == 24
     ck = load_checkpoint(job.autosave_path)
@@ -140,7 +140,7 @@ def test_a_server_stop_saves_a_job_whose_thread_is_too_busy_to_save_itself(tmp_p
     job.autosave_path, job.corpus_path = tmp_path / "x.safetensors", tmp_path / "x.corpus.json"
     job.start()
     job.stop()
-    assert job._shutdown_wait(1.0) is False  # noqa: SLF001 - what shutdown.run_all calls; the thread lives on
+    assert job._shutdown_wait(1.0) is False  # what shutdown.run_all calls; the thread lives on
     ck = load_checkpoint(job.autosave_path)  # but the training is on disk, resumable
     assert ck.step == 0 and ck.resume is not None and job.corpus_path.is_file()
     assert job.wait(30)

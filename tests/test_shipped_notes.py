@@ -73,7 +73,8 @@ def test_build_notes_writes_what_the_store_reads(tmp_path):
     import shutil
 
     models = tmp_path / "models"
-    shutil.copytree(S.NOTES_DIR.parent, models, ignore=shutil.ignore_patterns("snapshots", "sweep", "tokenizers", "notes", "lstm-*"))
+    shutil.copytree(S.NOTES_DIR.parent, models,
+                    ignore=shutil.ignore_patterns("snapshots", "sweep", "tokenizers", "notes", "lstm-*"))
     card = B.build_notes("en", models)
     assert card["command"] == "python scripts/build_models.py --only notes --lang en"
     for note in B.notes_for("en", models):

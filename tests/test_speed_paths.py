@@ -64,7 +64,8 @@ def test_step_figures_built_unvalidated_equal_the_validated_build(causal):
         assert json.loads(fig.to_json()) == _revalidated(fig), name
         assert fig.layout.template.layout.font.family  # the default template is there, as in a validated figure
     m = torch.randn(30, 64)  # > 16 dimensions: the thinned axis
-    f = C.matrix_figure(m, [str(i) for i in range(30)], None, "", "d", "t", diverging=False, zrange=(0, 1), annotate=True)
+    f = C.matrix_figure(m, [str(i) for i in range(30)], None, "", "d", "t", diverging=False, zrange=(0, 1),
+                        annotate=True)
     assert json.loads(f.to_json()) == _revalidated(f)
 
 
@@ -95,7 +96,8 @@ def _plain_scaling_figure(points, names, titles, x_title, current_dk=None, heigh
     for scaled, color, dash in ((False, PALETTE[3], "solid"), (True, PALETTE[0], "dash")):
         pts = [p for p in points if p.scaled == scaled]
         name = names["scaled" if scaled else "unscaled"]
-        for col, ys in enumerate(([p.entropy for p in pts], [p.max_weight for p in pts], [p.grad_norm for p in pts]), 1):
+        for col, ys in enumerate(([p.entropy for p in pts], [p.max_weight for p in pts], [p.grad_norm for p in pts]),
+                                 1):
             fig.add_trace(go.Scatter(x=[p.d_k for p in pts], y=ys, mode="lines+markers", name=name, legendgroup=name,
                                      showlegend=col == 1, line=dict(color=color, width=3, dash=dash)), row=1, col=col)
     fig.update_xaxes(type="log", title=x_title)
@@ -143,7 +145,7 @@ def test_training_threads_keep_their_priority_unless_asked():
         t.start()
         t.join()
     assert threads.TRAINING_NICE == 0 and seen[None] == 0  # the policy: a page's training is not niced
-    assert seen[3] == 3  # an explicit niceness still applies (bench/page_vs_cli.py --page-nice)
+    assert seen[3] == 3  # an explicit niceness still applies (bench/page_vs_cli.py --page-nice [docs/FINDINGS.md])
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])

@@ -1,4 +1,5 @@
-"""Sudachi: the three split modes on the notes' examples, offsets that index the input, the shared tokenizer interface."""
+"""Sudachi: the three split modes on the notes' examples, offsets that index the input, the shared tokenizer
+interface."""
 import pytest
 
 from core.tokenizers import sudachi
@@ -17,7 +18,9 @@ def test_three_modes_split_the_notes_examples(text, a, b, c):
     assert [[m.surface for m in ways[k]] for k in "ABC"] == [a, b, c]
 
 
-@pytest.mark.parametrize("text", ["読売巨人軍が勝った。\n外国人参政権", "the cat  sat", HOSTILE, "👩‍👩‍👧‍👦 e\u0301", "", "あ" * 30_000])
+@pytest.mark.parametrize("text",
+                         ["読売巨人軍が勝った。\n外国人参政権", "the cat  sat", HOSTILE, "👩‍👩‍👧‍👦 e\u0301", "",
+                          "あ" * 30_000])
 def test_offsets_index_the_input(text):
     for mode in sudachi.MODES:
         ms = sudachi.morphemes(text, mode)

@@ -22,7 +22,8 @@ def test_shipped_sweep_is_current_and_matches_a_recomputed_point(lang):
     stored = next(p for p in shipped.points if p.method == "spm_bpe" and p.vocab_size == v)
     assert stored.tokens_per_char == pytest.approx(again.tokens_per_char, rel=1e-12)
     for m in sj.METHODS:  # a larger vocabulary never needs more tokens per character
-        tpc = [p.tokens_per_char for p in sorted((p for p in shipped.points if p.method == m), key=lambda p: p.vocab_size)]
+        tpc = [p.tokens_per_char for p in sorted((p for p in shipped.points if p.method == m),
+                                                 key=lambda p: p.vocab_size)]
         assert tpc == sorted(tpc, reverse=True) and 0 < tpc[-1] < 1
 
 
@@ -30,7 +31,8 @@ def test_shipped_sweep_refuses_other_settings_and_damaged_files(tmp_path, monkey
     text = load_shipped("en")
     request = sj.default_request(corpus_id(text), split_train_heldout(text)[0])
     with pytest.raises(ValueError):
-        sj.read_shipped(sj.shipped_paths("en")[0], sj.SweepRequest(request.corpus_key, request.sizes[:2], request.methods))
+        sj.read_shipped(sj.shipped_paths("en")[0],
+                        sj.SweepRequest(request.corpus_key, request.sizes[:2], request.methods))
     monkeypatch.setattr(sj, "SHIPPED_DIR", tmp_path)
     (tmp_path / "sweep-en.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(sj.UserInputError) as e:

@@ -56,9 +56,9 @@ def test_no_item_or_item_text_shared_between_train_and_heldout(task, lang, split
     data = load(task, lang, split_by=split_by)
     assert data.items("train").isdisjoint(data.items("heldout"))
     if task == "multiple_choice":
-        key = lambda e: e.context  # noqa: E731
+        key = lambda e: e.context
     elif task == "entailment":
-        key = lambda e: e.a  # noqa: E731 (one premise has several hypotheses, all in its split)
+        key = lambda e: e.a  # one premise has several hypotheses, all in its split
     else:  # similarity: neither sentence of a held-out pair is seen in training, in any role
         key = None
     if key is None:
@@ -67,7 +67,7 @@ def test_no_item_or_item_text_shared_between_train_and_heldout(task, lang, split
     else:
         assert not {key(e) for e in data.train} & {key(e) for e in data.heldout}
     if split_by == "frame":  # whole templates held out
-        frames = lambda split: {i.split("|")[0] for i in data.items(split)}  # noqa: E731
+        frames = lambda split: {i.split("|")[0] for i in data.items(split)}
         assert frames("train").isdisjoint(frames("heldout")) and frames("heldout")
 
 
@@ -163,7 +163,12 @@ def test_similarity_comes_in_twins_with_the_same_words_so_a_bag_of_words_is_at_c
     from core.tokenizers import mecab
 
     data = load_similarity(lang)
-    words = (lambda t: Counter(re.findall(r"[a-z]+", t.lower()))) if lang == "en" else (lambda t: Counter(mecab.split(t)))
+    if lang == "en":
+        def words(t):
+            return Counter(re.findall(r"[a-z]+", t.lower()))
+    else:
+        def words(t):
+            return Counter(mecab.split(t))
     for split in (data.train, data.heldout):
         assert len(split) % 2 == 0
         for same, diff in zip(split[0::2], split[1::2]):
@@ -173,7 +178,8 @@ def test_similarity_comes_in_twins_with_the_same_words_so_a_bag_of_words_is_at_c
                 assert words(same.b) == words(diff.b)
                 assert word_set(same.a + "\n" + same.b, lang) == word_set(diff.a + "\n" + diff.b, lang)
     assert bag_of_words_accuracy(data, "ab") <= 0.52
-    pair = ("東京から大阪へ行く", "大阪から東京へ行く") if lang == "ja" else ("I go from Tokyo to Osaka.", "I go from Osaka to Tokyo.")
+    pair = (("東京から大阪へ行く", "大阪から東京へ行く") if lang == "ja"
+            else ("I go from Tokyo to Osaka.", "I go from Osaka to Tokyo."))
     route = [e for e in data.train + data.heldout if e.item.startswith("route|") and e.label == DIFFERENT]
     assert any(e.a == pair[0] and e.b == pair[1] for e in route) or any(
         e.a.startswith(pair[0][:2]) and word_overlap(e.a, e.b, lang) == 1.0 for e in route)
@@ -263,7 +269,8 @@ def test_pieces_decode_back_to_the_parts(task, lang, tok):
         expected = [{"a": ex.a, "b": ex.b}] * 2
         assert orderings(ex) == ((ex.a, ex.b), (ex.b, ex.a))
     else:
-        seqs, expected = [X.entailment(tok.encode(ex.a), tok.encode(ex.b), sp, 512)], [{"premise": ex.a, "hypothesis": ex.b}]
+        seqs = [X.entailment(tok.encode(ex.a), tok.encode(ex.b), sp, 512)]
+        expected = [{"premise": ex.a, "hypothesis": ex.b}]
     for seq, parts in zip(seqs, expected):
         pieces = X.labelled_pieces(seq, tok.id_to_piece, sp)
         assert pieces[0] == ("start", "<s>") and pieces[-1] == ("extract", "<e>")
@@ -286,7 +293,8 @@ def test_any_tokenizer_with_encode_works(make):
         ids = enc.x[row, : int(enc.extract[row]) + 1].tolist()
         d = ids.index(sp.delim)
         assert ids[0] == sp.start and ids[-1] == sp.extract
-        assert tokenizer.decode(ids[1:d]).replace(" ", "") == ex.a and tokenizer.decode(ids[d + 1:-1]).replace(" ", "") == ex.b
+        assert tokenizer.decode(ids[1:d]).replace(" ", "") == ex.a
+        assert tokenizer.decode(ids[d + 1:-1]).replace(" ", "") == ex.b
 
 
 def test_right_padding_does_not_change_the_extract_state():
@@ -312,7 +320,8 @@ def test_encode_examples_gives_contiguous_rows_per_example(task, lang, tok):
     sp = Specials.after(tok.vocab_size)
     enc = encode_examples(data.heldout[:6], task, tok, sp, block_size=64)
     per = {"entailment": 1, "similarity": 2, "multiple_choice": 4}[task]
-    assert enc.rows_per_example == per and enc.x.shape[0] == 6 * per and enc.labels.tolist() == [e.label for e in data.heldout[:6]]
+    assert enc.rows_per_example == per and enc.x.shape[0] == 6 * per
+    assert enc.labels.tolist() == [e.label for e in data.heldout[:6]]
     assert (enc.x[torch.arange(len(enc.x)), enc.extract] == sp.extract).all() and (enc.x[:, 0] == sp.start).all()
     assert enc.x.shape[1] <= 64 and int(enc.x.max()) < tok.vocab_size + 3
 

@@ -42,7 +42,8 @@ def kit():
     return fit_toolkit(CORPUS, vocab_size=90)
 
 
-@pytest.mark.parametrize("text", ["読売巨人軍が勝った。", "the cat sat", HOSTILE, "👩‍👩‍👧‍👦 e\u0301 \u200d", " ", "x" * 3000])
+@pytest.mark.parametrize("text", ["読売巨人軍が勝った。", "the cat sat", HOSTILE, "👩‍👩‍👧‍👦 e\u0301 \u200d", " ",
+                          "x" * 3000])
 def test_every_row(kit, text):
     for key in ROWS:
         row = tokenize_row(key, kit, text)

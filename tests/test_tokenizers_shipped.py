@@ -11,8 +11,8 @@ import pytest
 from core.corpus import corpus_id, load_shipped, split_train_heldout
 from core.tokenizers import cache, compare_job
 from core.tokenizers.bpe import MODES, from_json, train_bpe
-from core.tokenizers.compare import (LEARNED, LEARNERS, ROWS, fit_toolkit, human_toolkit, mecab_vocabulary, ready_toolkit, sudachi_vocabulary,
-                                     tokenize_row)
+from core.tokenizers.compare import (LEARNED, LEARNERS, ROWS, fit_toolkit, human_toolkit, mecab_vocabulary,
+                                     ready_toolkit, sudachi_vocabulary, tokenize_row)
 from core.tokenizers.spm import SentencePieceTokenizer
 from tests.test_shipped_models import B  # scripts/build_models.py as a module
 

@@ -63,7 +63,8 @@ def test_ngram_reference_matches_direct_counts():
     for a, b in zip(tr[:-1].tolist(), tr[1:].tolist()):
         c2[a, b] += 1
     uni = -sum(math.log((c1[b] + k) / (len(tr) + k * V)) for b in ho.tolist()) / len(ho)
-    bi = -sum(math.log((c2[a, b] + k) / (c2[a].sum() + k * V)) for a, b in zip(ho[:-1].tolist(), ho[1:].tolist())) / (len(ho) - 1)
+    pairs = zip(ho[:-1].tolist(), ho[1:].tolist())
+    bi = -sum(math.log((c2[a, b] + k) / (c2[a].sum() + k * V)) for a, b in pairs) / (len(ho) - 1)
     assert ref["unigram"] == pytest.approx(uni)
     assert ref["bigram"] == pytest.approx(bi)
 
@@ -144,6 +145,24 @@ def test_cli_prints_json_and_resumes(tmp_path, capsys):
     args[args.index("--max-iters") + 1] = "18"
     out2 = main(args + ["--resume"])
     assert out2["iters"] == 18
+
+
+def test_cli_refused_resume_prints_one_line_and_no_traceback(tmp_path):
+    """`python -m core.train --resume` on a file that is not a checkpoint: the message, exit code 1, no trace."""
+    f = tmp_path / "corpus.txt"
+    f.write_text(TEXT, encoding="utf-8")
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "ckpt.safetensors").write_bytes(b"\x80\x04not a safetensors file at all")
+    env = {**os.environ, "ATLAS_FORCE_CPU": "1", "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "core.train", "--text", str(f), "--out", str(run), "--resume",
+           "--max-iters", "2", "--no-progress", "--threads", "1"]
+    p = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1, p.stderr[-2000:]
+    assert "Traceback" not in p.stderr, p.stderr[-2000:]
+    lines = [line for line in p.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), p.stderr[-2000:]
+    assert p.stdout == ""
 
 
 @pytest.mark.skipif(shutil.which("torchrun") is None and not (ROOT / ".venv/bin/torchrun").exists(),
@@ -232,7 +251,8 @@ def _in_a_thread(fn, *args) -> None:
 
 def test_use_threads_really_sets_the_count_in_a_new_thread(thread_calls):
     """torch skips set_num_threads(n) when n is already its count, and a thread started later then ran MKL's
-    matmuls on one thread (bench/worker_threads.py): use_threads must make a real change before setting n."""
+    matmuls on one thread (bench/worker_threads.py [docs/FINDINGS.md]): use_threads must make a real change before
+    setting n."""
     from core.runtime import threads as T
 
     _in_a_thread(T.use_threads, 2)

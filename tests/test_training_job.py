@@ -1,4 +1,5 @@
-"""core.gpt.training_job (a core.runtime.jobs.BackgroundJob): a background training that can be paused, stopped, limited and snapshotted."""
+"""core.gpt.training_job (a core.runtime.jobs.BackgroundJob): a background training that can be paused, stopped,
+limited and snapshotted."""
 from __future__ import annotations
 
 import time

@@ -7,11 +7,9 @@ import math
 
 import pytest
 import torch
-import torch.nn.functional as F
 
 from core.gpt import finetune as ft
 from core.gpt.model import GPT, GPTConfig
-from core.gpt.tasks.common import PairExample
 from core.gpt.tasks.transforms import Specials
 from core.gpt.tasks.zeroshot import Candidate
 from core.gpt.transfer import fit as F_
@@ -76,7 +74,8 @@ def test_l3_is_l2_plus_lambda_l1_computed_by_hand(lam):
     logits = model.head(h[torch.arange(4), ext])
     l2 = -torch.log_softmax(logits, -1)[torch.arange(4), labels].mean()
     logp = torch.log_softmax(m.lm_head(h), -1)
-    terms = [-logp[i, t, x[i, t + 1]] for i in range(4) for t in range(int(ext[i]) - 1) if int(x[i, t + 1]) not in sp.ids]
+    terms = [-logp[i, t, x[i, t + 1]] for i in range(4) for t in range(int(ext[i]) - 1)
+             if int(x[i, t + 1]) not in sp.ids]
     l1 = torch.stack(terms).mean()
     assert torch.allclose(out["l2"], l2, atol=1e-6) and torch.allclose(out["l1"], l1, atol=1e-6)
     assert float(out["l3"]) == pytest.approx(float(l2 + lam * l1), abs=1e-6)
@@ -125,7 +124,8 @@ def test_nll_equals_cross_entropy():
     g = torch.Generator().manual_seed(3)
     logits, labels = torch.randn(50, 7, generator=g) * 3, torch.randint(0, 7, (50,), generator=g)
     nll, ce = nll_and_ce(logits, labels)
-    by_hand = -sum(math.log(math.exp(logits[i, labels[i]]) / sum(math.exp(v) for v in logits[i])) for i in range(50)) / 50
+    by_hand = -sum(math.log(math.exp(logits[i, labels[i]]) / sum(math.exp(v) for v in logits[i]))
+                   for i in range(50)) / 50
     assert nll == pytest.approx(ce, abs=1e-6) and ce == pytest.approx(by_hand, abs=1e-5)
 
 
@@ -223,11 +223,13 @@ def test_the_source_is_the_shipped_gpt_and_lstm_bit_for_bit_with_their_tokenizer
     for arch, model in (("transformer", gpt.model), ("lstm", lstm.model)):
         ref = model.state_dict()
         assert src.states[arch].keys() == ref.keys() and all(torch.equal(src.states[arch][k], ref[k]) for k in ref)
-        assert src.states[arch]["wte.weight"] is not ref["wte.weight"]  # a copy: fine-tuning never touches the shared model
+        # a copy: fine-tuning never touches the shared model
+        assert src.states[arch]["wte.weight"] is not ref["wte.weight"]
     # the backbone a run builds from it is the shipped network (its config), pre-trained blocks and all
     bb = F_.build_backbone("transformer", ft.BUDGETS["quick"], src.tokenizer.vocab_size, src.states["transformer"],
                            None, 0, 0.0, src.configs["transformer"])
-    assert bb.config.n_layer == gpt.model.config.n_layer and torch.equal(bb.h[3].mlp.c_fc.weight, gpt.model.h[3].mlp.c_fc.weight)
+    assert bb.config.n_layer == gpt.model.config.n_layer and torch.equal(bb.h[3].mlp.c_fc.weight,
+        gpt.model.h[3].mlp.c_fc.weight)
     assert F_.source_tokenizer("ja").vocab_size == shipped.load_gpt("ja").tokenizer.vocab_size
 
 
@@ -346,7 +348,8 @@ def test_the_shipped_suite_is_current_and_labels_each_zero_shot_curve_with_its_o
     from core.gpt.transfer import suite
 
     doc = suite.shipped_suite(lang)
-    assert doc is not None, f"transfer-{lang}.json is stale: run `python scripts/build_models.py --only transfer --lang {lang}`"
+    assert doc is not None, (f"transfer-{lang}.json is stale: "
+                             f"run `python scripts/build_models.py --only transfer --lang {lang}`")
     r = doc["result"]
     zs = r["zero_shot"]
     assert zs["updates"][-1] == shipped.load_gpt(lang).steps and len(zs["updates"]) == len(zs["transformer"])

@@ -35,7 +35,8 @@ def test_long_japanese_text_split_once_then_read_back_exactly(empty_cache, monke
 
 def test_short_texts_and_other_levels_never_touch_the_disk(empty_cache):
     short = "猫が寝た。\n\n犬も寝た。"
-    assert units.split_units(short, "word", "ja") == ["猫", "が", "寝", "た", "。", "\n", "\n", "犬", "も", "寝", "た", "。"]
+    assert units.split_units(short, "word", "ja") == ["猫", "が", "寝", "た", "。", "\n", "\n",
+                                                      "犬", "も", "寝", "た", "。"]
     long_en = "The cat sat on the mat.\n" * 400
     units.split_units(long_en, "word", "en")
     units.split_units(load_shipped("ja"), "char", "ja")
@@ -126,6 +127,7 @@ def test_multihead_composition_chart_kept_per_sentence_redrawn_for_a_new_one(lan
     at.slider(key="mha_head").set_value(3).run()
     assert not at.exception, errors(at)
     assert comp(at) == first  # a slider move does not change heads-vs-layers reach: the same chart
-    at.text_area(key="mha_text").set_value("A small model learns the next letter from the ones before it, slowly.").run()
+    sentence = "A small model learns the next letter from the ones before it, slowly."
+    at.text_area(key="mha_text").set_value(sentence).run()
     assert not at.exception, errors(at)
     assert comp(at)["data"] != first["data"]  # another sentence: its own reach curves

@@ -39,7 +39,7 @@ def _set_p(q: list[float]) -> None:
 
 
 def section(p: np.ndarray, lang: str) -> None:
-    t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
+    t = lambda key, **kw: T.t(key, lang, **kw)
     size = len(p)
     st.subheader(t("kl_h"))
     st.markdown(t("kl_intro", v=size, k=size - 1))

@@ -129,6 +129,7 @@ def clear() -> None:
 
 
 def stats() -> dict:
-    """Entries, bytes held and the limits, with hits / misses / evictions since the last clear() (for bench/cache_rss.py)."""
+    """Entries, bytes held and the limits, with hits / misses / evictions since the last clear() (for
+    bench/cache_rss.py [docs/FINDINGS.md])."""
     with _lock:
         return {"entries": len(_items), **_counts, "max_entries": MAX_FIGURES, "max_bytes": MAX_BYTES}

@@ -37,7 +37,8 @@ def _poll(job: CostJob, lang: str) -> None:
 
 def _draw(costs: list[gelu.Cost], n: int, device, lang: str) -> None:
     names = {k: T.t(f"cost_{k}", lang) for k in gelu.COST_FORMS}
-    st.plotly_chart(charts.cost_figure(costs, names, T.t("cost_fig", lang, device=shell.device_text(device_info(device), lang)),
+    st.plotly_chart(charts.cost_figure(costs, names,
+                                       T.t("cost_fig", lang, device=shell.device_text(device_info(device), lang)),
                                        T.t("cost_ax", lang), T.t("cost_ratio", lang)), key="gelu_fig_cost")
     st.caption(T.t("cost_caption", lang, n=n))
 

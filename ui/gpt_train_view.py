@@ -49,34 +49,37 @@ def settings_form(lang: str, locked: bool):
             st.caption(T.t("settings_locked", lang))
         corpus = pick_corpus("gpt", default=lang, shipped_split=True)  # the shipped GPT's split: its loss is a line
         c1, c2, c3 = st.columns(3)
-        tok = c1.radio(T.t("tokenizer", lang), ["char", "bpe", "unigram"], key="gpt_tok", bind="query-params", disabled=locked,
-                       format_func=lambda k: T.t(f"tok_{k}", lang))
+        tok = c1.radio(T.t("tokenizer", lang), ["char", "bpe", "unigram"], key="gpt_tok", bind="query-params",
+                       disabled=locked, format_func=lambda k: T.t(f"tok_{k}", lang))
         vocab = c1.select_slider(T.t("vocab_size", lang), VOCABS, 1000, key="gpt_vocab", bind="query-params",
                                  disabled=locked or tok == "char", help=T.t("vocab_help", lang))
         presets = list(PRESETS) + ["custom"]
-        preset = c2.selectbox(T.t("preset", lang), presets, index=presets.index(DEFAULT.preset), key="gpt_preset", bind="query-params",
+        preset = c2.selectbox(T.t("preset", lang), presets, index=presets.index(DEFAULT.preset), key="gpt_preset",
+                              bind="query-params",
                               disabled=locked, format_func=lambda p: T.t("custom", lang) if p == "custom" else p)
         size = dict(PRESETS.get(preset, PRESETS["class-demo"]))
         if preset != "custom":
             c2.caption(T.t("preset_fmt", lang, name=preset, **size))
         else:
-            size["n_layer"] = c2.slider(T.t("n_layer", lang), 1, 12, 4, key="gpt_layers", bind="query-params", disabled=locked)
-            size["n_head"] = c2.select_slider(T.t("n_head", lang), [1, 2, 3, 4, 6, 8, 12], 4, key="gpt_heads", bind="query-params",
-                                              disabled=locked)
+            size["n_layer"] = c2.slider(T.t("n_layer", lang), 1, 12, 4, key="gpt_layers", bind="query-params",
+                                        disabled=locked)
+            size["n_head"] = c2.select_slider(T.t("n_head", lang), [1, 2, 3, 4, 6, 8, 12], 4, key="gpt_heads",
+                                              bind="query-params", disabled=locked)
             size["n_embd"] = c2.select_slider(T.t("n_embd", lang), [16, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768],
                                               128, key="gpt_width", bind="query-params", disabled=locked)
             size["block_size"] = c2.select_slider(T.t("block_size", lang), [8, 16, 32, 64, 128, 256, 512], 64,
                                                   key="gpt_context", bind="query-params", disabled=locked)
-        pre_ln = c2.radio(T.t("ln", lang), [False, True], key="gpt_preln", bind="query-params", horizontal=True, disabled=locked,
+        pre_ln = c2.radio(T.t("ln", lang), [False, True], key="gpt_preln", bind="query-params", horizontal=True,
+                          disabled=locked,
                           format_func=lambda b: T.t("pre_ln" if b else "post_ln", lang), help=T.t("ln_help", lang))
-        lr = c3.select_slider(T.t("lr", lang), LRS, DEFAULT.lr, key="gpt_lr", bind="query-params", format_func=lambda x: f"{x:g}",
-                              disabled=locked, help=T.t("lr_help", lang))
-        batch = c3.select_slider(T.t("batch", lang), [1, 2, 4, 8, 12, 16, 32, 64], DEFAULT.batch_size, key="gpt_batch", bind="query-params",
-                                 disabled=locked)
-        steps = c3.select_slider(T.t("steps", lang), [20, 100, 250, 500, 1000, 2000, 3000, 5000, 10000], DEFAULT.max_iters,
-                                 key="gpt_steps", bind="query-params", disabled=locked)
-        every = c3.select_slider(T.t("sample_every", lang), [0, 100, 250, 500, 1000], DEFAULT.sample_interval, key="gpt_sample_every", bind="query-params",
-                                 disabled=locked)
+        lr = c3.select_slider(T.t("lr", lang), LRS, DEFAULT.lr, key="gpt_lr", bind="query-params",
+                              format_func=lambda x: f"{x:g}", disabled=locked, help=T.t("lr_help", lang))
+        batch = c3.select_slider(T.t("batch", lang), [1, 2, 4, 8, 12, 16, 32, 64], DEFAULT.batch_size, key="gpt_batch",
+                                 bind="query-params", disabled=locked)
+        steps = c3.select_slider(T.t("steps", lang), [20, 100, 250, 500, 1000, 2000, 3000, 5000, 10000],
+                                 DEFAULT.max_iters, key="gpt_steps", bind="query-params", disabled=locked)
+        every = c3.select_slider(T.t("sample_every", lang), [0, 100, 250, 500, 1000], DEFAULT.sample_interval,
+                                 key="gpt_sample_every", bind="query-params", disabled=locked)
     settings = JobSettings(tokenizer=tok, vocab_size=vocab, preset=preset, pre_ln=pre_ln, lr=lr, batch_size=batch,
                            max_iters=steps, sample_interval=every,
                            **{k: size[k] for k in ("n_layer", "n_head", "n_embd", "block_size")})
@@ -178,12 +181,12 @@ def show_watched(slot: JobSlot, lang: str) -> None:
 
 def model_views(slot: JobSlot, job: TrainingJob, corpus, lang: str) -> None:
     """Samples on demand, one layer's attention on a prompt, and W_p beside the sinusoidal encoding."""
-    model = job.model_snapshot()
     step = job.view().step
     corpus_lang = "ja" if corpus.lang_hint == "ja" else "en"  # default prompts the tokenizer knows
     st.button(T.t("refresh", lang, step=step), key="gpt_refresh", icon=":material/refresh:")
     with st.form("gpt_sample_form"):
-        prompt = st.text_input(T.t("prompt", lang), T.t("prompt_default", corpus_lang), key="gpt_prompt", bind="query-params", max_chars=500)
+        prompt = st.text_input(T.t("prompt", lang), T.t("prompt_default", corpus_lang), key="gpt_prompt",
+                               bind="query-params", max_chars=500)
         f1, f2, f3 = st.columns(3)
         temp = f1.slider(T.t("temperature", lang), 0.0, 2.0, 0.8, 0.05, key="gpt_temp", bind="query-params",
                          help=T.t("temperature_help", lang))
@@ -209,9 +212,10 @@ def follow_views(slot: JobSlot, corpus_lang: str, lang: str) -> None:
     st.subheader(T.t("attention", lang))
     st.caption(T.t("attention_help", lang))
     a1, a2 = st.columns([3, 1])
-    attn_prompt = a1.text_input(T.t("prompt", lang), T.t("attn_prompt_default", corpus_lang), key="gpt_attn_prompt", bind="query-params",
-                                max_chars=500)
-    layer = a2.selectbox(T.t("layer", lang), list(range(1, model.config.n_layer + 1)), key="gpt_attn_layer", bind="query-params")
+    attn_prompt = a1.text_input(T.t("prompt", lang), T.t("attn_prompt_default", corpus_lang), key="gpt_attn_prompt",
+                                bind="query-params", max_chars=500)
+    layer = a2.selectbox(T.t("layer", lang), list(range(1, model.config.n_layer + 1)), key="gpt_attn_layer",
+                         bind="query-params")
     try:
         tokens, atts = prompt_attention(model, job.tokenizer, check_text(attn_prompt, max_chars=500).text)
         if len(tokens) == model.config.block_size:

@@ -1,6 +1,7 @@
 """The last-resort handler around every page: no traceback ever reaches the reader.
 
-app.py runs the selected page through `run_page(page.run)`; a fragment's own reruns need `@guarded`. Bad input should already be a
+app.py runs the selected page through `run_page(page.run)`; a fragment's own reruns need `@guarded`. Bad input should
+already be a
 `UserInputError` caught by the page; anything that still escapes is shown here as one generic message
 in the UI language (no raw English exception text in Japanese mode) with a short reference, and the
 full traceback goes to the server log under the same reference.
@@ -108,14 +109,15 @@ def start_process() -> int:
     # plotly imports pandas lazily, inside the first figure built: two sessions' threads building their
     # first figures at once raced on it ("partially initialized module 'pandas'", seen in bench/soak.py).
     # Imported here, once, before any page runs.
-    import pandas  # noqa: F401
-    import plotly.graph_objects  # noqa: F401
+    import pandas  # noqa: F401 - imported for that side effect
+    import plotly.graph_objects  # noqa: F401 - imported for that side effect
 
     shutdown.install(call_on_main=call_on_main)  # SIGTERM stops jobs at once (ui.server_loop: set from the main thread)
     shutdown.register(LEASES.close_all)  # a server stop stops the trainings that wait for a reload
     LEASES.start_reaper()  # also hands freed memory back to the OS every 30 s (sessions.trim_memory)
     start_idle_keeper()  # every tab closed for a while: the process-wide caches go (ui/memory.py)
-    freeze_if_imported()  # the imports above are permanent: Streamlit's gc after each run skips them (core.runtime.gcpolicy)
+    # the imports above are permanent: Streamlit's gc after each run skips them (core.runtime.gcpolicy)
+    freeze_if_imported()
     try:
         removed = clean_stale_tmp()
     except OSError:  # an unreadable cache folder must not keep the app from starting

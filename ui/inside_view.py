@@ -42,7 +42,7 @@ def _back() -> None:
 
 
 def next_token(gpt, text: str, lang: str) -> None:
-    t = lambda k, **kw: T.t(k, lang, **kw)  # noqa: E731
+    t = lambda k, **kw: T.t(k, lang, **kw)
     V = gpt.model.config.vocab_size
     chart = st.container()  # the distribution first, on the projector's first screen; the controls under it
     c = st.columns([1, 1, 1.2, 0.8, 0.8])
@@ -93,26 +93,26 @@ def _lens(key: str, text: str, _gpt) -> tuple[list[int], Lens]:
 
 
 def lens(gpt, text: str, lang: str) -> None:
-    t = lambda k, **kw: T.t(k, lang, **kw)  # noqa: E731
+    t = lambda k, **kw: T.t(k, lang, **kw)
     ids, L = _lens(model_key(gpt), text, gpt)
-    piece = lambda i: show_token(gpt.tokenizer.id_to_piece(int(i)))  # noqa: E731
+    piece = lambda i: show_token(gpt.tokenizer.id_to_piece(int(i)))
     toks = [piece(i) for i in ids]
-    rows = [t("lens_embed")] + [t("lens_layer", l=l) for l in range(1, L.layers)]
-    top1 = [[piece(L.top_ids[l, p, 0]) for p in range(len(ids))] for l in range(L.layers)]
-    hover = [[t("lens_hover", row=rows[l], tok=toks[p], final=piece(L.final[p]), rank=int(L.ranks[l, p])).split("\n")
-              + [f"{piece(i)}  {float(q):.3f}" for i, q in zip(L.top_ids[l, p], L.top_probs[l, p])]
-              for p in range(len(ids))] for l in range(L.layers)]
+    rows = [t("lens_embed")] + [t("lens_layer", l=li) for li in range(1, L.layers)]
+    top1 = [[piece(L.top_ids[li, p, 0]) for p in range(len(ids))] for li in range(L.layers)]
+    hover = [[t("lens_hover", row=rows[li], tok=toks[p], final=piece(L.final[p]), rank=int(L.ranks[li, p])).split("\n")
+              + [f"{piece(i)}  {float(q):.3f}" for i, q in zip(L.top_ids[li, p], L.top_probs[li, p])]
+              for p in range(len(ids))] for li in range(L.layers)]
     st.plotly_chart(lens_figure(L.ranks.numpy(), top1, hover, toks, rows, Labels(
         t("lens_title"), t("lens_x"), t("lens_y"), {"scale": t("lens_scale")})), key="lens_chart")
     st.caption(t("lens_pre" if gpt.model.config.pre_ln else "lens_post"))
-    settled = ", ".join(f"{r} {int((L.ranks[l] == 1).sum())}/{len(ids)}" for l, r in enumerate(rows))
+    settled = ", ".join(f"{r} {int((L.ranks[li] == 1).sum())}/{len(ids)}" for li, r in enumerate(rows))
     st.caption(t("lens_settle", counts=settled))
     pos = st.slider(t("lens_pos"), 1, len(ids), len(ids), key="lens_pos", bind="query-params") if len(ids) > 1 else 1
     p = pos - 1
-    st.dataframe([{t("lens_col_layer"): rows[l], t("lens_col_rank"): int(L.ranks[l, p]),
+    st.dataframe([{t("lens_col_layer"): rows[li], t("lens_col_rank"): int(L.ranks[li, p]),
                    t("lens_col_top"): "  ".join(f"{piece(i)} {float(q):.2f}" for i, q in
-                                               zip(L.top_ids[l, p], L.top_probs[l, p]))}
-                  for l in range(L.layers)], key="lens_table", hide_index=True)
+                                               zip(L.top_ids[li, p], L.top_probs[li, p]))}
+                  for li in range(L.layers)], key="lens_table", hide_index=True)
 
 
 # ---- knock out heads ------------------------------------------------------------------------------------
@@ -140,9 +140,9 @@ def _restart(gpt, ids, key) -> None:
 
 
 def knockout(gpt, text: str, lang: str) -> None:
-    t = lambda k, **kw: T.t(k, lang, **kw)  # noqa: E731
+    t = lambda k, **kw: T.t(k, lang, **kw)
     cfg = gpt.model.config
-    names = {t("ko_head", l=l + 1, h=h + 1): (l, h) for l, h in K.all_heads(gpt.model)}
+    names = {t("ko_head", l=li + 1, h=h + 1): (li, h) for li, h in K.all_heads(gpt.model)}
     c1, c2 = st.columns([4, 1])
     every = c2.toggle(t("ko_all"), key="ko_all", bind="query-params")
     chosen = c1.multiselect(t("ko_heads"), list(names), key="ko_heads", bind="query-params")  # kept under "every"
@@ -179,7 +179,7 @@ def knockout(gpt, text: str, lang: str) -> None:
     table = outcome(got, "ko_job", lang, t("ko_what"), t("ko_computing"), _restart, (gpt, ids, imp_key))
     if table is None:
         return
-    inc = np.array([[table.increase((l, h)) for h in range(cfg.n_head)] for l in range(cfg.n_layer)])
+    inc = np.array([[table.increase((li, h)) for h in range(cfg.n_head)] for li in range(cfg.n_layer)])
     st.plotly_chart(importance_figure(inc, set(heads), Labels(t("ko_imp_title"), names={
         "layer": t("ko_layer"), "head": t("ko_headw"), "scale": t("ko_imp_scale")})), key="ko_importance")
     rows = sorted(({t("ko_col_head"): n, t("ko_col_inc"): table.increase(h), t("ko_col_loss"): table.loss[h]}

@@ -12,7 +12,7 @@ import streamlit as st
 from core.charts.gpt_diagram import BOXES, DiagramText, gpt1_diagram
 from core.errors import UserInputError
 from core.lesson import MAX_LESSON, Lesson, Stop, lesson_path, load_lesson, parse_number, unusable_values
-from ui.registry import available_pages
+from ui.registry import PAGES
 from ui.safe import inert
 from ui.texts.common import T
 from ui.texts.lesson import T as LT
@@ -25,7 +25,7 @@ _APPLIED = "_lesson_applied"  # (lesson, stop, lang) whose widget values were la
 def _load(number: int, mtime: float, where: str = "") -> Lesson | UserInputError:
     """Parsed once per file version: a teacher's edit shows on the next rerun (mtime and path are in the key)."""
     try:
-        return load_lesson(number, {p.path for p in available_pages()})
+        return load_lesson(number, {p.path for p in PAGES})
     except UserInputError as e:
         return e
 

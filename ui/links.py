@@ -6,7 +6,8 @@ the view opens with defaults and nobody knows why. We tell the reader:
 
 1. `remember()` (ui.shell, before any widget, on a session's first run): keep the link's raw values.
 2. the page builds its widgets; Streamlit seeds them from the URL, or drops the value.
-3. `after_page()` (ui.guard.run_page after the page; st.stop(), wrapped by `install()`, before it stops): for each remembered key that
+3. `after_page()` (ui.guard.run_page after the page; st.stop(), wrapped by `install()`, before it stops): for each
+remembered key that
    a widget on this page now owns (`key in st.session_state`), compare the widget's value with the
    link's. Equal, or still in the URL untouched: taken. Different: reset (or clamped, or cut), and the
    note placed by `remember()` at the top of the page names the key and the value it could not use.
@@ -148,5 +149,5 @@ def after_page() -> None:
             slot.warning(T.t("link_reset", lang if lang in ("en", "ja") else "en", items=items),
                          icon=":material/link_off:")
         _slot.note = None
-    except Exception:  # noqa: BLE001 - a note must never break the page it annotates
+    except Exception:  # a note must never break the page it annotates
         log.exception("link check failed")

@@ -3,7 +3,7 @@
     ui.memory.start()   # once per process (ui.guard.start_process); idempotent
 
 What goes when the server has had no connected session for core.runtime.memory.IDLE_S (bench/soak.py
-measures it; bench/rss_pages.py --release says what each step gives back):
+measures it; bench/rss_pages.py --release [docs/FINDINGS.md] says what each step gives back):
 - every process-wide st.cache_data / st.cache_resource entry (shipped models, forwards, n-gram tables,
   tokenizers, analyses), except the once-per-process setup in KEEP; session-scoped caches are the
   sessions' own and go with them;
@@ -35,7 +35,8 @@ log = logging.getLogger("atlas.memory")
 KEEP = ("start_process",)  # ui.guard.start_process: the process's setup, not a cache (it would run again)
 CORE_PREFIXES = ("core.",)  # whose module-level lru_caches are released
 _keeper: memory.IdleKeeper | None = None
-CENSUS = os.environ.get("ATLAS_MEMORY_CENSUS") == "1"  # log what is alive around each idle release (a walk of every object)
+# log what is alive around each idle release (a walk of every object)
+CENSUS = os.environ.get("ATLAS_MEMORY_CENSUS") == "1"
 
 
 def _expire_closed_sessions() -> int:
@@ -49,7 +50,7 @@ def _expire_closed_sessions() -> int:
     expired entries are removed and shut down as a disconnect without reconnect would have. Returns how many."""
     from streamlit.runtime import Runtime
 
-    storage = Runtime.instance()._session_mgr._session_storage  # noqa: SLF001
+    storage = Runtime.instance()._session_mgr._session_storage
     cache = getattr(storage, "_cache", None)
     if not hasattr(cache, "expire"):
         return 0
@@ -57,7 +58,7 @@ def _expire_closed_sessions() -> int:
     for _, info in removed or ():
         try:
             info.session.shutdown()
-        except Exception:  # noqa: BLE001 - one session's cleanup must not stop the others'
+        except Exception:  # one session's cleanup must not stop the others'
             log.warning("shutting down an expired session failed", exc_info=True)
     return len(removed or ())
 
@@ -70,18 +71,18 @@ def sessions() -> tuple[int, int]:
 
     from ui.server_loop import call_on_main
 
-    mgr = Runtime.instance()._session_mgr  # noqa: SLF001 - no public count in Streamlit 1.67
+    mgr = Runtime.instance()._session_mgr  # no public count in Streamlit 1.67
     active = mgr.num_active_sessions()
     if active == 0:
         call_on_main(_expire_closed_sessions)
-    stored = getattr(getattr(mgr._session_storage, "_cache", None), "_data", None)  # noqa: SLF001 - expired ones too
+    stored = getattr(getattr(mgr._session_storage, "_cache", None), "_data", None)  # expired ones too
     return active, active + len(stored) if isinstance(stored, dict) else len(mgr.list_sessions())
 
 
 def _global_caches(api_module) -> list:
-    registry = api_module._resource_caches if hasattr(api_module, "_resource_caches") else api_module._data_caches  # noqa: SLF001
-    with registry._caches_lock:  # noqa: SLF001
-        return list(registry._function_caches.get(None, {}).values())  # noqa: SLF001 - None: scope="global"
+    registry = api_module._resource_caches if hasattr(api_module, "_resource_caches") else api_module._data_caches
+    with registry._caches_lock:
+        return list(registry._function_caches.get(None, {}).values())  # None: scope="global"
 
 
 def clear_streamlit_caches() -> int:
@@ -101,7 +102,7 @@ def clear_lru_caches(prefixes: tuple[str, ...] = CORE_PREFIXES) -> int:
     """cache_clear() every module-level functools.lru_cache of the loaded modules under `prefixes`."""
     n = 0
     for name, value in _module_values(prefixes):
-        if isinstance(value, functools._lru_cache_wrapper) and getattr(value, "__module__", None) == name:  # noqa: SLF001
+        if isinstance(value, functools._lru_cache_wrapper) and getattr(value, "__module__", None) == name:
             value.cache_clear()
             n += 1
     return n
@@ -156,7 +157,8 @@ def _clear_core_tables() -> int:
 
 
 def census() -> dict:
-    """What the process-wide caches hold now: entries per Streamlit cache, figures, lru caches (bench/rss_pages.py)."""
+    """What the process-wide caches hold now: entries per Streamlit cache, figures, lru caches
+    (bench/rss_pages.py [docs/FINDINGS.md])."""
     from streamlit.runtime.caching import cache_data_api, cache_resource_api
 
     from core.tokenizers import cache as tok_cache
@@ -165,16 +167,17 @@ def census() -> dict:
     out = {"streamlit": {}, "lru": {}}
     for api in (cache_resource_api, cache_data_api):
         for cache in _global_caches(api):
-            entries = len(cache._mem_cache) if hasattr(cache, "_mem_cache") else len(getattr(cache.storage, "_mem_cache", ()))  # noqa: SLF001
+            mem = cache._mem_cache if hasattr(cache, "_mem_cache") else getattr(cache.storage, "_mem_cache", ())
+            entries = len(mem)
             if entries:
                 out["streamlit"][cache.display_name] = entries
     for name, mod in list(sys.modules.items()):
         if mod is not None and name.startswith(CORE_PREFIXES):
             for attr, value in list(vars(mod).items()):
-                if isinstance(value, functools._lru_cache_wrapper) and value.cache_info().currsize:  # noqa: SLF001
+                if isinstance(value, functools._lru_cache_wrapper) and value.cache_info().currsize:
                     out["lru"][f"{name}.{attr}"] = value.cache_info().currsize
     out["figures"] = figcache.stats()["entries"]
-    out["tokenizers_in_memory"] = len(tok_cache.MEMORY._items)  # noqa: SLF001
+    out["tokenizers_in_memory"] = len(tok_cache.MEMORY._items)
     return out
 
 
@@ -185,7 +188,7 @@ def objects_census() -> dict:
     from plotly.basedatatypes import BaseFigure
     from streamlit.runtime.app_session import AppSession
 
-    with gcpolicy._lock:  # noqa: SLF001 - the frozen objects are what a census must see too
+    with gcpolicy._lock:  # the frozen objects are what a census must see too
         gc.unfreeze()
         objs = gc.get_objects()
         if gcpolicy.ENABLED:

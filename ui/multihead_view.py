@@ -75,7 +75,8 @@ def _analysis(key: str, lang: str, font_scale: float, _ma: P.ModelAttention):
     h = demo.heads.shape[0]
     titles = [T.t("concat_head", lang, i=i + 1) for i in range(h)] + [T.t("concat_wo", lang), T.t("concat_out", lang)]
     concat_fig = C.concat_figure(demo.heads, demo.w_o, demo.output, demo_tokens, titles)
-    return stats, kinds, freeze(grid), freeze(kinds_fig), freeze(concat_fig), (demo.concat.shape[1], h, demo.heads.shape[2], len(demo_tokens))
+    return stats, kinds, freeze(grid), freeze(kinds_fig), freeze(concat_fig), (demo.concat.shape[1], h,
+        demo.heads.shape[2], len(demo_tokens))
 
 
 def model_attention(choice: str, custom: str, text: str, gpt, lang: str) -> P.ModelAttention:
@@ -83,7 +84,7 @@ def model_attention(choice: str, custom: str, text: str, gpt, lang: str) -> P.Mo
 
     Bad input or a model that cannot be loaded shows a bilingual message and stops the page.
     """
-    t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
+    t = lambda key, **kw: T.t(key, lang, **kw)
     try:
         checked = check_text(text)
         if checked.truncated:
@@ -104,7 +105,8 @@ def model_attention(choice: str, custom: str, text: str, gpt, lang: str) -> P.Mo
             with st.spinner(t("loading")):
                 m = _minilm() if choice == "minilm" else _custom(custom.strip())
             ma = _hf_attention(m.label, checked.text, m)
-            st.caption(t("hf_label", label=plain(m.label), layers=m.n_layer, heads=m.n_head, params=P.param_count_label(m.n_params)))
+            st.caption(t("hf_label", label=plain(m.label), layers=m.n_layer, heads=m.n_head,
+                         params=P.param_count_label(m.n_params)))
             if choice == "minilm" and has_japanese(checked.text):
                 st.caption(t("minilm_ja_note"))
     except UserInputError as e:

@@ -21,7 +21,7 @@ def _view(fp: str, model_id: int, layer: int, head: int, query: int, _model, _id
 
 
 def section(choice: str, gpt, text: str, ma, fp: str, layer: int, head: int, lang: str) -> None:
-    t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
+    t = lambda key, **kw: T.t(key, lang, **kw)
     st.header(t("nv_header"))
     st.markdown(t("nv_intro"))
     if choice != "gpt" or gpt is None:
@@ -35,7 +35,8 @@ def section(choice: str, gpt, text: str, ma, fp: str, layer: int, head: int, lan
     hs = v.q.shape[0]
     names = {"vectors": t("nv_vectors"), "products": t("nv_products"), "scores": t("nv_scores"),
              "weights": t("nv_weights"), "query": t("nv_query_row")}
-    title = t("nv_title", layer=layer + 1, head=head + 1, i=query, tok=plot_text(short(ma.tokens[query])))  # user text in a figure title
+    # user text in a figure title
+    title = t("nv_title", layer=layer + 1, head=head + 1, i=query, tok=plot_text(short(ma.tokens[query])))
     st.plotly_chart(figcache.figure(("mha_nv", fp, layer, head, query), lang, lambda: neuron_figure(
         v, ma.tokens, ChartText(title, t("nv_x", dk=hs), "", names))), key="mha_nv_chart")
     row = ma.attn[layer, head, query, :query + 1]

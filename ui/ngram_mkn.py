@@ -10,7 +10,7 @@ from ui.texts.lm_ngram import T
 
 
 def section(picked, level: str, clang: str, lang: str) -> None:
-    t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
+    t = lambda key, **kw: T.t(key, lang, **kw)
     st.header(t("mkn_h"))
     st.markdown(t("mkn_intro"))
     st.latex(r"P_{MKN}(w \mid h) = \frac{\max(c(hw) - D(c(hw)),\,0)}{c(h)} + "
@@ -28,8 +28,8 @@ def section(picked, level: str, clang: str, lang: str) -> None:
     for r in got["rows"]:
         s = r["setting"]
         setting = t("mkn_estimated") if s is None else (f"D = {s}" if r["smoothing"] == "kn" else t("mkn_factor", v=s))
-        rows.append({t("mkn_col_model"): t(f"mkn_{r['smoothing']}"), t("mkn_col_n"): r["n"], t("mkn_col_setting"): setting,
-                     t("mkn_col_d"): " · ".join(f"{d:.2f}" for d in r["discounts"][-1]),
+        rows.append({t("mkn_col_model"): t(f"mkn_{r['smoothing']}"), t("mkn_col_n"): r["n"],
+                     t("mkn_col_setting"): setting, t("mkn_col_d"): " · ".join(f"{d:.2f}" for d in r["discounts"][-1]),
                      t("mkn_col_dev"): round(r["dev_ppl"], 2), t("mkn_col_held"): round(r["heldout_ppl"], 2)})
     st.dataframe(rows, hide_index=True, key="ngram_mkn_table")
     kn, mkn = (r["heldout_ppl"] for r in got["rows"])

@@ -50,7 +50,8 @@ def dict_analogies(trained, lang: str) -> None:
         st.info(T.t("nd_no_gpt", lang))
         return
     n_head = trained.model.config.n_head
-    head = st.selectbox(T.t("nd_head", lang), range(n_head), format_func=lambda h: f"{h + 1}", key="att_nd_head", bind="query-params")
+    head = st.selectbox(T.t("nd_head", lang), range(n_head), format_func=lambda h: f"{h + 1}", key="att_nd_head",
+                        bind="query-params")
     got = _dicts(trained, lang, int(head))
     if got is None:
         return

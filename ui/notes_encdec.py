@@ -51,13 +51,14 @@ def blocks_and_uses(model: Seq2Seq, lang: str) -> None:
     """'Encoder and decoder differ only by the mask' — the model's own blocks say otherwise; then the uses."""
     st.subheader(T.t("blocks_h", lang))
     st.markdown(T.t("blocks_intro", lang))
-    st.dataframe([{T.t("blocks_col_side", lang): T.t(f"side_{s.side}", lang), T.t("blocks_col_layer", lang): s.layer + 1,
-                   T.t("blocks_col_name", lang): T.t(f"sub_{s.name}", lang),
+    st.dataframe([{T.t("blocks_col_side", lang): T.t(f"side_{s.side}", lang),
+                   T.t("blocks_col_layer", lang): s.layer + 1, T.t("blocks_col_name", lang): T.t(f"sub_{s.name}", lang),
                    T.t("blocks_col_mask", lang): T.t(f"mask_{s.mask}", lang),
                    T.t("blocks_col_params", lang): s.params} for s in sublayers(model)],
                  hide_index=True, key="encdec_blocks")
     st.subheader(T.t("uses_h", lang))
-    st.dataframe([{T.t("uses_col_task", lang): T.t(f"use_{k}", lang), T.t("uses_col_src", lang): T.t(f"use_{k}_src", lang),
+    st.dataframe([{T.t("uses_col_task", lang): T.t(f"use_{k}", lang),
+                   T.t("uses_col_src", lang): T.t(f"use_{k}_src", lang),
                    T.t("uses_col_tgt", lang): T.t(f"use_{k}_tgt", lang)} for k in ("mt", "chat", "sum", "num")],
                  hide_index=True, key="encdec_uses")
     st.caption(T.t("uses_note", lang))

@@ -1,5 +1,6 @@
 """The fine-tuning page's background from the notes: what came before GPT-1, and why LSTMs were slow to
-train on GPUs, tied to the LSTM baseline the app trains (its time per token as measured by bench/lstm_vs_gpt.py, with the date and load)."""
+train on GPUs, tied to the LSTM baseline the app trains (its time per token as measured by scripts/build_models.py
+--only step_times, with the date and load)."""
 from __future__ import annotations
 
 import json
@@ -15,7 +16,8 @@ MEASURED = Path(__file__).resolve().parents[1] / "assets" / "measurements" / "st
 
 @st.cache_data(show_spinner=False)
 def step_times() -> tuple[StepTimes, dict] | None:
-    """The stored measurement (bench/lstm_vs_gpt.py --write), or None when the file is missing or damaged."""
+    """The stored measurement (scripts/build_models.py --only step_times), or None when the file is missing or
+    damaged."""
     try:
         raw = json.loads(MEASURED.read_text(encoding="utf-8"))
         return from_dict(raw), raw

@@ -33,7 +33,8 @@ def composition_section(ma: ModelAttention, lang: str) -> Composition:
     st.markdown(T.t("comp_numbers", lang, h=c.n_head, d1=c.disagree[0], dl=c.disagree[-1], t1=c.distinct_tops[0],
                     L=last, r1=c.rollout_reach[0], rl=c.rollout_reach[-1], smax=max(c.single_reach)))
     names = (T.t("comp_single", lang), T.t("comp_rollout", lang))
-    st.plotly_chart(figcache.figure(("mha_comp", fp), lang, lambda: reach_figure(  # built once per sentence, not per slider
+    # built once per sentence, not per slider
+    st.plotly_chart(figcache.figure(("mha_comp", fp), lang, lambda: reach_figure(
         c.single_reach, c.rollout_reach, names, T.t("comp_fig_title", lang), T.t("comp_fig_x", lang),
         T.t("comp_fig_y", lang))), key="mha_comp_fig")
     st.caption(T.t("comp_note", lang))

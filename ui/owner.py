@@ -22,7 +22,8 @@ MADE_KEY = "_atlas_owner_made"  # this session made the secret: its browser stil
 MAX_AGE_S = 365 * 24 * 3600
 
 _SCRIPT = """<script>
-document.cookie = "{name}={value}; path=/; max-age={age}; SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");
+document.cookie = "{name}={value}; path=/; max-age={age}; SameSite=Strict" +
+    (location.protocol === "https:" ? "; Secure" : "");
 </script>"""
 
 

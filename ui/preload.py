@@ -1,7 +1,7 @@
 """What a server imports before its first visitor: the heavy libraries every page needs, and a few one-time
 builds (WARMUPS) that a first interaction would otherwise wait for.
 
-A fresh process spends 2–4 s importing torch, pandas and plotly (measured by bench/profile_page.py on
+A fresh process spends 2–4 s importing torch, pandas and plotly (measured by bench/profile_page.py [docs/FINDINGS.md] on
 app.py's first run); paid inside the first page run, that is the first visitor's wait. `make run` starts
 the server through scripts/serve.py, which calls `preload()` before Streamlit listens, so the cost moves
 to the server's start where no one is waiting. bench/first_open.py calls it before its clock for the
@@ -85,7 +85,7 @@ def _run_warmups(warmups: tuple, took: dict[str, float]) -> None:
         t0 = time.perf_counter()
         try:
             fn()
-        except Exception:  # noqa: BLE001 - a missing package or corpus: the page says so when it is opened
+        except Exception:  # a missing package or corpus: the page says so when it is opened
             log.warning("preload: %s failed", name, exc_info=True)
             continue
         took[name] = round(time.perf_counter() - t0, 3)

@@ -44,7 +44,8 @@ _BASE_CSS = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 3rem; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 2.1rem; padding-top: 0.4rem; padding-bottom: 0.4rem; }
-.st-key-lesson_panel .st-key-lesson_title [data-testid="stMarkdownContainer"] p { font-size: 1.15rem; line-height: 1.3; }
+.st-key-lesson_panel .st-key-lesson_title [data-testid="stMarkdownContainer"] p {
+  font-size: 1.15rem; line-height: 1.3; }
 .st-key-lesson_panel [data-testid="stVerticalBlock"] { gap: 0.35rem; }
 .st-key-lesson_panel [data-testid="stExpander"] summary { padding-top: 0.25rem; padding-bottom: 0.25rem; }
 .st-key-lesson_panel [data-testid="stExpanderDetails"] { padding: 0 0.3rem 0.3rem 0.3rem; }
@@ -87,7 +88,7 @@ def tab_title(lang: str) -> None:
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-    from ui.registry import available_pages
+    from ui.registry import PAGES
 
     from streamlit.errors import StreamlitAPIException
 
@@ -95,7 +96,7 @@ def tab_title(lang: str) -> None:
     if ctx is None:
         return
     try:
-        for entry in available_pages():
+        for entry in PAGES:
             if st.Page(entry.path)._script_hash == ctx.page_script_hash:
                 st.set_page_config(page_title=f"{entry.title[0 if lang == 'en' else 1]} · Transformer Atlas")
                 return

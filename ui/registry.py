@@ -1,7 +1,8 @@
 """Every page of the app: its section, file, title (both languages) and icon.
 
 app.py builds the navigation from this list; the home page links each entry; tests walk it.
-A page whose file does not exist yet is skipped, so the list can name pages ahead of their code.
+Every entry's file must exist (tests/test_app_shell.py): a page deleted or moved without its entry fails there,
+instead of vanishing from the app and from every test that walks the list.
 """
 from __future__ import annotations
 
@@ -32,9 +33,11 @@ PAGES: list[PageEntry] = [
               ("Markov assumption, smoothing, held-out perplexity, sampling.",
                "マルコフ性の仮定・スムージング・held-out パープレキシティ・文の生成。")),
     PageEntry("sec_lm", "views/lm_entropy.py", ("Entropy & perplexity", "エントロピーとパープレキシティ"),
-              ":material/casino:", ("Shape a distribution; watch H and PP = 2^H.", "分布を動かして H と PP = 2^H を見る。")),
+              ":material/casino:",
+              ("Shape a distribution; watch H and PP = 2^H.", "分布を動かして H と PP = 2^H を見る。")),
     PageEntry("sec_lm", "views/lm_normalization.py", ("Normalization", "正規化"), ":material/join:",
-              ("１年生 / 1年生: merging variants lowers perplexity.", "１年生 / 1年生：表記ゆれをまとめるとパープレキシティが下がる。")),
+              ("１年生 / 1年生: merging variants lowers perplexity.",
+               "１年生 / 1年生：表記ゆれをまとめるとパープレキシティが下がる。")),
     PageEntry("sec_tok", "views/tok_compare.py", ("Compare tokenizers", "トークナイザ比較"), ":material/splitscreen:",
               ("Whitespace, characters, bytes, MeCab, BPE, SentencePiece side by side.",
                "空白・文字・バイト・MeCab・BPE・SentencePiece を並べて比較。")),
@@ -45,18 +48,22 @@ PAGES: list[PageEntry] = [
     PageEntry("sec_tf", "views/tf_positional.py", ("Positional encoding", "位置エンコーディング"), ":material/waves:",
               ("Sinusoids, similarity by distance, and the rotation M_k.", "正弦波・距離と類似度・回転行列 M_k。")),
     PageEntry("sec_tf", "views/tf_attention.py", ("Scaled dot-product attention", "Scaled Dot-Product Attention"),
-              ":material/center_focus_strong:", ("Q, K, V, softmax and ÷√d_k, step by step.", "Q・K・V・softmax・÷√d_k を一歩ずつ。")),
+              ":material/center_focus_strong:",
+              ("Q, K, V, softmax and ÷√d_k, step by step.", "Q・K・V・softmax・÷√d_k を一歩ずつ。")),
     PageEntry("sec_tf", "views/tf_multihead.py", ("Multi-head attention", "マルチヘッド注意"), ":material/view_module:",
-              ("Every head of every layer, on your sentence; bertviz views.", "全レイヤー・全ヘッドの注意と bertviz。")),
+              ("Every head of every layer, on your sentence; bertviz views.",
+               "全レイヤー・全ヘッドの注意と bertviz。")),
     PageEntry("sec_tf", "views/tf_encoder_decoder.py", ("Encoder–decoder", "エンコーダ・デコーダ"),
               ":material/translate:", ("A real encoder–decoder translates words to digits: cross-attention.",
                                        "本物のエンコーダ・デコーダが数詞を数字に翻訳：クロスアテンション。")),
     PageEntry("sec_gpt", "views/gpt_gelu.py", ("GELU", "GELU"), ":material/show_chart:",
-              ("GELU, its tanh and sigmoid approximations, and their errors.", "GELU と tanh・sigmoid 近似、その誤差。")),
+              ("GELU, its tanh and sigmoid approximations, and their errors.",
+               "GELU と tanh・sigmoid 近似、その誤差。")),
     PageEntry("sec_gpt", "views/gpt_residual.py", ("Residual stream", "残差ストリーム"), ":material/alt_route:",
               ("What each block adds to the stream; the loss without a skip connection.",
                "各ブロックがストリームに足すもの、スキップ接続を外したときの損失。")),
-    PageEntry("sec_gpt", "views/gpt_train.py", ("Train GPT-1 live", "GPT-1 をその場で学習"), ":material/model_training:",
+    PageEntry("sec_gpt", "views/gpt_train.py", ("Train GPT-1 live", "GPT-1 をその場で学習"),
+              ":material/model_training:",
               ("A small GPT-1 trained in your browser session.", "小さな GPT-1 をブラウザから学習。")),
     PageEntry("sec_gpt", "views/gpt_inside.py", ("Inside the prediction", "予測の内側"), ":material/insights:",
               ("Next-token sampling, the logit lens, knocking out heads.",
@@ -64,13 +71,11 @@ PAGES: list[PageEntry] = [
     PageEntry("sec_gpt", "views/gpt_finetune.py", ("Fine-tuning & ablations", "ファインチューニングと比較実験"),
               ":material/science:", ("Fine-tune with an auxiliary LM loss; the paper's ablations, reproduced.",
                                      "補助 LM 損失つきファインチューニングと論文の比較実験の再現。")),
-    PageEntry("sec_gpt", "views/gpt_tasks.py", ("Task formats & transfer", "タスク形式と転移"), ":material/account_tree:",
+    PageEntry("sec_gpt", "views/gpt_tasks.py", ("Task formats & transfer", "タスク形式と転移"),
+              ":material/account_tree:",
               ("One pre-trained model, four input formats (entailment, similarity, choice); Figure 2.",
                "一つの事前学習モデルと四つの入力形式（含意・類似度・多肢選択）、図 2。")),
 ]
 
 SECTIONS = ["sec_start", "sec_lm", "sec_tok", "sec_tf", "sec_gpt"]
 
-
-def available_pages() -> list[PageEntry]:
-    return [p for p in PAGES if p.exists()]

@@ -20,11 +20,11 @@ def call_on_main(fn: Callable[[], object]) -> bool:
 
         if not Runtime.exists():
             return False
-        loop = Runtime.instance()._get_async_objs().eventloop  # noqa: SLF001 - no public accessor
+        loop = Runtime.instance()._get_async_objs().eventloop  # no public accessor
         if loop.is_closed():
             return False
         loop.call_soon_threadsafe(fn)
         return True
-    except Exception:  # noqa: BLE001 - another Streamlit version, or bare mode: the exit hook still stops jobs
+    except Exception:  # another Streamlit version, or bare mode: the exit hook still stops jobs
         log.debug("no server event loop to schedule on", exc_info=True)
         return False

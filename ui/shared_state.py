@@ -88,7 +88,8 @@ def shipped_label(card: dict, lang: str) -> str:
         key = "verdict_beats" if m > 2 * se else "verdict_behind" if m < -2 * se else "verdict_noise"
         return T.t("shipped_label", lang, code=lang, steps=int(card["steps"]),
                    mb=card["pretrain_text"]["train_chars"] / 1e6, ppl=float(card["heldout_ppl"]),
-                   ngram_ppl=float(ngram["heldout_ppl"]), verdict=T.t(key, lang, m=abs(m) if key != "verdict_noise" else m, se=se))
+                   ngram_ppl=float(ngram["heldout_ppl"]),
+                   verdict=T.t(key, lang, m=abs(m) if key != "verdict_noise" else m, se=se))
     except (KeyError, TypeError, ValueError):  # a card of an older build
         return T.t("shipped_label_old", lang, code=lang, steps=int(card.get("steps", 0)),
                    ppl=float(card.get("heldout_ppl", float("nan"))))

@@ -22,7 +22,7 @@ from core.errors import UserInputError
 from core.i18n import LANG_NAMES, LANGS, normalize_lang
 from ui.safe import inert
 from ui.texts.common import T
-from ui import lesson, presenter  # noqa: I001 (kept apart from the lines above, which others edit)
+from ui import lesson, presenter  # kept apart from the lines above, which others edit
 from ui import export, links, owner
 
 LANG_KEY = "lang"  # also the URL query parameter: ?lang=日本語 (or ?lang=ja) opens the app in Japanese
@@ -30,7 +30,8 @@ FORCE_CPU_KEY = "force_cpu"
 
 
 def device_text(info, lang: str) -> str:
-    """A core.runtime.device.DeviceInfo in the page's language: "CPU · 2 threads" / "CPU · 2 スレッド", or the GPU's name."""
+    """A core.runtime.device.DeviceInfo in the page's language: "CPU · 2 threads" / "CPU · 2 スレッド", or the
+    GPU's name."""
     if info.kind != "cpu":
         return info.label()
     return T.t("device_cpu_1", lang) if info.threads == 1 else T.t("device_cpu", lang, n=info.threads)
@@ -81,7 +82,8 @@ _LINK_HTML = """
   // The address with the language in it even when the URL has none yet (Streamlit drops ?lang=ja).
   const here = (box) => {{
     const u = new URL(window.location.href), lang = box.dataset.lang;
-    u.searchParams.delete("run");  // the training's lease (ui/train_session.py): a shared link shares the view, not the run
+    // the training's lease (ui/train_session.py): a shared link shares the view, not the run
+    u.searchParams.delete("run");
     if (!u.searchParams.has("lang") && lang !== "English") u.searchParams.set("lang", lang);
     return u.toString();
   }};

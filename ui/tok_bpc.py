@@ -32,7 +32,8 @@ def bpc_section(data_lang: str, lang: str) -> None:
         st.info(T.t("missing", lang), icon=":material/info:")
         return
     ours = [(p["vocab_size"], p["bits_per_char"]) for p in pts if p["tokenizer"] == "bpe_raw"]
-    singles = {_label(p["tokenizer"], lang): (p["vocab_size"], p["bits_per_char"]) for p in pts if p["tokenizer"] != "bpe_raw"}
+    singles = {_label(p["tokenizer"], lang): (p["vocab_size"], p["bits_per_char"])
+               for p in pts if p["tokenizer"] != "bpe_raw"}
     st.markdown(T.t("intro", lang, n=data["n"], chars=pts[0]["heldout_chars"], corpus=T.t(f"corpus_{data_lang}", lang)))
     st.plotly_chart(bpc_figure({T.t("k_bpe_raw", lang): ours}, singles, T.t("title", lang), T.t("x", lang),
                                T.t("y", lang)), key="sweep_bpc")
@@ -41,9 +42,12 @@ def bpc_section(data_lang: str, lang: str) -> None:
     prods = [p for p in pts if p["tokenizer"] in BY_KEY]
     if prods:
         prod = min(prods, key=lambda p: p["bits_per_char"])
-        st.markdown(T.t("read", lang, best=T.t("k_bpe_short", lang) if best is mine else _label(best["tokenizer"], lang), b=best["bits_per_char"], ov=mine["vocab_size"],
+        st.markdown(T.t("read", lang,
+                        best=T.t("k_bpe_short", lang) if best is mine else _label(best["tokenizer"], lang),
+                        b=best["bits_per_char"], ov=mine["vocab_size"],
                         ob=mine["bits_per_char"], prod=_label(prod["tokenizer"], lang), pv=prod["vocab_size"],
                         pb=prod["bits_per_char"]))
     st.dataframe([{T.t("col_tok", lang): _label(p["tokenizer"], lang), T.t("col_v", lang): p["vocab_size"],
-                   T.t("col_bpc", lang): round(p["bits_per_char"], 3), T.t("col_tpc", lang): round(p["tokens_per_char"], 3),
+                   T.t("col_bpc", lang): round(p["bits_per_char"], 3),
+                   T.t("col_tpc", lang): round(p["tokens_per_char"], 3),
                    T.t("col_unk", lang): p["unk"]} for p in pts], hide_index=True, key="sweep_bpc_table")

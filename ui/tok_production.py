@@ -180,7 +180,8 @@ def gpt2_merges_section(text: str, show_ids: bool, lang: str, max_rows: int = 30
     steps, final = replay(text, ranks)
     st.markdown(T.t("merges_intro", lang, m=len(ranks)))
     st.dataframe([{T.t("col_word", lang): _shown(s.word), T.t("col_rank", lang): s.rank + 1,
-                   T.t("col_pair", lang): f"{_shown(s.left)} + {_shown(s.right)}" + (f" ×{s.count}" if s.count > 1 else ""),
+                   T.t("col_pair", lang): f"{_shown(s.left)} + {_shown(s.right)}"
+                                          + (f" ×{s.count}" if s.count > 1 else ""),
                    T.t("col_after", lang): " | ".join(_shown(p) for p in s.pieces)} for s in steps[:max_rows]],
                  hide_index=True, key="bpe_gpt2_steps", height=300)
     agree = final == [got.id_to_piece(t.id) for t in row.tokens]

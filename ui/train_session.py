@@ -3,7 +3,8 @@
 - `leased_slot(kind)`: this tab's JobSlot for one page's job ("finetune", "tasks", ...), held by a lease
   (core.runtime.sessions) named by the tab's token in the URL: a reload re-attaches to the running job,
   and a closed tab's job stops GRACE_S after its last session ended. Every page with a job uses this.
-- `attach()`: the training page's leased slot ("train"), held by a lease (core.runtime.sessions) named by a token in the URL
+- `attach()`: the training page's leased slot ("train"), held by a lease (core.runtime.sessions) named by a token in
+the URL
   (`?run=…`). A reload keeps the URL, so the new session re-attaches to the running training; when the
   last session of a token ends (websocket closed), the lease waits GRACE_S before stopping the job.
   The session-end hook only records the time: it never waits for a thread.

@@ -1,4 +1,5 @@
-"""Inside the GPT's prediction on your text: the next-token distribution and a sampler, the logit lens, head knockouts."""
+"""Inside the GPT's prediction on your text: the next-token distribution and a sampler, the logit lens, head
+knockouts."""
 import streamlit as st
 
 from core.textcheck import check_text

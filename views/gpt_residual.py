@@ -16,7 +16,7 @@ from ui.shared_state import get_gpt
 from ui.texts.gpt_residual import T
 
 lang = shell.lang()
-t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
+t = lambda key, **kw: T.t(key, lang, **kw)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # a hash of 3 MB of weights: once per model object
@@ -34,12 +34,15 @@ st.caption(plain(gpt.label))
 st.markdown(t("preln" if gpt.model.config.pre_ln else "postln"))
 st.latex(r"\text{with skip: } x \leftarrow \mathrm{LN}(x + f(x)) \qquad \text{removed: } x \leftarrow \mathrm{LN}(f(x))"
          if not gpt.model.config.pre_ln else
-         r"\text{with skip: } x \leftarrow x + f(\mathrm{LN}(x)) \qquad \text{removed: } x \leftarrow f(\mathrm{LN}(x))")
+         r"\text{with skip: } x \leftarrow x + f(\mathrm{LN}(x)) \qquad \text{removed: } x \leftarrow "
+         r"f(\mathrm{LN}(x))")
 
 cfg = gpt.model.config
 # the widgets before the wait for the study: a link's values are checked (and a bad one noted) on every run
 c1, c2 = st.columns(2)
-layer = c1.slider(t("layer"), 1, cfg.n_layer, cfg.n_layer, key="res_layer", bind="query-params") if cfg.n_layer > 1 else 1
+layer = 1
+if cfg.n_layer > 1:
+    layer = c1.slider(t("layer"), 1, cfg.n_layer, cfg.n_layer, key="res_layer", bind="query-params")
 part = c2.radio(t("part"), R.PARTS, format_func=lambda p: t(f"part_{p}"), key="res_part", bind="query-params",
                 horizontal=True)
 digest = _digest(gpt.label, id(gpt.model), gpt.model)
@@ -54,11 +57,14 @@ m[1].metric(t("m_cut", layer=layer, part=t(f"part_{part}")), t("nats", v=cut, pp
             delta=f"{cut - s.base_loss:+.3f}", delta_color="inverse")
 
 left, right = st.columns(2)
-cut_text = ChartText(t("cut_title"), t("cut_x"), t("cut_y"), {"attn": t("cut_attn"), "mlp": t("cut_mlp"), "base": t("cut_base")})
+cut_text = ChartText(t("cut_title"), t("cut_x"), t("cut_y"),
+                     {"attn": t("cut_attn"), "mlp": t("cut_mlp"), "base": t("cut_base")})
 left.plotly_chart(figcache.figure(("res_cut", digest, layer, part), lang, lambda: cut_loss_figure(
     s.cut_loss, s.base_loss, (layer - 1, part), cut_text)), key="res_cut_chart")
-norm_text = ChartText(t("norms_title"), t("norms_x"), t("norms_y"), {k: t(k) for k in ("attn_in", "attn_out", "mlp_in", "mlp_out")})
-right.plotly_chart(figcache.figure(("res_norms", digest), lang, lambda: norms_figure(s.norms, norm_text)), key="res_norms_chart")
+norm_text = ChartText(t("norms_title"), t("norms_x"), t("norms_y"),
+                      {k: t(k) for k in ("attn_in", "attn_out", "mlp_in", "mlp_out")})
+right.plotly_chart(figcache.figure(("res_norms", digest), lang, lambda: norms_figure(s.norms, norm_text)),
+                   key="res_norms_chart")
 
 rises = [row[p] - s.base_loss for row in s.cut_loss for p in R.PARTS]
 fmt = dict(tokens=s.tokens, lo=min(rises), hi=max(rises), uni=math.log(cfg.vocab_size))

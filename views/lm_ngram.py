@@ -63,7 +63,8 @@ def curve_note(held: list, train: list, smoothing: str, lang: str) -> str:
 st.title(T.t("title", lang))
 st.markdown(T.t("intro", lang))
 c1, c2, c3 = st.columns([2, 2, 2])
-level = c1.radio(T.t("level", lang), ["char", "word"], key="ngram_level", bind="query-params", format_func=lambda v: T.t(f"level_{v}", lang))
+level = c1.radio(T.t("level", lang), ["char", "word"], key="ngram_level", bind="query-params",
+                 format_func=lambda v: T.t(f"level_{v}", lang))
 smoothing = c2.radio(T.t("smoothing", lang), ["kn", "addk"], key="ngram_smoothing", bind="query-params",
                      format_func=lambda v: T.t(f"sm_{v}", lang), help=T.t("smoothing_help", lang))
 k = c3.select_slider(T.t("k", lang), [0.001, 0.01, 0.1, 0.5, 1.0], value=0.1, key="ngram_k", bind="query-params",
@@ -74,7 +75,8 @@ clang = corpus_lang(picked.lang_hint, picked.text)
 st.latex(r"P(w_1 \dots w_N) \approx \prod_{i} P(w_i \mid w_{i-n+1}, \dots, w_{i-1})")
 if smoothing == "kn":
     st.markdown(T.t("latex_kn_label", lang))
-    st.latex(r"P_{KN}(w \mid h) = \frac{\max(c(h,w) - D,\,0)}{c(h)} + \frac{D\,N_{1+}(h\,\bullet)}{c(h)}\,P_{KN}(w \mid h')")
+    st.latex(r"P_{KN}(w \mid h) = \frac{\max(c(h,w) - D,\,0)}{c(h)} + \frac{D\,N_{1+}(h\,\bullet)}{c(h)}\,P_{KN}(w "
+             r"\mid h')")
 else:
     st.latex(r"P_{\text{add-}k}(w \mid h) = \frac{c(h,w) + k}{c(h) + k\,|V|}")
 
@@ -87,7 +89,8 @@ try:
         data, held, train = up.data, up.heldout, up.train
     else:
         data = lm_data(picked.key, level, clang, picked.train, picked.heldout)
-        held, train = notes_ngram.curves(picked, level, smoothing, k) or curves(picked.key, level, clang, smoothing, k, data)
+        held, train = (notes_ngram.curves(picked, level, smoothing, k)
+                       or curves(picked.key, level, clang, smoothing, k, data))
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
@@ -105,7 +108,8 @@ st.header(T.t("sample_h", lang))
 s1, s2, s3 = st.columns(3)
 n = s1.slider(T.t("n", lang), 1, 5, 3, key="ngram_n", bind="query-params")
 seed = s2.number_input(T.t("seed", lang), 0, 10_000, 0, key="ngram_seed", bind="query-params")
-length = s3.slider(T.t("length", lang), 10, 300, 120 if level == "char" else 60, key="ngram_length", bind="query-params")
+length = s3.slider(T.t("length", lang), 10, 300, 120 if level == "char" else 60, key="ngram_length",
+                   bind="query-params")
 sample = data.counts.sample(length, n, smoothing, k, seed=int(seed))
 st.code(join_units(sample, level, clang), language=None, wrap_lines=True)
 st.caption(T.t("sample_note", lang, ctx=n - 1))

@@ -31,22 +31,24 @@ ctrl, top = st.container(), st.container()  # first screen: the settings, then t
 picked = pick_corpus("norm", default=lang)
 clang = corpus_lang(picked.lang_hint, picked.text)
 c1, c2, c3 = ctrl.columns(3)
-level = c1.radio(T.t("level", lang), ["char", "word"], key="norm_level", bind="query-params", format_func=lambda v: T.t(f"level_{v}", lang))
+level = c1.radio(T.t("level", lang), ["char", "word"], key="norm_level", bind="query-params",
+                 format_func=lambda v: T.t(f"level_{v}", lang))
 n = c2.slider(T.t("n", lang), 1, 5, 3, key="norm_n", bind="query-params")
 fold = c3.checkbox(T.t("fold", lang), value=clang == "ja", key="norm_fold", bind="query-params")
 forms = ("raw", "nfkc", "nfkc_kana") if fold else ("raw", "nfkc")
 unit = T.t(f"unit_{level}", lang)
 
 try:
-    rows = notes_ngram.form_stats(picked, level, n, forms) or stats(picked.key, level, clang, n, forms, picked.train, picked.heldout)
+    rows = (notes_ngram.form_stats(picked, level, n, forms)
+            or stats(picked.key, level, clang, n, forms, picked.train, picked.heldout))
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
 
 names = [T.t(f"form_{r.form}", lang) for r in rows]
 left, right = top.columns([1, 1.3])
-left.plotly_chart(forms_figure(names, [r.heldout_ppl for r in rows], T.t("chart_title", lang, n=n), T.t("chart_y", lang)),
-                  key="norm_chart")
+left.plotly_chart(forms_figure(names, [r.heldout_ppl for r in rows], T.t("chart_title", lang, n=n),
+                               T.t("chart_y", lang)), key="norm_chart")
 raw, nfkc = rows[0], rows[1]
 right.markdown(T.t("summary", lang, v0=raw.vocab, v1=nfkc.vocab, unit=unit, p0=raw.heldout_ppl, p1=nfkc.heldout_ppl,
                    d=100 * (nfkc.heldout_ppl / raw.heldout_ppl - 1)))

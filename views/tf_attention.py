@@ -20,21 +20,25 @@ from ui.texts.tf_attention import T
 
 FIG_KEYS = {"masked": "mask", "weights": "softmax", "output": "out"}  # field -> name in widget keys and texts
 lang = shell.lang()
-t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
+t = lambda key, **kw: T.t(key, lang, **kw)
 
 st.title(t("title"))
 st.markdown(t("intro"))
 
-text = st.text_area(t("sentence"), value=t("default_text"), key="att_text", bind="query-params", height=68, max_chars=10_000)
+text = st.text_area(t("sentence"), value=t("default_text"), key="att_text", bind="query-params", height=68,
+                    max_chars=10_000)
 c1, c2, c3 = st.columns([3, 3, 2])
 trained = get_gpt(lang)  # the live-trained GPT, else the shipped one
 embed = "random"
 with c1:
-    split = st.radio(t("split"), I.SPLITS, format_func=lambda s: t(f"split_{s}"), key="att_split", bind="query-params", horizontal=True)
+    split = st.radio(t("split"), I.SPLITS, format_func=lambda s: t(f"split_{s}"), key="att_split", bind="query-params",
+                     horizontal=True)
     if trained is not None:
-        embed = st.radio(t("embed"), ["random", "gpt"], format_func=lambda s: t(f"embed_{s}"), key="att_embed", bind="query-params")
+        embed = st.radio(t("embed"), ["random", "gpt"], format_func=lambda s: t(f"embed_{s}"), key="att_embed",
+                         bind="query-params")
 with c2:
-    d_k = st.select_slider(t("dk"), [2, 4, 8, 16, 32, 64, 128, 256, 512], value=16, key="att_dk", bind="query-params", help=t("dk_help"))
+    d_k = st.select_slider(t("dk"), [2, 4, 8, 16, 32, 64, 128, 256, 512], value=16, key="att_dk", bind="query-params",
+                           help=t("dk_help"))
     seed = int(st.number_input(t("seed"), 0, 9999, 0, key="att_seed", bind="query-params"))
 with c3:
     scale = st.toggle(t("scale"), value=True, key="att_scale", bind="query-params")
@@ -80,8 +84,8 @@ st.latex(t("formula"))
 
 st.header(t("dict_header"))
 st.markdown(t("dict_intro"))
-q = st.selectbox(t("dict_query"), range(len(tokens)), format_func=lambda i: f"{i}: {tokens[i]}", key="att_query", bind="query-params",
-                 index=min(len(tokens) - 1, 6))
+q = st.selectbox(t("dict_query"), range(len(tokens)), format_func=lambda i: f"{i}: {tokens[i]}", key="att_query",
+                 bind="query-params", index=min(len(tokens) - 1, 6))
 rows = A.lookup_table(s, tokens, q)
 attended = S.step_numbers(s, q).attended
 st.dataframe(

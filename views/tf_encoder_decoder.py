@@ -38,7 +38,8 @@ def _fill(src: str) -> None:
 
 p1.pills(T.t("preset", lang), PRESETS[src], key=f"encdec_preset_{src}", bind="query-params", default=PRESETS[src][0],
          on_change=_fill, args=(src,))
-typed = p2.text_input(T.t("input", lang), value=PRESETS[src][0], key=f"encdec_text_{src}", bind="query-params", max_chars=200)
+typed = p2.text_input(T.t("input", lang), value=PRESETS[src][0], key=f"encdec_text_{src}", bind="query-params",
+                      max_chars=200)
 try:
     tokens = number_words.parse_words(typed, src)
 except UserInputError as e:
@@ -57,17 +58,19 @@ else:
     c2.metric(T.t("truth", lang), str(truth), T.t("right" if ok else "wrong", lang), delta_arrow="off",
               delta_color="green" if ok else "red")
 
-layer = c3.selectbox(T.t("layer", lang), range(cfg.n_layer), index=cfg.n_layer - 1, key="encdec_layer", bind="query-params",
-                     format_func=lambda i: f"{i + 1}")
+layer = c3.selectbox(T.t("layer", lang), range(cfg.n_layer), index=cfg.n_layer - 1, key="encdec_layer",
+                     bind="query-params", format_func=lambda i: f"{i + 1}")
 head = c4.selectbox(T.t("head", lang), [-1, *range(cfg.n_head)], key="encdec_head", bind="query-params",
                     format_func=lambda h: T.t("mean_heads", lang) if h < 0 else f"{h + 1}")
 att = result.attentions.pick(layer, head)  # each (rows, cols): the chosen head, or the mean over heads
 dec_in = ["<bos>"] + result.digits
 heat = dict(diverging=False, zrange=(0, 1), annotate=True)
-st.plotly_chart(matrix_figure(att["cross"], [f"→ {t}" for t in result.digits + ["<eos>"]], tokens, T.t("cross_title", lang),
+st.plotly_chart(matrix_figure(att["cross"], [f"→ {t}" for t in result.digits + ["<eos>"]], tokens,
+                              T.t("cross_title", lang),
                               T.t("cross_x", lang), T.t("cross_y", lang), **heat), key="encdec_cross")
 st.caption(T.t("cross_note", lang))
-export.matrix_button(att["cross"], result.digits + ["<eos>"], tokens, f"cross_attention_L{layer + 1}", lang, key="encdec_csv")
+export.matrix_button(att["cross"], result.digits + ["<eos>"], tokens, f"cross_attention_L{layer + 1}", lang,
+                     key="encdec_csv")
 cross_reading(model, cfg, lang)
 c1, c2, c3 = st.columns(3)
 c1.metric(T.t("accuracy", lang), f"{report.accuracy:.1%}")

@@ -16,7 +16,7 @@ from ui.shared_state import get_gpt
 from ui.texts.tf_multihead import T
 
 lang = shell.lang()
-t = lambda key, **kw: T.t(key, lang, **kw)  # noqa: E731
+t = lambda key, **kw: T.t(key, lang, **kw)
 
 st.title(t("title"))
 st.markdown(t("intro"))
@@ -44,7 +44,9 @@ stats, kinds, grid, kinds_fig, concat_fig, (d, h, dk, n_demo) = analysis(fp, lan
 # Layers and heads count from 1 on screen (index + 1); the view opens on the most focused head.
 focus = most_focused_head(stats)
 c1, c2 = sliders.columns(2)
-layer = c1.slider(t("layer"), 1, ma.n_layer, focus[0] + 1, key="mha_layer", bind="query-params") - 1 if ma.n_layer > 1 else 0
+layer = 0
+if ma.n_layer > 1:
+    layer = c1.slider(t("layer"), 1, ma.n_layer, focus[0] + 1, key="mha_layer", bind="query-params") - 1
 head = c2.slider(t("head"), 1, ma.n_head, focus[1] + 1, key="mha_head", bind="query-params") - 1 if ma.n_head > 1 else 0
 
 big, all_heads = st.columns([1.25, 1])
@@ -57,7 +59,8 @@ all_heads.plotly_chart(figcache.figure(("mha_grid", fp, layer, head), lang,  # a
                                        lambda: C.mark_tile(go.Figure(grid), n, layer, head)), key="mha_fig_grid")
 all_heads.caption(t("grid_note"))
 st.latex(t("formula"))
-export.matrix_button(ma.attn[layer, head], ma.tokens, ma.tokens, f"attention_L{layer + 1}_H{head + 1}", lang, key="mha_csv")
+export.matrix_button(ma.attn[layer, head], ma.tokens, ma.tokens, f"attention_L{layer + 1}_H{head + 1}", lang,
+                     key="mha_csv")
 minilm_japanese(choice, text, lang)  # below the chosen head: the chart keeps its place on the first screen
 
 st.header(t("stats_header"))
@@ -74,8 +77,8 @@ st.plotly_chart(concat_fig, key="mha_fig_concat")
 composition_section(ma, lang)
 neuron_section(choice, gpt, text, ma, fp, layer, head, lang)  # q, k, q ∘ k, scores, softmax of the chosen head
 st.header(t("bertviz_header"))
-view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"bertviz_{v}"), key="mha_bv_view", bind="query-params",
-                horizontal=True, help=t("bertviz_help"))
+view = st.radio(t("bertviz_view"), ["head", "model"], format_func=lambda v: t(f"bertviz_{v}"), key="mha_bv_view",
+                bind="query-params", horizontal=True, help=t("bertviz_help"))
 bv = bertviz(view, fp, ma)
 if bv.vendored:
     st.caption(t("bertviz_vendored"))

@@ -43,9 +43,11 @@ size = (cfg.length, cfg.d_model)  # with `cosine`, `dims` and `k`: all that the 
 ax_pos, ax_dim = T.t("ax_pos", lang), T.t("ax_dim", lang)
 
 left, right = st.columns(2)  # first screen: the sizes, then the encoding; the formula and limits below it
-left.plotly_chart(figcache.figure(("pe_heat", *size), lang, lambda: charts.pe_heatmap(pe, T.t("fig_heat", lang), ax_dim, ax_pos)),
+left.plotly_chart(figcache.figure(("pe_heat", *size), lang,
+                                  lambda: charts.pe_heatmap(pe, T.t("fig_heat", lang), ax_dim, ax_pos)),
                   key="pe_fig_heat")
-asked = right.multiselect(T.t("dims", lang), list(range(pe_core.MAX_D_MODEL)), [0, 1, 20, 40], key="pe_dims", bind="query-params")
+asked = right.multiselect(T.t("dims", lang), list(range(pe_core.MAX_D_MODEL)), [0, 1, 20, 40], key="pe_dims",
+                          bind="query-params")
 dims = [d for d in asked if d < cfg.d_model]
 if len(dims) < len(asked):
     right.caption(T.t("dims_dropped", lang, dims=", ".join(str(d) for d in asked if d >= cfg.d_model)))
@@ -108,7 +110,8 @@ else:
     left.plotly_chart(figcache.figure(("pe_learned", *model_key), lang, lambda: charts.position_similarity_heatmap(
         lp.wpe, T.t("fig_learned_cos" if cosine else "fig_learned", lang, label=plot_text(trained.label)), cosine,
         ax_pos, ax_pos)), key="pe_fig_learned")
-    right.plotly_chart(figcache.figure(("pe_sin_same", n, d_sin, cosine), lang, lambda: charts.position_similarity_heatmap(
+    right.plotly_chart(figcache.figure(("pe_sin_same", n, d_sin, cosine), lang,
+                                       lambda: charts.position_similarity_heatmap(
         pe_core.sinusoidal_pe(n, d_sin), T.t("fig_sin_same", lang, t=n, d=d_sin), cosine, ax_pos, ax_pos)),
         key="pe_fig_sin_same")
     if not cosine:

@@ -40,8 +40,10 @@ left, right = st.columns([2, 3], gap="large")
 with left:
     ctrl = st.container()  # the settings and what was learned first, the corpus below them
     picked = pick_corpus("bpe", default=lang)
-    mode = ctrl.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", bind="query-params", format_func=lambda m: T.t(f"mode_{m}", lang))
-    merges = ctrl.slider(T.t("merges", lang), 0, MERGES_MAX, 2000, step=50, key="bpe_merges", bind="query-params", help=T.t("merges_help", lang))
+    mode = ctrl.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", bind="query-params",
+                      format_func=lambda m: T.t(f"mode_{m}", lang))
+    merges = ctrl.slider(T.t("merges", lang), 0, MERGES_MAX, 2000, step=50, key="bpe_merges", bind="query-params",
+                         help=T.t("merges_help", lang))
 # Every merge the slider offers, learned once per corpus and mode (shipped for the shipped corpora; an upload
 # trains in a shared background job): a slider move then only truncates, which equals training with fewer merges.
 try:
@@ -106,4 +108,5 @@ c1.dataframe([{T.t("col_rank", lang): r, T.t("col_left", lang): visible(a), T.t(
              hide_index=True, key="bpe_table", height=420)
 if tok.merges:
     c2.plotly_chart(figcache.figure(("bpe_freq", picked.key, mode, merges), lang, lambda: merge_frequency_figure(
-        [m.count for m in tok.merges], T.t("freq_title", lang), T.t("freq_x", lang), T.t("freq_y", lang))), key="bpe_freq")
+        [m.count for m in tok.merges], T.t("freq_title", lang), T.t("freq_x", lang), T.t("freq_y", lang))),
+        key="bpe_freq")

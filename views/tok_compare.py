@@ -51,11 +51,12 @@ st.markdown(T.t("intro", lang))
 left, right = st.columns([1.2, 3], vertical_alignment="bottom")
 default = "p_giants" if lang == "ja" else "p_en"
 st.session_state.setdefault("tokc_text", T.t(default, lang))
-left.selectbox(T.t("preset", lang), PRESETS + ["custom"], index=PRESETS.index(default), key="tokc_preset", bind="query-params",
-               format_func=lambda p: T.t("preset_custom", lang) if p == "custom" else T.t(p, lang),
+left.selectbox(T.t("preset", lang), PRESETS + ["custom"], index=PRESETS.index(default), key="tokc_preset",
+               bind="query-params", format_func=lambda p: T.t("preset_custom", lang) if p == "custom" else T.t(p, lang),
                on_change=use_preset)
 show_ids = left.toggle(T.t("show_ids", lang), value=True, key="tokc_ids", bind="query-params")
-raw_text = right.text_area(T.t("text", lang), key="tokc_text", bind="query-params", height=100, help=T.t("text_help", lang))
+raw_text = right.text_area(T.t("text", lang), key="tokc_text", bind="query-params", height=100,
+                           help=T.t("text_help", lang))
 top = st.container()  # the token rows
 with st.expander(T.t("settings", lang)):
     picked = pick_corpus("tokc", default=lang)
@@ -109,7 +110,8 @@ for key, row in made.items():
         rows[key], names[key] = row, prod.name(key, lang)
 st.subheader(T.t("summary", lang))
 st.dataframe([{T.t("col_tok", lang): names[k],
-               T.t("col_kind", lang): PROD.t("kind", lang) if k in PROD_KEYS else T.t("kind_human" if k in HUMAN else "kind_learned", lang),
+               T.t("col_kind", lang): (PROD.t("kind", lang) if k in PROD_KEYS
+                                       else T.t("kind_human" if k in HUMAN else "kind_learned", lang)),
                T.t("col_n", lang): r.n_tokens, T.t("col_cpt", lang): round(r.chars_per_token, 2),
                T.t("col_unk", lang): r.n_unknown, T.t("col_vocab", lang): r.vocab_size}
               for k, r in rows.items()], hide_index=True, key="tokc_table")

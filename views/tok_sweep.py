@@ -51,8 +51,8 @@ options = largest_options(picked.train)
 largest = c1.select_slider(T.t("largest", lang), options, value=options[2], key="sweep_largest", bind="query-params",
                            format_func=lambda v: f"{int(v):,}")
 points = c2.slider(T.t("points", lang), 3, 8, sj.DEFAULT_POINTS, key="sweep_points", bind="query-params")
-methods = c3.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods", bind="query-params",
-                         format_func=lambda m: T.t(f"m_{m}", lang))
+methods = c3.multiselect(T.t("methods", lang), list(METHODS), default=list(METHODS), key="sweep_methods",
+                         bind="query-params", format_func=lambda m: T.t(f"m_{m}", lang))
 if not methods:
     st.info(T.t("no_methods", lang), icon=":material/info:")
     st.stop()

@@ -189,10 +189,12 @@ def scaling_figure(points: Sequence[ScalingPoint], names: dict[str, str], titles
         pts = [p for p in points if p.scaled == scaled]
         xs = [p.d_k for p in pts]
         name = names["scaled" if scaled else "unscaled"]
-        for col, ys in enumerate(([p.entropy for p in pts], [p.max_weight for p in pts], [p.grad_norm for p in pts]), 1):
+        columns = ([p.entropy for p in pts], [p.max_weight for p in pts], [p.grad_norm for p in pts])
+        for col, ys in enumerate(columns, 1):
             n = "" if col == 1 else str(col)
             traces.append(dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=name, legendgroup=name,
-                               showlegend=col == 1, line=dict(color=color, width=3, dash=dash), xaxis=f"x{n}", yaxis=f"y{n}"))
+                               showlegend=col == 1, line=dict(color=color, width=3, dash=dash), xaxis=f"x{n}",
+                               yaxis=f"y{n}"))
     fig = unvalidated_figure(traces, layout)
     styled(fig, None, height=height)
     fig.update_layout(legend=dict(y=1.15))
@@ -219,9 +221,11 @@ def head_grid_figure(attn: torch.Tensor, layer_label: str, head_label: str, sele
     centers = [i * step + (t - 1) / 2 for i in range(max(n_layer, n_head))]
     fig = go.Figure(go.Heatmap(z=z, zmin=0, zmax=1, colorscale=HEATMAP_SCALE, showscale=False,
                                hovertemplate="%{z:.3f}<extra></extra>", hoverongaps=False))
-    fig.update_xaxes(tickmode="array", tickvals=centers[:n_head], ticktext=[f"{head_label} {h + 1}" for h in range(n_head)],
+    fig.update_xaxes(tickmode="array", tickvals=centers[:n_head],
+                     ticktext=[f"{head_label} {h + 1}" for h in range(n_head)],
                      side="top", showgrid=False, zeroline=False, constrain="domain")
-    fig.update_yaxes(tickmode="array", tickvals=centers[:n_layer], ticktext=[f"{layer_label} {li + 1}" for li in range(n_layer)],
+    fig.update_yaxes(tickmode="array", tickvals=centers[:n_layer],
+                     ticktext=[f"{layer_label} {li + 1}" for li in range(n_layer)],
                      autorange="reversed", showgrid=False, zeroline=False, scaleanchor="x", constrain="domain")
     if selected is not None:
         mark_tile(fig, t, *selected)

@@ -32,7 +32,7 @@ def _part_html(part) -> str:
     if not part.hex:
         return html.escape(visible(part.text))
     of = f'<span class="of">{html.escape(part.of)}</span>' if part.of else ""
-    return f'<span class="hx">{html.escape(part.hex)}{of}</span>' if of else f'<span class="hx">{html.escape(part.hex)}</span>'
+    return f'<span class="hx">{html.escape(part.hex)}{of}</span>'
 
 
 def byte_chips_html(tokens: Sequence, show_ids: bool = True, max_tokens: int = 400, more: str = "… +{n}") -> str:

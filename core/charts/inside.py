@@ -94,7 +94,7 @@ def lens_figure(ranks: np.ndarray, top_tokens: Sequence[Sequence[str]], hover: S
                 tokens: Sequence[str], row_names: Sequence[str], labels: Labels) -> go.Figure:
     """Logit lens heatmap: rows = layers (embeddings first), columns = positions (x labelled with the token
     read there); colour = log10 rank of the model's final guess at that layer (0 = already its top), text =
-    that layer's own top token. `hover[l][t]` is that cell's lines of plain text; all go through plot_text here.
+    that layer's own top token. `hover[li][t]` is that cell's lines of plain text; all go through plot_text here.
     """
     r = np.asarray(ranks, dtype=float)
     z = np.log10(np.maximum(r, 1.0))
@@ -142,12 +142,12 @@ def importance_figure(increase: np.ndarray, off: set[tuple[int, int]], labels: L
     lay, head = labels.names.get("layer", "layer"), labels.names.get("head", "head")
     span = max(1e-6, float(np.abs(inc).max()))
     fig = go.Figure(go.Heatmap(
-        z=inc, x=[f"{head} {h + 1}" for h in range(H)], y=[f"{lay} {l + 1}" for l in range(L)],
+        z=inc, x=[f"{head} {h + 1}" for h in range(H)], y=[f"{lay} {li + 1}" for li in range(L)],
         colorscale="RdBu", reversescale=True, zmid=0, zmin=-span, zmax=span, text=np.round(inc, 3),
         texttemplate="%{text:+.3f}", hovertemplate="%{y} · %{x}: %{z:+.4f}<extra></extra>", xgap=2, ygap=2,
         colorbar=dict(title=labels.names.get("scale", "Δ loss"))))
-    for l, h in off:
-        fig.add_shape(type="rect", x0=h - 0.5, x1=h + 0.5, y0=l - 0.5, y1=l + 0.5, line=dict(color="black", width=3))
+    for li, h in off:
+        fig.add_shape(type="rect", x0=h - 0.5, x1=h + 0.5, y0=li - 0.5, y1=li + 0.5, line=dict(color="black", width=3))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False)
     return styled(fig, labels.title, height=110 + 60 * L)

@@ -51,7 +51,8 @@ def pe_curves(pe: torch.Tensor, dims: Sequence[int], title: str, x_title: str, y
     traces = []
     for n, dim in enumerate(dims):
         name = name_fmt.format(dim=dim, fn="sin" if dim % 2 == 0 else "cos", i=dim // 2)
-        traces.append(dict(type="scatter", x=pos, y=_np(pe[:, dim]), mode="lines+markers" if len(pos) <= 60 else "lines",
+        traces.append(dict(type="scatter", x=pos, y=_np(pe[:, dim]),
+                           mode="lines+markers" if len(pos) <= 60 else "lines",
                            name=name, line=dict(color=PALETTE[n % len(PALETTE)], width=3)))
     layout = styled_layout(title, height=460 + 22 * max(0, len(dims) - 2))
     return unvalidated_figure(traces, _legend_below(_axes(layout, x_title, y_title, range=[-1.1, 1.1])))

@@ -1,7 +1,8 @@
 """The token premium chart: tokens per sentence pair in English and in Japanese, per tokenizer, with the
 Japanese/English ratio written beside each pair of bars. A pure function of numbers and labels.
 
->>> fig = premium_figure([("GPT-2", 13.0, 40.0), ("o200k", 12.0, 14.0)], PremiumLabels("t", "tokens", "English", "Japanese", "×{r:.2f}"))
+>>> labels = PremiumLabels("t", "tokens", "English", "Japanese", "×{r:.2f}")
+>>> fig = premium_figure([("GPT-2", 13.0, 40.0), ("o200k", 12.0, 14.0)], labels)
 >>> [t.name for t in fig.data], sorted(a.text for a in fig.layout.annotations)
 (['English', 'Japanese'], ['×1.17', '×3.08'])
 """

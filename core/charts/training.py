@@ -75,8 +75,8 @@ def loss_figure(steps: Sequence[int], loss: Sequence[float], eval_steps: Sequenc
         traces.append(_line(*_xy(steps, f(loss)), names["batch"], PALETTE[5], 1, opacity=0.3))
         traces.append(_line(*_xy(steps, f(ema(loss))), names["smoothed"], PALETTE[0], 3))
     if eval_steps:
-        traces.append(dict(type="scatter", x=list(eval_steps), y=f(eval_train), mode="lines+markers", name=names["train"],
-                           line=dict(color=PALETTE[2], width=2, dash="dot"), marker=dict(size=8)))
+        traces.append(dict(type="scatter", x=list(eval_steps), y=f(eval_train), mode="lines+markers",
+                           name=names["train"], line=dict(color=PALETTE[2], width=2, dash="dot"), marker=dict(size=8)))
         traces.append(dict(type="scatter", x=list(eval_steps), y=f(eval_val), mode="lines+markers", name=names["val"],
                            line=dict(color=PALETTE[1], width=3), marker=dict(size=9)))
     x_end = max(max_steps or 0, steps[-1] if steps else 1)

@@ -76,7 +76,8 @@ def _check_tokenizer_meta(meta: object, vocab_size: int) -> dict:
             raise C.not_a_checkpoint("its character tokenizer is malformed", "文字トークナイザが不正です")
         if len(chars) + 1 != vocab_size:  # id 0 is <unk>
             raise C.not_a_checkpoint(f"its tokenizer has {len(chars) + 1} tokens but its model expects {vocab_size}",
-                                     f"トークナイザは {len(chars) + 1} トークンですが、モデルは {vocab_size} を想定しています")
+                                     f"トークナイザは {len(chars) + 1} トークンですが、モデルは {vocab_size} "
+                                     "を想定しています")
         return meta
     proto = meta.get("proto")
     if set(meta) != {"type", "proto"} or not isinstance(proto, str) or len(proto) > C.MAX_SPM_PROTO_BYTES * 4 // 3 + 4:
@@ -84,7 +85,8 @@ def _check_tokenizer_meta(meta: object, vocab_size: int) -> dict:
     try:
         raw = base64.b64decode(proto, validate=True)
     except (binascii.Error, ValueError):
-        raise C.not_a_checkpoint("its SentencePiece tokenizer is malformed", "SentencePiece トークナイザが不正です") from None
+        raise C.not_a_checkpoint("its SentencePiece tokenizer is malformed",
+                                 "SentencePiece トークナイザが不正です") from None
     return {"type": "spm", "proto_bytes": raw}
 
 
@@ -137,7 +139,8 @@ def save_checkpoint(path: str | Path, model: GPT, tokenizer: Tokenizer, step: in
         why_ja = write_failure_ja(e.errno)  # from the error number only
         log.warning("could not save a checkpoint to %s: %s", path, e)
         raise UserInputError(f"Could not save the checkpoint: {why_en}. Download it from the page instead.",
-                             f"チェックポイントを保存できませんでした：{why_ja}。ページからダウンロードしてください。") from None
+                             f"チェックポイントを保存できませんでした：{why_ja}。"
+                             "ページからダウンロードしてください。") from None
     return path
 
 
@@ -255,7 +258,8 @@ def _checkpoint(header: dict, data: bytes, start: int) -> Checkpoint:
     if tokenizer.vocab_size != cfg["vocab_size"]:
         raise UserInputError(
             f"The checkpoint's tokenizer has {tokenizer.vocab_size} tokens but its model expects {cfg['vocab_size']}.",
-            f"チェックポイントのトークナイザは {tokenizer.vocab_size} トークンですが、モデルは {cfg['vocab_size']} を想定しています。",
+            f"チェックポイントのトークナイザは {tokenizer.vocab_size} トークンですが、モデルは {cfg['vocab_size']} "
+            "を想定しています。",
         )
     try:
         tensors = load(data)

@@ -12,7 +12,7 @@ decided by that JSON alone, so we check all of it here, with exact types (an int
                  -> tensors present == tensors the config implies (names and shapes), nothing extra
 
 checkpoint.py then checks the tokenizer (kind, sizes, types) and only then reads the tensors (and
-refuses NaN / inf). bench/hostile_checkpoint.py measures how cheaply a hostile file is refused.
+refuses NaN / inf). bench/hostile_checkpoint.py [docs/FINDINGS.md] measures how cheaply a hostile file is refused.
 """
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ OPTIM_KEY = re.compile(r"optim\.(\d{1,6})\.(exp_avg|exp_avg_sq|step|max_exp_avg_
 TRAIN_KEY = re.compile(r"train\.(rng|steps|loss|lr|tps|evals)")  # the resume state (core.gpt.resume checks them)
 
 PICKLE_HINT = ("a PyTorch pickle (.pt / .bin), which can run code when opened: this app opens only .safetensors",
-               "PyTorch の pickle（.pt / .bin）で、開くとコードを実行できてしまう形式です。このアプリは .safetensors のみ開きます")
+               "PyTorch の pickle（.pt / .bin）で、開くとコードを実行できてしまう形式です。このアプリは .safetensors "
+               "のみ開きます")
 
 
 def not_a_checkpoint(en: str, ja: str | None = None) -> UserInputError:
@@ -62,7 +63,7 @@ def is_int(x: object) -> bool:
     return type(x) is int
 
 
-def _int_in(x: object, lo: int, hi: int) -> bool:  # noqa: E302
+def _int_in(x: object, lo: int, hi: int) -> bool:
     return is_int(x) and lo <= x <= hi
 
 
@@ -76,7 +77,8 @@ def read_header(prefix: bytes, file_size: int, read: Callable[[int], bytes]) -> 
         n = header_length(prefix, file_size)
         return parse_header(read(n)), n
     except UserInputError:
-        if (prefix[:1] == b"\x80" and prefix[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")) or prefix[:4] == b"PK\x03\x04":
+        pickle = prefix[:1] == b"\x80" and prefix[1:2] in (b"\x02", b"\x03", b"\x04", b"\x05")
+        if pickle or prefix[:4] == b"PK\x03\x04":
             raise not_a_checkpoint(*PICKLE_HINT) from None
         raise
 
@@ -130,7 +132,8 @@ def check_tensor_table(header: dict, buffer_bytes: int) -> dict[str, tuple[str, 
     pos = 0
     for begin, end in sorted(spans):
         if begin != pos:
-            raise not_a_checkpoint("tensor byte ranges overlap or leave holes", "テンソルのバイト範囲が重なるか隙間があります")
+            raise not_a_checkpoint("tensor byte ranges overlap or leave holes",
+                                   "テンソルのバイト範囲が重なるか隙間があります")
         pos = end
     if pos != buffer_bytes:
         raise not_a_checkpoint("the file size does not match its tensors", "ファイルサイズがテンソルと合いません")
@@ -184,7 +187,8 @@ def check_config(cfg: dict) -> dict:
             raise not_a_checkpoint(f"config {name} must be true or false", f"config の {name} は true か false です")
     d = cfg.get("dropout", 0.0)
     if type(d) not in (int, float) or not 0.0 <= d < 1.0:
-        raise not_a_checkpoint("config dropout must be a number in [0, 1)", "config の dropout は 0 以上 1 未満の数です")
+        raise not_a_checkpoint("config dropout must be a number in [0, 1)",
+                               "config の dropout は 0 以上 1 未満の数です")
     if cfg.get("gelu", "exact") not in GELU_KINDS:
         raise not_a_checkpoint("config gelu must be 'tanh' or 'exact'", "config の gelu は 'tanh' か 'exact' です")
     known = set(CONFIG_INTS) | set(CONFIG_BOOLS) | {"dropout", "gelu"}
@@ -192,7 +196,8 @@ def check_config(cfg: dict) -> dict:
     if extra:
         raise not_a_checkpoint(f"unknown config fields {extra[:3]}", f"config に未知の欄 {extra[:3]}")
     if cfg["n_embd"] % cfg["n_head"]:
-        raise not_a_checkpoint("config n_embd is not divisible by n_head", "config の n_embd が n_head で割り切れません")
+        raise not_a_checkpoint("config n_embd is not divisible by n_head",
+                               "config の n_embd が n_head で割り切れません")
     return cfg
 
 
@@ -263,7 +268,8 @@ def check_tensors_match(cfg: dict, table: dict[str, tuple[str, tuple[int, ...]]]
         m = OPTIM_KEY.fullmatch(name)
         if m is None:
             continue
-        ok = dtype in FLOAT_DTYPES + ("F64",) and (shape in ((), (1,)) if m.group(2) == "step" else shape in param_shapes)
+        shape_ok = shape in ((), (1,)) if m.group(2) == "step" else shape in param_shapes
+        ok = dtype in FLOAT_DTYPES + ("F64",) and shape_ok
         if not ok:
             raise not_a_checkpoint(f"optimizer tensor {name} does not fit the model",
                                    f"オプティマイザのテンソル {name} がモデルと合いません")

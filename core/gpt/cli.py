@@ -36,7 +36,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--vocab-size", type=int, default=1000, help="for bpe / unigram")
     p.add_argument("--byte-fallback", action="store_true",
                    help="bpe / unigram: characters outside the vocabulary become UTF-8 byte pieces, never <unk>")
-    p.add_argument("--preset", default=None, help="named size (tiny, class-demo, small, medium, gpt-1); flags override it")
+    p.add_argument("--preset", default=None,
+                   help="named size (tiny, class-demo, small, medium, gpt-1); flags override it")
     p.add_argument("--n-layer", type=int)
     p.add_argument("--n-head", type=int)
     p.add_argument("--n-embd", type=int)

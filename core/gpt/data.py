@@ -52,7 +52,8 @@ class TokenData:
     def __init__(self, train_ids: torch.Tensor, heldout_ids: torch.Tensor, block_size: int,
                  device: torch.device | str = "cpu"):
         need = block_size + 1
-        for ids, en, ja in ((train_ids, "training part", "学習用の部分"), (heldout_ids, "held-out part", "評価用（held-out）の部分")):
+        for ids, en, ja in ((train_ids, "training part", "学習用の部分"),
+                            (heldout_ids, "held-out part", "評価用（held-out）の部分")):
             if len(ids) < need:
                 raise UserInputError(
                     f"The corpus is too short for a context of {block_size} tokens: its {en} has "
@@ -69,7 +70,7 @@ class TokenData:
     @classmethod
     def from_text(cls, tokenizer: Tokenizer, train_text: str, heldout_text: str, block_size: int,
                   device: torch.device | str = "cpu") -> "TokenData":
-        enc = lambda s: torch.tensor(tokenizer.encode(s), dtype=torch.long)  # noqa: E731
+        enc = lambda s: torch.tensor(tokenizer.encode(s), dtype=torch.long)
         return cls(enc(train_text), enc(heldout_text), block_size, device)
 
     def batch(self, split: str, batch_size: int, generator: torch.Generator | None = None,

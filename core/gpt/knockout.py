@@ -30,19 +30,20 @@ from core.runtime.diskcache import get_or_build
 from core.runtime.jobs import BackgroundJob, JobRegistry
 
 Head = tuple[int, int]  # (layer, head), both from 0
-SLICE_TOKENS = 1024  # the fixed held-out slice: its first tokens (~0.1 s per loss on this CPU: a click stays under 0.5 s)
+# the fixed held-out slice: its first tokens (~0.1 s per loss on this CPU: a click stays under 0.5 s)
+SLICE_TOKENS = 1024
 CACHE_KIND = "head_importance"
 VERSION = 1  # bump when the computation changes: old cache entries are then never read
 
 
 def all_heads(model: Any) -> list[Head]:
     cfg = model.config
-    return [(l, h) for l in range(cfg.n_layer) for h in range(cfg.n_head)]
+    return [(li, h) for li in range(cfg.n_layer) for h in range(cfg.n_head)]
 
 
 def check_heads(model: Any, heads: Iterable[Head]) -> frozenset[Head]:
     ok = set(all_heads(model))
-    heads = frozenset((int(l), int(h)) for l, h in heads)
+    heads = frozenset((int(li), int(h)) for li, h in heads)
     bad = heads - ok
     if bad:
         raise ValueError(f"no such head(s) {sorted(bad)} in a {model.config.n_layer}×{model.config.n_head} model")
@@ -63,8 +64,8 @@ def knocked_out(model: Any, heads: Iterable[Head]) -> Any:
     heads = check_heads(model, heads)
     out = copy.deepcopy(model).eval()
     hs = model.config.n_embd // model.config.n_head
-    for layer in sorted({l for l, _ in heads}):
-        ids = sorted(h for l, h in heads if l == layer)
+    for layer in sorted({li for li, _ in heads}):
+        ids = sorted(h for li, h in heads if li == layer)
         out.h[layer].attn.c_proj.register_forward_pre_hook(_zero_heads(ids, hs))
     return out
 
@@ -104,14 +105,14 @@ class Importance:
 
     def to_json(self) -> bytes:
         return json.dumps({"version": VERSION, "base": self.base, "tokens": self.tokens,
-                           "loss": [[l, h, v] for (l, h), v in sorted(self.loss.items())]}).encode()
+                           "loss": [[li, h, v] for (li, h), v in sorted(self.loss.items())]}).encode()
 
     @classmethod
     def from_json(cls, data: bytes) -> "Importance":
         d = json.loads(data)
         if d.get("version") != VERSION:
             raise ValueError("another version")
-        return cls(float(d["base"]), {(int(l), int(h)): float(v) for l, h, v in d["loss"]}, int(d["tokens"]))
+        return cls(float(d["base"]), {(int(li), int(h)): float(v) for li, h, v in d["loss"]}, int(d["tokens"]))
 
 
 def head_importance(model: Any, ids: Sequence[int], gate: Callable[[], bool] = lambda: True,
@@ -179,7 +180,8 @@ def cached_importance(key: str) -> Importance | None:
         return None
 
 
-def importance_or_job(model: Any, ids: Sequence[int], key: str, start: bool = True) -> Importance | ImportanceJob | None:
+def importance_or_job(model: Any, ids: Sequence[int], key: str,
+                      start: bool = True) -> Importance | ImportanceJob | None:
     """The table at once when cached, else the job computing it (started unless one runs or `start` is False)."""
     hit = cached_importance(key)
     if hit is not None:

@@ -6,7 +6,8 @@
 
 It has the same interface as core.gpt.model.GPT where the trainer and the fine-tuning code need it:
 `forward(idx, targets) -> GPTOutput` (logits, loss), `features(idx) -> (B, T, C)` and `lm_head`,
-so core.gpt.pretrain.gpt_trainer (core.runtime's Trainer) pre-trains it unchanged. Causal by construction: h_t sees only u_1..u_t.
+so core.gpt.pretrain.gpt_trainer (core.runtime's Trainer) pre-trains it unchanged. Causal by construction: h_t sees
+only u_1..u_t.
 """
 from __future__ import annotations
 

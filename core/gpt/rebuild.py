@@ -15,7 +15,6 @@ before the child exits.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile

@@ -33,7 +33,7 @@ def run_blocks(model, idx: torch.Tensor, removed: frozenset[tuple[int, str]] = f
     cfg = model.config
     B, T = idx.shape
     x = model.wte(idx) + model.wpe(model.pos[:T])  # (B, T, C)
-    mean_norm = lambda t: float(t.norm(dim=-1).mean())  # noqa: E731 - (B, T, C) -> one number
+    mean_norm = lambda t: float(t.norm(dim=-1).mean())  # (B, T, C) -> one number
     for i, b in enumerate(model.h):
         row = {}
         for part, ln, f in (("attn", b.ln_1, lambda h: b.attn(h)[0]), ("mlp", b.ln_2, b.mlp)):
@@ -100,7 +100,7 @@ def study(model, ids: list[int], step=lambda: None) -> ResidualStudy:
         x = torch.tensor([ids[: cfg.block_size]])
         norms: list[dict] = []
         run_blocks(model, x, norms=norms)
-        loss = lambda removed: float(heldout_token_losses(SkipCut(model, removed), ids, cfg.block_size).mean())  # noqa: E731
+        loss = lambda removed: float(heldout_token_losses(SkipCut(model, removed), ids, cfg.block_size).mean())
         base = loss(frozenset())
         cut = []
         for i in range(cfg.n_layer):

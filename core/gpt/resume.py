@@ -57,7 +57,8 @@ class ResumeState:
 
 def encode(rs: ResumeState) -> tuple[dict[str, torch.Tensor], str]:
     """(tensors to add to the checkpoint, the `train` metadata JSON)."""
-    tc = {f.name: getattr(rs.train_config, f.name) for f in fields(rs.train_config) if f.name in INTS or f.name in FLOATS}
+    tc = {f.name: getattr(rs.train_config, f.name) for f in fields(rs.train_config)
+          if f.name in INTS or f.name in FLOATS}
     tc["no_decay"] = list(rs.train_config.no_decay)
     meta = {"config": tc, "samples": [[s, t[:MAX_SAMPLE_CHARS]] for s, t in rs.samples[-MAX_SAMPLES:]],
             "corpus_id": rs.corpus_id[:64], "saved_at": float(rs.saved_at)}
@@ -134,7 +135,8 @@ def decode(meta_json: str | None, tensors: dict[str, torch.Tensor], step: int) -
     if not isinstance(cid, str) or len(cid) > 64 or not _number(saved, 0, 1e11, False):
         raise not_a_checkpoint("its training record is malformed", "学習記録が不正です")
     ev = tensors.get("train.evals", torch.zeros(0, 3))
-    if not bool(torch.isfinite(ev).all()) or (ev.numel() and not bool((ev[:, 0] >= 0).all() & (ev[:, 0] <= step).all())):
+    steps_ok = bool((ev[:, 0] >= 0).all() & (ev[:, 0] <= step).all())
+    if not bool(torch.isfinite(ev).all()) or (ev.numel() and not steps_ok):
         raise not_a_checkpoint("its evaluations are malformed", "評価の記録が不正です")
     steps = tensors.get("train.steps", torch.zeros(0, dtype=torch.int64))
     if steps.numel() and not bool(((steps >= 1) & (steps <= step)).all()):

@@ -96,7 +96,8 @@ def load_gpt_file(path: Path, lang: str = "en") -> Shipped:
     try:
         card = read_card(path)
     except (OSError, ValueError):
-        raise _unavailable(lang, path, "its card (.json) is missing or unreadable", "カード（.json）がないか読めません") from None
+        raise _unavailable(lang, path, "its card (.json) is missing or unreadable",
+                           "カード（.json）がないか読めません") from None
     try:
         ckpt = load_checkpoint(path)
         model = ckpt.build_model("cpu").float().eval()  # fp16 on disk -> fp32 (load_state_dict already casts)

@@ -63,7 +63,7 @@ def measure(vocab_size: int = 3000, batch: int = 12, T: int = 64, repeats: int =
             device: str = "cpu") -> StepTimes:
     """Time both models at the shipped sizes (class-demo GPT, 2 x 256 LSTM) on random tokens.
 
-    ~1 s on a quiet 2-core CPU, a minute when the machine is busy: run it from bench/lstm_vs_gpt.py
+    ~1 s on a quiet 2-core CPU, a minute when the machine is busy: run it from scripts/build_models.py --only step_times
     (which stores the result the fine-tuning page shows), never in a page's thread."""
     torch.manual_seed(seed)
     gcfg = GPTConfig.preset("class-demo", vocab_size, block_size=T)

@@ -32,7 +32,7 @@ from core.gpt.views import position_matrices, prompt_attention  # noqa: F401 - r
 from core.gpt.model import GPT, GPTConfig
 from core.gpt.pretrain import EvalInfo, TrainConfig, configure_optimizer, generate_text, gpt_trainer
 from core.runtime.diskcache import write_atomic
-from core.runtime.jobs import LIMITER, BackgroundJob, JobSlot, TooManyTrainings  # noqa: F401
+from core.runtime.jobs import LIMITER, BackgroundJob, JobSlot, TooManyTrainings  # noqa: F401 - re-exported
 from core.runtime.trainer import StepInfo, Trainer
 from core.tokenizers.base import Tokenizer
 
@@ -123,7 +123,8 @@ class TrainingJob(BackgroundJob):
 
     @classmethod
     def from_checkpoint(cls, ckpt: Checkpoint, train_config: TrainConfig, train_text: str, heldout_text: str,
-                        device: torch.device | str = "cpu", label: str = "", threads: int | None = None) -> "TrainingJob":
+                        device: torch.device | str = "cpu", label: str = "",
+                        threads: int | None = None) -> "TrainingJob":
         """A stopped job holding the checkpoint's model and tokenizer; Start trains max_iters more steps."""
         return cls(ckpt.config, train_config, ckpt.tokenizer, train_text, heldout_text, device, label, threads, ckpt)
 
@@ -170,7 +171,8 @@ class TrainingJob(BackgroundJob):
 
     def work(self) -> str:
         trainer = gpt_trainer(self.model, self.data, replace(self.tc, threads="auto"), self.tokenizer,
-                              on_sample=self._on_sample, gate=self.gate, step_lock=_UpdateLock(self.step_lock, self._updated),
+                              on_sample=self._on_sample, gate=self.gate,
+                              step_lock=_UpdateLock(self.step_lock, self._updated),
                               start_step=self._step, optimizer=self.optimizer, max_threads=self.threads)
         if self._rng is not None:  # continue the batch stream where it stopped, not reseeded at this step
             trainer.generator.set_state(self._rng)
@@ -230,7 +232,8 @@ class TrainingJob(BackgroundJob):
         except OSError as e:  # a full or read-only disk costs the autosave, never the training ...
             log.warning("autosave to %s failed: %s", path, e)
             why_en = write_failure(e)[0]
-            why_ja = write_failure_ja(e.errno)  # from the error number only  # ... and the page says so: a restart would lose it
+            # from the error number only  # ... and the page says so: a restart would lose it
+            why_ja = write_failure_ja(e.errno)
             self.save_error = UserInputError(
                 f"The training could not be saved on the server ({why_en}): a server restart would lose it. "
                 "Download the checkpoint to keep it.",

@@ -56,16 +56,19 @@ class ChainResult:
         return math.exp(self.total_log2 * math.log(2.0))
 
 
-def _result(tokens: Sequence[str], contexts: list[tuple[str, ...]], probs: np.ndarray, seen: Sequence[int]) -> ChainResult:
+def _result(tokens: Sequence[str], contexts: list[tuple[str, ...]], probs: np.ndarray,
+            seen: Sequence[int]) -> ChainResult:
     probs = np.asarray(probs, dtype=float)
     steps = [ChainStep(t, c, float(p), int(s)) for t, c, p, s in zip(tokens, contexts, probs, seen)]
     return ChainResult(steps, np.log2(probs), math.prod(float(p) for p in probs))
 
 
-def chain_ngram(counts: NGramCounts, tokens: Sequence[str], n: int, smoothing: str = "kn", k: float = 0.1) -> ChainResult:
+def chain_ngram(counts: NGramCounts, tokens: Sequence[str], n: int, smoothing: str = "kn",
+                k: float = 0.1) -> ChainResult:
     """Every token's P(w_i | last n-1 tokens) under the n-gram model (the history starts with <s>)."""
     if not tokens:
-        raise UserInputError("The sentence has no tokens: type a sentence.", "文にトークンがありません。文を入力してください。")
+        raise UserInputError("The sentence has no tokens: type a sentence.",
+                             "文にトークンがありません。文を入力してください。")
     probs, seen = counts.token_probs(tokens, n, smoothing, k)
     padded = ["<s>"] * (n - 1) + list(tokens)
     contexts = [tuple(padded[i:i + n - 1]) for i in range(len(tokens))]
@@ -140,7 +143,8 @@ def _content(tok: str, lang: str) -> bool:
         return False
     if lang == "ja":  # skip particles and endings (all hiragana) and single characters
         return len(tok) >= 2 and not is_hiragana(tok)
-    return len(tok) >= 4 and tok.lower() not in {"that", "this", "with", "have", "from", "they", "were", "there", "their", "when", "then", "what", "would", "your"}
+    return len(tok) >= 4 and tok.lower() not in {"that", "this", "with", "have", "from", "they", "were", "there",
+                                                 "their", "when", "then", "what", "would", "your"}
 
 
 def find_distant_repeat(tokens: Sequence[str], lang: str, min_gap: int = 5, max_len: int = 40) -> DistantRepeat | None:

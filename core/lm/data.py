@@ -37,7 +37,8 @@ def build(train: str, heldout: str, level: str, lang: str, form: str = "raw", ma
                              "学習用テキストが短すぎます（2 トークン以上必要です）。")
     if not he:
         raise UserInputError("There is no held-out text: use a longer corpus (the last 10% is held out).",
-                             "評価用（held-out）テキストがありません。もっと長いコーパスを使ってください（末尾 10% を評価に使います）。")
+                             "評価用（held-out）テキストがありません。もっと長いコーパスを使ってください（末尾 10% "
+                             "を評価に使います）。")
     # Characters train through the str fast path (same counts as the token list, several times faster).
     source = normalize(train, form) if level == "char" else tr
     return LMData(level, lang, tr, he, NGramCounts.train(source, max_n))

@@ -37,7 +37,8 @@ def dev_split(train_text: str) -> tuple[str, str]:
     return fit, dev
 
 
-def _tune(counts: NGramCounts, dev: list[str], smoothing: str, step: Callable[[], None]) -> tuple[int, float | None, float]:
+def _tune(counts: NGramCounts, dev: list[str], smoothing: str,
+          step: Callable[[], None]) -> tuple[int, float | None, float]:
     """(n, setting, dev perplexity) of the lowest dev perplexity over n = 1..MAX_ORDER and the grid."""
     best = None
     for n in range(1, counts.max_n + 1):

@@ -5,7 +5,8 @@ The Markov assumption of order n-1 cuts the chain rule's history to the last n-1
 P(w) = Π P(w_i | w_{i-n+1} … w_{i-1}).
 
 Counting is vectorized with numpy (`core.lm.counting.count_codes`: a bincount over a lookup table when
-the codes are dense enough, a sort otherwise; both give exactly what a `collections.Counter` would). Token ids: 0 is <unk> (any token unseen in training), 1..V-1 are
+the codes are dense enough, a sort otherwise; both give exactly what a `collections.Counter` would). Token ids: 0 is
+<unk> (any token unseen in training), 1..V-1 are
 training tokens, and V is <s>, the start symbol that pads the history before the first token (it is
 only ever context, never predicted). The prediction vocabulary has V entries, so a uniform model has
 perplexity V. Every k-gram gets a dense id: the id of (w_1 … w_k) is its index in the sorted array

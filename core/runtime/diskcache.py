@@ -35,7 +35,8 @@ from typing import Callable, Iterator, TypeVar
 
 _REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
-DEFAULT_MAX_MB = 512  # per kind: every shipped-size artifact (a 17 MB zero-shot table, 14 MB of tokenizers) fits many times
+# per kind: every shipped-size artifact (a 17 MB zero-shot table, 14 MB of tokenizers) fits many times
+DEFAULT_MAX_MB = 512
 TRIM_SPARE_S = 300.0  # files used this recently are kept even over the budget (a reader may be about to open them)
 
 

@@ -3,7 +3,8 @@
 A class opens every page: the process then holds the shipped models, the MeCab and Sudachi dictionaries,
 the tokenizers, the figures and the pages' st.cache_* entries, shared by every visitor. That is what a
 cache is for while the class is there; once every tab is closed it is only memory the machine could use
-for something else. Three things keep it after the last session ends (bench/soak.py, bench/rss_pages.py):
+for something else. Three things keep it after the last session ends (bench/soak.py, bench/rss_pages.py
+[docs/FINDINGS.md]):
 
 1. Process-wide caches never expire by themselves (an LRU bounds their size, not their age). Each one
    registers a release here (`on_idle(name, fn)`); the keeper calls them all once the server has had no
@@ -55,7 +56,7 @@ def _glibc() -> ctypes.CDLL | None:
     if _libc is None:
         try:
             lib = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            lib.malloc_trim  # noqa: B018 - only glibc has it (musl, macOS: AttributeError)
+            lib.malloc_trim  # only glibc has it (musl, macOS: AttributeError)
             _libc = lib
         except (OSError, AttributeError):
             return None
@@ -124,12 +125,12 @@ def release_all(collect: Callable[[], object] = gc.collect) -> dict:
         try:
             release()
             done.append(name)
-        except Exception:  # noqa: BLE001 - one broken cache must not keep the others' memory
+        except Exception:  # one broken cache must not keep the others' memory
             log.warning("idle release %s failed", name, exc_info=True)
             failed.append(name)
     try:
         collect()
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.warning("collection after idle release failed", exc_info=True)
     trim()
     return {"released": done, "failed": failed, "before": before, "after": status()}
@@ -178,7 +179,7 @@ class IdleKeeper:
             return None
         try:
             report = release_all(self.collect) if what == "release" else self._collect()
-        except Exception:  # noqa: BLE001 - a keeper must never take the server down
+        except Exception:  # a keeper must never take the server down
             log.warning("idle %s failed", what, exc_info=True)
             return what
         self.history = [*self.history[-7:], (what, report)]

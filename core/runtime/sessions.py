@@ -153,7 +153,8 @@ class Leases:
         """Stop and forget every lease idle for more than grace_s; returns how many went."""
         now = self.clock() if now is None else now
         with self._lock:
-            gone = [t for t, ls in self._leases.items() if ls.idle_since is not None and now - ls.idle_since > self.grace_s]
+            gone = [t for t, ls in self._leases.items()
+                    if ls.idle_since is not None and now - ls.idle_since > self.grace_s]
             slots = [self._leases.pop(t).slot for t in gone]
             self._shares = {k: v for k, v in self._shares.items() if v in self._leases}
         for slot in slots:

@@ -84,7 +84,7 @@ def stop_all() -> int:
     for cb in todo:
         try:
             cb()
-        except Exception:  # noqa: BLE001 - one broken callback must not keep the others from stopping
+        except Exception:  # one broken callback must not keep the others from stopping
             log.exception("shutdown callback %r failed", cb)
     return len(todo)
 
@@ -103,7 +103,7 @@ def run_all() -> int:
         try:
             if w(max(0.0, deadline - time.monotonic())) is False:
                 _late += 1
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("shutdown wait %r failed", w)
     return n
 

@@ -25,7 +25,7 @@ def interactive_threads() -> int:
     few thousand numbers): one. Such work is many small ops, where a second thread saves microseconds
     on a quiet machine and costs seconds on a busy one (every op waits for a descheduled thread): the
     attention page's scaling study took 0.06 s on 1 thread and 0.60 s on 2 at load 9, 0.04 s and 2.7 s
-    at load 14 (bench/threads.py --interactive)."""
+    at load 14 (bench/threads.py --interactive [docs/FINDINGS.md])."""
     return 1
 
 
@@ -34,7 +34,8 @@ def use_threads(n: int) -> None:
 
     torch skips the call when `n` equals its current count, and what it skips is per thread: in a thread started
     later (every background job, every training thread) MKL's matmuls then ran on ONE thread while torch reported
-    `n` — bench/worker_threads.py: CPU/wall 1.00–1.03 in a worker against 1.15–1.23 in the main thread at n = 2
+    `n` — bench/worker_threads.py [docs/FINDINGS.md]: CPU/wall 1.00–1.03 in a worker against 1.15–1.23 in the main
+    thread at n = 2
     (load ~2), 1.67–1.69 in a worker after a real change of count (1, then 2). So a job's "two threads" was one
     for the matmuls, and the thread policy compared one with one.
     """
@@ -73,7 +74,8 @@ def for_interactive() -> None:
         torch.set_num_threads(interactive_threads())
 
 
-# Niceness of a background training's thread: none. Measured (bench/page_vs_cli.py --page-nice 5,0, two
+# Niceness of a background training's thread: none. Measured (bench/page_vs_cli.py --page-nice 5,0 [docs/FINDINGS.md],
+# two
 # rounds at load 20-30 on 2 cores): at nice +5 the page's job trained at 849 tok/s, at nice 0 at 2350
 # (CFS gives a nice-5 thread a third of the share of each other busy process: 335 vs 1024), while the
 # page's own work beside it was not faster at nice +5 (a poll: view() + three figures, p50 392 vs 292 ms,
@@ -110,7 +112,8 @@ class ThreadTuner:
     first, then the faster one for `every` steps, then measure again; three steps in a row at twice the
     measured time (the machine got busy) trigger a new measurement at once. A count whose step takes over
     `ABANDON` times one thread's median is dropped at once: on busy cores a two-thread step collapses to
-    8-15x one thread's (bench/thread_placement.py: 2.6-6.3 s against 0.18-0.53 s at load 8-13), and seven
+    8-15x one thread's (bench/thread_placement.py [docs/FINDINGS.md]: 2.6-6.3 s against 0.18-0.53 s at load 8-13), and
+    seven
     such probe steps were ~20 s of a 50-step run.
     """
 

@@ -41,7 +41,8 @@ SOURCES: tuple[Source, ...] = (
     Source("maint-guide-ja", "ja", "maint-guide", ("usr/share/doc/maint-guide-ja/html/*.ja.html",), _MAINT),
     # The largest: LibreOffice's help, one text in both languages (the Japanese lacks some untranslated
     # pages, which core.sources.clean drops as English). 2.6 M characters of prose in English, 0.46 M in Japanese.
-    Source("libreoffice-help-en-us", "en", "libreoffice-help", ("usr/share/libreoffice/help/en-US/text/**/*.html",), _LIBO),
+    Source("libreoffice-help-en-us", "en", "libreoffice-help", ("usr/share/libreoffice/help/en-US/text/**/*.html",),
+           _LIBO),
     Source("libreoffice-help-ja", "ja", "libreoffice-help", ("usr/share/libreoffice/help/ja/text/**/*.html",), _LIBO),
     # Japanese has fewer translated books, so its manual pages make up the rest: 2.8 M characters of prose.
     Source("manpages-ja", "ja", "manpages-ja", ("usr/share/man/ja/**/*.gz",), _MANJA, "roff.gz"),

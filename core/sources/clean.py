@@ -143,7 +143,8 @@ def roff_paragraphs(source: str, lang: str, min_chars: int = MIN_CHARS) -> list[
     """The prose paragraphs of one manual page: text lines between paragraph macros; font macros keep
     their words; verbatim blocks (code, tables), comments and other requests dropped.
 
-    >>> page = '.SH 説明\\n.PP\\nファイルに関する情報を\\n一覧表示します。これは十分な長さの説明の段落です。\\n.nf\\n$ ls -l\\n.fi\\n'
+    >>> page = ('.SH 説明\\n.PP\\nファイルに関する情報を\\n一覧表示します。これは十分な長さの説明の段落です。'
+    ...         '\\n.nf\\n$ ls -l\\n.fi\\n')
     >>> roff_paragraphs(page, "ja", min_chars=10)
     ['ファイルに関する情報を一覧表示します。これは十分な長さの説明の段落です。']
     """

@@ -24,7 +24,8 @@ def _run(cmd: list[str], cwd: Path | None = None) -> str:
         raise SourceError(f"`{cmd[0]}` is not on this machine: the model build needs Debian's apt-get and dpkg-deb "
                           "to fetch its pre-training text.") from None
     except subprocess.TimeoutExpired:
-        raise SourceError(f"`{' '.join(cmd)}` took over 10 minutes; check the network to the package archive.") from None
+        raise SourceError(f"`{' '.join(cmd)}` took over 10 minutes; check the network to the package "
+                          "archive.") from None
     if out.returncode != 0:
         raise SourceError(f"`{' '.join(cmd)}` failed ({out.returncode}): {out.stderr.strip()[-500:]}")
     return out.stdout

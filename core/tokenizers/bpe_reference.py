@@ -6,7 +6,7 @@ Byte-pair encoding (Sennrich et al. 2016) learns a vocabulary by repeating two s
 
 This module does exactly that and nothing clever: after every merge it counts every pair of every
 word again from scratch, O(corpus) per merge. `bpe_train.train_merges` learns the same merges
-incrementally, hundreds of times faster; the tests and `bench/tokenizers.py` compare the two on the
+incrementally, hundreds of times faster; the tests and `bench/tokenizer_speed.py` compare the two on the
 same input and require identical output, so the fast code can be trusted because this one can be read.
 
 Worked example: "ab" occurs in both words, 2 + 1 = 3 times, and wins; then the new symbol 10 followed

@@ -40,7 +40,8 @@ class CharTokenizer(Tokenizer):
         return self.itos[i] if 0 <= i < len(self.itos) else UNK
 
     def save(self, path: str | Path) -> None:
-        Path(path).write_text(json.dumps({"type": "char", "chars": self.itos[1:]}, ensure_ascii=False), encoding="utf-8")
+        Path(path).write_text(json.dumps({"type": "char", "chars": self.itos[1:]}, ensure_ascii=False),
+                              encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> "CharTokenizer":

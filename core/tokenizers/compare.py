@@ -194,7 +194,8 @@ def fit_toolkit(text: str, vocab_size: int, on_progress=None, gate=None) -> Tool
     if hit is not None:
         return hit
     kit = human_toolkit(text)
-    steps = [("mecab", lambda: mecab_vocabulary(text)), ("sudachi", lambda: sudachi_vocabulary(text))] + [(n, lambda n=n: LEARNERS[n](text, vocab_size)) for n in LEARNED]
+    steps = [("mecab", lambda: mecab_vocabulary(text)), ("sudachi", lambda: sudachi_vocabulary(text))]
+    steps += [(n, lambda n=n: LEARNERS[n](text, vocab_size)) for n in LEARNED]
     for i, (name, fit) in enumerate(steps):
         if gate is not None and not gate():
             raise Stopped

@@ -78,7 +78,7 @@ def load_hf(name: str) -> HFTokenizer:
                              "transformers パッケージがインストールされていません。") from None
     try:
         tok = AutoTokenizer.from_pretrained(target, local_files_only=True)
-    except Exception as e:  # missing files, no network, unknown format: all mean "not available here"
+    except Exception as e:  # noqa: BLE001 - missing files, no network, unknown format: all mean "not available here"
         raise UserInputError(
             f"The tokenizer “{name}” is not on this machine and the app is offline ({type(e).__name__}): it "
             f"never downloads. Use a folder in the models directory, or {LOCAL_MINILM}, which is installed.",

@@ -34,7 +34,8 @@ __all__ = ["KEYS", "ProductionTokenizer", "load_production", "production_row", "
 def bytes_to_unicode() -> dict[int, str]:
     """GPT-2's table: every byte -> one printable character (printable Latin-1 bytes stand for themselves,
     the others are shifted to U+0100 and up, so a space is Ġ and a newline Ċ)."""
-    keep = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + list(range(ord("®"), ord("ÿ") + 1))
+    keep = (list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1))
+            + list(range(ord("®"), ord("ÿ") + 1)))
     table, extra = {}, 0
     for b in range(256):
         if b in keep:
@@ -68,7 +69,9 @@ class ByteToken(Token):
 
 
 def _char_len(lead: int) -> int:
-    return 1 if lead < 0x80 else 2 if 0xC2 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF5 else 0
+    if lead < 0x80:
+        return 1
+    return 2 if 0xC2 <= lead < 0xE0 else 3 if 0xE0 <= lead < 0xF0 else 4 if 0xF0 <= lead < 0xF5 else 0
 
 
 def _chars(stream: bytes) -> list[tuple[int, int, str]]:
@@ -124,7 +127,8 @@ def byte_tokens(token_bytes: list[bytes], ids: list[int], specials: frozenset[in
         text = "".join(p.text if not p.hex else f"<{p.hex}>" for p in parts)
         note = "; ".join(f"{p.hex} = {'part of ' + p.of + f' (U+{ord(p.of):04X})' if p.of else 'not UTF-8'}"
                          for p in parts if p.hex)
-        out.append(ByteToken(text, tid, False, "special token" if special else note, tuple(parts), left, right, special))
+        out.append(ByteToken(text, tid, False, "special token" if special else note, tuple(parts), left, right,
+                             special))
         lo = hi
     return out
 

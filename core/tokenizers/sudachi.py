@@ -34,7 +34,7 @@ def _dictionary():
         from sudachipy import Dictionary  # imported lazily: pages that never use Sudachi do not pay for it
 
         return Dictionary(dict="core")
-    except Exception as e:  # noqa: BLE001 - missing wheel or dictionary: the page says how to install it
+    except Exception as e:  # missing wheel or dictionary: the page says how to install it
         raise UserInputError(
             f"Sudachi is not installed here ({type(e).__name__}): pip install sudachipy sudachidict_core.",
             "Sudachi がインストールされていません。pip install sudachipy sudachidict_core を実行してください。",

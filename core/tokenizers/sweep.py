@@ -105,7 +105,8 @@ def run_sweep(train: str, heldout: str, sizes: list[int], methods: list[str],
             if min(sizes) < base:
                 notes.append(UserInputError(
                     f"Our BPE needs at least the {base:,} distinct characters: smaller sizes are left out.",
-                    f"私たちの BPE には少なくとも文字の種類数（{base:,}）が必要です。それより小さいサイズは省きました。"))
+                    f"私たちの BPE には少なくとも文字の種類数（{base:,}）が必要です。"
+                    "それより小さいサイズは省きました。"))
         else:
             model_type = method.split("_")[1]
             skipped: list[VocabSizeError] = []

@@ -101,7 +101,8 @@ def shipped_result(lang: str, request: SweepRequest) -> SweepResult:
         try:
             return read_shipped(path, request)
         except (OSError, ValueError, KeyError, TypeError):
-            why = ("the file is damaged or was computed for another corpus", "ファイルが壊れているか、別のコーパス用です")
+            why = ("the file is damaged or was computed for another corpus",
+                   "ファイルが壊れているか、別のコーパス用です")
     raise unavailable(lang, *why)
 
 

@@ -35,7 +35,8 @@ STUDY_KEYS = 16  # one query against 16 keys: a short sentence's worth of softma
 STUDY_SAMPLES = 256  # draws per point: the means hold to about two digits, in a fraction of a second
 
 
-def scaling_study(d_ks: list[int], n_keys: int = STUDY_KEYS, n_samples: int = STUDY_SAMPLES, seed: int = 0) -> list[ScalingPoint]:
+def scaling_study(d_ks: list[int], n_keys: int = STUDY_KEYS, n_samples: int = STUDY_SAMPLES,
+                  seed: int = 0) -> list[ScalingPoint]:
     """For each d_k: q, k ~ N(0, 1), one query against n_keys keys, n_samples draws, unscaled and scaled.
 
     q·k is a sum of d_k products of unit variance, so its variance is d_k; dividing by √d_k brings it

@@ -101,7 +101,8 @@ class Attentions:
         (B, h, rows, cols) -> (rows, cols) for each of "encoder", "decoder", "cross"."""
         def one(w: torch.Tensor) -> torch.Tensor:
             return w[0].mean(0) if head < 0 else w[0, head]
-        return {"encoder": one(self.encoder[layer]), "decoder": one(self.decoder[layer]), "cross": one(self.cross[layer])}
+        return {"encoder": one(self.encoder[layer]), "decoder": one(self.decoder[layer]),
+                "cross": one(self.cross[layer])}
 
 
 class Seq2Seq(nn.Module):

@@ -27,7 +27,8 @@ from core.transformer.positional import sinusoidal_pe
 # --- seeded embeddings and projections -----------------------------------------------------------
 
 def sinusoidal_positions(n: int, d_model: int) -> torch.Tensor:
-    """(n, d_model) float32: PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(same) (core.transformer.positional)."""
+    """(n, d_model) float32: PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(same)
+    (core.transformer.positional)."""
     return sinusoidal_pe(n, d_model, dtype=torch.float32)
 
 
@@ -97,7 +98,8 @@ def random_inputs(tokens: list[str], d_model: int = STEP_D_MODEL, seed: int = 0)
     return F.layer_norm(x, x.shape[-1:]) if len(tokens) else x
 
 
-def model_inputs(model: nn.Module, tokenizer, text: str, max_tokens: int = STEP_MAX_TOKENS) -> tuple[list[str], int, torch.Tensor]:
+def model_inputs(model: nn.Module, tokenizer, text: str,
+                 max_tokens: int = STEP_MAX_TOKENS) -> tuple[list[str], int, torch.Tensor]:
     """(tokens, total tokens, X) from a GPT's own token + position embeddings (`wte`, `wpe`).
 
     X (T, n_embd) = LayerNorm(W_e[ids] + W_p[0..T-1]): GPT-1's h_0, normalized to unit scale (trained

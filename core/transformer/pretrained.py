@@ -115,7 +115,7 @@ def _load(target: str, name: str, max_params: int = MAX_PARAMS, label: str | Non
     hf_logging.disable_progress_bar()  # no tqdm bars in the server log
     try:
         cfg = AutoConfig.from_pretrained(target, local_files_only=True)
-    except Exception:  # noqa: BLE001 - transformers raises OSError, ValueError, KeyError...
+    except Exception:  # transformers raises OSError, ValueError, KeyError...
         log.info("model %r not loadable offline", name, exc_info=True)
         raise _not_loadable(
             name,
@@ -135,7 +135,7 @@ def _load(target: str, name: str, max_params: int = MAX_PARAMS, label: str | Non
     try:
         tok = AutoTokenizer.from_pretrained(target, local_files_only=True)
         model = AutoModel.from_pretrained(target, local_files_only=True, attn_implementation="eager")
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         log.warning("model %r failed to load", name, exc_info=True)
         raise _not_loadable(name, f"transformers could not load it ({type(e).__name__}).",
                             "transformers で読み込めませんでした（詳細はサーバのログにあります）。") from None
@@ -174,7 +174,8 @@ def hf_attention(m: HFModel, text: str, max_tokens: int = DEFAULT_MAX_TOKENS) ->
     total = len(full)
     enc = m.tokenizer(text, return_tensors="pt", truncation=True, max_length=cap)
     if enc["input_ids"].shape[1] == 0:
-        raise UserInputError("The model found no tokens in this text.", "このテキストからトークンが得られませんでした。")
+        raise UserInputError("The model found no tokens in this text.",
+                             "このテキストからトークンが得られませんでした。")
     with torch.inference_mode():
         out = m.model(**enc, output_attentions=True)
     if not out.attentions or out.attentions[0] is None:
@@ -199,7 +200,8 @@ def gpt_attention(model: Any, tokenizer: Any, text: str, max_tokens: int = DEFAU
     """Our GPT's attention on `text` (encoded by its tokenizer), cut to its context and the cap."""
     ids = tokenizer.encode(text)
     if not ids:
-        raise UserInputError("The model found no tokens in this text.", "このテキストからトークンが得られませんでした。")
+        raise UserInputError("The model found no tokens in this text.",
+                             "このテキストからトークンが得られませんでした。")
     block = int(getattr(getattr(model, "config", None), "block_size", max_tokens))
     cap = max(1, min(int(max_tokens), block))
     ids_in = ids[:cap]

@@ -43,7 +43,11 @@ class ScriptSources:
 def missing_files(vendor_dir: Path | None = None) -> tuple[str, ...]:
     """Files of FILES that are not (or are empty) in `vendor_dir` (default VENDOR_DIR)."""
     vendor_dir = VENDOR_DIR if vendor_dir is None else vendor_dir
-    return tuple(f for f, _ in FILES.values() if not ((vendor_dir / f).is_file() and (vendor_dir / f).stat().st_size > 0))
+
+    def present(f: str) -> bool:
+        return (vendor_dir / f).is_file() and (vendor_dir / f).stat().st_size > 0
+
+    return tuple(f for f, _ in FILES.values() if not present(f))
 
 
 def script_sources(vendor_dir: Path | None = None, base_url: str = VENDOR_URL) -> ScriptSources:

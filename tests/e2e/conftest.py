@@ -1,11 +1,13 @@
 """Real-browser tests: a `streamlit run app.py` server on 127.0.0.1 and Debian's chromium driven by
-Playwright. Every request the browser makes is checked: anything not for 127.0.0.1 is recorded, and
-the last test of the suite (test_zz_network.py) asserts that nothing was recorded.
+Playwright. Every request the browser makes is checked: anything not for 127.0.0.1 is recorded
+(new_context), and every test in this folder fails when its browser made such a request (the autouse fixture
+`no_outbound_requests`), whichever tests run and in whatever order.
 
 In CI (CI set) a missing chromium or playwright fails the suite; locally it is skipped with a message.
 """
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -46,7 +48,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "ATLAS_CACHE_DIR": str(cache_dir), "ATLAS_FORCE_CPU": "1"}
-        self.log = open(cache_dir / "server.log", "wb")  # noqa: SIM115 (closed in stop)
+        self.log = open(cache_dir / "server.log", "wb")  # closed in stop
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
@@ -101,13 +103,30 @@ def new_context(browser):
     """A fresh browser context (no cookies, no storage: a new visitor) whose every request is checked.
 
     A request listener rather than a route: routing turns off the browser's HTTP cache, so every page load
-    would fetch and parse the app's JavaScript again, slow on 2 shared cores. Recording, and failing at the
-    end (test_zz_network.py), is what the check needs.
+    would fetch and parse the app's JavaScript again, slow on 2 shared cores. Recording, and failing the test
+    that made the request (no_outbound_requests), is what the check needs.
     """
     ctx = browser.new_context(viewport=VIEWPORT, locale="en-US")
     ctx.on("request", lambda r: None if _local(r.url) else EXTERNAL.append(r.url))
     ctx.set_default_timeout(60_000)
     return ctx
+
+
+@pytest.fixture(autouse=True)
+def no_outbound_requests():
+    """Every e2e test: no request of its browser contexts left 127.0.0.1. Torn down after the test's own
+    fixtures (autouse fixtures are set up first), so the contexts it closed have delivered their events."""
+    before = len(EXTERNAL)
+    yield
+    bad = EXTERNAL[before:]
+    assert bad == [], f"requests left 127.0.0.1: {sorted(set(bad))[:20]}"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The e2e pages' drawing times (tests/e2e/test_pages.py), slowest first, when they ran."""
+    if SLOW:
+        terminalreporter.write_line("e2e page seconds: " + json.dumps(dict(sorted(SLOW.items(),
+            key=lambda kv: -kv[1]))))
 
 
 @pytest.fixture
@@ -121,7 +140,8 @@ IDLE_JS = """() => {
   if (document.querySelector('[data-testid="stException"]')) return true;  // done, badly: the test says so
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || !document.querySelector('[data-testid="stMainBlockContainer"] h1')) return false;
-  return !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-testid="stSkeleton"], [data-stale="true"]');
+  return !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], ' +
+                                 '[data-testid="stSkeleton"], [data-stale="true"]');
 }"""
 
 
@@ -141,15 +161,9 @@ def wait_idle(page, timeout_ms: int = PAGE_TIMEOUT_MS, settle_s: float = 1.0) ->
     raise AssertionError(f"page still running after {timeout_ms / 1000:.0f} s: {page.url}")
 
 
-# app.py's page icon ":material/hub:" makes the browser fetch an SVG from Google's font host on every load.
-# Engineer C's branch replaces it with a local icon file; until that merges this one request is known.
-KNOWN_ICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/hub/"
-
-
 def leaked(urls: list[str]) -> list[str]:
-    """The recorded off-machine requests, less the known page-icon fetch while app.py still asks for it."""
-    known = ":material/hub:" in (ROOT / "app.py").read_text(encoding="utf-8")
-    return [u for u in urls if not (known and u.startswith(KNOWN_ICON))]
+    """The recorded off-machine requests (kept for the tests that check a stretch of their own)."""
+    return list(urls)
 
 
 def exceptions(page) -> list[str]:

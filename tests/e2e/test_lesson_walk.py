@@ -6,9 +6,9 @@ import re
 
 from core.lesson import load_lesson
 from tests.e2e.conftest import exceptions, wait_idle
-from ui.registry import available_pages
+from ui.registry import PAGES
 
-LESSON = load_lesson(1, {p.path for p in available_pages()})
+LESSON = load_lesson(1, {p.path for p in PAGES})
 
 
 def panel_text(page) -> str:

@@ -36,7 +36,8 @@ def test_typed_sentence_and_slider_survive_a_link_round_trip(server, browser, co
         assert again.locator(".st-key-chain_text textarea").input_value() == SENTENCE
         assert slider_value(again, "chain_n") == "2"
         # The link box offers the same address.
-        again.wait_for_function("() => document.getElementById('atlas-link') && document.getElementById('atlas-link').value.includes('chain_n=2')")
+        again.wait_for_function("() => document.getElementById('atlas-link') && "
+                                "document.getElementById('atlas-link').value.includes('chain_n=2')")
     finally:
         fresh.close()
 

@@ -65,7 +65,8 @@ def test_three_pages_views_survive_a_link_round_trip(server, browser, context):
     xmin.fill("-2.5")
     xmin.press("Enter")
     wait_idle(page)
-    page.wait_for_function("() => location.search.includes('gelu_custom=true') && location.search.includes('gelu_xmin=-2.5')")
+    page.wait_for_function("() => location.search.includes('gelu_custom=true') && "
+                           "location.search.includes('gelu_xmin=-2.5')")
     gelu = page.url
 
     ctx, again = reopen(browser, attention)

@@ -8,9 +8,7 @@ import pytest
 
 from core.i18n import LANG_NAMES
 from tests.e2e.conftest import SLOW, exceptions, new_context, wait_idle
-from ui.registry import available_pages
-
-PAGES = [p for p in available_pages()]
+from ui.registry import PAGES
 
 
 def url_path(path: str) -> str:

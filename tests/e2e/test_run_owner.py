@@ -39,7 +39,8 @@ def test_a_copied_address_shows_another_browser_nothing_and_cannot_stop_the_run(
         wait_idle(a)
         a.locator(".st-key-gpt_start button").click()
         a.locator(".st-key-gpt_pause button").wait_for(timeout=120_000)
-        a.wait_for_function(f"() => document.body.innerText.includes({MARKER!r})", timeout=120_000)  # A sees its text's name
+        # A sees its text's name
+        a.wait_for_function(f"() => document.body.innerText.includes({MARKER!r})", timeout=120_000)
         token = _token(a.url)
         assert token
         a.reload()  # A's own reload: the same address and A's cookie -> the same training

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import EXTERNAL, exceptions, leaked, wait_idle
+from tests.e2e.conftest import exceptions, wait_idle
 
 INJECTION = "</script><img src=x onerror=alert(1)> ![x](http://example.invalid/beacon.png) <b>bold</b>"
 BOXES = [("lm_chain_rule", ".st-key-chain_text textarea"), ("tf_attention", ".st-key-att_text textarea"),
@@ -17,7 +17,6 @@ def test_injection_text_opens_no_dialog_and_makes_no_request(server, context, pa
     dialogs: list[str] = []
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    before = len(EXTERNAL)
     page.goto(f"{server.url}/{path}")
     wait_idle(page)
     field = page.locator(box).first
@@ -30,4 +29,3 @@ def test_injection_text_opens_no_dialog_and_makes_no_request(server, context, pa
     main = page.locator('[data-testid="stMainBlockContainer"]')
     assert main.locator('img[src="x"], img[src*="example.invalid"]').count() == 0
     assert main.locator("b", has_text="bold").count() == 0  # shown as text, not as markup
-    assert leaked(EXTERNAL[before:]) == []

@@ -35,7 +35,8 @@ def test_reload_reattaches_and_sigterm_saves_and_exits_cleanly(browser, tmp_path
         assert exceptions(page) == []
         assert f"run={token}" in page.url  # the tab keeps its lease in its address ...
         page.wait_for_function("() => (document.getElementById('atlas-link') || {}).value")
-        assert "run=" not in page.evaluate("() => document.getElementById('atlas-link').value")  # ... a shared link does not
+        # ... a shared link does not
+        assert "run=" not in page.evaluate("() => document.getElementById('atlas-link').value")
         try:  # some steps done (the first start also builds the n-gram reference lines) ...
             page.wait_for_function(r"""() => /step ([1-9][0-9,]*) \//.test(document.body.innerText)""", timeout=90_000)
         except PlaywrightTimeout:  # ... unless the machine is so busy that the niced training thread starves:

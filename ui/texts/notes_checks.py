@@ -173,7 +173,7 @@ T = Catalog(
             "computes hₜ from hₜ₋₁, so the positions of a sequence are a chain of small dependent steps; a Transformer "
             "block computes every position at once in a few large matrix products. In GPT-1's Table 5 the LSTM with the "
             "auxiliary LM scores 69.1 on average against the Transformer's 74.7. The app trains the same comparison: the "
-            "LSTM baseline on this page. Measured by `bench/lstm_vs_gpt.py --write` (when, and at what machine load: below), "
+            "LSTM baseline on this page. Measured by `scripts/build_models.py --only step_times` (when, and at what machine load: below), "
             "one training step, the two models at about the same size:",
             "2018 年当時、転移できる事前学習モデルはいくつもありましたが、あるタスクでは他より良く、別のタスクではだめ、という一長一短でした：\n"
             "- **ELMo**：双方向 LSTM（BiLSTM）による言語モデル。各層の状態をタスクのモデルに特徴として加えます。"
@@ -185,7 +185,7 @@ T = Catalog(
             "それをファインチューニングします。理由の 1 つは、再帰型モデルが GPU で学習しにくいことです。LSTM は hₜ₋₁ から hₜ を計算するので、"
             "系列の各位置は小さな計算が順につながった鎖になります。Transformer のブロックはすべての位置を少数の大きな行列積で一度に計算します。"
             "GPT-1 の表 5 では、補助 LM 付きの LSTM の平均は 69.1、Transformer は 74.7 です。アプリはこのページの LSTM ベースラインで"
-            "同じ比較を学習します。`bench/lstm_vs_gpt.py --write` で（測った日時とマシンの負荷は下に）、ほぼ同じ大きさの 2 つのモデルの学習 1 ステップを測りました：",
+            "同じ比較を学習します。`scripts/build_models.py --only step_times` で（測った日時とマシンの負荷は下に）、ほぼ同じ大きさの 2 つのモデルの学習 1 ステップを測りました：",
         ),
         "bg_col_model": ("model", "モデル"),
         "bg_col_params": ("parameters", "パラメータ数"),
@@ -205,12 +205,12 @@ T = Catalog(
             "（{T} 位置 × 2 層）、GPT には {gc} 回（層の数）しかありません。数千のコアを持つ GPU を埋められるのは"
             "大きな独立した行列積だけで、それを与えるのが Transformer です。",
         ),
-        "bg_where": ("Measured with python bench/lstm_vs_gpt.py --write on {device}, {threads} threads, torch {torch}, "
+        "bg_where": ("Measured with python scripts/build_models.py --only step_times on {device}, {threads} threads, torch {torch}, "
                      "load average {load} (other processes share these cores), {when}.",
-                     "python bench/lstm_vs_gpt.py --write で測定：{device}、{threads} スレッド、torch {torch}、"
+                     "python scripts/build_models.py --only step_times で測定：{device}、{threads} スレッド、torch {torch}、"
                      "ロードアベレージ {load}（他のプロセスもこのコアを使っています）、{when}。"),
-        "bg_missing": ("The measurement file is missing: run python bench/lstm_vs_gpt.py --write.",
-                       "測定ファイルがありません。python bench/lstm_vs_gpt.py --write を実行してください。"),
+        "bg_missing": ("The measurement file is missing: run python scripts/build_models.py --only step_times.",
+                       "測定ファイルがありません。python scripts/build_models.py --only step_times を実行してください。"),
         # --- encoder–decoder page ---
         "align_claim": (
             "**Measured:** over {numbers:,} held-out numbers ({digits:,} digits said by a word; {zeros:,} zeros said by "

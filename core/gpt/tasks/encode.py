@@ -45,10 +45,12 @@ def encode_text(tokenizer, text: str | None, role: str, max_chars: int = MAX_CHA
     try:
         checked = check_text(text, max_chars=max_chars)
     except UserInputError:
-        raise UserInputError(f"The {en} is empty: type some text.", f"{ja}が空です。テキストを入力してください。") from None
+        raise UserInputError(f"The {en} is empty: type some text.",
+                             f"{ja}が空です。テキストを入力してください。") from None
     ids = tokenizer.encode(checked.text)
     if not ids:
-        raise UserInputError(f"The {en} has no tokens for this tokenizer.", f"{ja}はこのトークナイザーでトークンになりません。")
+        raise UserInputError(f"The {en} has no tokens for this tokenizer.",
+                             f"{ja}はこのトークナイザーでトークンになりません。")
     return ids
 
 

@@ -61,23 +61,30 @@ def _frames_en() -> list[Frame]:
     L, p = "en", W.NAMES["en"]
     return [
         Frame("trip", {"p": p, "city": W.CITIES[L], "day": W.DAYS[L]}, (
-            "Last week {p} took just one train trip, to {city}.", "Last week {p} took just one train trip, on a {day}."), (
-            ("city", "{p}'s trip last week was to {city}, not to {not}."), ("day", "{p}'s trip last week was on a {day}, not a {not}."))),
+            "Last week {p} took just one train trip, to {city}.",
+            "Last week {p} took just one train trip, on a {day}."), (
+            ("city", "{p}'s trip last week was to {city}, not to {not}."),
+            ("day", "{p}'s trip last week was on a {day}, not a {not}."))),
         Frame("final", {"team": W.TEAMS[L], "sport": W.SPORTS[L], "city": W.CITIES[L]}, (
             "{team} won this year's {sport} final.", "This year's {sport} final was played in {city}."), (
-            ("team", "The {sport} final was won by {team}, not by {not}."), ("city", "The {sport} final took place in {city}, not in {not}."))),
+            ("team", "The {sport} final was won by {team}, not by {not}."),
+            ("city", "The {sport} final took place in {city}, not in {not}."))),
         Frame("lunch", {"p": p, "q": p, "dish": W.DISHES[L]}, (
             "Today {p} ate only {dish} for lunch.", "Today {p} had lunch with just one friend, {q}."), (
-            ("dish", "{p}'s lunch today was {dish}, not {not}."), ("q", "The friend {p} ate lunch with today was {q}, not {not}."))),
+            ("dish", "{p}'s lunch today was {dish}, not {not}."),
+            ("q", "The friend {p} ate lunch with today was {q}, not {not}."))),
         Frame("test", {"p": p, "subject": W.SUBJECTS[L], "day": W.DAYS[L]}, (
             "{p} had only one test this week, in {subject}.", "{p} had only one test this week, on {day}."), (
-            ("subject", "{p}'s test this week was in {subject}, not in {not}."), ("day", "{p}'s test this week was on {day}, not on {not}."))),
+            ("subject", "{p}'s test this week was in {subject}, not in {not}."),
+            ("day", "{p}'s test this week was on {day}, not on {not}."))),
         Frame("born", {"p": p, "city": W.CITIES[L], "day": W.DAYS[L]}, (
             "{p} was born in {city}.", "{p} was born on a {day}."), (
-            ("city", "{p}'s birthplace is {city}, not {not}."), ("day", "The day {p} was born was a {day}, not a {not}."))),
+            ("city", "{p}'s birthplace is {city}, not {not}."),
+            ("day", "The day {p} was born was a {day}, not a {not}."))),
         Frame("cook", {"p": p, "dish": W.DISHES[L], "guests": GUESTS[L]}, (
             "Tonight {p} cooked {dish} and nothing else.", "Tonight {p} cooked dinner for {guests} friends."), (
-            ("dish", "What {p} made tonight was {dish}, not {not}."), ("guests", "{p} cooked for {guests} friends tonight, not for {not}."))),
+            ("dish", "What {p} made tonight was {dish}, not {not}."),
+            ("guests", "{p} cooked for {guests} friends tonight, not for {not}."))),
     ]
 
 
@@ -85,23 +92,30 @@ def _frames_ja() -> list[Frame]:
     L, p = "ja", W.NAMES["ja"]
     return [
         Frame("trip", {"p": p, "city": W.CITIES[L], "day": W.DAYS[L]}, (
-            "先週、{p}が電車で旅行したのは一回だけで、行き先は{city}だった。", "先週、{p}が電車で旅行したのは一回だけで、{day}だった。"), (
-            ("city", "{p}の先週の旅行先は{city}で、{not}ではなかった。"), ("day", "{p}が先週旅行したのは{day}で、{not}ではなかった。"))),
+            "先週、{p}が電車で旅行したのは一回だけで、行き先は{city}だった。",
+            "先週、{p}が電車で旅行したのは一回だけで、{day}だった。"), (
+            ("city", "{p}の先週の旅行先は{city}で、{not}ではなかった。"),
+            ("day", "{p}が先週旅行したのは{day}で、{not}ではなかった。"))),
         Frame("final", {"team": W.TEAMS[L], "sport": W.SPORTS[L], "city": W.CITIES[L]}, (
             "今年の{sport}の決勝は{team}が優勝した。", "今年の{sport}の決勝は{city}で行われた。"), (
-            ("team", "{sport}の決勝で勝ったのは{team}で、{not}ではない。"), ("city", "{sport}の決勝の会場は{city}で、{not}ではなかった。"))),
+            ("team", "{sport}の決勝で勝ったのは{team}で、{not}ではない。"),
+            ("city", "{sport}の決勝の会場は{city}で、{not}ではなかった。"))),
         Frame("lunch", {"p": p, "q": p, "dish": W.DISHES[L]}, (
             "今日、{p}は昼ごはんに{dish}だけを食べた。", "今日、{p}は{q}と二人だけで昼ごはんを食べた。"), (
-            ("dish", "{p}の今日の昼ごはんは{dish}で、{not}ではなかった。"), ("q", "{p}が今日いっしょに昼ごはんを食べたのは{q}で、{not}ではない。"))),
+            ("dish", "{p}の今日の昼ごはんは{dish}で、{not}ではなかった。"),
+            ("q", "{p}が今日いっしょに昼ごはんを食べたのは{q}で、{not}ではない。"))),
         Frame("test", {"p": p, "subject": W.SUBJECTS[L], "day": W.DAYS[L]}, (
             "今週の{p}のテストは{subject}の一つだけだった。", "今週の{p}のテストは{day}の一回だけだった。"), (
-            ("subject", "{p}が今週受けたテストは{subject}で、{not}ではなかった。"), ("day", "{p}が今週テストを受けたのは{day}で、{not}ではなかった。"))),
+            ("subject", "{p}が今週受けたテストは{subject}で、{not}ではなかった。"),
+            ("day", "{p}が今週テストを受けたのは{day}で、{not}ではなかった。"))),
         Frame("born", {"p": p, "city": W.CITIES[L], "day": W.DAYS[L]}, (
             "{p}は{city}で生まれた。", "{p}が生まれたのは{day}だった。"), (
-            ("city", "{p}の出身地は{city}で、{not}ではない。"), ("day", "{p}が生まれたのは{day}で、{not}ではなかった。"))),
+            ("city", "{p}の出身地は{city}で、{not}ではない。"),
+            ("day", "{p}が生まれたのは{day}で、{not}ではなかった。"))),
         Frame("cook", {"p": p, "dish": W.DISHES[L], "guests": GUESTS[L]}, (
             "今夜{p}が作ったのは{dish}だけだった。", "今夜{p}は友だち{guests}人に夕ごはんを作った。"), (
-            ("dish", "{p}が今夜作ったのは{dish}で、{not}ではなかった。"), ("guests", "{p}が今夜料理した相手は友だち{guests}人で、{not}人ではなかった。"))),
+            ("dish", "{p}が今夜作ったのは{dish}で、{not}ではなかった。"),
+            ("guests", "{p}が今夜料理した相手は友だち{guests}人で、{not}人ではなかった。"))),
     ]
 
 

@@ -52,7 +52,7 @@ def pretraining_split_of(text: str, held_out: set[str], held_sentences: frozense
     for b in blocks:
         n = _norm(b)
         (drop if n in held_out or any(s in n for s in held_sentences) else keep).append(b)
-    join = lambda bs: "\n\n".join(bs) + "\n" if bs else ""  # noqa: E731 - load_shipped's own joining
+    join = lambda bs: "\n\n".join(bs) + "\n" if bs else ""  # load_shipped's own joining
     return PretrainSplit(join(keep), join(drop), len(drop), len(blocks))
 
 
@@ -91,7 +91,8 @@ def seen_share(passages: list[str], pretrain_text: str) -> float:
 
     Whitespace is removed, not collapsed: a Japanese passage joins sentences that sat on two lines of
     a paragraph with no space, and must still be found (a stricter test than the page's earlier one).
-    >>> seen_share(["alpha beta gamma delta epsilon", "zeta eta theta iota kappa"], "x alpha beta\\ngamma delta epsilon y")
+    >>> passages = ["alpha beta gamma delta epsilon", "zeta eta theta iota kappa"]
+    >>> seen_share(passages, "x alpha beta\\ngamma delta epsilon y")
     0.5
 
     A passage shorter than MIN_SEEN_CHARS (whitespace removed) is not counted: the tail of a passage cut at 95
@@ -99,7 +100,7 @@ def seen_share(passages: list[str], pretrain_text: str) -> float:
     >>> seen_share(["'s identical."], "its syntax is identical.")
     0.0
     """
-    bare = lambda t: "".join(t.split())  # noqa: E731
+    bare = lambda t: "".join(t.split())
     hay = bare(pretrain_text)
     checked = [bare(p) for p in passages if len(bare(p)) >= MIN_SEEN_CHARS]
     return sum(p in hay for p in checked) / max(1, len(checked))
@@ -138,7 +139,8 @@ def standard_split_of(paragraphs: list[tuple[str, str]], held_out: set[str], hel
     """(source, paragraph) pairs -> the standard split. A paragraph a task holds out never reaches training;
     it is held-out text only if the draw picks it, so the held-out part stays a plain random sample.
 
-    >>> s = standard_split_of([("book", f"p{i}") for i in range(30)] + [("atlas-corpus", "task para")], {"task para"}, frozenset())
+    >>> paragraphs = [("book", f"p{i}") for i in range(30)] + [("atlas-corpus", "task para")]
+    >>> s = standard_split_of(paragraphs, {"task para"}, frozenset())
     >>> s.task_excluded, s.heldout_paragraphs, "task para" in s.train
     (1, 3, False)
     """
@@ -159,7 +161,7 @@ def standard_split_of(paragraphs: list[tuple[str, str]], held_out: set[str], hel
         else:
             train.append(p)
             counts[0] += 1
-    join = lambda bs: "\n\n".join(bs) + "\n" if bs else ""  # noqa: E731 - load_shipped's own joining
+    join = lambda bs: "\n\n".join(bs) + "\n" if bs else ""  # load_shipped's own joining
     return StandardSplit(join(train), join(held), join(own_held), len(paragraphs), len(held), excluded, by_source)
 
 

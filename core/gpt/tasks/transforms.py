@@ -158,7 +158,8 @@ def similarity(a: list[int], b: list[int], specials: Specials, block_size: int) 
             transform([("b", b), ("a", a)], specials, block_size))
 
 
-def multiple_choice(context: list[int], answers: list[list[int]], specials: Specials, block_size: int) -> list[Sequence]:
+def multiple_choice(context: list[int], answers: list[list[int]], specials: Specials,
+                    block_size: int) -> list[Sequence]:
     """One sequence per answer, each `[start] context [delim] answer [extract]`."""
     if len(answers) < 2:
         raise UserInputError("Give at least two answers to choose from.", "選択肢を二つ以上入力してください。")

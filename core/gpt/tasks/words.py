@@ -35,7 +35,8 @@ DAYS = {
 GROCERIES = {
     "en": [{"n": "three", "item": "apples", "cat": "fruit"}, {"n": "two", "item": "lemons", "cat": "fruit"},
            {"n": "five", "item": "bananas", "cat": "fruit"}, {"n": "four", "item": "carrots", "cat": "vegetables"},
-           {"n": "three", "item": "onions", "cat": "vegetables"}, {"n": "two", "item": "tomatoes", "cat": "vegetables"}],
+           {"n": "three", "item": "onions", "cat": "vegetables"},
+           {"n": "two", "item": "tomatoes", "cat": "vegetables"}],
     "ja": [{"item": "りんご", "n": "三つ", "cat": "果物"}, {"item": "みかん", "n": "五つ", "cat": "果物"},
            {"item": "バナナ", "n": "一房", "cat": "果物"}, {"item": "にんじん", "n": "二本", "cat": "野菜"},
            {"item": "玉ねぎ", "n": "三個", "cat": "野菜"}, {"item": "トマト", "n": "四個", "cat": "野菜"}],

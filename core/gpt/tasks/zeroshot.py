@@ -19,7 +19,8 @@ of candidates with the same label are added, and the label with the highest tota
 >>> from core.gpt.tasks.common import PairExample
 >>> [c.prefix + c.continuation for c in entailment_candidates(PairExample("Ken ran.", "The dog ran.", 0, "x"), "en")]
 ['Ken ran. So the dog ran.', 'Ken ran. So it is not true that the dog ran.', 'Ken ran. Maybe the dog ran.']
->>> [c.prefix + c.continuation for c in similarity_candidates(PairExample("東京から大阪へ行く", "大阪から東京へ行く", 1, "x"), "ja")][:2]
+>>> ex = PairExample("東京から大阪へ行く", "大阪から東京へ行く", 1, "x")
+>>> [c.prefix + c.continuation for c in similarity_candidates(ex, "ja")][:2]
 ['東京から大阪へ行く。つまり、大阪から東京へ行く', '東京から大阪へ行くのではなく、大阪から東京へ行く']
 """
 from __future__ import annotations

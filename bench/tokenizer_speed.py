@@ -1,6 +1,6 @@
 """Benchmark: our incremental BPE trainer against a naive recount, SentencePiece, and encoding speed.
 
-    .venv/bin/python bench/tokenizers.py --text FILE --merges 256 [--mode words|raw] [--pages]
+    .venv/bin/python -m bench.tokenizer_speed --text FILE --merges 256 [--mode words|raw] [--pages]
 
 Both trainers learn from the same distinct words (whitespace / MeCab words in mode "words") and must
 learn the same merges. The naive reference (core.tokenizers.bpe_reference) recounts every pair of
@@ -14,19 +14,15 @@ installed by `make setup` (vendor/tokenizers/; a missing one is left out and nam
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-if __package__ in (None, ""):
-    # Run as a script, sys.path[0] is bench/, where this file would shadow the `tokenizers` package.
-    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import time  # noqa: E402
-from core.tokenizers.bpe import MODES  # noqa: E402
-from core.tokenizers.bpe_reference import reference_train_merges  # noqa: E402
-from core.tokenizers.bpe_train import train_merges  # noqa: E402
+import argparse
+import json
+import time
+from core.tokenizers.bpe import MODES
+from core.tokenizers.bpe_reference import reference_train_merges
+from core.tokenizers.bpe_train import train_merges
 
 
 def _spm_train_s(text: str, vocab_size: int) -> float:
