@@ -6,7 +6,7 @@
 The shipped similarity task (core.gpt.tasks.similarity) pairs every sentence with twins that hold the same
 words: b with a's roles ("same meaning") and b with the two roles exchanged ("different"). Fine-tuned from the
 shipped GPT or from scratch, it stays at 50 %. Is that the pipeline (two orderings, their final states added,
-W_y) or the lesson? Three probes run the very same fine-tuning code (core.gpt.transfer.fit.finetune_task)
+W_y) or the lesson? Three probes run the very same fine-tuning code (core.gpt.finetune.loops.fit)
 on variants of the task's own sentences, split by item as the task is:
 
     twins        the shipped task: every "different" pair has the same words as a "same" pair
@@ -131,8 +131,10 @@ def main() -> None:
     from core.gpt.finetune import BUDGETS
     from core.gpt.tasks.encode import encode_examples
     from core.gpt.tasks.transforms import Specials
-    from core.gpt.transfer.fit import FitConfig, backbone_source, build_backbone, finetune_task
-    from core.gpt.transfer.heads import accuracy
+    from core.gpt.finetune.backbones import backbone_source, build_backbone
+    from core.gpt.finetune.heads import evaluate
+    from core.gpt.finetune.loops import fit
+    from core.gpt.finetune.settings import FitConfig
 
     torch.set_num_threads(a.threads)
     t0, load = time.perf_counter(), os.getloadavg()[0]
@@ -159,10 +161,10 @@ def main() -> None:
                 state = src.states["transformer"] if variant == "full" else None
                 bb = build_backbone("transformer", BUDGETS["quick"], tok.vocab_size, state, None, seed, cfg.dropout,
                                     src.configs["transformer"])
-                model, res = finetune_task(bb, "similarity", 2, tr, he, 0.5, cfg, seed)
+                model, res = fit(bb, "similarity", 2, tr, he, 0.5, cfg, seed)
                 accs.append(round(res.accuracy, 4))
                 for kind, sub in kinds.items():  # where the accuracy comes from
-                    acc, _ = accuracy(model, sub.x, sub.extract, sub.labels, 2)
+                    acc = evaluate(model, sub.x, sub.extract, sub.labels).accuracy
                     r.setdefault(f"{variant}_by_kind", {}).setdefault(kind, []).append(round(acc, 4))
                 r["steps"] = res.steps
             r[variant] = accs

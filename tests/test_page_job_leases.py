@@ -10,9 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.gpt import finetune as ft
-from core.gpt.transfer import fit as F_
-from core.gpt.transfer import job as transfer_job
-from core.gpt.transfer.fit import FitConfig
+from core.gpt.finetune import backbones as B
+from core.gpt.finetune import task_job
+from core.gpt.finetune.settings import FitConfig
 from core.i18n import LANG_NAMES
 from core.runtime.jobs import BackgroundJob
 from core.runtime.sessions import LEASES, new_token
@@ -23,7 +23,7 @@ TINY_FT = ft.Budget(pretrain_steps=5, pretrain_batch=4, epochs=1, batch=16, eval
 TINY_TASKS = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=64, lstm_hidden=32)
 # page, lease kind, start button, language of the "finished" word, a widget set before starting
 PAGES = {"finetune": ("views/gpt_finetune.py", "ft_run", ft.FinetuneJob),
-         "tasks": ("views/gpt_tasks.py", "tasks_start", transfer_job.TransferJob)}
+         "tasks": ("views/gpt_tasks.py", "tasks_start", task_job.TransferJob)}
 
 
 @pytest.fixture(autouse=True)
@@ -31,10 +31,10 @@ def tiny(monkeypatch, tmp_path):
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))  # nothing from the other page tests' cached runs: a real run
     monkeypatch.setitem(ft.BUDGETS, "quick", TINY_FT)
     monkeypatch.setitem(ft.BUDGETS, "standard", TINY_FT)
-    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
-    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "max_train", 16)
-    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "max_heldout", 8)
-    monkeypatch.setattr(transfer_job, "backbone_source", functools.partial(F_.backbone_source, use_shipped=False))
+    monkeypatch.setitem(task_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
+    monkeypatch.setitem(task_job.PAGE_LIMITS, "max_train", 16)
+    monkeypatch.setitem(task_job.PAGE_LIMITS, "max_heldout", 8)
+    monkeypatch.setattr(task_job, "backbone_source", functools.partial(B.backbone_source, use_shipped=False))
 
 
 def tab(page: str, token: str, lang: str) -> AppTest:

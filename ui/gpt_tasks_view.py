@@ -9,11 +9,12 @@ import streamlit as st
 from core.charts import transfer as charts
 from core.errors import UserInputError
 from core.gpt.tasks.transforms import ROLES
-from core.gpt.transfer.data import Task, examples_to_show, labelled_rows, load_task
-from core.gpt.transfer.fit import source_tokenizer
-from core.gpt.transfer.job import PAGE_LIMITS, VARIANTS, TransferJob, TransferSettings, TransferView
-from core.gpt.transfer.stats import gap, mean_std
-from core.gpt.transfer.zeroshot import shipped_curves, zero_shot_examples
+from core.gpt.finetune.backbones import source_tokenizer
+from core.gpt.finetune.settings import VARIANTS
+from core.gpt.finetune.stats import gap, mean_std
+from core.gpt.finetune.task_job import PAGE_LIMITS, TransferJob, TransferSettings, TransferView
+from core.gpt.finetune.tasks import Task, examples_to_show, labelled_rows, load_task
+from core.gpt.finetune.zeroshot import shipped_curves, zero_shot_examples
 from core.runtime.jobs import JobSlot
 from ui import shell, train_session
 from ui.texts.gpt_tasks import T, gap_line, row_names
@@ -123,7 +124,7 @@ def table5(v: TransferView, lang: str) -> None:
 def nll_vs_ce_section(lang: str) -> None:
     """The notes call the fine-tuning loss "NLL" and contrast it with cross entropy: shown from the first open,
     on three logits, when the two are one number (a softmax head, a one-hot label) and when they part."""
-    from core.gpt.transfer.heads import nll_vs_ce
+    from core.gpt.finetune.stats import nll_vs_ce
 
     z, y = [2.0, 0.5, -1.0], 0
     d = nll_vs_ce(z, y)

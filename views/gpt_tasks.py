@@ -2,7 +2,7 @@
 The sections live in ui/gpt_tasks_view.py; this page is their table of contents."""
 import streamlit as st
 
-from core.gpt.transfer.heads import TASKS
+from core.gpt.finetune.tasks import TASKS
 from ui import gpt_tasks_shipped as shipped
 from ui import gpt_tasks_view as view
 from ui import shell

@@ -176,9 +176,9 @@ T = Catalog(
         "nll_row_bce": ("a sigmoid per class, summed binary cross entropies: another model",
                         "クラスごとの sigmoid と 2 値交差エントロピーの和：別のモデル"),
         "nll_after": ("The first two rows are equal to the last digit; the other three show where “NLL” and “cross "
-                      "entropy” stop being the same number. Computed on this page by core.gpt.transfer.heads.nll_vs_ce.",
+                      "entropy” stop being the same number. Computed on this page by core.gpt.finetune.stats.nll_vs_ce.",
                       "最初の 2 行は最後の桁まで一致します。残りの 3 行は「NLL」と「交差エントロピー」が同じ数でなくなる場合です。"
-                      "このページで core.gpt.transfer.heads.nll_vs_ce が計算しています。"),
+                      "このページで core.gpt.finetune.stats.nll_vs_ce が計算しています。"),
         "fig2": ("Figure 2 at this app's scale", "この規模での図 2"),
         "layers_title": ("Pre-trained blocks kept (the rest re-initialised)", "事前学習済みブロックの数（残りは初期化し直し）"),
         "x_layers": ("blocks transferred", "転移したブロック数"),
@@ -236,7 +236,7 @@ def row_names(task: str, n_rows: int, lang: str) -> list[str]:
 
 
 def gap_line(a: str, b: str, g, lang: str) -> str:
-    """One sentence for a core.gpt.transfer.stats.Gap between variants named a and b."""
+    """One sentence for a core.gpt.finetune.stats.Gap between variants named a and b."""
     if g.se is None:
         return T.t("gap_none", lang, a=a, b=b, diff=100 * g.diff)
     return T.t("gap", lang, a=a, b=b, diff=100 * g.diff, se=100 * g.se, how=T.t(f"how_{g.method}", lang),

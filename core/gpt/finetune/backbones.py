@@ -1,5 +1,7 @@
-"""Where the pre-trained backbones come from when the experiment does not pre-train its own:
-a GPT trained on the "Train GPT-1 live" page, or the models shipped with the app (core.gpt.shipped).
+"""Where the pre-trained backbones come from, for both fine-tuning pages: the models shipped with the app
+(core.gpt.shipped), a GPT trained on the "Train GPT-1 live" page, or, when neither is there, a
+pre-training run here on the topic corpus (loops.pretrain, cached); and `build_backbone`, the one way a
+run's backbone is made (seeded init, then the pre-trained embeddings and the first `layers` blocks).
 
 The shipped GPT and LSTM are pre-trained on the corpus without any task's held-out paragraphs
 (core.gpt.tasks.pretrain_text), as GPT-1 pre-trains on text apart from its tasks. `ShippedBackbones.seen_heldout`
@@ -8,12 +10,17 @@ measures the share of held-out passages inside that text (0 for the shipped corp
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
+import torch
 import torch.nn as nn
 
 from core.errors import UserInputError
+from core.gpt.finetune.loops import pretrain
+from core.gpt.finetune.settings import BUDGETS, Budget, new_backbone, task_tokenizer
+from core.gpt.finetune.tasks import TOPIC_CHARS, load_task
 from core.gpt.model import GPT
-from core.gpt.topic_data import TopicData
+from core.gpt.topic_data import TopicData, load_topic_data
 from core.tokenizers.base import Tokenizer
 
 
@@ -89,3 +96,95 @@ def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02
     # (whitespace ignored, so a passage spanning a line break is still found).
     seen = seen_share([e.text for e in data.heldout], pretraining_split(lang).train)
     return ShippedBackbones(gpt.model, lstm.model, gpt.tokenizer, gpt.card, lstm.card, unk, seen)
+
+
+@dataclass
+class Source:
+    """The pre-trained backbones a transfer run starts from, and the tokenizer every variant reads with."""
+
+    tokenizer: Tokenizer
+    states: dict[str, dict[str, torch.Tensor]]  # arch -> weights (copies: fine-tuning may not touch the shared ones)
+    configs: dict[str, object]  # arch -> GPTConfig / LSTMConfig the states fit
+    label: str  # what identifies the weights in cache keys (a rebuilt shipped model gives new keys)
+    steps: dict[str, int]  # arch -> pre-training updates
+    note: UserInputError | None = None  # why the shipped models were not used (then pre-trained here)
+
+    @property
+    def shipped(self) -> bool:
+        return self.label.startswith("shipped:")
+
+
+def _shipped(lang: str, max_unknown: float = 0.02) -> Source:
+    """The shipped GPT and LSTM (load_shipped_backbones does the loading and its checks), refused with
+    a bilingual UserInputError when their tokenizer does not cover the four tasks' texts."""
+    from core.gpt.tasks.common import all_texts
+
+    sb = load_shipped_backbones(lang, load_topic_data(lang, max_chars=TOPIC_CHARS))
+    texts = [t for name in ("entailment", "similarity", "multiple_choice") for t in all_texts(load_task(name, lang))]
+    unk = unknown_fraction(sb.tokenizer, "\n".join(texts))
+    if unk > max_unknown:
+        raise UserInputError(f"The shipped tokenizer does not know the tasks' words ({unk:.1%} unknown pieces).",
+                             f"同梱のトークナイザーは課題の単語を知りません（未知のピースが {unk:.1%}）。")
+    states = {a: {k: v.detach().clone() for k, v in m.state_dict().items()}
+              for a, m in (("transformer", sb.gpt), ("lstm", sb.lstm))}
+    return Source(sb.tokenizer, states, {"transformer": sb.gpt.config, "lstm": sb.lstm.config}, sb.label,
+                  {a: sb.info(a)["steps"] for a in states})
+
+
+def source_tokenizer(lang: str, budget: str = "quick") -> Tokenizer:
+    """The tokenizer of `backbone_source`'s models without building a backbone (a page draws pieces with it):
+    the shipped GPT's (loaded once per process), else the one the fallback pre-training trains."""
+    from core.gpt import shipped
+
+    try:
+        return shipped.load_gpt(lang).tokenizer
+    except UserInputError:
+        b = BUDGETS[budget]
+        return task_tokenizer(load_topic_data(lang, max_chars=b.max_chars), b, lang)
+
+
+def backbone_source(lang: str, archs: tuple[str, ...] = ("transformer",), budget: str = "quick", device="cpu",
+                    gate=None, on_step: Callable | None = None, use_shipped: bool = True) -> Source | None:
+    """The pre-trained LMs for `archs` and their tokenizer: the one switch between weights.
+
+    The models shipped in assets/models (load_shipped_backbones: the same weights the fine-tuning page
+    starts from), so nothing pre-trains here. When they are missing, damaged or unfit, the cached
+    pre-training on the topic corpus (loops.pretrain, as the fine-tuning page's) takes over and
+    `Source.note` says why. None when `gate` stopped it.
+    """
+    note = None
+    if use_shipped:
+        try:
+            return _shipped(lang)
+        except UserInputError as e:
+            note = e
+    b = BUDGETS[budget]
+    data = load_topic_data(lang, max_chars=b.max_chars)
+    tok = task_tokenizer(data, b, lang)
+    states, configs = {}, {}
+    for arch in archs:
+        model, _ = pretrain(arch, tok, data, b, device, gate=gate, on_step=on_step)
+        if model is None:
+            return None
+        states[arch] = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+        configs[arch] = model.config
+    return Source(tok, states, configs, f"own:{budget}", {a: b.pretrain_steps for a in archs}, note)
+
+
+def build_backbone(arch: str, budget: Budget, vocab_size: int, state: dict | None, layers: int | None = None,
+                   seed: int = 0, dropout: float = 0.0, config=None) -> nn.Module:
+    """A fresh backbone (seeded random init) that takes from `state` the embeddings and the first
+    `layers` Transformer blocks (None = all; the LSTM is all or nothing); the rest stays re-initialised.
+    `state=None` is "without pre-training". Figure 2 (left) varies `layers` from 0 to n_layer."""
+    torch.manual_seed(seed)
+    model = new_backbone(arch, budget, vocab_size, config if arch == "transformer" else None, dropout,
+                         config if arch == "lstm" else None)  # the source's shape (shipped or the budget's)
+    if state is None:
+        return model
+    n = model.config.n_layer if layers is None or arch != "transformer" else layers
+    if not 0 <= n <= model.config.n_layer:
+        raise ValueError(f"layers must be in 0..{model.config.n_layer}, got {n}")
+    keep = {k: v for k, v in state.items()
+            if not k.startswith("h.") or int(k.split(".")[1]) < n}  # "h.<i>.…" are the Transformer blocks
+    model.load_state_dict(keep, strict=False)  # the tied lm_head follows wte
+    return model

@@ -1,4 +1,6 @@
-"""An experiment (pre-train, then fine-tune every chosen variant for every seed) as a background job.
+"""The fine-tuning page's experiment (pre-train, then fine-tune every chosen variant of Table 5 for every
+seed on the topic task) as a background job. Each run is loops.fit with the budget's recipe (Budget.fit),
+the same loop the task-formats page's TransferJob runs.
 
 `FinetuneJob` is a core.runtime BackgroundJob: the page starts it, polls `view()` and may stop it.
 Each finished variant is cached (weights as safetensors, its results as JSON in the header) through
@@ -15,14 +17,17 @@ from dataclasses import asdict, dataclass, replace
 import torch
 
 from core.errors import UserInputError
-from core.gpt.finetune.backbones import LivePretrained, ShippedBackbones, check_live_fits, load_shipped_backbones
-from core.gpt.finetune.heads import Curves, TopicClassifier, add_extract_token, encode_examples
-from core.gpt.finetune.loops import dump_state, finetune, load_state, pretrain
+from core.gpt.finetune.backbones import (LivePretrained, ShippedBackbones, build_backbone, check_live_fits,
+                                         load_shipped_backbones)
+from core.gpt.finetune.heads import TaskModel, task_model
+from core.gpt.finetune.loops import Curves, dump_state, fit, load_state, pretrain
 from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, VARIANT_SPECS, Settings, cache_key, gpt_config,
                                         new_backbone, task_tokenizer)
+from core.gpt.finetune.tasks import by_length, encode_split, every_kth
 from core.gpt.topic_data import TopicData, load_topic_data
 from core.runtime.diskcache import cache_path, get_or_build
 from core.runtime.jobs import BackgroundJob
+from core.runtime.threads import ThreadTuner
 
 
 @dataclass
@@ -91,13 +96,7 @@ def _load_run(data: bytes) -> tuple[VariantResult, dict]:
 
 def _shrink(data: TopicData, max_train: int, max_heldout: int) -> TopicData:
     """Every k-th example, so all topics stay represented (for tests and tiny budgets)."""
-    def take(xs, n):
-        if not n or n >= len(xs):
-            return xs
-        step = len(xs) / n
-        return [xs[int(i * step)] for i in range(n)]
-
-    return replace(data, train=take(data.train, max_train), heldout=take(data.heldout, max_heldout))
+    return replace(data, train=every_kth(data.train, max_train), heldout=every_kth(data.heldout, max_heldout))
 
 
 class FinetuneJob(BackgroundJob):
@@ -139,12 +138,13 @@ class FinetuneJob(BackgroundJob):
             self.gpt_cfg = gpt_config(self.budget, self.tokenizer.vocab_size)
         self.max_tokens = min(self.gpt_cfg.block_size, self.budget.block_size)
         self.n_classes = len(self.data.labels)
-        self.models: dict[str, TopicClassifier] = {}
+        self.models: dict[str, TaskModel] = {}
         self._phase, self._variant, self._seed = "", "", 0
         self._curves: dict[str, Curves] = {}
         self._results: dict[str, VariantResult] = {}
         self._states: dict[str, dict] = {}  # cached weights not yet turned into models
-        self._thread_choice: dict[str, int] = {}  # measured once per architecture, reused by later runs
+        # one thread policy for every run: each is only ~50 steps, too short to measure both counts again
+        self.tuner = ThreadTuner(self.threads, probe=3, every=200)
         self._ft_steps = math.ceil(len(self.data.train) / self.budget.batch) * self.budget.epochs
         self._load_cached()
         self._total = self._planned_units()
@@ -167,16 +167,17 @@ class FinetuneJob(BackgroundJob):
             self._results[v], self._states[v] = res, state
             self._curves[v] = Curves(**res.curves)
 
-    def model_for(self, variant: str) -> TopicClassifier | None:
+    def model_for(self, variant: str) -> TaskModel | None:
         """The fine-tuned model of `variant` (first seed), from memory or the disk cache."""
         if variant in self.models:
             return self.models[variant]
         state = self._states.get(variant)
         if state is None:
             return None
-        backbone = new_backbone(VARIANT_SPECS[variant].arch, self.budget, self.tokenizer.vocab_size, self.gpt_cfg,
-                                lstm_cfg=self.lstm_cfg)
-        model = TopicClassifier(backbone, self.n_classes, add_extract_token(backbone))
+        arch = VARIANT_SPECS[variant].arch
+        cfg = self.budget.fit(arch, len(self.data.heldout))
+        backbone = new_backbone(arch, self.budget, self.tokenizer.vocab_size, self.gpt_cfg, lstm_cfg=self.lstm_cfg)
+        model = task_model(backbone, "classification", self.n_classes, 1, cfg.new_tokens, cfg.special_init)
         model.load_state_dict(state, strict=False)
         self.models[variant] = model.eval()
         return self.models[variant]
@@ -244,8 +245,9 @@ class FinetuneJob(BackgroundJob):
                 if st is None:
                     return "stopped"
                 states[arch] = st
-        enc_train = encode_examples(self.tokenizer, self.data.train, self.tokenizer.vocab_size, self.max_tokens)
-        enc_held = encode_examples(self.tokenizer, self.data.heldout, self.tokenizer.vocab_size, self.max_tokens)
+        extract = self.tokenizer.vocab_size  # the one row fit adds: "text [extract]"
+        enc_train = encode_split(self.tokenizer, self.data.train, extract, self.max_tokens)
+        enc_held = by_length(encode_split(self.tokenizer, self.data.heldout, extract, self.max_tokens))
         for v in todo:
             spec = VARIANT_SPECS[v]
             accs, conf, first, t0 = [], None, None, time.perf_counter()
@@ -255,23 +257,23 @@ class FinetuneJob(BackgroundJob):
                     self._phase, self._variant, self._seed = "finetune", v, seed
                     if seed == 0:
                         self._curves[v] = curves
-                torch.manual_seed(1000 + seed)  # the random init of "w/o pre-training" depends on the seed
-                backbone = new_backbone(spec.arch, self.budget, self.tokenizer.vocab_size, self.gpt_cfg,
-                                        self.budget.dropout, self.lstm_cfg)
-                if spec.pretrained:
-                    backbone.load_state_dict(states[spec.arch], strict=False)
-                out = finetune(backbone, self.n_classes, enc_train, enc_held, self.budget, self.settings.lam_for(v),
-                               seed, self.device, gate=self.gate, curves=curves, lock=self._lock,
-                               on_step=lambda: self._tick(FT_STEP_COST), threads=self.threads,
-                               thread_choice=self._thread_choice)
+                # the random init of "w/o pre-training" depends on the seed (1000 + seed), the new row and W_y too
+                config = self.gpt_cfg if spec.arch == "transformer" else self.lstm_cfg
+                backbone = build_backbone(spec.arch, self.budget, self.tokenizer.vocab_size,
+                                          states[spec.arch] if spec.pretrained else None, None, 1000 + seed,
+                                          self.budget.dropout, config)
+                out = fit(backbone, "classification", self.n_classes, enc_train, enc_held, self.settings.lam_for(v),
+                          self.budget.fit(spec.arch, len(enc_held.labels)), seed, self.device, gate=self.gate,
+                          on_step=lambda s: self._tick(FT_STEP_COST), tuner=self.tuner, curves=curves,
+                          lock=self._lock, init_seed=seed)
                 if out is None:
                     with self._lock:
                         self._curves.pop(v, None)
                     return "stopped"
-                model, acc, c = out
-                accs.append(acc)
+                model, run = out
+                accs.append(run.accuracy)
                 if seed == 0:
-                    first, conf = model.cpu(), c
+                    first, conf = model.cpu(), run.scores.confusion
             res = VariantResult(v, accs, conf, asdict(self._curves[v]), round(time.perf_counter() - t0, 2))
             get_or_build(RUNS, self._run_key(v), lambda: (res, first.state_dict()), suffix=".safetensors",
                          dump=_dump_run, load=_load_run)

@@ -14,19 +14,18 @@ from dataclasses import asdict, dataclass, field
 import torch
 
 from core.errors import UserInputError
-from core.gpt.finetune import BUDGETS, CACHE_VERSION, cache_key
+from core.gpt.finetune.backbones import backbone_source, build_backbone
+from core.gpt.finetune.loops import Stopped, fit
+from core.gpt.finetune.settings import BUDGETS, CACHE_VERSION, VARIANT_SPECS, VARIANTS, FitConfig, cache_key, fit_for
+from core.gpt.finetune.stats import nll_and_ce
+from core.gpt.finetune.tasks import TASKS, TOPIC_CHARS, Task, encode_task, load_task
+from core.gpt.finetune.zeroshot import (SNAPSHOT_STEPS, model_at, shipped_curves, snapshots, zero_shot_accuracy,
+                                        zero_shot_examples)
 from core.gpt.tasks.transforms import Specials
-from core.gpt.transfer.data import TOPIC_CHARS, Task, encode_task, load_task
-from core.gpt.transfer.fit import FitConfig, backbone_source, build_backbone, finetune_task, fit_for
-from core.gpt.transfer.heads import TASKS
-from core.gpt.transfer.zeroshot import (SNAPSHOT_STEPS, model_at, shipped_curves, snapshots, zero_shot_accuracy,
-                                       zero_shot_examples)
 from core.runtime.diskcache import get_or_build
 from core.runtime.jobs import BackgroundJob
 from core.runtime.threads import ThreadTuner
 
-VARIANTS = ("full", "no_aux", "no_pretrain", "lstm_aux")  # Table 5's rows
-ARCH = {"full": "transformer", "no_aux": "transformer", "no_pretrain": "transformer", "lstm_aux": "lstm"}
 PAGE_LIMITS: dict = {}  # extra TransferSettings the page passes (tests shrink the work: max_train, fit, ...)
 
 
@@ -39,8 +38,8 @@ class TransferSettings:
     variants: tuple[str, ...] = ("full", "no_aux", "no_pretrain")
     layer_sweep: bool = True  # Figure 2 left: 0 … n_layer pre-trained blocks kept
     zero_shot: bool = True  # Figure 2 right (not for classification: no LM-only heuristic)
-    budget: str = "quick"  # core.gpt.finetune.BUDGETS: the pre-training it reuses
-    fit: FitConfig | None = None  # None = the task's own (core.gpt.transfer.fit.fit_for)
+    budget: str = "quick"  # settings.BUDGETS: the pre-training it reuses
+    fit: FitConfig | None = None  # None = the task's own (settings.fit_for)
     max_train: int = 0  # 0 = every training example
     max_heldout: int = 0
 
@@ -58,7 +57,7 @@ class TransferSettings:
             raise UserInputError("Choose at least one model to compare.", "比較するモデルを 1 つ以上選んでください。")
 
     def lam_for(self, variant: str) -> float:
-        return 0.0 if variant == "no_aux" else self.lam
+        return VARIANT_SPECS[variant].lam(self.lam)
 
 
 @dataclass
@@ -94,10 +93,6 @@ def _json_cache(key: str, build):
     return value
 
 
-class _Stop(Exception):
-    pass
-
-
 class TransferJob(BackgroundJob):
     """Runs `settings` in a thread; `view()` is safe from any thread."""
 
@@ -131,7 +126,7 @@ class TransferJob(BackgroundJob):
         try:
             self._experiment()
             return "finished"
-        except _Stop:
+        except Stopped:
             return "stopped"
         except UserInputError as e:
             self.set_message(e)
@@ -151,7 +146,7 @@ class TransferJob(BackgroundJob):
         archs = ("transformer", "lstm") if "lstm_aux" in s.variants else ("transformer",)
         src = backbone_source(s.lang, archs, s.budget, self.device, gate=self.gate)
         if src is None:
-            raise _Stop()
+            raise Stopped()
         with self._lock:
             self.source = {"shipped": src.shipped, "steps": dict(src.steps), "note": src.note}
         states, tok = src.states, src.tokenizer
@@ -162,29 +157,28 @@ class TransferJob(BackgroundJob):
                for split in ("train", "heldout")}
         done += 2
 
-        steps_per_run = math.ceil(len(self.task.train) / s.fit.batch) * s.fit.epochs
-        steps_per_run = min(steps_per_run, s.fit.max_steps) if s.fit.max_steps else steps_per_run
+        steps_per_run = s.fit.steps(len(self.task.train))
 
         def run(variant: str, seed: int, layers: int | None) -> dict:
             """One fine-tuning run (from the cache when done before): its accuracy, steps, seconds, NLL/CE."""
-            arch = ARCH[variant]
+            spec = VARIANT_SPECS[variant]
 
             def build() -> dict:
-                state = None if variant == "no_pretrain" else states[arch]
-                bb = build_backbone(arch, self.budget, tok.vocab_size, state, layers, seed, s.fit.dropout,
-                                    src.configs.get(arch))
-                out = finetune_task(bb, s.task, len(self.task.labels), enc["train"], enc["heldout"],
-                                    s.lam_for(variant), s.fit, seed, self.device, gate=self.gate,
-                                    on_step=lambda st: self.set_progress(done + st.step / steps_per_run, self._units),
-                                    tuner=self.tuner)
+                state = states[spec.arch] if spec.pretrained else None
+                bb = build_backbone(spec.arch, self.budget, tok.vocab_size, state, layers, seed, s.fit.dropout,
+                                    src.configs.get(spec.arch))
+                out = fit(bb, s.task, len(self.task.labels), enc["train"], enc["heldout"], s.lam_for(variant), s.fit,
+                          seed, self.device, gate=self.gate,
+                          on_step=lambda st: self.set_progress(done + st.step / steps_per_run, self._units),
+                          tuner=self.tuner)
                 if out is None:
-                    raise _Stop()
+                    raise Stopped()
                 res = out[1]
                 with self._lock:  # runs trained here (not ones read from the cache, nor one read twice)
                     self.results.steps += res.steps
                     self.results.train_s += res.seconds
                 return {"accuracy": res.accuracy, "steps": res.steps, "seconds": res.seconds,
-                        "nll_ce": list(res.nll_ce)}
+                        "nll_ce": list(nll_and_ce(res.scores.logits, enc["heldout"].labels))}
 
             return _json_cache(self._key(src.label, variant, seed, layers, s.lam_for(variant)), build)
 
@@ -221,7 +215,7 @@ class TransferJob(BackgroundJob):
         def build() -> dict:
             snaps = snapshots(arch, s.lang, tok, self.budget, SNAPSHOT_STEPS, self.device, gate=self.gate)
             if snaps is None:
-                raise _Stop()
+                raise Stopped()
             return {str(step): zero_shot_accuracy(model_at(arch, self.budget, tok.vocab_size, st).to(self.device),
                                                   tok, examples, s.task, s.lang, self.budget.block_size)
                     for step, st in sorted(snaps.items())}

@@ -1,6 +1,6 @@
 """Figure 2 (right): zero-shot task performance of a language model as its pre-training goes on.
 
-Pre-training runs once more through the same Trainer as fine-tuning's (core.gpt.pretrain.gpt_trainer,
+Pre-training runs once more through the same Trainer as loops.pretrain (core.gpt.pretrain.gpt_trainer,
 same budget and seed), and an on_step callback copies the weights at SNAPSHOT_STEPS; all snapshots
 are cached together in one safetensors file (core.runtime.diskcache). Each snapshot then answers the
 tasks with the LM alone: every candidate string of core.gpt.tasks.zeroshot is scored by the average
@@ -17,7 +17,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from core.gpt.data import TokenData
-from core.gpt.finetune import CACHE_VERSION, PRETRAIN_SEED, Budget, cache_key, dump_state, load_state, new_backbone
+from core.gpt.finetune.loops import Stopped, dump_state, load_state
+from core.gpt.finetune.settings import CACHE_VERSION, PRETRAIN_SEED, Budget, cache_key, new_backbone
 from core.gpt.pretrain import TrainConfig, gpt_trainer
 from core.gpt.tasks import zeroshot as Z
 from core.gpt.topic_data import load_topic_data
@@ -30,7 +31,7 @@ ZERO_SHOT_EXAMPLES = 120  # held-out examples each snapshot answers: enough for 
 
 
 def zero_shot_examples(task) -> list:
-    """Every k-th held-out example of a core.gpt.transfer.data.Task, at most ZERO_SHOT_EXAMPLES."""
+    """Every k-th held-out example of a core.gpt.finetune.tasks.Task, at most ZERO_SHOT_EXAMPLES."""
     held = task.heldout
     return held[:: max(1, len(held) // ZERO_SHOT_EXAMPLES)][:ZERO_SHOT_EXAMPLES]
 
@@ -63,10 +64,6 @@ def shipped_curves(task, root: Path | None = None) -> dict[str, dict[int, float]
         return {arch: {int(k): float(v) for k, v in by_task[task.name].items()} for arch, by_task in card["accuracy"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-class Stopped(Exception):
-    """The gate said stop: nothing is cached."""
 
 
 def snapshots(arch: str, lang: str, tokenizer: Tokenizer, budget: Budget, steps: tuple[int, ...] = SNAPSHOT_STEPS,
