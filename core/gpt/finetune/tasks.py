@@ -93,7 +93,12 @@ def encode_texts(tokenizer: Tokenizer, texts: list[str], extract_id: int, max_to
     >>> x.tolist(), ends.tolist()
     ([[1, 2, 9], [3, 9, 0]], [2, 1])
     """
-    rows = [tokenizer.encode(t)[: max_tokens - 1] for t in texts]
+    return _extract_rows([tokenizer.encode(t) for t in texts], extract_id, max_tokens)
+
+
+def _extract_rows(ids: list[list[int]], extract_id: int, max_tokens: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """B token lists -> x (B, T), ends (B,); T = the longest kept row + 1 (its extract token)."""
+    rows = [r[: max_tokens - 1] for r in ids]
     T = max(len(r) for r in rows) + 1
     x = torch.zeros(len(rows), T, dtype=torch.long)
     ends = torch.empty(len(rows), dtype=torch.long)
@@ -108,8 +113,9 @@ def encode_texts(tokenizer: Tokenizer, texts: list[str], extract_id: int, max_to
 
 def encode_split(tokenizer: Tokenizer, examples: list, extract_id: int, max_tokens: int) -> EncodedSplit:
     """Labelled passages (`.text`, `.label`) as "text [extract]" rows, one per example."""
-    x, ends = encode_texts(tokenizer, [e.text for e in examples], extract_id, max_tokens)
-    cut = sum(len(tokenizer.encode(e.text)) > max_tokens - 1 for e in examples)
+    ids = [tokenizer.encode(e.text) for e in examples]
+    x, ends = _extract_rows(ids, extract_id, max_tokens)
+    cut = sum(len(r) > max_tokens - 1 for r in ids)
     return EncodedSplit(x, ends, torch.tensor([e.label for e in examples], dtype=torch.long), 1, cut)
 
 
