@@ -131,14 +131,15 @@ def main() -> None:
     from core.gpt.finetune import BUDGETS
     from core.gpt.tasks.encode import encode_examples
     from core.gpt.tasks.transforms import Specials
-    from core.gpt.finetune.backbones import backbone_source, build_backbone
+    from core.gpt.finetune.backbones import build_backbone, choose_source
     from core.gpt.finetune.heads import evaluate
     from core.gpt.finetune.loops import fit
     from core.gpt.finetune.settings import FitConfig
 
     torch.set_num_threads(a.threads)
     t0, load = time.perf_counter(), os.getloadavg()[0]
-    src = backbone_source(a.lang)
+    src = choose_source(a.lang, BUDGETS["quick"])
+    pretrained, _ = src.weights("transformer")
     tok = src.tokenizer
     sp = Specials.after(tok.vocab_size)
     cfg = FitConfig(epochs=a.epochs, lr=a.lr, batch=a.batch)
@@ -158,9 +159,9 @@ def main() -> None:
         for variant in ("full", "no_pretrain"):
             accs = []
             for seed in range(a.seeds):
-                state = src.states["transformer"] if variant == "full" else None
+                state = pretrained if variant == "full" else None
                 bb = build_backbone("transformer", BUDGETS["quick"], tok.vocab_size, state, None, seed, cfg.dropout,
-                                    src.configs["transformer"])
+                                    src.gpt_cfg)
                 model, res = fit(bb, "similarity", 2, tr, he, 0.5, cfg, seed)
                 accs.append(round(res.accuracy, 4))
                 for kind, sub in kinds.items():  # where the accuracy comes from

@@ -252,17 +252,17 @@ def test_shipped_backbones_are_used_and_nothing_is_pretrained(lang, monkeypatch)
     def no_pretraining(*a, **k):
         raise AssertionError("pre-training ran")
 
-    monkeypatch.setattr("core.gpt.finetune.job.pretrain", no_pretraining)
+    monkeypatch.setattr("core.gpt.finetune.backbones.pretrain", no_pretraining)
     monkeypatch.setitem(ft.BUDGETS, "tiny", SHIPPED_TINY)
     gpt, lstm = shipped.load_gpt(lang), shipped.load_lstm_file(shipped.lstm_path(lang))
     before = {k: v.clone() for k, v in gpt.model.state_dict().items()}
     job = ft.FinetuneJob(ft.Settings(lang=lang, budget="tiny", variants=("full", "no_pretrain", "lstm_aux")), threads=1)
-    assert job.shipped is not None and job.backbone_note is None
+    assert job.source.shipped is not None and job.backbone_note is None
     assert tokenizer_to_meta(job.tokenizer) == tokenizer_to_meta(gpt.tokenizer)
     assert job.gpt_cfg == gpt.model.config and job.max_tokens == min(64, SHIPPED_TINY.block_size)
     # The pre-trained state is the shipped weights, bit for bit, for the GPT and the LSTM alike.
     for arch, src in (("transformer", gpt.model), ("lstm", lstm.model)):
-        state = job._pretrained_state(arch)
+        state, _ = job.source.weights(arch)
         assert all(torch.equal(state[k], v) for k, v in src.state_dict().items())
     assert job._total == job._ft_steps * ft.FT_STEP_COST * 3  # no pre-training units planned
     job.start()
@@ -288,12 +288,12 @@ def test_unusable_shipped_files_fall_back_to_pretraining_with_a_note(damage, tmp
             (tmp_path / f"{name}.json").write_text("{}", encoding="utf-8")
     calls = []
     real = ft.pretrain
-    monkeypatch.setattr("core.gpt.finetune.job.pretrain", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    monkeypatch.setattr("core.gpt.finetune.backbones.pretrain", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     monkeypatch.setitem(ft.BUDGETS, "tiny", SHIPPED_TINY)
     lam = 0.5 if damage == "missing" else 0.6  # another run key: each case fine-tunes (not from the cache)
     job = ft.FinetuneJob(ft.Settings(lang="en", budget="tiny", lam=lam, variants=("full", "lstm_aux")), threads=1)
     note = job.backbone_note
-    assert job.shipped is None and note is not None and note.en and note.ja and note.en != note.ja
+    assert job.source.shipped is None and note is not None and note.en and note.ja and note.en != note.ja
     assert job.gpt_cfg.n_layer == SHIPPED_TINY.n_layer  # the budget's own architecture
     job.start()
     assert job.wait(300) and job.status == "finished", job.view().message

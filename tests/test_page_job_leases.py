@@ -3,15 +3,13 @@ lease per page (core.runtime.sessions), so a new session with the same URL finds
 and shows its end; another tab (another token) and the training page's lease of the same tab do not."""
 from __future__ import annotations
 
-import functools
 import threading
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.gpt import finetune as ft
-from core.gpt.finetune import backbones as B
-from core.gpt.finetune import task_job
+from core.gpt.finetune import job as ft_job
 from core.gpt.finetune.settings import FitConfig
 from core.i18n import LANG_NAMES
 from core.runtime.jobs import BackgroundJob
@@ -23,7 +21,7 @@ TINY_FT = ft.Budget(pretrain_steps=5, pretrain_batch=4, epochs=1, batch=16, eval
 TINY_TASKS = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=64, lstm_hidden=32)
 # page, lease kind, start button, language of the "finished" word, a widget set before starting
 PAGES = {"finetune": ("views/gpt_finetune.py", "ft_run", ft.FinetuneJob),
-         "tasks": ("views/gpt_tasks.py", "tasks_start", task_job.TransferJob)}
+         "tasks": ("views/gpt_tasks.py", "tasks_start", ft.FinetuneJob)}
 
 
 @pytest.fixture(autouse=True)
@@ -31,10 +29,10 @@ def tiny(monkeypatch, tmp_path):
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))  # nothing from the other page tests' cached runs: a real run
     monkeypatch.setitem(ft.BUDGETS, "quick", TINY_FT)
     monkeypatch.setitem(ft.BUDGETS, "standard", TINY_FT)
-    monkeypatch.setitem(task_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
-    monkeypatch.setitem(task_job.PAGE_LIMITS, "max_train", 16)
-    monkeypatch.setitem(task_job.PAGE_LIMITS, "max_heldout", 8)
-    monkeypatch.setattr(task_job, "backbone_source", functools.partial(B.backbone_source, use_shipped=False))
+    monkeypatch.setitem(ft_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
+    monkeypatch.setitem(ft_job.PAGE_LIMITS, "max_train", 16)
+    monkeypatch.setitem(ft_job.PAGE_LIMITS, "max_heldout", 8)
+    # both budgets are the tiny one, which pre-trains here (the fallback path): no shipped GPT is loaded
 
 
 def tab(page: str, token: str, lang: str) -> AppTest:

@@ -207,28 +207,35 @@ def test_classification_rows_are_start_text_extract():
 
 def test_unknown_settings_are_bilingual_errors():
     from core.errors import UserInputError
-    from core.gpt.finetune.task_job import TransferSettings
+    from core.gpt.finetune.settings import Settings, fit_for
 
-    for bad in (dict(task="poetry"), dict(lam=float("nan")), dict(seeds=9), dict(variants=())):
+    for bad in (dict(task="poetry"), dict(lam=float("nan")), dict(seeds=9), dict(variants=()), dict(lang="fr")):
         with pytest.raises(UserInputError):
-            TransferSettings(**bad)
+            Settings(**bad)
+    with pytest.raises(ValueError):  # two texts cannot be read as "text [extract]": a format needs its recipe
+        Settings(task="entailment")
+    assert Settings(task="entailment", fit=fit_for("entailment")).recipe("lstm", 10) == fit_for("entailment")
 
 
 # ------------------------------------------------------------------ the backbone source: shipped, or a fallback
 def test_the_source_is_the_shipped_gpt_and_lstm_bit_for_bit_with_their_tokenizer():
     from core.gpt import shipped
 
-    src = B.backbone_source("en", ("transformer", "lstm"))
+    src = B.choose_source("en", ft.BUDGETS["quick"])
     gpt, lstm = shipped.load_gpt("en"), shipped.load_lstm_file(shipped.lstm_path("en"))
-    assert src.shipped and src.note is None and src.steps == {"transformer": gpt.steps, "lstm": lstm.steps}
+    assert src.shipped is not None and src.note is None and src.label.startswith("shipped:")
+    assert src.info("transformer")["steps"] == gpt.steps and src.info("lstm")["steps"] == lstm.steps
     assert src.tokenizer.encode("Ken bought some fruit.") == gpt.tokenizer.encode("Ken bought some fruit.")
+    states = {}
     for arch, model in (("transformer", gpt.model), ("lstm", lstm.model)):
         ref = model.state_dict()
-        assert src.states[arch].keys() == ref.keys() and all(torch.equal(src.states[arch][k], ref[k]) for k in ref)
-        assert src.states[arch]["wte.weight"] is not ref["wte.weight"]  # a copy: fine-tuning never touches the shared model
+        states[arch], info = src.weights(arch)
+        assert info["shipped"] and not src.trained_here(arch)
+        assert states[arch].keys() == ref.keys() and all(torch.equal(states[arch][k], ref[k]) for k in ref)
+        assert states[arch]["wte.weight"] is not ref["wte.weight"]  # a copy: fine-tuning never touches the shared model
     # the backbone a run builds from it is the shipped network (its config), pre-trained blocks and all
-    bb = B.build_backbone("transformer", ft.BUDGETS["quick"], src.tokenizer.vocab_size, src.states["transformer"],
-                           None, 0, 0.0, src.configs["transformer"])
+    bb = B.build_backbone("transformer", ft.BUDGETS["quick"], src.tokenizer.vocab_size, states["transformer"],
+                          None, 0, 0.0, src.gpt_cfg)
     assert bb.config.n_layer == gpt.model.config.n_layer and torch.equal(bb.h[3].mlp.c_fc.weight, gpt.model.h[3].mlp.c_fc.weight)
     assert B.source_tokenizer("ja").vocab_size == shipped.load_gpt("ja").tokenizer.vocab_size
 
@@ -238,15 +245,15 @@ def test_a_missing_shipped_model_falls_back_to_pre_training_here_with_a_bilingua
 
     monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)  # nothing shipped
     shipped.clear_cache()
-    tiny = ft.Budget(pretrain_steps=2, pretrain_batch=2, n_layer=1, n_head=2, n_embd=16, block_size=32)
-    monkeypatch.setitem(ft.BUDGETS, "quick", tiny)
+    tiny = ft.Budget(pretrain_steps=2, pretrain_batch=2, n_layer=1, n_head=2, n_embd=16, block_size=32, backbone="shipped")
     try:
-        src = B.backbone_source("en", ("transformer",))
+        src = B.choose_source("en", tiny)
     finally:
         shipped.clear_cache()
-    assert not src.shipped and src.note is not None and "make models" in src.note.en and "make models" in src.note.ja
-    assert src.steps == {"transformer": 2} and src.configs["transformer"].n_layer == 1
-    assert src.tokenizer.vocab_size + 0 == src.states["transformer"]["wte.weight"].shape[0]
+    assert src.shipped is None and src.note is not None and "make models" in src.note.en and "make models" in src.note.ja
+    assert src.trained_here("transformer") and src.info("transformer") is None and src.gpt_cfg.n_layer == 1
+    state, info = src.weights("transformer")
+    assert info["steps"] == 2 and src.tokenizer.vocab_size == state["wte.weight"].shape[0]
 
 
 # ------------------------------------------------------------------ overfit sanity: the pipeline can memorise

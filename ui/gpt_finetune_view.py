@@ -113,24 +113,25 @@ def results(job: FinetuneJob, lang: str) -> None:
                     v.majority, {"ours": T.t("ours", lang), "paper": T.t("paper", lang),
                                  "majority": T.t("majority", lang)},
                     T.t("results_title", lang), T.t("y_acc", lang)), key="ft_results_chart")
-    n_held = sum(v.counts_heldout)
+    n_held = len(v.task.heldout)
     table5_noise.show({x: v.results[x].accs for x in order if x in v.results}, {x: T.t(f"v_{x}", lang) for x in VARIANTS}, n_held, lang)
     shipped = next((i for i in v.pretrain.values() if i.get("shipped")), None)
     # what the backbone read: the shipped models' card (megabytes of books), or this page's own short pre-training
     pre = (T.t("pre_shipped", lang, steps=shipped["steps"]) if shipped is not None else
-           T.t("pre_own", lang, kb=len(job.data.train_text.encode()) // 1024))
-    st.info(T.t("honest", lang, n_train=sum(v.counts_train), pre=pre, n_held=n_held, step=100 / max(1, n_held)))
+           T.t("pre_own", lang, kb=len(job.source.data.train_text.encode()) // 1024))
+    st.info(T.t("honest", lang, n_train=len(v.task.train), pre=pre, n_held=n_held, step=100 / max(1, n_held)))
     if shipped is not None:
         key = "shipped_clean" if shipped["seen_heldout"] == 0 else "shipped_honest"  # measured, never assumed
         st.info(T.t(key, lang, seen=100 * shipped["seen_heldout"], unk=100 * shipped["unknown"]))
     best = v.best()
     st.markdown(T.t("best", lang, name=T.t(f"v_{best}", lang), acc=100 * v.results[best].mean))
-    st.plotly_chart(charts.confusion_figure(v.results[best].confusion, topic_names(v.labels, lang), T.t("confusion_title", lang,
+    st.plotly_chart(charts.confusion_figure(v.results[best].confusion, v.label_names(lang), T.t("confusion_title", lang,
                     name=names[best]), T.t("pred", lang), T.t("true", lang)), key="ft_confusion_chart")
-    try_sentence(job, best, v.labels, v.settings.lang, names[best], lang)
+    try_sentence(job, best, v.label_names(lang), v.settings.lang, names[best], lang)
 
 
 def try_sentence(job: FinetuneJob, best: str, labels: list[str], corpus_lang: str, name: str, lang: str) -> None:
+    """`labels`: the topics' names in the reader's language."""
     st.subheader(T.t("try", lang))
     model = job.model_for(best)
     st.caption(T.t("try_help", lang, n=job.max_tokens - 1))
@@ -149,7 +150,7 @@ def try_sentence(job: FinetuneJob, best: str, labels: list[str], corpus_lang: st
         if unknown:
             st.caption(T.t("unknown_chars", lang, n=unknown) + " " +
                        T.t("other_lang", lang, corpus=T.t(f"corpus_{corpus_lang}", lang)))
-        st.plotly_chart(charts.probs_figure(probs, topic_names(labels, lang), T.t("probs_title", lang, name=name), T.t("x_prob", lang)),
+        st.plotly_chart(charts.probs_figure(probs, labels, T.t("probs_title", lang, name=name), T.t("x_prob", lang)),
                         key="ft_probs_chart")
     except UserInputError as e:
         shell.show_error(e)

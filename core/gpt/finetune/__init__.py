@@ -12,9 +12,9 @@ zero-shot curves.
     tasks.py      the four tasks (classification = the topic task) as `Task`, and their rows (both layouts)
     heads.py      the new token rows, TaskModel (W_y for every task), LM targets, L3, evaluation, predict
     loops.py      LM pre-training and `fit` (one fine-tuning run), both through core.runtime.trainer.Trainer
-    backbones.py  where pre-trained weights come from (shipped, live, or pre-trained here) and build_backbone
-    job.py        FinetuneJob: the fine-tuning page's experiment (a core.runtime.jobs.BackgroundJob)
-    task_job.py   TransferJob: one task's variants, layer sweep and zero-shot curves (the task-formats page)
+    backbones.py  the one source of pre-trained weights (shipped, live, or pre-trained here), build_backbone
+    job.py        FinetuneJob (a core.runtime.jobs.BackgroundJob): one experiment for either page, every run cached
+    results.py    what a job reports: VariantResult (a Table 5 row), FinetuneView
     zeroshot.py   LM-only answers for Figure 2 (right): the shipped curves or snapshots of a pre-training here
     stats.py      mean ± spread over seeds, gaps with their standard error, NLL against cross entropy
     suite.py      all four tasks of one language as one JSON (bench/finetune.py; shipped as transfer-<lang>.json)
@@ -23,8 +23,9 @@ The fine-tuning page's names are importable from `core.gpt.finetune` itself; the
 """
 from core.gpt.finetune.backbones import LivePretrained, ShippedBackbones, load_shipped_backbones
 from core.gpt.finetune.heads import IGNORE, TaskModel, evaluate, predict, task_loss
-from core.gpt.finetune.job import FT_STEP_COST, FinetuneJob, FinetuneView, VariantResult, run_experiment
+from core.gpt.finetune.job import FT_STEP_COST, FinetuneJob, run_experiment
 from core.gpt.finetune.loops import Curves, Stopped, fit, pretrain
+from core.gpt.finetune.results import FinetuneView, VariantResult
 from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, PAPER, PRETRAIN_SEED, VARIANT_SPECS, VARIANTS, VOCAB,
                                         Budget, FitConfig, Settings, Variant, cache_key, gpt_config, new_backbone,
                                         task_tokenizer)

@@ -17,9 +17,9 @@ import torch.nn as nn
 
 from core.errors import UserInputError
 from core.gpt.finetune.loops import pretrain
-from core.gpt.finetune.settings import BUDGETS, Budget, new_backbone, task_tokenizer
-from core.gpt.finetune.tasks import TOPIC_CHARS, load_task
-from core.gpt.model import GPT
+from core.gpt.finetune.settings import BUDGETS, Budget, gpt_config, new_backbone, task_tokenizer
+from core.gpt.lstm import LSTMConfig
+from core.gpt.model import GPT, GPTConfig
 from core.gpt.topic_data import TopicData, load_topic_data
 from core.tokenizers.base import Tokenizer
 
@@ -74,9 +74,11 @@ class ShippedBackbones:
                 "heldout_ppl": card.get("heldout_ppl"), "unknown": self.unknown, "seen_heldout": self.seen_heldout}
 
 
-def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02) -> ShippedBackbones:
+def load_shipped_backbones(lang: str, data: TopicData, texts: list[str] | tuple = (),
+                           max_unknown: float = 0.02) -> ShippedBackbones:
     """The shipped GPT and LSTM for `lang` with their shared tokenizer, or a bilingual UserInputError saying
-    why they cannot be used (missing/damaged file, tokenizers that differ, too many unknown pieces)."""
+    why they cannot be used (missing/damaged file, tokenizers that differ, too many unknown pieces in the topic
+    passages and the other `texts` a task reads)."""
     from core.gpt import shipped
     from core.gpt.checkpoint import tokenizer_to_meta
     from core.gpt.tasks.pretrain_text import pretraining_split, seen_share
@@ -86,7 +88,7 @@ def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02
     if tokenizer_to_meta(gpt.tokenizer) != tokenizer_to_meta(lstm.tokenizer):
         raise UserInputError("The shipped GPT and LSTM use different tokenizers; rebuild them with `make models`.",
                              "同梱の GPT と LSTM のトークナイザーが違います。`make models` で作り直してください。")
-    passages = [e.text for e in data.train + data.heldout]
+    passages = [e.text for e in data.train + data.heldout] + list(texts)
     unk = unknown_fraction(gpt.tokenizer, "\n".join(passages))
     if unk > max_unknown:
         raise UserInputError(
@@ -98,42 +100,75 @@ def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02
     return ShippedBackbones(gpt.model, lstm.model, gpt.tokenizer, gpt.card, lstm.card, unk, seen)
 
 
+def _copy(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
 @dataclass
 class Source:
-    """The pre-trained backbones a transfer run starts from, and the tokenizer every variant reads with."""
+    """Where an experiment's pre-trained weights come from, decided once before it runs: a GPT from the
+    "Train GPT-1 live" page, the shipped GPT and LSTM, or a pre-training here on the topic corpus (then
+    `note` says why the shipped models were not used). Every variant reads with `tokenizer`."""
 
+    budget: Budget
+    data: TopicData  # the text a backbone pre-trained here reads (the topic corpus's training paragraphs)
     tokenizer: Tokenizer
-    states: dict[str, dict[str, torch.Tensor]]  # arch -> weights (copies: fine-tuning may not touch the shared ones)
-    configs: dict[str, object]  # arch -> GPTConfig / LSTMConfig the states fit
-    label: str  # what identifies the weights in cache keys (a rebuilt shipped model gives new keys)
-    steps: dict[str, int]  # arch -> pre-training updates
-    note: UserInputError | None = None  # why the shipped models were not used (then pre-trained here)
+    gpt_cfg: GPTConfig  # the transformer's shape: the shipped or live model's, else the budget's
+    lstm_cfg: LSTMConfig | None  # the shipped LSTM's shape; None = the budget's
+    shipped: ShippedBackbones | None = None
+    live: LivePretrained | None = None
+    note: UserInputError | None = None
 
     @property
-    def shipped(self) -> bool:
-        return self.label.startswith("shipped:")
+    def label(self) -> str:
+        """What identifies the weights in cache keys: a rebuilt shipped model gives new keys."""
+        return self.live.label if self.live is not None else self.shipped.label if self.shipped is not None else "own"
+
+    def trained_here(self, arch: str) -> bool:
+        return self.shipped is None and not (arch == "transformer" and self.live is not None)
+
+    def info(self, arch: str) -> dict | None:
+        """What a page shows about a backbone known before any pre-training (None: it is trained here)."""
+        if self.shipped is not None:
+            return self.shipped.info(arch)
+        return {"cached": True, "live": self.live.label} if arch == "transformer" and self.live is not None else None
+
+    def weights(self, arch: str, device="cpu", gate=None, on_step: Callable | None = None,
+                threads: int | None = None) -> tuple[dict[str, torch.Tensor] | None, dict]:
+        """(state dict, info) of `arch`'s pre-trained LM: copies of the shipped or live weights (fine-tuning
+        never touches the shared modules), else loops.pretrain (cached on disk); None when `gate` stopped it."""
+        if self.shipped is not None:
+            return _copy(self.shipped.gpt if arch == "transformer" else self.shipped.lstm), self.shipped.info(arch)
+        if arch == "transformer" and self.live is not None:
+            return _copy(self.live.model), self.info(arch)
+        model, info = pretrain(arch, self.tokenizer, self.data, self.budget, device, gate=gate, on_step=on_step,
+                               threads=threads, gpt_cfg=self.gpt_cfg if arch == "transformer" else None)
+        return (None if model is None else model.state_dict()), info
 
 
-def _shipped(lang: str, max_unknown: float = 0.02) -> Source:
-    """The shipped GPT and LSTM (load_shipped_backbones does the loading and its checks), refused with
-    a bilingual UserInputError when their tokenizer does not cover the four tasks' texts."""
-    from core.gpt.tasks.common import all_texts
-
-    sb = load_shipped_backbones(lang, load_topic_data(lang, max_chars=TOPIC_CHARS))
-    texts = [t for name in ("entailment", "similarity", "multiple_choice") for t in all_texts(load_task(name, lang))]
-    unk = unknown_fraction(sb.tokenizer, "\n".join(texts))
-    if unk > max_unknown:
-        raise UserInputError(f"The shipped tokenizer does not know the tasks' words ({unk:.1%} unknown pieces).",
-                             f"同梱のトークナイザーは課題の単語を知りません（未知のピースが {unk:.1%}）。")
-    states = {a: {k: v.detach().clone() for k, v in m.state_dict().items()}
-              for a, m in (("transformer", sb.gpt), ("lstm", sb.lstm))}
-    return Source(sb.tokenizer, states, {"transformer": sb.gpt.config, "lstm": sb.lstm.config}, sb.label,
-                  {a: sb.info(a)["steps"] for a in states})
+def choose_source(lang: str, budget: Budget, live: LivePretrained | None = None, texts: list[str] | tuple = (),
+                  ) -> Source:
+    """The one switch between pre-trained weights: `live` when given (refused when its tokenizer does not know
+    the corpus), else the shipped models when the budget says so and they load and cover the task's `texts`,
+    else a pre-training here with its own tokenizer (`Source.note` says why the shipped ones were refused)."""
+    data = load_topic_data(lang, max_chars=budget.max_chars)
+    if live is not None:
+        check_live_fits(live, data)
+        return Source(budget, data, live.tokenizer, live.model.config, None, live=live)
+    note = None
+    if budget.backbone == "shipped":
+        try:
+            sb = load_shipped_backbones(lang, data, texts)
+            return Source(budget, data, sb.tokenizer, sb.gpt.config, sb.lstm.config, shipped=sb)
+        except UserInputError as e:  # missing, damaged or unfit: say so, and pre-train here
+            note = e
+    tok = task_tokenizer(data, budget, lang)
+    return Source(budget, data, tok, gpt_config(budget, tok.vocab_size), None, note=note)
 
 
 def source_tokenizer(lang: str, budget: str = "quick") -> Tokenizer:
-    """The tokenizer of `backbone_source`'s models without building a backbone (a page draws pieces with it):
-    the shipped GPT's (loaded once per process), else the one the fallback pre-training trains."""
+    """The tokenizer `choose_source` would give, without loading a backbone (a page draws pieces with it):
+    the shipped GPT's (loaded once per process), else the one a pre-training here trains."""
     from core.gpt import shipped
 
     try:
@@ -141,34 +176,6 @@ def source_tokenizer(lang: str, budget: str = "quick") -> Tokenizer:
     except UserInputError:
         b = BUDGETS[budget]
         return task_tokenizer(load_topic_data(lang, max_chars=b.max_chars), b, lang)
-
-
-def backbone_source(lang: str, archs: tuple[str, ...] = ("transformer",), budget: str = "quick", device="cpu",
-                    gate=None, on_step: Callable | None = None, use_shipped: bool = True) -> Source | None:
-    """The pre-trained LMs for `archs` and their tokenizer: the one switch between weights.
-
-    The models shipped in assets/models (load_shipped_backbones: the same weights the fine-tuning page
-    starts from), so nothing pre-trains here. When they are missing, damaged or unfit, the cached
-    pre-training on the topic corpus (loops.pretrain, as the fine-tuning page's) takes over and
-    `Source.note` says why. None when `gate` stopped it.
-    """
-    note = None
-    if use_shipped:
-        try:
-            return _shipped(lang)
-        except UserInputError as e:
-            note = e
-    b = BUDGETS[budget]
-    data = load_topic_data(lang, max_chars=b.max_chars)
-    tok = task_tokenizer(data, b, lang)
-    states, configs = {}, {}
-    for arch in archs:
-        model, _ = pretrain(arch, tok, data, b, device, gate=gate, on_step=on_step)
-        if model is None:
-            return None
-        states[arch] = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-        configs[arch] = model.config
-    return Source(tok, states, configs, f"own:{budget}", {a: b.pretrain_steps for a in archs}, note)
 
 
 def build_backbone(arch: str, budget: Budget, vocab_size: int, state: dict | None, layers: int | None = None,

@@ -200,7 +200,8 @@ def fit(backbone: nn.Module, task: str, n_classes: int, train: EncodedSplit, hel
         for g in list(optimizer.param_groups):  # W_y and its bias into their own group at head_lr_scale × lr
             mine = [p for p in g["params"] if id(p) in head]
             g["params"] = [p for p in g["params"] if id(p) not in head]
-            optimizer.add_param_group({"params": mine, "weight_decay": g["weight_decay"], "lr_scale": cfg.head_lr_scale})
+            optimizer.add_param_group({"params": mine, "weight_decay": g["weight_decay"],
+                                       "lr_scale": cfg.head_lr_scale})
     hx, he = heldout.x.to(device), heldout.extract.to(device)
     trainer = Trainer(model, random_batch if cfg.sampling == "random" else epochs(), loss_fn, tc, gate=gate,
                       optimizer=optimizer, evaluate=lambda m, step: evaluate(m, hx, he, heldout.labels, cfg.eval_batch))

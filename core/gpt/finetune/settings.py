@@ -95,27 +95,6 @@ BUDGETS: dict[str, Budget] = {
 
 
 @dataclass(frozen=True)
-class Settings:
-    lang: str = "en"
-    budget: str = "quick"
-    lam: float = 0.5
-    variants: tuple[str, ...] = VARIANTS
-    seeds: int = 1
-
-    def __post_init__(self) -> None:
-        if not (0.0 <= self.lam <= 10.0 and math.isfinite(self.lam)):
-            raise UserInputError("λ must be between 0 and 10.", "λ は 0 以上 10 以下にしてください。")
-        if not self.variants:
-            raise UserInputError("Choose at least one model to compare.", "比較するモデルを 1 つ以上選んでください。")
-        bad = [v for v in self.variants if v not in VARIANT_SPECS]
-        if bad or self.budget not in BUDGETS or not 1 <= self.seeds <= 5:
-            raise UserInputError(f"Unknown settings: {bad or self.budget or self.seeds}.", f"不明な設定です：{bad or self.budget or self.seeds}")
-
-    def lam_for(self, variant: str) -> float:
-        return VARIANT_SPECS[variant].lam(self.lam)
-
-
-@dataclass(frozen=True)
 class FitConfig:
     """One fine-tuning run's recipe (loops.fit). The defaults are the four task formats' (Figure 1: start,
     delimiter and extract rows, a random batch each step); `Budget.fit` gives the fine-tuning page's."""
@@ -163,6 +142,48 @@ FIT_BY_TASK: dict[str, FitConfig] = {"classification": FitConfig(epochs=2, block
 
 def fit_for(task: str) -> FitConfig:
     return FIT_BY_TASK.get(task, FitConfig())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One experiment (job.FinetuneJob). The fine-tuning page: Table 5's variants on topic classification with
+    its budget's recipe (fit=None). The Task formats page: one of the four formats with its measured recipe
+    (fit=fit_for(task)), Figure 2's layer sweep and zero-shot curves."""
+
+    lang: str = "en"
+    budget: str = "quick"  # BUDGETS: where the backbones come from and, with fit=None, the fine-tuning recipe
+    lam: float = 0.5  # λ in L3 = L2 + λ·L1 (the paper's 0.5)
+    variants: tuple[str, ...] = VARIANTS  # Table 5's rows to run
+    seeds: int = 1  # runs per variant: their spread is Table 5's noise (1 to 5: each costs a whole run)
+    task: str = "classification"  # tasks.TASKS; classification is the topic task
+    fit: FitConfig | None = None  # None: "text [extract]" with the budget's recipe (Budget.fit), one-text tasks only
+    layer_sweep: bool = False  # Figure 2 (left): 0 … n_layer pre-trained blocks kept (full model, seed 0)
+    zero_shot: bool = False  # Figure 2 (right): LM-only answers over pre-training (not for classification)
+    max_train: int = 0  # > 0: every k-th training example only (tests, tiny pages); 0 = the budget's
+    max_heldout: int = 0
+
+    def __post_init__(self) -> None:
+        from core.gpt.finetune.tasks import TASKS
+
+        if not (0.0 <= self.lam <= 10.0 and math.isfinite(self.lam)):
+            raise UserInputError("λ must be between 0 and 10.", "λ は 0 以上 10 以下にしてください。")
+        if not self.variants:
+            raise UserInputError("Choose at least one model to compare.", "比較するモデルを 1 つ以上選んでください。")
+        if not 1 <= self.seeds <= 5:
+            raise UserInputError("Use 1 to 5 seeds.", "シードは 1〜5 個にしてください。")
+        bad = [v for v in self.variants if v not in VARIANT_SPECS]
+        if bad or self.budget not in BUDGETS or self.lang not in ("en", "ja") or self.task not in TASKS:
+            what = bad or [x for x in (self.budget, self.lang, self.task) if x not in (*BUDGETS, "en", "ja", *TASKS)]
+            raise UserInputError(f"Unknown settings: {what}.", f"不明な設定です：{what}")
+        if self.fit is None and self.task != "classification":
+            raise ValueError(f"{self.task} reads two texts: give its recipe, fit=fit_for({self.task!r})")
+
+    def lam_for(self, variant: str) -> float:
+        return VARIANT_SPECS[variant].lam(self.lam)
+
+    def recipe(self, arch: str, n_heldout: int) -> FitConfig:
+        """The fine-tuning recipe of one backbone architecture."""
+        return self.fit if self.fit is not None else BUDGETS[self.budget].fit(arch, n_heldout)
 
 
 

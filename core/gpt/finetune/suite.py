@@ -59,9 +59,10 @@ def settings_hash(seeds: int, layers_task: str) -> str:
 
 def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", threads: int | None = None,
               on_task: Callable[[str, dict], None] | None = None) -> dict:
-    """Every task's transfer run (TransferJob.work in this thread); the JSON of issue 13's Benchmark section.
+    """Every task's transfer run (FinetuneJob.work in this thread); the JSON of issue 13's Benchmark section.
     Raises RuntimeError if a run does not finish."""
-    from core.gpt.finetune.task_job import TransferJob, TransferSettings
+    from core.gpt.finetune.job import FinetuneJob
+    from core.gpt.finetune.settings import Settings
     from core.runtime.threads import use_threads
 
     t0 = time.perf_counter()
@@ -69,18 +70,17 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
     zero: dict[str, dict[str, list[float]]] = {}
     tuner = None
     for task in TASKS:
-        s = TransferSettings(lang, task, seeds=seeds, variants=("full", "no_pretrain"), layer_sweep=task == layers_task,
-                             zero_shot=task != "classification")
+        s = Settings(lang, task=task, fit=fit_for(task), seeds=seeds, variants=("full", "no_pretrain"),
+                     layer_sweep=task == layers_task, zero_shot=task != "classification")
         t = time.perf_counter()
-        job = TransferJob(s, threads=threads)
+        job = FinetuneJob(s, threads=threads)
         tuner = job.tuner = tuner or job.tuner  # one thread policy for the whole suite
         use_threads(job.threads)
         status = job.work()
         v = job.view()
         if status != "finished":
             raise RuntimeError(f"{task}: {status} {v.message.en if v.message else ''}")
-        r = v.results
-        full, nop = r.accs["full"], r.accs["no_pretrain"]
+        full, nop = v.results["full"].accs, v.results["no_pretrain"].accs
         mf, mn = statistics.fmean(full), statistics.fmean(nop)
         n_held = len(v.task.heldout)
         vs_base, vs_nop = beats(full, v.task.baseline, n_held), beats(full, nop, n_held)
@@ -92,13 +92,14 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
                               "vs_baseline": vs_base, "vs_no_pretrain": vs_nop,
                               "seeds": [round(x, 4) for x in full], "no_pretrain_seeds": [round(x, 4) for x in nop]}
         out["no_pretrain"][task] = round(mn, 4)
-        out["steps"][task] = r.steps
-        out["train_s"] = round(out["train_s"] + r.train_s, 1)
-        out["backbone"] = {"shipped": v.source.get("shipped"), "steps": v.source.get("steps")}
-        if r.layers:
-            out["layers_transferred"] = {"task": task, "layers": sorted(r.layers),
-                                         "accuracy": [round(r.layers[n], 4) for n in sorted(r.layers)]}
-        for arch, curve in r.zero_shot.items():
+        out["steps"][task] = v.steps
+        out["train_s"] = round(out["train_s"] + v.train_s, 1)
+        out["backbone"] = {"shipped": all(i.get("shipped", False) for i in v.pretrain.values()),
+                           "steps": {a: i.get("steps") for a, i in v.pretrain.items()}}
+        if v.layers:
+            out["layers_transferred"] = {"task": task, "layers": sorted(v.layers),
+                                         "accuracy": [round(v.layers[n], 4) for n in sorted(v.layers)]}
+        for arch, curve in v.zero_shot.items():
             zero.setdefault(arch, {})[task] = [curve[k] for k in sorted(curve)]
             # each model's own updates: the shipped GPT and LSTM end at different steps (800 and 700), so one
             # shared axis would put the Transformer's last point at the LSTM's step

@@ -9,6 +9,7 @@ log-probability of its continuation, and the best-scoring label is the answer.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
@@ -157,3 +158,31 @@ def zero_shot_accuracy(model: nn.Module, tokenizer: Tokenizer, examples: list, t
         right += Z.predict(cs, lambda p, q: table[(p, q)]) == e.label
         i += len(cs)
     return right / max(1, len(examples))
+
+
+def curve(task, arch: str, tokenizer: Tokenizer, budget: Budget, use_shipped: bool, key: list, device="cpu",
+          gate=None, tick: Callable[[], None] | None = None) -> dict[int, float]:
+    """Figure 2 (right) for one LM on `task`: {update: accuracy}. The curve precomputed for the shipped models
+    when `use_shipped` and it fits, else snapshots of a pre-training here (cached with `key`, which names the
+    examples and the weights' source), each answering the task with the LM alone. Raises Stopped."""
+    tick = tick or (lambda: None)
+    shipped = (shipped_curves(task) or {}) if use_shipped else {}
+    if arch in shipped:
+        tick()
+        return shipped[arch]
+    examples = zero_shot_examples(task)
+
+    def build() -> dict:
+        snaps = snapshots(arch, task.lang, tokenizer, budget, SNAPSHOT_STEPS, device, gate=gate,
+                          on_step=lambda s: tick())
+        if snaps is None:
+            raise Stopped()
+        return {str(step): zero_shot_accuracy(model_at(arch, budget, tokenizer.vocab_size, st).to(device), tokenizer,
+                                              examples, task.name, task.lang, budget.block_size)
+                for step, st in sorted(snaps.items())}
+
+    k = cache_key([CACHE_VERSION, "zero_shot1", task.lang, task.name, asdict(budget), *key, arch, SNAPSHOT_STEPS,
+                   len(examples)])
+    got, _ = get_or_build("finetune-zero-shot", k, build, suffix=".json", dump=lambda v: json.dumps(v).encode("utf-8"),
+                          load=lambda b: json.loads(b.decode("utf-8")))
+    return {int(s): v for s, v in got.items()}
