@@ -4,7 +4,7 @@ task formats fine-tuned from the shipped GPT, the same network without pre-train
 
     .venv/bin/python -m bench.finetune [--lang en|ja] [--seeds 1] [--layers-task classification]
 
-The work is core.gpt.transfer.suite.run_suite, the same call `scripts/build_models.py --only transfer` ships.
+The work is core.gpt.finetune.suite.run_suite, the same call `scripts/build_models.py --only transfer` ships.
 Nothing pre-trains: the fine-tuning runs start from the shipped weights, and the disk cache of finished runs
 is a fresh temporary folder, so `wall_s` is the whole experiment as a first visitor's page would run it.
 Nearly all of it is fine-tuning steps; a step's cost depends on the machine's load far more than on anything
@@ -41,8 +41,8 @@ def main() -> None:
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as cache:
         os.environ["ATLAS_CACHE_DIR"] = cache  # no finished run is reused: this measures the work
-        from core.gpt.transfer.stats import gap
-        from core.gpt.transfer.suite import run_suite
+        from core.gpt.finetune.stats import gap
+        from core.gpt.finetune.suite import run_suite
 
         def line(task: str, out: dict) -> None:
             r = out["tasks"][task]

@@ -215,7 +215,7 @@ def _text_card(lang: str, s) -> dict:
     from core.corpus import corpus_id
     from core.gpt.tasks.pretrain_text import HELDOUT_SHARE, SPLIT_SEED, corpus_heldout, seen_share
     from core.gpt.topic_data import load_topic_data
-    from core.gpt.transfer.data import TOPIC_CHARS
+    from core.gpt.finetune.tasks import TOPIC_CHARS
     from core.sources.text import source_text
 
     seen = {f"passages_{n}": seen_share([e.text for e in load_topic_data(lang, max_chars=n).heldout], s.train)
@@ -433,15 +433,15 @@ def _replayed_states(arch: str, lang: str) -> dict[int, dict]:
 
 
 def build_zeroshot(lang: str, models_dir: Path) -> dict:
-    """Figure 2 (right) precomputed: every task's zero-shot accuracy (core.gpt.transfer.zeroshot) after
+    """Figure 2 (right) precomputed: every task's zero-shot accuracy (core.gpt.finetune.zeroshot) after
     ZERO_SHOT_STEPS updates of the shipped GPT's and LSTM's recipes, and of the shipped models themselves,
     into zeroshot-<lang>.json, so the page draws the curves without loading a snapshot."""
     import torch
 
     from core.gpt.finetune import load_shipped_backbones
     from core.gpt.topic_data import load_topic_data
-    from core.gpt.transfer import zeroshot as Z
-    from core.gpt.transfer.data import TOPIC_CHARS, load_task
+    from core.gpt.finetune import zeroshot as Z
+    from core.gpt.finetune.tasks import TOPIC_CHARS, load_task
 
     t0 = time.perf_counter()
     sb = load_shipped_backbones(lang, load_topic_data(lang, max_chars=TOPIC_CHARS))
@@ -481,13 +481,13 @@ TRANSFER_SEEDS = 3
 
 def build_transfer(lang: str, models_dir: Path, seeds: int = TRANSFER_SEEDS,
                    layers_task: str = "classification") -> dict:
-    """Issue 13's transfer suite (core.gpt.transfer.suite: the four task formats from the shipped GPT and
+    """Issue 13's transfer suite (core.gpt.finetune.suite: the four task formats from the shipped GPT and
     without pre-training, Figure 2's layer sweep) run once, into transfer-<lang>.json with its card, so the
     page shows measured numbers at once. The card's hashes (models, data, settings) tell the page when
     the file is stale. Runs in a fresh temporary cache: nothing reused."""
     import os
 
-    from core.gpt.transfer import suite
+    from core.gpt.finetune import suite
 
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as cache:
@@ -506,7 +506,7 @@ def write_transfer(lang: str, models_dir: Path, result: dict, seeds: int, layers
 
     import torch
 
-    from core.gpt.transfer import suite
+    from core.gpt.finetune import suite
 
     card = {"artifact": suite.shipped_path(lang, models_dir).name, "kind": "transfer", "lang": lang,
             "command": f"python scripts/build_models.py --only transfer --lang {lang}"

@@ -1,4 +1,5 @@
-"""Fine-tuning (core.gpt.finetune), the topic task (core.gpt.topic_data) and the LSTM LM (core.gpt.lstm)."""
+"""Fine-tuning (core.gpt.finetune) as the fine-tuning page runs it: "text [extract]" rows of the topic task
+(core.gpt.topic_data), Table 5's experiment; and the LSTM LM (core.gpt.lstm)."""
 from __future__ import annotations
 
 import pytest
@@ -7,6 +8,9 @@ import torch
 from core.gpt import finetune as ft
 from core.corpus import CORPUS_DIR
 from core.errors import UserInputError
+from core.gpt.finetune.heads import add_special_tokens, lm_targets, task_model
+from core.gpt.finetune.tasks import encode_texts
+from core.gpt.tasks.encode import EncodedSplit
 from core.gpt.model import GPT, GPTConfig
 from core.gpt.lstm import LSTMConfig, LSTMLM
 from core.tokenizers.char import CharTokenizer
@@ -20,17 +24,22 @@ def tiny_gpt(vocab: int = V) -> GPT:
     return GPT(GPTConfig(vocab_size=vocab, n_layer=2, n_head=2, n_embd=32, block_size=16))
 
 
-def classifier(backbone=None) -> ft.TopicClassifier:
-    backbone = backbone or tiny_gpt()
-    return ft.TopicClassifier(backbone, K, ft.add_extract_token(backbone))
+def classifier(backbone=None) -> ft.TaskModel:
+    """The fine-tuning page's model: one new row (the extract token) and W_y."""
+    return task_model(backbone or tiny_gpt(), "classification", K, 1, new_tokens=1, init="normal")
+
+
+def split(tok, texts: list[str], labels: list[int], max_tokens: int = 16) -> EncodedSplit:
+    x, ends = encode_texts(tok, texts, tok.vocab_size, max_tokens)
+    return EncodedSplit(x, ends, torch.tensor(labels), 1, 0)
 
 
 # ------------------------------------------------------------------ the model
 def test_extract_token_is_a_new_row_and_the_head_stays_tied():
     g = tiny_gpt()
     old = g.wte.weight.detach().clone()
-    e = ft.add_extract_token(g)
-    assert e == V and g.wte.weight.shape == (V + 1, 32) and g.config.vocab_size == V + 1
+    e = add_special_tokens(g, 1, "normal")
+    assert e == (V,) and g.wte.weight.shape == (V + 1, 32) and g.config.vocab_size == V + 1
     assert torch.equal(g.wte.weight[:V], old)
     assert g.lm_head.weight is g.wte.weight
 
@@ -42,8 +51,8 @@ def test_head_reads_the_hidden_state_at_the_extract_token(arch):
     x = torch.randint(1, V, (2, 10))
     ends = torch.tensor([4, 7])
     x[0, 4], x[1, 7] = m.extract_id, m.extract_id
-    logits, lm = m(x, ends)
-    assert logits.shape == (2, K) and lm.shape == (2, 10, V + 1)
+    logits, h = m(x, ends)
+    assert logits.shape == (2, K) and m.backbone.lm_head(h).shape == (2, 10, V + 1)
     h = m.backbone.features(x)
     assert torch.allclose(logits[1], m.head(h[1, 7]), atol=1e-6)
     # Tokens after the extract token (padding) change nothing; a token before it does.
@@ -55,9 +64,10 @@ def test_head_reads_the_hidden_state_at_the_extract_token(arch):
     assert not torch.allclose(m(y, ends)[0][0], logits[0], atol=1e-5)
 
 
-def test_encode_batch_places_extract_token_and_lm_targets():
+def test_encode_texts_places_extract_token_and_lm_targets():
     tok = CharTokenizer.train("abcdef")
-    x, ends, y = ft.encode_batch(tok, ["abc", "abcdef"], extract_id=99, max_tokens=5)
+    x, ends = encode_texts(tok, ["abc", "abcdef"], extract_id=99, max_tokens=5)
+    y = lm_targets(x, ends, (99,))
     assert ends.tolist() == [3, 4]  # the second text is cut to 4 tokens: the extract token takes the 5th place
     assert x[0, 3] == 99 and x[1, 4] == 99 and x.shape == (2, 5)
     assert y[0].tolist() == tok.encode("bc") + [ft.IGNORE] * 3
@@ -66,15 +76,16 @@ def test_encode_batch_places_extract_token_and_lm_targets():
 
 def _batch():
     tok = CharTokenizer.train("abcdefghijklmnopqrs")
-    x, ends, y = ft.encode_batch(tok, ["abcde", "fgh", "ijklmnop"], V, 16)
-    return x, ends, y, torch.tensor([0, 1, 2])
+    x, ends = encode_texts(tok, ["abcde", "fgh", "ijklmnop"], V, 16)
+    return x, ends, lm_targets(x, ends, (V,)), torch.tensor([0, 1, 2])
 
 
 def test_l3_is_l2_plus_lambda_l1():
     m = classifier()
     x, ends, y, lab = _batch()
-    out = ft.finetune_loss(m, x, ends, lab, y, lam=0.5)
-    logits, lm = m(x, ends)
+    out = ft.task_loss(m, x, ends, lab, lam=0.5)
+    logits, h = m(x, ends)
+    lm = m.backbone.lm_head(h)
     l2 = -torch.log_softmax(logits, -1)[torch.arange(3), lab].mean()
     mask = y != ft.IGNORE
     l1 = -torch.log_softmax(lm, -1)[mask].gather(1, y[mask][:, None]).mean()
@@ -85,14 +96,14 @@ def test_l3_is_l2_plus_lambda_l1():
 def test_lambda_zero_adds_no_lm_gradient():
     m = classifier()
     x, ends, y, lab = _batch()
-    ft.finetune_loss(m, x, ends, lab, y, lam=0.0)["l3"].backward()
+    ft.task_loss(m, x, ends, lab, lam=0.0)["l3"].backward()
     g0 = {n: p.grad.clone() for n, p in m.named_parameters()}
     m.zero_grad()
-    ft.finetune_loss(m, x, ends, lab, y, lam=0.5)["l2"].backward()  # L2 alone
+    ft.task_loss(m, x, ends, lab, lam=0.5)["l2"].backward()  # L2 alone
     for n, p in m.named_parameters():
         assert torch.allclose(g0[n], p.grad, atol=1e-7), n
     m.zero_grad()
-    ft.finetune_loss(m, x, ends, lab, y, lam=0.5)["l3"].backward()
+    ft.task_loss(m, x, ends, lab, lam=0.5)["l3"].backward()
     assert not torch.allclose(g0["backbone.wte.weight"], m.backbone.wte.weight.grad)
 
 
@@ -100,12 +111,12 @@ def test_a_few_steps_raise_training_accuracy():
     tok = CharTokenizer.train("abcxyz ")
     texts = ["aaa bbb", "abc abc", "bca cab", "xxx yyy", "xyz xyz", "zyx zxy", "aab cab", "yyz zzx"]
     labels = [0, 0, 0, 1, 1, 1, 0, 1]
-    enc = ft.Encoded(*ft.encode_batch(tok, texts, tok.vocab_size, 16), torch.tensor(labels))
-    backbone = GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=32, block_size=16))
+    enc = split(tok, texts, labels)
+    cfg = GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=32, block_size=16)
     budget = ft.Budget(epochs=15, batch=8, lr=3e-3, evals=3)
-    model, acc, conf = ft.finetune(backbone, 2, enc, enc, budget, 0.5, seed=0)
-    first = ft.evaluate(ft.TopicClassifier(GPT(backbone.config), 2, tok.vocab_size), enc, 2)[0]
-    assert acc == 1.0 and acc > first - 1e-9 and sum(map(sum, conf)) == 8
+    model, res = ft.fit(GPT(cfg), "classification", 2, enc, enc, 0.5, budget.fit("transformer", 8), seed=0, init_seed=0)
+    first = ft.evaluate(task_model(GPT(cfg), "classification", 2, 1, 1, "normal"), enc.x, enc.extract, enc.labels)
+    assert res.accuracy == 1.0 and res.accuracy > first.accuracy - 1e-9 and sum(map(sum, res.scores.confusion)) == 8
 
 
 @pytest.mark.parametrize("n", [8, 10])  # whole batches per epoch, and a short last batch
@@ -115,11 +126,11 @@ def test_quick_budget_scores_the_heldout_set_after_each_epoch(n):
 
     tok = CharTokenizer.train("abcxyz ")
     texts = (["aaa bbb", "xxx yyy", "abc abc", "xyz xyz", "bca cab"] * 2)[:n]
-    enc = ft.Encoded(*ft.encode_batch(tok, texts, tok.vocab_size, 16), torch.tensor([i % 2 for i in range(n)]))
+    enc = split(tok, texts, [i % 2 for i in range(n)])
     budget = replace(ft.BUDGETS["quick"], batch=4)  # the quick budget's epochs and evaluations, on 8-10 passages
     curves = ft.Curves()
-    ft.finetune(GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=16, block_size=16)), 2,
-                enc, enc, budget, 0.5, seed=0, curves=curves)
+    ft.fit(GPT(GPTConfig(vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=16, block_size=16)), "classification",
+           2, enc, enc, 0.5, budget.fit("transformer", n), seed=0, curves=curves)
     per_epoch = -(-n // budget.batch)
     assert budget.epochs == 3  # the paper's
     assert curves.eval_steps == [per_epoch * e for e in range(budget.epochs + 1)]
@@ -242,17 +253,17 @@ def test_shipped_backbones_are_used_and_nothing_is_pretrained(lang, monkeypatch)
     def no_pretraining(*a, **k):
         raise AssertionError("pre-training ran")
 
-    monkeypatch.setattr("core.gpt.finetune.job.pretrain", no_pretraining)
+    monkeypatch.setattr("core.gpt.finetune.backbones.pretrain", no_pretraining)
     monkeypatch.setitem(ft.BUDGETS, "tiny", SHIPPED_TINY)
     gpt, lstm = shipped.load_gpt(lang), shipped.load_lstm_file(shipped.lstm_path(lang))
     before = {k: v.clone() for k, v in gpt.model.state_dict().items()}
     job = ft.FinetuneJob(ft.Settings(lang=lang, budget="tiny", variants=("full", "no_pretrain", "lstm_aux")), threads=1)
-    assert job.shipped is not None and job.backbone_note is None
+    assert job.source.shipped is not None and job.backbone_note is None
     assert tokenizer_to_meta(job.tokenizer) == tokenizer_to_meta(gpt.tokenizer)
     assert job.gpt_cfg == gpt.model.config and job.max_tokens == min(64, SHIPPED_TINY.block_size)
     # The pre-trained state is the shipped weights, bit for bit, for the GPT and the LSTM alike.
     for arch, src in (("transformer", gpt.model), ("lstm", lstm.model)):
-        state = job._pretrained_state(arch)
+        state, _ = job.source.weights(arch)
         assert all(torch.equal(state[k], v) for k, v in src.state_dict().items())
     assert job._total == job._ft_steps * ft.FT_STEP_COST * 3  # no pre-training units planned
     job.start()
@@ -278,12 +289,12 @@ def test_unusable_shipped_files_fall_back_to_pretraining_with_a_note(damage, tmp
             (tmp_path / f"{name}.json").write_text("{}", encoding="utf-8")
     calls = []
     real = ft.pretrain
-    monkeypatch.setattr("core.gpt.finetune.job.pretrain", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    monkeypatch.setattr("core.gpt.finetune.backbones.pretrain", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
     monkeypatch.setitem(ft.BUDGETS, "tiny", SHIPPED_TINY)
     lam = 0.5 if damage == "missing" else 0.6  # another run key: each case fine-tunes (not from the cache)
     job = ft.FinetuneJob(ft.Settings(lang="en", budget="tiny", lam=lam, variants=("full", "lstm_aux")), threads=1)
     note = job.backbone_note
-    assert job.shipped is None and note is not None and note.en and note.ja and note.en != note.ja
+    assert job.source.shipped is None and note is not None and note.en and note.ja and note.en != note.ja
     assert job.gpt_cfg.n_layer == SHIPPED_TINY.n_layer  # the budget's own architecture
     job.start()
     assert job.wait(300) and job.status == "finished", job.view().message

@@ -83,7 +83,7 @@ def test_quick_budget_says_the_backbone_is_the_shipped_model(lang, done, says, m
     from core.gpt import shipped
 
     monkeypatch.setitem(ft.BUDGETS, "quick", SHIPPED)
-    monkeypatch.setattr("core.gpt.finetune.job.pretrain", lambda *a, **k: pytest.fail("pre-training ran"))
+    monkeypatch.setattr("core.gpt.finetune.backbones.pretrain", lambda *a, **k: pytest.fail("pre-training ran"))
     at = open_page(PAGE, lang=lang)
     at.multiselect(key="ft_variants").set_value(["full"]).run()
     at.button(key="ft_run").click().run()

@@ -3,15 +3,13 @@ rows drawn (with the notes' 東京/大阪 pair); a tiny experiment starts, finis
 noise and both Figure 2 panels."""
 from __future__ import annotations
 
-import functools
 import json
 
 import pytest
 
 from core.gpt import finetune as ft
-from core.gpt.transfer import job as transfer_job
-from core.gpt.transfer import fit as F_
-from core.gpt.transfer.fit import FitConfig
+from core.gpt.finetune import job as ft_job
+from core.gpt.finetune.settings import FitConfig
 import time
 
 from tests.apptest import errors, open_page, progress_text, spec_with
@@ -23,9 +21,9 @@ TINY = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd
 @pytest.fixture(autouse=True)
 def tiny(monkeypatch):
     monkeypatch.setitem(ft.BUDGETS, "quick", TINY)
-    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
-    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "max_train", 16)
-    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "max_heldout", 8)
+    monkeypatch.setitem(ft_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
+    monkeypatch.setitem(ft_job.PAGE_LIMITS, "max_train", 16)
+    monkeypatch.setitem(ft_job.PAGE_LIMITS, "max_heldout", 8)
 
 
 def wait_for(at, word: str, timeout: float = 900) -> None:
@@ -66,8 +64,7 @@ def test_renders_and_widgets_change_the_rows_drawn(lang, title):
 
 @pytest.mark.parametrize("lang,done", [("en", "Finished"), ("ja", "完了")])
 def test_a_tiny_experiment_runs_and_shows_table5_and_figure2(lang, done, monkeypatch):
-    # a tiny backbone pre-trained here (the fallback path) instead of the shipped GPT: the page test stays quick
-    monkeypatch.setattr(transfer_job, "backbone_source", functools.partial(F_.backbone_source, use_shipped=False))
+    # the tiny "quick" budget pre-trains its own backbone (the fallback path) instead of loading the shipped GPT
     at = open_page(PAGE, lang=lang)
     at.radio(key="tasks_task").set_value("entailment").run()
     at.select_slider(key="tasks_seeds").set_value(2).run()
@@ -110,7 +107,7 @@ def test_the_shipped_measurement_shows_all_four_formats_and_a_computed_compariso
     """A current transfer-<lang>.json (its hashes match today's models, data and settings): the page shows its
     four tasks, a paragraph whose numbers are computed from it, and Figure 2 (left) from its layer sweep;
     once a hash no longer matches, it says the measurement is stale instead of showing old numbers."""
-    from core.gpt.transfer import suite
+    from core.gpt.finetune import suite
     from ui import gpt_tasks_shipped
 
     path = tmp_path / f"transfer-{lang}.json"

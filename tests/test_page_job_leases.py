@@ -3,16 +3,14 @@ lease per page (core.runtime.sessions), so a new session with the same URL finds
 and shows its end; another tab (another token) and the training page's lease of the same tab do not."""
 from __future__ import annotations
 
-import functools
 import threading
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.gpt import finetune as ft
-from core.gpt.transfer import fit as F_
-from core.gpt.transfer import job as transfer_job
-from core.gpt.transfer.fit import FitConfig
+from core.gpt.finetune import job as ft_job
+from core.gpt.finetune.settings import FitConfig
 from core.i18n import LANG_NAMES
 from core.runtime.jobs import BackgroundJob
 from core.runtime.sessions import LEASES, new_token
@@ -24,7 +22,7 @@ TINY_TASKS = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, 
                        lstm_hidden=32)
 # page, lease kind, start button, language of the "finished" word, a widget set before starting
 PAGES = {"finetune": ("views/gpt_finetune.py", "ft_run", ft.FinetuneJob),
-         "tasks": ("views/gpt_tasks.py", "tasks_start", transfer_job.TransferJob)}
+         "tasks": ("views/gpt_tasks.py", "tasks_start", ft.FinetuneJob)}
 
 
 @pytest.fixture(autouse=True)
@@ -32,10 +30,10 @@ def tiny(monkeypatch, tmp_path):
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))  # nothing from the other page tests' cached runs: a real run
     monkeypatch.setitem(ft.BUDGETS, "quick", TINY_FT)
     monkeypatch.setitem(ft.BUDGETS, "standard", TINY_FT)
-    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
-    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "max_train", 16)
-    monkeypatch.setitem(transfer_job.PAGE_LIMITS, "max_heldout", 8)
-    monkeypatch.setattr(transfer_job, "backbone_source", functools.partial(F_.backbone_source, use_shipped=False))
+    monkeypatch.setitem(ft_job.PAGE_LIMITS, "fit", FitConfig(max_steps=3, batch=8))
+    monkeypatch.setitem(ft_job.PAGE_LIMITS, "max_train", 16)
+    monkeypatch.setitem(ft_job.PAGE_LIMITS, "max_heldout", 8)
+    # both budgets are the tiny one, which pre-trains here (the fallback path): no shipped GPT is loaded
 
 
 def tab(page: str, token: str, lang: str) -> AppTest:

@@ -250,8 +250,8 @@ def test_zero_shot_curves_are_shipped_fresh_and_rescore(lang):
     """Figure 2 (right) ships as zeroshot-<lang>.json: every task, both LMs, from update 0 to the shipped model's
     last; the last point re-scores the same from the shipped GPT, and the step-100 point from its snapshot file."""
     from core.gpt.checkpoint import load_checkpoint
-    from core.gpt.transfer import zeroshot as Z
-    from core.gpt.transfer.data import load_task
+    from core.gpt.finetune import zeroshot as Z
+    from core.gpt.finetune.tasks import load_task
 
     card = json.loads(Z.shipped_curves_path(lang).read_text(encoding="utf-8"))
     assert card["replay_steps"] == list(B.ZERO_SHOT_STEPS), "zeroshot json is stale: run `make models`"
@@ -273,8 +273,8 @@ def test_zero_shot_curves_are_shipped_fresh_and_rescore(lang):
 
 
 def test_zero_shot_curves_of_other_examples_or_models_are_not_used(tmp_path):
-    from core.gpt.transfer import zeroshot as Z
-    from core.gpt.transfer.data import load_task
+    from core.gpt.finetune import zeroshot as Z
+    from core.gpt.finetune.tasks import load_task
 
     task = load_task("similarity", "en")
     assert Z.shipped_curves(task, tmp_path) is None  # missing

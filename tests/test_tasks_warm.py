@@ -19,7 +19,7 @@ def _rows_text(at) -> str:
 
 @pytest.mark.parametrize("lang, other, title", [("en", "ja", "(Japanese)"), ("ja", "en", "（英語）")])
 def test_language_switch_after_the_warm_up_reads_only_caches(monkeypatch, lang, other, title):
-    from core.gpt.transfer import data, suite
+    from core.gpt.finetune import suite, tasks as data
     from ui import gpt_tasks_shipped
 
     gpt_tasks_shipped.warm()

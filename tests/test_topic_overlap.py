@@ -7,7 +7,7 @@ from core.corpus import load_shipped, split_train_heldout
 from core.gpt.finetune.backbones import load_shipped_backbones
 from core.gpt.tasks.pretrain_text import pretraining_split, pretraining_split_of, seen_share, task_heldout_texts
 from core.gpt.topic_data import load_topic_data
-from core.gpt.transfer.data import TOPIC_CHARS
+from core.gpt.finetune.tasks import TOPIC_CHARS
 
 LANGS = ("en", "ja")
 

@@ -1,6 +1,6 @@
-"""GPT-1's transfer, core side: the four heads and L3 against hand computations, NLL == cross entropy,
-layers-transferred re-initialisation, the standard error of a gap, zero-shot scoring, and tiny
-trainings that run through the one Trainer."""
+"""GPT-1's transfer on the one fine-tuning engine (core.gpt.finetune), core side: the four heads and L3
+against hand computations, NLL == cross entropy, layers-transferred re-initialisation, the standard error
+of a gap, zero-shot scoring, and tiny trainings that run through the one Trainer."""
 from __future__ import annotations
 
 import math
@@ -12,11 +12,13 @@ from core.gpt import finetune as ft
 from core.gpt.model import GPT, GPTConfig
 from core.gpt.tasks.transforms import Specials
 from core.gpt.tasks.zeroshot import Candidate
-from core.gpt.transfer import fit as F_
-from core.gpt.transfer.data import encode_task, load_task
-from core.gpt.transfer.heads import IGNORE, TaskModel, add_special_tokens, lm_targets, nll_and_ce, task_loss
-from core.gpt.transfer.stats import gap, mean_std
-from core.gpt.transfer.zeroshot import score_candidates
+from core.gpt.finetune import backbones as B
+from core.gpt.finetune import loops as L
+from core.gpt.finetune.heads import IGNORE, TaskModel, add_special_tokens, lm_targets, task_loss
+from core.gpt.finetune.settings import FitConfig
+from core.gpt.finetune.stats import gap, mean_std, nll_and_ce
+from core.gpt.finetune.tasks import encode_task, load_task
+from core.gpt.finetune.zeroshot import score_candidates
 from core.runtime import trainer as trainer_mod
 from core.tokenizers.char import CharTokenizer
 
@@ -44,15 +46,16 @@ def rows(n: int, T: int, specials: Specials, seed: int = 0) -> tuple[torch.Tenso
 def test_special_tokens_are_new_rows_and_the_head_stays_tied():
     m = tiny_gpt()
     old = m.wte.weight.detach().clone()
-    sp = add_special_tokens(m)
-    assert sp.ids == (V, V + 1, V + 2) and m.wte.weight.shape == (V + 3, 16) and m.config.vocab_size == V + 3
+    ids = add_special_tokens(m)
+    assert ids == Specials.after(V).ids == (V, V + 1, V + 2)
+    assert m.wte.weight.shape == (V + 3, 16) and m.config.vocab_size == V + 3
     assert torch.equal(m.wte.weight[:V], old) and m.lm_head.weight is m.wte.weight
 
 
 def test_lm_targets_skip_specials_padding_and_everything_after_extract():
     sp = Specials(V, V + 1, V + 2)
     x, ext = rows(3, 12, sp)
-    y = lm_targets(x, ext, sp)
+    y = lm_targets(x, ext, sp.ids)
     for i in range(3):
         e = int(ext[i])
         for t in range(12):
@@ -65,8 +68,8 @@ def test_lm_targets_skip_specials_padding_and_everything_after_extract():
 @torch.no_grad()
 def test_l3_is_l2_plus_lambda_l1_computed_by_hand(lam):
     m = tiny_gpt()
-    sp = add_special_tokens(m)
-    model = TaskModel(m, "entailment", 3, 1, sp).eval()
+    sp = Specials.after(V)
+    model = TaskModel(m, "entailment", 3, 1, add_special_tokens(m)).eval()
     x, ext = rows(4, 12, sp)
     labels = torch.tensor([0, 1, 2, 1])
     out = task_loss(model, x, ext, labels, lam)
@@ -84,8 +87,8 @@ def test_l3_is_l2_plus_lambda_l1_computed_by_hand(lam):
 
 def test_lambda_zero_gives_no_lm_gradient():
     m = tiny_gpt()
-    sp = add_special_tokens(m)
-    model = TaskModel(m, "entailment", 3, 1, sp)
+    sp = Specials.after(V)
+    model = TaskModel(m, "entailment", 3, 1, add_special_tokens(m))
     x, ext = rows(2, 12, sp)
     out = task_loss(model, x, ext, torch.tensor([0, 1]), 0.0)
     assert out["l3"] is out["l2"] and not out["l1"].requires_grad
@@ -93,8 +96,8 @@ def test_lambda_zero_gives_no_lm_gradient():
 
 def test_similarity_adds_both_orderings_so_the_order_does_not_matter():
     m = tiny_gpt()
-    sp = add_special_tokens(m)
-    model = TaskModel(m, "similarity", 2, 2, sp).eval()
+    sp = Specials.after(V)
+    model = TaskModel(m, "similarity", 2, 2, add_special_tokens(m)).eval()
     x, ext = rows(6, 12, sp)  # 3 examples x 2 rows
     logits, h = model(x, ext)
     swapped = torch.tensor([1, 0, 3, 2, 5, 4])
@@ -107,8 +110,8 @@ def test_similarity_adds_both_orderings_so_the_order_does_not_matter():
 @torch.no_grad()
 def test_multiple_choice_scores_each_answer_and_softmaxes_over_k():
     m = tiny_gpt()
-    sp = add_special_tokens(m)
-    model = TaskModel(m, "multiple_choice", 4, 4, sp).eval()
+    sp = Specials.after(V)
+    model = TaskModel(m, "multiple_choice", 4, 4, add_special_tokens(m)).eval()
     x, ext = rows(8, 12, sp)  # 2 examples x 4 answers
     logits, h = model(x, ext)
     scores = model.head(h[torch.arange(8), ext]).view(2, 4)  # one number per row
@@ -132,10 +135,10 @@ def test_nll_equals_cross_entropy():
 @pytest.mark.parametrize("layers", [0, 1, 2, 3, None])
 def test_layers_transferred_reinitialises_exactly_the_other_blocks(layers):
     budget = ft.Budget(n_layer=3, n_head=2, n_embd=16, block_size=32)
-    pre = F_.build_backbone("transformer", budget, V, None, seed=99)  # stands for a pre-trained model
+    pre = B.build_backbone("transformer", budget, V, None, seed=99)  # stands for a pre-trained model
     state = pre.state_dict()
-    fresh = F_.build_backbone("transformer", budget, V, None, seed=5).state_dict()
-    got = F_.build_backbone("transformer", budget, V, state, layers, seed=5).state_dict()
+    fresh = B.build_backbone("transformer", budget, V, None, seed=5).state_dict()
+    got = B.build_backbone("transformer", budget, V, state, layers, seed=5).state_dict()
     n = 3 if layers is None else layers
     for k, v in got.items():
         if k.startswith("h."):
@@ -145,7 +148,7 @@ def test_layers_transferred_reinitialises_exactly_the_other_blocks(layers):
         assert torch.equal(v, want), k
     assert sum(not torch.equal(got[k], state[k]) for k in got if k.startswith("h.")) > 0 or n == 3
     with pytest.raises(ValueError):
-        F_.build_backbone("transformer", budget, V, state, 4)
+        B.build_backbone("transformer", budget, V, state, 4)
 
 
 def test_gap_standard_error_on_known_numbers():
@@ -175,18 +178,20 @@ def test_zero_shot_score_is_the_mean_log_prob_of_the_continuation():
 def test_a_tiny_finetuning_runs_through_the_trainer_and_learns(monkeypatch):
     calls = []
     real_run = trainer_mod.Trainer.run
-    monkeypatch.setattr(F_.Trainer, "run", lambda self: (calls.append(self), real_run(self))[1])
+    monkeypatch.setattr(L.Trainer, "run", lambda self: (calls.append(self), real_run(self))[1])
     task = load_task("entailment", "en", max_train=12, max_heldout=6)
     tok = CharTokenizer.train("".join(e.a + e.b for e in task.train + task.heldout))
     sp = Specials.after(tok.vocab_size)
     budget = ft.Budget(n_layer=1, n_head=2, n_embd=32, block_size=64)
     train = encode_task(task, task.train, tok, sp, 64)
-    bb = F_.build_backbone("transformer", budget, tok.vocab_size, None, seed=0)
-    model, res = F_.finetune_task(bb, "entailment", 3, train, encode_task(task, task.heldout, tok, sp, 64), 0.5,
-                                  F_.FitConfig(batch=12, lr=3e-3, dropout=0.0, max_steps=40, epochs=40), seed=0)
+    bb = B.build_backbone("transformer", budget, tok.vocab_size, None, seed=0)
+    held = encode_task(task, task.heldout, tok, sp, 64)
+    model, res = L.fit(bb, "entailment", 3, train, held, 0.5,
+                       FitConfig(batch=12, lr=3e-3, dropout=0.0, max_steps=40, epochs=40), seed=0)
     assert len(calls) == 1 and res.steps == 40 and 0.0 <= res.accuracy <= 1.0
-    assert sum(res.losses[-5:]) < sum(res.losses[:5])  # it fits the twelve training examples
-    assert res.nll_ce[0] == pytest.approx(res.nll_ce[1], abs=1e-5)
+    assert sum(res.curves.l3[-5:]) < sum(res.curves.l3[:5])  # it fits the twelve training examples
+    nll, ce = nll_and_ce(res.scores.logits, held.labels)
+    assert nll == pytest.approx(ce, abs=1e-5)
     assert model.backbone.wte.weight.shape[0] == tok.vocab_size + 3
 
 
@@ -205,32 +210,39 @@ def test_classification_rows_are_start_text_extract():
 
 def test_unknown_settings_are_bilingual_errors():
     from core.errors import UserInputError
-    from core.gpt.transfer.job import TransferSettings
+    from core.gpt.finetune.settings import Settings, fit_for
 
-    for bad in (dict(task="poetry"), dict(lam=float("nan")), dict(seeds=9), dict(variants=())):
+    for bad in (dict(task="poetry"), dict(lam=float("nan")), dict(seeds=9), dict(variants=()), dict(lang="fr")):
         with pytest.raises(UserInputError):
-            TransferSettings(**bad)
+            Settings(**bad)
+    with pytest.raises(ValueError):  # two texts cannot be read as "text [extract]": a format needs its recipe
+        Settings(task="entailment")
+    assert Settings(task="entailment", fit=fit_for("entailment")).recipe("lstm", 10) == fit_for("entailment")
 
 
 # ------------------------------------------------------------------ the backbone source: shipped, or a fallback
 def test_the_source_is_the_shipped_gpt_and_lstm_bit_for_bit_with_their_tokenizer():
     from core.gpt import shipped
 
-    src = F_.backbone_source("en", ("transformer", "lstm"))
+    src = B.choose_source("en", ft.BUDGETS["quick"])
     gpt, lstm = shipped.load_gpt("en"), shipped.load_lstm_file(shipped.lstm_path("en"))
-    assert src.shipped and src.note is None and src.steps == {"transformer": gpt.steps, "lstm": lstm.steps}
+    assert src.shipped is not None and src.note is None and src.label.startswith("shipped:")
+    assert src.info("transformer")["steps"] == gpt.steps and src.info("lstm")["steps"] == lstm.steps
     assert src.tokenizer.encode("Ken bought some fruit.") == gpt.tokenizer.encode("Ken bought some fruit.")
+    states = {}
     for arch, model in (("transformer", gpt.model), ("lstm", lstm.model)):
         ref = model.state_dict()
-        assert src.states[arch].keys() == ref.keys() and all(torch.equal(src.states[arch][k], ref[k]) for k in ref)
+        states[arch], info = src.weights(arch)
+        assert info["shipped"] and not src.trained_here(arch)
+        assert states[arch].keys() == ref.keys() and all(torch.equal(states[arch][k], ref[k]) for k in ref)
         # a copy: fine-tuning never touches the shared model
-        assert src.states[arch]["wte.weight"] is not ref["wte.weight"]
+        assert states[arch]["wte.weight"] is not ref["wte.weight"]
     # the backbone a run builds from it is the shipped network (its config), pre-trained blocks and all
-    bb = F_.build_backbone("transformer", ft.BUDGETS["quick"], src.tokenizer.vocab_size, src.states["transformer"],
-                           None, 0, 0.0, src.configs["transformer"])
-    assert bb.config.n_layer == gpt.model.config.n_layer and torch.equal(bb.h[3].mlp.c_fc.weight,
-        gpt.model.h[3].mlp.c_fc.weight)
-    assert F_.source_tokenizer("ja").vocab_size == shipped.load_gpt("ja").tokenizer.vocab_size
+    bb = B.build_backbone("transformer", ft.BUDGETS["quick"], src.tokenizer.vocab_size, states["transformer"],
+                          None, 0, 0.0, src.gpt_cfg)
+    assert bb.config.n_layer == gpt.model.config.n_layer
+    assert torch.equal(bb.h[3].mlp.c_fc.weight, gpt.model.h[3].mlp.c_fc.weight)
+    assert B.source_tokenizer("ja").vocab_size == shipped.load_gpt("ja").tokenizer.vocab_size
 
 
 def test_a_missing_shipped_model_falls_back_to_pre_training_here_with_a_bilingual_note(monkeypatch, tmp_path):
@@ -238,15 +250,17 @@ def test_a_missing_shipped_model_falls_back_to_pre_training_here_with_a_bilingua
 
     monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)  # nothing shipped
     shipped.clear_cache()
-    tiny = ft.Budget(pretrain_steps=2, pretrain_batch=2, n_layer=1, n_head=2, n_embd=16, block_size=32)
-    monkeypatch.setitem(ft.BUDGETS, "quick", tiny)
+    tiny = ft.Budget(pretrain_steps=2, pretrain_batch=2, n_layer=1, n_head=2, n_embd=16, block_size=32,
+                     backbone="shipped")
     try:
-        src = F_.backbone_source("en", ("transformer",))
+        src = B.choose_source("en", tiny)
     finally:
         shipped.clear_cache()
-    assert not src.shipped and src.note is not None and "make models" in src.note.en and "make models" in src.note.ja
-    assert src.steps == {"transformer": 2} and src.configs["transformer"].n_layer == 1
-    assert src.tokenizer.vocab_size + 0 == src.states["transformer"]["wte.weight"].shape[0]
+    assert src.shipped is None and src.note is not None
+    assert "make models" in src.note.en and "make models" in src.note.ja
+    assert src.trained_here("transformer") and src.info("transformer") is None and src.gpt_cfg.n_layer == 1
+    state, info = src.weights("transformer")
+    assert info["steps"] == 2 and src.tokenizer.vocab_size == state["wte.weight"].shape[0]
 
 
 # ------------------------------------------------------------------ overfit sanity: the pipeline can memorise
@@ -263,10 +277,10 @@ def test_each_task_format_can_overfit_sixteen_training_examples(task_name):
     sp = Specials.after(tok.vocab_size)
     budget = ft.Budget(n_layer=2, n_head=2, n_embd=32, block_size=64)
     train = encode_task(task, task.train, tok, sp, 64)
-    bb = F_.build_backbone("transformer", budget, tok.vocab_size, None, seed=0)
-    model, res = F_.finetune_task(bb, task_name, len(task.labels), train, train, 0.0,
-                                  F_.FitConfig(batch=16, lr=3e-3, dropout=0.0, epochs=80), seed=0)
-    assert res.steps == 80 and res.accuracy == 1.0, (res.accuracy, res.losses[::10])
+    bb = B.build_backbone("transformer", budget, tok.vocab_size, None, seed=0)
+    model, res = L.fit(bb, task_name, len(task.labels), train, train, 0.0,
+                       FitConfig(batch=16, lr=3e-3, dropout=0.0, epochs=80), seed=0)
+    assert res.steps == 80 and res.accuracy == 1.0, (res.accuracy, res.curves.l3[::10])
 
 
 def test_the_new_tokens_start_at_the_mean_pretrained_row_plus_noise():
@@ -301,12 +315,12 @@ def test_a_shared_thread_tuner_is_probed_once_across_runs():
     train, held = encode_task(task, task.train, tok, sp, 64), encode_task(task, task.heldout, tok, sp, 64)
     tuner = Steady(max_threads=2, probe=2, every=1000)
     assert len(tuner.plan) == 6  # (2 + 1) steps with 1 thread, then with 2
-    cfg = F_.FitConfig(batch=8, lr=1e-3, dropout=0.0, epochs=10, max_steps=4)
-    F_.finetune_task(F_.build_backbone("transformer", budget, tok.vocab_size, None), "entailment", 3, train, held, 0.0,
-                     cfg, tuner=tuner)
+    cfg = FitConfig(batch=8, lr=1e-3, dropout=0.0, epochs=10, max_steps=4)
+    L.fit(B.build_backbone("transformer", budget, tok.vocab_size, None), "entailment", 3, train, held, 0.0,
+          cfg, tuner=tuner)
     assert tuner.used == [1, 1, 1, 2] and len(tuner.plan) == 2  # four steps measured: the probe goes on
-    F_.finetune_task(F_.build_backbone("transformer", budget, tok.vocab_size, None), "entailment", 3, train, held, 0.0,
-                     cfg, tuner=tuner)
+    L.fit(B.build_backbone("transformer", budget, tok.vocab_size, None), "entailment", 3, train, held, 0.0,
+          cfg, tuner=tuner)
     assert tuner.used == [1, 1, 1, 2, 2, 2, 2, 2]  # the second run finished the probe, then ran on its choice
     assert not tuner.plan and tuner.choice == 2 and torch.get_num_threads() == 2
 
@@ -317,7 +331,7 @@ def test_the_shipped_suite_is_read_only_while_its_hashes_match(tmp_path):
     import shutil
 
     from core.gpt.shipped import MODELS_DIR
-    from core.gpt.transfer import suite
+    from core.gpt.finetune import suite
 
     for name in ("gpt-en.json", "lstm-en.json"):
         shutil.copy(MODELS_DIR / name, tmp_path / name)
@@ -345,7 +359,7 @@ def test_the_shipped_suite_is_current_and_labels_each_zero_shot_curve_with_its_o
     numbers), and the zero-shot panel's x axis: the GPT's curve ends at the shipped GPT's steps, the LSTM's at
     the LSTM's (one shared axis once put the GPT's last point at the LSTM's 700)."""
     from core.gpt import shipped
-    from core.gpt.transfer import suite
+    from core.gpt.finetune import suite
 
     doc = suite.shipped_suite(lang)
     assert doc is not None, (f"transfer-{lang}.json is stale: "
@@ -361,8 +375,8 @@ def test_the_shipped_suite_is_current_and_labels_each_zero_shot_curve_with_its_o
 
 
 def test_page_text_states_the_epochs_the_suite_runs():
-    """The tasks page's note says how long each task fine-tunes: it must say what fit.FIT_BY_TASK runs."""
-    from core.gpt.transfer.fit import FIT_BY_TASK
+    """The tasks page's note says how long each task fine-tunes: it must say what settings.FIT_BY_TASK runs."""
+    from core.gpt.finetune.settings import FIT_BY_TASK
     from ui.texts.gpt_tasks import T
 
     en, ja = T.t("ours_note", "en"), T.t("ours_note", "ja")

@@ -8,9 +8,9 @@ import statistics
 import pandas as pd
 import streamlit as st
 
-from core.gpt.transfer.heads import TASKS
-from core.gpt.transfer.stats import gap
-from core.gpt.transfer.suite import shipped_suite
+from core.gpt.finetune.stats import gap
+from core.gpt.finetune.suite import shipped_suite
+from core.gpt.finetune.tasks import TASKS
 from ui.texts.gpt_tasks import T
 
 suite = st.cache_data(show_spinner=False, max_entries=4)(shipped_suite)

@@ -9,11 +9,13 @@ import streamlit as st
 from core.charts import transfer as charts
 from core.errors import UserInputError
 from core.gpt.tasks.transforms import ROLES
-from core.gpt.transfer.data import Task, examples_to_show, labelled_rows, load_task
-from core.gpt.transfer.fit import source_tokenizer
-from core.gpt.transfer.job import PAGE_LIMITS, VARIANTS, TransferJob, TransferSettings, TransferView
-from core.gpt.transfer.stats import gap, mean_std
-from core.gpt.transfer.zeroshot import shipped_curves, zero_shot_examples
+from core.gpt.finetune.backbones import source_tokenizer
+from core.gpt.finetune.job import PAGE_LIMITS, FinetuneJob
+from core.gpt.finetune.results import FinetuneView
+from core.gpt.finetune.settings import VARIANTS, Settings, fit_for
+from core.gpt.finetune.stats import gap, mean_std
+from core.gpt.finetune.tasks import Task, examples_to_show, labelled_rows, load_task
+from core.gpt.finetune.zeroshot import shipped_curves, zero_shot_examples
 from core.runtime.jobs import JobSlot
 from ui import shell, train_session
 from ui.texts.gpt_tasks import T, gap_line, row_names
@@ -39,10 +41,10 @@ def figure1(task: Task, data_lang: str, lang: str) -> None:
     st.caption(T.t("gold", lang, label=ja if lang == "ja" else en))  # our label names, never user text
 
 
-def _start(s: JobSlot, settings: TransferSettings, device) -> None:
+def _start(s: JobSlot, settings: Settings, device) -> None:
     st.session_state.pop("tasks_error", None)
     try:
-        s.replace(TransferJob(settings, device))
+        s.replace(FinetuneJob(settings, device))
         s.job.start()
     except UserInputError as e:
         st.session_state["tasks_error"] = e
@@ -55,12 +57,14 @@ def controls(s: JobSlot, task: Task, lang: str, running: bool) -> None:
         c1, c2 = st.columns(2)
         lam = c1.slider(T.t("lam", lang), 0.0, 2.0, 0.5, 0.1, key="tasks_lam", bind="query-params", disabled=running,
                         help=T.t("lam_help", lang))
-        seeds = c2.select_slider(T.t("seeds", lang), [1, 2, 3], 1, key="tasks_seeds", bind="query-params", disabled=running,
-                                 help=T.t("seeds_help", lang))
+        seeds = c2.select_slider(T.t("seeds", lang), [1, 2, 3], 1, key="tasks_seeds", bind="query-params",
+                                 disabled=running, help=T.t("seeds_help", lang))
         variants = st.multiselect(T.t("variants", lang), VARIANTS, ["full", "no_aux", "no_pretrain"],
-                                  key="tasks_variants", bind="query-params", format_func=lambda v: T.t(f"v_{v}", lang), disabled=running)
+                                  key="tasks_variants", bind="query-params", format_func=lambda v: T.t(f"v_{v}", lang),
+                                  disabled=running)
     b = st.columns([1, 1, 5])
-    settings = TransferSettings(task.lang, task.name, lam, seeds, tuple(variants) or ("full",), **PAGE_LIMITS)
+    settings = Settings(task.lang, lam=lam, seeds=seeds, variants=tuple(variants) or ("full",), task=task.name,
+                        **{"fit": fit_for(task.name), "layer_sweep": True, "zero_shot": True, **PAGE_LIMITS})
     b[0].button(T.t("start", lang), key="tasks_start", type="primary", disabled=running or not variants,
                 on_click=_start, args=(s, settings, shell.device()))
     b[1].button(T.t("stop", lang), key="tasks_stop", disabled=not running, on_click=job.stop if job else None)
@@ -68,7 +72,7 @@ def controls(s: JobSlot, task: Task, lang: str, running: bool) -> None:
         shell.show_error(st.session_state["tasks_error"])
 
 
-def progress(job: TransferJob, lang: str, running: bool, poll_s: float = 2.0) -> None:
+def progress(job: FinetuneJob, lang: str, running: bool, poll_s: float = 2.0) -> None:
     """The progress line, polled while the job runs; the whole page redraws once it ends."""
 
     @st.fragment(run_every=poll_s if running else None)
@@ -89,41 +93,41 @@ def _labels(lang: str, t: Task) -> dict[str, str]:
             "seed": T.t("seed", lang), "ours": T.t("ours", lang), "chance": T.t("chance", lang)}
 
 
-def table5(v: TransferView, lang: str) -> None:
+def table5(v: FinetuneView, lang: str) -> None:
     """Accuracy per model over seeds, the gaps with their standard errors, and whether the task beat its baseline."""
-    r, t = v.results, v.task
-    src = v.source
-    if src.get("note") is not None:
-        shell.show_error(src["note"])
+    accs, t = v.accs(), v.task
+    if v.backbone_note is not None:
+        shell.show_error(v.backbone_note)
+    src = v.pretrain.get("transformer")
     if src:
-        st.caption(T.t("source_shipped" if src["shipped"] else "source_own", lang,
-                       steps=src["steps"].get("transformer", 0)))
-    if not r.accs:
+        st.caption(T.t("source_shipped" if src.get("shipped") else "source_own", lang, steps=src.get("steps", 0)))
+    if not accs:
         return
     vn = {x: T.t(f"v_{x}", lang) for x in VARIANTS}
     st.subheader(T.t("results", lang, task=T.t(f"task_{t.name}", lang), lang_name=T.t(f"lang_{t.lang}", lang)))
     bow = "" if t.bag_of_words is None else T.t("bow_caption", lang, acc=100 * t.bag_of_words)
     st.caption(T.t("baseline_caption", lang, acc=100 * t.baseline, bow=bow, n=len(t.heldout)))
-    order = [x for x in VARIANTS if x in r.accs]
+    order = [x for x in VARIANTS if x in accs]
     st.dataframe(pd.DataFrame([{T.t("col_model", lang): vn[x], T.t("col_acc", lang): "{:.1f} ± {:.1f}".format(
-        *[100 * m for m in mean_std(r.accs[x])]), T.t("col_runs", lang): len(r.accs[x])} for x in order]),
+        *[100 * m for m in mean_std(accs[x])]), T.t("col_runs", lang): len(accs[x])} for x in order]),
         hide_index=True, width="stretch")
-    st.plotly_chart(charts.table5_figure(order, vn, r.accs, t.baseline, _labels(lang, t), T.t("t5_title", lang),
+    st.plotly_chart(charts.table5_figure(order, vn, accs, t.baseline, _labels(lang, t), T.t("t5_title", lang),
                                          T.t("y_acc", lang)), key="tasks_t5_chart")
-    if "full" in r.accs:
-        g = gap(r.accs["full"], [t.baseline], len(t.heldout))
+    if "full" in accs:
+        g = gap(accs["full"], [t.baseline], len(t.heldout))
         st.markdown(T.t("beats" if g.diff > 0 and not g.within_noise else "not_beaten", lang,
-                        acc=100 * mean_std(r.accs["full"])[0], base=100 * t.baseline))
+                        acc=100 * mean_std(accs["full"])[0], base=100 * t.baseline))
         for other in [x for x in order if x != "full"]:
-            st.markdown(gap_line(vn["full"], vn[other], gap(r.accs["full"], r.accs[other], len(t.heldout)), lang))
-    if r.nll_ce:
-        st.caption(T.t("nll_ce", lang, nll=r.nll_ce[0], ce=r.nll_ce[1]))
+            st.markdown(gap_line(vn["full"], vn[other], gap(accs["full"], accs[other], len(t.heldout)), lang))
+        nll_ce = v.results["full"].nll_ce
+        if nll_ce:
+            st.caption(T.t("nll_ce", lang, nll=nll_ce[0], ce=nll_ce[1]))
 
 
 def nll_vs_ce_section(lang: str) -> None:
     """The notes call the fine-tuning loss "NLL" and contrast it with cross entropy: shown from the first open,
     on three logits, when the two are one number (a softmax head, a one-hot label) and when they part."""
-    from core.gpt.transfer.heads import nll_vs_ce
+    from core.gpt.finetune.stats import nll_vs_ce
 
     z, y = [2.0, 0.5, -1.0], 0
     d = nll_vs_ce(z, y)
@@ -139,16 +143,16 @@ def nll_vs_ce_section(lang: str) -> None:
 
 def zero_shot_line(zs: dict[str, dict[int, float]], chance: float, k: int, lang: str) -> str:
     """What our curves say, from their numbers: first and last point of each LM, its best, and the noise."""
-    t, l = (zs[a] for a in ("transformer", "lstm"))
+    t, m = (zs[a] for a in ("transformer", "lstm"))  # m: the LSTM's curve
     return T.t("zs_ours", lang, t0=100 * t[min(t)], t1=100 * t[max(t)], n=max(t), tmax=100 * max(t.values()),
-               l0=100 * l[min(l)], l1=100 * l[max(l)], lmax=100 * max(l.values()), c=100 * chance,
+               l0=100 * m[min(m)], l1=100 * m[max(m)], lmax=100 * max(m.values()), c=100 * chance,
                se=100 * (chance * (1 - chance) / max(1, k)) ** 0.5, k=k)
 
 
-def figure2(v: TransferView | None, task: Task, lang: str, shipped_layers: dict[int, float] | None = None) -> None:
+def figure2(v: FinetuneView | None, task: Task, lang: str, shipped_layers: dict[int, float] | None = None) -> None:
     """Left: accuracy by pre-trained blocks kept (a run's, else the shipped sweep's). Right: zero-shot accuracy
     over pre-training, drawn at once from the curves precomputed for the shipped models (or the run's own)."""
-    r = v.results if v is not None and v.task.name == task.name and v.task.lang == task.lang else None
+    r = v if v is not None and v.task.name == task.name and v.task.lang == task.lang else None
     layers = (r.layers if r is not None and r.layers else None) or shipped_layers
     zs = (r.zero_shot if r is not None and r.zero_shot else None) or (
         curves(task.name, task.lang) if task.name != "classification" else None)

@@ -1,12 +1,12 @@
 """Table 5's gaps with their noise, shared by the fine-tuning page and the task-formats page: each
-variant against the full model, the difference with its standard error (core.gpt.transfer.stats.gap:
+variant against the full model, the difference with its standard error (core.gpt.finetune.stats.gap:
 Welch over seeds when both have several, else binomial from the held-out size) and whether it is
 within noise."""
 from __future__ import annotations
 
 import streamlit as st
 
-from core.gpt.transfer.stats import gap, mean_std
+from core.gpt.finetune.stats import gap, mean_std
 from ui.texts.gpt_tasks import T, gap_line
 
 

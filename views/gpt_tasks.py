@@ -2,7 +2,7 @@
 The sections live in ui/gpt_tasks_view.py; this page is their table of contents."""
 import streamlit as st
 
-from core.gpt.transfer.heads import TASKS
+from core.gpt.finetune.tasks import TASKS
 from ui import gpt_tasks_shipped as shipped
 from ui import gpt_tasks_view as view
 from ui import shell
@@ -16,9 +16,10 @@ st.markdown(T.t("intro", lang))
 
 # ---------------------------------------------------------------- which task, in which language
 c1, c2 = st.columns(2)
-task_name = c1.radio(T.t("task", lang), TASKS, key="tasks_task", bind="query-params", format_func=lambda k: T.t(f"task_{k}", lang))
-data_lang = c2.radio(T.t("data_lang", lang), ["en", "ja"], index=1 if lang == "ja" else 0, key="tasks_lang", bind="query-params",
-                     format_func=lambda k: T.t(f"lang_{k}", lang))
+task_name = c1.radio(T.t("task", lang), TASKS, key="tasks_task", bind="query-params",
+                     format_func=lambda k: T.t(f"task_{k}", lang))
+data_lang = c2.radio(T.t("data_lang", lang), ["en", "ja"], index=1 if lang == "ja" else 0, key="tasks_lang",
+                     bind="query-params", format_func=lambda k: T.t(f"lang_{k}", lang))
 st.markdown(T.t(f"how_{task_name}", lang))
 task = view.load(task_name, data_lang)
 

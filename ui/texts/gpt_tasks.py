@@ -85,7 +85,8 @@ T = Catalog(
                              "層数の曲線は実行後に表示されます（上の「開始」）。"),
         "progress": ("{status} — {phase} {pct:.0f}%", "{status} — {phase} {pct:.0f}%"),
         "phase_": ("", ""),
-        "phase_pretrain": ("pre-training (or loading) the language models", "言語モデルの事前学習（または読み込み）"),
+        "phase_pretrain_transformer": ("pre-training the Transformer LM", "Transformer 言語モデルを事前学習中"),
+        "phase_pretrain_lstm": ("pre-training the LSTM LM", "LSTM 言語モデルを事前学習中"),
         "phase_finetune": ("fine-tuning", "ファインチューニング"),
         "phase_layers": ("layers transferred", "転移する層数"),
         "phase_zero_shot": ("zero-shot snapshots", "ゼロショットのスナップショット"),
@@ -176,9 +177,9 @@ T = Catalog(
         "nll_row_bce": ("a sigmoid per class, summed binary cross entropies: another model",
                         "クラスごとの sigmoid と 2 値交差エントロピーの和：別のモデル"),
         "nll_after": ("The first two rows are equal to the last digit; the other three show where “NLL” and “cross "
-                      "entropy” stop being the same number. Computed on this page by core.gpt.transfer.heads.nll_vs_ce.",
+                      "entropy” stop being the same number. Computed on this page by core.gpt.finetune.stats.nll_vs_ce.",
                       "最初の 2 行は最後の桁まで一致します。残りの 3 行は「NLL」と「交差エントロピー」が同じ数でなくなる場合です。"
-                      "このページで core.gpt.transfer.heads.nll_vs_ce が計算しています。"),
+                      "このページで core.gpt.finetune.stats.nll_vs_ce が計算しています。"),
         "fig2": ("Figure 2 at this app's scale", "この規模での図 2"),
         "layers_title": ("Pre-trained blocks kept (the rest re-initialised)", "事前学習済みブロックの数（残りは初期化し直し）"),
         "x_layers": ("blocks transferred", "転移したブロック数"),
@@ -208,7 +209,7 @@ T = Catalog(
             "and the two roles exchanged (“from Tokyo to Osaka” / “from Osaka to Tokyo”) and the opposite label, so a bag "
             "of words sits at 50%. No model here learns those twins (about 50% with and without pre-training: the table): "
             "the same fine-tuning tells an identical pair from a sentence about something else well above chance "
-            "(`bench/similarity_probe.py` measures both), so what a few hundred updates do not teach this 4-layer "
+            "(`docs/FINDINGS.md` records both measurements), so what a few hundred updates do not teach this 4-layer "
             "network is comparing *who stands where* on the two sides of the delimiter. The numbers in the table above come from one run of "
             "the command it names; read every gap with its standard error.",
             "**ここでは**（アプリ同梱の GPT：4 層 × 幅 128、約 8 万字で事前学習。タスクは規則で作った数百〜約 1,000 例、"
@@ -218,7 +219,7 @@ T = Catalog(
             "bag-of-words に見分けられるのはせいぜい中立だけです。類似度では、どの組にも同じ語で二つの役割を入れ替えた"
             "（「東京から大阪へ行く」／「大阪から東京へ行く」）逆のラベルの双子があるので、bag-of-words は 50% です。"
             "この双子を学べたモデルはここにはありません（事前学習ありでもなしでも約 50%：表のとおり）。同じファインチューニングで、"
-            "同一の文の組と別の話題の文の組なら当て推量を大きく超えて見分けられるので（どちらも `bench/similarity_probe.py` で測れます）、"
+            "同一の文の組と別の話題の文の組なら当て推量を大きく超えて見分けられるので（どちらの測定も `docs/FINDINGS.md` にあります）、"
             "4 層のこのネットワークが数百回の更新で身につけられないのは、区切りの両側で「誰がどこにいるか」を比べることです。"
             "上の表の数値は、表に書いたコマンドを 1 回実行して得たものです。"
             "どの差も標準誤差と合わせて読んでください。"),
@@ -236,7 +237,7 @@ def row_names(task: str, n_rows: int, lang: str) -> list[str]:
 
 
 def gap_line(a: str, b: str, g, lang: str) -> str:
-    """One sentence for a core.gpt.transfer.stats.Gap between variants named a and b."""
+    """One sentence for a core.gpt.finetune.stats.Gap between variants named a and b."""
     if g.se is None:
         return T.t("gap_none", lang, a=a, b=b, diff=100 * g.diff)
     return T.t("gap", lang, a=a, b=b, diff=100 * g.diff, se=100 * g.se, how=T.t(f"how_{g.method}", lang),

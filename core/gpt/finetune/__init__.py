@@ -1,31 +1,37 @@
-"""GPT-1 fine-tuning with an auxiliary LM loss, and the paper's ablations (Table 5) at a small scale.
+"""GPT-1's fine-tuning (Radford et al. 2018, §3.2-3.3, Figures 1-2, Table 5): one engine for both pages.
 
-GPT-1 (Radford et al. 2018, §3.2) puts a linear layer W_y on the pre-trained model's last hidden state
-at an extract token and trains L3 = L2 + λ·L1 (classification NLL plus λ times the LM loss).
-Ablations (Table 5): full (pre-trained, λ = 0.5), w/o pre-training (random init, λ = 0.5),
-w/o aux LM (pre-trained, λ = 0), LSTM w/ aux LM (an LSTM LM pre-trained with the same budget).
-The task is topic classification of passages of the shipped corpus (core.gpt.topic_data); pre-training
-reads only the training paragraphs' text, so the held-out passages are unseen by every model.
+One pre-trained backbone (the shipped GPT or LSTM, a live-trained GPT, or a pre-training here); new token
+rows and a linear head W_y on the final state at the extract token; L3 = L2 + λ·L1 (classification NLL
+plus λ times the LM loss on the rows' text), trained by loops.fit through the one core.runtime Trainer.
+Table 5's variants: full (pre-trained, λ = 0.5), w/o pre-training (random init), w/o aux LM (λ = 0),
+LSTM w/ aux LM. The fine-tuning page runs them on topic classification ("text [extract]", curves,
+predictions); the task-formats page on the four formats of Figure 1, with Figure 2's layer sweep and
+zero-shot curves.
 
-    settings.py   variants, budgets, Settings, backbones, the task tokenizer
-    heads.py      the extract token, TopicClassifier (W_y), batches, L1/L2/L3, evaluation, predict
-    loops.py      LM pre-training and fine-tuning, both through core.runtime.trainer.Trainer
-    backbones.py  the backbones not pre-trained here: the shipped GPT/LSTM (the quick budget) or a live GPT
-    job.py        FinetuneJob (a core.runtime.jobs.BackgroundJob), results cached via core.runtime.diskcache
+    settings.py   variants, budgets, the fine-tuning page's Settings, FitConfig (a run's recipe), backbones, tokenizer
+    tasks.py      the four tasks (classification = the topic task) as `Task`, and their rows (both layouts)
+    heads.py      the new token rows, TaskModel (W_y for every task), LM targets, L3, evaluation, predict
+    loops.py      LM pre-training and `fit` (one fine-tuning run), both through core.runtime.trainer.Trainer
+    backbones.py  the one source of pre-trained weights (shipped, live, or pre-trained here), build_backbone
+    job.py        FinetuneJob (a core.runtime.jobs.BackgroundJob): one experiment for either page, every run cached
+    results.py    what a job reports: VariantResult (a Table 5 row), FinetuneView
+    zeroshot.py   LM-only answers for Figure 2 (right): the shipped curves or snapshots of a pre-training here
+    stats.py      mean ± spread over seeds, gaps with their standard error, NLL against cross entropy
+    suite.py      all four tasks of one language as one JSON (bench/finetune.py; shipped as transfer-<lang>.json)
 
-Every public name is importable from `core.gpt.finetune` itself.
+The fine-tuning page's names are importable from `core.gpt.finetune` itself; the rest from their modules.
 """
-from core.gpt.finetune.heads import (IGNORE, Curves, Encoded, TopicClassifier, add_extract_token, encode_batch,
-                                     encode_examples, evaluate, finetune_loss, predict)
-from core.gpt.finetune.backbones import (LivePretrained, ShippedBackbones, check_live_fits, load_shipped_backbones,
-                                         unknown_fraction)
-from core.gpt.finetune.job import FT_STEP_COST, FinetuneJob, FinetuneView, VariantResult, run_experiment
-from core.gpt.finetune.loops import Stopped, dump_state, finetune, load_state, pretrain
+from core.gpt.finetune.backbones import LivePretrained, ShippedBackbones, load_shipped_backbones
+from core.gpt.finetune.heads import IGNORE, TaskModel, evaluate, predict, task_loss
+from core.gpt.finetune.job import FT_STEP_COST, FinetuneJob, run_experiment
+from core.gpt.finetune.loops import Curves, Stopped, fit, pretrain
+from core.gpt.finetune.results import FinetuneView, VariantResult
 from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, PAPER, PRETRAIN_SEED, VARIANT_SPECS, VARIANTS, VOCAB,
-                                        Budget, Settings, Variant, cache_key, gpt_config, new_backbone, task_tokenizer)
+                                        Budget, FitConfig, Settings, Variant, cache_key, gpt_config, new_backbone,
+                                        task_tokenizer)
 
-__all__ = ["IGNORE", "Curves", "Encoded", "TopicClassifier", "add_extract_token", "encode_batch", "encode_examples",
-           "evaluate", "finetune_loss", "predict", "FT_STEP_COST", "FinetuneJob", "FinetuneView", "LivePretrained",
-           "VariantResult", "check_live_fits", "ShippedBackbones", "load_shipped_backbones", "unknown_fraction", "run_experiment", "Stopped", "dump_state", "finetune", "load_state",
-           "pretrain", "BUDGETS", "CACHE_VERSION", "PAPER", "PRETRAIN_SEED", "VARIANT_SPECS", "VARIANTS", "VOCAB",
-           "Budget", "Settings", "Variant", "cache_key", "gpt_config", "new_backbone", "task_tokenizer"]
+__all__ = ["LivePretrained", "ShippedBackbones", "load_shipped_backbones", "IGNORE", "TaskModel", "evaluate",
+           "predict", "task_loss", "FT_STEP_COST", "FinetuneJob", "FinetuneView", "VariantResult", "run_experiment",
+           "Curves", "Stopped", "fit", "pretrain", "BUDGETS", "CACHE_VERSION", "PAPER", "PRETRAIN_SEED",
+           "VARIANT_SPECS", "VARIANTS", "VOCAB", "Budget", "FitConfig", "Settings", "Variant", "cache_key",
+           "gpt_config", "new_backbone", "task_tokenizer"]

@@ -1,5 +1,7 @@
-"""Where the pre-trained backbones come from when the experiment does not pre-train its own:
-a GPT trained on the "Train GPT-1 live" page, or the models shipped with the app (core.gpt.shipped).
+"""Where the pre-trained backbones come from, for both fine-tuning pages: the models shipped with the app
+(core.gpt.shipped), a GPT trained on the "Train GPT-1 live" page, or, when neither is there, a
+pre-training run here on the topic corpus (loops.pretrain, cached); and `build_backbone`, the one way a
+run's backbone is made (seeded init, then the pre-trained embeddings and the first `layers` blocks).
 
 The shipped GPT and LSTM are pre-trained on the corpus without any task's held-out paragraphs
 (core.gpt.tasks.pretrain_text), as GPT-1 pre-trains on text apart from its tasks. `ShippedBackbones.seen_heldout`
@@ -8,12 +10,17 @@ measures the share of held-out passages inside that text (0 for the shipped corp
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
+import torch
 import torch.nn as nn
 
 from core.errors import UserInputError
-from core.gpt.model import GPT
-from core.gpt.topic_data import TopicData
+from core.gpt.finetune.loops import pretrain
+from core.gpt.finetune.settings import BUDGETS, Budget, gpt_config, new_backbone, task_tokenizer
+from core.gpt.lstm import LSTMConfig
+from core.gpt.model import GPT, GPTConfig
+from core.gpt.topic_data import TopicData, load_topic_data
 from core.tokenizers.base import Tokenizer
 
 
@@ -67,9 +74,11 @@ class ShippedBackbones:
                 "heldout_ppl": card.get("heldout_ppl"), "unknown": self.unknown, "seen_heldout": self.seen_heldout}
 
 
-def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02) -> ShippedBackbones:
+def load_shipped_backbones(lang: str, data: TopicData, texts: list[str] | tuple = (),
+                           max_unknown: float = 0.02) -> ShippedBackbones:
     """The shipped GPT and LSTM for `lang` with their shared tokenizer, or a bilingual UserInputError saying
-    why they cannot be used (missing/damaged file, tokenizers that differ, too many unknown pieces)."""
+    why they cannot be used (missing/damaged file, tokenizers that differ, too many unknown pieces in the topic
+    passages and the other `texts` a task reads)."""
     from core.gpt import shipped
     from core.gpt.checkpoint import tokenizer_to_meta
     from core.gpt.tasks.pretrain_text import pretraining_split, seen_share
@@ -79,7 +88,7 @@ def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02
     if tokenizer_to_meta(gpt.tokenizer) != tokenizer_to_meta(lstm.tokenizer):
         raise UserInputError("The shipped GPT and LSTM use different tokenizers; rebuild them with `make models`.",
                              "同梱の GPT と LSTM のトークナイザーが違います。`make models` で作り直してください。")
-    passages = [e.text for e in data.train + data.heldout]
+    passages = [e.text for e in data.train + data.heldout] + list(texts)
     unk = unknown_fraction(gpt.tokenizer, "\n".join(passages))
     if unk > max_unknown:
         raise UserInputError(
@@ -89,3 +98,100 @@ def load_shipped_backbones(lang: str, data: TopicData, max_unknown: float = 0.02
     # (whitespace ignored, so a passage spanning a line break is still found).
     seen = seen_share([e.text for e in data.heldout], pretraining_split(lang).train)
     return ShippedBackbones(gpt.model, lstm.model, gpt.tokenizer, gpt.card, lstm.card, unk, seen)
+
+
+def _copy(model: nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+@dataclass
+class Source:
+    """Where an experiment's pre-trained weights come from, decided once before it runs: a GPT from the
+    "Train GPT-1 live" page, the shipped GPT and LSTM, or a pre-training here on the topic corpus (then
+    `note` says why the shipped models were not used). Every variant reads with `tokenizer`."""
+
+    budget: Budget
+    data: TopicData  # the text a backbone pre-trained here reads (the topic corpus's training paragraphs)
+    tokenizer: Tokenizer
+    gpt_cfg: GPTConfig  # the transformer's shape: the shipped or live model's, else the budget's
+    lstm_cfg: LSTMConfig | None  # the shipped LSTM's shape; None = the budget's
+    shipped: ShippedBackbones | None = None
+    live: LivePretrained | None = None
+    note: UserInputError | None = None
+
+    @property
+    def label(self) -> str:
+        """What identifies the weights in cache keys: a rebuilt shipped model gives new keys."""
+        return self.live.label if self.live is not None else self.shipped.label if self.shipped is not None else "own"
+
+    def trained_here(self, arch: str) -> bool:
+        return self.shipped is None and not (arch == "transformer" and self.live is not None)
+
+    def info(self, arch: str) -> dict | None:
+        """What a page shows about a backbone known before any pre-training (None: it is trained here)."""
+        if self.shipped is not None:
+            return self.shipped.info(arch)
+        return {"cached": True, "live": self.live.label} if arch == "transformer" and self.live is not None else None
+
+    def weights(self, arch: str, device="cpu", gate=None, on_step: Callable | None = None,
+                threads: int | None = None) -> tuple[dict[str, torch.Tensor] | None, dict]:
+        """(state dict, info) of `arch`'s pre-trained LM: copies of the shipped or live weights (fine-tuning
+        never touches the shared modules), else loops.pretrain (cached on disk); None when `gate` stopped it."""
+        if self.shipped is not None:
+            return _copy(self.shipped.gpt if arch == "transformer" else self.shipped.lstm), self.shipped.info(arch)
+        if arch == "transformer" and self.live is not None:
+            return _copy(self.live.model), self.info(arch)
+        model, info = pretrain(arch, self.tokenizer, self.data, self.budget, device, gate=gate, on_step=on_step,
+                               threads=threads, gpt_cfg=self.gpt_cfg if arch == "transformer" else None)
+        return (None if model is None else model.state_dict()), info
+
+
+def choose_source(lang: str, budget: Budget, live: LivePretrained | None = None, texts: list[str] | tuple = (),
+                  ) -> Source:
+    """The one switch between pre-trained weights: `live` when given (refused when its tokenizer does not know
+    the corpus), else the shipped models when the budget says so and they load and cover the task's `texts`,
+    else a pre-training here with its own tokenizer (`Source.note` says why the shipped ones were refused)."""
+    data = load_topic_data(lang, max_chars=budget.max_chars)
+    if live is not None:
+        check_live_fits(live, data)
+        return Source(budget, data, live.tokenizer, live.model.config, None, live=live)
+    note = None
+    if budget.backbone == "shipped":
+        try:
+            sb = load_shipped_backbones(lang, data, texts)
+            return Source(budget, data, sb.tokenizer, sb.gpt.config, sb.lstm.config, shipped=sb)
+        except UserInputError as e:  # missing, damaged or unfit: say so, and pre-train here
+            note = e
+    tok = task_tokenizer(data, budget, lang)
+    return Source(budget, data, tok, gpt_config(budget, tok.vocab_size), None, note=note)
+
+
+def source_tokenizer(lang: str, budget: str = "quick") -> Tokenizer:
+    """The tokenizer `choose_source` would give, without loading a backbone (a page draws pieces with it):
+    the shipped GPT's (loaded once per process), else the one a pre-training here trains."""
+    from core.gpt import shipped
+
+    try:
+        return shipped.load_gpt(lang).tokenizer
+    except UserInputError:
+        b = BUDGETS[budget]
+        return task_tokenizer(load_topic_data(lang, max_chars=b.max_chars), b, lang)
+
+
+def build_backbone(arch: str, budget: Budget, vocab_size: int, state: dict | None, layers: int | None = None,
+                   seed: int = 0, dropout: float = 0.0, config=None) -> nn.Module:
+    """A fresh backbone (seeded random init) that takes from `state` the embeddings and the first
+    `layers` Transformer blocks (None = all; the LSTM is all or nothing); the rest stays re-initialised.
+    `state=None` is "without pre-training". Figure 2 (left) varies `layers` from 0 to n_layer."""
+    torch.manual_seed(seed)
+    model = new_backbone(arch, budget, vocab_size, config if arch == "transformer" else None, dropout,
+                         config if arch == "lstm" else None)  # the source's shape (shipped or the budget's)
+    if state is None:
+        return model
+    n = model.config.n_layer if layers is None or arch != "transformer" else layers
+    if not 0 <= n <= model.config.n_layer:
+        raise ValueError(f"layers must be in 0..{model.config.n_layer}, got {n}")
+    keep = {k: v for k, v in state.items()
+            if not k.startswith("h.") or int(k.split(".")[1]) < n}  # "h.<i>.…" are the Transformer blocks
+    model.load_state_dict(keep, strict=False)  # the tied lm_head follows wte
+    return model

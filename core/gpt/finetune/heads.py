@@ -1,104 +1,124 @@
-"""GPT-1's fine-tuning head and losses (Radford et al. 2018, §3.2), and how passages become batches.
+"""GPT-1's task heads on one pre-trained backbone (Radford et al. 2018, §3.2-3.3, Figure 1), and L3.
 
-    input   u_1 … u_m, then an extract token e         (an extra embedding row, like GPT-1's delimiters)
-    P(y | u) = softmax(h_n^{(e)} W_y)                   h_n^{(e)}: final hidden state at the extract token
-    L2 = −Σ log P(y | u)                                classification NLL
-    L1 = −Σ_t log P(u_t | u_<t)                         the LM loss on the same input
-    L3 = L2 + λ·L1                                      λ = 0.5 in the paper
+Every task reads token rows (tasks.py) through the same backbone; the rows end with an extract token, and
+only the head on the final state at the extract token differs:
+
+    classification / entailment   logits = h_e W_y                          (E, K)
+    similarity                    logits = (h_e(a,b) + h_e(b,a)) W_y        (E, 2)  both orders, added
+    multiple choice               s_k = h_e(context, answer_k) w_y          (E, k)  softmax over the k
+
+    L2 = −Σ log P(y | x)          classification NLL over the task's logits
+    L1 = −Σ_t log P(u_t | u_<t)   the LM loss on the same rows, on the positions whose next token is text
+    L3 = L2 + λ·L1                λ = 0.5 in the paper
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from core.gpt.finetune.tasks import TASKS, encode_texts
 from core.tokenizers.base import Tokenizer
 
-IGNORE = -100  # targets the LM loss skips (padding, the extract token)
+IGNORE = -100  # LM targets the loss skips: padding, the special tokens, anything at or after the extract
 
 
-def add_extract_token(backbone: nn.Module) -> int:
-    """Give `backbone` one more embedding row (N(0, 0.02), as GPT-1's init) for the extract token.
+def add_special_tokens(backbone: nn.Module, n: int = 3, init: str = "mean") -> tuple[int, ...]:
+    """Grow the embedding by `n` rows (start, delimiter, extract; or the extract token alone when n = 1)
+    and return their ids, the extract token's last: (V, …, V + n − 1).
 
-    The pre-trained rows are kept; the tied LM head follows the new embedding. Returns the new id.
+    init="normal" is GPT-1's N(0, 0.02), which against pre-trained rows is a near-zero input the blocks never
+    saw; init="mean" adds the mean of the existing rows (so the rows differ only by the noise): a vector of
+    the scale and direction the pre-trained blocks are used to reading. The pre-trained rows are kept and the
+    tied LM head follows the new table. Works for the GPT and the LSTM.
     """
     old = backbone.wte
     V, C = old.weight.shape
-    new = nn.Embedding(V + 1, C).to(old.weight.device)
+    new = nn.Embedding(V + n, C).to(old.weight.device)
     with torch.no_grad():
         new.weight[:V] = old.weight
         nn.init.normal_(new.weight[V:], std=0.02)
+        if init == "mean":
+            new.weight[V:] += old.weight.mean(0)  # (C,) broadcast over the n new rows
     backbone.wte = new
     backbone.lm_head.weight = new.weight  # still tied: P(u) = softmax(h W_e^T)
-    backbone.config = replace(backbone.config, vocab_size=V + 1)
-    return V
+    backbone.config = replace(backbone.config, vocab_size=V + n)
+    return tuple(range(V, V + n))
 
 
-class TopicClassifier(nn.Module):
-    """Backbone + W_y. forward -> (class logits (B, K), LM logits (B, T, V+1))."""
+def lm_targets(x: torch.Tensor, extract: torch.Tensor, special_ids: tuple[int, ...]) -> torch.Tensor:
+    """Next-token targets (N, T) for the auxiliary LM loss: y[t] = x[t+1] while t+1 is a text token
+    before the extract token; IGNORE elsewhere (start, delimiter, extract, padding).
 
-    def __init__(self, backbone: nn.Module, n_classes: int, extract_id: int):
+    >>> lm_targets(torch.tensor([[7, 1, 2, 8, 3, 9, 0]]), torch.tensor([5]), (7, 8, 9)).tolist()
+    [[1, 2, -100, 3, -100, -100, -100]]
+    """
+    N, T = x.shape
+    y = torch.full_like(x, IGNORE)
+    y[:, :-1] = x[:, 1:]
+    pos = torch.arange(T, device=x.device).unsqueeze(0)  # (1, T)
+    keep = pos + 1 < extract.unsqueeze(1)  # (N, T): the target x[t+1] sits before the extract token
+    keep &= ~torch.isin(y, torch.tensor(special_ids, device=x.device))
+    return y.masked_fill(~keep, IGNORE)
+
+
+class TaskModel(nn.Module):
+    """Backbone + the task's linear head W_y. forward(x, extract) -> (task logits (E, K), h (N, T, C))."""
+
+    def __init__(self, backbone: nn.Module, task: str, n_classes: int, rows_per_example: int,
+                 special_ids: tuple[int, ...]):
         super().__init__()
-        self.backbone = backbone
-        self.extract_id = extract_id
-        self.head = nn.Linear(backbone.config.n_embd, n_classes)  # W_y
+        if task not in TASKS:
+            raise ValueError(f"unknown task {task!r}; one of {TASKS}")
+        self.backbone, self.task, self.rows, self.special_ids = backbone, task, rows_per_example, special_ids
+        # multiple choice scores each answer row with one number; the others classify one state
+        out = 1 if task == "multiple_choice" else n_classes
+        self.head = nn.Linear(backbone.config.n_embd, out)  # W_y
         nn.init.normal_(self.head.weight, std=0.02)
         nn.init.zeros_(self.head.bias)
 
-    def states(self, x: torch.Tensor, ends: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """All final hidden states h (B, T, C) and the one at the extract token h_e (B, C)."""
-        h = self.backbone.features(x)  # (B, T, C)
-        return h, h[torch.arange(x.size(0), device=x.device), ends]  # (B, C)
+    @property
+    def extract_id(self) -> int:
+        return self.special_ids[-1]
 
-    def forward(self, x: torch.Tensor, ends: torch.Tensor, with_lm: bool = True) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """x (B, T) ids with the extract token at position ends[b]; what follows it is padding."""
-        h, h_e = self.states(x, ends)
-        lm = self.backbone.lm_head(h) if with_lm else None  # (B, T, C) x (C, V) -> (B, T, V)
-        return self.head(h_e), lm  # (B, C) x (C, K) -> (B, K)
+    def pool(self, h_e: torch.Tensor) -> torch.Tensor:
+        """Extract states of all rows (N, C) -> task logits (E, K); N = E * rows."""
+        C = h_e.size(-1)
+        if self.task == "similarity":
+            return self.head(h_e.view(-1, 2, C).sum(1))  # (E, 2, C) -> (E, C): order-free, then (E, C) x (C, 2)
+        if self.task == "multiple_choice":
+            return self.head(h_e).view(-1, self.rows)  # (N, C) x (C, 1) -> (N, 1) -> (E, k)
+        return self.head(h_e)  # (E, C) x (C, K) -> (E, K)
 
-
-def encode_batch(tokenizer: Tokenizer, texts: list[str], extract_id: int, max_tokens: int
-                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Texts -> x (B, T) = tokens + extract token + padding, ends (B,), LM targets (B, T).
-
-    Tokens beyond max_tokens − 1 are cut (the extract token needs the last place). The LM target of
-    position t is token t+1 of the text; the last text token, the extract token and padding get IGNORE.
-    """
-    rows = [tokenizer.encode(t)[: max_tokens - 1] for t in texts]
-    T = max(len(r) for r in rows) + 1
-    x = torch.zeros(len(rows), T, dtype=torch.long)
-    y = torch.full((len(rows), T), IGNORE, dtype=torch.long)
-    ends = torch.empty(len(rows), dtype=torch.long)
-    for b, r in enumerate(rows):
-        n = len(r)
-        if n:
-            x[b, :n] = torch.tensor(r)
-            y[b, : n - 1] = x[b, 1:n]
-        x[b, n] = extract_id
-        ends[b] = n
-    return x, ends, y
+    def forward(self, x: torch.Tensor, extract: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.backbone.features(x)  # (N, T, C)
+        h_e = h[torch.arange(x.size(0), device=x.device), extract]  # (N, C)
+        return self.pool(h_e), h
 
 
-def finetune_loss(model: TopicClassifier, x: torch.Tensor, ends: torch.Tensor, labels: torch.Tensor,
-                  lm_targets: torch.Tensor, lam: float) -> dict[str, torch.Tensor]:
-    """{"l2": classification NLL, "l1": LM loss, "l3": L2 + λ·L1, "logits"} (means over the batch).
+def task_model(backbone: nn.Module, task: str, n_classes: int, rows: int, new_tokens: int = 3,
+               init: str = "mean") -> TaskModel:
+    """The new token rows, then W_y (in that order: the random draws of a seeded run depend on it)."""
+    return TaskModel(backbone, task, n_classes, rows, add_special_tokens(backbone, new_tokens, init))
 
-    With λ = 0 the LM loss is still measured, but outside autograd: it adds nothing to the gradient.
-    """
-    h, h_e = model.states(x, ends)
-    logits = model.head(h_e)  # (B, K)
-    l2 = F.nll_loss(F.log_softmax(logits, dim=-1), labels)  # −log P(y | u), the paper's wording
-    keep = lm_targets != IGNORE  # (B, T): positions with a next token; padding and the extract token have none
+
+def task_loss(model: TaskModel, x: torch.Tensor, extract: torch.Tensor, labels: torch.Tensor,
+              lam: float) -> dict[str, torch.Tensor]:
+    """{"l2", "l1", "l3" = L2 + λ·L1, "logits"} (means over the batch); L1 is always measured, and joins the
+    gradient only if λ > 0."""
+    logits, h = model(x, extract)
+    l2 = F.cross_entropy(logits, labels)  # == nll_loss(log_softmax(logits)): see stats.nll_and_ce
+    y = lm_targets(x, extract, model.special_ids)  # (N, T)
     with torch.set_grad_enabled(torch.is_grad_enabled() and lam > 0):
-        # The vocabulary projection only where a target exists (often under two thirds of a padded batch):
-        # the same mean as cross_entropy(..., ignore_index) over every position, for less work.
-        lm = model.backbone.lm_head((h if lam > 0 else h.detach())[keep])  # (N, C) x (C, V) -> (N, V)
-        l1 = F.cross_entropy(lm, lm_targets[keep])
-    l3 = l2 + lam * l1 if lam > 0 else l2
-    return {"l1": l1, "l2": l2, "l3": l3, "logits": logits}
-
+        # Every position projected, the non-targets then ignored. Projecting only the target rows (h[y != IGNORE])
+        # is the same mean for ~5 % less work, but its float sums differ in the last bits, and the shipped
+        # transfer results (assets/models/transfer-*.json) were computed this way.
+        lm = model.backbone.lm_head(h if lam > 0 else h.detach())  # (N, T, C) x (C, V) -> (N, T, V)
+        l1 = F.cross_entropy(lm.reshape(-1, lm.size(-1)), y.reshape(-1), ignore_index=IGNORE)
+    l1 = torch.nan_to_num(l1)  # rows with no text target (all ignored) give 0/0
+    return {"l1": l1, "l2": l2, "l3": l2 + lam * l1 if lam > 0 else l2, "logits": logits}
 
 
 def length_cut(ends: torch.Tensor, min_part: int = 4, min_saving: float = 0.05) -> int:
@@ -121,88 +141,72 @@ def length_cut(ends: torch.Tensor, min_part: int = 4, min_saving: float = 0.05) 
     return cut if best <= (1 - min_saving) * whole else 0
 
 
-def finetune_loss_parts(model: TopicClassifier, x: torch.Tensor, ends: torch.Tensor, labels: torch.Tensor,
-                        lm_targets: torch.Tensor, lam: float, cut: int) -> dict[str, torch.Tensor]:
-    """finetune_loss of a length-sorted batch run as two parts [:cut] and [cut:], each trimmed to its own
-    longest passage (~14% fewer token positions on the topic task's batches of 32).
+def task_loss_parts(model: TaskModel, x: torch.Tensor, extract: torch.Tensor, labels: torch.Tensor, lam: float,
+                    cut: int) -> dict[str, torch.Tensor]:
+    """task_loss of a length-sorted batch of one-row examples run as two parts [:cut] and [cut:], each
+    trimmed to its own longest row (~14% fewer token positions on the topic task's batches of 32).
 
     The same numbers as one padded batch: L2 is a mean over examples and L1 over LM targets, so each
-    part's mean is weighted by its share; and nothing a part drops was ever read, because a passage's
+    part's mean is weighted by its share; and nothing a part drops was ever read, because a row's
     states depend only on the tokens before them (causal attention; the LSTM runs forward) and padding
     has no targets. tests/test_finetune_speed.py checks losses and gradients against the whole batch.
     """
     if cut <= 0 or cut >= len(labels):
-        return finetune_loss(model, x, ends, labels, lm_targets, lam)
+        return task_loss(model, x, extract, labels, lam)
     outs, n_cls, n_lm = [], [], []
     for part in (slice(0, cut), slice(cut, None)):
-        end = int(ends[part].max()) + 1
-        y = lm_targets[part, :end]
-        outs.append(finetune_loss(model, x[part, :end], ends[part], labels[part], y, lam))
+        end = int(extract[part].max()) + 1
+        xp = x[part, :end]
+        outs.append(task_loss(model, xp, extract[part], labels[part], lam))
         n_cls.append(len(labels[part]))
-        n_lm.append(int((y != IGNORE).sum()))
+        n_lm.append(int((lm_targets(xp, extract[part], model.special_ids) != IGNORE).sum()))
     l2 = sum(o["l2"] * n for o, n in zip(outs, n_cls)) / sum(n_cls)
-    lm_parts = [(o["l1"], n) for o, n in zip(outs, n_lm) if n > 0]  # a part without targets has a NaN mean
+    lm_parts = [(o["l1"], n) for o, n in zip(outs, n_lm) if n > 0]  # a part without targets has no mean
     l1 = sum(v * n for v, n in lm_parts) / sum(n for _, n in lm_parts) if lm_parts else outs[0]["l1"]
     l3 = l2 + lam * l1 if lam > 0 else l2
     return {"l1": l1, "l2": l2, "l3": l3, "logits": torch.cat([o["logits"] for o in outs])}
 
 
 @dataclass
-class Encoded:
-    x: torch.Tensor  # (N, T)
-    ends: torch.Tensor  # (N,)
-    y_lm: torch.Tensor  # (N, T)
-    labels: torch.Tensor  # (N,)
-
-
-def by_length(enc: Encoded) -> Encoded:
-    """The same examples, shortest first: evaluation batches then carry little padding (accuracy, loss and
-    the confusion matrix do not depend on the order)."""
-    order = torch.argsort(enc.ends, stable=True)
-    return Encoded(enc.x[order], enc.ends[order], enc.y_lm[order], enc.labels[order])
-
-
-def encode_examples(tokenizer: Tokenizer, examples, extract_id: int, max_tokens: int) -> Encoded:
-    x, ends, y = encode_batch(tokenizer, [e.text for e in examples], extract_id, max_tokens)
-    return Encoded(x, ends, y, torch.tensor([e.label for e in examples], dtype=torch.long))
+class Scores:
+    accuracy: float  # share of held-out examples whose highest logit is the label (float32)
+    nll: float  # mean classification NLL
+    confusion: list[list[int]]  # [true][predicted]
+    logits: torch.Tensor  # (E, K), float32 on the CPU
 
 
 @torch.inference_mode()
-def evaluate(model: TopicClassifier, enc: Encoded, n_classes: int, batch: int = 32
-             ) -> tuple[float, float, list[list[int]]]:
-    """(accuracy, mean classification NLL, confusion matrix [true][predicted]) on `enc`."""
+def evaluate(model: TaskModel, x: torch.Tensor, extract: torch.Tensor, labels: torch.Tensor,
+             batch: int = 64) -> Scores:
+    """Held-out scores; `batch` examples (batch × rows rows) per forward, 0 = all at once. Rows sorted by
+    length carry little padding (tasks.by_length): the scores do not depend on the order."""
     was = model.training
     model.eval()
-    conf = torch.zeros(n_classes, n_classes, dtype=torch.long)
-    nll = 0.0
-    for i in range(0, len(enc.labels), batch):
-        end = int(enc.ends[i:i + batch].max()) + 1
-        logits, _ = model(enc.x[i:i + batch, :end], enc.ends[i:i + batch], with_lm=False)
-        lab = enc.labels[i:i + batch]
-        nll += float(F.cross_entropy(logits, lab, reduction="sum"))
-        conf += torch.bincount(lab * n_classes + logits.argmax(-1), minlength=n_classes ** 2).view(n_classes, n_classes)
+    R, E = model.rows, len(labels)
+    batch = batch or max(1, E)
+    out = []
+    for i in range(0, E, batch):
+        r0, r1 = i * R, min(E, i + batch) * R
+        end = int(extract[r0:r1].max()) + 1  # padding past the last extract token is never read
+        out.append(model(x[r0:r1, :end], extract[r0:r1])[0].float().cpu())
     model.train(was)
-    n = max(1, len(enc.labels))
-    return float(conf.diag().sum()) / n, nll / n, conf.tolist()
-
-
-@dataclass
-class Curves:
-    steps: list[int] = field(default_factory=list)
-    l2: list[float] = field(default_factory=list)  # classification loss of each training batch
-    l1: list[float] = field(default_factory=list)  # LM loss of each training batch
-    train_acc: list[float] = field(default_factory=list)
-    eval_steps: list[int] = field(default_factory=list)
-    eval_acc: list[float] = field(default_factory=list)  # held-out accuracy
-    eval_loss: list[float] = field(default_factory=list)
-
+    logits = torch.cat(out)  # (E, K)
+    lab = labels.cpu()
+    K = logits.size(-1)
+    nll = 0.0
+    for i, o in enumerate(out):  # summed batch by batch, in float64
+        nll += float(F.cross_entropy(o, lab[i * batch:(i + 1) * batch], reduction="sum"))
+    conf = torch.bincount(lab * K + logits.argmax(-1), minlength=K * K).view(K, K)
+    # float32, as the shipped transfer results were scored: k/n rounded to float32 (within 3e-8 of the ratio)
+    acc = float((logits.argmax(-1) == lab).float().mean()) if E else 0.0
+    return Scores(acc, nll / max(1, E), conf.tolist(), logits)
 
 
 @torch.inference_mode()
-def predict(model: TopicClassifier, tokenizer: Tokenizer, text: str, max_tokens: int) -> tuple[list[float], int, int]:
-    """Topic probabilities for `text`, the tokens read and the tokens it has (those past max_tokens − 1 are cut)."""
-    x, ends, _ = encode_batch(tokenizer, [text], model.extract_id, max_tokens)
+def predict(model: TaskModel, tokenizer: Tokenizer, text: str, max_tokens: int) -> tuple[list[float], int, int]:
+    """Class probabilities for one "text [extract]" row, the tokens read and the tokens it has (those past
+    max_tokens − 1 are cut)."""
+    x, ends = encode_texts(tokenizer, [text], model.extract_id, max_tokens)
     dev = model.head.weight.device
-    logits, _ = model(x.to(dev), ends.to(dev), with_lm=False)
+    logits, _ = model(x.to(dev), ends.to(dev))
     return logits.softmax(-1)[0].tolist(), int(ends[0]), len(tokenizer.encode(text))
-

@@ -1,202 +1,168 @@
-"""An experiment (pre-train, then fine-tune every chosen variant for every seed) as a background job.
+"""One fine-tuning experiment as a background job, for both pages: every chosen variant of Table 5 for every
+seed (loops.fit with the settings' recipe), then, when asked, Figure 2's layer sweep and zero-shot curves.
 
-`FinetuneJob` is a core.runtime BackgroundJob: the page starts it, polls `view()` and may stop it.
-Each finished variant is cached (weights as safetensors, its results as JSON in the header) through
-core.runtime.diskcache, so the same settings later come back in milliseconds.
+    FinetuneJob(Settings("en"))                                              the fine-tuning page: topic classification
+    FinetuneJob(Settings("ja", task="similarity", fit=fit_for("similarity"), layer_sweep=True, zero_shot=True))
+
+`FinetuneJob` is a core.runtime BackgroundJob: a page starts it, polls `view()` and may stop it. Each finished
+run (variant, seed, layers kept) is cached through core.runtime.diskcache (its results as JSON in a safetensors
+header, with the weights of the first seed's full run, which the page's predictions use), so the same settings
+later come back in milliseconds.
 """
 from __future__ import annotations
 
 import copy
-import math
-import statistics
-import time
-from dataclasses import asdict, dataclass, replace
+import hashlib
+from dataclasses import asdict
 
 import torch
 
 from core.errors import UserInputError
-from core.gpt.finetune.backbones import LivePretrained, ShippedBackbones, check_live_fits, load_shipped_backbones
-from core.gpt.finetune.heads import Curves, TopicClassifier, add_extract_token, encode_examples
-from core.gpt.finetune.loops import dump_state, finetune, load_state, pretrain
-from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, VARIANT_SPECS, Settings, cache_key, gpt_config,
-                                        new_backbone, task_tokenizer)
-from core.gpt.topic_data import TopicData, load_topic_data
+from core.gpt.finetune.backbones import LivePretrained, build_backbone, choose_source
+from core.gpt.finetune.heads import TaskModel, task_model
+from core.gpt.finetune.loops import Curves, Stopped, dump_state, fit, load_state
+from core.gpt.finetune.results import FinetuneView, VariantResult, variant_result
+from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, VARIANT_SPECS, FitConfig, Settings, cache_key,
+                                        new_backbone)
+from core.gpt.finetune.stats import nll_and_ce
+from core.gpt.finetune.tasks import by_length, encode_split, encode_task, load_task
+from core.gpt.finetune.zeroshot import curve as zero_shot_curve
+from core.gpt.tasks.common import all_texts
+from core.gpt.tasks.transforms import Specials
 from core.runtime.diskcache import cache_path, get_or_build
 from core.runtime.jobs import BackgroundJob
-
-
-@dataclass
-class VariantResult:
-    name: str
-    accs: list[float]  # held-out accuracy, one per seed
-    confusion: list[list[int]]  # of the first seed
-    curves: dict  # Curves of the first seed, as a dict
-    seconds: float
-    cached: bool = False
-
-    @property
-    def mean(self) -> float:
-        return statistics.fmean(self.accs)
-
-    @property
-    def std(self) -> float:
-        return statistics.stdev(self.accs) if len(self.accs) > 1 else 0.0
-
-
-@dataclass
-class FinetuneView:
-    """A consistent copy of a job's state for the page."""
-
-    status: str  # ready | running | stopped | finished | failed | diverged
-    phase: str  # "" | "pretrain_transformer" | "pretrain_lstm" | "finetune"
-    variant: str  # the variant being fine-tuned now
-    seed: int
-    progress: float
-    eta_s: float | None
-    elapsed_s: float
-    curves: dict[str, dict]  # variant -> Curves dict (first seed; live while it trains)
-    results: dict[str, VariantResult]
-    pretrain: dict[str, dict]
-    message: UserInputError | None
-    labels: list[str]
-    counts_train: list[int]
-    counts_heldout: list[int]
-    majority: float
-    settings: Settings
-    backbone_note: UserInputError | None = None  # why the shipped models were not used (then pre-trained here)
-
-    @property
-    def active(self) -> bool:
-        return self.status == "running"
-
-    def best(self) -> str | None:
-        return max(self.results, key=lambda k: self.results[k].mean) if self.results else None
-
+from core.runtime.threads import ThreadTuner
 
 FT_STEP_COST = 2.5  # a fine-tuning step (batch 32) costs about this many pre-training steps (batch 12)
-RUNS = "finetune-runs"  # cache kind of finished variants
+RUNS = "finetune-runs"  # cache kind of finished runs
+PAGE_LIMITS: dict = {}  # extra Settings the Task formats page passes (tests shrink the work: max_train, fit, ...)
 
 
-def _dump_run(value: tuple[VariantResult, dict]) -> bytes:
-    res, state = value
-    d = asdict(res)
-    d.pop("cached")
-    return dump_state(state, {"result": d})
-
-
-def _load_run(data: bytes) -> tuple[VariantResult, dict]:
+def _load_run(data: bytes) -> tuple[dict, dict]:
     state, meta = load_state(data)
-    return VariantResult(**{**meta["result"], "cached": True}), state
-
-
-def _shrink(data: TopicData, max_train: int, max_heldout: int) -> TopicData:
-    """Every k-th example, so all topics stay represented (for tests and tiny budgets)."""
-    def take(xs, n):
-        if not n or n >= len(xs):
-            return xs
-        step = len(xs) / n
-        return [xs[int(i * step)] for i in range(n)]
-
-    return replace(data, train=take(data.train, max_train), heldout=take(data.heldout, max_heldout))
+    return meta["result"], state
 
 
 class FinetuneJob(BackgroundJob):
-    """Runs `settings` in a thread; `view()` is safe from any thread; models stay for predictions."""
+    """Runs `settings` in a thread; `view()` is safe from any thread; first-seed models stay for predictions."""
 
     what = ("Fine-tuning", "ファインチューニング")
 
     def __init__(self, settings: Settings, device: torch.device | str = "cpu", live: LivePretrained | None = None,
                  threads: int | None = None):
         super().__init__(threads)
-        self.settings = settings
+        s = self.settings = settings
         self.device = torch.device(device)
-        self.budget = BUDGETS[settings.budget]
-        self.data = load_topic_data(settings.lang, max_chars=self.budget.max_chars)
-        if self.budget.max_train or self.budget.max_heldout:
-            self.data = _shrink(self.data, self.budget.max_train, self.budget.max_heldout)
-        self.live = live
-        self.shipped: ShippedBackbones | None = None
-        self.backbone_note: UserInputError | None = None
-        self._pretrain: dict[str, dict] = {}
-        if live is None and self.budget.backbone == "shipped":
-            try:
-                self.shipped = load_shipped_backbones(settings.lang, self.data)
-            except UserInputError as e:  # missing/damaged/unfit: say so, and pre-train here as before
-                self.backbone_note = e
-        self.lstm_cfg = self.shipped.lstm.config if self.shipped is not None else None
-        if live is not None:
-            check_live_fits(live, self.data)
-            self.tokenizer = live.tokenizer
-            self.gpt_cfg = live.model.config
-        elif self.shipped is not None:  # every variant reads with the shipped tokenizer, "no_pretrain" too
-            self.tokenizer = self.shipped.tokenizer
-            self.gpt_cfg = self.shipped.gpt.config
-            for arch in ("transformer", "lstm"):
-                if any(VARIANT_SPECS[v].pretrained and VARIANT_SPECS[v].arch == arch for v in settings.variants):
-                    self._pretrain[arch] = self.shipped.info(arch)
-        else:
-            self.tokenizer = task_tokenizer(self.data, self.budget, settings.lang)
-            self.gpt_cfg = gpt_config(self.budget, self.tokenizer.vocab_size)
-        self.max_tokens = min(self.gpt_cfg.block_size, self.budget.block_size)
-        self.n_classes = len(self.data.labels)
-        self.models: dict[str, TopicClassifier] = {}
+        self.budget = BUDGETS[s.budget]
+        self.task = load_task(s.task, s.lang, s.max_train or self.budget.max_train,
+                              s.max_heldout or self.budget.max_heldout)
+        # the task's own words must be known too (the topic passages are checked for every task)
+        words = all_texts(self.task) if s.task != "classification" else ()
+        self.source = choose_source(s.lang, self.budget, live, words)
+        self.tokenizer, self.backbone_note = self.source.tokenizer, self.source.note
+        self.gpt_cfg, self.lstm_cfg = self.source.gpt_cfg, self.source.lstm_cfg
+        self.n_classes = len(self.task.labels)
+        self.max_tokens = min(self.gpt_cfg.block_size, self.budget.block_size, self.recipe("transformer").block)
+        self._pretrain: dict[str, dict] = {a: self.source.info(a) for a in self._archs(s.variants, s.layer_sweep)
+                                           if self.source.info(a) is not None}
+        self.models: dict[str, TaskModel] = {}
         self._phase, self._variant, self._seed = "", "", 0
         self._curves: dict[str, Curves] = {}
         self._results: dict[str, VariantResult] = {}
         self._states: dict[str, dict] = {}  # cached weights not yet turned into models
-        self._thread_choice: dict[str, int] = {}  # measured once per architecture, reused by later runs
-        self._ft_steps = math.ceil(len(self.data.train) / self.budget.batch) * self.budget.epochs
+        self._layers: dict[int, float] = {}
+        self._zero_shot: dict[str, dict[int, float]] = {}
+        self._steps, self._train_s = 0, 0.0
+        # one thread policy for every run: each is only ~20-300 steps, too short to measure both counts again
+        self.tuner = ThreadTuner(self.threads, probe=3, every=200)
+        self._ft_steps = self.recipe("transformer").steps(len(self.task.train))
+        self._examples = hashlib.sha1(repr((self.task.train, self.task.heldout)).encode("utf-8")).hexdigest()[:16]
         self._load_cached()
         self._total = self._planned_units()
 
+    def recipe(self, arch: str) -> FitConfig:
+        return self.settings.recipe(arch, len(self.task.heldout))
+
+    @staticmethod
+    def _archs(variants, layer_sweep: bool) -> list[str]:
+        """The pre-trained backbones these runs start from."""
+        need = {VARIANT_SPECS[v].arch for v in variants if VARIANT_SPECS[v].pretrained}
+        need |= {"transformer"} if layer_sweep else set()  # the sweep keeps the full model's first blocks
+        return [a for a in ("transformer", "lstm") if a in need]
+
+    def _seeds(self, seed: int) -> tuple[int, int | None]:
+        """(backbone seed, seed of the new rows and W_y). The fine-tuning page's runs draw the backbone from
+        1000 + seed and the new row and W_y from seed; the formats' draw both from seed, in one stream."""
+        return (1000 + seed, seed) if self.settings.fit is None else (seed, None)
+
     # ------------------------------------------------------------ cache
-    def _run_key(self, variant: str) -> str:
-        live = self.live.label if self.live is not None else self.shipped.label if self.shipped is not None else ""
-        return f"{variant}-" + cache_key([CACHE_VERSION, variant, self.settings.lang, self.settings.lam_for(variant),
-                                          self.settings.seeds, asdict(self.budget), self.data.key(), live,
-                                          self.gpt_cfg.to_dict()])
+    def _run_key(self, variant: str, seed: int, layers: int | None) -> str:
+        s = self.settings
+        return f"{variant}-" + cache_key([CACHE_VERSION, "run1", s.lang, s.task, asdict(self.budget),
+                                          asdict(self.recipe(VARIANT_SPECS[variant].arch)), self._examples,
+                                          self.source.label, self.gpt_cfg.to_dict(), variant, seed, layers,
+                                          s.lam_for(variant)])
+
+    def _cached_run(self, variant: str, seed: int, layers: int | None) -> tuple[dict, dict] | None:
+        try:
+            return _load_run(cache_path(RUNS, self._run_key(variant, seed, layers), ".safetensors").read_bytes())
+        except Exception:  # noqa: BLE001 - missing or unreadable: this run trains again
+            return None
 
     def _load_cached(self) -> None:
-        """Variants already run with these settings (a read-only look; writing goes through get_or_build)."""
-        for v in self.settings.variants:
-            path = cache_path(RUNS, self._run_key(v), ".safetensors")
-            try:
-                res, state = _load_run(path.read_bytes())
-            except Exception:  # noqa: BLE001 - missing or unreadable: this variant runs again
-                continue
-            self._results[v], self._states[v] = res, state
-            self._curves[v] = Curves(**res.curves)
+        """Runs already done with these settings (a read-only look; writing goes through get_or_build)."""
+        s = self.settings
+        for v in s.variants:
+            runs = [self._cached_run(v, seed, None) for seed in range(s.seeds)]
+            if all(r is not None for r in runs):
+                self._results[v] = variant_result(v, [r for r, _ in runs], cached=True)
+                self._states[v] = runs[0][1]
+                self._curves[v] = Curves(**runs[0][0]["curves"])
+        if s.layer_sweep:
+            found = {n: self._cached_run("full", 0, n if n < self.gpt_cfg.n_layer else None)
+                     for n in range(self.gpt_cfg.n_layer + 1)}
+            if all(r is not None for r in found.values()):
+                self._layers = {n: r[0]["accuracy"] for n, r in found.items()}
 
-    def model_for(self, variant: str) -> TopicClassifier | None:
+    def model_for(self, variant: str) -> TaskModel | None:
         """The fine-tuned model of `variant` (first seed), from memory or the disk cache."""
         if variant in self.models:
             return self.models[variant]
         state = self._states.get(variant)
         if state is None:
             return None
-        backbone = new_backbone(VARIANT_SPECS[variant].arch, self.budget, self.tokenizer.vocab_size, self.gpt_cfg,
-                                lstm_cfg=self.lstm_cfg)
-        model = TopicClassifier(backbone, self.n_classes, add_extract_token(backbone))
+        arch = VARIANT_SPECS[variant].arch
+        cfg = self.recipe(arch)
+        backbone = new_backbone(arch, self.budget, self.tokenizer.vocab_size, self.gpt_cfg, lstm_cfg=self.lstm_cfg)
+        model = task_model(backbone, self.settings.task, self.n_classes, self._rows(), cfg.new_tokens, cfg.special_init)
         model.load_state_dict(state, strict=False)
         self.models[variant] = model.eval()
         return self.models[variant]
+
+    def _rows(self) -> int:
+        """Rows per example: 2 for similarity (both orders), k for multiple choice, else 1."""
+        k = len(self.task.train[0].answers) if self.settings.task == "multiple_choice" and self.task.train else 1
+        return 2 if self.settings.task == "similarity" else k
 
     # ------------------------------------------------------------ control
     def _todo(self) -> list[str]:
         return [v for v in self.settings.variants if v not in self._results]
 
+    def _zero_shot_todo(self) -> bool:
+        return self.settings.zero_shot and self.settings.task != "classification" and not self._zero_shot
+
     def _planned_units(self) -> float:
-        todo = self._todo()
-        units = self._ft_steps * FT_STEP_COST * self.settings.seeds * len(todo)
-        own = self.live is None and self.shipped is None
-        if any(VARIANT_SPECS[v].pretrained and VARIANT_SPECS[v].arch == "transformer" for v in todo) and own:
-            units += self.budget.pretrain_steps
-        if "lstm_aux" in todo and self.shipped is None:
-            units += self.budget.pretrain_steps
+        s, todo = self.settings, self._todo()
+        runs = s.seeds * len(todo) + (self.gpt_cfg.n_layer if s.layer_sweep and not self._layers else 0)
+        units = self._ft_steps * FT_STEP_COST * runs
+        units += sum(self.budget.pretrain_steps for a in self._archs(todo, s.layer_sweep and not self._layers)
+                     if self.source.trained_here(a))
+        if self._zero_shot_todo():  # the shipped curves are read at once; else two snapshot pre-trainings
+            units += 2 if self.source.shipped is not None else 2 * self.budget.pretrain_steps
         return max(1.0, units)
 
     def can_start(self) -> bool:
-        if not self._todo():
+        if not self._todo() and not (self.settings.layer_sweep and not self._layers) and not self._zero_shot_todo():
             self._status = "finished"
             return False
         self._done, self._total = 0.0, self._planned_units()
@@ -206,79 +172,114 @@ class FinetuneJob(BackgroundJob):
         with self._lock:
             self._done += units
 
+    def _set_phase(self, phase: str, variant: str = "", seed: int = 0) -> None:
+        with self._lock:
+            self._phase, self._variant, self._seed = phase, variant, seed
+
     # ------------------------------------------------------------ the thread
     def work(self) -> str:
         try:
-            return self._experiment()
+            self._experiment()
+            return "finished"
+        except Stopped:
+            return "stopped"
         except UserInputError as e:  # a diverging run: say why, keep what finished
             self.set_message(e)
             return "diverged"
         finally:
-            with self._lock:
-                self._phase = ""
+            self._set_phase("")
 
-    def _pretrained_state(self, arch: str) -> dict[str, torch.Tensor] | None:
-        if self.shipped is not None:  # copies: the shipped modules are shared by every session
-            src = self.shipped.gpt if arch == "transformer" else self.shipped.lstm
-            return {k: v.detach().clone() for k, v in src.state_dict().items()}
-        if arch == "transformer" and self.live is not None:
-            self._pretrain["transformer"] = {"cached": True, "live": self.live.label}
-            return {k: v.detach().clone() for k, v in self.live.model.state_dict().items()}
-        with self._lock:
-            self._phase = f"pretrain_{arch}"
-        model, info = pretrain(arch, self.tokenizer, self.data, self.budget, self.device, gate=self.gate,
-                               on_step=lambda s: self._tick(1.0), threads=self.threads,
-                               gpt_cfg=self.gpt_cfg if arch == "transformer" else None)
-        if model is None:
-            return None
+    def _weights(self, arch: str) -> dict[str, torch.Tensor]:
+        if self.source.trained_here(arch):
+            self._set_phase(f"pretrain_{arch}")
+        state, info = self.source.weights(arch, self.device, gate=self.gate, on_step=lambda st: self._tick(1.0),
+                                          threads=self.threads)
+        if state is None:
+            raise Stopped()
         with self._lock:
             self._pretrain[arch] = info
-        return model.state_dict()
+        return state
 
-    def _experiment(self) -> str:
-        todo = self._todo()
-        states: dict[str, dict] = {}
-        for arch in ("transformer", "lstm"):
-            if any(VARIANT_SPECS[v].pretrained and VARIANT_SPECS[v].arch == arch for v in todo):
-                st = self._pretrained_state(arch)
-                if st is None:
-                    return "stopped"
-                states[arch] = st
-        enc_train = encode_examples(self.tokenizer, self.data.train, self.tokenizer.vocab_size, self.max_tokens)
-        enc_held = encode_examples(self.tokenizer, self.data.heldout, self.tokenizer.vocab_size, self.max_tokens)
-        for v in todo:
-            spec = VARIANT_SPECS[v]
-            accs, conf, first, t0 = [], None, None, time.perf_counter()
-            for seed in range(self.settings.seeds):
+    def _encode(self) -> dict:
+        """Train and held-out rows: "text [extract]" for the page's recipe (held-out sorted by length: less
+        padding), Figure 1's layouts for the formats'."""
+        t, tok, V = self.task, self.tokenizer, self.tokenizer.vocab_size
+        if self.recipe("transformer").new_tokens == 1:
+            return {"train": encode_split(tok, t.train, V, self.max_tokens),
+                    "heldout": by_length(encode_split(tok, t.heldout, V, self.max_tokens))}
+        return {k: encode_task(t, getattr(t, k), tok, Specials.after(V), self.max_tokens) for k in ("train", "heldout")}
+
+    def _experiment(self) -> None:
+        s, todo = self.settings, self._todo()
+        sweep = s.layer_sweep and not self._layers
+        states = {arch: self._weights(arch) for arch in self._archs(todo, sweep)}
+        enc = self._encode()
+
+        def run(variant: str, seed: int, layers: int | None) -> dict:
+            """One fine-tuning run, from the cache when done before."""
+            spec, keep = VARIANT_SPECS[variant], seed == 0 and layers is None
+            cfg = self.recipe(spec.arch)
+
+            def build() -> tuple[dict, dict]:
+                bseed, iseed = self._seeds(seed)
+                bb = build_backbone(spec.arch, self.budget, self.tokenizer.vocab_size,
+                                    states[spec.arch] if spec.pretrained else None, layers, bseed, cfg.dropout,
+                                    self.gpt_cfg if spec.arch == "transformer" else self.lstm_cfg)
                 curves = Curves()
-                with self._lock:
-                    self._phase, self._variant, self._seed = "finetune", v, seed
-                    if seed == 0:
-                        self._curves[v] = curves
-                torch.manual_seed(1000 + seed)  # the random init of "w/o pre-training" depends on the seed
-                backbone = new_backbone(spec.arch, self.budget, self.tokenizer.vocab_size, self.gpt_cfg,
-                                        self.budget.dropout, self.lstm_cfg)
-                if spec.pretrained:
-                    backbone.load_state_dict(states[spec.arch], strict=False)
-                out = finetune(backbone, self.n_classes, enc_train, enc_held, self.budget, self.settings.lam_for(v),
-                               seed, self.device, gate=self.gate, curves=curves, lock=self._lock,
-                               on_step=lambda: self._tick(FT_STEP_COST), threads=self.threads,
-                               thread_choice=self._thread_choice)
-                if out is None:
+                if keep:
                     with self._lock:
-                        self._curves.pop(v, None)
-                    return "stopped"
-                model, acc, c = out
-                accs.append(acc)
-                if seed == 0:
-                    first, conf = model.cpu(), c
-            res = VariantResult(v, accs, conf, asdict(self._curves[v]), round(time.perf_counter() - t0, 2))
-            get_or_build(RUNS, self._run_key(v), lambda: (res, first.state_dict()), suffix=".safetensors",
-                         dump=_dump_run, load=_load_run)
+                        self._curves[variant] = curves
+                out = fit(bb, s.task, self.n_classes, enc["train"], enc["heldout"], s.lam_for(variant), cfg, seed,
+                          self.device, gate=self.gate, on_step=lambda st: self._tick(FT_STEP_COST), tuner=self.tuner,
+                          curves=curves, lock=self._lock, init_seed=iseed)
+                if out is None:
+                    if keep:
+                        with self._lock:
+                            self._curves.pop(variant, None)
+                    raise Stopped()
+                model, r = out
+                with self._lock:  # runs trained here (not ones read from the cache)
+                    self._steps += r.steps
+                    self._train_s += r.seconds
+                    if keep:
+                        self.models[variant] = model.cpu()
+                result = {"accuracy": r.accuracy, "steps": r.steps, "seconds": r.seconds, "curves": asdict(curves),
+                          "nll_ce": list(nll_and_ce(r.scores.logits, enc["heldout"].labels)),
+                          "confusion": r.scores.confusion}
+                return result, (model.state_dict() if keep else {})
+
+            (result, state), _ = get_or_build(RUNS, self._run_key(variant, seed, layers), build, suffix=".safetensors",
+                                              dump=lambda v: dump_state(v[1], {"result": v[0]}), load=_load_run)
+            if keep:
+                with self._lock:
+                    self._curves.setdefault(variant, Curves(**result["curves"]))
+                    self._states[variant] = state
+            return result
+
+        for v in todo:
+            runs = []
+            for seed in range(s.seeds):
+                self._set_phase("finetune", v, seed)
+                runs.append(run(v, seed, None))
             with self._lock:
-                self._results[v] = res
-                self.models[v] = first
-        return "finished"
+                self._results[v] = variant_result(v, runs)
+        if sweep:
+            n_layer = self.gpt_cfg.n_layer
+            for n in range(n_layer + 1):
+                self._set_phase("layers", "full", 0)
+                acc = run("full", 0, n if n < n_layer else None)["accuracy"]
+                with self._lock:
+                    self._layers[n] = acc
+        if self._zero_shot_todo():
+            self._set_phase("zero_shot")
+            for arch in ("transformer", "lstm"):
+                curve = self._zero_shot_curve(arch)
+                with self._lock:
+                    self._zero_shot[arch] = curve
+
+    def _zero_shot_curve(self, arch: str) -> dict[int, float]:
+        return zero_shot_curve(self.task, arch, self.tokenizer, self.budget, self.source.shipped is not None,
+                       [self._examples, self.source.label], self.device, self.gate, lambda: self._tick(1.0))
 
     # ------------------------------------------------------------ reading
     def view(self) -> FinetuneView:
@@ -287,18 +288,15 @@ class FinetuneJob(BackgroundJob):
             return FinetuneView(
                 status=st.status, phase=self._phase, variant=self._variant, seed=self._seed,
                 progress=1.0 if st.status == "finished" else st.progress, eta_s=st.eta_s, elapsed_s=st.elapsed_s,
-                curves={k: asdict(c) for k, c in self._curves.items()},
-                results=dict(self._results), pretrain=copy.deepcopy(self._pretrain), message=st.message,
-                labels=list(self.data.labels), counts_train=self.data.counts("train"),
-                counts_heldout=self.data.counts("heldout"), majority=self.data.majority_baseline(),
-                settings=self.settings, backbone_note=self.backbone_note,
-            )
+                curves={k: asdict(c) for k, c in self._curves.items()}, results=dict(self._results),
+                pretrain=copy.deepcopy(self._pretrain), message=st.message, task=self.task, settings=self.settings,
+                backbone_note=self.backbone_note, layers=dict(self._layers),
+                zero_shot=copy.deepcopy(self._zero_shot), steps=self._steps, train_s=round(self._train_s, 2))
 
 
 def run_experiment(settings: Settings, device: torch.device | str = "cpu", threads: int | None = None) -> FinetuneView:
-    """Run (or load from the cache) the whole experiment, waiting for it; for the bench and scripts."""
+    """Run (or load from the cache) the whole experiment, waiting for it; for benches and scripts."""
     job = FinetuneJob(settings, device, threads=threads)
     job.start()
     job.wait()
     return job.view()
-

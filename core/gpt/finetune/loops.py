@@ -1,30 +1,34 @@
-"""The two trainings of an experiment, both through core.runtime's Trainer: LM pre-training of a backbone
-(the GPT or the LSTM, cached on disk) and fine-tuning one variant with L3 = L2 + λ·L1.
+"""The two trainings of fine-tuning, both through core.runtime's Trainer: LM pre-training of a backbone
+(the GPT or the LSTM, cached on disk) and `fit`, one fine-tuning run of any task with L3 = L2 + λ·L1
+(the fine-tuning page's variants and the task-formats page's runs alike; the recipe is a FitConfig).
 """
 from __future__ import annotations
 
 import json
-import math
 import threading
+import time
+from dataclasses import dataclass, field
 from typing import Callable
 
 import torch
 import torch.nn as nn
 
 from core.gpt.data import TokenData
-from core.gpt.finetune.heads import (Curves, Encoded, TopicClassifier, add_extract_token, by_length, evaluate,
-                                    finetune_loss_parts, length_cut)
-from core.gpt.finetune.settings import CACHE_VERSION, PRETRAIN_SEED, Budget, cache_key, new_backbone
+from core.gpt.finetune.heads import Scores, TaskModel, evaluate, length_cut, task_loss_parts, task_model
+from core.gpt.finetune.settings import CACHE_VERSION, PRETRAIN_SEED, Budget, FitConfig, cache_key, new_backbone
 from core.gpt.model import GPTConfig
 from core.gpt.pretrain import TrainConfig, gpt_trainer
+from core.gpt.tasks.encode import EncodedSplit
 from core.gpt.topic_data import TopicData
 from core.runtime.diskcache import get_or_build
-from core.runtime.trainer import StepInfo, Trainer
+from core.runtime.threads import ThreadTuner, use_threads
+from core.runtime.trainer import StepInfo, Trainer, TrainerConfig, configure_optimizer
 from core.tokenizers.base import Tokenizer
 
 
 class Stopped(Exception):
-    """The gate said stop: nothing is cached (get_or_build stores only what a build returns)."""
+    """The gate said stop: nothing is cached (get_or_build stores only what a build returns). Every
+    pre-training here (loops.pretrain, zeroshot.snapshots) raises this one."""
 
 
 def dump_state(state: dict[str, torch.Tensor], meta: dict) -> bytes:
@@ -84,84 +88,134 @@ def pretrain(arch: str, tokenizer: Tokenizer, data: TopicData, budget: Budget, d
     return model.to(device), {**info, "cached": ci.hit}
 
 
-def finetune(backbone: nn.Module, n_classes: int, train: Encoded, heldout: Encoded, budget: Budget, lam: float,
-             seed: int, device: torch.device | str = "cpu", gate=None, curves: Curves | None = None,
-             lock: threading.Lock | None = None, on_step: Callable[[], None] | None = None, threads: int | None = None,
-             thread_choice: dict | None = None):
-    """Fine-tune backbone + W_y with L3 = L2 + λ·L1 for budget.epochs; returns (model, accuracy, confusion)
-    or None when `gate()` said stop. `curves` is filled as it goes (under `lock`, for a reader thread).
-    A diverging run raises its UserInputError.
+@dataclass
+class Curves:
+    """What one run's trainer reported, step by step (a page draws it while the run goes on)."""
 
-    `thread_choice` (one dict for an experiment's runs): the thread count the trainer's tuner settled on,
-    per architecture. The first run of each measures it; later runs reuse it instead of spending ~14 of
-    their ~48 steps measuring again (half of them with the slower count)."""
+    steps: list[int] = field(default_factory=list)
+    l2: list[float] = field(default_factory=list)  # classification loss of each training batch
+    l1: list[float] = field(default_factory=list)  # LM loss of each training batch
+    train_acc: list[float] = field(default_factory=list)
+    eval_steps: list[int] = field(default_factory=list)
+    eval_acc: list[float] = field(default_factory=list)  # held-out accuracy
+    eval_loss: list[float] = field(default_factory=list)
+    l3: list[float] = field(default_factory=list)  # the loss each update followed, L2 + λ·L1
+
+
+@dataclass
+class FitResult:
+    accuracy: float  # held-out, after the last step
+    steps: int
+    seconds: float  # training and the held-out scoring
+    curves: Curves
+    scores: Scores  # the final held-out evaluation (logits, confusion, NLL)
+
+
+def _follow(trainer: Trainer, tuner: ThreadTuner) -> None:
+    """Let a shared `tuner` pick the threads of every step: time each step between on_step events. One
+    policy for a job's many short runs: without it every run would probe both thread counts again (a tenth
+    of a 100-step run, and under load the two-thread probes are ~10x slower than the steps they test)."""
+    use_threads(tuner.threads_for_next_step())
+    last = [time.perf_counter()]
+
+    def record(tr: Trainer, s: StepInfo) -> None:
+        now = time.perf_counter()
+        tuner.record(torch.get_num_threads(), now - last[0])
+        n = tuner.threads_for_next_step()
+        if n != torch.get_num_threads():
+            use_threads(n)
+        last[0] = time.perf_counter()
+
+    trainer.add_callback("on_step", record)
+
+
+def fit(backbone: nn.Module, task: str, n_classes: int, train: EncodedSplit, heldout: EncodedSplit, lam: float,
+        cfg: FitConfig, seed: int = 0, device="cpu", gate=None, on_step: Callable[[StepInfo], None] | None = None,
+        tuner: ThreadTuner | None = None, curves: Curves | None = None, lock: threading.Lock | None = None,
+        init_seed: int | None = None) -> tuple[TaskModel, FitResult] | None:
+    """Add the task's token rows to `backbone`, put W_y on it, and train L3 = L2 + λ·L1 through the Trainer;
+    (model, FitResult), or None when `gate()` said stop. A diverging run raises its UserInputError.
+
+    `train`/`heldout` hold ids the new rows get (V … V + cfg.new_tokens − 1). `init_seed`: reseed torch before
+    the new rows and W_y are drawn (else they follow the backbone's draws). `curves` fills as it goes (under
+    `lock`, for a reader thread). `tuner`: one thread policy shared by many runs (_follow)."""
     device = torch.device(device)
-    torch.manual_seed(seed)
-    model = TopicClassifier(backbone, n_classes, add_extract_token(backbone)).to(device)
-    heldout = by_length(heldout)  # less padding in every evaluation batch; same accuracy and confusion
-    N = len(train.labels)
-    total = math.ceil(N / budget.batch) * budget.epochs
-    arch = type(backbone).__name__
-    # An attention backbone's cost is its token positions: trim the padding (two parts per batch, one
-    # evaluation batch per 32 length-sorted passages). The LSTM's is its sequential time steps: one part
-    # per batch and one evaluation batch for the whole held-out set (fewer steps; the same numbers).
-    recurrent = arch == "LSTMLM"
-    eval_batch = len(heldout.labels) if recurrent else 32
-    known = (thread_choice or {}).get(arch) if device.type == "cpu" else None
-    tc = TrainConfig(max_iters=total, lr=budget.lr, warmup_iters=max(1, total // 10), min_lr_ratio=0.0,
-                     eval_interval=max(1, total // max(1, budget.evals)), threads=known or "auto")
+    if init_seed is not None:
+        torch.manual_seed(init_seed)
+    model = task_model(backbone, task, n_classes, train.rows_per_example, cfg.new_tokens, cfg.special_init).to(device)
+    E, R = len(train.labels), train.rows_per_example
+    steps = cfg.steps(E)
+    tc = TrainerConfig(max_iters=steps, lr=cfg.lr, warmup_iters=max(1, steps // 10), min_lr_ratio=0.0,
+                       eval_interval=max(1, steps // cfg.evals) if cfg.evals else 0, seed=seed, no_decay=cfg.no_decay,
+                       threads=None if tuner else "auto")  # "auto": the faster of 1 or all cores
     curves = curves if curves is not None else Curves()
     lock = lock or threading.Lock()
 
-    def batches():
-        """Shuffled mini-batches, epoch after epoch, with padding columns nobody reads trimmed; each sorted
-        by length with the cut that lets its two parts be trimmed further (finetune_loss_parts)."""
-        gen = torch.Generator().manual_seed(seed)
-        for _ in range(budget.epochs):
-            perm = torch.randperm(N, generator=gen)
-            for i in range(0, N, budget.batch):
-                idx = perm[i:i + budget.batch]
-                idx = idx[torch.argsort(train.ends[idx], stable=True)]
-                end = int(train.ends[idx].max()) + 1
-                yield (train.x[idx, :end].to(device), train.ends[idx].to(device), train.y_lm[idx, :end].to(device),
-                       train.labels[idx].to(device), 0 if recurrent else length_cut(train.ends[idx]))
+    def random_batch(gen: torch.Generator):
+        """A random batch of whole examples (all rows of each), padding columns nobody reads trimmed."""
+        idx = torch.randperm(E, generator=gen)[: cfg.batch]  # (b,)
+        rows = (idx.unsqueeze(1) * R + torch.arange(R)).reshape(-1)  # (b * R,) rows of those examples
+        end = int(train.extract[rows].max()) + 1
+        return train.x[rows, :end].to(device), train.extract[rows].to(device), train.labels[idx].to(device), 0
 
-    def loss_fn(m: TopicClassifier, batch):
-        x, ends, y_lm, labels, cut = batch
-        out = finetune_loss_parts(m, x, ends, labels, y_lm, lam, cut)
-        return out["l3"], {"l2": out["l2"], "l1": out["l1"], "logits": out["logits"], "labels": labels}
+    def epochs():
+        """Every one-row example once per epoch, shuffled; each batch sorted by length with the cut that lets
+        its two parts be trimmed further (heads.task_loss_parts), padding columns nobody reads trimmed."""
+        assert R == 1, "sampling='epochs' runs one-row examples"
+        gen = torch.Generator().manual_seed(seed)
+        for _ in range(cfg.epochs):
+            perm = torch.randperm(E, generator=gen)
+            for i in range(0, E, cfg.batch):
+                idx = perm[i:i + cfg.batch]
+                idx = idx[torch.argsort(train.extract[idx], stable=True)]
+                end = int(train.extract[idx].max()) + 1
+                yield (train.x[idx, :end].to(device), train.extract[idx].to(device), train.labels[idx].to(device),
+                       length_cut(train.extract[idx]) if cfg.split_batches else 0)
+
+    def loss_fn(m: TaskModel, batch):
+        x, extract, labels, cut = batch
+        out = task_loss_parts(m, x, extract, labels, lam, cut)
+        acc = float((out["logits"].argmax(-1) == labels).float().mean())
+        return out["l3"], {"l1": out["l1"].item(), "l2": out["l2"].item(), "acc": acc}
 
     def record_step(tr: Trainer, s: StepInfo) -> None:
-        e = s.extras
-        acc = float((e["logits"].argmax(-1) == e["labels"]).float().mean())
         with lock:
             curves.steps.append(s.step)
-            curves.l2.append(e["l2"].item())
-            curves.l1.append(e["l1"].item())
-            curves.train_acc.append(acc)
+            curves.l3.append(s.loss)
+            curves.l2.append(s.extras["l2"])
+            curves.l1.append(s.extras["l1"])
+            curves.train_acc.append(s.extras["acc"])
         if on_step is not None:
-            on_step()
+            on_step(s)
 
-    def record_eval(tr: Trainer, result) -> None:
-        acc, loss, _ = result
+    def record_eval(tr: Trainer, sc: Scores) -> None:
         with lock:
             curves.eval_steps.append(tr.step)
-            curves.eval_acc.append(acc)
-            curves.eval_loss.append(loss)
+            curves.eval_acc.append(sc.accuracy)
+            curves.eval_loss.append(sc.nll)
 
-    trainer = Trainer(model, batches(), loss_fn, tc, evaluate=lambda m, step: evaluate(m, heldout, n_classes, eval_batch),
-                      gate=gate, max_threads=threads)
+    optimizer = configure_optimizer(model, tc)
+    if cfg.head_lr_scale != 1.0:
+        head = {id(p) for p in model.head.parameters()}
+        for g in list(optimizer.param_groups):  # W_y and its bias into their own group at head_lr_scale × lr
+            mine = [p for p in g["params"] if id(p) in head]
+            g["params"] = [p for p in g["params"] if id(p) not in head]
+            optimizer.add_param_group({"params": mine, "weight_decay": g["weight_decay"],
+                                       "lr_scale": cfg.head_lr_scale})
+    hx, he = heldout.x.to(device), heldout.extract.to(device)
+    trainer = Trainer(model, random_batch if cfg.sampling == "random" else epochs(), loss_fn, tc, gate=gate,
+                      optimizer=optimizer, evaluate=lambda m, step: evaluate(m, hx, he, heldout.labels, cfg.eval_batch))
     trainer.add_callback("on_step", record_step)
     trainer.add_callback("on_eval", record_eval)
-    trainer.evaluate()  # step 0: the untrained head
+    t0 = time.perf_counter()
+    if tuner is not None:
+        _follow(trainer, tuner)
+    if cfg.evals:
+        trainer.evaluate()  # step 0: the untrained head
     result = trainer.run()
     if result.status == "diverged":
         raise result.reason
     if result.status != "finished":
         return None
-    if thread_choice is not None and device.type == "cpu":
-        thread_choice.setdefault(arch, trainer.threads)
-    acc, _, conf = trainer.last_eval  # the trainer always evaluates the final step: no second pass
-    return model.eval(), acc, conf
-
-
+    sc: Scores = trainer.last_eval  # the trainer always evaluates the final step: no second pass
+    return model.eval(), FitResult(sc.accuracy, result.iters, round(time.perf_counter() - t0, 2), curves, sc)

@@ -1,5 +1,6 @@
 """Table 5 with its noise: mean and spread over seeds, and the gap between two variants with its
-standard error, so a class can see when a difference is within noise.
+standard error, so a class can see when a difference is within noise; and the classification loss
+written as NLL and as cross entropy (nll_vs_ce, nll_and_ce).
 
     gap = mean(a) − mean(b)
     SE  = sqrt(s_a² / n_a + s_b² / n_b)          (Welch: seeds of each variant, sample variances)
@@ -12,6 +13,9 @@ from __future__ import annotations
 import math
 import statistics
 from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
 
 
 def mean_std(xs: list[float]) -> tuple[float, float]:
@@ -74,3 +78,45 @@ def beats(a: list[float], b: list[float] | float, n_heldout: int) -> dict:
     se = max(g.se or 0.0, binomial)
     return {"gap": round(g.diff, 4), "se": round(se, 4), "beats": g.diff > 2 * se,
             "within_noise": abs(g.diff) < 2 * se}
+
+
+def nll_vs_ce(logits: list[float], label: int, smoothing: float = 0.1) -> dict[str, float]:
+    """Why the paper's "NLL" and cross entropy are one number for a softmax head, and where they part.
+
+    With p = softmax(z) and a one-hot target e_y, cross entropy H(e_y, p) = −Σ_c e_y[c] log p_c = −log p_y:
+    exactly the negative log-likelihood of the label. They part when either side changes:
+    - the target is not one-hot (label smoothing: (1 − ε) e_y + ε/C): H(target, p) ≠ −log p_y;
+    - the scores are not log-probabilities (NLL applied to raw logits without log-softmax): −z_y, which is
+      not a log-likelihood at all (it can be negative, and shifting every logit changes it);
+    - the classes are scored independently (a sigmoid per class): Σ binary cross entropies, another model.
+
+    >>> d = nll_vs_ce([2.0, 0.5, -1.0], 0)
+    >>> abs(d["nll"] - d["ce_one_hot"]) < 1e-12, d["nll_raw_logits"], round(d["nll"], 4), round(d["ce_smoothed"], 4)
+    (True, -2.0, 0.2413, 0.3913)
+    """
+    z = torch.tensor([logits], dtype=torch.float64)
+    y = torch.tensor([label])
+    logp = F.log_softmax(z, dim=-1)
+    onehot = F.one_hot(y, z.size(-1)).double()
+    smoothed = (1 - smoothing) * onehot + smoothing / z.size(-1)
+    sig = torch.sigmoid(z)
+    return {"nll": float(-logp[0, label]), "ce_one_hot": float(-(onehot * logp).sum()),
+            "ce_torch": float(F.cross_entropy(z, y)), "ce_smoothed": float(-(smoothed * logp).sum()),
+            "ce_torch_smoothed": float(F.cross_entropy(z, y, label_smoothing=smoothing)),
+            "nll_raw_logits": float(F.nll_loss(z, y)),
+            "bce_sigmoid": float(F.binary_cross_entropy(sig, onehot, reduction="sum")),
+            "p": [round(float(v), 4) for v in logp.exp()[0]]}
+
+
+def nll_and_ce(logits: torch.Tensor, labels: torch.Tensor) -> tuple[float, float]:
+    """The classification loss written two ways: −mean log softmax(logits)[y] (the paper's "NLL") and
+    cross entropy against the one-hot label. They are one formula; the notes' claim that they differ
+    is answered by the numbers (equal to float rounding).
+
+    >>> nll, ce = nll_and_ce(torch.tensor([[2.0, 0.0], [0.0, 1.0]]), torch.tensor([0, 1]))
+    >>> round(nll, 6) == round(ce, 6)
+    True
+    """
+    nll = F.nll_loss(F.log_softmax(logits, dim=-1), labels)
+    ce = F.cross_entropy(logits, labels)
+    return float(nll), float(ce)

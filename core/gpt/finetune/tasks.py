@@ -1,8 +1,11 @@
 """The four tasks as one kind of thing: examples, labels, a baseline, and padded rows for a backbone.
 
-Classification reuses the topic task of core.gpt.topic_data (which topic file does a passage come
-from?); entailment, similarity and multiple choice come from core.gpt.tasks. Every task is encoded
-with the transformations of Figure 1 (core.gpt.tasks.transforms) into `EncodedSplit`s.
+Classification is the topic task of core.gpt.topic_data (which topic file does a passage come from?), the
+one the fine-tuning page's Table 5 runs; entailment, similarity and multiple choice come from
+core.gpt.tasks. Rows come in two layouts, both `EncodedSplit`s:
+
+    encode_task    Figure 1's transformations (core.gpt.tasks.transforms): [start] … [delim] … [extract]
+    encode_split   the fine-tuning page's "text [extract]": one added row, the extract token
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from core.gpt.tasks.transforms import Specials
 from core.gpt.topic_data import TOPIC_NAMES, load_topic_data
 from core.tokenizers.base import Tokenizer
 
+TASKS = ("classification", "entailment", "similarity", "multiple_choice")
 TOPIC_CHARS = 200  # passages of the topic task: the length fine-tuning's own budget uses
 
 
@@ -46,17 +50,23 @@ def load_task(name: str, lang: str, max_train: int = 0, max_heldout: int = 0) ->
     """The task's examples; `max_*` > 0 keep every k-th example (tests, tiny budgets)."""
     if name == "classification":
         d = load_topic_data(lang, max_chars=TOPIC_CHARS)
-        task = Task(name, lang, [TOPIC_NAMES.get(t, (t, t)) for t in d.labels], d.train, d.heldout, d.majority_baseline())
+        task = Task(name, lang, [TOPIC_NAMES.get(t, (t, t)) for t in d.labels], d.train, d.heldout,
+                    d.majority_baseline())
     else:
         loader = {"entailment": load_entailment, "similarity": load_similarity, "multiple_choice": load_choice}[name]
         d: TaskData = loader(lang)
         bow = bag_of_words_accuracy(d, reads="ab") if name != "multiple_choice" else None
         task = Task(name, lang, list(d.labels), d.train, d.heldout, d.majority_baseline(), bow)
-    task.train, task.heldout = _every_kth(task.train, max_train), _every_kth(task.heldout, max_heldout)
+    task.train, task.heldout = every_kth(task.train, max_train), every_kth(task.heldout, max_heldout)
     return task
 
 
-def _every_kth(xs: list, n: int) -> list:
+def every_kth(xs: list, n: int) -> list:
+    """n items spread evenly over `xs` (all when n is 0 or too large): every class stays represented.
+
+    >>> every_kth(list(range(10)), 4)
+    [0, 2, 5, 7]
+    """
     if not n or n >= len(xs):
         return xs
     step = len(xs) / n
@@ -72,6 +82,50 @@ def encode_task(task: Task, examples: list, tokenizer: Tokenizer, specials: Spec
     x, extract = X.pad(seqs, 0, block_size)
     labels = torch.tensor([e.label for e in examples], dtype=torch.long)
     return EncodedSplit(x, extract, labels, 1, sum(s.truncated for s in seqs))
+
+
+def encode_texts(tokenizer: Tokenizer, texts: list[str], extract_id: int, max_tokens: int
+                 ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Texts -> x (B, T) = tokens + extract token + padding (id 0), and ends (B,): the extract's positions.
+    Tokens beyond max_tokens − 1 are cut (the extract token needs the last place).
+
+    >>> from core.tokenizers.char import CharTokenizer
+    >>> x, ends = encode_texts(CharTokenizer.train("abc"), ["ab", "c"], 9, 8)
+    >>> x.tolist(), ends.tolist()
+    ([[1, 2, 9], [3, 9, 0]], [2, 1])
+    """
+    return _extract_rows([tokenizer.encode(t) for t in texts], extract_id, max_tokens)
+
+
+def _extract_rows(ids: list[list[int]], extract_id: int, max_tokens: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """B token lists -> x (B, T), ends (B,); T = the longest kept row + 1 (its extract token)."""
+    rows = [r[: max_tokens - 1] for r in ids]
+    T = max(len(r) for r in rows) + 1
+    x = torch.zeros(len(rows), T, dtype=torch.long)
+    ends = torch.empty(len(rows), dtype=torch.long)
+    for b, r in enumerate(rows):
+        n = len(r)
+        if n:
+            x[b, :n] = torch.tensor(r)
+        x[b, n] = extract_id
+        ends[b] = n
+    return x, ends
+
+
+def encode_split(tokenizer: Tokenizer, examples: list, extract_id: int, max_tokens: int) -> EncodedSplit:
+    """Labelled passages (`.text`, `.label`) as "text [extract]" rows, one per example."""
+    ids = [tokenizer.encode(e.text) for e in examples]
+    x, ends = _extract_rows(ids, extract_id, max_tokens)
+    cut = sum(len(r) > max_tokens - 1 for r in ids)
+    return EncodedSplit(x, ends, torch.tensor([e.label for e in examples], dtype=torch.long), 1, cut)
+
+
+def by_length(enc: EncodedSplit) -> EncodedSplit:
+    """The same one-row examples, shortest first: evaluation batches then carry little padding (accuracy,
+    loss and the confusion matrix do not depend on the order)."""
+    assert enc.rows_per_example == 1, "by_length sorts one-row examples"
+    order = torch.argsort(enc.extract, stable=True)
+    return EncodedSplit(enc.x[order], enc.extract[order], enc.labels[order], 1, enc.truncated_rows)
 
 
 def examples_to_show(task: Task) -> list:

@@ -1,6 +1,6 @@
 """Figure 2 (right): zero-shot task performance of a language model as its pre-training goes on.
 
-Pre-training runs once more through the same Trainer as fine-tuning's (core.gpt.pretrain.gpt_trainer,
+Pre-training runs once more through the same Trainer as loops.pretrain (core.gpt.pretrain.gpt_trainer,
 same budget and seed), and an on_step callback copies the weights at SNAPSHOT_STEPS; all snapshots
 are cached together in one safetensors file (core.runtime.diskcache). Each snapshot then answers the
 tasks with the LM alone: every candidate string of core.gpt.tasks.zeroshot is scored by the average
@@ -9,6 +9,7 @@ log-probability of its continuation, and the best-scoring label is the answer.
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
@@ -17,7 +18,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from core.gpt.data import TokenData
-from core.gpt.finetune import CACHE_VERSION, PRETRAIN_SEED, Budget, cache_key, dump_state, load_state, new_backbone
+from core.gpt.finetune.loops import Stopped, dump_state, load_state
+from core.gpt.finetune.settings import CACHE_VERSION, PRETRAIN_SEED, Budget, cache_key, new_backbone
 from core.gpt.pretrain import TrainConfig, gpt_trainer
 from core.gpt.tasks import zeroshot as Z
 from core.gpt.topic_data import load_topic_data
@@ -30,7 +32,7 @@ ZERO_SHOT_EXAMPLES = 120  # held-out examples each snapshot answers: enough for 
 
 
 def zero_shot_examples(task) -> list:
-    """Every k-th held-out example of a core.gpt.transfer.data.Task, at most ZERO_SHOT_EXAMPLES."""
+    """Every k-th held-out example of a core.gpt.finetune.tasks.Task, at most ZERO_SHOT_EXAMPLES."""
     held = task.heldout
     return held[:: max(1, len(held) // ZERO_SHOT_EXAMPLES)][:ZERO_SHOT_EXAMPLES]
 
@@ -60,13 +62,10 @@ def shipped_curves(task, root: Path | None = None) -> dict[str, dict[int, float]
                   "lstm": read_card(lstm_path(task.lang, root))["config_hash"]}
         if card["examples"][task.name] != examples_key(zero_shot_examples(task)) or card["models"] != models:
             return None
-        return {arch: {int(k): float(v) for k, v in by_task[task.name].items()} for arch, by_task in card["accuracy"].items()}
+        return {arch: {int(k): float(v) for k, v in by_task[task.name].items()}
+                for arch, by_task in card["accuracy"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-
-
-class Stopped(Exception):
-    """The gate said stop: nothing is cached."""
 
 
 def snapshots(arch: str, lang: str, tokenizer: Tokenizer, budget: Budget, steps: tuple[int, ...] = SNAPSHOT_STEPS,
@@ -74,7 +73,8 @@ def snapshots(arch: str, lang: str, tokenizer: Tokenizer, budget: Budget, steps:
     """{step: state dict} of one pre-training run, from the cache when there; None when stopped."""
     from core.gpt.checkpoint import tokenizer_to_meta
 
-    steps = tuple(sorted({s for s in steps if 0 <= s < budget.pretrain_steps} | {budget.pretrain_steps}))  # ends at the budget
+    # the curve ends at the budget
+    steps = tuple(sorted({s for s in steps if 0 <= s < budget.pretrain_steps} | {budget.pretrain_steps}))
     data = load_topic_data(lang, max_chars=budget.max_chars)
     key = cache_key([CACHE_VERSION, "snapshots", arch, data.key(), tokenizer_to_meta(tokenizer), steps,
                      budget.pretrain_steps, budget.pretrain_batch, budget.pretrain_lr, budget.n_layer, budget.n_embd,
@@ -160,3 +160,31 @@ def zero_shot_accuracy(model: nn.Module, tokenizer: Tokenizer, examples: list, t
         right += Z.predict(cs, lambda p, q: table[(p, q)]) == e.label
         i += len(cs)
     return right / max(1, len(examples))
+
+
+def curve(task, arch: str, tokenizer: Tokenizer, budget: Budget, use_shipped: bool, key: list, device="cpu",
+          gate=None, tick: Callable[[], None] | None = None) -> dict[int, float]:
+    """Figure 2 (right) for one LM on `task`: {update: accuracy}. The curve precomputed for the shipped models
+    when `use_shipped` and it fits, else snapshots of a pre-training here (cached with `key`, which names the
+    examples and the weights' source), each answering the task with the LM alone. Raises Stopped."""
+    tick = tick or (lambda: None)
+    shipped = (shipped_curves(task) or {}) if use_shipped else {}
+    if arch in shipped:
+        tick()
+        return shipped[arch]
+    examples = zero_shot_examples(task)
+
+    def build() -> dict:
+        snaps = snapshots(arch, task.lang, tokenizer, budget, SNAPSHOT_STEPS, device, gate=gate,
+                          on_step=lambda s: tick())
+        if snaps is None:
+            raise Stopped()
+        return {str(step): zero_shot_accuracy(model_at(arch, budget, tokenizer.vocab_size, st).to(device), tokenizer,
+                                              examples, task.name, task.lang, budget.block_size)
+                for step, st in sorted(snaps.items())}
+
+    k = cache_key([CACHE_VERSION, "zero_shot1", task.lang, task.name, asdict(budget), *key, arch, SNAPSHOT_STEPS,
+                   len(examples)])
+    got, _ = get_or_build("finetune-zero-shot", k, build, suffix=".json", dump=lambda v: json.dumps(v).encode("utf-8"),
+                          load=lambda b: json.loads(b.decode("utf-8")))
+    return {int(s): v for s, v in got.items()}
