@@ -143,7 +143,7 @@ def knockout(gpt, text: str, lang: str) -> None:
     t = lambda k, **kw: T.t(k, lang, **kw)  # noqa: E731
     cfg = gpt.model.config
     names = {t("ko_head", l=l + 1, h=h + 1): (l, h) for l, h in K.all_heads(gpt.model)}
-    c1, c2 = st.columns([4, 1])
+    c1, c2 = st.columns([3, 1.3], vertical_alignment="bottom")  # room for the toggle's whole label, in both languages
     every = c2.toggle(t("ko_all"), key="ko_all", bind="query-params")
     chosen = c1.multiselect(t("ko_heads"), list(names), key="ko_heads", bind="query-params")  # kept under "every"
     heads = frozenset(names.values()) if every else frozenset(names[c] for c in chosen if c in names)
