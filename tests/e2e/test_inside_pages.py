@@ -1,8 +1,9 @@
 """Issue 24's panels driven in a real browser, checked by what a person sees change on screen: the sampler's
 settings redraw the next-token bars and the kept count, "One more token" adds the likeliest token at
 temperature 0, the logit lens's last layer agrees with the next-token panel, knocking out a head moves the
-loss, the chain rule's side by side moves only the n-gram's number with n, and the residual page's numbers
-follow the chosen layer and sub-layer."""
+loss, the chain rule's side by side moves only the n-gram's number with n, the residual page's numbers
+follow the chosen layer and sub-layer, a new context redraws the entropy page's q (H(p, q) = H(p) + KL on the
+numbers shown), and the neuron view follows its query slider."""
 from __future__ import annotations
 
 import re
@@ -265,5 +266,62 @@ def test_residual_page_numbers_follow_the_layer_and_the_sub_layer(server, contex
     base, cut = (float(re.match(r"[\d.]+", v[1]).group()) for v in mlp)
     assert float(mlp[1][2]) == pytest.approx(cut - base, abs=2e-3)  # the delta shown is the difference shown
     page.wait_for_function("() => location.search.includes('res_layer=1')")
+    assert exceptions(page) == []
+    page.close()
+
+
+# ---- Cross-entropy and KL on the entropy page; the neuron view on the multi-head page --------------------
+def _kl_numbers(page, lang: str) -> dict | None:
+    """H(p), H(p, q), KL as the KL section's three metrics show them (bits), or None before they are drawn."""
+    from ui.texts.lm_entropy import T as ENT
+
+    m = metrics(page)
+    labels = [x[0] for x in m]
+    if ENT.t("m_hpq", lang) not in labels:
+        return None
+    i = labels.index(ENT.t("m_hpq", lang))
+    num = lambda v: float("inf") if v.startswith("∞") else float(v.split()[0])  # noqa: E731 - "1.234 bits"
+    return {"h": num(m[i - 1][1]), "hpq": num(m[i][1]), "kl": num(m[i + 1][1])}
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_new_context_redraws_q_and_the_shown_numbers_keep_h_pq_equal_h_plus_kl(server, context, lang):
+    from ui.texts.lm_entropy import T as ENT
+
+    page = open_page(context, server, "lm_entropy", lang)
+    page.locator(".st-key-ent_kl_chart .main-svg").first.wait_for(timeout=WAIT_S * 1000)
+    first = until(lambda: _kl_numbers(page, lang), what="the KL metrics")
+    assert first["hpq"] == pytest.approx(first["h"] + first["kl"], abs=2e-3) and first["kl"] >= 0, first
+    used = ENT.t("kl_used", lang, ctx="")[:8]  # "The model's context" / "モデルが使った文脈"
+    before = [c for c in texts(page, '[data-testid="stCaptionContainer"]') if c.startswith(used)]
+
+    box = page.locator(".st-key-ent_ctx input")
+    box.fill("the q" if lang == "en" else "日本の")
+    box.press("Enter")
+    after = until(lambda: (n := _kl_numbers(page, lang)) and n["hpq"] != first["hpq"] and n, what="q after the context")
+    assert after["h"] == first["h"]  # p is the page's sliders: unchanged; only q moved
+    if after["hpq"] != float("inf"):
+        assert after["hpq"] == pytest.approx(after["h"] + after["kl"], abs=2e-3), after
+    now = [c for c in texts(page, '[data-testid="stCaptionContainer"]') if c.startswith(used)]
+    assert now != before and now, (before, now)  # the context the trigram read, as shown
+    assert exceptions(page) == []
+    page.close()
+
+
+def test_neuron_view_follows_the_query_slider(server, context):
+    from ui.texts.tf_multihead import T as MHA
+
+    lang = "en"
+    page = open_page(context, server, "tf_multihead", lang)
+    chart = page.locator(".st-key-mha_nv_chart")
+    chart.locator(".main-svg").first.wait_for(timeout=WAIT_S * 1000)
+    title = lambda: " ".join(texts(page, ".st-key-mha_nv_chart .gtitle"))  # noqa: E731
+    n = int(page.locator('.st-key-mha_nv_query input[type="range"]').get_attribute("max"))
+    assert f"looks at tokens 0…{n}" in title(), title()
+    press_slider(page, "mha_nv_query", "Home")  # the first token: it may look only at itself
+    until(lambda: "token 0 " in title() and "tokens 0…0" in title(), what="the neuron view of token 0")
+    check = MHA.t("nv_check", lang, d=0.0, w=1.0, j=0, tok="x").split("(")[0]  # "Check: the softmax of these scores..."
+    caption = next(c for c in texts(page, '[data-testid="stCaptionContainer"]') if c.startswith(check))
+    assert "the strongest weight, 1.00, goes to token 0" in caption, caption  # one token: all the weight on itself
     assert exceptions(page) == []
     page.close()
