@@ -184,4 +184,5 @@ def knockout(gpt, text: str, lang: str) -> None:
         "layer": t("ko_layer"), "head": t("ko_headw"), "scale": t("ko_imp_scale")})), key="ko_importance")
     rows = sorted(({t("ko_col_head"): n, t("ko_col_inc"): table.increase(h), t("ko_col_loss"): table.loss[h]}
                    for n, h in names.items()), key=lambda r: -r[t("ko_col_inc")])
-    st.dataframe(rows, key="ko_table", hide_index=True)
+    three = st.column_config.NumberColumn(format="%.3f")  # three decimals, as the heatmap and the metrics show them
+    st.dataframe(rows, key="ko_table", hide_index=True, column_config={t("ko_col_inc"): three, t("ko_col_loss"): three})
