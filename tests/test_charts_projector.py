@@ -30,6 +30,20 @@ def test_ngram_legend_is_outside_the_plot():
     assert fig.layout.legend.y < 0 and fig.layout.legend.orientation == "h"  # under the axes: covers no point
 
 
+def test_surprisal_pair_legend_sits_under_its_title():
+    """The knockout's and the chain rule's paired bars: the legend is the template's (just above the plot, under
+    the title), not lifted over the title, where the two overlapped at 1280 px (a Japanese title most)."""
+    from core.charts.inside import Labels, surprisal_pair_figure
+    from core.charts.style import TEMPLATE
+
+    import plotly.io as pio
+
+    title = "入力文の各トークンのサプライザル"
+    fig = surprisal_pair_figure(["a", "b"], [1.0, 2.0], [2.0, 1.0], Labels(title, "x", "y"))
+    y = fig.layout.legend.y if fig.layout.legend.y is not None else pio.templates[TEMPLATE].layout.legend.y
+    assert y is not None and y <= 1.05 and fig.layout.title.text
+
+
 def test_turning_point_follows_the_numbers():
     assert turning_point([406.6, 174.8, 280.5, 385.6, 436.0]) == (2, True)  # ja words add-k: the walk's case
     assert turning_point([239.6, 27.4, 7.0, 4.0, 3.2]) == (5, False)

@@ -110,3 +110,30 @@ def test_discounts_follow_chen_goodman_and_grow_with_the_count():
     y = 40 / (40 + 30)
     assert (d1, d2, d3) == pytest.approx((1 - 2 * y * 15 / 40, 2 - 3 * y * 8 / 15, 3 - 4 * y * 5 / 8))
     assert d1 < d2 < d3
+
+
+def reference_ppl(ref: ReferenceMKN, tokens: list[str], n: int, scale: float) -> float:
+    known = set(ref.vocab)
+    bits = [-math.log2(ref.prob(w if w in known else "<unk>", tokens[max(0, i - n + 1):i], n, scale))
+            for i, w in enumerate(tokens)]
+    return 2.0 ** (sum(bits) / len(bits))
+
+
+def test_the_pages_tuned_modified_kn_row_equals_the_reference():
+    """The n-gram page's modified-KN row (core.lm.kn_compare): its order and factor are the dev split's best
+    under the slow reference, and its dev and held-out perplexities are the reference's."""
+    from core.corpus import split_train_heldout
+    from core.lm import kn_compare
+
+    text = TEXT + "the bird sat on the log and sang. a dog ran to the cat.\n"
+    train, heldout = split_train_heldout(text)
+    got = kn_compare.compare(train, heldout, "char", "en")
+    row = next(r for r in got["rows"] if r["smoothing"] == "mkn")
+    fit, dev = kn_compare.dev_split(train)
+    tune = ReferenceMKN(list(fit), 5)
+    grid = {(n, s): reference_ppl(tune, list(dev), n, s) for n in range(1, 6) for s in kn_compare.MKN_SCALES}
+    best = min(grid.values())
+    assert row["dev_ppl"] == pytest.approx(grid[(row["n"], row["setting"])], abs=1e-3)
+    assert grid[(row["n"], row["setting"])] == pytest.approx(best, abs=1e-3)  # no setting does better on dev
+    full = ReferenceMKN(list(train), 5)
+    assert row["heldout_ppl"] == pytest.approx(reference_ppl(full, list(heldout), row["n"], row["setting"]), abs=1e-3)

@@ -72,3 +72,35 @@ def test_study_norms_and_losses():
     assert all(math.isfinite(v) and v > 0 for row in s.norms for v in row.values())
     assert all(math.isfinite(r[p]) for r in s.cut_loss for p in R.PARTS)
     assert R.ResidualStudy.from_json(s.to_json()) == s
+
+
+@pytest.mark.parametrize("pre_ln", [False, True])
+def test_norms_equal_the_models_own_forward_seen_through_hooks(pre_ln):
+    """The norms the page draws, against the tensors the model's own forward passes between its modules."""
+    m = tiny(pre_ln)
+    seen: dict[str, torch.Tensor] = {}
+
+    def keep(name):
+        def hook(module, args, out):
+            seen[name + "_in"] = args[0].detach()
+            seen[name + "_out"] = (out[0] if isinstance(out, tuple) else out).detach()
+        return hook
+
+    handles = [getattr(b, mod).register_forward_hook(keep(f"{i}.{mod}"))
+               for i, b in enumerate(m.h) for mod in ("ln_1", "attn", "ln_2", "mlp")]
+    norms: list[dict] = []
+    try:
+        with torch.no_grad():
+            m(IDX)
+            R.run_blocks(m, IDX, norms=norms)
+    finally:
+        for h in handles:
+            h.remove()
+    mean = lambda t: float(t.norm(dim=-1).mean())
+    for i, row in enumerate(norms):
+        # The stream entering a sub-layer: pre-LN, what its LayerNorm reads; post-LN, what the sub-layer reads.
+        stream = {"attn": seen[f"{i}.ln_1_in" if pre_ln else f"{i}.attn_in"],
+                  "mlp": seen[f"{i}.ln_2_in" if pre_ln else f"{i}.mlp_in"]}
+        for part in R.PARTS:
+            assert row[f"{part}_in"] == pytest.approx(mean(stream[part]), rel=1e-5)
+            assert row[f"{part}_out"] == pytest.approx(mean(seen[f"{i}.{part}_out"]), rel=1e-5)

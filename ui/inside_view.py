@@ -143,7 +143,8 @@ def knockout(gpt, text: str, lang: str) -> None:
     t = lambda k, **kw: T.t(k, lang, **kw)
     cfg = gpt.model.config
     names = {t("ko_head", l=li + 1, h=h + 1): (li, h) for li, h in K.all_heads(gpt.model)}
-    c1, c2 = st.columns([4, 1])
+    # room for the toggle's whole label, in both languages
+    c1, c2 = st.columns([3, 1.3], vertical_alignment="bottom")
     every = c2.toggle(t("ko_all"), key="ko_all", bind="query-params")
     chosen = c1.multiselect(t("ko_heads"), list(names), key="ko_heads", bind="query-params")  # kept under "every"
     heads = frozenset(names.values()) if every else frozenset(names[c] for c in chosen if c in names)
@@ -184,4 +185,5 @@ def knockout(gpt, text: str, lang: str) -> None:
         "layer": t("ko_layer"), "head": t("ko_headw"), "scale": t("ko_imp_scale")})), key="ko_importance")
     rows = sorted(({t("ko_col_head"): n, t("ko_col_inc"): table.increase(h), t("ko_col_loss"): table.loss[h]}
                    for n, h in names.items()), key=lambda r: -r[t("ko_col_inc")])
-    st.dataframe(rows, key="ko_table", hide_index=True)
+    three = st.column_config.NumberColumn(format="%.3f")  # three decimals, as the heatmap and the metrics show them
+    st.dataframe(rows, key="ko_table", hide_index=True, column_config={t("ko_col_inc"): three, t("ko_col_loss"): three})

@@ -32,10 +32,11 @@ if gpt is None:
     st.stop()
 st.caption(plain(gpt.label))
 st.markdown(t("preln" if gpt.model.config.pre_ln else "postln"))
-st.latex(r"\text{with skip: } x \leftarrow \mathrm{LN}(x + f(x)) \qquad \text{removed: } x \leftarrow \mathrm{LN}(f(x))"
-         if not gpt.model.config.pre_ln else
-         r"\text{with skip: } x \leftarrow x + f(\mathrm{LN}(x)) \qquad \text{removed: } x \leftarrow "
-         r"f(\mathrm{LN}(x))")
+pre = gpt.model.config.pre_ln
+with_f, without_f = ((r"x + f(\mathrm{LN}(x))", r"f(\mathrm{LN}(x))") if pre
+                     else (r"\mathrm{LN}(x + f(x))", r"\mathrm{LN}(f(x))"))
+st.latex(rf"\text{{{t('with_skip')}: }} x \leftarrow {with_f} \qquad "
+         rf"\text{{{t('skip_removed')}: }} x \leftarrow {without_f}")
 
 cfg = gpt.model.config
 # the widgets before the wait for the study: a link's values are checked (and a bad one noted) on every run

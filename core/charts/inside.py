@@ -130,7 +130,7 @@ def surprisal_pair_figure(tokens: Sequence[str], before: Sequence[float], after:
                      ticktext=[plot_text(_short(tokens[i - 1], 8)) for i in x[::every]])
     fig.update_yaxes(title=labels.y, rangemode="tozero")
     styled(fig, labels.title, height=380)
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.12))
+    fig.update_layout(barmode="group")  # the template's legend: above the plot, under the title
     return fig
 
 

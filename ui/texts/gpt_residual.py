@@ -42,6 +42,8 @@ T = Catalog(
             "post-LN では、ストリームは LayerNorm を出るたびにノルム約 √d = {root:.1f}（d = {d}）になります。最終層では注意が"
             "ストリームのノルムの平均 {ratio:.0%} を足しています。各サブレイヤーは小さな編集をしているのです。",
         ),
+        "with_skip": ("with skip", "スキップあり"),
+        "skip_removed": ("removed", "スキップを外す"),
         "layer": ("Layer", "レイヤー"),
         "part": ("Remove the skip connection of", "スキップ接続を外す対象"),
         "part_attn": ("attention", "注意"),
