@@ -289,6 +289,14 @@ T = Catalog(
             "この節の数値はバックグラウンドで計算中です（アプリに同梱の値は別の入力から作られたものです。"
             "`make models` または `python scripts/build_models.py --only notes` で作り直せます）。"
             "ページの他の部分はもう使えます。計算が終わるとこの節が表示されます。"),
+        "note_computing_unshipped": (
+            "These numbers are being computed in the background, once per server: this server has no shipped copy "
+            "of them (some sections never ship one; the others come with `make models` or "
+            "`python scripts/build_models.py --only notes`). The rest of the page is ready; this section fills in "
+            "when the work ends.",
+            "この節の数値はバックグラウンドで計算中です（サーバーごとに 1 回）。このサーバーには同梱の値がありません"
+            "（同梱しない節もあります。それ以外は `make models` または `python scripts/build_models.py --only notes` "
+            "で作れます）。ページの他の部分はもう使えます。計算が終わるとこの節が表示されます。"),
         "note_what": ("Computing", "計算"),
     },
 )
