@@ -52,7 +52,9 @@ except UserInputError as e:
 with ctrl:
     full = background.outcome(got, "bpe_job", lang, T.t("training", lang), T.t("training_job", lang), bpe_job.restart,
                               (picked.train, mode, MERGES_MAX))
-tok = (full if full is not None else untrained(picked.key, mode, picked.train)).truncated(merges)
+if full is None:  # an upload's characters stay in its session (core.runtime.private): no shared cache
+    full_or_chars = untrained(picked.key, mode, picked.train) if picked.scope is None else bpe_job.untrained(picked.train, mode)
+tok = (full if full is not None else full_or_chars).truncated(merges)
 with ctrl:
     st.markdown(T.t("learned", lang, m=len(tok.merges), c=len(tok.chars), v=len(tok.chars) + len(tok.merges)))
     if full is not None and len(tok.merges) < merges:
