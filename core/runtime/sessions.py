@@ -43,6 +43,7 @@ import re
 import secrets
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -131,7 +132,9 @@ class Leases:
         self._shares: dict[str, tuple[str, str]] = {}  # share token -> (kind, token): read-only views
         self._reaper: threading.Thread | None = None
         self._stop = threading.Event()
-        self._ending: list = []  # reaped jobs whose thread may still be finishing its step (see settle)
+        # Reaped jobs whose thread may still be finishing its step (see settle), held weakly: the lease table
+        # never keeps a job alive, so one that nothing else holds is garbage as soon as its thread ends.
+        self._ending: list[weakref.ref] = []
 
     def attach(self, token: str, session_id: str, kind: str = "train") -> JobSlot:
         if not valid_token(token):
@@ -163,7 +166,7 @@ class Leases:
             if job is not None:
                 job.stop()  # asynchronous: the job's thread ends after its current step (and autosaves)
                 with self._lock:
-                    self._ending.append(job)
+                    self._ending.append(weakref.ref(job))
         return len(slots)
 
     def settle(self) -> int:
@@ -174,14 +177,21 @@ class Leases:
         once the thread has ended (its last step and autosave done) are the pages free, so the reaper asks
         here every few seconds, and trims once something ended. Returns how many jobs ended."""
         with self._lock:
-            ended = [j for j in self._ending if j.wait(0)]
-            self._ending = [j for j in self._ending if all(j is not e for e in ended)]
-        if not ended:
+            refs, self._ending = self._ending, []
+        running, n = [], 0
+        for ref in refs:
+            job = ref()
+            if job is not None and not job.wait(0):
+                running.append(ref)
+                continue
+            n += 1  # ended: already garbage, or kept (a reference cycle that a freeze kept) until released here
+            if job is not None:
+                job.release()  # its tensors go now, whatever still holds the job itself
+            del job
+        with self._lock:
+            self._ending.extend(running)
+        if not n:
             return 0
-        for job in ended:
-            job.release()  # its tensors go now, even if the job sits in a reference cycle that a freeze kept
-        n = len(ended)
-        del ended, job
         gc.collect()  # what else of the run sat in a cycle (its trainer); a short pass: most objects are frozen
         trim_memory()
         return n
