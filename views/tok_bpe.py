@@ -43,7 +43,7 @@ with left:
     mode = ctrl.radio(T.t("mode", lang), ["words", "raw"], key="bpe_mode", bind="query-params", format_func=lambda m: T.t(f"mode_{m}", lang))
     merges = ctrl.slider(T.t("merges", lang), 0, MERGES_MAX, 2000, step=50, key="bpe_merges", bind="query-params", help=T.t("merges_help", lang))
 # Every merge the slider offers, learned once per corpus and mode (shipped for the shipped corpora; an upload
-# trains in a shared background job): a slider move then only truncates, which equals training with fewer merges.
+# trains in its session's background job): a slider move then only truncates, which equals training with fewer merges.
 try:
     got = bpe_job.tokenizer_or_job(picked.train, mode, MERGES_MAX)
 except UserInputError as e:
@@ -52,9 +52,11 @@ except UserInputError as e:
 with ctrl:
     full = background.outcome(got, "bpe_job", lang, T.t("training", lang), T.t("training_job", lang), bpe_job.restart,
                               (picked.train, mode, MERGES_MAX))
-if full is None:  # an upload's characters stay in its session (core.runtime.private): no shared cache
-    full_or_chars = untrained(picked.key, mode, picked.train) if picked.scope is None else bpe_job.untrained(picked.train, mode)
-tok = (full if full is not None else full_or_chars).truncated(merges)
+if full is not None:
+    learned = full
+else:  # not learned yet: the characters alone (an upload's in its session, core.runtime.private: no shared cache)
+    learned = untrained(picked.key, mode, picked.train) if picked.scope is None else bpe_job.untrained(picked.train, mode)
+tok = learned.truncated(merges)
 with ctrl:
     st.markdown(T.t("learned", lang, m=len(tok.merges), c=len(tok.chars), v=len(tok.chars) + len(tok.merges)))
     if full is not None and len(tok.merges) < merges:
