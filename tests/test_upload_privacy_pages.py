@@ -22,11 +22,13 @@ from tests import test_upload_privacy as probe
 from tests.apptest import APP, errors, in_browser, run_until
 
 
-def _marker_text() -> bytes:
-    """300 lines, English and Japanese, each with the marker (set in `probe._PROBE`, reversed)."""
+def _marker_text(fullwidth: bool = False) -> bytes:
+    """300 lines, English and Japanese, each with the marker (set in `probe._PROBE`, reversed); `fullwidth`: each
+    line also spells it in full-width letters, a variant that NFKC merges with it (the normalization page)."""
     probe._PROBE = ("MK" + "".join(secrets.choice(string.ascii_lowercase) for _ in range(12)))[::-1]
     m = probe._needle()
-    return "".join(f"行 {i}: 今日は雨が降っている。{m} と犬が言った。the cat sat on the mat, {m} said the dog.\n"
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in m) if fullwidth else ""
+    return "".join(f"行 {i}: 今日は雨が降っている。{m} と犬が言った。{wide} the cat sat on the mat, {m} said the dog.\n"
                    for i in range(300)).encode()
 
 
@@ -66,6 +68,8 @@ TOOL_PAGES = {  # page, corpus prefix, widgets set before the work (key -> value
     "bpe": ("views/tok_bpe.py", "bpe", {}),
     "compare": ("views/tok_compare.py", "tokc", {}),
     "sweep": ("views/tok_sweep.py", "sweep", {}),
+    "chain_words": ("views/lm_chain_rule.py", "chain", {"chain_level": "word"}),
+    "normalization": ("views/lm_normalization.py", "norm", {"norm_level": "word"}),
 }
 
 
@@ -76,7 +80,7 @@ def test_an_upload_on_a_tool_page_stays_in_its_session(case, monkeypatch, tmp_pa
 
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
     path, prefix, widgets = TOOL_PAGES[case]
-    held = _upload_into(monkeypatch, f"{prefix}_upload", _marker_text())
+    held = _upload_into(monkeypatch, f"{prefix}_upload", _marker_text(fullwidth=case == "normalization"))
     at = _page(path, prefix, new_secret())
     for key, value in widgets.items():
         at.radio(key=key).set_value(value).run()

@@ -1,7 +1,9 @@
 """The corpus widget shared by the pages that train something: shipped English / Japanese, or an upload."""
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import streamlit as st
 
@@ -47,6 +49,23 @@ def session_scope() -> private.Scope:
     if not isinstance(scope, private.Scope):
         scope = st.session_state["_private_scope"] = private.Scope()
     return scope
+
+
+def cached(picked: PickedCorpus, fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)`, a page's `st.cache_data` / `st.cache_resource` function of the picked corpus: process-wide for a
+    shipped corpus; for an upload, its undecorated body, the value kept in the session's private scope (counts and
+    examples reproduce the text: a process-wide cache would keep them after the session ends). The scope's key is
+    st.cache's own: the arguments whose parameter name does not start with "_" (the texts' hash is `picked.key`)."""
+    if picked.scope is None:
+        return fn(*args)
+    body = fn.__wrapped__
+    names = inspect.signature(body).parameters
+    key = ("page", body.__module__, body.__qualname__, *(a for name, a in zip(names, args) if not name.startswith("_")))
+    value = picked.scope.get(key)
+    if value is None:
+        value = body(*args)
+        picked.scope.put(key, value)
+    return value
 
 
 @st.cache_data(max_entries=4, show_spinner=False)  # the shipped corpora only (an upload: _upload)
