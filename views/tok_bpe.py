@@ -8,7 +8,7 @@ from core.tokenizers import bpe_job
 from core.tokenizers.bpe import BPETokenizer, ReplayStep
 from core.tokenizers.compare import Token
 from ui import background, figcache, shell
-from ui.corpus_picker import pick_corpus
+from ui.corpus_picker import cached, pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_bpe import T
 from ui.tok_production import gpt2_merges_section
@@ -73,7 +73,7 @@ with right:
         st.stop()
     if checked.truncated:
         st.caption(COMMON.t("text_truncated", lang, n=REPLAY_CHARS))
-    steps = replay(picked.key, mode, len(tok.merges), checked.text, tok)  # merges known: 0 while training
+    steps = cached(picked, replay, picked.key, mode, len(tok.merges), checked.text, tok)  # merges known: 0 while training
     total = len(steps) - 1
     if total == 0:
         st.info(T.t("no_merges", lang), icon=":material/info:")
