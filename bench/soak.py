@@ -5,7 +5,8 @@ Starts the server as `make run` does (scripts/serve.py: torch, pandas and plotly
 waits `--fresh-wait` seconds for its start-up to settle (the "fresh" memory), then for `--seconds`
 drives `--sessions` concurrent Chromium tabs (Playwright, async, one browser) that open pages, type
 hostile text, hammer a slider with quick key presses, start / stop / reload a training, start a
-fine-tuning or task-formats experiment and reload it, and close their tabs, while a separate thread polls `/_stcore/health` four times a second. Meanwhile every request a
+fine-tuning or task-formats experiment and reload it, and close their tabs, while a separate thread polls
+`/_stcore/health` four times a second. Meanwhile every request a
 tab makes is checked (anything not for 127.0.0.1 counts as outbound), and every page is scanned for
 exception boxes and the app's "something went wrong" box. After the tabs close, server RSS and threads
 are measured at once and every 10 s for `--settle` seconds (past the training lease's grace period and
@@ -19,12 +20,22 @@ app, one idle tab, no soak) is polled at the same time: its latency is what the 
 With py-spy on PATH, every health response slower than 0.3 s gets stack dumps of the server (bench/spy.py):
 which thread held the GIL, what the event loop was doing; printed as counts before the JSON.
 
+Hostile cases run beside the class (one client each, bench/soak.py's `Hostile`): a *crashing upload* (a
+5.1 MB text of one line on Compare tokenizers, which made MeCab segfault the server; where this branch has no
+guard for it yet, the probe `mecab_guarded()` sees the crash in a child process and the upload is the same
+shape at 1 MB, reported as "mocked"), a *token replay* (tab A trains on an upload with a marker string; a
+second browser opens A's address bar, `?run=` token included: a cross-session view is any sign of A's run
+there — its Stop/Pause buttons, its progress, the marker), and a *flood of reruns* from one client (hundreds
+of slider key presses without waiting, then rapid reloads). The server must stay up ("server_alive").
+
 Last line: one JSON object {"sessions", "page_runs", "exceptions", "server_tracebacks", "health_p50_s",
 "health_p99_s", "health_max_s", "health_n", "health_over_1s", "health_warmup", "control_health", "spy_dumps",
 "rss_mb": {"start", "fresh", "warm", "peak", "closed", "settled"} ("fresh": the preloaded server before any
 session; "warm": every page opened once by one tab, closed), "rss_split_mb": {phase: {"anon", "file"}},
 "settle_curve_mb": [[seconds after close, RSS, anon], …], "settled_minus_fresh_mb", "launcher",
-"threads": {"start", "peak", "settled"}, "outbound", "seconds", "load_avg_soak", "load_avg"}.
+"threads": {"start", "peak", "settled"}, "outbound", "seconds", "load_avg_soak", "load_avg", "server_alive",
+"cross_session_views",
+"hostile": {"crash_upload", "replay", "flood"}}.
 
     PATH=.venv/bin:$PATH .venv/bin/python -P bench/soak.py --seconds 120
     ... --launcher streamlit   (bare `streamlit run`, no preload: the before of scripts/serve.py)
@@ -57,21 +68,42 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 INJECTION = "</script><img src=x onerror=alert(1)> ![x](http://example.invalid/b.png) 日本語 👩‍👩‍👧 " * 3
 TEXT_PAGES = [("lm_chain_rule", ".st-key-chain_text textarea"), ("tf_attention", ".st-key-att_text textarea"),
               ("tok_compare", ".st-key-tokc_text textarea")]
-SLIDER_PAGES = [("tf_positional", ".st-key-pe_k [role=slider]"), ("lm_entropy", ".st-key-ent_size [role=slider]"),
-                ("lm_ngram", ".st-key-ngram_topk [role=slider]"), ("gpt_gelu", ".st-key-gelu_range [role=slider]")]
+# Streamlit 1.67's slider is a react-aria group around an <input type=range>, drawn as a skeleton until it is
+# scrolled into view (`[role=slider]` found nothing: the slider presses were never made).
+SLIDER_PAGES = [("tf_positional", ".st-key-pe_k input[type=range]"),
+                ("lm_entropy", ".st-key-ent_size input[type=range]"),
+                ("lm_ngram", ".st-key-ngram_topk input[type=range]"),
+                ("gpt_gelu", ".st-key-gelu_range input[type=range]")]
+
+
+async def slider(page, sel: str):
+    """The slider's range input, scrolled into view so it is drawn (None when the page has none)."""
+    box = page.locator(sel.split()[0]).first
+    if not await box.count():
+        return None
+    await box.scroll_into_view_if_needed()
+    handle = page.locator(sel).first
+    try:
+        await handle.wait_for(state="attached", timeout=30_000)
+    except Exception:  # noqa: BLE001 - not drawn in time: no presses this round
+        return None
+    return handle
 BROWSE = ["", "lm_chain_rule", "lm_ngram", "lm_entropy", "tok_bpe", "tok_compare", "tf_attention", "tf_positional",
           "tf_multihead", "gpt_gelu", "gpt_train"]
 UNEXPECTED = ("Something went wrong on this page", "このページで問題が起きました")
 EXC_JS = """(words) => document.querySelectorAll('[data-testid="stException"]').length +
-  [...document.querySelectorAll('[data-testid="stAlert"]')].filter(a => words.some(w => a.innerText.includes(w))).length"""
+  [...document.querySelectorAll('[data-testid="stAlert"]')]
+    .filter(a => words.some(w => a.innerText.includes(w))).length"""
 IDLE_JS = """() => !!document.querySelector('[data-testid="stMainBlockContainer"] h1') &&
   !document.querySelector('[data-testid="stStatusWidget"], [data-testid="stSpinner"], [data-stale="true"]')"""
 
 
 def proc_mem(pid: int) -> dict:
-    """VmRSS, RssAnon and RssFile of a process in MB (/proc/PID/status)."""
+    """VmRSS, RssAnon and RssFile of a process in MB (/proc/PID/status); zeros once it is gone (a crash)."""
     want = {"VmRSS:": "rss", "RssAnon:": "anon", "RssFile:": "file"}
-    out = {}
+    out = {"rss": 0.0, "anon": 0.0, "file": 0.0}
+    if not os.path.exists(f"/proc/{pid}/status"):
+        return out
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             key = line.split(None, 1)[0] if line.strip() else ""
@@ -137,8 +169,8 @@ class Soak:
         elif kind == "slider":  # quick key presses: each one a rerun request
             path, sel = self.rng.choice(SLIDER_PAGES)
             await self.visit(page, path)
-            handle = page.locator(sel).first
-            if await handle.count():
+            handle = await slider(page, sel)
+            if handle is not None:
                 await handle.focus()
                 for _ in range(self.rng.randint(30, 100)):
                     await page.keyboard.press(self.rng.choice(["ArrowRight", "ArrowLeft"]))
@@ -189,10 +221,145 @@ class Soak:
         return tabs
 
 
-async def drive(url: str, seconds: float, sessions: int, seed: int, pid: int, ctl_url: str | None = None) -> tuple[Soak, int]:
+# issue 27: one line of ~2.6 MB or more of this made MeCab segfault
+CRASH_LINE = "今日は雨が降っている読売巨人軍が勝った"
+
+
+def mecab_guarded() -> bool:
+    """Does this branch keep a 5 MB line away from MeCab? Tried in a child process (a segfault kills only it)."""
+    code = ("from core.tokenizers import mecab\ntry:\n    mecab.split(%r * 90000)\nexcept Exception:\n    pass\n"
+            % CRASH_LINE)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=300)
+    return out.returncode >= 0  # -11: SIGSEGV, no guard
+
+
+class Hostile:
+    """The three hostile clients; each records what it tried and what it saw."""
+
+    def __init__(self, soak: "Soak", folder: Path):
+        self.soak, self.folder = soak, folder
+        self.crash = {"mode": None, "bytes": 0, "done": False}
+        self.replay = {"tried": 0, "cross_session_views": 0, "seen": []}
+        self.flood = {"key_presses": 0, "reloads": 0}
+
+    async def crash_upload(self, browser) -> None:
+        guarded = await asyncio.to_thread(mecab_guarded)
+        mb = 5.1 if guarded else 1.0
+        path = self.folder / "one-line.txt"
+        line = (CRASH_LINE * int(mb * 2**20 / len(CRASH_LINE.encode()) + 1)).encode()[: int(mb * 2**20)]
+        path.write_bytes(line.decode("utf-8", "ignore").encode())
+        self.crash.update(mode="real" if guarded else "mocked (no MeCab line guard on this branch)",
+                          bytes=path.stat().st_size)
+        ctx = await browser.new_context(viewport={"width": 1280, "height": 720})
+        ctx.on("request", self.soak._check)
+        ctx.set_default_timeout(120_000)
+        page = await ctx.new_page()
+        try:
+            await self.soak.visit(page, "tok_compare")
+            await page.locator('[data-testid="stExpander"] summary').first.click()  # the corpus is in "Settings"
+            await page.locator(".st-key-tokc_corpus").get_by_text("Upload a .txt file").click()
+            await self.soak.idle(page)
+            await page.locator(".st-key-tokc_upload input[type=file]").set_input_files(str(path))
+            await page.wait_for_timeout(3000)
+            await self.soak.idle(page, 180)
+            await page.wait_for_timeout(20_000)  # the tokenizers train on it in the background meanwhile
+            await self.soak.idle(page, 180)
+            self.crash["done"] = True
+        except Exception as e:  # noqa: BLE001 - a note; the JSON says whether the server lived
+            self.soak.notes.append(f"crash upload: {type(e).__name__}: {str(e)[:120]}")
+        await ctx.close()
+
+    async def token_replay(self, browser, rounds: int = 2) -> None:
+        for r in range(rounds):
+            marker = "MK" + "".join(self.soak.rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(12))
+            path = self.folder / f"private-{r}.txt"
+            path.write_text("".join(f"line {i}: the cat sat on the mat, {marker} said the dog.\n" for i in range(400)))
+            a = await browser.new_context(viewport={"width": 1280, "height": 720})
+            b = await browser.new_context(viewport={"width": 1280, "height": 720})
+            for c in (a, b):
+                c.on("request", self.soak._check)
+                c.set_default_timeout(120_000)
+            try:
+                pa = await a.new_page()
+                await self.soak.visit(pa, "gpt_train")
+                await pa.locator(".st-key-gpt_corpus").get_by_text("Upload a .txt file").click()
+                await self.soak.idle(pa)
+                await pa.locator(".st-key-gpt_upload input[type=file]").set_input_files(str(path))
+                await self.soak.idle(pa, 120)
+                start = pa.locator(".st-key-gpt_start button")
+                if not (await start.count() and await start.is_enabled()):
+                    self.soak.notes.append("replay: A could not start")
+                    continue
+                await start.click()
+                await pa.locator(".st-key-gpt_pause button").wait_for(timeout=120_000)  # A's run is running
+                await self.soak.idle(pa, 120)
+                address = pa.url  # what a student pastes into a chat: ?run= included
+                if "run=" not in address:
+                    self.soak.notes.append("replay: no run token in A's address")
+                    continue
+                pb = await b.new_page()
+                await pb.goto(address)
+                await self.soak.idle(pb, 120)
+                await pb.wait_for_timeout(3000)
+                self.replay["tried"] += 1
+                text = await pb.inner_text("body")
+                seen = []  # a fresh page has Start, and Stop / Reset disabled: A's run shows as any of these
+                if await pb.locator(".st-key-gpt_pause button").count():
+                    seen.append("pause")
+                for what in ("stop", "reset"):
+                    button = pb.locator(f".st-key-gpt_{what} button")
+                    if await button.count() and await button.first.is_enabled():
+                        seen.append(what)
+                if await pb.locator("[data-testid=stProgress]").count():
+                    seen.append("progress")
+                if marker in text:
+                    seen.append("marker")
+                if seen:
+                    self.replay["cross_session_views"] += 1
+                    self.replay["seen"].append(seen)
+                stop = pa.locator(".st-key-gpt_stop button")
+                if await stop.count():
+                    await stop.click()
+                    await self.soak.idle(pa)
+            except Exception as e:  # noqa: BLE001
+                self.soak.notes.append(f"replay: {type(e).__name__}: {str(e)[:120]}")
+            await a.close()
+            await b.close()
+
+    async def rerun_flood(self, browser) -> None:
+        ctx = await browser.new_context(viewport={"width": 1280, "height": 720})
+        ctx.on("request", self.soak._check)
+        ctx.set_default_timeout(120_000)
+        page = await ctx.new_page()
+        try:
+            for path, sel in SLIDER_PAGES[:2]:
+                await self.soak.visit(page, path)
+                handle = await slider(page, sel)
+                if handle is not None:
+                    await handle.focus()
+                    for _ in range(300):  # no wait between presses: each one a rerun request
+                        await page.keyboard.press(self.soak.rng.choice(["ArrowRight", "ArrowLeft"]))
+                        self.flood["key_presses"] += 1
+                    await self.soak.idle(page, 120)
+            for _ in range(25):  # reloads that never wait for the page
+                await page.reload(wait_until="commit")
+                self.flood["reloads"] += 1
+                await page.wait_for_timeout(100)
+            await self.soak.idle(page, 120)
+        except Exception as e:  # noqa: BLE001
+            self.soak.notes.append(f"flood: {type(e).__name__}: {str(e)[:120]}")
+        await ctx.close()
+
+    async def run(self, browser) -> None:
+        await asyncio.gather(self.crash_upload(browser), self.token_replay(browser), self.rerun_flood(browser))
+
+
+async def drive(url: str, seconds: float, sessions: int, seed: int, pid: int, ctl_url: str | None = None,
+                hostile_dir: Path | None = None) -> tuple[Soak, int, Hostile | None]:
     from playwright.async_api import async_playwright
 
     soak = Soak(url, time.time() + seconds, seed)
+    hostile = Hostile(soak, hostile_dir) if hostile_dir is not None else None
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
         # Warm-up: app.py first (a fresh server's first direct page link skips it), then every page once, so
@@ -222,18 +389,21 @@ async def drive(url: str, seconds: float, sessions: int, seed: int, pid: int, ct
             await ctl.goto(ctl_url)
             await soak.idle(ctl, 180)
             await ctl.goto(f"{ctl_url}/tf_positional")
-        tabs = await asyncio.gather(*(soak.session(browser, i) for i in range(sessions)))
+        extra = [hostile.run(browser)] if hostile is not None else []
+        done = await asyncio.gather(*(soak.session(browser, i) for i in range(sessions)), *extra)
+        tabs = [n for n in done if isinstance(n, int)]
         await soak.idle(idle)  # still answering after the soak
         await idle_ctx.close()
         await browser.close()
-    return soak, sum(tabs) + 1
+    return soak, sum(tabs) + 1, hostile
 
 
 def start_server(cache: Path, log, launcher: str = "serve") -> tuple[subprocess.Popen, str]:
     """The app on a free port: through scripts/serve.py as `make run` does, or a bare `streamlit run`."""
     port = free_port()
     env = {**os.environ, "ATLAS_CACHE_DIR": str(cache), "ATLAS_FORCE_CPU": "1"}
-    head = [sys.executable, "scripts/serve.py"] if launcher == "serve" else [sys.executable, "-m", "streamlit", "run", "app.py"]
+    head = ([sys.executable, "scripts/serve.py"] if launcher == "serve"
+            else [sys.executable, "-m", "streamlit", "run", "app.py"])
     proc = subprocess.Popen(
         [*head, "--server.port", str(port), "--server.address",
          "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
@@ -269,14 +439,18 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=3)
     ap.add_argument("--settle", type=float, default=150.0,
                     help="seconds after the tabs close before the last RSS: past the training lease's grace (60 s) "
-                         "and Streamlit's keeping of a closed session for a reconnect (server.disconnectedSessionTTL, 120 s)")
+                         "and Streamlit's keeping of a closed session for a reconnect "
+                         "(server.disconnectedSessionTTL, 120 s)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-control", action="store_true",
                     help="skip the control server (the same app, one idle tab, no soak) polled alongside: "
                          "its latency is what the machine's load alone costs")
     ap.add_argument("--no-spy", action="store_true", help="no py-spy dumps during slow health responses")
     ap.add_argument("--launcher", choices=("serve", "streamlit"), default="serve",
-                    help="serve: scripts/serve.py, as `make run` (preloads torch, pandas, plotly); streamlit: bare `streamlit run`")
+                    help="serve: scripts/serve.py, as `make run` (preloads torch, pandas, plotly); "
+                         "streamlit: bare `streamlit run`")
+    ap.add_argument("--no-hostile", action="store_true", help="without the hostile clients (crashing upload, "
+                    "token replay, rerun flood)")
     ap.add_argument("--fresh-wait", type=float, default=10.0,
                     help="seconds between the server answering /health and the fresh memory reading")
     a = ap.parse_args()
@@ -297,8 +471,10 @@ def main() -> None:
                 ctl_watch = Watch(ctl_url, control.pid, spy=False)
                 ctl_watch.start()
             t_start = time.time()
-            soak, tabs = asyncio.run(drive(url, a.seconds, a.sessions, a.seed, proc.pid, ctl_url if control else None))
+            soak, tabs, hostile = asyncio.run(drive(url, a.seconds, a.sessions, a.seed, proc.pid,
+                                                    ctl_url if control else None, None if a.no_hostile else cache))
             t_end = time.time()
+            alive_after_soak = proc.poll() is None
             load_soak = [round(x, 2) for x in os.getloadavg()]
             for w in (health, ctl_watch):
                 if w is not None:
@@ -312,7 +488,11 @@ def main() -> None:
                 m = proc_mem(proc.pid)
                 curve.append([round(time.time() - t_closed), round(m["rss"]), round(m["anon"])])
             settled = proc_mem(proc.pid)
-            rss_settled, th_settled = proc_status(proc.pid)
+            try:
+                rss_settled, th_settled = proc_status(proc.pid)
+            except OSError:  # the server died: the JSON says so (server_alive false)
+                rss_settled, th_settled = 0.0, 0
+            server_alive = alive_after_soak and proc.poll() is None
         finally:
             stop_server(proc)
             if control is not None:
@@ -337,14 +517,20 @@ def main() -> None:
         "control_health": phase(ctl_watch, soak.t_soak, t_end) if ctl_watch else None,
         "spy_dumps": spy["dumps"],
         "rss_mb": {"start": round(rss0), "fresh": round(fresh["rss"]), "warm": round(soak.rss_warm.get("rss", 0)),
-                   "peak": round(max(health.peak_rss, rss_closed)), "closed": round(rss_closed), "settled": round(rss_settled)},
+                   "peak": round(max(health.peak_rss, rss_closed)), "closed": round(rss_closed),
+                   "settled": round(rss_settled)},
         "rss_split_mb": {k: {"anon": round(v.get("anon", 0)), "file": round(v.get("file", 0))}
-                         for k, v in (("fresh", fresh), ("warm", soak.rss_warm), ("closed", closed), ("settled", settled))},
+                         for k, v in (("fresh", fresh), ("warm", soak.rss_warm), ("closed", closed),
+                                      ("settled", settled))},
         "settle_curve_mb": curve, "settled_minus_fresh_mb": round(rss_settled - fresh["rss"]), "launcher": a.launcher,
         "idle_releases": sum("idle release" in line for line in releases),
         "threads": {"start": th0, "peak": health.peak_threads, "settled": th_settled},
         "outbound": len(soak.outbound), "exit_code": proc.returncode, "seconds": a.seconds,
         "load_avg_soak": load_soak, "load_avg": [round(x, 2) for x in os.getloadavg()],
+        "server_alive": server_alive,
+        "cross_session_views": hostile.replay["cross_session_views"] if hostile else None,
+        "hostile": {"crash_upload": hostile.crash, "replay": hostile.replay,
+                    "flood": hostile.flood} if hostile else None,
     }))
 
 

@@ -160,3 +160,22 @@ def test_registry_shares_one_run_and_replaces_a_stopped_one():
     assert b is not a and len(made) == 2
     reg.clear()
     assert b.wait(30) and reg.get("k") is None
+
+
+def test_a_job_refusing_its_input_says_why_without_a_traceback(caplog):
+    """A UserInputError out of work() (SentencePiece refusing a one-line upload) is the page's message, not a
+    server error: status failed, the message kept as it is, nothing logged with a traceback."""
+    from core.errors import UserInputError
+    from core.runtime.jobs import BackgroundJob
+
+    class Refuses(BackgroundJob):
+        def work(self) -> str:
+            raise UserInputError("cannot train on this text", "このテキストでは学習できません")
+
+    job = Refuses()
+    with caplog.at_level("INFO", logger="atlas.jobs"):
+        job.start()
+        assert job.wait(10)
+    s = job.state()
+    assert s.status == "failed" and s.message.en == "cannot train on this text"
+    assert not [r for r in caplog.records if r.exc_info]

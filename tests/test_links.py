@@ -70,6 +70,16 @@ def test_a_good_link_shows_no_note_and_a_bad_one_says_so_in_japanese():
     assert not reset_notes(open_with("views/lm_chain_rule.py", {"chain_n": "2"}))
 
 
+def test_a_link_streamlit_does_not_read_at_all_gets_a_note_naming_its_keys():
+    """Over 524,288 characters Streamlit drops the whole query string, the good values too: the note names them
+    and says why, in the reader's language (read from the link by hand, as Streamlit read none of it)."""
+    at = open_with("views/lm_chain_rule.py", {"chain_n": "2", "chain_text": "x" * 600_000}, lang="日本語")
+    assert at.session_state["chain_n"] == 3  # the default: not even the good value was read
+    notes = reset_notes(at, "en")  # the shell's ?lang= was in the ignored link too: the page is in English
+    assert len(notes) == 1 and "chain\\_n = “2”" in notes[0] and "chain\\_text = “xxxx" in notes[0], notes
+    assert "600," in notes[0] and "did not read this link" in notes[0]
+
+
 def test_the_note_quotes_hostile_values_as_text_and_short():
     at = open_with("views/tf_attention.py", {"att_dk": "<img src=x onerror=alert(1)>" * 50})
     (note,) = reset_notes(at)

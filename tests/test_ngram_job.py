@@ -52,17 +52,31 @@ def test_cancel_between_phases_keeps_nothing_and_too_little_text_is_a_message():
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-def test_ngram_page_counts_an_upload_in_the_background(lang, monkeypatch):
+def test_ngram_page_counts_an_upload_in_the_background_in_its_session(lang, monkeypatch):
+    """As ui.corpus_picker does for an upload, the fake picker makes the session's private scope current: the
+    page's job and its counts are then in that scope's registry and table, none in the shared ones."""
+    from core.runtime import private
     from ui import corpus_picker
 
     text = load_shipped(lang)[:30000]
     train, held = split_train_heldout(text)
-    upload = corpus_picker.PickedCorpus("notes.txt", "upload", text, train, held, corpus_id(text) + lang)
-    monkeypatch.setattr(corpus_picker, "pick_corpus", lambda *a, **k: upload)  # AppTest cannot upload a file
+    scope = private.Scope()
+    upload = corpus_picker.PickedCorpus("notes.txt", "upload", text, train, held, corpus_id(text) + lang, scope)
+
+    def pick(*_a, **_k):  # AppTest cannot upload a file
+        private.enter(scope)
+        return upload
+
+    monkeypatch.setattr(corpus_picker, "pick_corpus", pick)
     at = open_page("views/lm_ngram.py", lang=lang)
     assert not at.exception, errors(at)
-    for job in list(nj.REGISTRY._jobs.values()):
-        job.wait(120)
+    with private.active(scope):
+        jobs = list(nj.REGISTRY._jobs.values())
+    assert len(jobs) == 1 and isinstance(jobs[0], nj.NGramJob)
+    assert not [k for k in nj.REGISTRY._shared if k.startswith(upload.key)]
+    assert jobs[0].wait(120) and jobs[0].status == "finished"
     at.run()
     assert not at.exception, errors(at)
     assert not at.get("progress") and len(at.get("plotly_chart")) == 2  # the curve and the heatmap
+    assert not [k for k in nj._READY if k.startswith(upload.key)]
+    assert scope.table("ngram_job.ready", dict)

@@ -160,3 +160,17 @@ def test_table5_gap_lines_state_the_gap_its_standard_error_and_whether_it_is_noi
     one = gap_lines({"full": [0.60], "no_aux": [0.55]}, names, 100, "ja")
     assert "+5.0" in one[0] and "7.0" in one[0] and "雑音の範囲内" in one[0]  # sqrt(.6*.4/100 + .55*.45/100) = 0.0698
     assert gap_lines({"no_aux": [0.5]}, names, 100, "en") == []
+
+
+def test_the_example_slider_comes_back_into_range_when_the_task_has_fewer_examples():
+    """Similarity shows 10 examples (its curated pairs, then held-out ones), the others 8: after the last similarity
+    example, another task's slider kept 10 above its maximum of 8 (the neuron view's slider raised in that state:
+    tests/test_pages_gpt_inside.py); shell.in_range pulls it back to 8."""
+    at = open_page("views/gpt_tasks.py")
+    at.radio(key="tasks_task").set_value("similarity").run()
+    top = at.slider(key="tasks_example").max
+    at.slider(key="tasks_example").set_value(top).run()
+    at.radio(key="tasks_task").set_value("classification").run()
+    assert not at.exception, errors(at)
+    assert not [e for e in at.error if "Something went wrong" in e.value]
+    assert at.slider(key="tasks_example").value == at.slider(key="tasks_example").max < top

@@ -56,3 +56,22 @@ def test_multihead_neuron_view_matches_the_heads_attention(lang):
     at.radio(key="mha_model").set_value("minilm").run()
     assert not at.exception, errors(at)
     assert any(("Our small GPT" in i.value) or ("小さな GPT" in i.value) for i in at.info)
+
+
+@pytest.mark.parametrize("page,view,text_key,slider", [
+    ("views/tf_multihead.py", None, "mha_text", "mha_nv_query"),
+    ("views/gpt_inside.py", ("inside_view", "lens"), "inside_text", "lens_pos"),
+])
+def test_a_shorter_text_pulls_a_token_slider_back_into_its_range(page, view, text_key, slider):
+    """A token slider at a late position, then a shorter text: the page shows the last token, not the error box
+    (Streamlit raised StreamlitValueAboveMaxError: the keyed slider kept its old value; found by the page fuzz)."""
+    at = open_page(page)
+    if view is not None:
+        at.radio(key=view[0]).set_value(view[1]).run()
+    at.text_area(key=text_key).set_value("the cat sat on the mat and then the dog sat on the cat " * 3).run()
+    top = at.slider(key=slider).max
+    at.slider(key=slider).set_value(top).run()
+    at.text_area(key=text_key).set_value("the cat").run()
+    assert not at.exception, errors(at)
+    assert not [e for e in at.error if "Something went wrong" in e.value]
+    assert at.slider(key=slider).value == at.slider(key=slider).max < top

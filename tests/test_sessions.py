@@ -185,7 +185,7 @@ def test_each_page_of_a_tab_has_its_own_lease():
 @pytest.mark.parametrize("kind", ["train", "finetune", "tasks"])
 def test_a_reaped_leases_job_is_freed(kind):
     """After the grace period nothing keeps the job (its model, data, optimizer): not the lease, not the
-    shutdown registry, not the slot; the reaper's trim then hands the memory back."""
+    shutdown registry, not the slot, not the reaper once its `settle` saw the thread end (and trimmed)."""
     import gc
     import weakref
 
@@ -203,6 +203,7 @@ def test_a_reaped_leases_job_is_freed(kind):
     clock.t += 2
     assert leases.reap() == 1 and job.wait(5)
     assert shutdown.pending() == before - 1  # the ended thread unregistered its stop
+    assert leases.settle() == 1 and leases.settle() == 0  # the reaper's next tick lets go of the ended job
     ref = weakref.ref(job)
     del job
     gc.collect()

@@ -50,3 +50,29 @@ def test_comparison_row():
     row = tokenize_row("sudachi", kit, "読売巨人軍が負けた")
     assert [t.text for t in row.tokens][:2] == ["読売巨人軍", "が"]
     assert [t.unknown for t in row.tokens] == [False, False, True, False]  # 負け never seen
+
+
+def test_threads_may_split_at_once():
+    """A page's three modes while a job learns an upload's vocabulary: one Sudachi tokenizer, two threads.
+    Unguarded, Sudachi raised "Tokenizer is already in use" (core.tokenizers.sudachi keeps a lock per mode)."""
+    import threading
+
+    from core.tokenizers import sudachi
+
+    if not sudachi.available():
+        pytest.skip("Sudachi is not installed")
+    errors: list[Exception] = []
+
+    def split_many() -> None:
+        try:
+            for _ in range(20):
+                sudachi.split("読売巨人軍が勝った。" * 200)
+        except Exception as e:  # noqa: BLE001 - collected for the assertion
+            errors.append(e)
+
+    threads = [threading.Thread(target=split_many) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

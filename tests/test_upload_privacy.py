@@ -64,9 +64,9 @@ def objects_with_marker() -> list[str]:
 
 def _end_sessions(token: str) -> None:
     """Every session of the run closed (websocket gone) and the grace period over: the lease is reaped."""
-    for kind, tok in list(LEASES._leases):  # noqa: SLF001 - the sessions attached to this token
+    for kind, tok in list(LEASES._leases):
         if tok == token:
-            for sid in list(LEASES._leases[(kind, tok)].sessions):  # noqa: SLF001
+            for sid in list(LEASES._leases[(kind, tok)].sessions):
                 LEASES.detach(token, sid, kind)
     LEASES.reap(now=LEASES.clock() + 10 * LEASES.grace_s)
 
@@ -89,10 +89,12 @@ def test_an_uploaded_text_stays_in_its_session_and_its_autosave_only(monkeypatch
 
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
     _PROBE = ("MK" + secrets.token_hex(10))[::-1]
-    data = "".join(f"line {i}: the cat sat on the mat, {_needle()} said the dog.\n" for i in range(300)).encode()
+    # in a dict, so that the test can drop its own reference before searching memory for the marker
+    held = {"data": "".join(f"line {i}: the cat sat on the mat, {_needle()} said the dog.\n"
+                            for i in range(300)).encode()}
     real = st.file_uploader
-    monkeypatch.setattr(st, "file_uploader", lambda label, key=None, **kw: _Upload(data) if key == "gpt_upload"
-                        else real(label, key=key, **kw))
+    monkeypatch.setattr(st, "file_uploader", lambda label, key=None, **kw: _Upload(held["data"])
+                        if key == "gpt_upload" else real(label, key=key, **kw))
     secret = new_secret()
     at = _tab(None, secret)
     at.radio(key="gpt_corpus").set_value("upload").run()
@@ -103,7 +105,8 @@ def test_an_uploaded_text_stays_in_its_session_and_its_autosave_only(monkeypatch
     run_until(at, ("Finished",), timeout=300)
     token = at.query_params["run"]
     assert objects_with_marker(), "the search must see the text while its session holds it"
-    del at, data
+    del at
+    held.clear()
     _end_sessions(token)
     monkeypatch.setattr(st, "file_uploader", real)
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.errors import UserInputError
 from core.gpt import rebuild
+from core.runtime import private
 from core.runtime.jobs import BackgroundJob
 from ui import shell
 from ui.guard import guarded
@@ -64,8 +65,14 @@ def outcome(got, key: str, lang: str, what: str, running: str, restart, args: tu
         return None
     watch(got, key, lang, what)
     st.info(T.t("stopped", lang))
-    st.button(T.t("again", lang), key=f"{key}_again", type="primary", on_click=restart, args=args)
+    st.button(T.t("again", lang), key=f"{key}_again", type="primary", on_click=_in_scope,
+              args=(private.current(), restart, args))  # an upload's job restarts in its session's scope
     return None
+
+
+def _in_scope(scope: private.Scope | None, fn, args: tuple) -> None:
+    with private.active(scope):
+        fn(*args)
 
 
 def _start(kind: str, lang: str, key: str) -> None:

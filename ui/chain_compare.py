@@ -15,6 +15,7 @@ from core.lm.ngram import NGramCounts
 from core.lm.units import show_token
 from core.textcheck import check_text
 from ui import export, shell
+from ui.corpus_picker import cached
 from ui.texts.common import T as COMMON
 from ui.texts.lm_chain_rule import T
 
@@ -51,7 +52,7 @@ def render(where, gpt, picked, raw: str, n: int, smoothing: str, max_chars: int,
     try:
         checked = check_text(raw, max_chars=max_chars)
         ours = gpt_guesses(gpt.model, gpt.tokenizer, checked.text)
-        counts = ngram_in_pieces(picked.key, tokenizer_key(gpt.tokenizer), picked.train, gpt.tokenizer)
+        counts = cached(picked, ngram_in_pieces, picked.key, tokenizer_key(gpt.tokenizer), picked.train, gpt.tokenizer)
         theirs = ngram_guesses(counts, ours.pieces, n, smoothing, 0.1, first=ours.first)
     except UserInputError as e:
         shell.show_error(e)

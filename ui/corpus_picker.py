@@ -1,12 +1,15 @@
 """The corpus widget shared by the pages that train something: shipped English / Japanese, or an upload."""
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
+from typing import Any, Callable
 
 import streamlit as st
 
 from core.corpus import MAX_NAME_CHARS, corpus_id, decode_upload, load_shipped, split_train_heldout
 from core.errors import UserInputError
+from core.runtime import private
 from core.textcheck import strip_controls
 from ui import shell
 from ui.texts.common import T
@@ -20,6 +23,7 @@ class PickedCorpus:
     train: str
     heldout: str
     key: str  # stable cache key of the text
+    scope: private.Scope | None = None  # an upload: its session's private tables (core.runtime.private)
 
 
 def _upload(up, prefix: str) -> tuple[str, tuple[str, str]]:
@@ -36,6 +40,32 @@ def _upload(up, prefix: str) -> tuple[str, tuple[str, str]]:
         held = (up.file_id, text, split_train_heldout(text))
         st.session_state[key] = held
     return held[1], held[2]
+
+
+def session_scope() -> private.Scope:
+    """This session's private scope: where the work on its uploads keeps what it builds (tokenizers, counts,
+    jobs), in its state, so it goes with the session."""
+    scope = st.session_state.get("_private_scope")
+    if not isinstance(scope, private.Scope):
+        scope = st.session_state["_private_scope"] = private.Scope()
+    return scope
+
+
+def cached(picked: PickedCorpus, fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)`, a page's `st.cache_data` / `st.cache_resource` function of the picked corpus: process-wide for a
+    shipped corpus; for an upload, its undecorated body, the value kept in the session's private scope (counts and
+    examples reproduce the text: a process-wide cache would keep them after the session ends). The scope's key is
+    st.cache's own: the arguments whose parameter name does not start with "_" (the texts' hash is `picked.key`)."""
+    if picked.scope is None:
+        return fn(*args)
+    body = fn.__wrapped__
+    names = inspect.signature(body).parameters
+    key = ("page", body.__module__, body.__qualname__, *(a for name, a in zip(names, args) if not name.startswith("_")))
+    value = picked.scope.get(key)
+    if value is None:
+        value = body(*args)
+        picked.scope.put(key, value)
+    return value
 
 
 @st.cache_data(max_entries=4, show_spinner=False)  # the shipped corpora only (an upload: _upload)
@@ -59,6 +89,10 @@ def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True, shipp
     the tasks' held-out paragraphs, from every topic, are the held-out text) instead of the pages' last
     10 %, so a run on the training page is scored on the shipped model's own held-out text and its line
     can be drawn.
+
+    An upload's private scope (`.scope`) is made current for the rest of the page's run: what the page
+    builds from the text (tokenizers, n-gram counts, jobs, figures) stays in this session's tables, never in
+    the shared caches nor on disk; a callback takes it along with `private.active(picked.scope)`.
     """
     lang = shell.lang()
     options = ["en", "ja", "upload"]
@@ -79,10 +113,12 @@ def pick_corpus(prefix: str, default: str = "en", show_stats: bool = True, shipp
             name = hint = "ja" if lang == "ja" else "en"
     if text is None:
         text = load_shipped(hint)
+    scope = session_scope() if split is not None else None
+    private.enter(scope)
     if split is not None:  # an upload: split in this session only
         train, heldout = split
     else:
         train, heldout = _pretraining_split(hint) if shipped_split and hint in ("en", "ja") else _split(text)
     if show_stats:
         st.caption(T.t("corpus_stats", lang, chars=len(text), train=len(train), held=len(heldout)))
-    return PickedCorpus(name, hint, text, train, heldout, corpus_id(text))
+    return PickedCorpus(name, hint, text, train, heldout, corpus_id(text), scope)

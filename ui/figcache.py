@@ -20,6 +20,8 @@ and one entry of the attention page is nine heatmaps). A value larger than a qua
 is handed out but not kept, so one huge figure cannot empty the cache for everyone else.
 
 When every tab has closed, ui.memory's idle keeper calls `release()`: the figures go, the counters stay.
+A figure made while a private scope is current (an uploaded text: core.runtime.private) is kept in that
+scope, with its session, never in the shared table.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ import numpy as np
 from plotly.basedatatypes import BaseFigure
 
 from core.charts.style import FONT_SCALE
+from core.runtime import private
 
 MAX_FIGURES = 256  # a few pages × a few dozen inputs tried per class
 # A server's share for figures, all sessions together: ~35 entries of the attention page (24 tokens, nine
@@ -80,6 +83,13 @@ def figure(key: tuple, lang: str, make: Callable[[], Any]) -> Any:
     """`make()` (a Figure, or a dict/tuple of them), built once per (key, lang, font scale). The key must be
     hashable: strings, numbers, booleans, None and tuples of them (a list: pass `tuple(...)`)."""
     full = (*key, lang, FONT_SCALE.get())
+    scope = private.current()
+    if scope is not None:  # drawn from an upload: its session's table
+        value = scope.get(("figure", full))
+        if value is None:
+            value = freeze(make())
+            scope.put(("figure", full), value)
+        return value
     with _lock:
         hit = _items.get(full)
         if hit is not None:

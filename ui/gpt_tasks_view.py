@@ -32,6 +32,7 @@ def slot() -> JobSlot:
 def figure1(task: Task, data_lang: str, lang: str) -> None:
     """One example drawn as the token rows the model reads, with its label."""
     shown = examples_to_show(task)
+    shell.in_range("tasks_example", 1, len(shown))  # another task may show fewer examples
     i = st.slider(T.t("example", lang), 1, len(shown), 1, key="tasks_example", bind="query-params") - 1
     rows = labelled_rows(task, shown[i], tokenizer(data_lang), 64)
     role_names = {r: (ja if lang == "ja" else en) for r, (en, ja) in ROLES.items()}

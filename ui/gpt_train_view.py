@@ -7,6 +7,7 @@ import streamlit as st
 from core.charts import training as charts
 from core.charts.positional import position_similarity_heatmap
 from core.errors import UserInputError
+from core.gpt import memory_budget
 from core.gpt.checkpoint import load_checkpoint_bytes
 from core.gpt.model import PRESETS
 from core.gpt.training_job import REFERENCE_LINES, JobSettings, TrainingJob
@@ -86,7 +87,22 @@ def settings_form(lang: str, locked: bool):
     valid = size["n_embd"] % size["n_head"] == 0
     if not valid:
         st.warning(T.t("bad_heads", lang, **size))
+    elif not locked:
+        valid = _memory_line(settings, corpus.train, lang)
     return settings, corpus, valid
+
+
+def _memory_line(settings: JobSettings, train: str, lang: str) -> bool:
+    """The training's estimated memory against the per-training budget (core.gpt.memory_budget): a caption,
+    or the message saying what fits (Start is then disabled; build_job refuses it anyway)."""
+    vocab = len(set(train)) + 1 if settings.tokenizer == "char" else settings.vocab_size  # about what it trains
+    try:
+        est = memory_budget.check(settings.model_config(vocab), settings.batch_size)
+    except UserInputError as e:
+        shell.show_error(e)
+        return False
+    st.caption(T.t("memory", lang, need=f"{est.total_mb:,.0f}", budget=f"{memory_budget.budget_mb():,.0f}"))
+    return True
 
 
 def _fmt_params(n: int) -> str:

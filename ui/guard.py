@@ -25,6 +25,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from core.errors import UserInputError
 from core.i18n import normalize_lang
+from core.runtime import private
 from core.runtime.threads import for_interactive
 from ui.texts.guard import T
 from ui.links import after_page
@@ -51,8 +52,22 @@ def show_unexpected(exc: BaseException) -> str:
 
 
 def run_page(run: Callable[[], None], after: bool = True) -> None:
-    """Run a page; show any exception it lets escape as a bilingual message instead of a traceback."""
+    """Run a page; show any exception it lets escape as a bilingual message instead of a traceback.
+
+    A page's run starts and ends with no private scope current (core.runtime.private: ui.corpus_picker
+    makes an upload's current for the rest of the run), so no callback, fragment or later page of this
+    script thread works in a scope it did not ask for."""
     for_interactive()  # small torch work in a rerun: one thread (two collapse when the cores are shared)
+    if after:
+        private.enter(None)
+    try:
+        _run(run, after)
+    finally:
+        if after:
+            private.enter(None)
+
+
+def _run(run: Callable[[], None], after: bool) -> None:
     try:
         run()
     except StopException:

@@ -107,6 +107,7 @@ def lens(gpt, text: str, lang: str) -> None:
     st.caption(t("lens_pre" if gpt.model.config.pre_ln else "lens_post"))
     settled = ", ".join(f"{r} {int((L.ranks[li] == 1).sum())}/{len(ids)}" for li, r in enumerate(rows))
     st.caption(t("lens_settle", counts=settled))
+    shell.in_range("lens_pos", 1, len(ids))  # the last text's position, past this one's end
     pos = st.slider(t("lens_pos"), 1, len(ids), len(ids), key="lens_pos", bind="query-params") if len(ids) > 1 else 1
     p = pos - 1
     st.dataframe([{t("lens_col_layer"): rows[li], t("lens_col_rank"): int(L.ranks[li, p]),

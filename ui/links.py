@@ -18,6 +18,10 @@ remembered key that
    The seeding is wrapped once for every bound widget: a value it cannot take, or longer than
    MAX_VALUE_CHARS, is dropped from the URL as Streamlit drops any invalid value, and step 3 reports it.
 
+A link Streamlit does not read at all (a query string over 512 Ki characters or 1,000 values: its
+`sanitize_query_string` then drops the whole string, silently) opens every widget at its default: `remember()`
+reads the keys from the raw string (`ignored_link`), so the note names them and says why.
+
 This works for every bound widget without knowing its options: the comparison is on values, which
 works for numbers, booleans, text, ranges and lists. (An option label typed by hand that equals the
 default is also dropped by Streamlit and would be reported; Streamlit never writes defaults into a link.)
@@ -26,9 +30,12 @@ Keys of other pages stay remembered until their page runs: a lesson link can car
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import math
+import re
 import threading
+from urllib import parse
 
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
@@ -40,11 +47,16 @@ from ui.texts.export import T
 
 log = logging.getLogger("atlas.links")
 PENDING_KEY = "_atlas_link_values"  # session key: {param: [raw values]} from the link that opened the session
+IGNORED_KEY = "_atlas_link_ignored"  # session key: the length of a link Streamlit did not read (see ignored_link)
 SHELL_PARAMS = ("lang", "present", "embed", "embed_options")  # handled by the shell or by Streamlit itself
 MAX_SHOWN = 24  # characters of a rejected value quoted in the note
 # The longest value a link may give one widget: a text box's own check keeps 2,000 characters (core.textcheck),
 # an option label or a number is far shorter. Longer values are not read at all.
 MAX_VALUE_CHARS = 4000
+MAX_FIELDS = 1000  # parameters of an ignored link read for the note (Streamlit's own limit on a link it reads)
+# One parameter of a raw query string: its key (at most 64 characters kept) and the start of its value (what the
+# note quotes, one character more so it shows the cut); the rest of a long value is skipped, never copied.
+_PARAM = re.compile(r"(?:^|&)([^&=]{0,64})[^&=]*(?:=([^&]{0,%d}))?[^&]*" % (MAX_SHOWN + 1))
 _slot = threading.local()  # this run's placeholder (one script thread per run; never shared across sessions)
 
 
@@ -89,11 +101,41 @@ def _guarded(seed):
     return guarded_seed
 
 
+def ignored_link(raw: str) -> dict[str, list[str]]:
+    """The parameters of a query string that Streamlit ignores as a whole (too long, too many values), each value
+    cut to what the note quotes; {} when Streamlit reads the string (or there is none).
+
+    >>> ignored_link("chain_n=3&chain_text=abc")
+    {}
+    >>> got = ignored_link("chain_n=3&lang=English&chain_text=" + "x" * 600_000 + "&%3Cb%3E=1")
+    >>> got["chain_n"], len(got["chain_text"][0]), sorted(got)
+    (['3'], 25, ['chain_n', 'chain_text'])
+    """
+    try:
+        from streamlit.runtime.state.query_params import sanitize_query_string
+    except ImportError:  # a Streamlit without the limit reads every link
+        return {}
+    if not raw or sanitize_query_string(raw):
+        return {}
+    out: dict[str, list[str]] = {}
+    for m in itertools.islice(_PARAM.finditer(raw), MAX_FIELDS):
+        key = parse.unquote_plus(m.group(1))
+        if key not in SHELL_PARAMS and KEY_RE.fullmatch(key):
+            out.setdefault(key, []).append(parse.unquote_plus(m.group(2) or ""))
+    return out
+
+
 def remember() -> None:
     """First run of a session: keep the link's values; every run: place the (empty) note at the top."""
     if PENDING_KEY not in st.session_state:
-        st.session_state[PENDING_KEY] = {k: st.query_params.get_all(k) for k in st.query_params
-                                         if k not in SHELL_PARAMS and KEY_RE.fullmatch(k)}
+        pending = {k: st.query_params.get_all(k) for k in st.query_params
+                   if k not in SHELL_PARAMS and KEY_RE.fullmatch(k)}
+        if not pending:  # nothing read: perhaps a link Streamlit ignored whole (its values never reach a widget)
+            raw = getattr(get_script_run_ctx(), "query_string", "") or ""
+            pending = ignored_link(raw)
+            if pending:
+                st.session_state[IGNORED_KEY] = len(raw)
+        st.session_state[PENDING_KEY] = pending
     _slot.note = st.empty() if st.session_state[PENDING_KEY] else None
 
 
@@ -146,8 +188,11 @@ def after_page() -> None:
             lang = st.session_state.get("lang")
             # Each key (a widget on this page) and each value quoted short: every reset key is named, however many.
             items = "; ".join(f"{plain(k)} = “{plain(v, MAX_SHOWN)}”" for k, v in bad)
-            slot.warning(T.t("link_reset", lang if lang in ("en", "ja") else "en", items=items),
-                         icon=":material/link_off:")
+            lang = lang if lang in ("en", "ja") else "en"
+            note = T.t("link_reset", lang, items=items)
+            if st.session_state.get(IGNORED_KEY):
+                note += " " + T.t("link_ignored", lang, n=st.session_state[IGNORED_KEY])
+            slot.warning(note, icon=":material/link_off:")
         _slot.note = None
     except Exception:  # a note must never break the page it annotates
         log.exception("link check failed")

@@ -11,6 +11,7 @@ from core.charts.style import plot_text
 from core.textcheck import check_text
 from core.transformer.neuron_view import neuron_view
 from ui import figcache
+from ui.shell import in_range
 from ui.safe import plain
 from ui.texts.tf_multihead import T
 
@@ -28,6 +29,7 @@ def section(choice: str, gpt, text: str, ma, fp: str, layer: int, head: int, lan
         st.info(t("nv_only_gpt"))
         return
     n = len(ma.tokens)
+    in_range("mha_nv_query", 0, n - 1)  # the last text's position, past this one's end
     query = st.slider(t("nv_query"), 0, n - 1, n - 1, key="mha_nv_query", bind="query-params") if n > 1 else 0
     query = min(query, n - 1)
     ids = tuple(gpt.tokenizer.encode(check_text(text).text)[:n])

@@ -140,3 +140,12 @@ def sidebar() -> str:
 
 def show_error(err: UserInputError) -> None:
     st.warning(inert(err.message(lang())), icon=":material/error:")  # messages may quote file names / ids
+
+
+def in_range(key: str, lo: int, hi: int) -> None:
+    """Before a slider whose range follows the input (a token position in a typed text): the value an earlier run
+    kept under `key`, now outside [lo, hi], is pulled to the nearest end. Streamlit keeps a keyed widget's value
+    across runs and raises StreamlitValueAboveMaxError when a shorter text lowers the maximum under it."""
+    value = st.session_state.get(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not lo <= value <= hi:
+        st.session_state[key] = min(max(value, lo), hi)

@@ -3,6 +3,7 @@ import streamlit as st
 
 from core.errors import UserInputError
 from core.gpt.training_job import JobSettings, TrainingJob, build_job
+from core.runtime import private
 from core.runtime.jobs import JobSlot
 from ui import shell, train_session
 from ui.safe import plain
@@ -16,7 +17,8 @@ def _start(slot: JobSlot, settings: JobSettings, corpus, device) -> None:
     st.session_state.pop("gpt_error", None)
     try:
         if slot.job is None or slot.job.status in ("finished", "diverged", "failed"):
-            slot.replace(build_job(settings, corpus.train, corpus.heldout, device, corpus.name))
+            with private.active(corpus.scope):  # an upload's tokenizer stays in this session (core.runtime.private)
+                slot.replace(build_job(settings, corpus.train, corpus.heldout, device, corpus.name))
         slot.job.start()
         set_trained_gpt_source(lambda: trained(slot))
     except UserInputError as e:

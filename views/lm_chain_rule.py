@@ -9,7 +9,7 @@ from core.lm.units import show_token, split_units
 from core.textcheck import check_text
 from ui import shell
 from ui import chain_compare, export
-from ui.corpus_picker import pick_corpus
+from ui.corpus_picker import cached, pick_corpus
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
@@ -56,7 +56,8 @@ try:
     checked = check_text(raw, max_chars=MAX_CHARS)
     if use_ngram:
         clang = corpus_lang(picked.lang_hint, picked.text)
-        data = lm_data(picked.key, level, clang, picked.train, picked.heldout)
+        # an upload's counts: in its session's own scope
+        data = cached(picked, lm_data, picked.key, level, clang, picked.train, picked.heldout)
         tokens = split_units(checked.text, level, clang)
         result: ChainResult = chain_ngram(data.counts, tokens, n, smoothing, 0.1)
         unk = int((data.counts.encode(tokens) == 0).sum())

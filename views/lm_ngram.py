@@ -35,7 +35,8 @@ def distant(key: str, clang: str, _d: LMData):
 
 
 def upload_ngrams(picked, level: str, clang: str, smoothing: str, k: float):
-    """An uploaded corpus (up to 5 MB: up to a minute of counting) is counted in a shared background job."""
+    """An uploaded corpus (up to 5 MB: up to a minute of counting) is counted in a background job of its session's
+    own (the private scope ui.corpus_picker made current: core.runtime.private)."""
     req = ngram_job.NGramRequest(picked.key, level, clang, smoothing, k)
     got = ngram_job.result_or_job(req, picked.train, picked.heldout)
     return outcome(got, "ngram_job", lang, T.t("job_what", lang), T.t("job_running", lang), ngram_job.restart,

@@ -7,7 +7,7 @@ from core.lm.data import corpus_lang
 from core.lm.units import show_token
 from core.lm.normalize import FormStats, VariantGroup, compare_forms, find_variants
 from ui import notes_ngram, shell
-from ui.corpus_picker import pick_corpus
+from ui.corpus_picker import cached, pick_corpus
 from ui.notes_checks import normalization_verdict
 from ui.texts.notes_checks import T as NOTES
 from ui.texts.lm_normalization import T
@@ -40,7 +40,7 @@ unit = T.t(f"unit_{level}", lang)
 
 try:
     rows = (notes_ngram.form_stats(picked, level, n, forms)
-            or stats(picked.key, level, clang, n, forms, picked.train, picked.heldout))
+            or cached(picked, stats, picked.key, level, clang, n, forms, picked.train, picked.heldout))
 except UserInputError as e:
     shell.show_error(e)
     st.stop()
@@ -65,7 +65,7 @@ st.latex(r"p(x_0) + p(x_1) \;\to\; p(x_{01}), \qquad "
 
 st.header(T.t("variants_h", lang))
 st.markdown(T.t("variants_intro", lang, unit=unit))
-groups = variants(picked.key, level, clang, forms[-1], picked.text)
+groups = cached(picked, variants, picked.key, level, clang, forms[-1], picked.text)  # examples quote the text
 if not groups:
     st.info(T.t("no_variants", lang, unit=unit))
 else:

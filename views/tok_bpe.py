@@ -8,7 +8,7 @@ from core.tokenizers import bpe_job
 from core.tokenizers.bpe import BPETokenizer, ReplayStep
 from core.tokenizers.compare import Token
 from ui import background, figcache, shell
-from ui.corpus_picker import pick_corpus
+from ui.corpus_picker import cached, pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_bpe import T
 from ui.tok_production import gpt2_merges_section
@@ -45,7 +45,7 @@ with left:
     merges = ctrl.slider(T.t("merges", lang), 0, MERGES_MAX, 2000, step=50, key="bpe_merges", bind="query-params",
                          help=T.t("merges_help", lang))
 # Every merge the slider offers, learned once per corpus and mode (shipped for the shipped corpora; an upload
-# trains in a shared background job): a slider move then only truncates, which equals training with fewer merges.
+# trains in its session's background job): a slider move then only truncates, which equals training with fewer merges.
 try:
     got = bpe_job.tokenizer_or_job(picked.train, mode, MERGES_MAX)
 except UserInputError as e:
@@ -54,7 +54,12 @@ except UserInputError as e:
 with ctrl:
     full = background.outcome(got, "bpe_job", lang, T.t("training", lang), T.t("training_job", lang), bpe_job.restart,
                               (picked.train, mode, MERGES_MAX))
-tok = (full if full is not None else untrained(picked.key, mode, picked.train)).truncated(merges)
+if full is not None:
+    learned = full
+else:  # not learned yet: the characters alone (an upload's in its session, core.runtime.private: no shared cache)
+    learned = (untrained(picked.key, mode, picked.train) if picked.scope is None
+               else bpe_job.untrained(picked.train, mode))
+tok = learned.truncated(merges)
 with ctrl:
     st.markdown(T.t("learned", lang, m=len(tok.merges), c=len(tok.chars), v=len(tok.chars) + len(tok.merges)))
     if full is not None and len(tok.merges) < merges:
@@ -71,7 +76,8 @@ with right:
         st.stop()
     if checked.truncated:
         st.caption(COMMON.t("text_truncated", lang, n=REPLAY_CHARS))
-    steps = replay(picked.key, mode, len(tok.merges), checked.text, tok)  # merges known: 0 while training
+    # merges known: 0 while training
+    steps = cached(picked, replay, picked.key, mode, len(tok.merges), checked.text, tok)
     total = len(steps) - 1
     if total == 0:
         st.info(T.t("no_merges", lang), icon=":material/info:")

@@ -25,6 +25,7 @@ from core.corpus import corpus_id
 from core.errors import UserInputError
 from core.gpt.autosave import write_corpus
 from core.gpt.checkpoint import Checkpoint, checkpoint_bytes, write_failure, write_failure_ja
+from core.gpt import memory_budget
 from core.gpt.data import TokenData, build_tokenizer, cached_references, ngram_reference
 from core.gpt.job_settings import REFERENCE_LINES, JobSettings, JobView, shipped_reference  # noqa: F401 - re-exported
 from core.gpt.resume import ResumeState
@@ -126,6 +127,7 @@ class TrainingJob(BackgroundJob):
                         device: torch.device | str = "cpu", label: str = "",
                         threads: int | None = None) -> "TrainingJob":
         """A stopped job holding the checkpoint's model and tokenizer; Start trains max_iters more steps."""
+        memory_budget.check(ckpt.config, train_config.batch_size)  # a loaded checkpoint too stays in the budget
         return cls(ckpt.config, train_config, ckpt.tokenizer, train_text, heldout_text, device, label, threads, ckpt)
 
     @classmethod
@@ -135,6 +137,7 @@ class TrainingJob(BackgroundJob):
         if ckpt.resume is None:
             raise UserInputError("This checkpoint holds weights only, so it cannot resume a training exactly.",
                                  "このチェックポイントは重みだけなので、学習をそのまま再開することはできません。")
+        memory_budget.check(ckpt.config, ckpt.resume.train_config.batch_size)
         return cls(ckpt.config, ckpt.resume.train_config, ckpt.tokenizer, train_text, heldout_text, device, label,
                    threads, ckpt, resume=True)
 
@@ -159,6 +162,14 @@ class TrainingJob(BackgroundJob):
         if self.autosave_path is not None and (s.step - last_step >= AUTOSAVE_STEPS
                                                or time.monotonic() - last_t >= AUTOSAVE_S):
             self.autosave()
+
+    def release(self) -> None:
+        """Drop the model, optimizer, data, snapshot and texts (a reaped job no one can reach: the lease reaper's
+        settle), so their memory goes now even if the job itself sits in a reference cycle a freeze kept."""
+        with self.step_lock:
+            self.model = self.optimizer = self.data = self._trainer = None  # type: ignore[assignment]
+        with self._lock:
+            self._snapshot, self._texts = None, ("", "", "")
 
     def _on_eval(self, tr: Trainer, e: EvalInfo) -> None:
         with self._lock:
@@ -294,6 +305,7 @@ def build_job(settings: JobSettings, train_text: str, heldout_text: str, device:
     """Tokenizer (trained on the training part only), model and data for `settings`."""
     tok = build_tokenizer(settings.tokenizer, train_text, settings.vocab_size)
     cfg = settings.model_config(tok.vocab_size)
+    memory_budget.check(cfg, settings.batch_size)  # over the per-training budget: a message, no allocation
     label = f"{settings.preset} · {corpus_name} · {tok.name} ({tok.vocab_size})"
     shipped = shipped_reference(settings.tokenizer, tok.vocab_size, train_text + heldout_text, heldout_text)
     return TrainingJob(cfg, settings.train_config(), tok, train_text, heldout_text, device, label,

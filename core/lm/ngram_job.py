@@ -5,7 +5,9 @@ On the shipped corpora the n-gram page computes in its own thread (well under 2 
 training text took 12 s for 0.9 MB of English characters and 26 s for 0.4 MB of Japanese words on the
 2-core CPU. `NGramJob` does that work in a thread (progress by phase, ETA, stop between phases),
 shared by every session through a registry keyed by the corpus and the settings; finished results stay
-in memory (a few, newest kept), since the counts are what the page's sampling and heatmap read.
+in memory (a few, newest kept), since the counts are what the page's sampling and heatmap read. An
+uploaded corpus is always counted here, inside its session's `core.runtime.private` scope: its job and
+its counts (which reproduce the text) are kept in that session's tables, never in the shared ones.
 
     got = result_or_job(NGramRequest(key, "word", "ja", "kn", 0.1), train, heldout)
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from core.lm.chain_rule import DistantRepeat, find_distant_repeat
 from core.lm.data import LMData, build
 from core.lm.ngram import perplexity_curve
+from core.runtime import private
 from core.runtime.jobs import BackgroundJob, JobRegistry
 
 KEEP = 4  # finished uploads kept in memory (each holds n-gram counts of up to 5 MB of text)
@@ -87,26 +90,33 @@ class NGramJob(BackgroundJob):
             return "failed"
         value = NGramResult(data, held, train, words, distant)
         with _READY_LOCK:
-            _READY[r.key()] = value
-            while len(_READY) > KEEP:
-                _READY.popitem(last=False)
+            ready = _ready()
+            ready[r.key()] = value
+            while len(ready) > KEEP:
+                ready.popitem(last=False)
         with self._lock:
             self.result, self._done = value, self._total
         return "finished"
 
 
-REGISTRY = JobRegistry()
+REGISTRY = JobRegistry(scoped=True)
 _READY: OrderedDict[str, NGramResult] = OrderedDict()
 _READY_LOCK = threading.Lock()
+
+
+def _ready() -> OrderedDict[str, NGramResult]:
+    """The finished results in effect: the current private scope's, else the shared table."""
+    return private.table("ngram_job.ready", _READY)
 
 
 def result_or_job(request: NGramRequest, train: str, heldout: str) -> NGramResult | NGramJob:
     """The finished result, or the job computing it (started if none; a stopped or failed one is returned
     as it is, so the page can say why and offer to start again). TooManyTrainings propagates."""
     with _READY_LOCK:
-        if request.key() in _READY:
-            _READY.move_to_end(request.key())
-            return _READY[request.key()]
+        ready = _ready()
+        if request.key() in ready:
+            ready.move_to_end(request.key())
+            return ready[request.key()]
     job = REGISTRY.get(request.key())
     if job is None:
         job = REGISTRY.get_or_start(request.key(), lambda: NGramJob(request, train, heldout))

@@ -21,6 +21,9 @@ at a temp folder), one folder per kind: `<root>/<kind>/<key><suffix>`. Formats s
   so what a class keeps opening stays; a file used in the last `TRIM_SPARE_S` seconds is never removed,
   so a reader that just found it is not left without it. Typed sentences, uploaded corpora and settings
   make keys without end on a shared server: unbounded, a term of classes would only ever add files.
+- Private: while a `core.runtime.private` scope is current (work on an uploaded text), nothing is read
+  from or written to disk: the value is kept in the scope (`info.stored` True, `info.path` never written),
+  so what an upload builds goes with its session.
 """
 from __future__ import annotations
 
@@ -32,6 +35,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, TypeVar
+
+from core.runtime import private
 
 _REPO = Path(__file__).resolve().parents[2]
 T = TypeVar("T")
@@ -124,6 +129,14 @@ def get_or_build(kind: str, key: str, build: Callable[[], T], dump: Callable[[T]
     `load` raising any exception means "not usable": the artifact is rebuilt and overwritten.
     """
     path = cache_path(kind, key, suffix)
+    scope = private.current()
+    if scope is not None:  # an upload's work: its session's table, never the disk
+        hit = scope.get(("disk", kind, key, suffix))
+        if hit is not None:
+            return hit, CacheInfo(path, hit=True, stored=True)
+        value = build()
+        scope.put(("disk", kind, key, suffix), value)
+        return value, CacheInfo(path, hit=False, stored=True)
     with _lock_for(kind, key):
         if path.is_file():
             try:

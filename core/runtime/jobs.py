@@ -21,12 +21,12 @@ import time
 import uuid
 import weakref
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import Callable
 
 import torch  # noqa: F401 - here, not in a job thread's first use_threads (an import of seconds)
 
 from core.errors import UserInputError
-from core.runtime import shutdown
+from core.runtime import memory, private, shutdown
 from core.runtime.threads import base_priority, lower_priority, ui_threads, use_threads
 
 log = logging.getLogger("atlas.jobs")
@@ -114,10 +114,15 @@ class BackgroundJob:
         self._since: float | None = None
         self._unregister: Callable[[], None] = lambda: None  # the shutdown hook of the current run
         self._native_id: int | None = None  # the running thread's OS id (its priority is per thread)
+        self._scope = private.current()  # made for an upload's work: its thread keeps to that session's tables
 
     # ---------------------------------------------------------------- for subclasses
     def work(self) -> str:
         raise NotImplementedError
+
+    def release(self) -> None:
+        """Let go of what the job holds (models, data) once nothing can reach it; a subclass with large state
+        overrides it (core.runtime.sessions' reaper calls it after the thread ended)."""
 
     def can_start(self) -> bool:
         """False when nothing is left to do (start() then does nothing). Called under the job's lock."""
@@ -213,11 +218,15 @@ class BackgroundJob:
     def _main(self) -> None:
         try:
             self._native_id = threading.get_native_id()
+            private.enter(self._scope)  # a fresh thread: nothing current until then
             lower_priority()
             use_threads(self.threads)
             status = self.work()
             with self._lock:
                 self._status = status
+        except UserInputError as e:  # the input cannot be worked on (SentencePiece refused an upload): the page says
+            with self._lock:        # why, in both languages; nothing went wrong in the server, so no traceback
+                self._status, self._message = "failed", e
         except Exception as e:  # noqa: BLE001 - the page must see a message, never a dead thread
             ref = uuid.uuid4().hex[:8]  # the server log keeps the traceback under this; the page gets a sentence
             log.error("%s failed [ref %s]", type(self).__name__, ref, exc_info=True)
@@ -234,6 +243,7 @@ class BackgroundJob:
                 self._account()
             LIMITER.release(self.id)
             self._unregister()
+            memory.trim()  # the step's activations and gradients are free now: their pages back to the OS
 
     # ---------------------------------------------------------------- reading (any thread)
     def _state(self) -> JobState:  # under self._lock
@@ -256,65 +266,8 @@ class BackgroundJob:
             return self._status
 
 
-J = TypeVar("J", bound=BackgroundJob)
+# The session's slot and the process-wide registry live beside (core.runtime.registry); imported from here.
+from core.runtime.registry import JobRegistry, JobSlot  # noqa: E402 - after BackgroundJob, which they hold
 
-
-class JobSlot:
-    """The one job a browser session owns. Replacing or closing it stops the old one (without waiting).
-
-    `on_job(job)`, if set, is told of every replacement (None: the slot was emptied, e.g. by Reset)."""
-
-    def __init__(self, job: BackgroundJob | None = None):
-        self.job = job
-        self.on_job: Callable[[BackgroundJob | None], None] | None = None
-
-    def replace(self, job: BackgroundJob | None) -> None:
-        old, self.job = self.job, job
-        if old is not None and old is not job:
-            old.stop()
-        if self.on_job is not None and old is not job:
-            self.on_job(job)
-
-    def close(self) -> None:
-        if self.job is not None:
-            self.job.stop()
-
-
-class JobRegistry:
-    """Process-wide jobs by key: two sessions asking for the same work share one run.
-
-    A job that failed or was stopped is replaced by a fresh one on the next request.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._jobs: dict[str, BackgroundJob] = {}
-
-    def get(self, key: str) -> BackgroundJob | None:
-        with self._lock:
-            return self._jobs.get(key)
-
-    def get_or_start(self, key: str, factory: Callable[[], J]) -> J:
-        """The job for `key`, started if new (TooManyTrainings propagates and nothing is kept)."""
-        with self._lock:
-            job = self._jobs.get(key)
-            if job is None or job.status in ("failed", "stopped"):
-                job = factory()
-                job.start()
-                self._jobs[key] = job
-            return job  # type: ignore[return-value]
-
-    def forget_done(self) -> int:
-        """Drop the jobs that no longer run (finished ones left their result in a cache; a failed or stopped
-        one is started afresh on the next request anyway). For an idle server (ui.memory). Returns how many."""
-        with self._lock:
-            done = [k for k, j in self._jobs.items() if j.status not in ("ready", "running", "paused")]
-            for k in done:
-                del self._jobs[k]
-        return len(done)
-
-    def clear(self) -> None:
-        with self._lock:
-            jobs, self._jobs = list(self._jobs.values()), {}
-        for j in jobs:
-            j.stop()
+__all__ = ["BackgroundJob", "JobRegistry", "JobSlot", "JobState", "LIMITER", "Limiter", "TooManyTrainings",
+           "next_job_id"]

@@ -34,6 +34,7 @@ loss curves only.
 from __future__ import annotations
 
 import base64
+import gc
 import ctypes
 import ctypes.util
 import hashlib
@@ -42,6 +43,7 @@ import re
 import secrets
 import threading
 import time
+import weakref
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -130,6 +132,9 @@ class Leases:
         self._shares: dict[str, tuple[str, str]] = {}  # share token -> (kind, token): read-only views
         self._reaper: threading.Thread | None = None
         self._stop = threading.Event()
+        # Reaped jobs whose thread may still be finishing its step (see settle), held weakly: the lease table
+        # never keeps a job alive, so one that nothing else holds is garbage as soon as its thread ends.
+        self._ending: list[weakref.ref] = []
 
     def attach(self, token: str, session_id: str, kind: str = "train") -> JobSlot:
         if not valid_token(token):
@@ -158,9 +163,39 @@ class Leases:
             slots = [self._leases.pop(t).slot for t in gone]
             self._shares = {k: v for k, v in self._shares.items() if v in self._leases}
         for slot in slots:
-            slot.close()  # asynchronous: the job's thread ends after its current step (and autosaves)
-            slot.job = None  # the slot no longer holds the model; the thread drops it when it ends
+            job, slot.job = slot.job, None  # the slot no longer holds the model
+            if job is not None:
+                job.stop()  # asynchronous: the job's thread ends after its current step (and autosaves)
+                with self._lock:
+                    self._ending.append(weakref.ref(job))
         return len(slots)
+
+    def settle(self) -> int:
+        """Let go of the reaped jobs whose thread has ended, and hand their memory back to the OS.
+
+        A reaped job's model, optimizer and data are freed when its last reference goes, but glibc keeps the
+        freed pages in its arenas: a medium-preset training left the server 2 GB above where it was. Only
+        once the thread has ended (its last step and autosave done) are the pages free, so the reaper asks
+        here every few seconds, and trims once something ended. Returns how many jobs ended."""
+        with self._lock:
+            refs, self._ending = self._ending, []
+        running, n = [], 0
+        for ref in refs:
+            job = ref()
+            if job is not None and not job.wait(0):
+                running.append(ref)
+                continue
+            n += 1  # ended: already garbage, or kept (a reference cycle that a freeze kept) until released here
+            if job is not None:
+                job.release()  # its tensors go now, whatever still holds the job itself
+            del job
+        with self._lock:
+            self._ending.extend(running)
+        if not n:
+            return 0
+        gc.collect()  # what else of the run sat in a cycle (its trainer); a short pass: most objects are frozen
+        trim_memory()
+        return n
 
     def get(self, token: str, kind: str = "train") -> JobSlot | None:
         with self._lock:
@@ -205,7 +240,7 @@ class Leases:
         last_trim = self.clock()
         while not self._stop.wait(every_s):
             freeze_if_imported()  # a page's first visit imported libraries: keep full GC passes short
-            reaped = self.reap()
+            reaped = self.reap() + self.settle()
             if reaped or self.clock() - last_trim >= TRIM_EVERY_S:
                 trim_memory()
                 last_trim = self.clock()

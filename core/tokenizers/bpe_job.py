@@ -25,7 +25,7 @@ from core.tokenizers.bpe_base import N_BYTES
 from core.tokenizers.bpe_train import Merge, train_merges
 from core.tokenizers.cache import NotReady, cache_key, cached, no_training
 
-REGISTRY = JobRegistry()
+REGISTRY = JobRegistry(scoped=True)  # an upload's job stays in its session (core.runtime.private)
 
 
 class Stopped(Exception):

@@ -17,6 +17,10 @@ the tokenizers the pages train at their default settings, built by
 used exactly when its key matches, i.e. same corpus hash and settings; a stale one is simply never
 asked for. A damaged one is skipped (its key lands in `SHIPPED_DAMAGED` with the reason, and is logged)
 and the tokenizer is built and cached as if nothing shipped.
+
+Inside a `core.runtime.private` scope (an uploaded text) `memory()` is the scope and nothing is read from
+or written to disk or the shipped folder: an upload's tokenizers, whose vocabularies reproduce its text,
+stay with its session.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
+from core.runtime import private
 from core.runtime.diskcache import cache_path, get_or_build
 
 KIND = "tokenizers"  # the disk cache's folder for every trained tokenizer
@@ -83,6 +88,12 @@ class MemoryCache:
 MEMORY = MemoryCache()
 
 
+def memory() -> MemoryCache | private.Scope:
+    """The table in effect: the current private scope's (an upload's work), else the process-wide MEMORY."""
+    scope = private.current()
+    return MEMORY if scope is None else scope
+
+
 def shipped_path(key: str, suffix: str) -> Path:
     """The shipped copy of the cache file `<key><suffix>`, xz-compressed: SentencePiece models carry a
     ~240 KB normalization table that compresses 3x (`xz -dc` shows the original file)."""
@@ -128,6 +139,15 @@ def cached(key: str, suffix: str, build: Callable[[], Any], to_bytes: Callable[[
     The disk side is `get_or_build`: a damaged file is rebuilt, never trusted, and a disk that cannot
     be written still returns the tokenizer (it is then kept in memory only).
     """
+    scope = private.current()
+    if scope is not None:  # an upload's tokenizer: its session's table only, never shipped nor on disk
+        hit = scope.get(key)
+        if hit is None:
+            if getattr(_LOCAL, "refuse", False):
+                raise NotReady(key)
+            hit = build()
+            scope.put(key, hit)
+        return hit
     hit = MEMORY.get(key)
     if hit is not None:
         return hit

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from core.errors import UserInputError
 from core.tokenizers import mecab, sudachi
 from core.tokenizers.bpe import MAX_MERGES, BPETokenizer, train_bpe
-from core.tokenizers.cache import MEMORY, NotReady, cache_key, cached, no_training
+from core.tokenizers.cache import NotReady, cache_key, cached, memory, no_training
 from core.tokenizers.char import CharTokenizer
 from core.tokenizers.simple import ByteTokenizer, MecabTokenizer, WhitespaceTokenizer
 from core.tokenizers.spm import SentencePieceTokenizer, VocabSizeError, train_sentencepiece
@@ -101,6 +101,7 @@ def fit_spm(text: str, model_type: str, vocab_size: int) -> Fitted:
     try:
         return Fitted(train_sentencepiece(text, model_type, vocab_size), vocab_size, vocab_size)
     except VocabSizeError as e:
+        e.__traceback__ = e.__context__ = None  # kept as a note: without the frames (they hold the text)
         return Fitted(train_sentencepiece(text, model_type, e.limit), vocab_size, e.limit, e)
 
 
@@ -145,10 +146,10 @@ def human_toolkit(text: str) -> Toolkit:
     if not text.strip():
         raise UserInputError("The training text is empty.", "学習用のテキストが空です。")
     key = cache_key("human", text)
-    hit = MEMORY.get(key)
+    hit = memory().get(key)
     if hit is None:  # split + count: ~0.1 s per MB
         hit = Toolkit(WhitespaceTokenizer.train(text), CharTokenizer.train(text), ByteTokenizer(), None)
-        MEMORY.put(key, hit)
+        memory().put(key, hit)
     with no_training():
         try:
             tok = mecab_vocabulary(text)
@@ -190,7 +191,7 @@ def fit_toolkit(text: str, vocab_size: int, on_progress=None, gate=None) -> Tool
     `on_progress(done, total)` after each.
     """
     key = cache_key("toolkit", text, vocab_size=vocab_size)
-    hit = MEMORY.get(key)
+    hit = memory().get(key)
     if hit is not None:
         return hit
     kit = human_toolkit(text)
@@ -207,7 +208,7 @@ def fit_toolkit(text: str, vocab_size: int, on_progress=None, gate=None) -> Tool
             kit.learned[name] = fit()
         if on_progress is not None:
             on_progress(i + 1, len(steps))
-    MEMORY.put(key, kit)
+    memory().put(key, kit)
     return kit
 
 

@@ -23,7 +23,7 @@ from core.tokenizers.compare import Stopped, Toolkit, fit_toolkit, ready_toolkit
 # The page's vocabulary size before it is touched, by corpus language (Japanese needs ~1,400 ids for its
 # characters alone). build_models ships these; any other size trains in a ToolkitJob.
 DEFAULT_VOCAB = {"en": 1000, "ja": 2000}
-REGISTRY = JobRegistry()
+REGISTRY = JobRegistry(scoped=True)  # an upload's job stays in its session (core.runtime.private)
 
 
 def job_key(text: str, vocab_size: int) -> str:

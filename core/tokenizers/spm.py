@@ -28,7 +28,7 @@ from pathlib import Path
 from core.errors import UserInputError
 from core.textcheck import native_chunks, native_text
 from core.tokenizers.base import Tokenizer
-from core.tokenizers.cache import MEMORY, cache_key, cached
+from core.tokenizers.cache import cache_key, cached, memory
 
 SPACE = "\u2581"  # ▁ : how SentencePiece writes a space inside a piece
 MODEL_TYPES = ("bpe", "unigram")
@@ -253,14 +253,16 @@ def train_sentencepiece(text: str, model_type: str = "bpe", vocab_size: int = 10
     # A size known to be impossible fails at once: sentencepiece only finds out after a full training.
     bounds_key = cache_key("spm-bounds", text, model_type=model_type,
                            character_coverage=float(character_coverage), byte_fallback=bool(byte_fallback))
-    known = MEMORY.get(bounds_key) or {}
-    for err in known.values():
-        if (err.too_large and vocab_size > err.limit) or (not err.too_large and vocab_size < err.limit):
-            raise _size_error(vocab_size, err.limit, err.too_large)
+    # The bounds are kept as numbers (too_large -> limit), never the error: its traceback holds the frames
+    # that trained, and with them the text (an upload's would outlive its session).
+    known = memory().get(bounds_key) or {}
+    for too_large, limit in known.items():
+        if (too_large and vocab_size > limit) or (not too_large and vocab_size < limit):
+            raise _size_error(vocab_size, limit, too_large)
     try:
         return _cached_train(key, text, model_type, vocab_size, character_coverage, byte_fallback)
     except VocabSizeError as err:
-        MEMORY.put(bounds_key, {**known, err.too_large: err})
+        memory().put(bounds_key, {**known, err.too_large: err.limit})
         raise
 
 

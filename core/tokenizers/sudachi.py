@@ -19,6 +19,7 @@ downloaded when it runs.
 from __future__ import annotations
 
 import functools
+import threading
 
 from core.errors import UserInputError
 from core.textcheck import native_chunks, native_text
@@ -26,6 +27,9 @@ from core.tokenizers.mecab import Morpheme
 from core.tokenizers.simple import _VocabTokenizer
 
 MODES = ("A", "B", "C")
+# A Sudachi tokenizer raises "already in use" when two threads call it at once (a page's three modes while a
+# job learns an upload's vocabulary): one lock per mode, held for one chunk at a time.
+_IN_USE = {mode: threading.Lock() for mode in MODES}
 
 
 @functools.lru_cache(maxsize=1)
@@ -66,13 +70,14 @@ def morphemes(text: str, mode: str = "C") -> list[Morpheme]:
     for line in text.split("\n"):
         # Sudachi refuses more than 49,149 bytes at once: a long line goes in pieces (core.textcheck).
         for chunk in native_chunks(line):
-            for m in tok.tokenize(chunk):
-                surface = m.surface()
-                if not surface.strip():
-                    continue
-                pos = "-".join(p for p in m.part_of_speech()[:2] if p and p != "*")
-                begin = offset + m.begin()
-                out.append(Morpheme(surface, pos, m.normalized_form(), begin, begin + len(surface)))
+            with _IN_USE[mode]:
+                for m in tok.tokenize(chunk):
+                    surface = m.surface()
+                    if not surface.strip():
+                        continue
+                    pos = "-".join(p for p in m.part_of_speech()[:2] if p and p != "*")
+                    begin = offset + m.begin()
+                    out.append(Morpheme(surface, pos, m.normalized_form(), begin, begin + len(surface)))
             offset += len(chunk)
         offset += 1  # the line break
     return out

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from core.errors import UserInputError
 from core.runtime.diskcache import cache_path, cache_root, get_or_build
+from core.runtime import private
 from core.runtime.jobs import BackgroundJob, JobRegistry
 from core.tokenizers.sweep import METHODS, SweepPoint, SweepStopped, default_sizes, largest_options, run_sweep
 
@@ -115,7 +116,7 @@ def write_shipped(path: Path, request: SweepRequest, result: SweepResult, card: 
 
 
 # ---------------------------------------------------------------- any other sweep: a shared background job
-REGISTRY = JobRegistry()
+REGISTRY = JobRegistry(scoped=True)  # an upload's sweeps stay in its session (core.runtime.private)
 _READY: dict[str, SweepResult] = {}  # finished sweeps by request key (memory, then disk)
 KEEP = 16  # finished sweeps kept in memory (keys name uploaded corpora; the disk cache keeps them all)
 _READY_LOCK = threading.Lock()
@@ -149,9 +150,10 @@ class SweepJob(BackgroundJob):
             return "stopped"
         if info.stored:  # else the page keeps asking this job, which carries the "not kept" message
             with _READY_LOCK:
-                _READY[self.request.key()] = value
-                while len(_READY) > KEEP:  # oldest first out: a dict keeps insertion order
-                    _READY.pop(next(iter(_READY)))
+                ready = _ready()
+                ready[self.request.key()] = value
+                while len(ready) > KEEP:  # oldest first out: a dict keeps insertion order
+                    ready.pop(next(iter(ready)))
         with self._lock:
             self.result, self.stored, self._done = value, info.stored, self._total
         if not info.stored:
@@ -162,12 +164,19 @@ class SweepJob(BackgroundJob):
         return "finished"
 
 
+def _ready() -> dict[str, SweepResult]:
+    """The finished sweeps in effect: the current private scope's (an upload's), else the shared table."""
+    return private.table("sweep_job.ready", _READY)
+
+
 def ready(request: SweepRequest) -> SweepResult | None:
     """The finished sweep of `request` from memory or the disk cache; never computes."""
     key = request.key()
     with _READY_LOCK:
-        if key in _READY:
-            return _READY[key]
+        if key in _ready():
+            return _ready()[key]
+    if private.current() is not None:  # an upload's sweep is never on disk
+        return None
     try:
         value = _load(cache_path(KIND, key, ".json").read_bytes())
     except Exception:  # noqa: BLE001 - missing or unreadable: not ready (a job rebuilds it)

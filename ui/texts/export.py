@@ -25,5 +25,10 @@ T = Catalog(
             "Some values in this link could not be used here and were reset to their defaults: {items}.",
             "このリンクの値の一部はここでは使えないため、既定値に戻しました：{items}。",
         ),
+        "link_ignored": (
+            "The server did not read this link at all: at {n:,} characters it is longer than a link may be (524,288 "
+            "characters or 1,000 values).",
+            "このリンクは {n:,} 文字と長すぎるため（上限は 524,288 文字・値 1,000 個）、サーバーはまったく読み込みませんでした。",
+        ),
     },
 )

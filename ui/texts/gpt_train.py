@@ -52,6 +52,8 @@ T = Catalog(
         "sample_every": ("Sample every N steps (0 = never)", "N ステップごとにサンプル生成（0 = しない）"),
         "bad_heads": ("The width ({n_embd}) must be divisible by the number of heads ({n_head}).",
                       "幅（{n_embd}）はヘッド数（{n_head}）で割り切れる必要があります。"),
+        "memory": ("Memory: about {need} MB of the {budget} MB one training may use on this server.",
+                   "メモリ：このサーバーで 1 つの学習が使える {budget} MB のうち約 {need} MB。"),
         "big_model": ("This size has {params} parameters: on this {device} a step may take seconds.",
                       "このサイズはパラメータ {params} 個です。この {device} では 1 ステップに数秒かかるかもしれません。"),
         "start": ("Start", "開始"),
