@@ -44,6 +44,18 @@ def _tainted_params(tree: ast.Module) -> dict[str, set[str]]:
     return params
 
 
+def _bound_names(target: ast.AST) -> set[str]:
+    """The plain names an assignment target binds: `a, (b, *c)` binds a, b, c; `self.x, y[0]` binds nothing
+    (`self.status, self.message = "failed", e` must not taint `self`)."""
+    if isinstance(target, ast.Name):
+        return {target.id}
+    if isinstance(target, ast.Starred):
+        return _bound_names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return set().union(*(_bound_names(e) for e in target.elts))
+    return set()  # an attribute or a subscript
+
+
 def _tainted_in(f: ast.AST, seeds: set[str]) -> set[str]:
     """Names in `f` holding exception text: `except ... as e`, tainted parameters, and what they flow into."""
     tainted = set(seeds) | {h.name for h in ast.walk(f) if isinstance(h, ast.ExceptHandler) and h.name}
@@ -52,8 +64,7 @@ def _tainted_in(f: ast.AST, seeds: set[str]) -> set[str]:
             if _names(a.value) & tainted:
                 targets = a.targets if isinstance(a, ast.Assign) else [a.target]
                 for t in targets:  # plain names and tuples of them: `self.x = ...` does not taint `self`
-                    tainted |= {n.id for n in ast.walk(t) if isinstance(n, ast.Name)} if not isinstance(
-                        t, (ast.Attribute, ast.Subscript)) else set()
+                    tainted |= _bound_names(t)
     return tainted
 
 
@@ -86,6 +97,14 @@ def train():
         raise UserInputError(f"x {e.strerror}", f"x {e.strerror}")
 '''
     clean = '''
+def run(self):
+    try:
+        pass
+    except ValueError as e:
+        self.status, self.message = "failed", e
+        en, ja = self.what
+        raise UserInputError(f"{en} failed: {e}", f"{ja}に失敗しました")
+
 def train():
     try:
         pass
