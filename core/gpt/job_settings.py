@@ -77,7 +77,7 @@ class JobSettings:
     # loss under the bigram line by step 250, about 50 s on 2 CPU cores (bench/first_start.py); 1e-3 is past 60 s.
     lr: float = 2e-3
     batch_size: int = 12  # sequences per step: 768 tokens, a step in ~0.2 s on 2 cores
-    max_iters: int = 2000  # ~10 min on 2 cores; Stop keeps the model at any point
+    max_iters: int = 2000  # ~2 min on 2 quiet cores (bench.first_start: 104 s en, 118 s ja); Stop keeps the model
     eval_interval: int = 50  # held-out loss (and the "beat the line" messages) every ~10 s, not ~20 s
     eval_iters: int = 10
     sample_interval: int = 250
