@@ -21,8 +21,8 @@ runtime/app_session.py, runtime/state/session_state.py):
         w = tab.widget("pe_k")                          # by the widget's key (the suffix of its id)
         await tab.change(w, some_value(w, rng))     # -> seconds from the change to script_finished
 
-Used by bench/class_load.py (simulated students) and tests/test_class_balancer.py. Network: only the URL
-given (the tests and benches give 127.0.0.1).
+Used by bench/class_load.py (simulated students) and tests/test_class_balancer.py (through `run_in_thread`).
+Network: only the URL given (the tests and benches give 127.0.0.1).
 """
 from __future__ import annotations
 
@@ -274,6 +274,28 @@ class Tab:
 
     def text(self) -> str:
         return "\n".join(self.run.texts)
+
+
+def run_in_thread(coro):
+    """`asyncio.run(coro)` in a thread of its own, its result returned and its exception raised here. A caller's
+    thread may already run an event loop (in the full test suite, Playwright's, left by an e2e test), and
+    asyncio.run refuses to start a second loop in one thread."""
+    import threading
+
+    out: dict = {}
+
+    def main() -> None:
+        try:
+            out["value"] = asyncio.run(coro)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread below
+            out["error"] = e
+
+    t = threading.Thread(target=main, name="stclient-loop")
+    t.start()
+    t.join()
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
 
 
 def load_page(url: str, cookies: dict | None = None) -> dict:

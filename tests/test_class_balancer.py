@@ -19,7 +19,7 @@ import time
 import pytest
 
 from tests.conftest import ROOT
-from tests.stclient import Tab, load_page, some_value, upload
+from tests.stclient import Tab, load_page, run_in_thread, some_value, upload
 
 _spec = importlib.util.spec_from_file_location("classroom", ROOT / "scripts" / "classroom.py")
 classroom = importlib.util.module_from_spec(_spec)  # by path: scripts/ stays off sys.path for the other tests
@@ -100,7 +100,7 @@ def test_each_browser_stays_on_its_process_and_browsers_spread(room):
         homes = await asyncio.gather(*(browse(room, seed) for seed in range(2)))
         return first, homes
 
-    first, homes = asyncio.run(run())
+    first, homes = run_in_thread(run())
     assert set(first) == {0, 1}, first  # all from 127.0.0.1, yet both processes get students
 
 
@@ -119,5 +119,22 @@ def test_stopping_a_process_sends_its_students_and_new_ones_to_the_other(room):
         homes = [(await browse(room, seed, interactions=3, reload_every=2))[0] for seed in (11, 12, 13)]
         return gone, homes
 
-    gone, homes = asyncio.run(run())
+    gone, homes = run_in_thread(run())
     assert homes == [1 - gone] * 3
+
+
+def test_the_client_runs_beside_a_loop_already_running_in_this_thread():
+    """In the full suite an e2e test leaves Playwright's event loop running in the main thread, where a bare
+    asyncio.run fails ("cannot be called from a running event loop"): the client runs in a thread of its own."""
+    async def answer():
+        await asyncio.sleep(0)
+        return 42
+
+    async def caller():  # a running loop in this thread, as Playwright's
+        bare = answer()
+        with pytest.raises(RuntimeError, match="running event loop"):
+            asyncio.run(bare)  # what the tests did before
+        bare.close()
+        return run_in_thread(answer())
+
+    assert run_in_thread(caller()) == 42  # (the suite's own loop may run in this thread already)
