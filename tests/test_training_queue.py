@@ -123,3 +123,25 @@ def test_a_pages_job_is_not_refused_while_trainings_fill_their_limit(monkeypatch
         hold.set()
         assert training.wait(30) and page2.wait(30)
     assert LIMITER.active() == 0
+
+
+def test_each_job_is_in_the_pool_of_its_kind():
+    """A page's own short job (seconds: a measurement, a count, a note) never waits behind the trainings (minutes);
+    bench/class_load.py found the GELU page's timing refused while two trainings ran."""
+    from core.gpt.finetune.job import FinetuneJob
+    from core.gpt.gelu_cost import CostJob
+    from core.gpt.knockout import ImportanceJob
+    from core.gpt.rebuild import RebuildJob
+    from core.gpt.training_job import TrainingJob
+    from core.gpt.transfer.job import TransferJob
+    from core.lm.ngram_job import NGramJob
+    from core.notes_store import NoteJob
+    from core.tokenizers.bpe_job import BPEJob
+    from core.tokenizers.compare_job import ToolkitJob
+    from core.tokenizers.sweep_job import SweepJob
+    from core.transformer.encoder_decoder_job import EncoderDecoderJob
+
+    page = [CostJob, ImportanceJob, NGramJob, NoteJob, BPEJob, ToolkitJob, SweepJob]
+    training = [TrainingJob, FinetuneJob, TransferJob, EncoderDecoderJob, RebuildJob]
+    assert {c.__name__: c.pool for c in page} == {c.__name__: "page" for c in page}
+    assert {c.__name__: c.pool for c in training} == {c.__name__: "training" for c in training}
