@@ -103,6 +103,8 @@ class Class:
         self.outbound: list[str] = []
         self.abuse = {"malformed_closed": 0, "sessions_opened": 0, "reruns_sent": 0}
         self.start_clicks: list[float] = []  # Start presses (also in `widget`): they build the model in the page
+        self.background: list[str] = []  # --trainings: each background training's state after its Start
+        self.head_start = 0.0
 
     def error(self, i: int, what: str) -> None:
         self.errors += 1
@@ -127,7 +129,7 @@ class Class:
 
     async def student(self, i: int) -> None:
         rng = random.Random(self.rng.random())
-        await asyncio.sleep(self.ramp * i / max(1, self.n))
+        await asyncio.sleep(self.head_start + self.ramp * i / max(1, self.n))
         trainer = i in self.trainers
         try:
             jar = await asyncio.to_thread(load_page, self.url)  # the page first: a balancer's cookie, the XSRF one
@@ -256,10 +258,31 @@ class Class:
                     self.twin_s.append(await tab.change(tab.widget("ent_size"), [value]))
             await browser.close()
 
-    async def drive(self, abuse_rate: float = 0.0, abuse_sessions: int = 0, browser: bool = False) -> None:
-        self.deadline = time.time() + self.ramp + self.seconds
+    async def background_training(self, k: int) -> None:
+        """A teacher's tab beside the class (not a student, not measured): Train GPT-1's Start pressed at once and
+        watched to the end (its tab answers the page's fragments), so `--trainings` trainings run from the first
+        student on. The default 2,000 steps outlast a run of a few minutes."""
+        try:
+            async with Tab(self.url, cookies=await asyncio.to_thread(load_page, self.url)) as tab:
+                await tab.open("gpt_train")
+                await tab.click("gpt_start")
+                state = lambda: ("running" if "gpt_pause" in tab.keys() else "queued" if QUEUED_KEY in tab.keys()  # noqa: E731
+                                 else "other")
+                self.background[k] = state()
+                while time.time() < self.deadline:
+                    await asyncio.sleep(1)
+                self.background[k] += f", {state()} at the end"
+        except (Closed, asyncio.TimeoutError, OSError, KeyError) as e:
+            self.background[k] = f"{type(e).__name__}: {str(e)[:80]}"
+
+    async def drive(self, abuse_rate: float = 0.0, abuse_sessions: int = 0, browser: bool = False,
+                    trainings: int = 0) -> None:
+        self.head_start = 5.0 if trainings else 0.0  # the background trainings press Start before any student arrives
+        self.deadline = time.time() + self.head_start + self.ramp + self.seconds
+        self.background = ["?"] * trainings
         extra = [self.abuser(abuse_rate, abuse_sessions)] if abuse_rate > 0 else []
         extra += [self.twins()] if browser else []
+        extra += [self.background_training(k) for k in range(trainings)]
         await asyncio.gather(*(self.student(i) for i in range(self.n)), *extra)
 
 
@@ -295,9 +318,9 @@ def one_n(a, n: int) -> dict:
         sampler = Sampler(pids)
         health.start()
         sampler.start()
-        cpu0, t0 = sum(cpu_seconds(p) for p in pids), time.time()
+        cpu0, t0, load0 = sum(cpu_seconds(p) for p in pids), time.time(), [round(x, 2) for x in os.getloadavg()]
         spy = profile(pids[0], tmp / "profile.txt", a.ramp + a.seconds) if a.profile and pids else None
-        asyncio.run(c.drive(a.abuse_rate, a.abuse_sessions, a.browser))
+        asyncio.run(c.drive(a.abuse_rate, a.abuse_sessions, a.browser, a.trainings))
         wall = time.time() - t0
         cpu = sum(cpu_seconds(p) for p in pids) - cpu0
         load = [round(x, 2) for x in os.getloadavg()]
@@ -313,13 +336,14 @@ def one_n(a, n: int) -> dict:
         waits = c.train["wait_s"]
         return {
             "n": n, "widget": figures(c.widget), "page": figures(c.page), "start_click": figures(c.start_clicks), "errors": c.errors, "error_notes": c.notes,
+            "background_trainings": c.background,
             "trainings": {**{k: v for k, v in c.train.items() if k != "wait_s"}, "wait_s": sorted(waits),
                           "wait_max_s": max(waits) if waits else None, "refused_elsewhere": dict(c.refused_elsewhere)},
             "rss_mb": {"fresh": round(fresh), "warm": round(warm), "peak": round(max(sampler.peak, warm)),
                        "end": round(sampler.last)},
             "cpu_cores": round(cpu / wall, 2) if pids else None, "wall_s": round(wall), "warmup_s": round(warm_s, 1), "pages": len(c.pages),
             "health": {"p50_s": round(pct(hl, 0.5), 3), "p99_s": round(pct(hl, 0.99), 3), "n": len(hl)},
-            "load_avg": load, "servers": len(pids), "profile": where, "abuse": c.abuse if a.abuse_rate > 0 else None,
+            "load_avg": load, "load_avg_start": load0, "servers": len(pids), "profile": where, "abuse": c.abuse if a.abuse_rate > 0 else None,
             "browser_check": {"browser": figures(c.browser_s), "client": figures(c.twin_s),
                               "browser_minus_client_p50_s": round(pct(c.browser_s, 0.5) - pct(c.twin_s, 0.5), 3),
                               "outbound": len(c.outbound)} if a.browser else None, "server_tracebacks": tracebacks(tmp),
@@ -386,6 +410,8 @@ def main() -> None:
     ap.add_argument("--ramp", type=float, default=15.0, help="seconds over which the students connect")
     ap.add_argument("--train-share", type=float, default=1 / 3, help="share of students who press Start on Train GPT-1")
     ap.add_argument("--max-trainings", type=int, default=2, help="ATLAS_MAX_TRAININGS of the server started")
+    ap.add_argument("--trainings", type=int, default=0,
+                    help="trainings started in tabs beside the class before the students arrive (not students)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--abuse-rate", type=float, default=0.0,
                     help="> 0: a hostile client beside the class, flooding reruns at this many a second (plus "
