@@ -15,7 +15,7 @@ from core.gpt.transfer.job import PAGE_LIMITS, VARIANTS, TransferJob, TransferSe
 from core.gpt.transfer.stats import gap, mean_std
 from core.gpt.transfer.zeroshot import shipped_curves, zero_shot_examples
 from core.runtime.jobs import JobSlot
-from ui import shell, train_session
+from ui import links, shell, train_session
 from ui.texts.gpt_tasks import T, gap_line, row_names
 
 load = st.cache_resource(show_spinner=False, max_entries=8)(load_task)  # 4 tasks × 2 languages
@@ -30,6 +30,7 @@ def slot() -> JobSlot:
 def figure1(task: Task, data_lang: str, lang: str) -> None:
     """One example drawn as the token rows the model reads, with its label."""
     shown = examples_to_show(task)
+    links.keep_in_range("tasks_example", 1, len(shown))
     i = st.slider(T.t("example", lang), 1, len(shown), 1, key="tasks_example", bind="query-params") - 1
     rows = labelled_rows(task, shown[i], tokenizer(data_lang), 64)
     role_names = {r: (ja if lang == "ja" else en) for r, (en, ja) in ROLES.items()}

@@ -16,7 +16,7 @@ from core.gpt.predict import context_ids
 from core.gpt.sampling import MAX_NEW, Continuation, continue_text
 from core.gpt.tasks.pretrain_text import corpus_heldout
 from core.lm.units import show_token
-from ui import shell
+from ui import links, shell
 from ui.background import outcome
 from ui.safe import plain
 from ui.texts.gpt_inside import T
@@ -107,6 +107,7 @@ def lens(gpt, text: str, lang: str) -> None:
     st.caption(t("lens_pre" if gpt.model.config.pre_ln else "lens_post"))
     settled = ", ".join(f"{r} {int((L.ranks[l] == 1).sum())}/{len(ids)}" for l, r in enumerate(rows))
     st.caption(t("lens_settle", counts=settled))
+    links.keep_in_range("lens_pos", 1, len(ids))
     pos = st.slider(t("lens_pos"), 1, len(ids), len(ids), key="lens_pos", bind="query-params") if len(ids) > 1 else 1
     p = pos - 1
     st.dataframe([{t("lens_col_layer"): rows[l], t("lens_col_rank"): int(L.ranks[l, p]),

@@ -150,3 +150,14 @@ def after_page() -> None:
         _slot.note = None
     except Exception:  # noqa: BLE001 - a note must never break the page it annotates
         log.exception("link check failed")
+
+
+def keep_in_range(key: str, lo: int, hi: int) -> None:
+    """Before a bound slider whose range follows the data (a token position in a text the reader types): clamp the
+    value the session keeps for `key` into [lo, hi]. The value outlives a run without the slider, and Streamlit
+    raises (StreamlitValueAboveMaxError: the page's error box, on every rerun) when it draws the slider again with
+    a kept value out of range: the last of 19 tokens chosen, the text cut to one token (no slider), then three
+    (bench/class_load.py's students on the Multi-head page; tests/test_links.py). A value in range is left alone."""
+    value = st.session_state.get(key)
+    if isinstance(value, (int, float)) and not lo <= value <= hi:
+        st.session_state[key] = min(max(int(value), lo), hi)

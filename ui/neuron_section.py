@@ -10,7 +10,7 @@ from core.charts.neuron import neuron_figure
 from core.charts.style import plot_text
 from core.textcheck import check_text
 from core.transformer.neuron_view import neuron_view
-from ui import figcache
+from ui import figcache, links
 from ui.safe import plain
 from ui.texts.tf_multihead import T
 
@@ -28,6 +28,7 @@ def section(choice: str, gpt, text: str, ma, fp: str, layer: int, head: int, lan
         st.info(t("nv_only_gpt"))
         return
     n = len(ma.tokens)
+    links.keep_in_range("mha_nv_query", 0, n - 1)
     query = st.slider(t("nv_query"), 0, n - 1, n - 1, key="mha_nv_query", bind="query-params") if n > 1 else 0
     query = min(query, n - 1)
     ids = tuple(gpt.tokenizer.encode(check_text(text).text)[:n])

@@ -7,7 +7,7 @@ from core.textcheck import check_text
 from core.tokenizers import bpe_job
 from core.tokenizers.bpe import BPETokenizer, ReplayStep
 from core.tokenizers.compare import Token
-from ui import background, figcache, shell
+from ui import background, figcache, links, shell
 from ui.corpus_picker import pick_corpus
 from ui.texts.common import T as COMMON
 from ui.texts.tok_bpe import T
@@ -75,8 +75,7 @@ with right:
         st.info(T.t("no_merges", lang), icon=":material/info:")
         k = 0
     else:
-        if st.session_state.get("bpe_step", 0) > total:
-            st.session_state["bpe_step"] = total
+        links.keep_in_range("bpe_step", 0, total)
         k = st.slider(T.t("step", lang), 0, total, 0, key="bpe_step", bind="query-params", help=T.t("step_help", lang))
         b1, b2, _ = st.columns([2, 3, 3])
         b1.button(T.t("prev", lang), key="bpe_prev", on_click=move_step, args=(-1, total), disabled=k == 0,
