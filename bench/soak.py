@@ -37,7 +37,7 @@ session; "warm": every page opened once by one tab, closed), "rss_split_mb": {ph
 "cross_session_views",
 "hostile": {"crash_upload", "replay", "flood"}}.
 
-    PATH=.venv/bin:$PATH .venv/bin/python -P bench/soak.py --seconds 120
+    PATH=.venv/bin:$PATH .venv/bin/python -m bench.soak --seconds 120
     ... --launcher streamlit   (bare `streamlit run`, no preload: the before of scripts/serve.py)
     ATLAS_GC_FREEZE=0 ... (the same with core.runtime.gcpolicy off: the before of the after)
 """
@@ -58,10 +58,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from bench.spy import Watch, pct, proc_status
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-from spy import Watch, pct, proc_status  # noqa: E402
 
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

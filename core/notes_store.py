@@ -144,6 +144,7 @@ class NoteJob(BackgroundJob):
     """Computes one note off the page thread and keeps it in the disk cache; `result` once finished."""
 
     what = ("Computing the numbers of this section", "この節の数値の計算")
+    pool = "page"  # a page's own job: not refused while trainings run (core/runtime/limiter.py)
 
     def __init__(self, note: Note, threads: int | None = None):
         super().__init__(threads, label=f"note {note.key}")

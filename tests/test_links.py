@@ -172,3 +172,19 @@ def test_the_task_settings_and_the_tokenizer_preset_reopen_from_a_link():
     assert at.multiselect(key="tasks_variants").value == ["full"] and not reset_notes(at)
     at = open_with("views/tok_compare.py", {"tokc_preset": TOK.t("p_giants", "en")})
     assert at.selectbox(key="tokc_preset").value == "p_giants" and not reset_notes(at)
+
+
+def test_a_kept_token_position_past_a_shortened_text_is_clamped_not_an_error():
+    """The Multi-head page's query token at the last of many, the text cut to one token (the slider goes), then
+    three: the session's kept position came back out of range and Streamlit raised on every rerun (found by
+    bench/class_load.py). ui.shell.in_range clamps it into the new range."""
+    from tests.apptest import open_page
+
+    at = open_page("views/tf_multihead.py")
+    s = at.slider(key="mha_nv_query")
+    s.set_value(int(s.max)).run()
+    for text in ("a", "abc"):
+        at.text_area(key="mha_text").set_value(text).run()
+        assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    s = at.slider(key="mha_nv_query")
+    assert 0 <= s.value <= s.max

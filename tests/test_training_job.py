@@ -77,22 +77,26 @@ def test_pause_resume_stop_keeps_the_model():
     assert j.wait(60) and j.view().status == "finished" and j.view().step == v.step + 3
 
 
-def test_limit_on_concurrent_trainings(monkeypatch):
+def test_limit_on_concurrent_trainings_queues_the_next(monkeypatch):
+    """At the limit a training waits its turn (place 1, then runs when the first stops); a full queue refuses."""
     monkeypatch.setattr("core.runtime.jobs.MAX_CONCURRENT", 1)
-    a, b = job(steps=100000), job(steps=100000)
+    monkeypatch.setattr("core.runtime.limiter.MAX_QUEUE", 1)
+    a, b, c = job(steps=100000), job(steps=100000), job(steps=100000)
     a.start()
     try:
+        b.start()
+        assert b.view().status == "queued" and b.view().queue[0] == 1
         with pytest.raises(TooManyTrainings) as e:
-            b.start()
+            c.start()
         assert "limit" in e.value.en and "上限" in e.value.ja
-        assert b.view().status == "ready"
+        assert c.view().status == "ready"
     finally:
         a.stop()
         assert a.wait(30)
-    b.start()
+    wait_for(lambda: b.view().status == "running" and b.view().queue is None)
     b.stop()
     assert b.wait(30)
-    assert LIMITER.active() == 0
+    assert LIMITER.active() == 0 and LIMITER.queued() == 0
 
 
 def test_slot_close_stops_the_training():

@@ -293,7 +293,7 @@ def test_the_new_tokens_start_at_the_mean_pretrained_row_plus_noise():
 
 
 # ------------------------------------------------------------------ one thread policy for a job's many short runs
-def test_a_shared_thread_tuner_is_probed_once_across_runs():
+def test_a_shared_thread_tuner_is_probed_once_across_runs(monkeypatch):
     """Each run of a job would otherwise re-probe both thread counts; with one tuner the probe steps are
     spent once, and the second run starts on the tuner's choice.
 

@@ -12,6 +12,7 @@ from core.gpt.checkpoint import load_checkpoint_bytes
 from core.gpt.model import PRESETS
 from core.gpt.training_job import REFERENCE_LINES, JobSettings, TrainingJob
 from core.gpt.views import position_matrices, prompt_attention
+from core.runtime import jobs
 from core.runtime.jobs import JobSlot
 from core.textcheck import check_text
 from ui import shell
@@ -23,6 +24,7 @@ from ui.texts.gpt_resume import T as R
 from ui.texts.gpt_train import T, duration
 
 POLL_S = 2.0  # a poll redraws three charts in the browser, which shares the CPU on a laptop
+QUEUE_POLL_S = 3.0  # a queued training's place and wait: a few queued students' polls cost the server little
 VIEWS_S = 10.0  # attention and W_p follow the training this often: each refresh copies the model and runs it
 VOCABS = [256, 512, 1000, 2000, 3000, 4000, 8000]  # 1000 (en) and 3000 (ja) are the shipped models' sizes
 DEFAULT = JobSettings()  # the widgets start at the job's defaults (measured in bench/first_start.py)
@@ -121,6 +123,12 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
     if v.eta_s is not None:
         text += T.t("eta", lang, eta=duration(v.eta_s, lang))
     st.progress(v.progress, text=text)
+    if v.status == "queued":  # no model has moved yet: the place and the wait, not three empty charts
+        if v.queue is not None:
+            queued_line(v.queue, lang)
+        if st.session_state.get("gpt_seen_status") != v.status:
+            st.session_state["gpt_seen_status"] = v.status
+        return
     if v.message is not None:
         shell.show_error(v.message)
     if not read_only and job.save_error is not None:  # a full disk: never lost without a word
@@ -164,8 +172,17 @@ def live_view(slot: JobSlot, lang: str, page_status: str | None, views_shown: bo
         st.rerun(scope="app")
     if st.session_state.get("gpt_seen_status") != v.status:  # buttons follow the job's state
         st.session_state["gpt_seen_status"] = v.status
-        if not v.active and page_status in ("running", "paused"):
-            st.rerun(scope="app")
+        ended = not v.active and page_status in ("running", "paused")
+        if ended or (page_status == "queued" and v.status != "queued"):
+            st.rerun(scope="app")  # ended, or its turn came: the buttons change
+
+
+def queued_line(queue: tuple[int, float | None], lang: str) -> None:
+    """A training waiting for a turn: its place in the server's queue and about how long until it starts."""
+    pos, wait_s = queue
+    wait = (T.t("queued_wait", lang, wait=duration(wait_s, lang)) if wait_s is not None
+            else T.t("queued_wait_unknown", lang))
+    st.info(T.t("queued", lang, limit=jobs.MAX_CONCURRENT, pos=pos, wait=wait))
 
 
 def crossings_box(v, names: dict[str, str], lang: str) -> None:
@@ -183,8 +200,8 @@ def crossings_box(v, names: dict[str, str], lang: str) -> None:
 
 def show_live(slot: JobSlot, lang: str, page_status: str | None, views_shown: bool) -> None:
     """The live view as a fragment, re-run every POLL_S seconds while the job runs or is paused."""
-    active = page_status in ("running", "paused")
-    st.fragment(guarded(live_view), run_every=POLL_S if active else None)(slot, lang, page_status, views_shown)
+    every = QUEUE_POLL_S if page_status == "queued" else POLL_S if page_status in ("running", "paused") else None
+    st.fragment(guarded(live_view), run_every=every)(slot, lang, page_status, views_shown)
 
 
 def show_watched(slot: JobSlot, lang: str) -> None:

@@ -60,6 +60,8 @@ elif status == "running":
     b[0].button(T.t("pause", lang), key="gpt_pause", on_click=job.pause)
 elif status == "paused":
     b[0].button(T.t("resume", lang), key="gpt_resume", type="primary", on_click=job.resume)
+elif status == "queued":  # waiting for the server's limit (core/runtime/limiter.py): leave the queue
+    b[0].button(T.t("cancel_queue", lang), key="gpt_queue_cancel", on_click=job.stop)
 b[1].button(T.t("stop", lang), key="gpt_stop", disabled=status not in ("running", "paused"),
             on_click=(job.stop if job else None))
 b[2].button(T.t("reset", lang), key="gpt_reset", disabled=job is None, on_click=_reset, args=(slot,))

@@ -83,8 +83,7 @@ with right:
         st.info(T.t("no_merges", lang), icon=":material/info:")
         k = 0
     else:
-        if st.session_state.get("bpe_step", 0) > total:
-            st.session_state["bpe_step"] = total
+        shell.in_range("bpe_step", 0, total)
         k = st.slider(T.t("step", lang), 0, total, 0, key="bpe_step", bind="query-params", help=T.t("step_help", lang))
         b1, b2, _ = st.columns([2, 3, 3])
         b1.button(T.t("prev", lang), key="bpe_prev", on_click=move_step, args=(-1, total), disabled=k == 0,

@@ -26,6 +26,7 @@ class CostJob(BackgroundJob):
     """`time_forms(device, n)` in a thread; `result` is set before the job reports "finished"."""
 
     what = ("Timing the GELU kernels", "GELU カーネルの計測")
+    pool = "page"  # a page's own job: not refused while trainings run (core/runtime/limiter.py)
 
     def __init__(self, device: torch.device, n: int):
         # One torch thread, as the page's script thread has (ui.guard): the figure measures what it always did.

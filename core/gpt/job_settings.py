@@ -18,7 +18,7 @@ from core.gpt.shipped import LANGS, gpt_path, read_card
 class JobView:
     """A consistent copy of a job's state, safe to use without any lock."""
 
-    status: str  # ready | running | paused | stopped | finished | diverged | failed
+    status: str  # ready | queued | running | paused | stopped | finished | diverged | failed
     step: int
     max_iters: int
     steps: list[int]
@@ -34,6 +34,7 @@ class JobView:
     device: str
     threads: int
     label: str
+    queue: tuple[int, float | None] | None = None  # while queued: (place, 1 = next; seconds to wait or None)
 
     @property
     def progress(self) -> float:
@@ -41,7 +42,7 @@ class JobView:
 
     @property
     def active(self) -> bool:
-        return self.status in ("running", "paused")
+        return self.status in ("queued", "running", "paused")
 
     @property
     def last_val(self) -> float | None:

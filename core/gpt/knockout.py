@@ -142,6 +142,7 @@ class ImportanceJob(BackgroundJob):
     """Every head's importance for one model on one slice, into the disk cache; `result` once finished."""
 
     what = ("Measuring every head", "全ヘッドの測定")
+    pool = "page"  # a page's own job: not refused while trainings run (core/runtime/limiter.py)
 
     def __init__(self, model: Any, ids: Sequence[int], key: str, threads: int | None = None):
         super().__init__(threads, label=f"{CACHE_KIND} {key}")

@@ -67,6 +67,7 @@ class TrainingJob(BackgroundJob):
     """
 
     what = ("Training", "学習")
+    queue_when_full = True  # at the server's limit a Start waits its turn (a place and a wait shown), cancellable
 
     def __init__(self, model_config: GPTConfig, train_config: TrainConfig, tokenizer: Tokenizer,
                  train_text: str, heldout_text: str, device: torch.device | str = "cpu", label: str = "",
@@ -267,6 +268,7 @@ class TrainingJob(BackgroundJob):
 
     # ---------------------------------------------------------------- reading (any thread)
     def view(self) -> JobView:
+        queue = self.queue_info()  # before the lock: it reads the running jobs' ETAs
         with self._lock:
             st = self._state()
             return JobView(
@@ -274,7 +276,7 @@ class TrainingJob(BackgroundJob):
                 steps=list(self._steps), loss=list(self._loss), lr=list(self._lr), tokens_per_s=list(self._tps),
                 evals=list(self._evals), samples=list(self._samples), references=dict(self.references),
                 message=st.message, eta_s=st.eta_s, elapsed_s=st.elapsed_s, device=str(self.device),
-                threads=self._threads_now, label=self.label,
+                threads=self._threads_now, label=self.label, queue=queue if st.status == "queued" else None,
             )
 
     def model_snapshot(self) -> GPT:

@@ -56,6 +56,7 @@ class NGramJob(BackgroundJob):
     """Counts and scores one request; `result` once finished. A UserInputError (too little text) is its message."""
 
     what = ("Counting n-grams", "n-gram の集計")
+    pool = "page"  # a page's own job: not refused while trainings run (core/runtime/limiter.py)
 
     def __init__(self, request: NGramRequest, train: str, heldout: str, threads: int | None = None):
         super().__init__(threads, label=f"ngram {request.level}")

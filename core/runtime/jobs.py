@@ -3,8 +3,9 @@
 A page (Streamlit's script thread) never waits on a job: it calls `start / pause / resume / stop` and
 reads copies of the state taken under a lock. The job's thread never calls Streamlit. `BackgroundJob`
 owns what every job shares: the thread, the pause and stop events, the process-wide cap on how many
-run at once (`ATLAS_MAX_TRAININGS`, default 2: each wants every core), a lowered thread priority,
-progress and ETA, and turning an exception into a bilingual message instead of a dead thread.
+run at once (`ATLAS_MAX_TRAININGS`, default 2: each wants every core; a page's own short job, `pool = "page"`,
+`ATLAS_MAX_PAGE_JOBS`), for a `queue_when_full` job (a training) a place in a queue instead of a refusal
+(core/runtime/limiter.py), a lowered thread priority, progress and ETA, and an exception turned into a message.
 
 A subclass sets `what = ("Training", "学習")` and implements `work()`, which calls `self.gate()` before
 each unit of work (it blocks while paused, returns False once stopped), `self.set_progress(done,
@@ -27,10 +28,12 @@ import torch  # noqa: F401 - here, not in a job thread's first use_threads (an i
 
 from core.errors import UserInputError
 from core.runtime import memory, private, shutdown
+from core.runtime.limiter import Limiter, TooManyTrainings
 from core.runtime.threads import base_priority, lower_priority, ui_threads, use_threads
 
 log = logging.getLogger("atlas.jobs")
-MAX_CONCURRENT = max(1, int(os.environ.get("ATLAS_MAX_TRAININGS", "2")))
+MAX_CONCURRENT = max(1, int(os.environ.get("ATLAS_MAX_TRAININGS", "2")))  # the "training" pool's limit
+MAX_PAGE_JOBS = max(1, int(os.environ.get("ATLAS_MAX_PAGE_JOBS", "2")))  # the "page" pool's (core/runtime/limiter.py)
 _ids = itertools.count(1)  # one id counter for every job in the process
 
 
@@ -38,42 +41,7 @@ def next_job_id() -> int:
     return next(_ids)
 
 
-class TooManyTrainings(UserInputError):
-    def __init__(self, limit: int):
-        super().__init__(
-            f"{limit} trainings are already running on this server (the limit, so that each gets enough CPU). "
-            "Wait until one finishes or is stopped, then press Start again.",
-            f"このサーバーではすでに {limit} 件の学習が動いています（CPU を分け合うための上限です）。"
-            "どれかが終わるか止められてから、もう一度「開始」を押してください。",
-        )
-
-
-class Limiter:
-    """How many jobs run at once in this process (every browser session shares the cores)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._active: set[int] = set()
-
-    def acquire(self, job_id: int, limit: int | None = None) -> None:
-        limit = MAX_CONCURRENT if limit is None else limit  # read at call time, so tests can lower it
-        with self._lock:
-            if job_id in self._active:
-                return
-            if len(self._active) >= limit:
-                raise TooManyTrainings(limit)
-            self._active.add(job_id)
-
-    def release(self, job_id: int) -> None:
-        with self._lock:
-            self._active.discard(job_id)
-
-    def active(self) -> int:
-        with self._lock:
-            return len(self._active)
-
-
-LIMITER = Limiter()
+LIMITER = Limiter()  # the process's: every session's jobs share the cores
 STARTED: "weakref.WeakSet[BackgroundJob]" = weakref.WeakSet()  # jobs started, not yet collected (for tests)
 
 
@@ -81,7 +49,7 @@ STARTED: "weakref.WeakSet[BackgroundJob]" = weakref.WeakSet()  # jobs started, n
 class JobState:
     """What every job can say about itself, copied under its lock."""
 
-    status: str  # ready | running | paused | stopped | finished | diverged | failed
+    status: str  # ready | queued | running | paused | stopped | finished | diverged | failed
     progress: float  # 0..1
     eta_s: float | None  # None until enough work is done to extrapolate
     elapsed_s: float  # running time (pauses excluded)
@@ -96,6 +64,8 @@ class BackgroundJob:
     """A thread, its controls, and its progress. Subclasses implement `work()`; see the module docstring."""
 
     what: tuple[str, str] = ("The job", "ジョブ")  # for messages: (English, 日本語)
+    queue_when_full = False  # True: at the limit, start() queues the job (status "queued") instead of refusing
+    pool = "training"  # "page": a page's own short job, limited apart from the trainings (ATLAS_MAX_PAGE_JOBS)
 
     def __init__(self, threads: int | None = None, label: str = ""):
         self.id = next_job_id()
@@ -115,6 +85,7 @@ class BackgroundJob:
         self._unregister: Callable[[], None] = lambda: None  # the shutdown hook of the current run
         self._native_id: int | None = None  # the running thread's OS id (its priority is per thread)
         self._scope = private.current()  # made for an upload's work: its thread keeps to that session's tables
+        self._queued = False  # started while the server was at its limit: the thread waits for a turn
 
     # ---------------------------------------------------------------- for subclasses
     def work(self) -> str:
@@ -146,18 +117,21 @@ class BackgroundJob:
 
     # ---------------------------------------------------------------- control (page thread)
     def start(self) -> None:
-        """Start (or continue after Stop) in a background thread; TooManyTrainings when the limit is reached."""
+        """Start (or continue after Stop) in a background thread; TooManyTrainings when the limit is reached
+        (a `queue_when_full` job: status "queued" until a slot frees; TooManyTrainings when the queue is full)."""
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 return
             if not self.can_start():
                 return
-            LIMITER.acquire(self.id)
+            limit = MAX_PAGE_JOBS if self.pool == "page" else MAX_CONCURRENT
+            now = (LIMITER.enqueue(self.id, MAX_CONCURRENT, self._eta) if self.queue_when_full else
+                   LIMITER.acquire(self.id, limit, self._eta, self.pool))
             self._stop.clear()
             self._run.set()
-            self._status, self._message = "running", None
+            self._status, self._message, self._queued = ("running" if now else "queued"), None, not now
             self._done_at_start, self._active_at_start = self._done, self._active_s
-            self._since = time.perf_counter()
+            self._since = time.perf_counter() if now else None
             self._thread = threading.Thread(target=self._main, name=f"{type(self).__name__}-{self.id}", daemon=True)
             # A server stop (SIGTERM, exit) stops the job and gives it a few seconds to finish its step.
             self._unregister = shutdown.register(self._shutdown_stop, wait=self._shutdown_wait)
@@ -180,9 +154,12 @@ class BackgroundJob:
 
     def stop(self) -> None:
         """Ask the thread to stop after its current unit, and return at once (never joins the thread):
-        whatever it did is kept. A paused thread is released so it sees the stop."""
+        whatever it did is kept. A paused thread is released so it sees the stop; a queued one leaves the queue."""
         self._stop.set()
         self._run.set()
+        LIMITER.leave(self.id)
+        with self._lock:  # a queued job never ran: stopped now, so the page that cancelled shows Start at once
+            self._status = "stopped" if self._status == "queued" else self._status
 
     close = stop  # what a session-end hook calls: the same, asynchronous
 
@@ -215,8 +192,32 @@ class BackgroundJob:
             self._active_s += time.perf_counter() - self._since
             self._since = None
 
+    def _eta(self) -> tuple[float | None, float]:  # (seconds left or None, seconds run): for the queue's estimate
+        s = self.state()
+        return s.eta_s, s.elapsed_s
+
+    def _wait_turn(self) -> bool:
+        """A queued job's thread: wait for a slot (True), or for a cancel (False, status "stopped")."""
+        if not self._queued:
+            return True
+        self._queued = False
+        if LIMITER.wait_turn(self.id, self._eta, self._stop.is_set):
+            with self._lock:
+                if not self._stop.is_set():  # else a cancel came with the turn: the slot goes back (finally)
+                    self._status, self._since = "running", time.perf_counter()
+                    return True
+        with self._lock:
+            self._status = "stopped"
+        return False
+
+    def queue_info(self) -> tuple[int, float | None] | None:
+        """While queued: (place, 1 = next; seconds to wait or None). Hold no job's lock (it reads their ETAs)."""
+        return LIMITER.queue_info(self.id)
+
     def _main(self) -> None:
         try:
+            if not self._wait_turn():
+                return
             self._native_id = threading.get_native_id()
             private.enter(self._scope)  # a fresh thread: nothing current until then
             lower_priority()

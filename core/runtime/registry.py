@@ -81,7 +81,7 @@ class JobRegistry:
         """Drop the jobs that no longer run (finished ones left their result in a cache; a failed or stopped
         one is started afresh on the next request anyway). For an idle server (ui.memory). Returns how many."""
         with self._lock:
-            done = [k for k, j in self._jobs.items() if j.status not in ("ready", "running", "paused")]
+            done = [k for k, j in self._jobs.items() if j.status not in ("ready", "queued", "running", "paused")]
             for k in done:
                 del self._jobs[k]
         return len(done)

@@ -62,6 +62,7 @@ class BPEJob(BackgroundJob):
     """Trains our BPE on one (corpus, mode, merges) into the tokenizer cache; `result` once finished."""
 
     what = ("Training BPE", "BPE の学習")
+    pool = "page"  # a page's own job: not refused while trainings run (core/runtime/limiter.py)
 
     def __init__(self, text: str, mode: str, num_merges: int, threads: int | None = None):
         super().__init__(threads, label=f"bpe {job_key(text, mode, num_merges)}")

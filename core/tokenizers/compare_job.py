@@ -34,6 +34,7 @@ class ToolkitJob(BackgroundJob):
     """Fits the learned tokenizers of one (corpus, size); `result` is the Toolkit once finished."""
 
     what = ("Training the tokenizers", "トークナイザーの学習")
+    pool = "page"  # a page's own job: not refused while trainings run (core/runtime/limiter.py)
 
     def __init__(self, text: str, vocab_size: int, threads: int | None = None):
         super().__init__(threads, label=f"toolkit {job_key(text, vocab_size)}")

@@ -134,6 +134,7 @@ class SweepJob(BackgroundJob):
     """Trains the tokenizers of one request; `result` once finished, `stored` False if the cache refused it."""
 
     what = ("The vocabulary sweep", "語彙サイズのスイープ")
+    pool = "page"  # a page's own job: not refused while trainings run (core/runtime/limiter.py)
 
     def __init__(self, request: SweepRequest, train: str, heldout: str, threads: int | None = None):
         super().__init__(threads, label=f"sweep {request.key()}")

@@ -71,6 +71,15 @@ T = Catalog(
                    "このタブを閉じると止まります。"),
         "status_ready": ("Ready", "準備完了"),
         "status_running": ("Training", "学習中"),
+        "status_queued": ("Waiting for a turn", "順番待ち"),
+        "queued": ("The server runs {limit} trainings at once and they are all busy. Your training is number "
+                   "**{pos}** in the queue{wait}; it starts by itself when its turn comes. Cancel to leave the queue.",
+                   "このサーバーが同時に動かす学習は {limit} 件までで、いまは空きがありません。あなたの学習は"
+                   "待ち行列の **{pos}** 番目です{wait}。順番が来ると自動で始まります。やめるときは「取り消し」を押してください。"),
+        "queued_wait": (" (about {wait} to wait)", "（待ち時間の目安：約 {wait}）"),
+        "queued_wait_unknown": (" (the wait is estimated once the running trainings have taken a few steps)",
+                                "（待ち時間は、動いている学習が数ステップ進むと見積もられます）"),
+        "cancel_queue": ("Cancel", "取り消し"),
         "status_paused": ("Paused", "一時停止中"),
         "status_stopped": ("Stopped (the model is kept)", "停止（モデルは保持されています）"),
         "status_finished": ("Finished", "完了"),

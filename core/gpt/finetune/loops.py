@@ -112,19 +112,20 @@ class FitResult:
 
 
 def _follow(trainer: Trainer, tuner: ThreadTuner) -> None:
-    """Let a shared `tuner` pick the threads of every step: time each step between on_step events. One
-    policy for a job's many short runs: without it every run would probe both thread counts again (a tenth
-    of a 100-step run, and under load the two-thread probes are ~10x slower than the steps they test)."""
+    """Let a shared `tuner` pick the threads of every step, timed by the trainer's own clock (its training time,
+    StepInfo.elapsed_s). One policy for a job's many short runs: without it every run would probe both thread
+    counts again (a tenth of a 100-step run, and under load the two-thread probes are ~10x slower than the steps
+    they test). Timed between on_step events instead, a run's first step carried the run's setup (and the
+    previous run's evaluation) and could count as one of the three slow steps that start a new measurement."""
     use_threads(tuner.threads_for_next_step())
-    last = [time.perf_counter()]
+    last = [0.0]  # the trainer's training time at the previous step
 
     def record(tr: Trainer, s: StepInfo) -> None:
-        now = time.perf_counter()
-        tuner.record(torch.get_num_threads(), now - last[0])
+        tuner.record(torch.get_num_threads(), s.elapsed_s - last[0])
+        last[0] = s.elapsed_s
         n = tuner.threads_for_next_step()
         if n != torch.get_num_threads():
             use_threads(n)
-        last[0] = time.perf_counter()
 
     trainer.add_callback("on_step", record)
 

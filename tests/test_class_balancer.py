@@ -1,0 +1,140 @@
+"""scripts/classroom.py with K = 2 behind HAProxy on 127.0.0.1: stickiness per browser (the balancer's cookie, not
+the address: every client here is 127.0.0.1), the websocket and HTTP uploads reaching the same process across many
+interactions and reloads, and a stopped process's students sent to the other.
+
+Which process holds a session is asked of each process directly, not of the balancer: an upload PUT to
+`/_stcore/upload_file/<session>/…` answers 204 only from the process that holds the session (400 elsewhere).
+Needs Debian's haproxy (`make test` installs it with apt, like chromium); skipped without it locally, failed in CI.
+"""
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import os
+import random
+import shutil
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.stclient import Tab, load_page, run_in_thread, some_value, upload
+
+_spec = importlib.util.spec_from_file_location("classroom", ROOT / "scripts" / "classroom.py")
+classroom = importlib.util.module_from_spec(_spec)  # by path: scripts/ stays off sys.path for the other tests
+sys.modules["classroom"] = classroom
+_spec.loader.exec_module(classroom)
+Classroom = classroom.Classroom
+
+pytestmark = pytest.mark.balancer
+PAGES = ["tf_positional", "lm_entropy", "lm_chain_rule", ""]
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    if not (shutil.which("haproxy") or os.path.exists("/usr/sbin/haproxy")):
+        why = "haproxy is missing (apt-get install -y haproxy; `make test` installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(why)
+        pytest.skip(why)
+    r = Classroom(2, cache=tmp_path_factory.mktemp("class"), env={"ATLAS_FORCE_CPU": "1"}).start()
+    yield r
+    r.stop()
+
+
+def holder(room: Classroom, session_id: str) -> int:
+    """The index of the one process that holds `session_id` (asked of each process directly)."""
+    found = [i for i in range(room.k) if room.servers[i].poll() is None
+             and upload(room.backend_url(i), session_id, load_page(room.backend_url(i))) == 204]
+    assert len(found) == 1, f"session {session_id} held by processes {found}"
+    return found[0]
+
+
+async def browse(room: Classroom, seed: int, interactions: int = 12, reload_every: int = 4) -> tuple[int, dict]:
+    """One browser: its first page load, then `interactions` page opens and widget changes with a reload every
+    `reload_every`; every session and every upload checked to be on the browser's first process."""
+    rng = random.Random(seed)
+    jar = load_page(room.url)
+    tab = Tab(room.url, cookies=jar)
+    await tab.connect()
+    try:
+        await tab.open("")
+        home = holder(room, tab.session_id)
+        for n in range(1, interactions + 1):
+            if n % reload_every == 0:  # a reload: a new websocket and a new session, the same browser
+                await tab.close()
+                jar = load_page(room.url, jar)
+                tab = Tab(room.url, cookies=jar)
+                await tab.connect()
+                await tab.open(rng.choice(PAGES))
+                assert holder(room, tab.session_id) == home
+            else:
+                ws = [w for w in tab.run.widgets.values() if w.kind != "button" and not w.disabled
+                      and w.key not in ("present", "force_cpu")]
+                if n % 2 and ws:
+                    w = rng.choice(ws)
+                    await tab.change(w, some_value(w, rng, tab.values.get(w.id)))
+                else:
+                    await tab.open(rng.choice(PAGES[:-1]))
+            assert not tab.run.exceptions and not tab.run.unexpected, tab.text()
+            assert upload(room.url, tab.session_id, jar) == 204  # HTTP beside the websocket: the same process
+        return home, jar
+    finally:
+        await tab.close()
+
+
+def test_each_browser_stays_on_its_process_and_browsers_spread(room):
+    async def run():
+        tabs = []  # four browsers arrive; their first tabs stay open, so leastconn spreads the next
+        for i in range(4):
+            jar = load_page(room.url)
+            t = Tab(room.url, cookies=jar)
+            await t.connect()
+            await t.open("")
+            tabs.append((t, jar))
+        first = [holder(room, t.session_id) for t, _ in tabs]
+        assert [jar["ATLAS_SERVER"] for _, jar in tabs] == [f"app{i + 1}" for i in first]
+        for t, _ in tabs:
+            await t.close()
+        homes = await asyncio.gather(*(browse(room, seed) for seed in range(2)))
+        return first, homes
+
+    first, homes = run_in_thread(run())
+    assert set(first) == {0, 1}, first  # all from 127.0.0.1, yet both processes get students
+
+
+def test_stopping_a_process_sends_its_students_and_new_ones_to_the_other(room):
+    async def run():
+        home, jar = await browse(room, seed=7, interactions=2)
+        gone = home
+        room.stop_server(gone)
+        time.sleep(3)  # the health check (every second, down after two) marks it down
+        # The stopped process's browser reconnects (its cookie names the dead process): redispatched, and on it goes.
+        jar = load_page(room.url, jar)
+        async with Tab(room.url, cookies=jar) as tab:
+            await tab.open("tf_positional")
+            assert holder(room, tab.session_id) == 1 - gone and not tab.run.exceptions
+        # New browsers all go to the process that is left.
+        homes = [(await browse(room, seed, interactions=3, reload_every=2))[0] for seed in (11, 12, 13)]
+        return gone, homes
+
+    gone, homes = run_in_thread(run())
+    assert homes == [1 - gone] * 3
+
+
+def test_the_client_runs_beside_a_loop_already_running_in_this_thread():
+    """In the full suite an e2e test leaves Playwright's event loop running in the main thread, where a bare
+    asyncio.run fails ("cannot be called from a running event loop"): the client runs in a thread of its own."""
+    async def answer():
+        await asyncio.sleep(0)
+        return 42
+
+    async def caller():  # a running loop in this thread, as Playwright's
+        bare = answer()
+        with pytest.raises(RuntimeError, match="running event loop"):
+            asyncio.run(bare)  # what the tests did before
+        bare.close()
+        return run_in_thread(answer())
+
+    assert run_in_thread(caller()) == 42  # (the suite's own loop may run in this thread already)
