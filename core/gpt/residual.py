@@ -116,7 +116,7 @@ def study(model, ids: list[int], step=lambda: None) -> ResidualStudy:
 
 def note(model, tokenizer, lang: str, heldout_text: str, digest: str):
     """The study of `model` (weights `digest`) on the held-out slice of `heldout_text`, as a core.notes_store
-    Note: computed once per model in a background job, then read from the cache."""
+    Note: shipped for the shipped GPT (residual-<lang>), else computed once per model in a background job."""
     from core.corpus import corpus_id
     from core.notes_store import Note
 
