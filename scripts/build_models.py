@@ -671,7 +671,9 @@ def build_tokenizers(lang: str, models_dir: Path) -> dict:
 def notes_for(lang: str, models_dir: Path) -> list:
     """Today's notes (core.notes_specs) for `lang`, on the models shipped in `models_dir`."""
     from core import notes_specs as N
+    from core.gpt import residual
     from core.gpt.shipped import gpt_path, load_gpt_file
+    from core.lm import kn_compare
     from core.transformer.encoder_decoder import Seq2SeqConfig
     from core.transformer.encoder_decoder_train import load as load_encdec, shipped_path
     from ui.texts.notes_checks import T
@@ -681,7 +683,8 @@ def notes_for(lang: str, models_dir: Path) -> list:
     encdec, _ = load_encdec(shipped_path(cfg, models_dir / "encdec").read_bytes())
     notes = [N.position_pairs(lang), N.dict_lookup(lang, gpt.model, gpt.tokenizer, N.dict_strings(T, lang)),
              N.encdec_alignment(encdec, cfg), N.attention_scaling(0), N.ngram_page(lang),
-             N.normalization_page(lang)]
+             N.normalization_page(lang), residual.page_note(gpt, lang)]
+    notes += [kn_compare.shipped_note(lang, level) for level in ("char", "word")]
     return notes + ([N.sudachi_counts(lang)] if lang == "ja" else [])
 
 
@@ -707,7 +710,9 @@ def build_notes(lang: str, models_dir: Path) -> dict:
         files[path.name] = {"inputs_hash": note.inputs_hash, "inputs": note.inputs, "bytes": path.stat().st_size,
                             "wall_s": rec["wall_s"]}
     card = {"command": command, "lang": lang, "corpus_id": corpus_id(load_shipped(lang)),
-            "what": "numbers of the notes sections (tok_compare, tf_attention, tf_encoder_decoder) and of lm_ngram, "
+            "what": "numbers of the notes sections (tok_compare, tf_attention, tf_encoder_decoder) and of lm_ngram "
+                    "(its curves and the interpolated vs modified Kneser–Ney comparison, kn-compare-<lang>-<level>) "
+                    "and gpt_residual (the residual-stream study of the shipped GPT, residual-<lang>), "
                     "derived from the "
                     "shipped corpus and models; each file's inputs name the corpus hash and the models' weight digests",
             "files": files, "wall_s": round(time.perf_counter() - t0, 2), "git_commit": git_commit(),

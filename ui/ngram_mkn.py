@@ -1,5 +1,6 @@
 """The n-gram page's comparison of interpolated and modified Kneser–Ney, both tuned on a dev split
-(core.lm.kn_compare), computed once per corpus and level in a background job (core.notes_store)."""
+(core.lm.kn_compare): shipped for the shipped corpora (kn-compare-<lang>-<level>, build_models --only notes), else
+computed once per corpus and level in a background job (core.notes_store)."""
 from __future__ import annotations
 
 import streamlit as st

@@ -8,7 +8,6 @@ import streamlit as st
 from core.charts.lm import ChartText
 from core.charts.residual import cut_loss_figure, norms_figure
 from core.gpt import residual as R
-from core.gpt.tasks.pretrain_text import corpus_heldout
 from core.notes_store import model_digest
 from ui import figcache, notes_jobs, shell
 from ui.safe import plain
@@ -47,7 +46,7 @@ if cfg.n_layer > 1:
 part = c2.radio(t("part"), R.PARTS, format_func=lambda p: t(f"part_{p}"), key="res_part", bind="query-params",
                 horizontal=True)
 digest = _digest(gpt.label, id(gpt.model), gpt.model)
-got = notes_jobs.value(R.note(gpt.model, gpt.tokenizer, lang, corpus_heldout(lang), digest), "res_job", lang)
+got = notes_jobs.value(R.page_note(gpt, lang, digest), "res_job", lang)
 if got is None:
     st.stop()
 s = R.ResidualStudy.from_json(got)

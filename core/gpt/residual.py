@@ -116,7 +116,7 @@ def study(model, ids: list[int], step=lambda: None) -> ResidualStudy:
 
 def note(model, tokenizer, lang: str, heldout_text: str, digest: str):
     """The study of `model` (weights `digest`) on the held-out slice of `heldout_text`, as a core.notes_store
-    Note: computed once per model in a background job, then read from the cache."""
+    Note: shipped for the shipped GPT (residual-<lang>), else computed once per model in a background job."""
     from core.corpus import corpus_id
     from core.notes_store import Note
 
@@ -127,3 +127,13 @@ def note(model, tokenizer, lang: str, heldout_text: str, digest: str):
         return study(model, heldout_ids(tokenizer, heldout_text, model.config.block_size)).to_json()
 
     return Note(f"residual-{lang}", inputs, compute)
+
+
+def page_note(gpt, lang: str, digest: str | None = None):
+    """`note` as the residual-stream page builds it for a loaded GPT (core.gpt.shipped.LoadedGPT) of `lang`: on
+    the shipped corpus's held-out text, keyed by the weights' digest (`digest` when the caller has it cached).
+    scripts/build_models.py ships it for the shipped GPT."""
+    from core.gpt.tasks.pretrain_text import corpus_heldout
+    from core.notes_store import model_digest
+
+    return note(gpt.model, gpt.tokenizer, lang, corpus_heldout(lang), digest or model_digest(gpt.model))

@@ -82,4 +82,16 @@ def note(train_text: str, heldout_text: str, level: str, lang: str, corpus_key: 
     inputs = {"corpus": corpus_key, "level": level, "lang": lang, "kn": list(KN_DISCOUNTS), "mkn": list(MKN_SCALES),
               "dev_seed": DEV_SEED, "version": 1,
               "libs": lib_versions("fugashi", "unidic-lite") if level == "word" and lang == "ja" else {}}
-    return Note(f"kn-compare-{level}", inputs, lambda: compare(train_text, heldout_text, level, lang))
+    return Note(f"kn-compare-{lang}-{level}", inputs, lambda: compare(train_text, heldout_text, level, lang))
+
+
+def shipped_note(lang: str, level: str):
+    """`note` on the shipped corpus of `lang`, with the inputs the n-gram page builds when it opens on it
+    (ui.corpus_picker: the text's corpus_id as key, the pages' split; core.lm.data.corpus_lang): what
+    scripts/build_models.py ships."""
+    from core.corpus import corpus_id, load_shipped
+    from core.lm.data import corpus_lang
+
+    text = load_shipped(lang)
+    train, heldout = split_train_heldout(text)
+    return note(train, heldout, level, corpus_lang(lang, text), corpus_id(text))
