@@ -133,7 +133,6 @@ def test_each_job_is_in_the_pool_of_its_kind():
     from core.gpt.knockout import ImportanceJob
     from core.gpt.rebuild import RebuildJob
     from core.gpt.training_job import TrainingJob
-    from core.gpt.transfer.job import TransferJob
     from core.lm.ngram_job import NGramJob
     from core.notes_store import NoteJob
     from core.tokenizers.bpe_job import BPEJob
@@ -142,6 +141,6 @@ def test_each_job_is_in_the_pool_of_its_kind():
     from core.transformer.encoder_decoder_job import EncoderDecoderJob
 
     page = [CostJob, ImportanceJob, NGramJob, NoteJob, BPEJob, ToolkitJob, SweepJob]
-    training = [TrainingJob, FinetuneJob, TransferJob, EncoderDecoderJob, RebuildJob]
+    training = [TrainingJob, FinetuneJob, EncoderDecoderJob, RebuildJob]  # FinetuneJob: both fine-tuning pages
     assert {c.__name__: c.pool for c in page} == {c.__name__: "page" for c in page}
     assert {c.__name__: c.pool for c in training} == {c.__name__: "training" for c in training}
