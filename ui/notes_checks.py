@@ -16,9 +16,10 @@ def normalization_verdict(rows: list[FormStats], lang: str) -> None:
     """What each normalization step does to held-out bits per character, said from the numbers."""
     lines = []
     for s in steps(rows):
-        key = "norm_step_helps" if s.helps else "norm_step_hurts"
-        lines.append("- " + T.t(key, lang, step=NORM.t(f"form_{s.after}", lang), a=s.bpc_before, b=s.bpc_after,
-                               d=100 * (s.bpc_after / s.bpc_before - 1)))
+        d = 100 * (s.bpc_after / s.bpc_before - 1)
+        # a change that prints as ±0.0 % is not called a help or a harm: the page shows no more than that digit
+        key = "norm_step_flat" if abs(d) < 0.05 else "norm_step_helps" if s.helps else "norm_step_hurts"
+        lines.append("- " + T.t(key, lang, step=NORM.t(f"form_{s.after}", lang), a=s.bpc_before, b=s.bpc_after, d=d))
     st.markdown(T.t("norm_verdict_h", lang) + "\n" + "\n".join(lines))
     by_form = {r.form: r for r in rows}
     if "nfkc_kana" in by_form:

@@ -45,6 +45,10 @@ T = Catalog(
                            "**測定値（元の 1 文字あたりのビット数、低いほど良い）：**"),
         "norm_step_helps": ("{step}: {a:.3f} → {b:.3f} bits/char ({d:+.1f}%) — this merge helps.",
                             "{step}：{a:.3f} → {b:.3f} ビット/文字（{d:+.1f}%）— このまとめ方は効きます。"),
+        "norm_step_flat": ("{step}: {a:.3f} → {b:.3f} bits/char ({d:+.1f}%) — too small a change to call: on this text "
+                           "the merge neither helps nor hurts measurably.",
+                           "{step}：{a:.3f} → {b:.3f} ビット/文字（{d:+.1f}%）— 差が小さすぎて、このテキストでは効くとも"
+                           "効かないとも言えません。"),
         "norm_step_hurts": ("{step}: {a:.3f} → {b:.3f} bits/char ({d:+.1f}%) — this merge does not help here: it raises the cost.",
                             "{step}：{a:.3f} → {b:.3f} ビット/文字（{d:+.1f}%）— ここでは効きません。コストが上がります。"),
         "norm_kana_why": (
