@@ -16,6 +16,7 @@ import numpy as np
 from core.errors import UserInputError
 from core.japanese import is_hiragana
 from core.lm.ngram import NGramCounts
+from core.tokenizers.display import readable_pieces
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def chain_gpt(model: Any, tokenizer: Any, text: str, max_tokens: int = 256) -> C
             logp = torch.log_softmax(logits[0, :-1].float(), dim=-1)  # (T-1, vocab): predicts ids[1:]
             target = torch.tensor(ids[1:], device=logp.device)
             probs = logp.gather(1, target[:, None])[:, 0].exp().cpu().numpy()
-        pieces = [tokenizer.id_to_piece(i) for i in ids]
+        pieces = readable_pieces([tokenizer.id_to_piece(i) for i in ids])  # byte runs named by their character
     except UserInputError:
         raise
     except Exception as e:  # the GPT is someone else's moving target: never let it break the page

@@ -27,6 +27,7 @@ import torch
 from core.errors import UserInputError
 from core.model_ids import resolve_model_id  # also sets HF_HUB_OFFLINE=1 before transformers loads
 from core.textcheck import native_text
+from core.tokenizers.display import readable_pieces
 
 log = logging.getLogger("atlas.pretrained")
 
@@ -210,7 +211,8 @@ def gpt_attention(model: Any, tokenizer: Any, text: str, max_tokens: int = DEFAU
     with torch.inference_mode():
         out = model(idx, return_attn=True)
     attn = torch.stack([a[0] for a in out.attentions]).float().cpu()  # L x (1, H, T, T) -> (L, H, T, T)
-    return ModelAttention([tokenizer.id_to_piece(i) for i in ids_in], attn, len(ids), cap)
+    pieces = readable_pieces([tokenizer.id_to_piece(i) for i in ids_in])  # byte runs named by their character
+    return ModelAttention(pieces, attn, len(ids), cap)
 
 
 def param_count_label(n: int) -> str:
