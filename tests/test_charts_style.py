@@ -1,6 +1,8 @@
 """core.charts.style: the "atlas" template is plotly's default, so every figure carries the look once."""
 from __future__ import annotations
 
+import pytest
+
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -39,3 +41,18 @@ def test_a_default_replaced_later_is_restored_by_styled():
         assert pio.templates.default == style.TEMPLATE
     finally:
         pio.templates.default = style.TEMPLATE
+
+
+@pytest.mark.parametrize("title", ["Held-out perplexity of the same 3-gram model (Kneser–Ney)",
+                                   "同じ 3-gram モデル（Kneser–Ney）の評価パープレキシティ", "short"])
+def test_forms_title_wrapped_to_its_column(title):
+    """The normalization chart's title is cut into lines that fit its half-page column, and loses no word."""
+    from core.charts.lm import FORMS_TITLE_UNITS, forms_figure
+    from core.charts.style import text_width
+
+    fig = forms_figure(["raw", "NFKC"], [9.58, 9.57], title, "PP")
+    lines = fig.layout.title.text.split("<br>")
+    assert all(text_width(line) <= FORMS_TITLE_UNITS for line in lines)
+    assert "".join(lines).replace(" ", "") == title.replace(" ", "")
+    assert (len(lines) > 1) == (text_width(title) > FORMS_TITLE_UNITS)
+    assert fig.layout.margin.t >= 60 + 24 * (len(lines) - 1)  # room above the plot for every line

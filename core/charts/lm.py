@@ -8,7 +8,7 @@ from typing import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from core.charts.style import HEATMAP_SCALE, PALETTE, plot_texts, styled
+from core.charts.style import FONT_SCALE, HEATMAP_SCALE, PALETTE, plot_texts, styled, wrapped_lines
 from core.lm.units import show_token
 
 
@@ -141,12 +141,20 @@ def perplexity_vs_temperature(temps: Sequence[float], ppl: Sequence[float], curr
     return fig
 
 
+FORMS_TITLE_UNITS = 40  # the chart sits in half of the page: ~440 px hold ~40 half-width title characters
+
+
 def forms_figure(forms: Sequence[str], values: Sequence[float], title: str, y_label: str) -> go.Figure:
+    """Held-out perplexity per normalization; the title wrapped to fit a half-width column."""
+    scale = FONT_SCALE.get()  # presenter view: larger letters, fewer per line
     fig = go.Figure(go.Bar(x=plot_texts(forms), y=list(values), marker_color=PALETTE[:len(forms)],
                            text=[f"{v:.2f}" for v in values], textposition="outside"))
     top = max(values) if len(values) else 1.0
     fig.update_layout(xaxis=dict(type="category"), yaxis=dict(title=y_label, range=[0, top * 1.18]))
-    return styled(fig, title, height=380)
+    lines = wrapped_lines(title, round(FORMS_TITLE_UNITS / scale))
+    styled(fig, "<br>".join(plot_texts(lines)), height=380 + 24 * (len(lines) - 1))
+    fig.update_layout(margin_t=fig.layout.margin.t + round(24 * scale) * (len(lines) - 1))
+    return fig
 
 
 _CHIP = "padding:2px 6px;margin:2px;border-radius:4px;display:inline-block"

@@ -138,3 +138,38 @@ def styled(fig: go.Figure, title: str | None = None, height: int | None = None) 
         layout["height"] = height
     fig.update_layout(**layout)
     return fig
+
+
+def text_width(s: str) -> int:
+    """Width in half-width units: a CJK or full-width character counts 2, as it draws about twice as wide."""
+    return sum(2 if ord(ch) >= 0x2E80 else 1 for ch in s)
+
+
+def wrapped_lines(s: str, max_units: int) -> list[str]:
+    """`s` cut into lines of at most `max_units` (text_width), at the last space or bracket that fits.
+
+    For a title or a category label in a narrow column: plotly neither wraps nor shrinks them, it cuts.
+    A line never ends inside a word that fits on the next one; a word longer than a line is cut where it
+    overflows (Japanese has no spaces, so a long run of kana is cut by width).
+
+    >>> wrapped_lines("Held-out perplexity of the same 3-gram model (Kneser–Ney)", 36)
+    ['Held-out perplexity of the same', '3-gram model (Kneser–Ney)']
+    >>> wrapped_lines("NFKC＋カタカナ→ひらがな", 12)
+    ['NFKC', '＋カタカナ→', 'ひらがな']
+    """
+    lines: list[str] = []
+    rest = s.strip()
+    while text_width(rest) > max_units:
+        used, cut = 0, 0
+        for i, ch in enumerate(rest):
+            used += text_width(ch)
+            if used > max_units:
+                break
+            cut = i + 1
+        head = rest[:cut]
+        brk = max(head.rfind(" "), head.rfind("（") , head.rfind("("), head.rfind("＋"), head.rfind("、"))
+        if brk > 0:  # break before an opening bracket or ＋, after a space or 、
+            cut = brk + 1 if rest[brk] in " 、" else brk
+        lines.append(rest[:max(cut, 1)].rstrip())
+        rest = rest[max(cut, 1):].lstrip()
+    return lines + ([rest] if rest else [])
