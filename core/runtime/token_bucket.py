@@ -1,0 +1,92 @@
+"""How fast one browser connection may send messages to the server: a token bucket, and when to cut it off.
+
+A class shares one server process, so one tab that floods reruns (a script, a stuck key, a hostile client) must
+not take the CPU from the others. Each websocket gets a bucket of `burst` tokens, refilled at `rate` a second;
+every message it sends takes one. A message that finds the bucket empty waits for its token (the connection is
+*slowed*: the server reads its next message only then, so a flood backs up on the client's side); a connection
+that has found the bucket empty on every message for `cut_after_s` seconds in a row is *cut* (closed).
+
+    rate 10/s, burst 100, cut after 10 s:
+    a student dragging a slider sends one rerun per release, a fragment's timer one every 0.5-2 s -> never waits
+    a held arrow key on a slider (~30 reruns/s) -> 3 s from the burst, then slowed to 10/s; released, it refills
+    a client flooding 20 reruns/s -> its burst lasts 100 / (20 - 10) = 10 s, then slowed, cut 10 s later
+
+Pure (no clock of its own, no Streamlit): the caller passes `now`; ui/websocket_limits.py applies it to
+Streamlit's websocket. Settings (read once, at import of the glue): ATLAS_WS_RATE, ATLAS_WS_BURST,
+ATLAS_WS_CUT_AFTER_S, ATLAS_MAX_SESSIONS; a rate of 0 turns the per-connection limit off.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+CUT = -1.0  # what `take` returns for a connection to close
+
+
+@dataclass(frozen=True)
+class LimitConfig:
+    # Streamlit's frontend sends a rerun per committed change (a slider on release, a text on Enter or blur, a
+    # click) and one per fragment timer tick (this app's fastest is 0.5 s): a busy student sends a few a second.
+    rate: float = 10.0
+    # A burst of 100 covers a held arrow key on a slider (one rerun per key repeat, ~30/s) for ~3 s, or a student
+    # clicking through every page and widget as fast as they can, before anything is slowed.
+    burst: float = 100.0
+    # Slowed on every message for this long in a row: no person does that; a flood at 2 x rate gets here ~20 s in.
+    cut_after_s: float = 10.0
+    # Sessions (websockets) one server process holds at once: a class of 30-60 with a few tabs each fits, one
+    # client opening 1,000 does not (each session keeps its widgets and page state in memory).
+    max_sessions: int = 150
+
+    @classmethod
+    def from_env(cls, environ=os.environ) -> "LimitConfig":
+        """The defaults, with ATLAS_WS_RATE, ATLAS_WS_BURST, ATLAS_WS_CUT_AFTER_S, ATLAS_MAX_SESSIONS where set."""
+        d = cls()
+        return cls(rate=max(0.0, float(environ.get("ATLAS_WS_RATE", d.rate))),
+                   burst=max(1.0, float(environ.get("ATLAS_WS_BURST", d.burst))),
+                   cut_after_s=max(0.0, float(environ.get("ATLAS_WS_CUT_AFTER_S", d.cut_after_s))),
+                   max_sessions=max(1, int(environ.get("ATLAS_MAX_SESSIONS", d.max_sessions))))
+
+
+class TokenBucket:
+    """One connection's bucket. `take(now)` for each message: 0.0 (go on), a delay in seconds (wait, then go on),
+    or CUT (close the connection).
+
+    >>> b = TokenBucket(LimitConfig(rate=2, burst=2, cut_after_s=1.0), now=0.0)
+    >>> [b.take(0.0), b.take(0.0)]      # the burst
+    [0.0, 0.0]
+    >>> b.take(0.0)                     # empty: wait for the next token, 1 / rate
+    0.5
+    >>> b.take(0.5)                     # still over the rate (it waited, and sends again at once)
+    0.5
+    >>> b.take(1.0)                     # slowed on every message since t = 0: cut
+    -1.0
+    >>> b = TokenBucket(LimitConfig(rate=2, burst=2, cut_after_s=1.0), now=0.0)
+    >>> [b.take(0.0), b.take(0.0), b.take(0.0), b.take(2.0)]   # a pause refills it: no longer slowed
+    [0.0, 0.0, 0.5, 0.0]
+    """
+
+    def __init__(self, config: LimitConfig, now: float):
+        self.config = config
+        self.tokens = config.burst
+        self.stamp = now  # when `tokens` was last brought up to date
+        self.slowed_since: float | None = None  # the first of the messages in a row that each had to wait
+        self.delayed = 0  # messages that waited, for the log line and the bench
+
+    def take(self, now: float) -> float:
+        c = self.config
+        if c.rate <= 0:  # the limit is off
+            return 0.0
+        self.tokens = min(c.burst, self.tokens + (now - self.stamp) * c.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            self.slowed_since = None
+            return 0.0
+        if self.slowed_since is None:
+            self.slowed_since = now
+        elif now - self.slowed_since >= c.cut_after_s:
+            return CUT
+        wait = (1.0 - self.tokens) / c.rate  # until one whole token is back; it is spent now, so the debt is paid
+        self.tokens -= 1.0
+        self.delayed += 1
+        return wait
