@@ -6,10 +6,15 @@ every message it sends takes one. A message that finds the bucket empty waits fo
 *slowed*: the server reads its next message only then, so a flood backs up on the client's side); a connection
 that has found the bucket empty on every message for `cut_after_s` seconds in a row is *cut* (closed).
 
-    rate 10/s, burst 100, cut after 10 s:
+    rate 8/s, burst 100, cut after 5 s:
     a student dragging a slider sends one rerun per release, a fragment's timer one every 0.5-2 s -> never waits
-    a held arrow key on a slider (~30 reruns/s) -> 3 s from the burst, then slowed to 10/s; released, it refills
-    a client flooding 20 reruns/s -> its burst lasts 100 / (20 - 10) = 10 s, then slowed, cut 10 s later
+    a held arrow key on a slider (~30 reruns/s) -> 4.5 s from the burst, then slowed to 8/s; released, it refills
+    a client flooding 20 reruns/s -> its burst lasts 100 / (20 - 8) = 8 s, then slowed, cut 5 s later
+
+Why slowing alone is not enough: Streamlit stops a running script when the next rerun arrives and starts again,
+so a tab sending reruns faster than its page runs keeps one script thread busy at 8 a second as at 20; what
+bounds its cost is the cut. A cut tab's browser reconnects (a new session, a new bucket): ATLAS_MAX_SESSIONS
+bounds how many a client holds.
 
 Pure (no clock of its own, no Streamlit): the caller passes `now`; ui/websocket_limits.py applies it to
 Streamlit's websocket. Settings (read once, at import of the glue): ATLAS_WS_RATE, ATLAS_WS_BURST,
@@ -26,13 +31,16 @@ CUT = -1.0  # what `take` returns for a connection to close
 @dataclass(frozen=True)
 class LimitConfig:
     # Streamlit's frontend sends a rerun per committed change (a slider on release, a text on Enter or blur, a
-    # click) and one per fragment timer tick (this app's fastest is 0.5 s): a busy student sends a few a second.
-    rate: float = 10.0
-    # A burst of 100 covers a held arrow key on a slider (one rerun per key repeat, ~30/s) for ~3 s, or a student
+    # click) and one per fragment timer tick (this app's fastest is 0.5 s; a training page runs three fragments,
+    # 0.5 + 2 + 2 s: 3 a second): a busy student sends 3-4 a second, and far fewer on average; 8 leaves room for
+    # a held arrow key on a slider every half minute on top (tests/test_token_bucket.py replays such a student).
+    rate: float = 8.0
+    # A burst of 100 covers a held arrow key on a slider (one rerun per key repeat, ~30/s) for ~4.5 s, or a student
     # clicking through every page and widget as fast as they can, before anything is slowed.
     burst: float = 100.0
-    # Slowed on every message for this long in a row: no person does that; a flood at 2 x rate gets here ~20 s in.
-    cut_after_s: float = 10.0
+    # Slowed on every message for this long in a row (over 8 a second for 17 s and more, the burst included): no
+    # person does that; a flood of 20 a second gets here ~13 s in, having had ~200 of its reruns read.
+    cut_after_s: float = 5.0
     # Sessions (websockets) one server process holds at once: a class of 30-60 with a few tabs each fits, one
     # client opening 1,000 does not (each session keeps its widgets and page state in memory).
     max_sessions: int = 150
