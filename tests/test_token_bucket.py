@@ -13,16 +13,18 @@ from core.runtime.token_bucket import CUT, LimitConfig, TokenBucket
 from ui import websocket_limits
 
 
-def replay(times: list[float], config: LimitConfig = LimitConfig()) -> list[float]:
-    """What `take` answers for messages arriving at `times`, each read after the previous one's wait."""
+def replay(times: list[float], config: LimitConfig = LimitConfig(), costs_s: tuple = (0.0,)) -> list[float]:
+    """What `take` answers for messages arriving at `times`, each read after the previous one's wait and the
+    server's time for it (`costs_s`, in turn)."""
     b, clock, out = TokenBucket(config, now=0.0), 0.0, []
-    for t in times:
+    for i, t in enumerate(times):
+        cost_s = costs_s[i % len(costs_s)]
         clock = max(clock, t)
         d = b.take(clock)
         out.append(d)
         if d == CUT:
             break
-        clock += d
+        clock += d + cost_s
     return out
 
 
@@ -40,6 +42,13 @@ def test_a_flood_is_slowed_then_cut():
     assert first >= 100  # the burst, and what the refill adds meanwhile, pass at once
     assert out[-1] == CUT and all(d > 0 for d in out[first:-1])  # then slowed on every message, then cut
     assert len(out) < 2000
+
+
+def test_a_flood_is_cut_on_a_server_that_reads_it_unevenly():
+    """A busy server reads a backlog unevenly (here one message in ten takes it 0.4 s, the others 0.01 s): the
+    bucket then finds a token or two after each slow read, but never refills a second's worth."""
+    out = replay([i / 20 for i in range(2000)], costs_s=(0.01,) * 9 + (0.4,))
+    assert out[-1] == CUT and len(out) < 400
 
 
 def test_a_pause_ends_the_slowing():
