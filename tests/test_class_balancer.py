@@ -249,3 +249,20 @@ def test_the_client_runs_beside_a_loop_already_running_in_this_thread():
         return run_in_thread(answer())
 
     assert run_in_thread(caller()) == 42  # (the suite's own loop may run in this thread already)
+
+
+def test_a_child_that_keeps_dying_is_left_down(tmp_path):
+    """restart_dead starts a dead child again, but not a fourth time within a minute: one that dies at once each
+    time is broken (its log says why), and restarting it forever would only hide that."""
+    class Dead:
+        def poll(self):
+            return 1
+
+    room = Classroom(2, cache=tmp_path, env={})
+    room.servers, room.balancer = [Dead(), Dead()], None
+    spawned = []
+    room._spawn_server = lambda i: spawned.append(i) or Dead()
+    assert [room.restart_dead(now=t) for t in (0.0, 1.0, 2.0)] == [["app1", "app2"]] * 3
+    assert room.restart_dead(now=3.0) == [] and room.given_up == {"app1", "app2"}
+    assert spawned == [0, 1] * 3
+    assert room.env["ATLAS_MAX_TRAININGS"] == os.environ.get("ATLAS_MAX_TRAININGS", "1")  # 2 // K unless set
