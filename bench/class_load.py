@@ -23,7 +23,9 @@ peak, end) and CPU (cores busy on average), the health endpoint's p50/p99, the l
 
 Network: only 127.0.0.1 (the server it starts, or the --url given, which must be local). Last line: one JSON
 object {"runs": [{"n", "widget": {"p50_s", "p95_s", "p99_s", "n"}, "page": {...}, "errors", "error_notes",
-"trainings": {...}, "rss_mb": {...}, "cpu_cores", "health": {...}, ...}], "targets", "missed"}.
+"trainings": {...}, "rss_mb": {...}, "cpu_cores", "health": {...}, "abuse": {... "server": what the websocket
+limits did, read from the server's log}, "server_tracebacks", "server_logs": the folder that keeps the logs,
+...}], "targets", "missed"}.
 """
 from __future__ import annotations
 
