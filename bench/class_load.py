@@ -23,7 +23,9 @@ peak, end) and CPU (cores busy on average), the health endpoint's p50/p99, the l
 
 Network: only 127.0.0.1 (the server it starts, or the --url given, which must be local). Last line: one JSON
 object {"runs": [{"n", "widget": {"p50_s", "p95_s", "p99_s", "n"}, "page": {...}, "errors", "error_notes",
-"trainings": {...}, "rss_mb": {...}, "cpu_cores", "health": {...}, ...}], "targets", "missed"}.
+"trainings": {...}, "rss_mb": {...}, "cpu_cores", "health": {...}, "abuse": {... "server": what the websocket
+limits did, read from the server's log}, "server_tracebacks", "server_logs": the folder that keeps the logs,
+...}], "targets", "missed"}.
 """
 from __future__ import annotations
 
@@ -190,6 +192,7 @@ class Class:
         """A hostile client beside the class: malformed frames, `sessions` extra sessions held open, and reruns
         flooded at `rate` a second on a slider page (bounded: at most rate x the run's seconds, and 20,000)."""
         from websockets.asyncio.client import connect
+        from websockets.exceptions import ConnectionClosed
 
         ws_url = Tab(self.url).ws_url
         for frame in (b"\xff\x00garbage", "a text frame"):  # each should cost the server a closed socket, nothing more
@@ -222,7 +225,8 @@ class Class:
                     self.abuse["reruns_sent"] += 1
                     await asyncio.sleep(1 / rate)
                 self.abuse["flood_closed_by_server"] = tab.closed is not None
-        except (Closed, OSError, KeyError) as e:
+        except (Closed, OSError, KeyError, ConnectionClosed) as e:  # cut between the check and the send
+            self.abuse["flood_closed_by_server"] = True
             self.abuse["flood_error"] = f"{type(e).__name__}: {str(e)[:80]}"
         finally:
             for t in held:
@@ -350,10 +354,11 @@ def one_n(a, n: int) -> dict:
             "pages": len(c.pages),
             "health": {"p50_s": round(pct(hl, 0.5), 3), "p99_s": round(pct(hl, 0.99), 3), "n": len(hl)},
             "load_avg": load, "load_avg_start": load0, "servers": len(pids), "profile": where,
-            "abuse": c.abuse if a.abuse_rate > 0 else None,
+            "abuse": {**c.abuse, "server": limit_lines(tmp)} if a.abuse_rate > 0 else None,
             "browser_check": {"browser": figures(c.browser_s), "client": figures(c.twin_s),
                               "browser_minus_client_p50_s": round(pct(c.browser_s, 0.5) - pct(c.twin_s, 0.5), 3),
                               "outbound": len(c.outbound)} if a.browser else None, "server_tracebacks": tracebacks(tmp),
+            "server_logs": str(tmp),
         }
     finally:
         if proc is not None:
@@ -398,6 +403,19 @@ def summarize(path: Path, top: int = 12) -> dict | None:
 def tracebacks(folder: Path) -> int:
     """Tracebacks in the server logs written under `folder` (one server's log, or each process's behind a balancer)."""
     return sum(p.read_text(errors="replace").count("Traceback") for p in folder.rglob("*.log"))
+
+
+def limit_lines(folder: Path) -> dict:
+    """What the servers' websocket limits did (ui/websocket_limits.py's log lines): connections slowed and cut,
+    messages delayed and read from the cut ones, malformed frames closed, sessions refused."""
+    text = "".join(p.read_text(errors="replace") for p in folder.rglob("*.log"))
+    cut = re.findall(r"atlas\.websocket: .* cut: (\d+) messages, (\d+) delayed", text)
+    closed = re.findall(r"atlas\.websocket: .* closed: (\d+) messages, (\d+) delayed", text)
+    return {"slowed": text.count(" slowed: over "), "cut": len(cut),
+            "read_by_cut": sum(int(m) for m, _ in cut),
+            "delayed": sum(int(d) for _, d in cut + closed),
+            "malformed_closed": len(re.findall(r"atlas\.websocket: .* closed: a (text frame|frame of)", text)),
+            "refused_sessions": max((int(n) for n in re.findall(r"(\d+) refused so far", text)), default=0)}
 
 
 def missed(runs: list[dict]) -> dict:

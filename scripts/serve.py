@@ -8,6 +8,9 @@ server listens (ui/preload.py); the page runs that follow find them in sys.modul
 
 The app's own INFO lines ("atlas.*" loggers: the idle keeper's releases with the memory before and after,
 ui/memory.py) go to stderr with the server's log; Streamlit configures only its own loggers.
+
+Before the server starts, ui/websocket_limits.py puts the class's limits into Streamlit's websocket endpoint (a
+message rate per connection, a session cap per process; settings in core/runtime/token_bucket.py).
 """
 from __future__ import annotations
 
@@ -56,6 +59,9 @@ def main() -> int:
     print("preloaded " + ", ".join(f"{k} {v:.1f} s" for k, v in took.items()), file=sys.stderr, flush=True)
     from streamlit.web import cli
 
+    from ui.websocket_limits import install
+
+    install()  # a message rate per connection and a session cap per process (README "Running it for a class")
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *sys.argv[1:]]
     return cli.main()
 

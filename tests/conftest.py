@@ -26,7 +26,7 @@ SLOW_MODULES = frozenset({
     "test_page_run_owner", "test_pages_attention", "test_pages_gpt_inside", "test_pages_inside", "test_pages_lm",
     "test_pages_lm_extra", "test_pages_production", "test_pages_tok", "test_rebuild", "test_serve",
     "test_shipped_models", "test_shipped_notes", "test_shutdown_fast", "test_speed_paths", "test_tasks_warm",
-    "test_upload_privacy", "test_warm_paths",
+    "test_upload_privacy", "test_warm_paths", "test_websocket_limits",
 })
 SLOW_TESTS = (
     "test_transfer.py::test_each_task_format_can_overfit_sixteen_training_examples",  # 26-91 s each

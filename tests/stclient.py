@@ -82,6 +82,9 @@ class Tab:
         if cookies:  # the browser's cookies (a balancer's stickiness cookie, Streamlit's XSRF cookie)
             self.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
         self.session_id = ""
+        # Sec-WebSocket-Protocol: "streamlit", then the XSRF token and the session to resume, as the frontend's
+        # reconnect sends them (["streamlit", "<xsrf>", "<session id>"]).
+        self.ws_protocols = ["streamlit"]
         self.timeout_s = timeout_s
         self.auto = auto_rerun
         self.page_name = ""
@@ -108,7 +111,7 @@ class Tab:
     async def connect(self) -> None:
         from websockets.asyncio.client import connect
 
-        self.ws = await connect(self.ws_url, subprotocols=["streamlit"], additional_headers=self.headers,
+        self.ws = await connect(self.ws_url, subprotocols=self.ws_protocols, additional_headers=self.headers,
                                 max_size=None, open_timeout=self.timeout_s)
         self.response_headers = dict(self.ws.response.headers) if self.ws.response else {}
         self._reader = asyncio.create_task(self._read())

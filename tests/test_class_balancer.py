@@ -13,6 +13,7 @@ import importlib.util
 import os
 import random
 import shutil
+import signal
 import sys
 import time
 
@@ -123,6 +124,116 @@ def test_stopping_a_process_sends_its_students_and_new_ones_to_the_other(room):
     assert homes == [1 - gone] * 3
 
 
+def both_up(room: Classroom) -> None:
+    """Every process answering again (an earlier test may have stopped one): what the watch loop of
+    scripts/classroom.py does every second."""
+    room.restart_dead()
+    for i in range(room.k):
+        classroom.wait_health(room.backend_url(i), room.servers[i])
+    time.sleep(2)  # the balancer's health check (every second, up after one) takes it back
+
+
+async def on_each_process(room: Classroom) -> list[tuple[Tab, dict]]:
+    """One browser on each process: browsers arrive until both processes hold one (their tabs stay open)."""
+    tabs, by_home = [], {}
+    for _ in range(6):
+        jar = load_page(room.url)
+        t = Tab(room.url, cookies=jar)
+        await t.connect()
+        await t.open("lm_entropy")
+        tabs.append(t)
+        by_home.setdefault(holder(room, t.session_id), (t, jar))
+        if len(by_home) == room.k:
+            break
+    for t in tabs:
+        if all(t is not kept for kept, _ in by_home.values()):
+            await t.close()
+    assert len(by_home) == room.k, "the balancer kept every browser on one process"
+    return [by_home[i] for i in range(room.k)]
+
+
+def test_a_killed_process_goes_unnoticed_by_the_other_and_its_students_go_on(room):
+    """kill -9 of one process mid-class: the other process's student keeps rerunning; the dead one's student
+    reconnects through the balancer (its cookie names the dead process: redispatched) and goes on in a new
+    session; the process started again (restart_dead) takes new students."""
+    both_up(room)
+
+    async def run():
+        (a, a_jar), (b, _) = await on_each_process(room)
+        victim = 0
+        os.kill(room.servers[victim].pid, signal.SIGKILL)
+        room.servers[victim].wait()
+        w, rng = b.widget("ent_size"), random.Random(3)
+        answered = [await b.change(w, some_value(w, rng, b.values.get(w.id))) for _ in range(4)]
+        for _ in range(100):  # the dead process's socket is gone: the tab sees its connection close
+            if a.closed:
+                break
+            await asyncio.sleep(0.1)
+        a_closed = a.closed
+        await a.close()
+        # Streamlit's reconnect: the page's HTTP first (the browser retries /_stcore/health), then a websocket.
+        for _ in range(20):
+            try:
+                a_jar = load_page(room.url, a_jar)
+                break
+            except OSError:
+                await asyncio.sleep(0.5)
+        async with Tab(room.url, cookies=a_jar) as again:
+            await again.open("lm_entropy")
+            wa = again.widget("ent_size")
+            await again.change(wa, some_value(wa, rng))
+            a_again = (holder(room, again.session_id), not again.run.exceptions)
+        b_state = (b.closed, holder(room, b.session_id))
+        await b.close()
+        return answered, a_closed, a_again, b_state
+
+    answered, a_closed, a_again, b_state = run_in_thread(run())
+    assert len(answered) == 4 and b_state == (None, 1)  # the other process's student noticed nothing
+    assert a_closed and a_again == (1, True)  # the dead one's student reconnected to the other, and goes on
+    assert room.restart_dead() == ["app1"]
+    both_up(room)
+
+    async def newcomers():
+        return [holder(room, t.session_id) for t, _ in await on_each_process(room)]
+
+    assert run_in_thread(newcomers()) == [0, 1]  # the restarted process takes students again
+
+
+def test_a_killed_balancer_is_started_again_and_the_students_reconnect_to_their_session(room):
+    """kill -9 of HAProxy: every websocket through it drops (the browsers show their reconnect); restart_dead
+    starts it again with the same configuration, and a browser reconnecting with its cookie and its session id
+    (what Streamlit's frontend sends) finds its process and its session."""
+    both_up(room)
+
+    async def run():
+        jar = load_page(room.url)
+        tab = Tab(room.url, cookies=jar)
+        await tab.connect()
+        await tab.open("lm_entropy")
+        sid, home = tab.session_id, holder(room, tab.session_id)
+        os.kill(room.balancer.pid, signal.SIGKILL)
+        room.balancer.wait()
+        for _ in range(100):
+            if tab.closed:
+                break
+            await asyncio.sleep(0.1)
+        closed = tab.closed
+        await tab.close()
+        restarted = room.restart_dead()
+        classroom.wait_health(room.url, room.balancer, timeout_s=30)
+        back = Tab(room.url, cookies=load_page(room.url, jar))
+        back.ws_protocols = ["streamlit", "xsrf", sid]  # Sec-WebSocket-Protocol: streamlit, <xsrf>, <session id>
+        await back.connect()
+        await back.open("lm_entropy")
+        got = (back.session_id, holder(room, back.session_id), not back.run.exceptions)
+        await back.close()
+        return closed, restarted, sid, home, got
+
+    closed, restarted, sid, home, got = run_in_thread(run())
+    assert closed and restarted == ["haproxy"]
+    assert got == (sid, home, True)
+
+
 def test_the_client_runs_beside_a_loop_already_running_in_this_thread():
     """In the full suite an e2e test leaves Playwright's event loop running in the main thread, where a bare
     asyncio.run fails ("cannot be called from a running event loop"): the client runs in a thread of its own."""
@@ -138,3 +249,20 @@ def test_the_client_runs_beside_a_loop_already_running_in_this_thread():
         return run_in_thread(answer())
 
     assert run_in_thread(caller()) == 42  # (the suite's own loop may run in this thread already)
+
+
+def test_a_child_that_keeps_dying_is_left_down(tmp_path):
+    """restart_dead starts a dead child again, but not a fourth time within a minute: one that dies at once each
+    time is broken (its log says why), and restarting it forever would only hide that."""
+    class Dead:
+        def poll(self):
+            return 1
+
+    room = Classroom(2, cache=tmp_path, env={})
+    room.servers, room.balancer = [Dead(), Dead()], None
+    spawned = []
+    room._spawn_server = lambda i: spawned.append(i) or Dead()
+    assert [room.restart_dead(now=t) for t in (0.0, 1.0, 2.0)] == [["app1", "app2"]] * 3
+    assert room.restart_dead(now=3.0) == [] and room.given_up == {"app1", "app2"}
+    assert spawned == [0, 1] * 3
+    assert room.env["ATLAS_MAX_TRAININGS"] == os.environ.get("ATLAS_MAX_TRAININGS", "1")  # 2 // K unless set
