@@ -10,9 +10,9 @@ import streamlit as st
 
 from core.charts.inside import Labels, importance_figure, lens_figure, next_token_figure, surprisal_pair_figure
 from core.errors import UserInputError
-from core.gpt import knockout as K
-from core.gpt.lens import Lens, logit_lens
-from core.gpt.predict import context_ids
+from core.gpt.inside import knockout as K
+from core.gpt.inside.lens import Lens, logit_lens
+from core.gpt.inside.predict import context_ids
 from core.gpt.sampling import MAX_NEW, Continuation, continue_text
 from core.gpt.tasks.pretrain_text import corpus_heldout
 from core.lm.units import show_token

@@ -1,7 +1,7 @@
 """What the "Train GPT-1 live" page's widgets choose (`JobSettings`), what it reads back from a job
 (`JobView`), and the shipped model's reference line.
 
-Kept apart from the job itself (core.gpt.training_job, which re-exports both) so each stays short.
+Kept apart from the job itself (core.gpt.training_job) so each stays short.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from core.corpus import corpus_id
 from core.errors import UserInputError
 from core.gpt.model import GPTConfig
 from core.gpt.pretrain import EvalInfo, TrainConfig
-from core.gpt.shipped import LANGS, gpt_path, read_card
+from core.shipped.models import LANGS, gpt_path, read_card
 
 
 @dataclass

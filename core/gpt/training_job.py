@@ -5,7 +5,7 @@ page polls `view()`, a consistent copy of the curves, samples and progress. Paus
 limit on concurrent trainings, thread priority, ETA and failures are the base class's business.
 
 Nothing lost: `checkpoint()` is everything an exact continuation needs (weights, AdamW, the schedule,
-the batch generator's state, the curves: core.gpt.resume), taken between two updates; with
+the batch generator's state, the curves: core.gpt.checkpoints.resume), taken between two updates; with
 `autosave_path` set the training thread writes it there every AUTOSAVE_STEPS steps or AUTOSAVE_S
 seconds and when it stops, and `TrainingJob.resumed(checkpoint, ...)` continues from it as if never
 interrupted (same batches, same learning rates, same losses).
@@ -23,18 +23,17 @@ import torch
 
 from core.corpus import corpus_id
 from core.errors import UserInputError
-from core.gpt.autosave import write_corpus
-from core.gpt.checkpoint import Checkpoint, checkpoint_bytes, write_failure, write_failure_ja
+from core.gpt.checkpoints.autosave import write_corpus
+from core.gpt.checkpoints.files import Checkpoint, checkpoint_bytes, write_failure, write_failure_ja
 from core.gpt import memory_budget
 from core.gpt.data import TokenData, build_tokenizer, cached_references, ngram_reference
-from core.gpt.job_settings import REFERENCE_LINES, JobSettings, JobView, shipped_reference  # noqa: F401 - re-exported
-from core.gpt.resume import ResumeState
-from core.gpt.views import position_matrices, prompt_attention  # noqa: F401 - re-exported for pages
+from core.gpt.job_settings import JobSettings, JobView, shipped_reference
+from core.gpt.checkpoints.resume import ResumeState
 from core.gpt.model import GPT, GPTConfig
-from core.gpt.pretrain import EvalInfo, TrainConfig, configure_optimizer, generate_text, gpt_trainer
+from core.gpt.pretrain import EvalInfo, TrainConfig, generate_text, gpt_trainer
 from core.runtime.diskcache import write_atomic
-from core.runtime.jobs import LIMITER, BackgroundJob, JobSlot, TooManyTrainings  # noqa: F401 - re-exported
-from core.runtime.trainer import StepInfo, Trainer
+from core.runtime.jobs import BackgroundJob
+from core.runtime.trainer import StepInfo, Trainer, configure_optimizer
 from core.tokenizers.base import Tokenizer
 
 log = logging.getLogger("atlas.training")

@@ -20,15 +20,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.errors import UserInputError
-from core.runtime.diskcache import cache_path, cache_root, get_or_build
+from core.runtime.diskcache import cache_path, get_or_build
 from core.runtime import private
 from core.runtime.jobs import BackgroundJob, JobRegistry
+from core.shipped.paths import MODELS_DIR, rebuilt_dir
 from core.tokenizers.sweep import METHODS, SweepPoint, SweepStopped, default_sizes, largest_options, run_sweep
 
 FORMAT = "transformer-atlas-sweep/1"
 KIND = "tok-sweep"  # disk-cache folder of computed sweeps
 DEFAULT_POINTS = 5  # the page's default slider value
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "assets" / "models" / "sweep"
+SHIPPED_DIR = MODELS_DIR / "sweep"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def compute(request: SweepRequest, train: str, heldout: str, on_progress=None, g
 def shipped_paths(lang: str) -> list[Path]:
     """Where a shipped sweep may be: assets/models/sweep/, then a rebuild under the cache (assets may be read-only)."""
     name = f"sweep-{lang}.json"
-    return [SHIPPED_DIR / name, cache_root() / "models" / "sweep" / name]
+    return [SHIPPED_DIR / name, rebuilt_dir() / "sweep" / name]
 
 
 def unavailable(lang: str, why_en: str, why_ja: str) -> UserInputError:

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from core.runtime.diskcache import cache_path as _cache_path
 from core.runtime.diskcache import get_or_build
 from core.runtime.trainer import Trainer, TrainerConfig
+from core.shipped.paths import MODELS_DIR
 from core.transformer import number_words
 from core.transformer.encoder_decoder import Seq2Seq, Seq2SeqConfig, make_batch
 
@@ -168,7 +169,7 @@ def load(data: bytes) -> tuple[Seq2Seq, TrainReport]:
 
 # Trained models shipped with the app (`make models`), named by the same key as the cache: a page opens on
 # them at once, and a config that was not shipped (or a damaged file) falls back to the cache / a job.
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "assets" / "models" / "encdec"
+SHIPPED_DIR = MODELS_DIR / "encdec"
 
 
 def shipped_path(cfg: Seq2SeqConfig, root: Path | None = None) -> Path:

@@ -55,7 +55,7 @@ def pretrain(arch: str, tokenizer: Tokenizer, data: TopicData, budget: Budget, d
 
     Returns (model, {"seconds", "val_loss", "cached", "steps"}); model is None when stopped by `gate`.
     """
-    from core.gpt.checkpoint import tokenizer_to_meta
+    from core.gpt.checkpoints.files import tokenizer_to_meta
 
     model = new_backbone(arch, budget, tokenizer.vocab_size, gpt_cfg)
     key = cache_key([CACHE_VERSION, arch, tag, data.key(), tokenizer_to_meta(tokenizer), model.config.to_dict(),

@@ -45,7 +45,7 @@ def examples_key(examples: list) -> str:
 
 
 def shipped_curves_path(lang: str, root: Path | None = None) -> Path:
-    from core.gpt.shipped import MODELS_DIR
+    from core.shipped.models import MODELS_DIR
 
     return (root or MODELS_DIR) / f"zeroshot-{lang}.json"
 
@@ -54,7 +54,7 @@ def shipped_curves(task, root: Path | None = None) -> dict[str, dict[int, float]
     """Figure 2 (right) as `scripts/build_models.py --only zeroshot` precomputed it from the shipped
     models' pre-training replayed: {arch: {update: accuracy}}; None when the file is missing, unreadable,
     or was computed on other examples or other shipped models (then the job computes the curves itself)."""
-    from core.gpt.shipped import gpt_path, lstm_path, read_card
+    from core.shipped.models import gpt_path, lstm_path, read_card
 
     try:
         card = json.loads(shipped_curves_path(task.lang, root).read_text(encoding="utf-8"))
@@ -71,7 +71,7 @@ def shipped_curves(task, root: Path | None = None) -> dict[str, dict[int, float]
 def snapshots(arch: str, lang: str, tokenizer: Tokenizer, budget: Budget, steps: tuple[int, ...] = SNAPSHOT_STEPS,
               device="cpu", gate=None, on_step: Callable | None = None) -> dict[int, dict[str, torch.Tensor]] | None:
     """{step: state dict} of one pre-training run, from the cache when there; None when stopped."""
-    from core.gpt.checkpoint import tokenizer_to_meta
+    from core.gpt.checkpoints.files import tokenizer_to_meta
 
     # the curve ends at the budget
     steps = tuple(sorted({s for s in steps if 0 <= s < budget.pretrain_steps} | {budget.pretrain_steps}))

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import torch
 
-from core.gpt.shipped import heldout_loss, heldout_token_losses
+from core.shipped.models import heldout_loss, heldout_token_losses
 from core.runtime.diskcache import get_or_build
 from core.runtime.jobs import BackgroundJob, JobRegistry
 
