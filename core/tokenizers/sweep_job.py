@@ -22,9 +22,9 @@ from pathlib import Path
 from core.errors import UserInputError
 from core.runtime.diskcache import cache_path, get_or_build
 from core.runtime import private
-from core.runtime.jobs import BackgroundJob, JobRegistry
+from core.runtime.jobs import BackgroundJob, JobRegistry, Stopped
 from core.shipped.paths import MODELS_DIR, rebuilt_dir
-from core.tokenizers.sweep import METHODS, SweepPoint, SweepStopped, default_sizes, largest_options, run_sweep
+from core.tokenizers.sweep import METHODS, SweepPoint, default_sizes, largest_options, run_sweep
 
 FORMAT = "transformer-atlas-sweep/1"
 KIND = "tok-sweep"  # disk-cache folder of computed sweeps
@@ -148,7 +148,7 @@ class SweepJob(BackgroundJob):
             value, info = get_or_build(KIND, self.request.key(), lambda: compute(
                 self.request, self._train, self._heldout, on_progress=self.set_progress, gate=self.gate),
                 dump=_dump, load=_load, suffix=".json")
-        except SweepStopped:
+        except Stopped:
             return "stopped"
         if info.stored:  # else the page keeps asking this job, which carries the "not kept" message
             with _READY_LOCK:

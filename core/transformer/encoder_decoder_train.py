@@ -32,10 +32,6 @@ KIND = "seq2seq"
 FORMAT = "atlas-seq2seq-1"
 
 
-class Stopped(Exception):
-    """The gate said stop before the end: nothing is cached."""
-
-
 @dataclass
 class TrainReport:
     losses: list[float]
@@ -126,11 +122,7 @@ def train(cfg: Seq2SeqConfig, on_step: Callable[[int, float], None] | None = Non
             on_step(s.step, s.loss)
 
     trainer.add_callback("on_step", record)
-    result = trainer.run()
-    if result.status == "diverged":
-        raise result.reason
-    if result.status != "finished":
-        raise Stopped()
+    result = trainer.run_to_end()
     model.eval()
     return model, TrainReport(losses, float(result.eval), result.wall_s, len(held))
 

@@ -18,7 +18,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from core.gpt.data import TokenData
-from core.gpt.finetune.loops import Stopped, dump_state, load_state
+from core.gpt.finetune.loops import dump_state, load_state
+from core.runtime.jobs import Stopped
 from core.gpt.finetune.settings import CACHE_VERSION, PRETRAIN_SEED, Budget, cache_key, new_backbone
 from core.gpt.pretrain import TrainConfig, gpt_trainer
 from core.gpt.tasks import zeroshot as Z
@@ -96,11 +97,7 @@ def snapshots(arch: str, lang: str, tokenizer: Tokenizer, budget: Budget, steps:
         trainer = gpt_trainer(m, tdata, tc, gate=gate)
         trainer.add_callback("on_step", lambda tr, s: (s.step in steps and keep(s.step, tr.raw_model),
                                                        on_step and on_step(s)))
-        result = trainer.run()
-        if result.status == "diverged":
-            raise result.reason
-        if result.status != "finished":
-            raise Stopped()
+        trainer.run_to_end()
         return snaps, {"steps": list(steps)}
 
     try:
