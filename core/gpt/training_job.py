@@ -26,8 +26,8 @@ from core.errors import UserInputError
 from core.gpt.checkpoints.autosave import write_corpus
 from core.gpt.checkpoints.files import Checkpoint, checkpoint_bytes, write_failure, write_failure_ja
 from core.gpt import memory_budget
-from core.gpt.data import TokenData, build_tokenizer, cached_references, ngram_reference
-from core.gpt.job_settings import JobSettings, JobView, shipped_reference
+from core.gpt.data import TokenData, cached_references, ngram_reference
+from core.gpt.job_settings import JobSettings, JobView, plan
 from core.gpt.checkpoints.resume import ResumeState
 from core.gpt.model import GPT, GPTConfig
 from core.gpt.pretrain import EvalInfo, TrainConfig, generate_text, gpt_trainer
@@ -82,16 +82,12 @@ class TrainingJob(BackgroundJob):
         self.references = ngram_reference(self.data.train, self.data.heldout, tokenizer.vocab_size)
         self.references.update(extra_references or {})
         rs = checkpoint.resume if resume and checkpoint is not None else None
-        if rs is not None:
-            train_config = rs.train_config  # the same schedule: the step is a position on it
         torch.manual_seed(train_config.seed)
         self.model = GPT(model_config)
         start = 0
         if checkpoint is not None:
             self.model.load_state_dict(checkpoint.state_dict, strict=False)
             start = checkpoint.step
-            if rs is None:  # weights only: train max_iters more steps on a fresh schedule
-                train_config = replace(train_config, max_iters=start + train_config.max_iters)
         self.model.to(self.device)
         self.tc = train_config
         self.optimizer = configure_optimizer(self.model, train_config)
@@ -126,8 +122,10 @@ class TrainingJob(BackgroundJob):
     def from_checkpoint(cls, ckpt: Checkpoint, train_config: TrainConfig, train_text: str, heldout_text: str,
                         device: torch.device | str = "cpu", label: str = "",
                         threads: int | None = None) -> "TrainingJob":
-        """A stopped job holding the checkpoint's model and tokenizer; Start trains max_iters more steps."""
+        """A stopped job holding the checkpoint's model and tokenizer; Start trains max_iters more steps
+        (weights only: a fresh schedule from the checkpoint's step)."""
         memory_budget.check(ckpt.config, train_config.batch_size)  # a loaded checkpoint too stays in the budget
+        train_config = replace(train_config, max_iters=ckpt.step + train_config.max_iters)
         return cls(ckpt.config, train_config, ckpt.tokenizer, train_text, heldout_text, device, label, threads, ckpt)
 
     @classmethod
@@ -138,6 +136,7 @@ class TrainingJob(BackgroundJob):
             raise UserInputError("This checkpoint holds weights only, so it cannot resume a training exactly.",
                                  "このチェックポイントは重みだけなので、学習をそのまま再開することはできません。")
         memory_budget.check(ckpt.config, ckpt.resume.train_config.batch_size)
+        # the same schedule: the step is a position on it
         return cls(ckpt.config, ckpt.resume.train_config, ckpt.tokenizer, train_text, heldout_text, device, label,
                    threads, ckpt, resume=True)
 
@@ -298,16 +297,9 @@ class TrainingJob(BackgroundJob):
         return generate_text(self.model_snapshot(), self.tokenizer, prompt, max_new_tokens, temperature, top_k, seed)
 
 
-# --------------------------------------------------------------------------------------------
-# What the page builds a job from (JobSettings: core.gpt.job_settings)
-# --------------------------------------------------------------------------------------------
 def build_job(settings: JobSettings, train_text: str, heldout_text: str, device: torch.device | str,
               corpus_name: str) -> TrainingJob:
-    """Tokenizer (trained on the training part only), model and data for `settings`."""
-    tok = build_tokenizer(settings.tokenizer, train_text, settings.vocab_size)
-    cfg = settings.model_config(tok.vocab_size)
-    memory_budget.check(cfg, settings.batch_size)  # over the per-training budget: a message, no allocation
-    label = f"{settings.preset} · {corpus_name} · {tok.name} ({tok.vocab_size})"
-    shipped = shipped_reference(settings.tokenizer, tok.vocab_size, train_text + heldout_text, heldout_text)
-    return TrainingJob(cfg, settings.train_config(), tok, train_text, heldout_text, device, label,
-                       extra_references={"shipped": shipped} if shipped is not None else None)
+    """The page's Start: its settings become configs once (core.gpt.job_settings.plan), then the job."""
+    p = plan(settings, train_text, heldout_text, corpus_name)
+    return TrainingJob(p.model, p.train, p.tokenizer, train_text, heldout_text, device, p.label,
+                       extra_references=p.references)
