@@ -15,7 +15,7 @@ from core.gpt.inside import knockout as K
 from core.gpt.inside.lens import logit_lens
 from core.gpt.model import GPT, GPTConfig
 from core.gpt.inside.predict import gpt_guesses, ngram_guesses, rank_bucket, ranks_of
-from core.gpt.sampling import continue_text, draw, shape_next
+from core.gpt.inside.sampling import continue_text, draw, shape_next
 from core.shipped.models import load_gpt
 from core.lm.ngram import NGramCounts
 
@@ -83,7 +83,7 @@ def test_ngram_guesses_match_the_ngram_own_probabilities():
 
 
 def slow_nucleus(logits: list[float], temperature: float, top_k: int, top_p: float) -> tuple[list[bool], list[float]]:
-    """The sampler as a plain loop, written independently of core.gpt.sampling."""
+    """The sampler as a plain loop, written independently of core.gpt.inside.sampling."""
     V = len(logits)
     if temperature == 0:
         best = max(range(V), key=lambda i: (logits[i], -i))
