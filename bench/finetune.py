@@ -61,7 +61,7 @@ def main() -> None:
     out["steps_total"] = sum(out["steps"].values())
     loads = [load, os.getloadavg()[0]]  # at start and end
     if a.ship:
-        from core.gpt.shipped import MODELS_DIR
+        from core.shipped.models import MODELS_DIR
         from scripts.build_models import write_transfer
 
         write_transfer(a.lang, MODELS_DIR, {k: v for k, v in out.items() if k not in ("gap_se", "steps_total")},

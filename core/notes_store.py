@@ -32,9 +32,10 @@ from typing import Any, Callable
 from core.errors import UserInputError
 from core.runtime.diskcache import cache_path, get_or_build
 from core.runtime.jobs import BackgroundJob, JobRegistry
+from core.shipped.paths import MODELS_DIR
 
 NOTES_VERSION = 1  # bump when the file format (not a note's inputs) changes: every shipped note goes stale
-NOTES_DIR = Path(__file__).resolve().parents[1] / "assets" / "models" / "notes"
+NOTES_DIR = MODELS_DIR / "notes"
 KIND = "notes"  # the disk cache's folder for notes computed on this machine
 REGISTRY = JobRegistry()
 _MEMORY: dict[str, Any] = {}  # key -> value, for this process (a note is a few KB; a few dozen keys at most)

@@ -1,13 +1,9 @@
-"""`python -m core.train ...`: the GPT-1 trainer's command line (alone or under torchrun).
+"""`python -m core.train ...`: the GPT-1 trainer's command line (alone or under torchrun); the code is core.gpt.cli.
 
-The code lives in `core.gpt.cli`; this name is kept because the README, the benchmarks and
-torchrun invocations call it.
-"""
+The name stays because the shipped models' cards, the README and torchrun invocations call it."""
 import sys
 
-from core.gpt.cli import main, run
-
-__all__ = ["main", "run"]  # main: the in-process entry the tests and benchmarks call
+from core.gpt.cli import run
 
 if __name__ == "__main__":
     sys.exit(run())

@@ -11,7 +11,7 @@ held-out passages, and are scored on those passages (core.gpt.tasks.pretrain_tex
 accuracy is then transfer, as in GPT-1, not recall); the sweep and the tokenizers use the pages' split
 (core.corpus.split_train_heldout):
 - gpt-<lang>.safetensors: GPT-1 trained by the project's own command line (`python -m core.train`),
-  stored in fp16 in the checkpoint format of core.gpt.checkpoint, and gpt-<lang>.json, its card;
+  stored in fp16 in the checkpoint format of core.gpt.checkpoints.files, and gpt-<lang>.json, its card;
 - snapshots/gpt-<lang>-step<N>.safetensors: the same recipe replayed in-process, saved after N updates
   (for a zero-shot-vs-pre-training curve);
 - lstm-<lang>.safetensors (+ .json): the fine-tuning page's LSTM LM baseline at its pre-training budget;
@@ -77,7 +77,7 @@ class GPTRecipe:
     # ~9 M tokens seen (7 epochs en, 5.5 ja): what ~50 minutes on one core buys (docs/models.md)
     max_iters: int = 4500
     lr: float = 2e-3  # the pilot's: warm-up then cosine to zero
-    warmup_iters: int = 200  # post-LN needs it (core.gpt.train.TrainConfig)
+    warmup_iters: int = 200  # post-LN needs it (core.gpt.pretrain.TrainConfig)
     eval_interval: int = 500  # progress lines in the log (random batches): the card's figures are the full held-out
     seed: int = 1337
     threads: int = 1  # one thread per language, both languages at once: the same numbers on any machine load
@@ -235,7 +235,7 @@ def _text_card(lang: str, s) -> dict:
 def _scores(model, tokenizer, heldout_text: str, block_size: int, lang: str) -> dict:
     """The held-out loss on the whole held-out text, and on a fixed slice of its project-corpus part (which a
     test recomputes without fetching any book)."""
-    from core.gpt.shipped import heldout_loss
+    from core.shipped.models import heldout_loss
     from core.gpt.tasks.pretrain_text import corpus_heldout
 
     ids = tokenizer.encode(heldout_text)
@@ -252,7 +252,7 @@ def compare_with_ngram(model, tokenizer, train: str, held: str, block_size: int,
     error over blocks of 256 tokens (neighbouring tokens are not independent; block means nearly are)."""
     import numpy as np
 
-    from core.gpt.shipped import heldout_token_losses
+    from core.shipped.models import heldout_token_losses
     from core.lm.ngram import NGramCounts
 
     ids = tokenizer.encode(held)
@@ -277,8 +277,8 @@ def compare_with_ngram(model, tokenizer, train: str, held: str, block_size: int,
 def build_gpt(lang: str, models_dir: Path) -> dict:
     import torch
 
-    from core.gpt.checkpoint import load_checkpoint, save_checkpoint
-    from core.gpt.shipped import card_path, gpt_path
+    from core.gpt.checkpoints.files import load_checkpoint, save_checkpoint
+    from core.shipped.models import card_path, gpt_path
 
     r = GPT_RECIPES[lang]
     text, train, held, cid, split = _pretrain_split(lang)
@@ -327,7 +327,7 @@ def build_gpt(lang: str, models_dir: Path) -> dict:
         "wall_s": round(wall, 1), "trainer_summary": summary, "params": n_params, "dtype": "float16",
         **_scores(model16, back.tokenizer, held, r.block_size, lang),
         "eval": "mean cross-entropy (nats/token) over every held-out token, windows of block_size with stride "
-                "block_size/2 (core.gpt.shipped.heldout_loss)",
+                "block_size/2 (core.shipped.models.heldout_loss)",
         "ngram": ngram_baseline(back.tokenizer, train, held),
         "config_hash": recipe_hash(r), "git_commit": git_commit(), "torch": torch.__version__,
     }
@@ -342,12 +342,13 @@ def train_in_process(model, tokenizer, train: str, held: str, r, steps: int, on_
     r.max_iters, as in the CLI run). The one place that uses the in-process Trainer API."""
 
     from core.gpt.data import TokenData
-    from core.gpt.pretrain import TrainConfig, configure_optimizer, gpt_trainer
+    from core.gpt.pretrain import TrainConfig, gpt_trainer
+    from core.runtime.trainer import configure_optimizer
 
     tc = TrainConfig(max_iters=r.max_iters, batch_size=r.batch_size, lr=r.lr, warmup_iters=r.warmup_iters,
                      weight_decay=r.weight_decay, eval_interval=0, eval_iters=5, seed=r.seed)
     data = TokenData.from_text(tokenizer, train, held, r.block_size)
-    trainer = gpt_trainer(model, data, tc, tokenizer, optimizer=configure_optimizer(model, tc, "cpu"),
+    trainer = gpt_trainer(model, data, tc, tokenizer, optimizer=configure_optimizer(model, tc),
                           gate=lambda: trainer.step < steps)
     if on_step is not None:
         trainer.add_callback("on_step", lambda tr, s: on_step(tr.raw_model, s.step))
@@ -359,10 +360,10 @@ def build_snapshots(lang: str, models_dir: Path) -> list[str]:
     tokenizer, initial weights, batches and schedule as the CLI run)."""
     import torch
 
-    from core.gpt.checkpoint import save_checkpoint
+    from core.gpt.checkpoints.files import save_checkpoint
     from core.gpt.model import GPT, GPTConfig
-    from core.gpt.shipped import snapshot_path
-    from core.gpt.train import build_tokenizer
+    from core.shipped.models import snapshot_path
+    from core.gpt.data import build_tokenizer
 
     r = GPT_RECIPES[lang]
     torch.set_num_threads(r.threads)
@@ -398,7 +399,7 @@ def _replayed_states(arch: str, lang: str) -> dict[int, dict]:
 
     from core.gpt.lstm import LSTMConfig, LSTMLM
     from core.gpt.model import GPT, GPTConfig
-    from core.gpt.train import build_tokenizer
+    from core.gpt.data import build_tokenizer
     from core.runtime.diskcache import get_or_build
 
     r = GPT_RECIPES[lang] if arch == "transformer" else LSTM_RECIPES[lang]
@@ -524,10 +525,10 @@ def build_lstm(lang: str, models_dir: Path) -> dict:
     import torch
     from safetensors.torch import save
 
-    from core.gpt.checkpoint import tokenizer_to_meta
+    from core.gpt.checkpoints.files import tokenizer_to_meta
     from core.gpt.lstm import LSTMConfig, LSTMLM
-    from core.gpt.shipped import LSTM_FORMAT, card_path, lstm_path, read_lstm
-    from core.gpt.train import build_tokenizer
+    from core.shipped.models import LSTM_FORMAT, card_path, lstm_path, read_lstm
+    from core.gpt.data import build_tokenizer
     from core.runtime.diskcache import write_atomic
 
     r = LSTM_RECIPES[lang]
@@ -671,8 +672,8 @@ def build_tokenizers(lang: str, models_dir: Path) -> dict:
 def notes_for(lang: str, models_dir: Path) -> list:
     """Today's notes (core.notes_specs) for `lang`, on the models shipped in `models_dir`."""
     from core import notes_specs as N
-    from core.gpt import residual
-    from core.gpt.shipped import gpt_path, load_gpt_file
+    from core.gpt.inside import residual
+    from core.shipped.models import gpt_path, load_gpt_file
     from core.lm import kn_compare
     from core.transformer.encoder_decoder import Seq2SeqConfig
     from core.transformer.encoder_decoder_train import load as load_encdec, shipped_path
@@ -724,14 +725,14 @@ def build_notes(lang: str, models_dir: Path) -> dict:
 
 def build_step_times(models_dir: Path, repeats: int = 5) -> dict:
     """<models_dir>/../measurements/step-times.json (assets/measurements/), which the fine-tuning page shows:
-    core.gpt.step_time.measure on one
+    core.gpt.timing.step_time.measure on one
     thread (1 degrades gracefully when other processes share the cores, FACTS.md), the load average beside it."""
     import datetime
     import os
 
     import torch
 
-    from core.gpt.step_time import measure, to_dict
+    from core.gpt.timing.step_time import measure, to_dict
 
     torch.set_num_threads(1)
     load_before = os.getloadavg()[0]
@@ -746,7 +747,7 @@ def build_step_times(models_dir: Path, repeats: int = 5) -> dict:
 
 
 def main(argv: list[str] | None = None) -> None:
-    die_with_parent()  # started by a page's rebuild (core.gpt.rebuild): end with the server, even a killed one
+    die_with_parent()  # started by a page's rebuild (core.shipped.rebuild): end with the server, even a killed one
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--only", choices=(*PER_LANGUAGE, "step_times"), action="append")
     p.add_argument("--lang", choices=tuple(GPT_RECIPES), action="append")

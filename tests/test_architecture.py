@@ -125,3 +125,48 @@ def test_every_core_package_says_what_lives_there():
     for init in CORE.rglob("__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and len(doc) > 40, f"{init.relative_to(ROOT)} needs a docstring saying what lives there"
+
+
+def _stopped_classes(root: Path) -> list[str]:
+    """Every class in `root`'s modules whose name ends in "Stopped", as 'module.Class'."""
+    return [f"{_module_name(p)}.{node.name}" for p in sorted(root.rglob("*.py"))
+            for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))) if isinstance(node, ast.ClassDef)
+            and node.name.endswith("Stopped")]
+
+
+def test_one_stopped_exception():
+    """A job's 'the gate said stop' is core.runtime.jobs.Stopped, everywhere: one class to raise and to catch."""
+    assert _stopped_classes(CORE) == ["core.runtime.jobs.Stopped"]
+
+
+def test_second_stopped_is_seen(tmp_path):
+    (tmp_path / "a.py").write_text("class Stopped(Exception):\n    pass\n\n\n"
+                                   "class SweepStopped(Exception):\n    pass\n")
+    assert [c.rpartition(".")[2] for c in _stopped_classes(tmp_path)] == ["Stopped", "SweepStopped"]
+
+
+def _only_reexports(path: Path) -> bool:
+    """A module whose body is imports, `__all__` and an `if __name__ == "__main__"` at most: a shim."""
+    body = ast.parse(path.read_text(encoding="utf-8")).body
+    kinds = [n for n in body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]  # docstring
+    imports = [n for n in kinds if isinstance(n, (ast.Import, ast.ImportFrom))
+               and not (isinstance(n, ast.ImportFrom) and n.module == "__future__")]
+    rest = [n for n in kinds if n not in imports and not (isinstance(n, ast.ImportFrom) and n.module == "__future__")
+            and not (isinstance(n, ast.Assign) and [getattr(t, "id", "") for t in n.targets] == ["__all__"])
+            and not isinstance(n, ast.If)]
+    return bool(imports) and not rest
+
+
+def test_no_reexport_modules_in_gpt():
+    """core/gpt/ has no module that only re-exports other modules' names (a package's __init__ may be its index)."""
+    shims = [_module_name(p) for p in (CORE / "gpt").rglob("*.py") if p.name != "__init__.py" and _only_reexports(p)]
+    assert not shims, f"modules that only re-export: {shims}"
+
+
+def test_reexport_module_is_seen(tmp_path):
+    shim = tmp_path / "train.py"
+    shim.write_text('"""Old names."""\nfrom core.gpt.cli import main\n__all__ = ["main"]\n'
+                    'if __name__ == "__main__":\n    main()\n')
+    real = tmp_path / "real.py"
+    real.write_text("from math import pi\n\n\ndef area(r):\n    return pi * r * r\n")
+    assert _only_reexports(shim) and not _only_reexports(real)

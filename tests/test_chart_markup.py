@@ -45,7 +45,7 @@ def _neuron():
 
 
 def _guess(token: str):
-    from core.gpt.predict import TokenGuess
+    from core.gpt.inside.predict import TokenGuess
 
     return TokenGuess(token, 0.5, 3, ((token, 0.5), (HOSTILE[1], 0.2)))
 

@@ -1,14 +1,15 @@
-"""core.gpt.checkpoint: identical logits after a round trip, resume state, clear errors for wrong files."""
+"""core.gpt.checkpoints.files: identical logits after a round trip, resume state, clear errors for wrong files."""
 from __future__ import annotations
 
 import pytest
 import torch
 
-from core.gpt.checkpoint import checkpoint_bytes, load_checkpoint, load_checkpoint_bytes, save_checkpoint
+from core.gpt.checkpoints.files import checkpoint_bytes, load_checkpoint, load_checkpoint_bytes, save_checkpoint
 from core.errors import UserInputError
 from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.char import CharTokenizer
-from core.gpt.train import TrainConfig, configure_optimizer
+from core.gpt.pretrain import TrainConfig
+from core.runtime.trainer import configure_optimizer
 
 TEXT = "hello world, hello GPT. こんにちは"
 
@@ -34,7 +35,7 @@ def test_round_trip_gives_identical_logits(tmp_path):
 
 
 def test_spm_tokenizer_round_trip():
-    from core.gpt.train import build_tokenizer
+    from core.gpt.data import build_tokenizer
 
     tok = build_tokenizer("bpe", "the cat sat on the mat\n" * 30, vocab_size=30)
     torch.manual_seed(0)
@@ -47,7 +48,7 @@ def test_optimizer_state_resumes_exactly():
     model, tok = model_and_tok()
     model.train()
     tc = TrainConfig(max_iters=10)
-    opt = configure_optimizer(model, tc, torch.device("cpu"))
+    opt = configure_optimizer(model, tc)
     x = torch.tensor([tok.encode("hello wo")])
     y = torch.tensor([tok.encode("ello wor")])
     for _ in range(3):
@@ -57,7 +58,7 @@ def test_optimizer_state_resumes_exactly():
     blob = checkpoint_bytes(model, tok, step=3, optimizer=opt)
     ck = load_checkpoint_bytes(blob)
     m2 = GPT(ck.config)
-    opt2 = configure_optimizer(m2, tc, torch.device("cpu"))
+    opt2 = configure_optimizer(m2, tc)
     ck.load_into(m2, opt2)
     for m, o in ((model, opt), (m2, opt2)):
         o.zero_grad()
@@ -94,7 +95,7 @@ def test_foreign_safetensors_and_tampered_shapes():
     bad = {f"model.{k}": v for k, v in ck.state_dict.items()}
     bad["model.h.0.mlp.c_fc.weight"] = torch.zeros(3, 3)
     import json
-    from core.gpt.checkpoint import FORMAT
+    from core.gpt.checkpoints.files import FORMAT
     meta = {"format": FORMAT, "config": json.dumps(model.config.to_dict()),
             "tokenizer": json.dumps({"type": "char", "chars": tok.itos[1:]}), "step": "0", "extra": "{}"}
     with pytest.raises(UserInputError) as e:

@@ -247,8 +247,8 @@ def test_quick_budget_is_the_shipped_one():
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_shipped_backbones_are_used_and_nothing_is_pretrained(lang, monkeypatch):
-    from core.gpt import shipped
-    from core.gpt.checkpoint import tokenizer_to_meta
+    from core.shipped import models as shipped
+    from core.gpt.checkpoints.files import tokenizer_to_meta
 
     def no_pretraining(*a, **k):
         raise AssertionError("pre-training ran")
@@ -280,7 +280,7 @@ def test_shipped_backbones_are_used_and_nothing_is_pretrained(lang, monkeypatch)
 
 @pytest.mark.parametrize("damage", ["missing", "damaged"])
 def test_unusable_shipped_files_fall_back_to_pretraining_with_a_note(damage, tmp_path, monkeypatch):
-    from core.gpt import shipped
+    from core.shipped import models as shipped
 
     monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)
     if damage == "damaged":

@@ -13,8 +13,8 @@ import pytest
 import torch
 
 from core.errors import UserInputError
-from core.gpt import checkpoint as ck
-from core.gpt import checkpoint_check as C
+from core.gpt.checkpoints import files as ck
+from core.gpt.checkpoints import header as C
 from core.gpt.model import GPT, GPTConfig
 from core.tokenizers.char import CharTokenizer
 

@@ -1,4 +1,4 @@
-"""Inside the prediction (core.gpt.predict, sampling, lens, knockout), each number against an independent
+"""Inside the prediction (core.gpt.inside.predict, sampling, lens, knockout), each number against an independent
 computation: ranks against torch.topk, the sampler against a slow loop, the lens's last layer against the
 model's own logits, knockouts by hook against zeroed weights. Sizes come from the model, never from here."""
 from __future__ import annotations
@@ -11,12 +11,12 @@ import pytest
 import torch
 
 from core.errors import UserInputError
-from core.gpt import knockout as K
-from core.gpt.lens import logit_lens
+from core.gpt.inside import knockout as K
+from core.gpt.inside.lens import logit_lens
 from core.gpt.model import GPT, GPTConfig
-from core.gpt.predict import gpt_guesses, ngram_guesses, rank_bucket, ranks_of
-from core.gpt.sampling import continue_text, draw, shape_next
-from core.gpt.shipped import load_gpt
+from core.gpt.inside.predict import gpt_guesses, ngram_guesses, rank_bucket, ranks_of
+from core.gpt.inside.sampling import continue_text, draw, shape_next
+from core.shipped.models import load_gpt
 from core.lm.ngram import NGramCounts
 
 
@@ -83,7 +83,7 @@ def test_ngram_guesses_match_the_ngram_own_probabilities():
 
 
 def slow_nucleus(logits: list[float], temperature: float, top_k: int, top_p: float) -> tuple[list[bool], list[float]]:
-    """The sampler as a plain loop, written independently of core.gpt.sampling."""
+    """The sampler as a plain loop, written independently of core.gpt.inside.sampling."""
     V = len(logits)
     if temperature == 0:
         best = max(range(V), key=lambda i: (logits[i], -i))
@@ -216,7 +216,7 @@ def test_every_head_off_leaves_each_token_alone(tiny):
 
 
 def test_shipped_knockout_of_no_head_is_the_original_loss(shipped):
-    from core.gpt.shipped import heldout_loss
+    from core.shipped.models import heldout_loss
     from core.gpt.tasks.pretrain_text import corpus_heldout
 
     ids = K.slice_ids(shipped.tokenizer, corpus_heldout(shipped.card.get("lang", "en")), 600)

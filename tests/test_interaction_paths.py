@@ -249,7 +249,7 @@ def test_attention_page_sentence_and_d_k_redraw_the_steps(lang, text):
 def _gelu_timed(n: int) -> None:
     import torch
 
-    from core.gpt.gelu_cost import cost_or_job
+    from core.gpt.timing.gelu_cost import cost_or_job
 
     got = cost_or_job(torch.device("cpu"), n)
     if not isinstance(got, list):

@@ -74,7 +74,7 @@ def test_normalization_page_judges_each_step_from_the_numbers(lang):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_attention_page_dicts_and_position_counts(lang):
     from core.corpus import load_shipped
-    from core.gpt.shipped import load_gpt
+    from core.shipped.models import load_gpt
     from core.lm.position_pairs import corpus_sparsity
     from core.transformer.dict_lookup import prefix_keys
     from ui.texts.notes_checks import T
@@ -96,7 +96,7 @@ def test_attention_page_dicts_and_position_counts(lang):
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_multihead_page_composition_and_minilm_japanese(lang):
-    from core.gpt.shipped import load_gpt
+    from core.shipped.models import load_gpt
     from core.transformer.composition import composition
     from core.transformer.pretrained import gpt_attention, minilm_folder
     from ui.multihead_view import MAX_TOKENS
@@ -123,7 +123,7 @@ def test_multihead_page_composition_and_minilm_japanese(lang):
 def test_finetune_page_background_shows_the_stored_measurement(lang):
     import json
 
-    from core.gpt.step_time import from_dict
+    from core.gpt.timing.step_time import from_dict
     from ui.notes_finetune import MEASURED
 
     at = open_page("views/gpt_finetune.py", lang=lang)

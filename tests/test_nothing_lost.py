@@ -90,7 +90,7 @@ def test_the_cli_resuming_a_refused_checkpoint_prints_a_message_not_a_traceback(
 
 SERVER = """
 import sys, time
-from core.gpt import rebuild
+from core.shipped import rebuild
 job = rebuild.RebuildJob("gpt", "en")
 job.start()
 while job._proc is None:

@@ -12,7 +12,7 @@ def _timed(n: int) -> None:
     """Wait for the cost job of size `n` (a page test's script thread never polls), so a rerun draws its figure."""
     import torch
 
-    from core.gpt.gelu_cost import cost_or_job
+    from core.gpt.timing.gelu_cost import cost_or_job
 
     got = cost_or_job(torch.device("cpu"), n)
     if not isinstance(got, list):
@@ -70,7 +70,7 @@ def test_size_switch_answers_before_the_timing_ends(monkeypatch, lang, timing, s
     and a switch back to a size timed before draws at once (no job)."""
     import threading
 
-    from core.gpt import gelu_cost
+    from core.gpt.timing import gelu_cost
 
     release = threading.Event()
     work = gelu_cost.CostJob.work
@@ -153,7 +153,7 @@ def test_a_slow_first_timing_does_not_hold_the_page(monkeypatch, lang, timing):
     page, not a page held until the job ends; the next rerun after the job draws the figure."""
     import threading
 
-    from core.gpt import gelu_cost
+    from core.gpt.timing import gelu_cost
     from ui import gelu_cost as section
 
     release = threading.Event()

@@ -80,7 +80,7 @@ SHIPPED = ft.Budget(backbone="shipped", epochs=1, batch=16, evals=1, max_train=3
 @pytest.mark.parametrize("lang,done,says", [("en", "Finished", "the shipped model, pre-trained for {steps} steps"),
                                             ("ja", "完了", "同梱モデル（{steps} ステップ事前学習済み")])
 def test_quick_budget_says_the_backbone_is_the_shipped_model(lang, done, says, monkeypatch):
-    from core.gpt import shipped
+    from core.shipped import models as shipped
 
     monkeypatch.setitem(ft.BUDGETS, "quick", SHIPPED)
     monkeypatch.setattr("core.gpt.finetune.backbones.pretrain", lambda *a, **k: pytest.fail("pre-training ran"))
@@ -99,7 +99,7 @@ def test_quick_budget_says_the_backbone_is_the_shipped_model(lang, done, says, m
 
 
 def test_missing_shipped_files_show_a_note_and_still_run(tmp_path, monkeypatch):
-    from core.gpt import shipped
+    from core.shipped import models as shipped
 
     monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)
     monkeypatch.setitem(ft.BUDGETS, "quick", SHIPPED)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.gpt import autosave
+from core.gpt.checkpoints import autosave
 from core.gpt.training_job import JobSettings, build_job
 from core.i18n import LANG_NAMES
 from core.runtime.sessions import new_token

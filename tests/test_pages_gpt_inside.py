@@ -15,8 +15,8 @@ def _metric(at, start: str) -> float:
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_residual_page_loss_matches_the_models_own_evaluation(lang):
-    from core.gpt import residual as R
-    from core.gpt.shipped import heldout_loss, load_gpt
+    from core.gpt.inside import residual as R
+    from core.shipped.models import heldout_loss, load_gpt
     from core.gpt.tasks.pretrain_text import corpus_heldout
 
     at = open_page("views/gpt_residual.py", lang=lang)

@@ -55,7 +55,7 @@ def _figure(at, title_word: str) -> dict:
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_next_token_panel_edges_and_one_more_token(lang):
-    from core.gpt.shipped import load_gpt  # the page's model when no GPT was trained in the session
+    from core.shipped.models import load_gpt  # the page's model when no GPT was trained in the session
 
     at = open_page(PAGE, lang=lang)
     assert at.radio(key="inside_view").value == "next"
@@ -91,7 +91,7 @@ def test_next_token_panel_edges_and_one_more_token(lang):
 def test_logit_lens_last_row_is_the_model_prediction(lang):
     import torch
 
-    from core.gpt.shipped import load_gpt
+    from core.shipped.models import load_gpt
 
     at = open_page(PAGE, lang=lang)
     at.radio(key="inside_view").set_value("lens").run()
@@ -116,7 +116,7 @@ def test_logit_lens_last_row_is_the_model_prediction(lang):
 def test_knock_out_heads_changes_the_loss_and_every_head_is_defined(lang):
     import time
 
-    from core.gpt.shipped import load_gpt
+    from core.shipped.models import load_gpt
 
     cfg = load_gpt(lang).model.config
     at = open_page(PAGE, lang=lang)

@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from core.gpt import rebuild, shipped
+from core.shipped import rebuild
+from core.shipped import models as shipped
 from tests.apptest import errors, open_page
 
 

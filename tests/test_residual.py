@@ -8,9 +8,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from core.gpt import residual as R
+from core.gpt.inside import residual as R
 from core.gpt.model import GPT, GPTConfig
-from core.gpt.shipped import heldout_loss
+from core.shipped.models import heldout_loss
 
 
 def tiny(pre_ln: bool) -> GPT:

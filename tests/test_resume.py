@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from core.errors import UserInputError
-from core.gpt.checkpoint import checkpoint_bytes, load_checkpoint, load_checkpoint_bytes
+from core.gpt.checkpoints.files import checkpoint_bytes, load_checkpoint, load_checkpoint_bytes
 from core.gpt.training_job import JobSettings, TrainingJob, build_job
 
 TEXT = "the cat sat on the mat. the dog sat on the log.\n" * 60
@@ -120,7 +120,7 @@ def test_a_hostile_resume_state_is_refused_with_a_bilingual_message(edit):
 
 
 def test_a_wrongly_shaped_generator_state_is_refused():
-    from core.gpt.resume import ResumeState
+    from core.gpt.checkpoints.resume import ResumeState
     from core.gpt.pretrain import TrainConfig
 
     job = build_job(SETTINGS, TRAIN, HELD, "cpu", "t")

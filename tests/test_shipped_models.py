@@ -16,7 +16,7 @@ import torch
 
 from core.corpus import corpus_id, load_shipped
 from core.errors import UserInputError
-from core.gpt import shipped as S
+from core.shipped import models as S
 from core.gpt.tasks.pretrain_text import corpus_heldout
 from tests.conftest import ROOT
 
@@ -116,7 +116,7 @@ def test_lstm_matches_card(lang):
 
 
 def test_snapshots_exist_and_are_the_same_run(lang):
-    from core.gpt.checkpoint import load_checkpoint
+    from core.gpt.checkpoints.files import load_checkpoint
 
     want = B.recipe_hash(B.GPT_RECIPES[lang], B.SNAPSHOT_STEPS)
     final = S.load_gpt(lang)
@@ -249,7 +249,7 @@ def test_encdec_is_shipped_fresh_and_as_good_as_its_card(lang):
 def test_zero_shot_curves_are_shipped_fresh_and_rescore(lang):
     """Figure 2 (right) ships as zeroshot-<lang>.json: every task, both LMs, from update 0 to the shipped model's
     last; the last point re-scores the same from the shipped GPT, and the step-100 point from its snapshot file."""
-    from core.gpt.checkpoint import load_checkpoint
+    from core.gpt.checkpoints.files import load_checkpoint
     from core.gpt.finetune import zeroshot as Z
     from core.gpt.finetune.tasks import load_task
 

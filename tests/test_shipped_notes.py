@@ -22,8 +22,8 @@ REBUILD = "stale or missing: run `python scripts/build_models.py --only notes --
 
 
 def _page_notes(lang: str) -> list[S.Note]:
-    """The notes exactly as the pages build them: on the models the pages load (core.gpt.shipped, the encdec cache)."""
-    from core.gpt.shipped import load_gpt
+    """The notes as the pages build them: on the models the pages load (core.shipped.models, the encdec cache)."""
+    from core.shipped.models import load_gpt
     from core.transformer.encoder_decoder import Seq2SeqConfig
     from core.transformer.encoder_decoder_job import cached
     from ui.texts.notes_checks import T

@@ -1,4 +1,4 @@
-"""The residual-stream page's study of the shipped GPT (core.gpt.residual), shipped as the note residual-<lang>
+"""The residual-stream page's study of the shipped GPT (core.gpt.inside.residual), shipped as the note residual-<lang>
 (build_models --only notes): the page opened fresh shows it at once from the shipped file, without a
 background job, in both languages."""
 from __future__ import annotations
@@ -8,13 +8,13 @@ import math
 import pytest
 
 from core import notes_store as S
-from core.gpt import residual as R
+from core.gpt.inside import residual as R
 from tests.test_shipped_notes import REBUILD
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_residual_page_first_open_shows_the_shipped_study_without_a_job(monkeypatch, tmp_path, lang):
-    from core.gpt.shipped import load_gpt
+    from core.shipped.models import load_gpt
     from tests.apptest import open_page
     from ui.texts.gpt_residual import T
 

@@ -5,7 +5,7 @@ import pytest
 
 from core.gpt.lstm import LSTMConfig
 from core.gpt.model import GPTConfig
-from core.gpt.step_time import dependent_steps, from_dict, measure, to_dict
+from core.gpt.timing.step_time import dependent_steps, from_dict, measure, to_dict
 from ui.notes_finetune import MEASURED
 
 

@@ -7,10 +7,10 @@ import time
 import pytest
 import torch
 
-from core.gpt.checkpoint import load_checkpoint_bytes
+from core.gpt.checkpoints.files import load_checkpoint_bytes
 from core.errors import UserInputError
 from core.gpt.training_job import JobSettings, TrainingJob, build_job
-from core.gpt.views import position_matrices, prompt_attention
+from core.gpt.inside.attention import position_matrices, prompt_attention
 from core.runtime.jobs import LIMITER, JobSlot, TooManyTrainings
 
 TEXT = "the cat sat on the mat. the dog sat on the log.\n" * 60
@@ -197,9 +197,9 @@ def test_shipped_line_only_for_the_shipped_split_and_tokenizer(monkeypatch):
 
     from core.corpus import corpus_id, load_shipped, split_train_heldout
     from core.gpt import job_settings
-    from core.gpt.shipped import gpt_path
+    from core.shipped.models import gpt_path
     from core.gpt.tasks.pretrain_text import pretraining_split
-    from core.gpt.training_job import shipped_reference
+    from core.gpt.job_settings import shipped_reference
 
     card = json.loads(gpt_path("en").with_suffix(".json").read_text(encoding="utf-8"))
     s, v = pretraining_split("en"), card["tokenizer"]["vocab_size"]

@@ -129,9 +129,9 @@ def test_each_job_is_in_the_pool_of_its_kind():
     """A page's own short job (seconds: a measurement, a count, a note) never waits behind the trainings (minutes);
     bench/class_load.py found the GELU page's timing refused while two trainings ran."""
     from core.gpt.finetune.job import FinetuneJob
-    from core.gpt.gelu_cost import CostJob
-    from core.gpt.knockout import ImportanceJob
-    from core.gpt.rebuild import RebuildJob
+    from core.gpt.timing.gelu_cost import CostJob
+    from core.gpt.inside.knockout import ImportanceJob
+    from core.shipped.rebuild import RebuildJob
     from core.gpt.training_job import TrainingJob
     from core.lm.ngram_job import NGramJob
     from core.notes_store import NoteJob

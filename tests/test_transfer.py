@@ -222,7 +222,7 @@ def test_unknown_settings_are_bilingual_errors():
 
 # ------------------------------------------------------------------ the backbone source: shipped, or a fallback
 def test_the_source_is_the_shipped_gpt_and_lstm_bit_for_bit_with_their_tokenizer():
-    from core.gpt import shipped
+    from core.shipped import models as shipped
 
     src = B.choose_source("en", ft.BUDGETS["quick"])
     gpt, lstm = shipped.load_gpt("en"), shipped.load_lstm_file(shipped.lstm_path("en"))
@@ -246,7 +246,7 @@ def test_the_source_is_the_shipped_gpt_and_lstm_bit_for_bit_with_their_tokenizer
 
 
 def test_a_missing_shipped_model_falls_back_to_pre_training_here_with_a_bilingual_note(monkeypatch, tmp_path):
-    from core.gpt import shipped
+    from core.shipped import models as shipped
 
     monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)  # nothing shipped
     shipped.clear_cache()
@@ -330,7 +330,7 @@ def test_the_shipped_suite_is_read_only_while_its_hashes_match(tmp_path):
     import json
     import shutil
 
-    from core.gpt.shipped import MODELS_DIR
+    from core.shipped.models import MODELS_DIR
     from core.gpt.finetune import suite
 
     for name in ("gpt-en.json", "lstm-en.json"):
@@ -358,7 +358,7 @@ def test_the_shipped_suite_is_current_and_labels_each_zero_shot_curve_with_its_o
     """assets/models/transfer-<lang>.json describes today's models, data and settings (else the page shows no
     numbers), and the zero-shot panel's x axis: the GPT's curve ends at the shipped GPT's steps, the LSTM's at
     the LSTM's (one shared axis once put the GPT's last point at the LSTM's 700)."""
-    from core.gpt import shipped
+    from core.shipped import models as shipped
     from core.gpt.finetune import suite
 
     doc = suite.shipped_suite(lang)

@@ -2,7 +2,7 @@
 offer shown next to the message about a missing or damaged shipped artifact.
 
     watch(job, "sweep", lang, what)      # while a core.runtime BackgroundJob runs (polled by a fragment)
-    offer_rebuild("gpt", "en", lang)     # a button running core.gpt.rebuild's job, shared by every session
+    offer_rebuild("gpt", "en", lang)     # a button running core.shipped.rebuild's job, shared by every session
 
 The job's thread never touches Streamlit; a fragment polls `job.state()` and redraws the whole page
 when the job ends, so the page then shows its result (AppTest never ticks fragments: tests rerun).
@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import UserInputError
-from core.gpt import rebuild
+from core.shipped import rebuild
 from core.runtime import private
 from core.runtime.jobs import BackgroundJob
 from ui import shell
@@ -105,7 +105,7 @@ def offer_rebuild(kind: str, lang: str, ui_lang: str) -> None:
 
 def offer_missing_backbones(lang: str, ui_lang: str) -> None:
     """The fine-tuning page's fallback: a rebuild button for each shipped backbone (GPT, LSTM) that cannot be used."""
-    from core.gpt import shipped
+    from core.shipped import models as shipped
 
     for kind, load in (("gpt", shipped.load_gpt), ("lstm", shipped.load_lstm)):
         try:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.charts.inside import Labels, gltr_figure, surprisal_pair_figure
 from core.errors import UserInputError
-from core.gpt.predict import BUCKETS, Guesses, gpt_guesses, ngram_guesses, unknown_count
+from core.gpt.inside.predict import BUCKETS, Guesses, gpt_guesses, ngram_guesses, unknown_count
 from core.lm.ngram import NGramCounts
 from core.lm.units import show_token
 from core.textcheck import check_text

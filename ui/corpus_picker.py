@@ -31,7 +31,7 @@ def _upload(up, prefix: str) -> tuple[str, tuple[str, str]]:
 
     Never in a process-wide cache (st.cache_data would keep it after the session ends, for anyone who
     uploads the same bytes): an uploaded text stays with its session, and with the autosave of a training
-    on it (core.gpt.autosave), which its owner's Resume needs. Decoded once per file, not once per rerun.
+    on it (core.gpt.checkpoints.autosave), which its owner's Resume needs. Decoded once per file, not once per rerun.
     """
     key = f"_{prefix}_upload_decoded"
     held = st.session_state.get(key)

@@ -1,4 +1,4 @@
-"""The GELU page's cost section: the size switch answers at once; the timing runs in core.gpt.gelu_cost's job.
+"""The GELU page's cost section: the size switch answers at once; the timing runs in core.gpt.timing.gelu_cost's job.
 
 While a size is being timed the section shows the figure it had (with a note saying which size that is) and
 a progress line polled by a fragment, which redraws the page when the new figure is ready. The first time a
@@ -13,7 +13,7 @@ import streamlit as st
 from core.charts import gelu as charts
 from core.errors import UserInputError
 from core.gpt import gelu
-from core.gpt.gelu_cost import CostJob, cost_or_job, measured
+from core.gpt.timing.gelu_cost import CostJob, cost_or_job, measured
 from core.runtime.device import device_info
 from ui import shell
 from ui.background import progress_line

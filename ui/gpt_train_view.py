@@ -8,10 +8,11 @@ from core.charts import training as charts
 from core.charts.positional import position_similarity_heatmap
 from core.errors import UserInputError
 from core.gpt import memory_budget
-from core.gpt.checkpoint import load_checkpoint_bytes
+from core.gpt.checkpoints.files import load_checkpoint_bytes
 from core.gpt.model import PRESETS
-from core.gpt.training_job import REFERENCE_LINES, JobSettings, TrainingJob
-from core.gpt.views import position_matrices, prompt_attention
+from core.gpt.job_settings import REFERENCE_LINES, JobSettings
+from core.gpt.training_job import TrainingJob
+from core.gpt.inside.attention import position_matrices, prompt_attention
 from core.runtime import jobs
 from core.runtime.jobs import JobSlot
 from core.textcheck import check_text

@@ -1,6 +1,6 @@
 """The three sections of "Inside the prediction" (views/gpt_inside.py): next token, logit lens, knock out heads.
 
-Each draws its widgets (keys prefixed nt_, lens_, ko_; bound to the URL), calls core.gpt.{sampling, lens,
+Each draws its widgets (keys prefixed nt_, lens_, ko_; bound to the URL), calls core.gpt.inside.{sampling, lens,
 knockout} through a cache keyed by the model and the inputs, and draws the figures of core.charts.inside.
 """
 from __future__ import annotations
@@ -10,10 +10,10 @@ import streamlit as st
 
 from core.charts.inside import Labels, importance_figure, lens_figure, next_token_figure, surprisal_pair_figure
 from core.errors import UserInputError
-from core.gpt import knockout as K
-from core.gpt.lens import Lens, logit_lens
-from core.gpt.predict import context_ids
-from core.gpt.sampling import MAX_NEW, Continuation, continue_text
+from core.gpt.inside import knockout as K
+from core.gpt.inside.lens import Lens, logit_lens
+from core.gpt.inside.predict import context_ids
+from core.gpt.inside.sampling import MAX_NEW, Continuation, continue_text
 from core.gpt.tasks.pretrain_text import corpus_heldout
 from core.lm.units import show_token
 from ui import shell

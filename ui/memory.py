@@ -126,7 +126,7 @@ def _module_values(prefixes: tuple[str, ...]):
 # Module-level tables of core that keep loaded or trained results in front of the disk cache (each reloads
 # from disk on its next use): "module:name" -> the lock that guards it ("" when a dict's own atomicity will do).
 TABLES = {
-    "core.gpt.shipped:_cache": "_lock",  # the shipped GPTs (assets/models)
+    "core.shipped.models:_cache": "_lock",  # the shipped GPTs (assets/models)
     "core.transformer.encoder_decoder_job:_READY": "_READY_LOCK",  # trained encoder-decoders
     "core.lm.ngram_job:_READY": "_READY_LOCK",  # n-gram tables
     "core.tokenizers.sweep_job:_READY": "",  # vocabulary sweeps

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core.gpt.step_time import StepTimes, from_dict
+from core.gpt.timing.step_time import StepTimes, from_dict
 from ui.texts.notes_checks import T
 
 MEASURED = Path(__file__).resolve().parents[1] / "assets" / "measurements" / "step-times.json"

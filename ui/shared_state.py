@@ -10,7 +10,7 @@ A training keeps running while the user is on another page, so the GPT-1 page al
 time the training page was on screen.
 
 `get_gpt(lang)` is what reader pages call: the live model when there is one, else the GPT shipped with
-the app for the UI language (core.gpt.shipped), so "our GPT" exists on first open.
+the app for the UI language (core.shipped.models), so "our GPT" exists on first open.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from core.errors import UserInputError
-from core.gpt import shipped as shipped_models
+from core.shipped import models as shipped_models
 from ui.texts.shared_state import T
 
 TRAINED_GPT_KEY = "shared_trained_gpt"

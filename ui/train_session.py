@@ -8,7 +8,7 @@ the URL
   (`?run=…`). A reload keeps the URL, so the new session re-attaches to the running training; when the
   last session of a token ends (websocket closed), the lease waits GRACE_S before stopping the job.
   The session-end hook only records the time: it never waits for a thread.
-- Every job put in the slot autosaves under the token (core.gpt.autosave); Reset discards the file.
+- Every job put in the slot autosaves under the token (core.gpt.checkpoints.autosave); Reset discards the file.
 - `offer_resume()`: with no job in the slot and a file on disk (the server restarted, or the grace
   period ran out), "a training from <time>, step N, was interrupted — Resume / Discard".
 - A token counts only in the browser that made it (bound to its secret, ui/owner.py): a token from a
@@ -25,8 +25,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.errors import UserInputError
-from core.gpt import autosave
-from core.gpt.checkpoint import load_checkpoint
+from core.gpt.checkpoints import autosave
+from core.gpt.checkpoints.files import load_checkpoint
 from core.gpt.training_job import TrainingJob
 from core.runtime.jobs import BackgroundJob, JobSlot
 from core.runtime.sessions import LEASES, new_token, owns

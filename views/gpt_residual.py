@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.charts.lm import ChartText
 from core.charts.residual import cut_loss_figure, norms_figure
-from core.gpt import residual as R
+from core.gpt.inside import residual as R
 from core.notes_store import model_digest
 from ui import figcache, notes_jobs, shell
 from ui.safe import plain

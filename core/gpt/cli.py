@@ -19,9 +19,9 @@ import torch
 
 from core.gpt.data import TOKENIZERS, TokenData, build_tokenizer
 from core.gpt.model import GPT, GPTConfig
-from core.gpt.pretrain import EvalInfo, TrainConfig, configure_optimizer, gpt_trainer, summary
+from core.gpt.pretrain import EvalInfo, TrainConfig, gpt_trainer, summary
 from core.runtime.distributed import close_distributed, init_distributed
-from core.runtime.trainer import StepInfo, Trainer
+from core.runtime.trainer import StepInfo, Trainer, configure_optimizer
 
 
 def ddp_env() -> bool:
@@ -77,7 +77,7 @@ def model_config_from_args(a: argparse.Namespace, vocab_size: int) -> GPTConfig:
 
 def main(argv: list[str] | None = None) -> dict:
     from core.corpus import split_train_heldout
-    from core.gpt.checkpoint import load_checkpoint, save_checkpoint
+    from core.gpt.checkpoints.files import load_checkpoint, save_checkpoint
     from core.runtime.device import pick_device
 
     a = parse_args(argv)

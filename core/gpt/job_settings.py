@@ -1,7 +1,8 @@
-"""What the "Train GPT-1 live" page's widgets choose (`JobSettings`), what it reads back from a job
-(`JobView`), and the shipped model's reference line.
+"""What the "Train GPT-1 live" page's widgets choose (`JobSettings`), the configs they become (`plan`: the
+tokenizer, the model's and the training's configs, settled in one pass before the job is made), what the page
+reads back from a job (`JobView`), and the shipped model's reference line.
 
-Kept apart from the job itself (core.gpt.training_job, which re-exports both) so each stays short.
+Kept apart from the job itself (core.gpt.training_job) so each stays short.
 """
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from dataclasses import dataclass
 
 from core.corpus import corpus_id
 from core.errors import UserInputError
+from core.gpt import memory_budget
+from core.gpt.data import build_tokenizer
 from core.gpt.model import GPTConfig
 from core.gpt.pretrain import EvalInfo, TrainConfig
-from core.gpt.shipped import LANGS, gpt_path, read_card
+from core.shipped.models import LANGS, gpt_path, read_card
+from core.tokenizers.base import Tokenizer
 
 
 @dataclass
@@ -107,6 +111,29 @@ class JobSettings:
                            sample_interval=self.sample_interval, sample_tokens=self.sample_tokens,
                            threads="auto")  # a page training shares the server: the load-aware policy
 
+
+@dataclass(frozen=True)
+class Plan:
+    """A page training's configs, settled before its job is made; the job only carries them out."""
+
+    tokenizer: Tokenizer  # trained on the training part only
+    model: GPTConfig  # its vocab_size is the tokenizer's
+    train: TrainConfig
+    label: str  # "preset · corpus · tokenizer (vocabulary)"
+    references: dict[str, float]  # extra loss lines: the shipped model's, when it has this split and tokenizer
+
+
+def plan(settings: JobSettings, train_text: str, heldout_text: str, corpus_name: str) -> Plan:
+    """The page's settings turned, in one pass, into the tokenizer, the model config and the training config.
+
+    In that order, each once: the model's vocabulary is the trained tokenizer's, and a model over the
+    per-training memory budget is refused here (a message, nothing allocated)."""
+    tok = build_tokenizer(settings.tokenizer, train_text, settings.vocab_size)
+    cfg = settings.model_config(tok.vocab_size)
+    memory_budget.check(cfg, settings.batch_size)
+    shipped = shipped_reference(settings.tokenizer, tok.vocab_size, train_text + heldout_text, heldout_text)
+    return Plan(tok, cfg, settings.train_config(), f"{settings.preset} · {corpus_name} · {tok.name} ({tok.vocab_size})",
+                {"shipped": shipped} if shipped is not None else {})
 
 
 def shipped_reference(tokenizer: str, vocab_size: int, text: str, heldout: str | None = None) -> float | None:

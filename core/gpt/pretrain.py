@@ -24,7 +24,6 @@ from core.errors import UserInputError
 from core.gpt.data import TokenData
 from core.gpt.model import DivergedError
 from core.runtime.trainer import Trainer, TrainerConfig, TrainResult
-from core.runtime.trainer import configure_optimizer as _configure
 from core.tokenizers.base import Tokenizer
 
 
@@ -50,11 +49,6 @@ class EvalInfo:
     step: int
     train_loss: float  # mean over eval_iters training batches, model in eval mode
     val_loss: float
-
-
-def configure_optimizer(model: nn.Module, tc: TrainerConfig, device=None) -> torch.optim.Optimizer:
-    """AdamW as the Trainer builds it (kept here with its old signature for checkpoint code)."""
-    return _configure(model, tc)
 
 
 def lm_loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:

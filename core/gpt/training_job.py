@@ -5,7 +5,7 @@ page polls `view()`, a consistent copy of the curves, samples and progress. Paus
 limit on concurrent trainings, thread priority, ETA and failures are the base class's business.
 
 Nothing lost: `checkpoint()` is everything an exact continuation needs (weights, AdamW, the schedule,
-the batch generator's state, the curves: core.gpt.resume), taken between two updates; with
+the batch generator's state, the curves: core.gpt.checkpoints.resume), taken between two updates; with
 `autosave_path` set the training thread writes it there every AUTOSAVE_STEPS steps or AUTOSAVE_S
 seconds and when it stops, and `TrainingJob.resumed(checkpoint, ...)` continues from it as if never
 interrupted (same batches, same learning rates, same losses).
@@ -23,18 +23,17 @@ import torch
 
 from core.corpus import corpus_id
 from core.errors import UserInputError
-from core.gpt.autosave import write_corpus
-from core.gpt.checkpoint import Checkpoint, checkpoint_bytes, write_failure, write_failure_ja
+from core.gpt.checkpoints.autosave import write_corpus
+from core.gpt.checkpoints.files import Checkpoint, checkpoint_bytes, write_failure, write_failure_ja
 from core.gpt import memory_budget
-from core.gpt.data import TokenData, build_tokenizer, cached_references, ngram_reference
-from core.gpt.job_settings import REFERENCE_LINES, JobSettings, JobView, shipped_reference  # noqa: F401 - re-exported
-from core.gpt.resume import ResumeState
-from core.gpt.views import position_matrices, prompt_attention  # noqa: F401 - re-exported for pages
+from core.gpt.data import TokenData, cached_references, ngram_reference
+from core.gpt.job_settings import JobSettings, JobView, plan
+from core.gpt.checkpoints.resume import ResumeState
 from core.gpt.model import GPT, GPTConfig
-from core.gpt.pretrain import EvalInfo, TrainConfig, configure_optimizer, generate_text, gpt_trainer
+from core.gpt.pretrain import EvalInfo, TrainConfig, generate_text, gpt_trainer
 from core.runtime.diskcache import write_atomic
-from core.runtime.jobs import LIMITER, BackgroundJob, JobSlot, TooManyTrainings  # noqa: F401 - re-exported
-from core.runtime.trainer import StepInfo, Trainer
+from core.runtime.jobs import BackgroundJob
+from core.runtime.trainer import StepInfo, Trainer, configure_optimizer
 from core.tokenizers.base import Tokenizer
 
 log = logging.getLogger("atlas.training")
@@ -83,16 +82,12 @@ class TrainingJob(BackgroundJob):
         self.references = ngram_reference(self.data.train, self.data.heldout, tokenizer.vocab_size)
         self.references.update(extra_references or {})
         rs = checkpoint.resume if resume and checkpoint is not None else None
-        if rs is not None:
-            train_config = rs.train_config  # the same schedule: the step is a position on it
         torch.manual_seed(train_config.seed)
         self.model = GPT(model_config)
         start = 0
         if checkpoint is not None:
             self.model.load_state_dict(checkpoint.state_dict, strict=False)
             start = checkpoint.step
-            if rs is None:  # weights only: train max_iters more steps on a fresh schedule
-                train_config = replace(train_config, max_iters=start + train_config.max_iters)
         self.model.to(self.device)
         self.tc = train_config
         self.optimizer = configure_optimizer(self.model, train_config)
@@ -127,8 +122,10 @@ class TrainingJob(BackgroundJob):
     def from_checkpoint(cls, ckpt: Checkpoint, train_config: TrainConfig, train_text: str, heldout_text: str,
                         device: torch.device | str = "cpu", label: str = "",
                         threads: int | None = None) -> "TrainingJob":
-        """A stopped job holding the checkpoint's model and tokenizer; Start trains max_iters more steps."""
+        """A stopped job holding the checkpoint's model and tokenizer; Start trains max_iters more steps
+        (weights only: a fresh schedule from the checkpoint's step)."""
         memory_budget.check(ckpt.config, train_config.batch_size)  # a loaded checkpoint too stays in the budget
+        train_config = replace(train_config, max_iters=ckpt.step + train_config.max_iters)
         return cls(ckpt.config, train_config, ckpt.tokenizer, train_text, heldout_text, device, label, threads, ckpt)
 
     @classmethod
@@ -139,6 +136,7 @@ class TrainingJob(BackgroundJob):
             raise UserInputError("This checkpoint holds weights only, so it cannot resume a training exactly.",
                                  "このチェックポイントは重みだけなので、学習をそのまま再開することはできません。")
         memory_budget.check(ckpt.config, ckpt.resume.train_config.batch_size)
+        # the same schedule: the step is a position on it
         return cls(ckpt.config, ckpt.resume.train_config, ckpt.tokenizer, train_text, heldout_text, device, label,
                    threads, ckpt, resume=True)
 
@@ -299,16 +297,9 @@ class TrainingJob(BackgroundJob):
         return generate_text(self.model_snapshot(), self.tokenizer, prompt, max_new_tokens, temperature, top_k, seed)
 
 
-# --------------------------------------------------------------------------------------------
-# What the page builds a job from (JobSettings: core.gpt.job_settings)
-# --------------------------------------------------------------------------------------------
 def build_job(settings: JobSettings, train_text: str, heldout_text: str, device: torch.device | str,
               corpus_name: str) -> TrainingJob:
-    """Tokenizer (trained on the training part only), model and data for `settings`."""
-    tok = build_tokenizer(settings.tokenizer, train_text, settings.vocab_size)
-    cfg = settings.model_config(tok.vocab_size)
-    memory_budget.check(cfg, settings.batch_size)  # over the per-training budget: a message, no allocation
-    label = f"{settings.preset} · {corpus_name} · {tok.name} ({tok.vocab_size})"
-    shipped = shipped_reference(settings.tokenizer, tok.vocab_size, train_text + heldout_text, heldout_text)
-    return TrainingJob(cfg, settings.train_config(), tok, train_text, heldout_text, device, label,
-                       extra_references={"shipped": shipped} if shipped is not None else None)
+    """The page's Start: its settings become configs once (core.gpt.job_settings.plan), then the job."""
+    p = plan(settings, train_text, heldout_text, corpus_name)
+    return TrainingJob(p.model, p.train, p.tokenizer, train_text, heldout_text, device, p.label,
+                       extra_references=p.references)

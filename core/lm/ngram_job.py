@@ -21,7 +21,7 @@ from core.lm.chain_rule import DistantRepeat, find_distant_repeat
 from core.lm.data import LMData, build
 from core.lm.ngram import perplexity_curve
 from core.runtime import private
-from core.runtime.jobs import BackgroundJob, JobRegistry
+from core.runtime.jobs import BackgroundJob, JobRegistry, Stopped
 
 KEEP = 4  # finished uploads kept in memory (each holds n-gram counts of up to 5 MB of text)
 PHASES = ("count", "heldout", "train", "words", "distant")
@@ -46,10 +46,6 @@ class NGramResult:
     train: list  # ... and on the training text
     words: LMData  # word-level counts (for the distant-repeat example); `data` itself at word level
     distant: DistantRepeat | None
-
-
-class Stopped(Exception):
-    pass
 
 
 class NGramJob(BackgroundJob):

@@ -1,6 +1,6 @@
 """Child processes that end with the process that started them, even when it is killed outright.
 
-A model rebuild (core.gpt.rebuild) runs `scripts/build_models.py` in a child, which runs `python -m
+A model rebuild (core.shipped.rebuild) runs `scripts/build_models.py` in a child, which runs `python -m
 core.train` in a grandchild. A server stopped politely stops them (core.runtime.shutdown), but a server
 killed with SIGKILL (or by the OOM killer) runs no handler: its children would go on as orphans, using
 the CPU for an hour for nobody. Linux can tie a child to its parent: `prctl(PR_SET_PDEATHSIG, SIGTERM)`

@@ -45,6 +45,12 @@ LIMITER = Limiter()  # the process's: every session's jobs share the cores
 STARTED: "weakref.WeakSet[BackgroundJob]" = weakref.WeakSet()  # jobs started, not yet collected (for tests)
 
 
+class Stopped(Exception):
+    """The job's `gate()` said stop (or a trainer run under it stopped): the work unwinds and nothing half-done is
+    kept (get_or_build stores only what a build returns). The one such exception for every job in the app; a
+    `work()` that lets it out ends "stopped"."""
+
+
 @dataclass(frozen=True)
 class JobState:
     """What every job can say about itself, copied under its lock."""
@@ -222,7 +228,10 @@ class BackgroundJob:
             private.enter(self._scope)  # a fresh thread: nothing current until then
             lower_priority()
             use_threads(self.threads)
-            status = self.work()
+            try:
+                status = self.work()
+            except Stopped:
+                status = "stopped"
             with self._lock:
                 self._status = status
         except UserInputError as e:  # the input cannot be worked on (SentencePiece refused an upload): the page says

@@ -6,6 +6,7 @@ training needs around them:
     trainer = Trainer(model, batches, loss_fn, TrainerConfig(max_iters=500, lr=1e-3), evaluate=...)
     trainer.add_callback("on_step", lambda tr, s: print(s.step, s.loss))
     result = trainer.run()          # TrainResult(status="finished" | "stopped" | "diverged", ...)
+    result = trainer.run_to_end()   # a finished run's result; raises the diverged run's error, or Stopped
 
 - `batches`: an iterator of batches, or a callable `batches(generator) -> batch` given the trainer's
   seeded `torch.Generator` (seed + 1000·rank + start step: ranks draw different batches, a resumed run
@@ -32,6 +33,7 @@ import torch
 import torch.nn as nn
 
 from core.errors import UserInputError
+from core.runtime.jobs import Stopped
 from core.runtime.threads import ThreadTuner, use_threads
 
 
@@ -304,4 +306,14 @@ class Trainer:
         result = TrainResult(status, self.step, self.last_loss, self.last_eval,
                              items_total / t_train if t_train > 0 else 0.0, wall, reason, restored)
         self._emit("on_stop", result)
+        return result
+
+    def run_to_end(self) -> TrainResult:
+        """run(), for a caller that wants a finished training or nothing: the finished result, else the diverged
+        run's UserInputError or core.runtime.jobs.Stopped raised (so get_or_build stores nothing)."""
+        result = self.run()
+        if result.status == "diverged":
+            raise result.reason
+        if result.status != "finished":
+            raise Stopped()
         return result

@@ -19,17 +19,13 @@ characters only, a pass over the text), so the typed text's characters, the step
 """
 from __future__ import annotations
 
-from core.runtime.jobs import BackgroundJob, JobRegistry
+from core.runtime.jobs import BackgroundJob, JobRegistry, Stopped
 from core.tokenizers.bpe import MODES, BPETokenizer, from_json, train_bpe
 from core.tokenizers.bpe_base import N_BYTES
 from core.tokenizers.bpe_train import Merge, train_merges
 from core.tokenizers.cache import NotReady, cache_key, cached, no_training
 
 REGISTRY = JobRegistry(scoped=True)  # an upload's job stays in its session (core.runtime.private)
-
-
-class Stopped(Exception):
-    """Raised from the per-merge callback when the job is cancelled: the training unwinds, nothing is stored."""
 
 
 def job_key(text: str, mode: str, num_merges: int) -> str:

@@ -35,9 +35,10 @@ from typing import Any, Callable
 
 from core.runtime import private
 from core.runtime.diskcache import cache_path, get_or_build
+from core.shipped.paths import MODELS_DIR
 
 KIND = "tokenizers"  # the disk cache's folder for every trained tokenizer
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "assets" / "models" / "tokenizers"
+SHIPPED_DIR = MODELS_DIR / "tokenizers"
 SHIPPED_DAMAGED: dict[str, str] = {}  # key -> why its shipped file was not used (for a page or a test to say)
 log = logging.getLogger(__name__)
 _MAX_IN_MEMORY = 48  # a few corpora × the settings a class tries; each is ≤ a few MB

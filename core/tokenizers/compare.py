@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from core.errors import UserInputError
+from core.runtime.jobs import Stopped
 from core.tokenizers import mecab, sudachi
 from core.tokenizers.bpe import MAX_MERGES, BPETokenizer, train_bpe
 from core.tokenizers.cache import NotReady, cache_key, cached, memory, no_training
@@ -125,10 +126,6 @@ def fit_bpe(text: str, mode: str, vocab_size: int) -> Fitted:
             f"語彙サイズ {vocab_size:,} はこのコーパスでは大きすぎます。{len(tok.merges):,} 回マージすると、"
             f"2 回以上現れる記号の組がなくなります。{used:,} を使います。")
     return Fitted(tok, vocab_size, used, note)
-
-
-class Stopped(Exception):
-    """A toolkit fit was cancelled between two tokenizers (nothing half-trained is kept)."""
 
 
 LEARNERS = {  # one learned row -> how it is fitted at a vocabulary size

@@ -16,9 +16,9 @@ unigram): 2–6 s on the shipped corpus on a busy 2-core CPU, more on an upload.
 """
 from __future__ import annotations
 
-from core.runtime.jobs import BackgroundJob, JobRegistry
+from core.runtime.jobs import BackgroundJob, JobRegistry, Stopped
 from core.tokenizers.cache import cache_key
-from core.tokenizers.compare import Stopped, Toolkit, fit_toolkit, ready_toolkit
+from core.tokenizers.compare import Toolkit, fit_toolkit, ready_toolkit
 
 # The page's vocabulary size before it is touched, by corpus language (Japanese needs ~1,400 ids for its
 # characters alone). build_models ships these; any other size trains in a ToolkitJob.

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from core.errors import UserInputError
+from core.runtime.jobs import Stopped
 from core.tokenizers.bpe import MAX_MERGES, train_bpe
 from core.tokenizers.compare import n_symbols
 from core.tokenizers.spm import VocabSizeError, train_sentencepiece
@@ -58,16 +59,12 @@ def default_sizes(train: str, points: int = 7, largest: int | None = None) -> li
     return sorted(set(max(s, lo) for s in sizes))
 
 
-class SweepStopped(Exception):
-    """`gate()` said stop between two tokenizers: nothing is returned (so nothing half-done is cached)."""
-
-
 def run_sweep(train: str, heldout: str, sizes: list[int], methods: list[str],
               on_progress: Callable[[float], None] | None = None,
               gate: Callable[[], bool] | None = None) -> tuple[list[SweepPoint], list[UserInputError]]:
     """Tokens per held-out character for each method and size; sizes a method cannot reach are left out
     and explained in the returned notes (one per method). `gate` is asked before each training (a
-    background job's stop: SweepStopped is raised when it returns False)."""
+    background job's stop: Stopped is raised when it returns False)."""
     if not heldout.strip():
         raise UserInputError("The held-out text is empty: use a larger corpus.",
                              "評価用（held-out）のテキストが空です。より大きなコーパスを使ってください。")
@@ -83,7 +80,7 @@ def run_sweep(train: str, heldout: str, sizes: list[int], methods: list[str],
     done = 0
     for method in methods:
         if gate is not None and not gate():
-            raise SweepStopped()
+            raise Stopped()
         if method.startswith("bpe"):
             mode = method.split("_")[1]
             full = train_bpe(train, mode, min(MAX_MERGES, max(0, max(sizes) - base)))
@@ -112,7 +109,7 @@ def run_sweep(train: str, heldout: str, sizes: list[int], methods: list[str],
             skipped: list[VocabSizeError] = []
             for v in sizes:
                 if gate is not None and not gate():
-                    raise SweepStopped()
+                    raise Stopped()
                 try:
                     tok = train_sentencepiece(train, model_type, v)
                     points.append(SweepPoint(method, v, len(tok.encode(heldout)) / n_held))

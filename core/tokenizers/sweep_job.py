@@ -20,15 +20,16 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.errors import UserInputError
-from core.runtime.diskcache import cache_path, cache_root, get_or_build
+from core.runtime.diskcache import cache_path, get_or_build
 from core.runtime import private
-from core.runtime.jobs import BackgroundJob, JobRegistry
-from core.tokenizers.sweep import METHODS, SweepPoint, SweepStopped, default_sizes, largest_options, run_sweep
+from core.runtime.jobs import BackgroundJob, JobRegistry, Stopped
+from core.shipped.paths import MODELS_DIR, rebuilt_dir
+from core.tokenizers.sweep import METHODS, SweepPoint, default_sizes, largest_options, run_sweep
 
 FORMAT = "transformer-atlas-sweep/1"
 KIND = "tok-sweep"  # disk-cache folder of computed sweeps
 DEFAULT_POINTS = 5  # the page's default slider value
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "assets" / "models" / "sweep"
+SHIPPED_DIR = MODELS_DIR / "sweep"
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ def compute(request: SweepRequest, train: str, heldout: str, on_progress=None, g
 def shipped_paths(lang: str) -> list[Path]:
     """Where a shipped sweep may be: assets/models/sweep/, then a rebuild under the cache (assets may be read-only)."""
     name = f"sweep-{lang}.json"
-    return [SHIPPED_DIR / name, cache_root() / "models" / "sweep" / name]
+    return [SHIPPED_DIR / name, rebuilt_dir() / "sweep" / name]
 
 
 def unavailable(lang: str, why_en: str, why_ja: str) -> UserInputError:
@@ -147,7 +148,7 @@ class SweepJob(BackgroundJob):
             value, info = get_or_build(KIND, self.request.key(), lambda: compute(
                 self.request, self._train, self._heldout, on_progress=self.set_progress, gate=self.gate),
                 dump=_dump, load=_load, suffix=".json")
-        except SweepStopped:
+        except Stopped:
             return "stopped"
         if info.stored:  # else the page keeps asking this job, which carries the "not kept" message
             with _READY_LOCK:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import threading
 
-from core.runtime.jobs import BackgroundJob, JobRegistry
+from core.runtime.jobs import BackgroundJob, JobRegistry, Stopped
 from core.transformer.encoder_decoder import Seq2Seq, Seq2SeqConfig
-from core.transformer.encoder_decoder_train import Stopped, TrainReport, cache_key, cached, load_or_train
+from core.transformer.encoder_decoder_train import TrainReport, cache_key, cached, load_or_train
 
 REGISTRY = JobRegistry()
 _READY: dict[str, tuple[Seq2Seq, TrainReport]] = {}  # trained models by cache key, loaded once

@@ -24,15 +24,12 @@ import torch.nn.functional as F
 from core.runtime.diskcache import cache_path as _cache_path
 from core.runtime.diskcache import get_or_build
 from core.runtime.trainer import Trainer, TrainerConfig
+from core.shipped.paths import MODELS_DIR
 from core.transformer import number_words
 from core.transformer.encoder_decoder import Seq2Seq, Seq2SeqConfig, make_batch
 
 KIND = "seq2seq"
 FORMAT = "atlas-seq2seq-1"
-
-
-class Stopped(Exception):
-    """The gate said stop before the end: nothing is cached."""
 
 
 @dataclass
@@ -125,11 +122,7 @@ def train(cfg: Seq2SeqConfig, on_step: Callable[[int, float], None] | None = Non
             on_step(s.step, s.loss)
 
     trainer.add_callback("on_step", record)
-    result = trainer.run()
-    if result.status == "diverged":
-        raise result.reason
-    if result.status != "finished":
-        raise Stopped()
+    result = trainer.run_to_end()
     model.eval()
     return model, TrainReport(losses, float(result.eval), result.wall_s, len(held))
 
@@ -168,7 +161,7 @@ def load(data: bytes) -> tuple[Seq2Seq, TrainReport]:
 
 # Trained models shipped with the app (`make models`), named by the same key as the cache: a page opens on
 # them at once, and a config that was not shipped (or a damaged file) falls back to the cache / a job.
-SHIPPED_DIR = Path(__file__).resolve().parents[2] / "assets" / "models" / "encdec"
+SHIPPED_DIR = MODELS_DIR / "encdec"
 
 
 def shipped_path(cfg: Seq2SeqConfig, root: Path | None = None) -> Path:

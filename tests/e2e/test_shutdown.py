@@ -54,7 +54,7 @@ def test_reload_reattaches_and_sigterm_saves_and_exits_cleanly(browser, tmp_path
     log = (tmp_path / "server.log").read_text(errors="replace")
     assert rc == 0, log[-3000:]
     assert "Traceback" not in log, log[-3000:]
-    from core.gpt.checkpoint import load_checkpoint
+    from core.gpt.checkpoints.files import load_checkpoint
 
     ck = load_checkpoint(tmp_path / "autosave" / f"{token}.safetensors")
     assert ck.resume is not None and ck.resume.steps == list(range(1, ck.step + 1))

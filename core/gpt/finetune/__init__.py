@@ -24,7 +24,7 @@ The fine-tuning page's names are importable from `core.gpt.finetune` itself; the
 from core.gpt.finetune.backbones import LivePretrained, ShippedBackbones, load_shipped_backbones
 from core.gpt.finetune.heads import IGNORE, TaskModel, evaluate, predict, task_loss
 from core.gpt.finetune.job import FT_STEP_COST, FinetuneJob, run_experiment
-from core.gpt.finetune.loops import Curves, Stopped, fit, pretrain
+from core.gpt.finetune.loops import Curves, fit, pretrain
 from core.gpt.finetune.results import FinetuneView, VariantResult
 from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, PAPER, PRETRAIN_SEED, VARIANT_SPECS, VARIANTS, VOCAB,
                                         Budget, FitConfig, Settings, Variant, cache_key, gpt_config, new_backbone,
@@ -32,6 +32,6 @@ from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, PAPER, PRETRAIN_
 
 __all__ = ["LivePretrained", "ShippedBackbones", "load_shipped_backbones", "IGNORE", "TaskModel", "evaluate",
            "predict", "task_loss", "FT_STEP_COST", "FinetuneJob", "FinetuneView", "VariantResult", "run_experiment",
-           "Curves", "Stopped", "fit", "pretrain", "BUDGETS", "CACHE_VERSION", "PAPER", "PRETRAIN_SEED",
+           "Curves", "fit", "pretrain", "BUDGETS", "CACHE_VERSION", "PAPER", "PRETRAIN_SEED",
            "VARIANT_SPECS", "VARIANTS", "VOCAB", "Budget", "FitConfig", "Settings", "Variant", "cache_key",
            "gpt_config", "new_backbone", "task_tokenizer"]

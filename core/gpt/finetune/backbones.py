@@ -1,5 +1,5 @@
 """Where the pre-trained backbones come from, for both fine-tuning pages: the models shipped with the app
-(core.gpt.shipped), a GPT trained on the "Train GPT-1 live" page, or, when neither is there, a
+(core.shipped.models), a GPT trained on the "Train GPT-1 live" page, or, when neither is there, a
 pre-training run here on the topic corpus (loops.pretrain, cached); and `build_backbone`, the one way a
 run's backbone is made (seeded init, then the pre-trained embeddings and the first `layers` blocks).
 
@@ -79,8 +79,8 @@ def load_shipped_backbones(lang: str, data: TopicData, texts: list[str] | tuple 
     """The shipped GPT and LSTM for `lang` with their shared tokenizer, or a bilingual UserInputError saying
     why they cannot be used (missing/damaged file, tokenizers that differ, too many unknown pieces in the topic
     passages and the other `texts` a task reads)."""
-    from core.gpt import shipped
-    from core.gpt.checkpoint import tokenizer_to_meta
+    from core.shipped import models as shipped
+    from core.gpt.checkpoints.files import tokenizer_to_meta
     from core.gpt.tasks.pretrain_text import pretraining_split, seen_share
 
     gpt = shipped.load_gpt(lang)
@@ -169,7 +169,7 @@ def choose_source(lang: str, budget: Budget, live: LivePretrained | None = None,
 def source_tokenizer(lang: str, budget: str = "quick") -> Tokenizer:
     """The tokenizer `choose_source` would give, without loading a backbone (a page draws pieces with it):
     the shipped GPT's (loaded once per process), else the one a pre-training here trains."""
-    from core.gpt import shipped
+    from core.shipped import models as shipped
 
     try:
         return shipped.load_gpt(lang).tokenizer

@@ -20,7 +20,7 @@ import torch
 from core.errors import UserInputError
 from core.gpt.finetune.backbones import LivePretrained, build_backbone, choose_source
 from core.gpt.finetune.heads import TaskModel, task_model
-from core.gpt.finetune.loops import Curves, Stopped, dump_state, fit, load_state
+from core.gpt.finetune.loops import Curves, dump_state, fit, load_state
 from core.gpt.finetune.results import FinetuneView, VariantResult, variant_result
 from core.gpt.finetune.settings import (BUDGETS, CACHE_VERSION, VARIANT_SPECS, FitConfig, Settings, cache_key,
                                         new_backbone)
@@ -30,7 +30,7 @@ from core.gpt.finetune.zeroshot import curve as zero_shot_curve
 from core.gpt.tasks.common import all_texts
 from core.gpt.tasks.transforms import Specials
 from core.runtime.diskcache import cache_path, get_or_build
-from core.runtime.jobs import BackgroundJob
+from core.runtime.jobs import BackgroundJob, Stopped
 from core.runtime.threads import ThreadTuner
 
 FT_STEP_COST = 2.5  # a fine-tuning step (batch 32) costs about this many pre-training steps (batch 12)

@@ -22,13 +22,9 @@ from core.gpt.tasks.encode import EncodedSplit
 from core.gpt.topic_data import TopicData
 from core.runtime.diskcache import get_or_build
 from core.runtime.threads import ThreadTuner, use_threads
+from core.runtime.jobs import Stopped
 from core.runtime.trainer import StepInfo, Trainer, TrainerConfig, configure_optimizer
 from core.tokenizers.base import Tokenizer
-
-
-class Stopped(Exception):
-    """The gate said stop: nothing is cached (get_or_build stores only what a build returns). Every
-    pre-training here (loops.pretrain, zeroshot.snapshots) raises this one."""
 
 
 def dump_state(state: dict[str, torch.Tensor], meta: dict) -> bytes:
@@ -55,7 +51,7 @@ def pretrain(arch: str, tokenizer: Tokenizer, data: TopicData, budget: Budget, d
 
     Returns (model, {"seconds", "val_loss", "cached", "steps"}); model is None when stopped by `gate`.
     """
-    from core.gpt.checkpoint import tokenizer_to_meta
+    from core.gpt.checkpoints.files import tokenizer_to_meta
 
     model = new_backbone(arch, budget, tokenizer.vocab_size, gpt_cfg)
     key = cache_key([CACHE_VERSION, arch, tag, data.key(), tokenizer_to_meta(tokenizer), model.config.to_dict(),
@@ -70,11 +66,7 @@ def pretrain(arch: str, tokenizer: Tokenizer, data: TopicData, budget: Budget, d
         trainer = gpt_trainer(m, tdata, tc, gate=gate, max_threads=threads)
         if on_step is not None:
             trainer.add_callback("on_step", lambda tr, s: on_step(s))
-        result = trainer.run()
-        if result.status == "diverged":
-            raise result.reason
-        if result.status != "finished":
-            raise Stopped()
+        result = trainer.run_to_end()
         info = {"seconds": round(result.wall_s, 2), "val_loss": result.eval.val_loss, "steps": result.iters,
                 "params": sum(p.numel() for p in m.parameters())}
         return m.state_dict(), info
@@ -213,10 +205,9 @@ def fit(backbone: nn.Module, task: str, n_classes: int, train: EncodedSplit, hel
         _follow(trainer, tuner)
     if cfg.evals:
         trainer.evaluate()  # step 0: the untrained head
-    result = trainer.run()
-    if result.status == "diverged":
-        raise result.reason
-    if result.status != "finished":
+    try:
+        result = trainer.run_to_end()
+    except Stopped:
         return None
     sc: Scores = trainer.last_eval  # the trainer always evaluates the final step: no second pass
     return model.eval(), FitResult(sc.accuracy, result.iters, round(time.perf_counter() - t0, 2), curves, sc)

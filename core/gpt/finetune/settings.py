@@ -203,7 +203,7 @@ def gpt_config(budget: Budget, vocab_size: int) -> GPTConfig:
 
 def task_tokenizer(data: TopicData, budget: Budget, lang: str = "en") -> Tokenizer:
     """The tokenizer trained on the training paragraphs, cached on disk (so cached weights always match it)."""
-    from core.gpt.checkpoint import tokenizer_from_meta, tokenizer_to_meta
+    from core.gpt.checkpoints.files import tokenizer_from_meta, tokenizer_to_meta
     from core.tokenizers.spm import VocabSizeError
 
     vocab = budget.vocab_size or VOCAB.get(lang, 1000)

@@ -38,7 +38,7 @@ def data_hashes(lang: str) -> dict[str, str]:
 
 
 def model_hashes(lang: str, root: Path | None = None) -> dict[str, str]:
-    from core.gpt.shipped import gpt_path, lstm_path, read_card
+    from core.shipped.models import gpt_path, lstm_path, read_card
 
     return {"transformer": read_card(gpt_path(lang, root))["config_hash"],
             "lstm": read_card(lstm_path(lang, root))["config_hash"]}
@@ -124,7 +124,7 @@ def run_suite(lang: str, seeds: int = 1, layers_task: str = "classification", th
 
 
 def shipped_path(lang: str, root: Path | None = None) -> Path:
-    from core.gpt.shipped import MODELS_DIR
+    from core.shipped.models import MODELS_DIR
 
     return (root or MODELS_DIR) / f"transfer-{lang}.json"
 

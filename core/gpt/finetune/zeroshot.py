@@ -18,7 +18,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from core.gpt.data import TokenData
-from core.gpt.finetune.loops import Stopped, dump_state, load_state
+from core.gpt.finetune.loops import dump_state, load_state
+from core.runtime.jobs import Stopped
 from core.gpt.finetune.settings import CACHE_VERSION, PRETRAIN_SEED, Budget, cache_key, new_backbone
 from core.gpt.pretrain import TrainConfig, gpt_trainer
 from core.gpt.tasks import zeroshot as Z
@@ -45,7 +46,7 @@ def examples_key(examples: list) -> str:
 
 
 def shipped_curves_path(lang: str, root: Path | None = None) -> Path:
-    from core.gpt.shipped import MODELS_DIR
+    from core.shipped.models import MODELS_DIR
 
     return (root or MODELS_DIR) / f"zeroshot-{lang}.json"
 
@@ -54,7 +55,7 @@ def shipped_curves(task, root: Path | None = None) -> dict[str, dict[int, float]
     """Figure 2 (right) as `scripts/build_models.py --only zeroshot` precomputed it from the shipped
     models' pre-training replayed: {arch: {update: accuracy}}; None when the file is missing, unreadable,
     or was computed on other examples or other shipped models (then the job computes the curves itself)."""
-    from core.gpt.shipped import gpt_path, lstm_path, read_card
+    from core.shipped.models import gpt_path, lstm_path, read_card
 
     try:
         card = json.loads(shipped_curves_path(task.lang, root).read_text(encoding="utf-8"))
@@ -71,7 +72,7 @@ def shipped_curves(task, root: Path | None = None) -> dict[str, dict[int, float]
 def snapshots(arch: str, lang: str, tokenizer: Tokenizer, budget: Budget, steps: tuple[int, ...] = SNAPSHOT_STEPS,
               device="cpu", gate=None, on_step: Callable | None = None) -> dict[int, dict[str, torch.Tensor]] | None:
     """{step: state dict} of one pre-training run, from the cache when there; None when stopped."""
-    from core.gpt.checkpoint import tokenizer_to_meta
+    from core.gpt.checkpoints.files import tokenizer_to_meta
 
     # the curve ends at the budget
     steps = tuple(sorted({s for s in steps if 0 <= s < budget.pretrain_steps} | {budget.pretrain_steps}))
@@ -96,11 +97,7 @@ def snapshots(arch: str, lang: str, tokenizer: Tokenizer, budget: Budget, steps:
         trainer = gpt_trainer(m, tdata, tc, gate=gate)
         trainer.add_callback("on_step", lambda tr, s: (s.step in steps and keep(s.step, tr.raw_model),
                                                        on_step and on_step(s)))
-        result = trainer.run()
-        if result.status == "diverged":
-            raise result.reason
-        if result.status != "finished":
-            raise Stopped()
+        trainer.run_to_end()
         return snaps, {"steps": list(steps)}
 
     try:

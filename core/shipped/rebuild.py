@@ -3,7 +3,7 @@
 A shipped file (assets/models/) can be missing or fail its check (a partial checkout, a damaged copy).
 The page then offers a button that runs `scripts/build_models.py --only <kind> --lang <lang>` as a
 `RebuildJob`: a BackgroundJob (counted in the process-wide limit, stoppable) that runs the build in a
-child process writing to `<cache>/models/` (assets/ may be read-only); the loaders (core.gpt.shipped,
+child process writing to `<cache>/models/` (assets/ may be read-only); the loaders (core.shipped.models,
 core.tokenizers.sweep_job) look there after assets/. One job per artifact is shared by every session.
 
 Progress is an estimate: the build prints nothing until it ends, so the job extrapolates from how long
@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from core.errors import UserInputError
-from core.gpt.shipped import MODELS_DIR, rebuilt_dir
+from core.shipped.models import MODELS_DIR, rebuilt_dir
 from core.runtime import shutdown
 from core.runtime.childproc import child_env
 from core.runtime.jobs import BackgroundJob, JobRegistry
@@ -112,7 +112,7 @@ class RebuildJob(BackgroundJob):
                 f"The rebuild failed (exit code {rc}); the server log has the details.",
                 f"作り直しに失敗しました（終了コード {rc}）。詳細はサーバーのログにあります。"))
             return "failed"
-        from core.gpt import shipped
+        from core.shipped import models as shipped
 
         shipped.clear_cache()  # the next load_gpt sees the rebuilt file
         self.set_progress(1.0, 1.0)

@@ -91,7 +91,7 @@ def heldout_ids(tokenizer, text: str, block_size: int, blocks: int = MAX_EVAL_BL
 def study(model, ids: list[int], step=lambda: None) -> ResidualStudy:
     """Norms through the stream and the held-out loss with each skip connection removed in turn, on `ids`.
     `step()` is called between evaluations (a job's stop check)."""
-    from core.gpt.shipped import heldout_token_losses
+    from core.shipped.models import heldout_token_losses
 
     cfg = model.config
     was = model.training
@@ -130,7 +130,7 @@ def note(model, tokenizer, lang: str, heldout_text: str, digest: str):
 
 
 def page_note(gpt, lang: str, digest: str | None = None):
-    """`note` as the residual-stream page builds it for a loaded GPT (core.gpt.shipped.LoadedGPT) of `lang`: on
+    """`note` as the residual-stream page builds it for a loaded GPT (core.shipped.models.LoadedGPT) of `lang`: on
     the shipped corpus's held-out text, keyed by the weights' digest (`digest` when the caller has it cached).
     scripts/build_models.py ships it for the shipped GPT."""
     from core.gpt.tasks.pretrain_text import corpus_heldout

@@ -9,7 +9,7 @@ an uploaded file is safe to open. Layout:
               config                GPTConfig as JSON
               tokenizer             {"type": "char", "chars": [...]} or {"type": "spm", "proto": base64}
               step, extra, optim    JSON
-              train + train.*       the resume state (core.gpt.resume): schedule, batch RNG, curves
+              train + train.*       the resume state (core.gpt.checkpoints.resume): schedule, batch RNG, curves
 
 Writes are atomic (a temporary file in the same folder, then os.replace), so a crash or a reader
 never sees half a checkpoint.
@@ -28,10 +28,10 @@ from pathlib import Path
 import torch
 
 from core.errors import UserInputError
-from core.gpt import checkpoint_check as C
-from core.gpt import resume as resume_state
-from core.gpt.checkpoint_check import FORMAT, MAX_CHECKPOINT_BYTES
-from core.gpt.resume import ResumeState
+from core.gpt.checkpoints import header as C
+from core.gpt.checkpoints import resume as resume_state
+from core.gpt.checkpoints.header import FORMAT, MAX_CHECKPOINT_BYTES
+from core.gpt.checkpoints.resume import ResumeState
 from core.runtime.diskcache import write_atomic
 from core.textcheck import strip_controls
 from core.gpt.model import GPT, GPTConfig

@@ -5,7 +5,7 @@ language, the checkpoint and a JSON card (command, corpus hash, seed, steps, hel
 n-gram's loss on the same split and tokenizer, ...). The GPT and LSTM pre-train on the corpus without any
 task's held-out paragraphs, and those paragraphs are their held-out text (core.gpt.tasks.pretrain_text):
 
-    assets/models/gpt-<lang>.safetensors      GPT-1, the checkpoint format of core.gpt.checkpoint (fp16 weights)
+    assets/models/gpt-<lang>.safetensors      GPT-1, the checkpoint format of core.gpt.checkpoints.files (fp16 weights)
     assets/models/gpt-<lang>.json             its card
     assets/models/lstm-<lang>.safetensors     the LSTM LM baseline at the same budget (its card: lstm-<lang>.json)
     assets/models/snapshots/gpt-<lang>-step<N>.safetensors   the same GPT run after N updates
@@ -25,9 +25,8 @@ import torch
 import torch.nn.functional as F
 
 from core.errors import UserInputError
-from core.runtime.diskcache import cache_root
+from core.shipped.paths import MODELS_DIR, rebuilt_dir
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "assets" / "models"
 LANGS = ("en", "ja")
 LSTM_FORMAT = "transformer-atlas-lstm/1"
 
@@ -45,12 +44,6 @@ class Shipped:
     @property
     def heldout_ppl(self) -> float:
         return float(self.card.get("heldout_ppl", float("nan")))
-
-
-def rebuilt_dir() -> Path:
-    """Where a page's rebuild writes (core.gpt.rebuild): the cache, since assets/ may be read-only.
-    Read from the environment each time, so tests can move it."""
-    return cache_root() / "models"
 
 
 def gpt_path(lang: str, root: Path | None = None) -> Path:
@@ -87,7 +80,7 @@ def read_card(weights: Path) -> dict:
 
 def load_gpt_file(path: Path, lang: str = "en") -> Shipped:
     """One shipped GPT checkpoint + card -> Shipped (fp32, eval), or a UserInputError saying what is wrong."""
-    from core.gpt.checkpoint import load_checkpoint
+    from core.gpt.checkpoints.files import load_checkpoint
 
     if lang not in LANGS:
         raise UserInputError(f"No shipped model for language {lang!r}.", f"言語 {lang!r} の同梱モデルはありません。")
@@ -217,7 +210,7 @@ def read_lstm(path: Path) -> tuple[torch.nn.Module, object]:
     from safetensors import safe_open
     from safetensors.torch import load_file
 
-    from core.gpt.checkpoint import tokenizer_from_meta
+    from core.gpt.checkpoints.files import tokenizer_from_meta
     from core.gpt.lstm import LSTMConfig, LSTMLM
 
     with safe_open(str(path), framework="pt") as f:

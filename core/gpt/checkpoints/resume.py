@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields
 
 import torch
 
-from core.gpt.checkpoint_check import TRAIN_KEY, not_a_checkpoint
+from core.gpt.checkpoints.header import TRAIN_KEY, not_a_checkpoint
 from core.gpt.pretrain import EvalInfo, TrainConfig
 
 MAX_HISTORY = 100_000  # steps of curves kept; also the most steps a resumed training may ask for (page: 10,000)

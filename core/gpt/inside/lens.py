@@ -22,7 +22,7 @@ from typing import Any, Sequence
 
 import torch
 
-from core.gpt.predict import model_device
+from core.gpt.inside.predict import model_device
 
 
 @torch.no_grad()

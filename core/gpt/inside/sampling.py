@@ -23,7 +23,7 @@ import numpy as np
 import torch
 
 from core.errors import UserInputError
-from core.gpt.predict import context_ids, model_device
+from core.gpt.inside.predict import context_ids, model_device
 
 MAX_NEW = 40  # "one more token" presses kept: a projector's line of text, ~40 forward passes at most
 
@@ -102,7 +102,7 @@ def continue_text(model: Any, tokenizer: Any, prompt: str, n_added: int, tempera
     """The prompt, `n_added` tokens drawn after it (step i with seed (seed, i)), and the next distribution.
 
     An empty prompt starts from the start symbol alone when the tokenizer has one, else is a message."""
-    from core.gpt.predict import unknown_count
+    from core.gpt.inside.predict import unknown_count
 
     check_settings(temperature, top_k, top_p)
     ids, first, _ = context_ids(model, tokenizer, "")

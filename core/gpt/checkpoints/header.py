@@ -40,7 +40,7 @@ CONFIG_INTS = {"vocab_size": (1, 1_000_000), "n_layer": (1, 128), "n_head": (1, 
 CONFIG_BOOLS = ("bias", "pre_ln")
 GELU_KINDS = ("tanh", "exact")
 OPTIM_KEY = re.compile(r"optim\.(\d{1,6})\.(exp_avg|exp_avg_sq|step|max_exp_avg_sq)")
-TRAIN_KEY = re.compile(r"train\.(rng|steps|loss|lr|tps|evals)")  # the resume state (core.gpt.resume checks them)
+TRAIN_KEY = re.compile(r"train\.(rng|steps|loss|lr|tps|evals)")  # the resume state (checkpoints.resume checks them)
 
 PICKLE_HINT = ("a PyTorch pickle (.pt / .bin), which can run code when opened: this app opens only .safetensors",
                "PyTorch の pickle（.pt / .bin）で、開くとコードを実行できてしまう形式です。このアプリは .safetensors "

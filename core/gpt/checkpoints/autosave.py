@@ -2,7 +2,7 @@
 
 One run (a lease token, core.runtime.sessions) owns two files under the cache folder:
 
-    <cache>/autosave/<token>.safetensors   the resumable checkpoint (core.gpt.resume), rewritten atomically
+    <cache>/autosave/<token>.safetensors   the resumable checkpoint (core.gpt.checkpoints.resume), rewritten atomically
     <cache>/autosave/<token>.corpus.json   {"name", "train", "heldout"}: the text it trains on, written once
 
 so that after a restart (or after the lease's grace period ran out) the page can say "a training from
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import UserInputError
-from core.gpt import checkpoint_check as C
+from core.gpt.checkpoints import header as C
 from core.runtime.diskcache import cache_path, write_atomic
 from core.runtime.sessions import valid_token
 

@@ -25,9 +25,9 @@ from typing import Any, Callable, Iterable, Sequence
 
 import torch
 
-from core.gpt.shipped import heldout_loss, heldout_token_losses
+from core.shipped.models import heldout_loss, heldout_token_losses
 from core.runtime.diskcache import get_or_build
-from core.runtime.jobs import BackgroundJob, JobRegistry
+from core.runtime.jobs import BackgroundJob, JobRegistry, Stopped
 
 Head = tuple[int, int]  # (layer, head), both from 0
 # the fixed held-out slice: its first tokens (~0.1 s per loss on this CPU: a click stays under 0.5 s)
@@ -132,10 +132,6 @@ def head_importance(model: Any, ids: Sequence[int], gate: Callable[[], bool] = l
 def cache_key(model: Any, ids: Sequence[int]) -> str:
     s = hashlib.sha256(json.dumps(list(map(int, ids))).encode()).hexdigest()[:12]
     return f"v{VERSION}-{weights_digest(model)}-{s}"
-
-
-class Stopped(Exception):
-    """The job was cancelled: nothing is stored."""
 
 
 class ImportanceJob(BackgroundJob):
