@@ -29,7 +29,7 @@ def test_every_registered_page_exists_and_is_in_the_navigation():
     registry take the list as it is, with nothing filtered out."""
     missing = [p.path for p in PAGES if not p.exists()]
     assert not missing, f"registered in ui/registry.py but not on disk: {missing}"
-    assert PAGES[0].path == "views/home.py"
+    assert PAGES[0].path == "views/home/page.py"
     assert len({p.path for p in PAGES}) == len(PAGES)
     assert {p.section for p in PAGES} <= set(SECTIONS)
 
@@ -51,7 +51,7 @@ def test_catalogs_are_complete():
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_sidebar_device_line_and_running_badge_follow_the_language(lang):
     """Japanese mode said "2 threads" in the sidebar; the running badge's label is ours, in the UI language."""
-    at = open_page("views/gpt_gelu.py", lang=lang)
+    at = open_page("views/gpt_gelu/page.py", lang=lang)
     device = " ".join(c.value for c in at.sidebar.caption)
     if "CPU" in device:
         assert ("スレッド" in device) == (lang == "ja") and ("thread" in device) == (lang == "en")  # 1 or 2

@@ -85,7 +85,7 @@ def _wait_page(at, timeout: float = 120.0):
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_page_trains_in_the_background_and_shows_characters_meanwhile(fresh, lang):
-    at = open_page("views/tok_bpe.py", lang=lang)
+    at = open_page("views/tok_bpe/page.py", lang=lang)
     infos = " ".join(i.value for i in at.info)
     train, _ = split_train_heldout(load_shipped(lang))
     job = bpe_job.REGISTRY.get(bpe_job.job_key(train, "words", 3000))

@@ -5,7 +5,7 @@ import pytest
 
 from tests.apptest import errors, open_page, specs, warnings
 
-PAGE = "views/gpt_gelu.py"
+PAGE = "views/gpt_gelu/page.py"
 
 
 def _timed(n: int) -> None:

@@ -14,7 +14,7 @@ import time
 
 from tests.apptest import errors, open_page, progress_text, spec_with
 
-PAGE = "views/gpt_tasks.py"
+PAGE = "views/gpt_tasks/page.py"
 TINY = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=64, lstm_hidden=32)
 
 
@@ -166,7 +166,7 @@ def test_the_example_slider_comes_back_into_range_when_the_task_has_fewer_exampl
     """Similarity shows 10 examples (its curated pairs, then held-out ones), the others 8: after the last similarity
     example, another task's slider kept 10 above its maximum of 8 (the neuron view's slider raised in that state:
     tests/test_pages_gpt_inside.py); shell.in_range pulls it back to 8."""
-    at = open_page("views/gpt_tasks.py")
+    at = open_page("views/gpt_tasks/page.py")
     at.radio(key="tasks_task").set_value("similarity").run()
     top = at.slider(key="tasks_example").max
     at.slider(key="tasks_example").set_value(top).run()

@@ -7,7 +7,7 @@ import pytest
 
 from tests.apptest import errors, open_page, run_until
 
-PAGE = "views/gpt_train.py"
+PAGE = "views/gpt_train/page.py"
 
 
 def element_order(at) -> list[str]:

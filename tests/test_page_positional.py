@@ -9,7 +9,7 @@ import torch
 from tests.apptest import errors, open_page, spec_with, specs, warnings
 from ui.shared_state import TRAINED_GPT_KEY, TrainedGPT
 
-PAGE = "views/tf_positional.py"
+PAGE = "views/tf_positional/page.py"
 
 
 @pytest.mark.parametrize("lang, title, heat, shipped", [

@@ -9,7 +9,7 @@ import pytest
 
 from tests.apptest import errors, open_page
 
-PAGE = "views/gpt_tasks.py"
+PAGE = "views/gpt_tasks/page.py"
 
 
 def _rows_text(at) -> str:

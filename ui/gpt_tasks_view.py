@@ -1,4 +1,4 @@
-"""The "Task formats & transfer" page's sections (views/gpt_tasks.py calls them in order): the rows one
+"""The "Task formats & transfer" page's sections (views/gpt_tasks/page.py calls them in order): the rows one
 example becomes (Figure 1), the experiment's controls and progress, Table 5 with its noise, and Figure 2.
 Figures come from core.charts.transfer; every string from ui/texts/gpt_tasks.py."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The three sections of "Inside the prediction" (views/gpt_inside.py): next token, logit lens, knock out heads.
+"""The three sections of "Inside the prediction" (views/gpt_inside/page.py): next token, logit lens, knock out heads.
 
 Each draws its widgets (keys prefixed nt_, lens_, ko_; bound to the URL), calls core.gpt.{sampling, lens,
 knockout} through a cache keyed by the model and the inputs, and draws the figures of core.charts.inside.

@@ -1,7 +1,7 @@
 """The Multi-head page's model side: loaders cached per process, the attention of the chosen model on a
 sentence, and the figures that depend only on that sentence (built once per sentence, not per slider move).
 
-Kept out of views/tf_multihead.py so the page is only its widgets and their layout.
+Kept out of views/tf_multihead/page.py so the page is only its widgets and their layout.
 """
 from __future__ import annotations
 

@@ -99,7 +99,7 @@ trained = get_gpt(lang)  # the live-trained GPT, else the shipped one
 if trained is None:
     st.info(T.t("no_model", lang), icon=":material/model_training:")
     if (ROOT / "views" / "gpt_train.py").is_file():
-        st.page_link("views/gpt_train.py", label=T.t("go_train", lang), icon=":material/arrow_forward:")
+        st.page_link("views/gpt_train/page.py", label=T.t("go_train", lang), icon=":material/arrow_forward:")
 else:
     lp = pe_core.learned_positions(trained.model.wpe.weight)
     n, d_sin = lp.wpe.shape[0], lp.d_sin
