@@ -5,6 +5,7 @@ import pytest
 
 from core.i18n import CATALOGS
 from tests.apptest import open_page
+from tests.conftest import ROOT
 from ui.registry import PAGES, SECTIONS
 
 
@@ -14,6 +15,14 @@ def test_home_renders_in_both_languages(lang):
     text = " ".join(m.value for m in at.markdown)
     assert ("言語モデル" in text) == (lang == "ja")
     assert "Transformer Atlas" in at.title[0].value
+
+
+def test_home_links_every_page_at_its_old_address():
+    """A page is views/<name>/page.py and is served at /<name>, the address it had as views/<name>.py."""
+    at = open_page(lang="en")
+    linked = [e.proto.page for e in at.get("page_link")]
+    assert linked == [p.name for p in PAGES[1:]]
+    assert "lm_chain_rule" in linked and "tf_encoder_decoder" in linked and "page" not in linked
 
 
 def test_language_switch_changes_text():
@@ -42,6 +51,9 @@ def test_catalogs_are_complete():
 
     for mod in pkgutil.iter_modules(ui.texts.__path__):
         importlib.import_module(f"ui.texts.{mod.name}")
+    # each page's own catalog: views/<page>/texts.py, or texts/ with a module per section
+    for path in sorted([*ROOT.glob("views/*/texts.py"), *ROOT.glob("views/*/texts/*.py")]):
+        importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"))
     assert CATALOGS
     for cat in CATALOGS.values():
         for key, (en, ja) in cat.entries.items():

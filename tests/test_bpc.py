@@ -11,7 +11,7 @@ from core.corpus import load_shipped, split_train_heldout
 from core.tokenizers.bpc import N, SMOOTHING, bits_per_char
 from tests.apptest import errors, open_page
 from tests.production_vendor import require_production
-from ui.tok_bpc import BPC_FILE
+from views.tok_sweep.tok_bpc import BPC_FILE
 
 
 def shipped(lang: str) -> dict:

@@ -12,7 +12,7 @@ from core.runtime.jobs import LIMITER
 from core.tokenizers import bpe_job, cache
 from core.tokenizers.bpe import train_bpe
 from tests.apptest import errors, open_page
-from ui.texts.tok_bpe import T
+from views.tok_bpe.texts import T
 
 TEXT = "the lowest newest widest tokenizers are the lowest and the newest\n" * 40
 

@@ -21,10 +21,10 @@ LESSONS = sorted(LESSON_DIR.glob("lesson*.toml"))
 def page_keys(path: str) -> list[re.Pattern]:
     """Widget keys a page creates: key="x" literals, f-string keys as patterns, and pick_corpus's keys.
 
-    A page may draw its widgets through a ui helper module of its own (`from ui.gpt_train_view import ...`):
-    those modules' keys count too.
+    A page draws widgets from the modules of its folder (views/gpt_train/sections.py) and from shared ui helpers
+    (`from ui.corpus_picker import ...`): those modules' keys count too.
     """
-    src = (ROOT / path).read_text(encoding="utf-8")
+    src = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / path).parent.rglob("*.py")))
     for mod in re.findall(r"^from (ui\.[a-z0-9_]+) import", src, re.M):
         helper = ROOT / (mod.replace(".", "/") + ".py")
         if helper.is_file() and helper.stem not in ("shell", "safe", "guard", "shared_state", "lesson"):
@@ -263,7 +263,7 @@ def _trace_y(fig: dict, name: str) -> list[float]:
 def test_the_normalization_stop_quotes_the_bits_its_page_shows():
     """The point says NFKC lowers bits per character and kana folding raises them on the Japanese corpus,
     with the two word-level figures: they are read here from the page's own table in its prepared state."""
-    from ui.texts.lm_normalization import T
+    from views.lm_normalization.texts import T
 
     k, stop = _stop("views/lm_normalization/page.py")
     at = _app({"lesson": "1", "stop": str(k), "lang": "ja"})  # the Japanese lesson opens the Japanese corpus
@@ -280,7 +280,7 @@ def test_the_normalization_stop_quotes_the_bits_its_page_shows():
 def test_the_ngram_question_describes_the_curves_shown(lang):
     """Stop 3 asks why the gap widens while both curves fall: on its page both do, training faster."""
     from tests.apptest import specs
-    from ui.texts.lm_ngram import T
+    from views.lm_ngram.texts import T
 
     k, stop = _stop("views/lm_ngram/page.py")
     at = _app({"lesson": "1", "stop": str(k), "lang": lang})
@@ -294,7 +294,7 @@ def test_the_ngram_question_describes_the_curves_shown(lang):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_multihead_stop_opens_on_a_previous_token_head_as_its_point_says(lang):
     from tests.apptest import specs
-    from ui.texts.tf_multihead import T
+    from views.tf_multihead.texts import T
 
     k, stop = _stop("views/tf_multihead/page.py")
     at = _app({"lesson": "1", "stop": str(k), "lang": lang})

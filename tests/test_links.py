@@ -23,7 +23,7 @@ def open_with(page: str, params: dict[str, str], lang: str = "English") -> AppTe
 def test_a_link_with_bound_values_reopens_the_view():
     """AppTest does not mirror the URL the browser keeps (tests/e2e checks that part): we write the link
     the browser would hold, with select-type widgets as their labels, and open it in a fresh session."""
-    from ui.texts.lm_chain_rule import T
+    from views.lm_chain_rule.texts import T
 
     link = {"chain_text": "A dog ran home.", "chain_n": "2", "chain_level": T.t("level_word", "ja")}
     at = open_with("views/lm_chain_rule/page.py", link, lang="日本語")
@@ -125,7 +125,7 @@ def test_view_controls_bound_since_issue_12_reopen_from_a_link(page, params, kin
 
 def test_gpt_training_settings_reopen_from_a_link():
     """A link to the training page reopens the same settings (radio and select labels, as the browser writes them)."""
-    from ui.texts.gpt_train import T
+    from views.gpt_train.texts import T
 
     link = {"gpt_tok": T.t("tok_bpe", "en"), "gpt_vocab": "2000", "gpt_preset": T.t("custom", "en"), "gpt_layers": "2",
             "gpt_preln": T.t("pre_ln", "en"), "gpt_lr": "0.003", "gpt_batch": "16", "gpt_steps": "100"}
@@ -138,7 +138,7 @@ def test_gpt_training_settings_reopen_from_a_link():
 
 
 def test_finetune_settings_reopen_from_a_link():
-    from ui.texts.gpt_finetune import T
+    from views.gpt_finetune.texts import T
 
     link = {"ft_corpus": T.t("corpus_ja", "en"), "ft_lam": "1.5", "ft_seeds": "2", "ft_variants": T.t("v_no_aux", "en")}
     at = open_with("views/gpt_finetune/page.py", link)
@@ -163,8 +163,8 @@ def test_the_encoder_decoders_typed_number_survives_a_link_and_a_preset_still_fi
 
 
 def test_the_task_settings_and_the_tokenizer_preset_reopen_from_a_link():
-    from ui.texts.gpt_tasks import T as TASKS
-    from ui.texts.tok_compare import T as TOK
+    from views.gpt_tasks.texts import T as TASKS
+    from views.tok_compare.texts import T as TOK
 
     at = open_with("views/gpt_tasks/page.py",
                    {"tasks_lam": "1.5", "tasks_seeds": "3", "tasks_variants": TASKS.t("v_full", "en")})

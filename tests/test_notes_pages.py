@@ -99,8 +99,8 @@ def test_multihead_page_composition_and_minilm_japanese(lang):
     from core.gpt.shipped import load_gpt
     from core.transformer.composition import composition
     from core.transformer.pretrained import gpt_attention, minilm_folder
-    from ui.multihead_view import MAX_TOKENS
-    from ui.texts.tf_multihead import T as MH
+    from views.tf_multihead.sections import MAX_TOKENS
+    from views.tf_multihead.texts import T as MH
 
     at = open_page("views/tf_multihead/page.py", lang=lang)
     sh = load_gpt(lang)
@@ -124,7 +124,7 @@ def test_finetune_page_background_shows_the_stored_measurement(lang):
     import json
 
     from core.gpt.step_time import from_dict
-    from ui.notes_finetune import MEASURED
+    from views.gpt_finetune.notes_finetune import MEASURED
 
     at = open_page("views/gpt_finetune/page.py", lang=lang)
     s = from_dict(json.loads(MEASURED.read_text(encoding="utf-8")))

@@ -162,7 +162,7 @@ def test_ngram_page_first_open_runs_no_mecab_and_shows_the_shipped_numbers(monke
     no MeCab pass over the corpus (what made the Japanese first open slow), the same numbers on screen."""
     from core.tokenizers import mecab
     from tests.apptest import open_page, spec_with
-    from ui.texts.lm_ngram import T
+    from views.lm_ngram.texts import T
 
     def refuse(text):
         raise AssertionError("MeCab ran over the corpus on the n-gram page's first open")

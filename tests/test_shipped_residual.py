@@ -16,7 +16,7 @@ from tests.test_shipped_notes import REBUILD
 def test_residual_page_first_open_shows_the_shipped_study_without_a_job(monkeypatch, tmp_path, lang):
     from core.gpt.shipped import load_gpt
     from tests.apptest import open_page
-    from ui.texts.gpt_residual import T
+    from views.gpt_residual.texts import T
 
     note = R.page_note(load_gpt(lang), lang)  # the page's note for the model the pages load
     got = S.shipped(note)

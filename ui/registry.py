@@ -21,6 +21,7 @@ class PageEntry:
     title: tuple[str, str]  # (English, 日本語)
     icon: str
     blurb: tuple[str, str]  # one line for the home page map
+    warm: str = ""  # "module:function" a server runs before its first visitor (ui.preload), filling the page's caches
 
     def exists(self) -> bool:
         return (ROOT / self.path).is_file()
@@ -93,7 +94,8 @@ PAGES: list[PageEntry] = [
     PageEntry("sec_gpt", "views/gpt_tasks/page.py", ("Task formats & transfer", "タスク形式と転移"),
               ":material/account_tree:",
               ("One pre-trained model, four input formats (entailment, similarity, choice); Figure 2.",
-               "一つの事前学習モデルと四つの入力形式（含意・類似度・多肢選択）、図 2。")),
+               "一つの事前学習モデルと四つの入力形式（含意・類似度・多肢選択）、図 2。"),
+              warm="views.gpt_tasks.shipped:warm"),
 ]
 
 SECTIONS = ["sec_start", "sec_lm", "sec_tok", "sec_tf", "sec_gpt"]

@@ -6,9 +6,9 @@ from core.gpt.finetune import BUDGETS, FinetuneJob, Settings
 from core.gpt.topic_data import load_topic_data
 from core.runtime.jobs import JobSlot
 from ui import shell, train_session
-from ui.gpt_finetune_view import live_view, results, settings_form, task_overview
-from ui.notes_finetune import gpt1_background
-from ui.texts.gpt_finetune import T
+from views.gpt_finetune.sections import live_view, results, settings_form, task_overview
+from views.gpt_finetune.notes_finetune import gpt1_background
+from views.gpt_finetune.texts import T
 
 
 def _run(slot: JobSlot, settings: Settings, device, live) -> None:

@@ -4,8 +4,9 @@ import streamlit as st
 from core.gpt import gelu
 from core.charts import gelu as charts
 from core.errors import UserInputError
-from ui import figcache, gelu_cost, shell
-from ui.texts.gpt_gelu import T
+from ui import figcache, shell
+from views.gpt_gelu import cost as gelu_cost
+from views.gpt_gelu.texts import T
 
 
 @st.cache_data(show_spinner=False)
@@ -78,4 +79,4 @@ st.latex(r"m \sim \mathrm{Bernoulli}(\Phi(x)),\quad \mathbb{E}[m\,x] = x\,\Phi(x
 st.markdown(T.t("why_after", lang))
 
 st.subheader(T.t("cost_header", lang))
-gelu_cost.cost_section(lang)  # the timing runs in a job: the size switch answers at once (ui/gelu_cost.py)
+gelu_cost.cost_section(lang)  # the timing runs in a job: the size switch answers at once (views/gpt_gelu/cost.py)

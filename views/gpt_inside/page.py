@@ -4,11 +4,11 @@ import streamlit as st
 
 from core.textcheck import check_text
 from ui import shell
-from ui.inside_view import knockout, lens, next_token
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
-from ui.texts.gpt_inside import T
+from views.gpt_inside.sections import knockout, lens, next_token
+from views.gpt_inside.texts import T
 
 lang = shell.lang()
 MAX_CHARS = 2000  # a prompt or a paragraph; the model reads at most its context anyway

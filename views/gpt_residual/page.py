@@ -12,7 +12,7 @@ from core.notes_store import model_digest
 from ui import figcache, notes_jobs, shell
 from ui.safe import plain
 from ui.shared_state import get_gpt
-from ui.texts.gpt_residual import T
+from views.gpt_residual.texts import T
 
 lang = shell.lang()
 t = lambda key, **kw: T.t(key, lang, **kw)

@@ -1,12 +1,12 @@
 """GPT-1's task formats (Figure 1) trained for real, Table 5 with its noise, and Figure 2, in a background job.
-The sections live in ui/gpt_tasks_view.py; this page is their table of contents."""
+The sections live in views/gpt_tasks/sections.py; this page is their table of contents."""
 import streamlit as st
 
 from core.gpt.finetune.tasks import TASKS
-from ui import gpt_tasks_shipped as shipped
-from ui import gpt_tasks_view as view
 from ui import shell
-from ui.texts.gpt_tasks import T
+from views.gpt_tasks import sections as view
+from views.gpt_tasks import shipped
+from views.gpt_tasks.texts import T
 
 lang, slot = shell.lang(), view.slot()
 job = slot.job

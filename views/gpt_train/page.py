@@ -7,10 +7,10 @@ from core.runtime import private
 from core.runtime.jobs import JobSlot
 from ui import shell, train_session
 from ui.safe import plain
-from ui.gpt_train_view import checkpoint_panel, model_views, settings_form, show_live, show_watched, trained
 from ui.shared_state import set_trained_gpt_source
 from ui.texts.gpt_resume import T as R
-from ui.texts.gpt_train import T
+from views.gpt_train.sections import checkpoint_panel, model_views, settings_form, show_live, show_watched
+from views.gpt_train.texts import T
 
 
 def _start(slot: JobSlot, settings: JobSettings, corpus, device) -> None:
@@ -20,7 +20,7 @@ def _start(slot: JobSlot, settings: JobSettings, corpus, device) -> None:
             with private.active(corpus.scope):  # an upload's tokenizer stays in this session (core.runtime.private)
                 slot.replace(build_job(settings, corpus.train, corpus.heldout, device, corpus.name))
         slot.job.start()
-        set_trained_gpt_source(lambda: trained(slot))
+        set_trained_gpt_source(lambda: train_session.trained(slot))
     except UserInputError as e:
         st.session_state["gpt_error"] = e
 

@@ -4,7 +4,7 @@ import streamlit as st
 from ui import lesson, shell
 from ui.registry import PAGES, SECTIONS
 from ui.texts.common import T as COMMON
-from ui.texts.home import T
+from views.home.texts import T
 
 lang = shell.lang()
 idx = 0 if lang == "en" else 1

@@ -8,12 +8,13 @@ from core.lm.data import LMData, build, corpus_lang
 from core.lm.units import show_token, split_units
 from core.textcheck import check_text
 from ui import shell
-from ui import chain_compare, export
+from ui import export
 from ui.corpus_picker import cached, pick_corpus
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
-from ui.texts.lm_chain_rule import T
+from views.lm_chain_rule import chain_compare
+from views.lm_chain_rule.texts import T
 
 lang = shell.lang()
 MAX_CHARS = 500  # one sentence, or a short paragraph: what fits on a projector

@@ -5,8 +5,8 @@ from core.charts.lm import ChartText, distribution_bar, perplexity_vs_temperatur
 from core.lm.entropy import (TEMPERATURE_GRID, as_distribution, entropy_bits, keyboard_example, merge_first_two,
                              perplexity_over_temperature, slider_weights, with_temperature)
 from ui import shell
-from ui.entropy_kl import section as kl_section
-from ui.texts.lm_entropy import T
+from views.lm_entropy.entropy_kl import section as kl_section
+from views.lm_entropy.texts import T
 
 lang = shell.lang()
 MAX_V = 8  # eight sliders still fit one row on a projector

@@ -9,12 +9,12 @@ from core.lm.units import join_units, show_token
 from core.lm import ngram_job
 from core.lm.ngram import perplexity_curve
 from ui import figcache, notes_ngram, shell
-from ui.ngram_mkn import section as mkn_section
 from ui.background import outcome
 from ui import export
 from ui.corpus_picker import pick_corpus
 from ui.safe import plain
-from ui.texts.lm_ngram import T
+from views.lm_ngram.ngram_mkn import section as mkn_section
+from views.lm_ngram.texts import T
 
 lang = shell.lang()
 

@@ -8,9 +8,9 @@ from core.lm.units import show_token
 from core.lm.normalize import FormStats, VariantGroup, compare_forms, find_variants
 from ui import notes_ngram, shell
 from ui.corpus_picker import cached, pick_corpus
-from ui.notes_checks import normalization_verdict
 from ui.texts.notes_checks import T as NOTES
-from ui.texts.lm_normalization import T
+from views.lm_normalization.notes_checks import normalization_verdict
+from views.lm_normalization.texts import T
 
 lang = shell.lang()
 

@@ -12,11 +12,11 @@ from core.charts import attention as C
 from core.errors import UserInputError
 from core.textcheck import check_text
 from ui import export, figcache, shell
-from ui.notes_attention import dict_analogies, position_counts, scaling_points
 from ui.safe import plain
 from ui.shared_state import get_gpt
 from ui.texts.common import T as COMMON
-from ui.texts.tf_attention import T
+from views.tf_attention.notes_attention import dict_analogies, position_counts, scaling_points
+from views.tf_attention.texts import T
 
 FIG_KEYS = {"masked": "mask", "weights": "softmax", "output": "out"}  # field -> name in widget keys and texts
 lang = shell.lang()

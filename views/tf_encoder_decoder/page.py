@@ -9,9 +9,9 @@ from core.transformer import encoder_decoder as seq2seq
 from core.transformer import number_words
 from ui import shell
 from ui import export
-from ui.encdec_panel import trained_model
-from ui.notes_encdec import blocks_and_uses, cross_reading
-from ui.texts.tf_encdec import T
+from views.tf_encoder_decoder.encdec_panel import trained_model
+from views.tf_encoder_decoder.notes_encdec import blocks_and_uses, cross_reading
+from views.tf_encoder_decoder.texts import T
 
 PRESETS = {"en": ["three hundred twenty one", "seven thousand five", "nineteen", "two thousand twenty four"],
            "ja": ["三百二十一", "七千五", "十九", "二千二十四"]}

@@ -9,11 +9,11 @@ from core.transformer import pretrained as P
 from core.transformer.bertviz_html import DEFAULT_DECIMALS
 from core.transformer.attention_study import most_focused_head
 from ui import export, figcache, shell
-from ui.multihead_view import analysis, bertviz, model_attention
-from ui.neuron_section import section as neuron_section
-from ui.notes_multihead import composition_section, minilm_japanese
 from ui.shared_state import get_gpt
-from ui.texts.tf_multihead import T
+from views.tf_multihead.neuron_section import section as neuron_section
+from views.tf_multihead.notes_multihead import composition_section, minilm_japanese
+from views.tf_multihead.sections import analysis, bertviz, model_attention
+from views.tf_multihead.texts import T
 
 lang = shell.lang()
 t = lambda key, **kw: T.t(key, lang, **kw)

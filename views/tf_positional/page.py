@@ -9,9 +9,9 @@ from core.charts.style import plot_text  # the label names an uploaded corpus: p
 from core.errors import UserInputError
 from ui import figcache, shell
 from ui.shared_state import get_gpt
-from ui.texts.tf_positional import T
+from views.tf_positional.texts import T
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -98,7 +98,7 @@ st.markdown(T.t("learned_intro", lang))
 trained = get_gpt(lang)  # the live-trained GPT, else the shipped one
 if trained is None:
     st.info(T.t("no_model", lang), icon=":material/model_training:")
-    if (ROOT / "views" / "gpt_train.py").is_file():
+    if (ROOT / "views" / "gpt_train" / "page.py").is_file():
         st.page_link("views/gpt_train/page.py", label=T.t("go_train", lang), icon=":material/arrow_forward:")
 else:
     lp = pe_core.learned_positions(trained.model.wpe.weight)

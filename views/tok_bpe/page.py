@@ -10,8 +10,8 @@ from core.tokenizers.compare import Token
 from ui import background, figcache, shell
 from ui.corpus_picker import cached, pick_corpus
 from ui.texts.common import T as COMMON
-from ui.texts.tok_bpe import T
 from ui.tok_production import gpt2_merges_section
+from views.tok_bpe.texts import T
 
 lang = shell.lang()
 REPLAY_CHARS = 300

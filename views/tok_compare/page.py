@@ -14,11 +14,12 @@ from ui import shell
 from ui import export
 from ui import tok_production as prod
 from ui.corpus_picker import pick_corpus
-from ui.tokenizer_jobs import comparison_toolkit
 from ui.texts.common import T as COMMON
-from ui.texts.tok_compare import T
 from ui.texts.tok_production import T as PROD
-from ui.tok_sudachi import three_modes
+from ui.texts.tokenizers import T as NAMES
+from views.tok_compare.texts import T
+from views.tok_compare.tok_sudachi import three_modes
+from views.tok_compare.tokenizer_jobs import comparison_toolkit
 
 lang = shell.lang()
 PRESETS = ["p_giants", "p_rain", "p_en", "p_mixed", "p_emoji"]
@@ -41,7 +42,7 @@ def draw_row(name: str, desc: str, row: Row, show_ids: bool) -> None:
     if row.normalized is not None:
         st.markdown(f'<div class="tk-norm">{html.escape(T.t("normalized", lang))} '
                     f'<code>{html.escape(row.normalized)}</code></div>', unsafe_allow_html=True)
-    st.markdown(chips_html(row.tokens, show_ids, more=T.t("more", lang)), unsafe_allow_html=True)
+    st.markdown(chips_html(row.tokens, show_ids, more=NAMES.t("more", lang)), unsafe_allow_html=True)
 
 
 st.title(T.t("title", lang))
@@ -82,11 +83,12 @@ if checked.removed_controls:
 for key in kit.learned:
     note = kit.learned[key].note
     if note is not None:
-        st.info(T.t("size_note", lang, name=T.t(f"name_{key}", lang), msg=note.message(lang)), icon=":material/info:")
+        st.info(T.t("size_note", lang, name=NAMES.t(f"name_{key}", lang), msg=note.message(lang)),
+                icon=":material/info:")
 
 text = checked.text
 rows = {key: tokenize_row(key, kit, text) for key in kit.rows()}
-names = {key: T.t(f"name_{key}", lang) for key in ROWS}
+names = {key: NAMES.t(f"name_{key}", lang) for key in ROWS}
 descs = {key: T.t(f"desc_{key}", lang) for key in ROWS}
 if hf_on:
     try:

@@ -10,8 +10,8 @@ from core.tokenizers.sweep import METHODS, default_sizes, largest_options
 from ui import shell
 from ui.background import offer_rebuild, outcome
 from ui.corpus_picker import pick_corpus
-from ui.texts.tok_sweep import T
-from ui.tok_bpc import bpc_section
+from views.tok_sweep.texts import T
+from views.tok_sweep.tok_bpc import bpc_section
 
 lang = shell.lang()
 

@@ -17,7 +17,7 @@ from core.textcheck import check_text
 from ui import export, shell
 from ui.corpus_picker import cached
 from ui.texts.common import T as COMMON
-from ui.texts.lm_chain_rule import T
+from views.lm_chain_rule.texts import T
 
 
 def tokenizer_key(tokenizer) -> str:

@@ -19,9 +19,10 @@ from ui import shell
 from ui.guard import guarded
 from ui.corpus_picker import pick_corpus
 from ui.safe import plain
-from ui.shared_state import TrainedGPT, set_trained_gpt_source
+from ui.shared_state import set_trained_gpt_source
 from ui.texts.gpt_resume import T as R
-from ui.texts.gpt_train import T, duration
+from ui.train_session import trained
+from views.gpt_train.texts import T, duration
 
 POLL_S = 2.0  # a poll redraws three charts in the browser, which shares the CPU on a laptop
 QUEUE_POLL_S = 3.0  # a queued training's place and wait: a few queued students' polls cost the server little
@@ -29,16 +30,6 @@ VIEWS_S = 10.0  # attention and W_p follow the training this often: each refresh
 VOCABS = [256, 512, 1000, 2000, 3000, 4000, 8000]  # 1000 (en) and 3000 (ja) are the shipped models' sizes
 DEFAULT = JobSettings()  # the widgets start at the job's defaults (measured in bench/first_start.py)
 LRS = [1e-4, 3e-4, 6e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1, 1.0]
-
-
-def trained(slot: JobSlot) -> TrainedGPT | None:
-    """What the other pages get: a snapshot of this session's model, once it has trained a step."""
-    job = slot.job
-    if job is None or job.view().step == 0:
-        return None
-    v = job.view()
-    val = f" · val {v.last_val:.3f}" if v.last_val is not None else ""
-    return TrainedGPT(job.model_snapshot(), job.tokenizer, f"{job.label} · step {v.step}{val}", v.step)
 
 
 def settings_form(lang: str, locked: bool):

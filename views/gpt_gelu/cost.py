@@ -18,7 +18,7 @@ from core.runtime.device import device_info
 from ui import shell
 from ui.background import progress_line
 from ui.guard import guarded
-from ui.texts.gpt_gelu import T
+from views.gpt_gelu.texts import T
 
 SIZES = [1_000_000, 2_000_000, 4_000_000]
 FIRST_WAIT_S = 1.0  # a first draw waits this long at most for its figure, then polls: 10 s before, the whole page

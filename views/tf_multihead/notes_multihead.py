@@ -12,8 +12,8 @@ from core.transformer.composition import Composition, composition
 from core.transformer.pretrained import ModelAttention
 from core.transformer.wordpiece_ja import reading
 from ui import figcache
-from ui.multihead_view import _minilm  # the page's cached MiniLM: one copy in memory
 from ui.texts.notes_checks import T
+from views.tf_multihead.sections import _minilm  # the page's cached MiniLM: one copy in memory
 
 JA_EXAMPLES = ("ガラスのコップ", "今日は雨が降りました。")
 

@@ -10,11 +10,12 @@ from core.errors import UserInputError
 from core.gpt.finetune import BUDGETS, PAPER, VARIANT_SPECS, VARIANTS, FinetuneJob, LivePretrained, Settings, predict
 from core.gpt.topic_data import TopicData, topic_names
 from core.textcheck import check_text
-from ui import shell, table5_noise
+from ui import shell
 from ui.guard import guarded
 from ui.safe import plain
 from ui.shared_state import get_trained_gpt
-from ui.texts.gpt_finetune import T, duration
+from views.gpt_finetune import table5_noise
+from views.gpt_finetune.texts import T, duration
 
 POLL_S = 2.0
 

@@ -11,7 +11,7 @@ import streamlit as st
 from core.gpt.step_time import StepTimes, from_dict
 from ui.texts.notes_checks import T
 
-MEASURED = Path(__file__).resolve().parents[1] / "assets" / "measurements" / "step-times.json"
+MEASURED = Path(__file__).resolve().parents[2] / "assets" / "measurements" / "step-times.json"
 
 
 @st.cache_data(show_spinner=False)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.charts.bpc import bpc_figure
 from core.tokenizers.production_specs import BY_KEY, ROOT
-from ui.texts.tok_bpc import T
+from views.tok_sweep.texts.tok_bpc import T
 
 BPC_FILE = ROOT / "assets" / "measurements" / "vocab_bpc.json"
 

@@ -11,7 +11,8 @@ import streamlit as st
 from core.gpt.finetune.stats import gap
 from core.gpt.finetune.suite import shipped_suite
 from core.gpt.finetune.tasks import TASKS
-from ui.texts.gpt_tasks import T
+from views.gpt_tasks import sections as view
+from views.gpt_tasks.texts import T
 
 suite = st.cache_data(show_spinner=False, max_entries=4)(shipped_suite)
 
@@ -73,8 +74,6 @@ def warm() -> None:
     texts with MeCab) and loaded the task, its tokenizer and its zero-shot curves: 0.35-0.50 s
     (bench/pages.py `radio:tasks_lang`, load ~2), 0.09 s once these are cached. ~2 s here, once per process
     (and again after ui.memory's idle release, on the first switch)."""
-    from ui import gpt_tasks_view as view
-
     for data_lang in ("en", "ja"):
         suite(data_lang)
         view.tokenizer(data_lang)

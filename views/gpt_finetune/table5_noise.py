@@ -1,13 +1,13 @@
-"""Table 5's gaps with their noise, shared by the fine-tuning page and the task-formats page: each
-variant against the full model, the difference with its standard error (core.gpt.finetune.stats.gap:
-Welch over seeds when both have several, else binomial from the held-out size) and whether it is
-within noise."""
+"""Table 5's gaps with their noise, under the fine-tuning page's Table 5 (the sentence for one gap,
+ui.texts.table5.gap_line, is shared with the task-formats page): each variant against the full model,
+the difference with its standard error (core.gpt.finetune.stats.gap: Welch over seeds when both have
+several, else binomial from the held-out size) and whether it is within noise."""
 from __future__ import annotations
 
 import streamlit as st
 
 from core.gpt.finetune.stats import gap, mean_std
-from ui.texts.gpt_tasks import T, gap_line
+from ui.texts.table5 import T, gap_line
 
 
 def gap_lines(accs: dict[str, list[float]], names: dict[str, str], n_heldout: int, lang: str,

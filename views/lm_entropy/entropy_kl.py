@@ -14,7 +14,7 @@ from core.lm.units import show_token
 from core.textcheck import check_text
 from ui import figcache, shell
 from ui.safe import plain
-from ui.texts.lm_entropy import T
+from views.lm_entropy.texts import T
 
 N = 3  # a trigram: the context's last two characters
 

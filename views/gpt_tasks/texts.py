@@ -114,11 +114,6 @@ T = Catalog(
         "seed": ("one seed", "各シード"),
         "y_acc": ("held-out accuracy (%)", "評価用正解率（%）"),
         "t5_title": ("Each seed (dots) and the mean (bar)", "各シード（点）と平均（棒）"),
-        "gap": ("{a} − {b}: **{diff:+.1f}** points, standard error {se:.1f} ({how}) → {verdict}",
-                "{a} − {b}：**{diff:+.1f}** ポイント、標準誤差 {se:.1f}（{how}）→ {verdict}"),
-        "gap_none": ("{a} − {b}: {diff:+.1f} points (one seed each: no error bar)",
-                     "{a} − {b}：{diff:+.1f} ポイント（シード 1 つずつ：誤差は出せません）"),
-        "how_seeds": ("from the seeds", "シード間のばらつきから"),
         "shipped_title": ("Measured with the app's models: all four formats ({lang_name})",
                           "アプリのモデルで測った結果：4 つの形式すべて（{lang_name}）"),
         "shipped_missing": ("No up-to-date measurement ships for this language (the models or the tasks changed since "
@@ -144,16 +139,6 @@ T = Catalog(
                        "雑音の範囲内（事前学習なしとの差 < 2 SE）：{tasks}。"),
         "ours_below": ("Not above its baseline by more than the noise: {tasks}.",
                        "ベースラインを雑音を超えて上回らないもの：{tasks}。"),
-        "t5_noise_head": ("**Noise** ({n} seed(s) per model, {held} held-out examples; mean ± spread across seeds): {spread}. "
-                          "Each gap to the full model with its standard error:",
-                          "**雑音**（モデルごとにシード {n} 個、評価用 {held} 件。シード間の平均 ± ばらつき）：{spread}。"
-                          "完全モデルとの差と、その標準誤差："),
-        "t5_more_seeds": ("With one seed the error comes from the held-out size alone; choose 2–3 seeds to see how "
-                          "much the initialisation moves each number.",
-                          "シード 1 つでは誤差は評価用データの件数からだけ求めています。2〜3 個選ぶと、初期値で各数値がどれだけ動くかが見えます。"),
-        "how_binomial": ("from the held-out size", "評価用データの件数から"),
-        "noise": ("within noise (|gap| < 2 SE)", "雑音の範囲内（|差| < 2 SE）"),
-        "real": ("larger than the noise", "雑音より大きい"),
         "nll_ce": ("Fine-tuning loss of the full model on the held-out set: NLL −mean log softmax = {nll:.6f}, cross "
                    "entropy = {ce:.6f}: the same number, as the section above explains.",
                    "完全モデルの評価用データでの損失：NLL（−平均 log softmax）= {nll:.6f}、交差エントロピー = {ce:.6f}。"
@@ -234,11 +219,3 @@ def row_names(task: str, n_rows: int, lang: str) -> list[str]:
     if task == "multiple_choice":
         return [T.t("row_answer", lang, n=k + 1) for k in range(n_rows)]
     return [T.t("row", lang, n=1)]
-
-
-def gap_line(a: str, b: str, g, lang: str) -> str:
-    """One sentence for a core.gpt.finetune.stats.Gap between variants named a and b."""
-    if g.se is None:
-        return T.t("gap_none", lang, a=a, b=b, diff=100 * g.diff)
-    return T.t("gap", lang, a=a, b=b, diff=100 * g.diff, se=100 * g.se, how=T.t(f"how_{g.method}", lang),
-               verdict=T.t("noise" if g.within_noise else "real", lang))

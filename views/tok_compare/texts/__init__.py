@@ -57,7 +57,6 @@ T = Catalog(
         "col_vocab": ("Vocabulary", "語彙サイズ"),
         "stats": ("{n} tokens · {cpt:.2f} characters per token · {unk} unknown",
                   "{n} トークン · 1 トークンあたり {cpt:.2f} 文字 · 未知 {unk}"),
-        "more": ("… and {n:,} more", "… ほか {n:,} 個"),
         "legend": (
             "Each chip is one token; the small number is its id. ▁ marks a space, ↵ a line break. "
             "A red dashed chip is unknown to the vocabulary (<unk>, or bytes standing in for a character "
@@ -72,15 +71,6 @@ T = Catalog(
         "hf_desc": ("A pre-trained model's own tokenizer, loaded from local files.",
                     "事前学習済みモデルのトークナイザ（ローカルのファイルから読み込み）。"),
         "hf_loading": ("Loading the tokenizer…", "トークナイザを読み込んでいます…"),
-        "name_whitespace": ("Whitespace", "空白で区切る"),
-        "name_chars": ("Characters", "文字"),
-        "name_bytes": ("UTF-8 bytes", "UTF-8 バイト"),
-        "name_mecab": ("MeCab morphemes", "MeCab 形態素"),
-        "name_sudachi": ("Sudachi morphemes (mode C)", "Sudachi 形態素（C 単位）"),
-        "name_bpe_words": ("Our BPE on words", "私たちの BPE（単語・形態素の上で）"),
-        "name_bpe_raw": ("Our BPE on raw text", "私たちの BPE（生の文字列で）"),
-        "name_spm_bpe": ("SentencePiece BPE", "SentencePiece BPE"),
-        "name_spm_unigram": ("SentencePiece unigram", "SentencePiece unigram"),
         "desc_whitespace": (
             "Split at spaces: fine for English, useless for Japanese (a whole sentence is one 'word'). "
             "Ids come from the corpus's words; a word it never saw is unknown.",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.lm import kn_compare
 from ui import notes_jobs
-from ui.texts.lm_ngram import T
+from views.lm_ngram.texts import T
 
 
 def section(picked, level: str, clang: str, lang: str) -> None:

@@ -15,7 +15,7 @@ from core.errors import UserInputError
 from core.tokenizers import cache, compare_job
 from core.tokenizers.compare import Toolkit, human_toolkit
 from ui import background, shell
-from ui.texts.tokenizer_jobs import T
+from views.tok_compare.texts.tokenizer_jobs import T
 
 
 def comparison_toolkit(text: str, vocab_size: int, lang: str, key: str = "tokc_job") -> Toolkit:

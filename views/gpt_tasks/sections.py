@@ -1,6 +1,6 @@
 """The "Task formats & transfer" page's sections (views/gpt_tasks/page.py calls them in order): the rows one
 example becomes (Figure 1), the experiment's controls and progress, Table 5 with its noise, and Figure 2.
-Figures come from core.charts.transfer; every string from ui/texts/gpt_tasks.py."""
+Figures come from core.charts.transfer; every string from views/gpt_tasks/texts.py."""
 from __future__ import annotations
 
 import pandas as pd
@@ -18,7 +18,8 @@ from core.gpt.finetune.tasks import Task, examples_to_show, labelled_rows, load_
 from core.gpt.finetune.zeroshot import shipped_curves, zero_shot_examples
 from core.runtime.jobs import JobSlot
 from ui import shell, train_session
-from ui.texts.gpt_tasks import T, gap_line, row_names
+from ui.texts.table5 import gap_line
+from views.gpt_tasks.texts import T, row_names
 
 load = st.cache_resource(show_spinner=False, max_entries=8)(load_task)  # 4 tasks × 2 languages
 tokenizer = st.cache_resource(show_spinner=False, max_entries=4)(source_tokenizer)  # per language (and budget)

@@ -10,7 +10,7 @@ from core.transformer.encoder_decoder import Seq2Seq, Seq2SeqConfig
 from core.transformer.encoder_decoder_train import TrainReport
 from ui import shell
 from ui.guard import guarded
-from ui.texts.tf_encdec import T
+from views.tf_encoder_decoder.texts import T
 
 POLL_S = 1.0
 

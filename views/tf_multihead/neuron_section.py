@@ -13,7 +13,7 @@ from core.transformer.neuron_view import neuron_view
 from ui import figcache
 from ui.shell import in_range
 from ui.safe import plain
-from ui.texts.tf_multihead import T
+from views.tf_multihead.texts import T
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)  # per (model, sentence, layer, head, query): a few small matmuls

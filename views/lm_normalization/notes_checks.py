@@ -8,8 +8,8 @@ from __future__ import annotations
 import streamlit as st
 
 from core.lm.normalize import FormStats, steps
-from ui.texts.lm_normalization import T as NORM
 from ui.texts.notes_checks import T
+from views.lm_normalization.texts import T as NORM
 
 
 def normalization_verdict(rows: list[FormStats], lang: str) -> None:

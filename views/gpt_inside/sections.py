@@ -19,7 +19,7 @@ from core.lm.units import show_token
 from ui import shell
 from ui.background import outcome
 from ui.safe import plain
-from ui.texts.gpt_inside import T
+from views.gpt_inside.texts import T
 
 
 def model_key(gpt) -> str:

@@ -1,7 +1,7 @@
 from core.i18n import Catalog
 
 T = Catalog(
-    "tf_encdec",
+    "tf_encoder_decoder",
     {
         "title": ("Encoder–decoder and cross-attention", "エンコーダ・デコーダとクロスアテンション"),
         "intro": (

@@ -19,7 +19,7 @@ from ui import shell
 from ui.figcache import freeze
 from ui.safe import plain
 from ui.texts.common import T as COMMON
-from ui.texts.tf_multihead import T
+from views.tf_multihead.texts import T
 
 MAX_TOKENS = 64  # the grid and bertviz stay readable (and bertviz's HTML small) up to here
 
