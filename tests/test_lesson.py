@@ -231,6 +231,17 @@ question = ["y", "y。"]
 """
 
 
+def test_a_lesson_naming_a_page_by_its_old_file_still_reads():
+    """Lesson files written before pages became folders say views/gpt_gelu.py: the stop opens the same page."""
+    from ui.lesson import OLD_PAGE_FILES, with_folder_pages
+
+    old = parse_lesson(GOOD.replace("views/gpt_gelu/page.py", "views/gpt_gelu.py"),
+                       PAGE_PATHS | set(OLD_PAGE_FILES))
+    stop = with_folder_pages(old).stops[0]
+    assert stop.page == "views/gpt_gelu/page.py" and diagram_part(stop) == "ffn"
+    assert stop.values("ja") == {"gelu_range": (-2.0, 2.0), "gelu_custom": True}
+
+
 def test_a_stop_part_must_be_a_diagram_part():
     with pytest.raises(UserInputError) as err:
         parse_lesson(STOP_WITH_PART, {"views/gpt_gelu/page.py"})

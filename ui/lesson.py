@@ -7,6 +7,8 @@ if the lesson's stop is on another page, the app switches there.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from core.charts.gpt_diagram import BOXES, DiagramText, gpt1_diagram, part_for
@@ -19,13 +21,20 @@ from ui.texts.lesson import T as LT
 
 LESSON_PARAM, STOP_PARAM = "lesson", "stop"
 _APPLIED = "_lesson_applied"  # (lesson, stop, lang) whose widget values were last written
+# A lesson file written before pages became folders names a page by its old file: still read, as its folder's page.
+OLD_PAGE_FILES = {f"views/{p.name}.py": p.path for p in PAGES}
+
+
+def with_folder_pages(lesson: Lesson) -> Lesson:
+    """`lesson` with every stop's page named views/<name>/page.py (an old file, views/<name>.py, is renamed)."""
+    return replace(lesson, stops=tuple(replace(s, page=OLD_PAGE_FILES.get(s.page, s.page)) for s in lesson.stops))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _load(number: int, mtime: float, where: str = "") -> Lesson | UserInputError:
     """Parsed once per file version: a teacher's edit shows on the next rerun (mtime and path are in the key)."""
     try:
-        return load_lesson(number, {p.path for p in PAGES})
+        return with_folder_pages(load_lesson(number, {p.path for p in PAGES} | set(OLD_PAGE_FILES)))
     except UserInputError as e:
         return e
 
