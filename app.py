@@ -19,7 +19,9 @@ lang = shell.sidebar()
 idx = 0 if lang == "en" else 1
 sections: dict[str, list] = {}
 for entry in PAGES:
-    page = st.Page(entry.path, title=entry.title[idx], icon=entry.icon, default=entry.path == "views/home.py")
+    # url_path: every page file is page.py; its folder names its URL, as the file stem did (old links still open)
+    page = st.Page(entry.path, title=entry.title[idx], icon=entry.icon, url_path=entry.name,
+                   default=entry.path == "views/home/page.py")
     sections.setdefault(T.t(entry.section, lang), []).append(page)
 ordered = {T.t(s, lang): sections[T.t(s, lang)] for s in SECTIONS if T.t(s, lang) in sections}
 run_page(st.navigation(ordered, expanded=True).run)

@@ -54,7 +54,7 @@ def _interactions(repeats: int) -> dict[str, float]:
         return at
 
     out: dict[str, float] = {}
-    at = opened("views/tf_multihead.py")
+    at = opened("views/tf_multihead/page.py")
     at.radio(key="mha_model").set_value("minilm").run()
     at.text_area(key="mha_text").set_value(SENTENCE).run()
     vals = iter(range(1, 10_000))
@@ -63,7 +63,7 @@ def _interactions(repeats: int) -> dict[str, float]:
     out["mha_rerun_s"] = _median_s(lambda: at.run(), repeats)
     assert not at.exception, [e.value for e in at.exception]
 
-    at = opened("views/tf_attention.py")
+    at = opened("views/tf_attention/page.py")
     flips = iter(range(10_000))
     out["att_causal_toggle_s"] = _median_s(lambda: at.toggle(key="att_causal").set_value(next(flips) % 2 == 0).run(),
                                            repeats)

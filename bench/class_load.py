@@ -60,8 +60,8 @@ Classroom = _classroom.Classroom
 
 SKIP_KEYS = {"present", "force_cpu"}  # presenter view and the device switch are the teacher's
 REFUSED = ("trainings are already running", "件の学習が動いています")
-QUEUED_KEY = "gpt_queue_cancel"  # the queued training's Cancel button (views/gpt_train.py)
-QUEUED_TEXT = ("in the queue", "待ち行列")  # its place, shown beside it (ui/gpt_train_view.py)
+QUEUED_KEY = "gpt_queue_cancel"  # the queued training's Cancel button (views/gpt_train/page.py)
+QUEUED_TEXT = ("in the queue", "待ち行列")  # its place, shown beside it (views/gpt_train/sections.py)
 TARGETS = {"n": 30, "widget_p95_s": 1.0, "widget_p99_s": 2.0, "errors": 0, "rss_peak_mb": 2048}
 
 

@@ -10,7 +10,7 @@ Streamlit and ui/preload.py's heavy imports (torch, pandas, plotly) happen befor
 
     .venv/bin/python -m bench.first_open            # both languages
     .venv/bin/python -m bench.first_open --lang ja
-    .venv/bin/python -m bench.first_open --skip views/tf_encoder_decoder.py   # leave a page out
+    .venv/bin/python -m bench.first_open --skip views/tf_encoder_decoder/page.py   # leave a page out
 
 Last line: {"pages": {"<lang>:<page>": seconds}, "max_s": ..., "cache_empty": true, "load_avg": {...}, ...}
 (`cache_empty`: every child started on a cache folder with no files in it; `load_avg`: the 1-minute load

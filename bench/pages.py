@@ -234,8 +234,8 @@ def _settle(limit_s: float = 60.0) -> None:
 
 # Views a page shows only after a choice: (page, {widget key: value}) walked besides the page's first view.
 VIEWS = {
-    "views/lm_chain_rule.py": [{"chain_model": "both"}],  # the n-gram and the GPT side by side (ranks, top-5)
-    "views/gpt_inside.py": [{"inside_view": "lens"}, {"inside_view": "knockout"}],  # "next" is the first view
+    "views/lm_chain_rule/page.py": [{"chain_model": "both"}],  # the n-gram and the GPT side by side (ranks, top-5)
+    "views/gpt_inside/page.py": [{"inside_view": "lens"}, {"inside_view": "knockout"}],  # "next" is the first view
 }
 
 

@@ -150,7 +150,7 @@ def _page_rerender_s() -> dict[str, float]:
     from tests.apptest import open_page
 
     out = {}
-    for page in ("views/tok_compare.py", "views/tok_bpe.py", "views/tok_sweep.py"):
+    for page in ("views/tok_compare/page.py", "views/tok_bpe/page.py", "views/tok_sweep/page.py"):
         at = open_page(page, lang="ja", timeout=300)
         times = []
         for _ in range(5):

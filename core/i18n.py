@@ -1,8 +1,8 @@
 """Bilingual UI strings (English / 日本語).
 
-Each page keeps one `Catalog` of its strings in `ui/texts/<page>.py`, English and Japanese side by
-side so that a missing translation is visible in review and caught by tests (every catalog created is
-registered in `CATALOGS`).
+Each page keeps one `Catalog` of its strings in `views/<page>/texts.py` (strings several pages share:
+`ui/texts/`), English and Japanese side by side so that a missing translation is visible in review and
+caught by tests (every catalog created is registered in `CATALOGS`).
 
 >>> cat = Catalog("demo", {"hello": ("Hello, {name}", "こんにちは、{name}")})
 >>> cat.t("hello", "ja", name="Atlas")

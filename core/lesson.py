@@ -7,12 +7,12 @@ and Japanese. The file is checked on load; a bad entry is named in a bilingual `
 >>> lesson = parse_lesson('''
 ... title = ["Demo", "デモ"]
 ... [[stop]]
-... page = "views/gpt_gelu.py"
+... page = "views/gpt_gelu/page.py"
 ... title = ["GELU", "GELU"]
 ... point = ["x times Phi(x).", "x かける Φ(x)。"]
 ... question = ["Where is it negative?", "どこで負になる？"]
 ... state = { gelu_range = [-4.0, 4.0] }
-... ''', pages={"views/gpt_gelu.py"})
+... ''', pages={"views/gpt_gelu/page.py"})
 >>> lesson.stops[0].values("ja")
 {'gelu_range': (-4.0, 4.0)}
 """
@@ -40,7 +40,7 @@ Pair = tuple[str, str]  # (English, 日本語)
 
 @dataclass(frozen=True)
 class Stop:
-    page: str  # e.g. "views/lm_ngram.py"
+    page: str  # e.g. "views/lm_ngram/page.py"
     title: Pair  # (English, 日本語)
     point: Pair
     question: Pair

@@ -26,7 +26,7 @@ POSITION_OFFSET, POSITION_MAX_LEN = 4, 64  # the pair counts' settings (core.lm.
 DICT_QUERY_POS = 13  # the many-texts query sits at position 14: past most keys' positions
 DICT_POOL_LINES = 40  # held-out lines that lend their tokens as keys: ~700 keys
 DICT_SHOWN = 6  # rows of the many-texts dict kept (the page shows these and the count)
-NGRAM_KS = (0.001, 0.01, 0.1, 0.5, 1.0)  # views/lm_ngram.py's k slider: every value it offers is shipped
+NGRAM_KS = (0.001, 0.01, 0.1, 0.5, 1.0)  # the n-gram page's k slider: every value it offers is shipped
 
 
 def lib_versions(*names: str) -> dict[str, str]:

@@ -600,7 +600,7 @@ def build_sweep(lang: str, models_dir: Path) -> dict:
     return card
 
 
-TOK_BPE_MERGES = 3000  # views/tok_bpe.py's slider maximum on the train part: every position is a prefix of it
+TOK_BPE_MERGES = 3000  # views/tok_bpe/page.py's slider maximum on the train part: every position is a prefix of it
 
 
 def build_tokenizers(lang: str, models_dir: Path) -> dict:

@@ -133,7 +133,7 @@ def main() -> None:
     if args.all:
         from ui.registry import PAGES
 
-        names += [Path(p.path).stem.replace("home", "home") for p in PAGES]
+        names += [p.name for p in PAGES]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if not args.port:

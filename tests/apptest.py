@@ -22,7 +22,7 @@ def in_browser(at: AppTest, secret: str = SECRET) -> AppTest:
 
 
 def open_page(page: str | None = None, lang: str = "en", timeout: float = 60) -> AppTest:
-    """Run app.py, switch to `page` (e.g. "views/gpt_gelu.py") in `lang`; return the AppTest."""
+    """Run app.py, switch to `page` (e.g. "views/gpt_gelu/page.py") in `lang`; return the AppTest."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     # The URL carries the switch's label (?lang=日本語), as a shared link does.
     at.query_params["lang"] = LANG_NAMES[lang]

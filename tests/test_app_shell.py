@@ -5,6 +5,7 @@ import pytest
 
 from core.i18n import CATALOGS
 from tests.apptest import open_page
+from tests.conftest import ROOT
 from ui.registry import PAGES, SECTIONS
 
 
@@ -14,6 +15,14 @@ def test_home_renders_in_both_languages(lang):
     text = " ".join(m.value for m in at.markdown)
     assert ("言語モデル" in text) == (lang == "ja")
     assert "Transformer Atlas" in at.title[0].value
+
+
+def test_home_links_every_page_at_its_old_address():
+    """A page is views/<name>/page.py and is served at /<name>, the address it had as views/<name>.py."""
+    at = open_page(lang="en")
+    linked = [e.proto.page for e in at.get("page_link")]
+    assert linked == [p.name for p in PAGES[1:]]
+    assert "lm_chain_rule" in linked and "tf_encoder_decoder" in linked and "page" not in linked
 
 
 def test_language_switch_changes_text():
@@ -29,7 +38,7 @@ def test_every_registered_page_exists_and_is_in_the_navigation():
     registry take the list as it is, with nothing filtered out."""
     missing = [p.path for p in PAGES if not p.exists()]
     assert not missing, f"registered in ui/registry.py but not on disk: {missing}"
-    assert PAGES[0].path == "views/home.py"
+    assert PAGES[0].path == "views/home/page.py"
     assert len({p.path for p in PAGES}) == len(PAGES)
     assert {p.section for p in PAGES} <= set(SECTIONS)
 
@@ -42,6 +51,9 @@ def test_catalogs_are_complete():
 
     for mod in pkgutil.iter_modules(ui.texts.__path__):
         importlib.import_module(f"ui.texts.{mod.name}")
+    # each page's own catalog: views/<page>/texts.py, or texts/ with a module per section
+    for path in sorted([*ROOT.glob("views/*/texts.py"), *ROOT.glob("views/*/texts/*.py")]):
+        importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"))
     assert CATALOGS
     for cat in CATALOGS.values():
         for key, (en, ja) in cat.entries.items():
@@ -51,7 +63,7 @@ def test_catalogs_are_complete():
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_sidebar_device_line_and_running_badge_follow_the_language(lang):
     """Japanese mode said "2 threads" in the sidebar; the running badge's label is ours, in the UI language."""
-    at = open_page("views/gpt_gelu.py", lang=lang)
+    at = open_page("views/gpt_gelu/page.py", lang=lang)
     device = " ".join(c.value for c in at.sidebar.caption)
     if "CPU" in device:
         assert ("スレッド" in device) == (lang == "ja") and ("thread" in device) == (lang == "en")  # 1 or 2

@@ -11,7 +11,7 @@ from core.corpus import load_shipped, split_train_heldout
 from core.tokenizers.bpc import N, SMOOTHING, bits_per_char
 from tests.apptest import errors, open_page
 from tests.production_vendor import require_production
-from ui.tok_bpc import BPC_FILE
+from views.tok_sweep.tok_bpc import BPC_FILE
 
 
 def shipped(lang: str) -> dict:
@@ -54,7 +54,7 @@ def test_figure_escapes_labels():
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_sweep_page_shows_bits_per_character(lang):
-    at = open_page("views/tok_sweep.py", lang=lang)
+    at = open_page("views/tok_sweep/page.py", lang=lang)
     assert not at.exception, errors(at)
     chart = [json.dumps(json.loads(c.proto.spec), ensure_ascii=False)
              for c in at.get("plotly_chart") if c.key == "sweep_bpc"]

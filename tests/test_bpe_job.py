@@ -12,7 +12,7 @@ from core.runtime.jobs import LIMITER
 from core.tokenizers import bpe_job, cache
 from core.tokenizers.bpe import train_bpe
 from tests.apptest import errors, open_page
-from ui.texts.tok_bpe import T
+from views.tok_bpe.texts import T
 
 TEXT = "the lowest newest widest tokenizers are the lowest and the newest\n" * 40
 
@@ -85,7 +85,7 @@ def _wait_page(at, timeout: float = 120.0):
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_page_trains_in_the_background_and_shows_characters_meanwhile(fresh, lang):
-    at = open_page("views/tok_bpe.py", lang=lang)
+    at = open_page("views/tok_bpe/page.py", lang=lang)
     infos = " ".join(i.value for i in at.info)
     train, _ = split_train_heldout(load_shipped(lang))
     job = bpe_job.REGISTRY.get(bpe_job.job_key(train, "words", 3000))

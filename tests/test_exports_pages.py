@@ -19,11 +19,11 @@ def buttons(at) -> list[str]:
 
 
 @pytest.mark.parametrize("page, lang, csv_count", [
-    ("views/lm_chain_rule.py", "ja", 1),
-    ("views/lm_ngram.py", "en", 1),
-    ("views/tf_attention.py", "ja", 1),
-    ("views/tok_compare.py", "en", 1),
-    ("views/tf_encoder_decoder.py", "en", 1),
+    ("views/lm_chain_rule/page.py", "ja", 1),
+    ("views/lm_ngram/page.py", "en", 1),
+    ("views/tf_attention/page.py", "ja", 1),
+    ("views/tok_compare/page.py", "en", 1),
+    ("views/tf_encoder_decoder/page.py", "en", 1),
 ])
 def test_per_token_tables_offer_a_csv_in_the_readers_language(page, lang, csv_count):
     at = open_page(page, lang=lang, timeout=300)
@@ -35,13 +35,13 @@ def test_per_token_tables_offer_a_csv_in_the_readers_language(page, lang, csv_co
 
 
 def test_every_chart_gets_a_file_name_from_its_key():
-    at = open_page("views/tf_positional.py", lang="ja")
+    at = open_page("views/tf_positional/page.py", lang="ja")
     names = [c["toImageButtonOptions"]["filename"] for c in configs(at)]
     assert "atlas-pe_fig_heat" in names and len(names) >= 4, names
 
 
 def test_multihead_page_offers_the_bertviz_file_and_the_head_matrix():
-    at = open_page("views/tf_multihead.py", lang="ja", timeout=300)
+    at = open_page("views/tf_multihead/page.py", lang="ja", timeout=300)
     labels = buttons(at)
     assert T.t("html", "ja") in labels and T.t("csv", "ja") in labels, labels
 

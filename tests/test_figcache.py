@@ -12,7 +12,7 @@ from core.charts.style import FONT_SCALE
 from tests.apptest import errors, open_page
 from ui import figcache
 
-ATT, MHA, PE = "views/tf_attention.py", "views/tf_multihead.py", "views/tf_positional.py"
+ATT, MHA, PE = "views/tf_attention/page.py", "views/tf_multihead/page.py", "views/tf_positional/page.py"
 
 
 def _spec(at, key: str) -> dict:
@@ -104,7 +104,7 @@ def test_positional_figures_follow_their_inputs():
 
 def test_bpe_merges_slider_truncates_one_training_and_redraws():
     """The page trains the slider's maximum once and truncates: the merge count and its chart follow the slider."""
-    at = open_page("views/tok_bpe.py", lang="en")
+    at = open_page("views/tok_bpe/page.py", lang="en")
     at.slider(key="bpe_merges").set_value(300).run()
     freq300 = _spec(at, "bpe_freq")
     assert any("300 merges" in m.value or "300" in m.value for m in at.markdown)
@@ -115,7 +115,7 @@ def test_bpe_merges_slider_truncates_one_training_and_redraws():
 
 
 def test_ngram_figures_follow_topk_and_not_the_sampler():
-    at = open_page("views/lm_ngram.py", lang="en")
+    at = open_page("views/lm_ngram/page.py", lang="en")
     curve, heat = _spec(at, "ngram_curve_chart"), _spec(at, "ngram_heat_chart")
     at.slider(key="ngram_n").set_value(2).run()  # the sample only
     assert _spec(at, "ngram_curve_chart") == curve and _spec(at, "ngram_heat_chart") == heat

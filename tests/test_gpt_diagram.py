@@ -38,14 +38,14 @@ def test_labels_and_layer_count_are_the_callers():
 
 
 def test_page_defaults_name_real_pages_and_parts():
-    paths = {p.path for p in PAGES}
-    assert set(PAGE_PARTS) <= paths and set(PAGE_PARTS.values()) <= set(PARTS)
+    # PAGE_PARTS (core) names a page by its name: the folder views/<name>/ and its URL
+    assert set(PAGE_PARTS) <= {p.name for p in PAGES} and set(PAGE_PARTS.values()) <= set(PARTS)
     # Before the Transformer there is no diagram; the stops the issue names map as it says.
-    assert part_for("views/lm_chain_rule.py") is None and part_for("views/tok_bpe.py") is None
-    assert [part_for(p) for p in ("views/tf_positional.py", "views/tf_multihead.py", "views/tf_attention.py",
-                                  "views/gpt_gelu.py", "views/gpt_train.py", "views/gpt_finetune.py")] == \
+    assert part_for("views/lm_chain_rule/page.py") is None and part_for("views/tok_bpe/page.py") is None
+    assert [part_for(f"views/{p}/page.py") for p in ("tf_positional", "tf_multihead", "tf_attention", "gpt_gelu",
+                                                     "gpt_train", "gpt_finetune")] == \
         ["embed", "attention", "attention", "ffn", "all", "task_head"]
-    assert part_for("views/gpt_gelu.py", "block") == "block" and part_for("views/gpt_gelu.py", "none") is None
+    assert part_for("views/gpt_gelu/page.py", "block") == "block" and part_for("views/gpt_gelu/page.py", "none") is None
 
 
 def test_most_focused_head_is_the_lowest_normalized_entropy():

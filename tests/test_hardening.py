@@ -16,7 +16,7 @@ from core.textcheck import check_text, strip_controls
 from tests.conftest import ROOT
 from ui.safe import inert, plain
 
-SOURCES = sorted([ROOT / "app.py", *(ROOT / "views").glob("*.py"), *(ROOT / "ui").rglob("*.py"),
+SOURCES = sorted([ROOT / "app.py", *(ROOT / "views").rglob("*.py"), *(ROOT / "ui").rglob("*.py"),
                   *(ROOT / "core").rglob("*.py")])
 # URLs that appear in the sources but are never loaded by a browser or the server: bertviz's own CDN
 # addresses, kept only as the strings core.transformer.bertviz_html replaces.

@@ -49,7 +49,7 @@ def _trained(label: str):
 def test_chain_rule_page_shows_a_hostile_model_label_as_text(lang):
     from ui.shared_state import TRAINED_GPT_KEY
 
-    at = open_page("views/lm_chain_rule.py", lang=lang)
+    at = open_page("views/lm_chain_rule/page.py", lang=lang)
     at.session_state[TRAINED_GPT_KEY] = _trained(HOSTILE_LABEL)
     at.run()
     at.radio(key="chain_model").set_value("gpt").run()
@@ -59,7 +59,7 @@ def test_chain_rule_page_shows_a_hostile_model_label_as_text(lang):
 
 
 def test_chain_rule_page_typed_markup_stays_text():
-    at = open_page("views/lm_chain_rule.py", lang="en")
+    at = open_page("views/lm_chain_rule/page.py", lang="en")
     at.text_area(key="chain_text").set_value(f"see {HOSTILE_LABEL} here").run()
     assert not at.exception, errors(at)
     assert_inert(at)
@@ -68,7 +68,7 @@ def test_chain_rule_page_typed_markup_stays_text():
 def test_multihead_page_hostile_label_and_model_id():
     from ui.shared_state import TRAINED_GPT_KEY
 
-    at = open_page("views/tf_multihead.py", lang="en")
+    at = open_page("views/tf_multihead/page.py", lang="en")
     at.session_state[TRAINED_GPT_KEY] = _trained(HOSTILE_LABEL)
     at.radio(key="mha_model").set_value("gpt").run()
     at.text_area(key="mha_text").set_value("a b c d " + BEACON).run()
@@ -125,7 +125,7 @@ def test_a_failing_page_shows_a_bilingual_box_and_logs_the_traceback(lang, needl
     def broken(*a, **k):
         raise RuntimeError("internal detail in English /srv/secret/path")
 
-    at = open_page("views/lm_chain_rule.py", lang=lang)
+    at = open_page("views/lm_chain_rule/page.py", lang=lang)
     monkeypatch.setattr(core.lm.chain_rule, "chain_ngram", broken)  # the page imports it on each run
     with caplog.at_level(logging.ERROR, logger="atlas.guard"):
         at.text_area(key="chain_text").set_value("a new sentence to score").run()
@@ -154,7 +154,7 @@ def test_the_guard_lets_streamlit_control_flow_through():
 
 def test_st_stop_and_rerun_inside_pages_still_work(through_app):
     """Pages that call st.stop() (most of them, on bad input) and st.rerun() run without an error box."""
-    at = open_page("views/lm_chain_rule.py", lang="en")
+    at = open_page("views/lm_chain_rule/page.py", lang="en")
     at.text_area(key="chain_text").set_value("").run()  # the page shows the message and calls st.stop()
     assert not at.exception and not at.error, errors(at)
     assert any("empty" in w.value for w in at.warning)
@@ -179,7 +179,7 @@ def test_guarded_fragment_shows_the_box_on_its_own_reruns():
 
 def test_train_page_shows_a_hostile_checkpoint_label_as_text():
     """What the page says after loading a checkpoint: its label (from the file) is plain text."""
-    at = open_page("views/gpt_train.py", lang="ja")
+    at = open_page("views/gpt_train/page.py", lang="ja")
     at.session_state["gpt_info"] = (3, HOSTILE_LABEL)
     at.run()
     assert not at.exception, errors(at)
@@ -191,5 +191,5 @@ def test_pages_work_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatc
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(blocker / "cache"))  # every mkdir / write fails (ENOTDIR)
-    at = open_page("views/tok_bpe.py", lang="en")
+    at = open_page("views/tok_bpe/page.py", lang="en")
     assert not at.exception and not at.error, errors(at)

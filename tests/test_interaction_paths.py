@@ -229,7 +229,7 @@ def _spec(at, key: str) -> str:
 def test_attention_page_sentence_and_d_k_redraw_the_steps(lang, text):
     from tests.apptest import errors, open_page
 
-    at = open_page("views/tf_attention.py", lang=lang)
+    at = open_page("views/tf_attention/page.py", lang=lang)
     before = {k: _spec(at, k) for k in ("att_fig_x", "att_fig_q", "att_fig_scores", "att_fig_softmax")}
     at.select_slider(key="att_dk").set_value(64).run()
     assert not at.exception, errors(at)
@@ -260,14 +260,14 @@ def _gelu_timed(n: int) -> None:
 def test_gelu_cost_size_redraws_its_section_in_both_languages(lang, words):
     from tests.apptest import errors, open_page
 
-    _gelu_timed(1_000_000)  # the first draw waits at most ui.gelu_cost.FIRST_WAIT_S: time the default size first
-    at = open_page("views/gpt_gelu.py", lang=lang)
+    _gelu_timed(1_000_000)  # the first draw waits at most views.gpt_gelu.cost.FIRST_WAIT_S: time the default size first
+    at = open_page("views/gpt_gelu/page.py", lang=lang)
     before = _spec(at, "gelu_fig_cost")
     drawn = any("gelu_fig_f" in (el.proto.id or "") for el in at.get("plotly_chart"))
     curves = _spec(at, "gelu_fig_f") if drawn else None
     at.select_slider(key="gelu_cost_n").set_value(2_000_000).run()
     assert not at.exception, errors(at)
-    _gelu_timed(2_000_000)  # the timing runs in a job (ui/gelu_cost.py): wait for it, then rerun as the poll would
+    _gelu_timed(2_000_000)  # the timing runs in a job (views/gpt_gelu/cost.py): wait, then rerun as the poll would
     at.run()
     assert _spec(at, "gelu_fig_cost") != before
     assert any(words in c.value for c in at.caption)

@@ -11,6 +11,7 @@ from core.errors import UserInputError
 from core.lesson import LESSON_DIR, load_lesson, parse_lesson, parse_number
 from tests.apptest import APP, open_page
 from tests.conftest import ROOT
+from ui.lesson import diagram_part
 from ui.registry import PAGES
 
 PAGE_PATHS = {p.path for p in PAGES}
@@ -20,10 +21,10 @@ LESSONS = sorted(LESSON_DIR.glob("lesson*.toml"))
 def page_keys(path: str) -> list[re.Pattern]:
     """Widget keys a page creates: key="x" literals, f-string keys as patterns, and pick_corpus's keys.
 
-    A page may draw its widgets through a ui helper module of its own (`from ui.gpt_train_view import ...`):
-    those modules' keys count too.
+    A page draws widgets from the modules of its folder (views/gpt_train/sections.py) and from shared ui helpers
+    (`from ui.corpus_picker import ...`): those modules' keys count too.
     """
-    src = (ROOT / path).read_text(encoding="utf-8")
+    src = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / path).parent.rglob("*.py")))
     for mod in re.findall(r"^from (ui\.[a-z0-9_]+) import", src, re.M):
         helper = ROOT / (mod.replace(".", "/") + ".py")
         if helper.is_file() and helper.stem not in ("shell", "safe", "guard", "shared_state", "lesson"):
@@ -52,7 +53,7 @@ def test_lesson1_follows_the_notes_order():
     lesson = load_lesson(1, PAGE_PATHS)
     order = [p.path for p in PAGES]
     firsts = list(dict.fromkeys(s.page for s in lesson.stops))  # pages in first-visit order
-    assert firsts[0] == "views/lm_chain_rule.py" and lesson.stops[-1].page == "views/gpt_tasks.py"
+    assert firsts[0] == "views/lm_chain_rule/page.py" and lesson.stops[-1].page == "views/gpt_tasks/page.py"
     # Sections come in the course's order (LM -> tokenizers -> Transformer -> GPT), as the notes do.
     sections = [next(p.section for p in PAGES if p.path == f) for f in firsts]
     assert sections == sorted(sections, key=["sec_lm", "sec_tok", "sec_tf", "sec_gpt"].index)
@@ -62,7 +63,7 @@ def test_lesson1_follows_the_notes_order():
 GOOD = '''
 title = ["T", "題"]
 [[stop]]
-page = "views/gpt_gelu.py"
+page = "views/gpt_gelu/page.py"
 title = ["GELU", "GELU"]
 point = ["A point.", "要点。"]
 question = ["Why?", "なぜ？"]
@@ -72,25 +73,25 @@ state_ja = { gelu_custom = true }
 
 
 def test_parse_keeps_values_per_language():
-    lesson = parse_lesson(GOOD, {"views/gpt_gelu.py"})
+    lesson = parse_lesson(GOOD, {"views/gpt_gelu/page.py"})
     stop = lesson.stops[0]
     assert stop.values("en") == {"gelu_range": (-2.0, 2.0)}
     assert stop.values("ja") == {"gelu_range": (-2.0, 2.0), "gelu_custom": True}
 
 
 @pytest.mark.parametrize("bad, words", [
-    (GOOD.replace("gpt_gelu.py\"\ntitle", "nope.py\"\ntitle"), ("stop 1", "nope.py")),
+    (GOOD.replace("gpt_gelu/page.py\"\ntitle", "nope.py\"\ntitle"), ("stop 1", "nope.py")),
     (GOOD.replace('["Why?", "なぜ？"]', '["Why?"]'), ("stop 1", "question")),
     (GOOD.replace('["Why?", "なぜ？"]', '["Why?", ""]'), ("stop 1", "question")),
     (GOOD.replace("gelu_range =", '"Bad Key" ='), ("stop 1", "Bad Key")),
     (GOOD.replace("[[stop]]", "[[stop]\n"), ("lesson 1", "TOML")),
     ('title = ["T", "題"]\n', ("lesson 1", "[[stop]]")),
-    (GOOD + '[[stop]]\npage = "views/gpt_gelu.py"\n', ("stop 2", "title")),
+    (GOOD + '[[stop]]\npage = "views/gpt_gelu/page.py"\n', ("stop 2", "title")),
     (GOOD.replace("state_ja = {", 'hide = ["</style>"]\nstate_ja = {'), ("stop 1", "hide")),
 ])
 def test_bad_lesson_files_name_the_bad_entry(bad, words):
     with pytest.raises(UserInputError) as err:
-        parse_lesson(bad, {"views/gpt_gelu.py"})
+        parse_lesson(bad, {"views/gpt_gelu/page.py"})
     for w in words:
         assert w in err.value.en, err.value.en
     assert "レッスンファイル" in err.value.ja
@@ -206,8 +207,8 @@ def test_gpt_stops_show_the_architecture_with_the_lesson_part_lit(lang):
     from tests.apptest import specs
 
     lesson = load_lesson(1, PAGE_PATHS)
-    k = next(i for i, s in enumerate(lesson.stops, 1) if s.page == "views/gpt_gelu.py")
-    assert lesson.stops[k - 1].diagram_part() == "ffn"
+    k = next(i for i, s in enumerate(lesson.stops, 1) if s.page == "views/gpt_gelu/page.py")
+    assert diagram_part(lesson.stops[k - 1]) == "ffn"
     at = _app({"lesson": "1", "stop": str(k), "lang": lang})
     assert not at.exception, [e.value for e in at.exception]
     diagram = next(json.loads(s) for s in specs(at) if '"name":"ffn"' in s.replace(" ", ""))
@@ -222,7 +223,7 @@ def test_gpt_stops_show_the_architecture_with_the_lesson_part_lit(lang):
 STOP_WITH_PART = """
 title = ["Demo", "デモ"]
 [[stop]]
-page = "views/gpt_gelu.py"
+page = "views/gpt_gelu/page.py"
 part = "the whole thing"
 title = ["GELU", "GELU"]
 point = ["x", "x。"]
@@ -230,14 +231,25 @@ question = ["y", "y。"]
 """
 
 
+def test_a_lesson_naming_a_page_by_its_old_file_still_reads():
+    """Lesson files written before pages became folders say views/gpt_gelu.py: the stop opens the same page."""
+    from ui.lesson import OLD_PAGE_FILES, with_folder_pages
+
+    old = parse_lesson(GOOD.replace("views/gpt_gelu/page.py", "views/gpt_gelu.py"),
+                       PAGE_PATHS | set(OLD_PAGE_FILES))
+    stop = with_folder_pages(old).stops[0]
+    assert stop.page == "views/gpt_gelu/page.py" and diagram_part(stop) == "ffn"
+    assert stop.values("ja") == {"gelu_range": (-2.0, 2.0), "gelu_custom": True}
+
+
 def test_a_stop_part_must_be_a_diagram_part():
     with pytest.raises(UserInputError) as err:
-        parse_lesson(STOP_WITH_PART, {"views/gpt_gelu.py"})
+        parse_lesson(STOP_WITH_PART, {"views/gpt_gelu/page.py"})
     assert '"part"' in err.value.message("en") and "ffn" in err.value.message("ja")
-    none = parse_lesson(STOP_WITH_PART.replace("the whole thing", "none"), {"views/gpt_gelu.py"})
-    assert none.stops[0].diagram_part() is None
-    default = parse_lesson(STOP_WITH_PART.replace('part = "the whole thing"\n', ""), {"views/gpt_gelu.py"})
-    assert default.stops[0].diagram_part() == "ffn"  # the page's default
+    none = parse_lesson(STOP_WITH_PART.replace("the whole thing", "none"), {"views/gpt_gelu/page.py"})
+    assert diagram_part(none.stops[0]) is None
+    default = parse_lesson(STOP_WITH_PART.replace('part = "the whole thing"\n', ""), {"views/gpt_gelu/page.py"})
+    assert diagram_part(default.stops[0]) == "ffn"  # the page's default
 
 
 # ---------------------------------------------------------------- the lesson's words against the page's numbers
@@ -262,9 +274,9 @@ def _trace_y(fig: dict, name: str) -> list[float]:
 def test_the_normalization_stop_quotes_the_bits_its_page_shows():
     """The point says NFKC lowers bits per character and kana folding raises them on the Japanese corpus,
     with the two word-level figures: they are read here from the page's own table in its prepared state."""
-    from ui.texts.lm_normalization import T
+    from views.lm_normalization.texts import T
 
-    k, stop = _stop("views/lm_normalization.py")
+    k, stop = _stop("views/lm_normalization/page.py")
     at = _app({"lesson": "1", "stop": str(k), "lang": "ja"})  # the Japanese lesson opens the Japanese corpus
     assert not at.exception, [e.value for e in at.exception]
     table = next(d.value for d in at.dataframe if T.t("col_bpc", "ja") in d.value.columns)
@@ -279,9 +291,9 @@ def test_the_normalization_stop_quotes_the_bits_its_page_shows():
 def test_the_ngram_question_describes_the_curves_shown(lang):
     """Stop 3 asks why the gap widens while both curves fall: on its page both do, training faster."""
     from tests.apptest import specs
-    from ui.texts.lm_ngram import T
+    from views.lm_ngram.texts import T
 
-    k, stop = _stop("views/lm_ngram.py")
+    k, stop = _stop("views/lm_ngram/page.py")
     at = _app({"lesson": "1", "stop": str(k), "lang": lang})
     fig = next(json.loads(s) for s in specs(at) if T.t("heldout", lang) in s)
     held, train = _trace_y(fig, T.t("heldout", lang)), _trace_y(fig, T.t("train", lang))
@@ -293,9 +305,9 @@ def test_the_ngram_question_describes_the_curves_shown(lang):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_multihead_stop_opens_on_a_previous_token_head_as_its_point_says(lang):
     from tests.apptest import specs
-    from ui.texts.tf_multihead import T
+    from views.tf_multihead.texts import T
 
-    k, stop = _stop("views/tf_multihead.py")
+    k, stop = _stop("views/tf_multihead/page.py")
     at = _app({"lesson": "1", "stop": str(k), "lang": lang})
     assert not at.exception, [e.value for e in at.exception]
     layer, head = at.slider(key="mha_layer").value, at.slider(key="mha_head").value

@@ -11,7 +11,7 @@ from tests.apptest import APP
 WENT_WRONG = "Something went wrong"
 HEAD = '''title = ["T", "T"]
 [[stop]]
-page = "views/lm_chain_rule.py"
+page = "views/lm_chain_rule/page.py"
 title = ["{title}", "タイトル"]
 point = ["{point}", "要点"]
 question = ["Q?", "問い？"]
@@ -76,7 +76,7 @@ def test_lesson_texts_keep_emphasis_and_load_nothing(tmp_path, monkeypatch):
 
 
 def test_a_bad_page_name_is_quoted_as_text(tmp_path, monkeypatch):
-    body = HEAD.format(title="t", point="p").replace("views/lm_chain_rule.py", "![x](/p.png)").encode()
+    body = HEAD.format(title="t", point="p").replace("views/lm_chain_rule/page.py", "![x](/p.png)").encode()
     at = _open(tmp_path, monkeypatch, body, 93)
     warn = _warnings(at)
     assert "stop 1" in warn and "\\!\\[x\\]" in warn and "![x]" not in warn, warn

@@ -106,7 +106,7 @@ def test_the_page_says_what_fits_and_will_not_start_over_the_budget(lang, monkey
     from tests.apptest import errors, in_browser, open_page
 
     monkeypatch.delenv("ATLAS_TRAINING_MB", raising=False)
-    at = in_browser(open_page("views/gpt_train.py", lang=lang))
+    at = in_browser(open_page("views/gpt_train/page.py", lang=lang))
     shown = " ".join(c.value for c in at.caption)
     assert ("MB of the 600 MB" if lang == "en" else "600 MB のうち") in shown  # the default settings fit
     at.selectbox(key="gpt_preset").set_value("medium").run()

@@ -68,7 +68,7 @@ def test_ngram_page_counts_an_upload_in_the_background_in_its_session(lang, monk
         return upload
 
     monkeypatch.setattr(corpus_picker, "pick_corpus", pick)
-    at = open_page("views/lm_ngram.py", lang=lang)
+    at = open_page("views/lm_ngram/page.py", lang=lang)
     assert not at.exception, errors(at)
     with private.active(scope):
         jobs = list(nj.REGISTRY._jobs.values())

@@ -20,7 +20,7 @@ def _text(at) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_tok_compare_sudachi_section(lang):
-    at = open_page("views/tok_compare.py", lang=lang)
+    at = open_page("views/tok_compare/page.py", lang=lang)
     at.selectbox(key="tokc_preset").select("p_giants").run()
     assert not at.exception, errors(at)
     shown = _text(at)
@@ -38,7 +38,7 @@ def test_encdec_page_states_the_measured_rate(lang):
     from core.transformer.encoder_decoder import Seq2SeqConfig
     from core.transformer.encoder_decoder_train import cached, heldout_numbers
 
-    at = open_page("views/tf_encoder_decoder.py", lang=lang)
+    at = open_page("views/tf_encoder_decoder/page.py", lang=lang)
     cfg = Seq2SeqConfig(lang=lang)  # the page's source language follows the UI language
     r = alignment_rates(cached(cfg)[0], heldout_numbers(cfg))
     shown = _text(at)
@@ -54,7 +54,7 @@ def test_normalization_page_judges_each_step_from_the_numbers(lang):
     from core.corpus import load_shipped, split_train_heldout
     from core.lm.normalize import compare_forms, steps
 
-    at = open_page("views/lm_normalization.py", lang=lang)
+    at = open_page("views/lm_normalization/page.py", lang=lang)
     at.radio(key="norm_level").set_value("word").run()
     if not at.checkbox(key="norm_fold").value:
         at.checkbox(key="norm_fold").set_value(True).run()
@@ -79,7 +79,7 @@ def test_attention_page_dicts_and_position_counts(lang):
     from core.transformer.dict_lookup import prefix_keys
     from ui.texts.notes_checks import T
 
-    at = open_page("views/tf_attention.py", lang=lang)
+    at = open_page("views/tf_attention/page.py", lang=lang)
     at.selectbox(key="att_nd_head").select(1).run()
     assert not at.exception, errors(at)
     sh = load_gpt(lang)  # no live training in this session: the page shows the shipped GPT
@@ -99,10 +99,10 @@ def test_multihead_page_composition_and_minilm_japanese(lang):
     from core.shipped.models import load_gpt
     from core.transformer.composition import composition
     from core.transformer.pretrained import gpt_attention, minilm_folder
-    from ui.multihead_view import MAX_TOKENS
-    from ui.texts.tf_multihead import T as MH
+    from views.tf_multihead.sections import MAX_TOKENS
+    from views.tf_multihead.texts import T as MH
 
-    at = open_page("views/tf_multihead.py", lang=lang)
+    at = open_page("views/tf_multihead/page.py", lang=lang)
     sh = load_gpt(lang)
     c = composition(gpt_attention(sh.model, sh.tokenizer, MH.t("default_text", lang), MAX_TOKENS).attn)
     shown = _text(at)
@@ -124,9 +124,9 @@ def test_finetune_page_background_shows_the_stored_measurement(lang):
     import json
 
     from core.gpt.timing.step_time import from_dict
-    from ui.notes_finetune import MEASURED
+    from views.gpt_finetune.notes_finetune import MEASURED
 
-    at = open_page("views/gpt_finetune.py", lang=lang)
+    at = open_page("views/gpt_finetune/page.py", lang=lang)
     s = from_dict(json.loads(MEASURED.read_text(encoding="utf-8")))
     shown = _text(at)
     assert f"{s.ratio:.2f}" in shown and "ELMo" in shown

@@ -49,7 +49,7 @@ def test_a_page_training_whose_save_fails_says_so(lang, words, monkeypatch, tmp_
         at = in_browser(AppTest.from_file(APP, default_timeout=90))
         at.query_params["lang"], at.query_params["run"] = LANG_NAMES[lang], token
         at.run()
-        at.switch_page("views/gpt_train.py").run()
+        at.switch_page("views/gpt_train/page.py").run()
         assert not at.exception, errors(at)
         shown = " ".join(w.value for w in at.warning)
         assert all(w in shown for w in words), shown

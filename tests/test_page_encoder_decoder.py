@@ -1,4 +1,4 @@
-"""views/tf_encoder_decoder.py: renders at once while the model trains in the background (progress, cancel),
+"""views/tf_encoder_decoder/page.py: renders at once while the model trains in the background (progress, cancel),
 then in both languages translates, shows attention, and refuses bad input."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from core.transformer import encoder_decoder as seq2seq
 from core.transformer import encoder_decoder_job as edjob
 from tests.apptest import open_page as _open
 
-PAGE = "views/tf_encoder_decoder.py"
+PAGE = "views/tf_encoder_decoder/page.py"
 
 
 @pytest.fixture(autouse=True)

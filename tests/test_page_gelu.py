@@ -5,7 +5,7 @@ import pytest
 
 from tests.apptest import errors, open_page, specs, warnings
 
-PAGE = "views/gpt_gelu.py"
+PAGE = "views/gpt_gelu/page.py"
 
 
 def _timed(n: int) -> None:
@@ -20,7 +20,7 @@ def _timed(n: int) -> None:
 
 
 def _open(lang: str = "en"):
-    """The page with its default size (1M) timed first: a first draw waits at most ui.gelu_cost.FIRST_WAIT_S for
+    """The page with its default size (1M) timed first: a first draw waits at most views.gpt_gelu.cost.FIRST_WAIT_S for
     its cost figure, which a loaded test machine can exceed."""
     _timed(1_000_000)
     return open_page(PAGE, lang=lang)
@@ -154,7 +154,7 @@ def test_a_slow_first_timing_does_not_hold_the_page(monkeypatch, lang, timing):
     import threading
 
     from core.gpt.timing import gelu_cost
-    from ui import gelu_cost as section
+    from views.gpt_gelu import cost as section
 
     release = threading.Event()
     work = gelu_cost.CostJob.work

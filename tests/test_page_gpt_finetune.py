@@ -8,7 +8,7 @@ import pytest
 from core.gpt import finetune as ft
 from tests.apptest import errors, open_page, progress_text, run_until
 
-PAGE = "views/gpt_finetune.py"
+PAGE = "views/gpt_finetune/page.py"
 TINY = ft.Budget(pretrain_steps=5, pretrain_batch=4, epochs=1, batch=16, evals=2, n_layer=1, n_head=2, n_embd=32,
                  block_size=32, lstm_hidden=32, max_train=32, max_heldout=16)
 

@@ -34,7 +34,7 @@ def reopen(token: str, lang: str) -> AppTest:
     at.query_params["lang"] = LANG_NAMES[lang]
     at.query_params["run"] = token
     at.run()
-    at.switch_page("views/gpt_train.py").run()
+    at.switch_page("views/gpt_train/page.py").run()
     assert not at.exception, errors(at)
     return at
 
@@ -85,7 +85,7 @@ def test_the_page_puts_a_token_in_the_url_and_keeps_it():
     bad = AppTest.from_file(APP, default_timeout=90)
     bad.query_params["run"] = "../../etc"
     bad.run()
-    bad.switch_page("views/gpt_train.py").run()
+    bad.switch_page("views/gpt_train/page.py").run()
     assert not bad.exception and bad.query_params["run"] != "../../etc"
 
 

@@ -14,7 +14,7 @@ import time
 
 from tests.apptest import errors, open_page, progress_text, spec_with
 
-PAGE = "views/gpt_tasks.py"
+PAGE = "views/gpt_tasks/page.py"
 TINY = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=64, lstm_hidden=32)
 
 
@@ -108,7 +108,7 @@ def test_the_shipped_measurement_shows_all_four_formats_and_a_computed_compariso
     four tasks, a paragraph whose numbers are computed from it, and Figure 2 (left) from its layer sweep;
     once a hash no longer matches, it says the measurement is stale instead of showing old numbers."""
     from core.gpt.finetune import suite
-    from ui import gpt_tasks_shipped
+    from views.gpt_tasks import shipped as gpt_tasks_shipped
 
     path = tmp_path / f"transfer-{lang}.json"
     monkeypatch.setattr(suite, "shipped_path", lambda lang_, root=None: path)
@@ -141,7 +141,7 @@ def test_the_shipped_measurement_shows_all_four_formats_and_a_computed_compariso
 
 def test_a_task_is_above_its_baseline_only_by_more_than_the_noise():
     """The shipped paragraph's count: similarity's 50.15 % over three seeds against 50 % is noise, not a win."""
-    from ui.gpt_tasks_shipped import above_baseline
+    from views.gpt_tasks.shipped import above_baseline
 
     row = {"baseline": 0.5, "n_heldout": 224}
     assert not above_baseline({**row, "seeds": [0.5, 0.5, 0.5045]})  # the shipped en similarity
@@ -151,8 +151,9 @@ def test_a_task_is_above_its_baseline_only_by_more_than_the_noise():
 
 
 def test_table5_gap_lines_state_the_gap_its_standard_error_and_whether_it_is_noise():
-    """The lines under Table 5 on the fine-tuning page (ui.table5_noise): Welch SE over seeds, else binomial."""
-    from ui.table5_noise import gap_lines
+    """The lines under Table 5 on the fine-tuning page (views.gpt_finetune.table5_noise): Welch SE over seeds, else
+    binomial."""
+    from views.gpt_finetune.table5_noise import gap_lines
 
     names = {"full": "full", "no_pretrain": "w/o pre-training", "no_aux": "w/o aux"}
     seeds = gap_lines({"full": [0.80, 0.84, 0.82], "no_pretrain": [0.70, 0.74, 0.72]}, names, 100, "en")
@@ -166,7 +167,7 @@ def test_the_example_slider_comes_back_into_range_when_the_task_has_fewer_exampl
     """Similarity shows 10 examples (its curated pairs, then held-out ones), the others 8: after the last similarity
     example, another task's slider kept 10 above its maximum of 8 (the neuron view's slider raised in that state:
     tests/test_pages_gpt_inside.py); shell.in_range pulls it back to 8."""
-    at = open_page("views/gpt_tasks.py")
+    at = open_page("views/gpt_tasks/page.py")
     at.radio(key="tasks_task").set_value("similarity").run()
     top = at.slider(key="tasks_example").max
     at.slider(key="tasks_example").set_value(top).run()

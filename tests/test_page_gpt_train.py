@@ -7,7 +7,7 @@ import pytest
 
 from tests.apptest import errors, open_page, run_until
 
-PAGE = "views/gpt_train.py"
+PAGE = "views/gpt_train/page.py"
 
 
 def element_order(at) -> list[str]:
@@ -36,7 +36,7 @@ def test_buttons_come_before_the_settings(lang):
 def _crossing_script(lang: str):
     from core.gpt.pretrain import EvalInfo
     from core.gpt.training_job import JobView
-    from ui.gpt_train_view import crossings_box
+    from views.gpt_train.sections import crossings_box
 
     evals = [EvalInfo(0, 7.0, 7.0), EvalInfo(100, 4.5, 4.6), EvalInfo(200, 3.9, 4.1)]
     refs = {"unigram": 5.5, "bigram": 4.3, "kn": 3.4, "kn_n": 5.0}

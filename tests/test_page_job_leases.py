@@ -21,8 +21,8 @@ TINY_FT = ft.Budget(pretrain_steps=5, pretrain_batch=4, epochs=1, batch=16, eval
 TINY_TASKS = ft.Budget(pretrain_steps=6, pretrain_batch=4, n_layer=1, n_head=2, n_embd=32, block_size=64,
                        lstm_hidden=32)
 # page, lease kind, start button, language of the "finished" word, a widget set before starting
-PAGES = {"finetune": ("views/gpt_finetune.py", "ft_run", ft.FinetuneJob),
-         "tasks": ("views/gpt_tasks.py", "tasks_start", ft.FinetuneJob)}
+PAGES = {"finetune": ("views/gpt_finetune/page.py", "ft_run", ft.FinetuneJob),
+         "tasks": ("views/gpt_tasks/page.py", "tasks_start", ft.FinetuneJob)}
 
 
 @pytest.fixture(autouse=True)

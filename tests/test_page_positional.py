@@ -9,7 +9,7 @@ import torch
 from tests.apptest import errors, open_page, spec_with, specs, warnings
 from ui.shared_state import TRAINED_GPT_KEY, TrainedGPT
 
-PAGE = "views/tf_positional.py"
+PAGE = "views/tf_positional/page.py"
 
 
 @pytest.mark.parametrize("lang, title, heat, shipped", [
@@ -93,3 +93,12 @@ def test_learned_position_embeddings_are_compared_when_a_model_exists(lang):
     assert "d = 12" in spec_with(at, "T = 16")
     at.toggle(key="pe_cosine").set_value(True).run()
     assert not at.exception and spec_with(at, "demo · step 0") != learned
+
+
+def test_without_a_model_the_page_links_to_training_at_its_url(monkeypatch):
+    """No GPT (none trained here, the shipped one missing): a note, and a link to the training page's folder
+    served at its old address, /gpt_train."""
+    monkeypatch.setattr("ui.shared_state.get_gpt", lambda lang: None)
+    at = open_page(PAGE)
+    links = [e.proto for e in at.get("page_link")]
+    assert [p.page for p in links] == ["gpt_train"], links

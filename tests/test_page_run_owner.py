@@ -46,7 +46,7 @@ def open_train(run: str | None = None, watch: str | None = None, secret: str | N
         if v is not None:
             at.query_params[k] = v
     at.run()
-    at.switch_page("views/gpt_train.py").run()
+    at.switch_page("views/gpt_train/page.py").run()
     assert not at.exception, errors(at)
     return at
 

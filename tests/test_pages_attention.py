@@ -8,8 +8,8 @@ import pytest
 
 from tests.apptest import errors, open_page
 
-ATT = "views/tf_attention.py"
-MHA = "views/tf_multihead.py"
+ATT = "views/tf_attention/page.py"
+MHA = "views/tf_multihead/page.py"
 HOSTILE = "</script><script>alert(1)</script> <img src=x onerror=alert(2)> 猫 🐈‍⬛ café"
 
 

@@ -19,7 +19,7 @@ def test_residual_page_loss_matches_the_models_own_evaluation(lang):
     from core.shipped.models import heldout_loss, load_gpt
     from core.gpt.tasks.pretrain_text import corpus_heldout
 
-    at = open_page("views/gpt_residual.py", lang=lang)
+    at = open_page("views/gpt_residual/page.py", lang=lang)
     rerun_until(at, lambda a: len(a.get("plotly_chart")) == 2, timeout=300)
     sh = load_gpt(lang)
     ids = R.heldout_ids(sh.tokenizer, corpus_heldout(lang), sh.model.config.block_size)
@@ -40,7 +40,7 @@ def test_multihead_neuron_view_matches_the_heads_attention(lang):
 
     from tests.apptest import specs
 
-    at = open_page("views/tf_multihead.py", lang=lang)
+    at = open_page("views/tf_multihead/page.py", lang=lang)
     title = "looks at tokens" if lang == "en" else "を見る"
     assert any(title in s for s in specs(at))
     check = [c.value for c in at.caption if ("Check:" in c.value or "確認" in c.value)]
@@ -59,8 +59,8 @@ def test_multihead_neuron_view_matches_the_heads_attention(lang):
 
 
 @pytest.mark.parametrize("page,view,text_key,slider", [
-    ("views/tf_multihead.py", None, "mha_text", "mha_nv_query"),
-    ("views/gpt_inside.py", ("inside_view", "lens"), "inside_text", "lens_pos"),
+    ("views/tf_multihead/page.py", None, "mha_text", "mha_nv_query"),
+    ("views/gpt_inside/page.py", ("inside_view", "lens"), "inside_text", "lens_pos"),
 ])
 def test_a_shorter_text_pulls_a_token_slider_back_into_its_range(page, view, text_key, slider):
     """A token slider at a late position, then a shorter text: the page shows the last token, not the error box

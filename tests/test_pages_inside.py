@@ -8,7 +8,7 @@ import pytest
 
 from tests.apptest import open_page, specs
 
-PAGE = "views/gpt_inside.py"
+PAGE = "views/gpt_inside/page.py"
 
 
 def metrics(at) -> list[str]:
@@ -23,7 +23,7 @@ def table(at, key: str) -> list[dict]:
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_chain_rule_side_by_side_scores_the_same_tokens(lang):
-    at = open_page("views/lm_chain_rule.py", lang=lang)
+    at = open_page("views/lm_chain_rule/page.py", lang=lang)
     at.radio(key="chain_model").set_value("both").run()
     assert not at.exception
     gltr = [s for s in specs(at) if '"heatmap"' in s]
@@ -42,7 +42,7 @@ def test_chain_rule_side_by_side_scores_the_same_tokens(lang):
 
 
 def test_chain_rule_old_links_still_open_the_single_model_views():
-    at = open_page("views/lm_chain_rule.py", lang="en")
+    at = open_page("views/lm_chain_rule/page.py", lang="en")
     at.radio(key="chain_model").set_value("gpt").run()
     assert not at.exception and at.slider(key="chain_n").disabled
     at.radio(key="chain_model").set_value("ngram").run()

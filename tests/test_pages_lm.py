@@ -7,7 +7,8 @@ from core.corpus import decode_upload
 from core.errors import UserInputError
 from tests.apptest import open_page
 
-LM_PAGES = ["views/lm_chain_rule.py", "views/lm_ngram.py", "views/lm_entropy.py", "views/lm_normalization.py"]
+LM_PAGES = ["views/lm_chain_rule/page.py", "views/lm_ngram/page.py", "views/lm_entropy/page.py",
+            "views/lm_normalization/page.py"]
 
 
 def charts(at) -> list[str]:
@@ -33,7 +34,7 @@ def test_page_renders(page, lang):
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_chain_rule_widgets_change_the_numbers(lang):
-    at = open_page("views/lm_chain_rule.py", lang=lang)
+    at = open_page("views/lm_chain_rule/page.py", lang=lang)
     before = metrics(at)
     at.slider(key="chain_n").set_value(1).run()
     assert not at.exception and metrics(at) != before
@@ -45,7 +46,7 @@ def test_chain_rule_widgets_change_the_numbers(lang):
 
 @pytest.mark.parametrize("text", ["", "   ", "x", "🐈‍⬛🐈‍⬛ ⌘⌘ ꙮ", "<script>alert(1)</script>", "ab\x00\x1bcd"])
 def test_chain_rule_hostile_text(text):
-    at = open_page("views/lm_chain_rule.py", lang="ja")
+    at = open_page("views/lm_chain_rule/page.py", lang="ja")
     at.text_area(key="chain_text").set_value(text).run()
     assert not at.exception
     if not text.strip():
@@ -55,21 +56,21 @@ def test_chain_rule_hostile_text(text):
 
 
 def test_chain_rule_long_paste_is_truncated_with_a_caption():
-    at = open_page("views/lm_chain_rule.py", lang="en")
+    at = open_page("views/lm_chain_rule/page.py", lang="en")
     at.text_area(key="chain_text").set_value("the cat sat. " * 800).run()  # 10,400 characters
     assert not at.exception
     assert any("500" in c.value for c in at.caption)
 
 
 def test_chain_rule_unseen_characters_are_unk_not_errors():
-    at = open_page("views/lm_chain_rule.py", lang="en")
+    at = open_page("views/lm_chain_rule/page.py", lang="en")
     at.text_area(key="chain_text").set_value("ꙮꙮꙮ").run()
     assert not at.exception and at.info
     assert float(metrics(at)[4]) > 1
 
 
 def test_ngram_widgets_change_the_figures():
-    at = open_page("views/lm_ngram.py", lang="en")
+    at = open_page("views/lm_ngram/page.py", lang="en")
     before, code = charts(at), at.code[0].value
     at.radio(key="ngram_smoothing").set_value("addk").run()
     assert not at.exception and charts(at)[0] != before[0]
@@ -88,7 +89,7 @@ def test_ngram_caption_follows_the_numbers_shown(lang, level, smoothing):
     training curve turns up after n = 2, and the caption says so instead of "keeps falling"."""
     import json
 
-    at = open_page("views/lm_ngram.py", lang=lang)
+    at = open_page("views/lm_ngram/page.py", lang=lang)
     at.radio(key="ngram_corpus").set_value("ja" if lang == "ja" else "en").run()
     at.radio(key="ngram_level").set_value(level).run()
     at.radio(key="ngram_smoothing").set_value(smoothing).run()
@@ -110,7 +111,7 @@ def test_ngram_caption_follows_the_numbers_shown(lang, level, smoothing):
 
 
 def test_entropy_presets_and_temperature():
-    at = open_page("views/lm_entropy.py", lang="en")
+    at = open_page("views/lm_entropy/page.py", lang="en")
     at.button(key="ent_uniform").click().run()
     assert not at.exception and float(metrics(at)[1]) == pytest.approx(6.0)
     at.button(key="ent_onehot").click().run()
@@ -126,7 +127,7 @@ def test_entropy_presets_and_temperature():
 
 
 def test_entropy_all_zero_weights_is_uniform_not_an_error():
-    at = open_page("views/lm_entropy.py", lang="ja")
+    at = open_page("views/lm_entropy/page.py", lang="ja")
     for i in range(6):
         at.slider(key=f"ent_w{i}").set_value(0.0)
     at.run()
@@ -134,7 +135,7 @@ def test_entropy_all_zero_weights_is_uniform_not_an_error():
 
 
 def test_normalization_widgets_change_the_table():
-    at = open_page("views/lm_normalization.py", lang="ja")
+    at = open_page("views/lm_normalization/page.py", lang="ja")
     table = at.dataframe[0].value.to_csv()
     at.slider(key="norm_n").set_value(1).run()
     assert not at.exception and at.dataframe[0].value.to_csv() != table
@@ -149,7 +150,8 @@ def test_uploads_that_are_not_text_are_refused():
             decode_upload(data, name)
 
 
-@pytest.mark.parametrize("page", ["views/lm_chain_rule.py", "views/lm_ngram.py", "views/lm_normalization.py"])
+@pytest.mark.parametrize("page", ["views/lm_chain_rule/page.py", "views/lm_ngram/page.py",
+                                  "views/lm_normalization/page.py"])
 @pytest.mark.parametrize("corpus", ["a", "ab\n", "ꙮ\n\n\n"])
 def test_tiny_corpus_gives_a_message_or_a_result(page, corpus, monkeypatch):
     """What an upload of one character or one line reaches the page as (the picker hands it the text)."""
@@ -169,7 +171,7 @@ def test_chain_rule_offers_the_trained_gpt_when_there_is_one():
 
     tok = CharTokenizer.train("the cat sat on the mat.")
     model = GPT(GPTConfig.preset("tiny", tok.vocab_size)).eval()
-    at = open_page("views/lm_chain_rule.py", lang="en")
+    at = open_page("views/lm_chain_rule/page.py", lang="en")
     assert at.radio(key="chain_model").options[0] == "n-gram trained on the corpus below"
     assert "shipped GPT (en)" in at.radio(key="chain_model").options[1]  # the shipped one, until one is trained
     at.session_state[TRAINED_GPT_KEY] = TrainedGPT(model, tok, "tiny · test", 0)

@@ -31,7 +31,7 @@ def test_ngram_page_compares_modified_and_interpolated_kn(lang):
     from core.corpus import load_shipped, split_train_heldout
     from core.lm.data import build
 
-    at = open_page("views/lm_ngram.py", lang=lang)
+    at = open_page("views/lm_ngram/page.py", lang=lang)
     col = "n (tuned)" if lang == "en" else "n（調整後）"
     rerun_until(at, lambda a: _frame(a, col) is not None)
     table = _frame(at, col)
@@ -91,7 +91,7 @@ def test_entropy_page_cross_entropy_and_kl_against_torch(lang):
     import torch
     from torch.distributions import Categorical, kl_divergence
 
-    at = open_page("views/lm_entropy.py", lang=lang)
+    at = open_page("views/lm_entropy/page.py", lang=lang)
     title = "model's q" if lang == "en" else "モデルの q"
     p, q = _bars(at, title)
     assert len(p) == len(q) == at.slider(key="ent_size").value and q.sum() == pytest.approx(1, abs=1e-9)
@@ -113,7 +113,7 @@ def test_entropy_page_cross_entropy_and_kl_against_torch(lang):
 
 @pytest.mark.parametrize("ctx", ["", "<script>alert(1)</script>", "🧑‍💻" * 50, "\x00\x07"])
 def test_entropy_context_hostile_input(ctx):
-    at = open_page("views/lm_entropy.py", lang="en")
+    at = open_page("views/lm_entropy/page.py", lang="en")
     at.text_input(key="ent_ctx").set_value(ctx).run()
     assert not at.exception, errors(at)
     assert "nan" not in " ".join(m.value for m in at.metric).lower()

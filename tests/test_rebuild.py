@@ -57,7 +57,7 @@ def test_an_unwritable_cache_says_so_without_running_anything(nothing_shipped, t
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_page_without_its_shipped_gpt_offers_the_rebuild_button(nothing_shipped, lang, monkeypatch):
-    at = open_page("views/lm_chain_rule.py", lang=lang)
+    at = open_page("views/lm_chain_rule/page.py", lang=lang)
     assert not at.exception, errors(at)
     button = at.button(key=f"rebuild_gpt_{lang}")
     assert ("Rebuild this model" if lang == "en" else "このモデルを作り直す") in button.label

@@ -35,7 +35,7 @@ def test_ngram_page_first_open_shows_the_shipped_kn_comparison_without_a_job(mon
     monkeypatch.setattr(S, "_MEMORY", {})
     started = []
     monkeypatch.setattr(S.NoteJob, "work", lambda self: started.append(self.note.name) or "finished")
-    at = open_page("views/lm_ngram.py", lang=lang)
+    at = open_page("views/lm_ngram/page.py", lang=lang)
     if level != "char":
         at.radio(key="ngram_level").set_value(level).run()
     assert not at.exception, [e.value for e in at.exception]

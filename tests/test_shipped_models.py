@@ -185,7 +185,8 @@ def test_heldout_loss_scores_every_token_once():
 
 
 # ---- pages: the shipped GPT by default; a missing artifact is a message, not a traceback ----------
-PAGES_WITH_GPT = ("views/lm_chain_rule.py", "views/tf_multihead.py", "views/tf_positional.py", "views/tf_attention.py")
+PAGES_WITH_GPT = ("views/lm_chain_rule/page.py", "views/tf_multihead/page.py", "views/tf_positional/page.py",
+                  "views/tf_attention/page.py")
 
 
 def _page_text(at) -> str:
@@ -198,7 +199,7 @@ def _page_text(at) -> str:
 def test_chain_rule_scores_with_the_shipped_gpt(lang):
     from tests.apptest import open_page
 
-    at = open_page("views/lm_chain_rule.py", lang=lang)
+    at = open_page("views/lm_chain_rule/page.py", lang=lang)
     at.radio(key="chain_model").set_value("gpt").run()
     assert not at.exception, [e.value for e in at.exception]
     label = "shipped GPT (en)" if lang == "en" else "同梱の GPT（ja）"

@@ -162,13 +162,13 @@ def test_ngram_page_first_open_runs_no_mecab_and_shows_the_shipped_numbers(monke
     no MeCab pass over the corpus (what made the Japanese first open slow), the same numbers on screen."""
     from core.tokenizers import mecab
     from tests.apptest import open_page, spec_with
-    from ui.texts.lm_ngram import T
+    from views.lm_ngram.texts import T
 
     def refuse(text):
         raise AssertionError("MeCab ran over the corpus on the n-gram page's first open")
 
     monkeypatch.setattr(mecab, "split", refuse)
-    at = open_page("views/lm_ngram.py", lang=lang)
+    at = open_page("views/lm_ngram/page.py", lang=lang)
     note = S.shipped(N.ngram_page(lang))
     held = note["curves"]["char|kn|0.1"]["heldout"]
     fig = json.loads(spec_with(at, T.t("heldout", lang)))
@@ -204,7 +204,7 @@ def test_attention_page_without_shipped_notes_computes_them_in_a_job(monkeypatch
     S._MEMORY.clear()
     S.REGISTRY.clear()
     try:
-        at = open_page("views/tf_attention.py", lang=lang)
+        at = open_page("views/tf_attention/page.py", lang=lang)
         if at.get("progress"):  # the usual case: the jobs outlast the page's first run
             assert any("--only notes" in i.value for i in at.info)
             # no shipped file at all: the message says so (not "made from other inputs")

@@ -16,7 +16,7 @@ from tests.test_shipped_notes import REBUILD
 def test_residual_page_first_open_shows_the_shipped_study_without_a_job(monkeypatch, tmp_path, lang):
     from core.shipped.models import load_gpt
     from tests.apptest import open_page
-    from ui.texts.gpt_residual import T
+    from views.gpt_residual.texts import T
 
     note = R.page_note(load_gpt(lang), lang)  # the page's note for the model the pages load
     got = S.shipped(note)
@@ -25,7 +25,7 @@ def test_residual_page_first_open_shows_the_shipped_study_without_a_job(monkeypa
     monkeypatch.setattr(S, "_MEMORY", {})
     started = []
     monkeypatch.setattr(S.NoteJob, "work", lambda self: started.append(self.note.name) or "finished")
-    at = open_page("views/gpt_residual.py", lang=lang)
+    at = open_page("views/gpt_residual/page.py", lang=lang)
     assert not started and not at.get("progress"), started
     s = R.ResidualStudy.from_json(got)
     assert at.metric[0].value == T.t("nats", lang, v=s.base_loss, pp=math.exp(s.base_loss))

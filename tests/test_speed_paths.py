@@ -155,7 +155,7 @@ def test_attention_page_new_seed_redraws_the_inputs_and_the_study(lang):
     def spec(at, key):
         return next(el.proto.spec for el in at.get("plotly_chart") if el.proto.id and key in el.proto.id)
 
-    at = open_page("views/tf_attention.py", lang=lang)
+    at = open_page("views/tf_attention/page.py", lang=lang)
     x0, why0 = spec(at, "att_fig_x"), spec(at, "att_fig_why")
     at.number_input(key="att_seed").set_value(7).run()
     assert not at.exception, errors(at)

@@ -6,7 +6,7 @@ import pytest
 from core.gpt.lstm import LSTMConfig
 from core.gpt.model import GPTConfig
 from core.gpt.timing.step_time import dependent_steps, from_dict, measure, to_dict
-from ui.notes_finetune import MEASURED
+from views.gpt_finetune.notes_finetune import MEASURED
 
 
 def test_dependent_steps_grow_with_length_for_the_lstm_only():

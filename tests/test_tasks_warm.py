@@ -1,4 +1,4 @@
-"""ui.gpt_tasks_shipped.warm (run by ui.preload at a server's start): after it, the Task formats page's switch of
+"""views.gpt_tasks.shipped.warm (run by ui.preload at a server's start): after it, the Task formats page's switch of
 data language loads and validates nothing (no task is loaded, no MeCab baseline recomputed), and still shows the
 other language's examples and shipped table, in both UI languages."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ import pytest
 
 from tests.apptest import errors, open_page
 
-PAGE = "views/gpt_tasks.py"
+PAGE = "views/gpt_tasks/page.py"
 
 
 def _rows_text(at) -> str:
@@ -20,7 +20,7 @@ def _rows_text(at) -> str:
 @pytest.mark.parametrize("lang, other, title", [("en", "ja", "(Japanese)"), ("ja", "en", "（英語）")])
 def test_language_switch_after_the_warm_up_reads_only_caches(monkeypatch, lang, other, title):
     from core.gpt.finetune import suite, tasks as data
-    from ui import gpt_tasks_shipped
+    from views.gpt_tasks import shipped as gpt_tasks_shipped
 
     gpt_tasks_shipped.warm()
 

@@ -27,7 +27,7 @@ def _spelled(labels: list[str]) -> str:
 
 
 def test_shipped_japanese_tokenizer_round_trip():
-    from core.gpt.shipped import load_gpt
+    from core.shipped.models import load_gpt
 
     tok = load_gpt("ja").tokenizer
     rng = random.Random(0)

@@ -377,7 +377,7 @@ def test_the_shipped_suite_is_current_and_labels_each_zero_shot_curve_with_its_o
 def test_page_text_states_the_epochs_the_suite_runs():
     """The tasks page's note says how long each task fine-tunes: it must say what settings.FIT_BY_TASK runs."""
     from core.gpt.finetune.settings import FIT_BY_TASK
-    from ui.texts.gpt_tasks import T
+    from views.gpt_tasks.texts import T
 
     en, ja = T.t("ours_note", "en"), T.t("ours_note", "ja")
     e = {k: FIT_BY_TASK[k].epochs for k in FIT_BY_TASK}

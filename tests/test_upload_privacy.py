@@ -77,7 +77,7 @@ def _tab(token: str | None, secret: str) -> AppTest:
     if token:
         at.query_params["run"] = token
     at.run()
-    at.switch_page("views/gpt_train.py").run()
+    at.switch_page("views/gpt_train/page.py").run()
     assert not at.exception, errors(at)
     return at
 

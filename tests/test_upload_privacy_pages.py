@@ -64,12 +64,12 @@ def _page(path: str, prefix: str, secret: str) -> AppTest:
 
 
 TOOL_PAGES = {  # page, corpus prefix, widgets set before the work (key -> value)
-    "ngram_words": ("views/lm_ngram.py", "ngram", {"ngram_level": "word"}),
-    "bpe": ("views/tok_bpe.py", "bpe", {}),
-    "compare": ("views/tok_compare.py", "tokc", {}),
-    "sweep": ("views/tok_sweep.py", "sweep", {}),
-    "chain_words": ("views/lm_chain_rule.py", "chain", {"chain_level": "word"}),
-    "normalization": ("views/lm_normalization.py", "norm", {"norm_level": "word"}),
+    "ngram_words": ("views/lm_ngram/page.py", "ngram", {"ngram_level": "word"}),
+    "bpe": ("views/tok_bpe/page.py", "bpe", {}),
+    "compare": ("views/tok_compare/page.py", "tokc", {}),
+    "sweep": ("views/tok_sweep/page.py", "sweep", {}),
+    "chain_words": ("views/lm_chain_rule/page.py", "chain", {"chain_level": "word"}),
+    "normalization": ("views/lm_normalization/page.py", "norm", {"norm_level": "word"}),
 }
 
 
@@ -100,7 +100,7 @@ def test_a_training_on_a_learned_tokenizer_keeps_the_upload_in_its_autosave_only
 
     monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path))
     held = _upload_into(monkeypatch, "gpt_upload", _marker_text())
-    at = _page("views/gpt_train.py", "gpt", new_secret())
+    at = _page("views/gpt_train/page.py", "gpt", new_secret())
     at.radio(key="gpt_tok").set_value("bpe").run()
     at.select_slider(key="gpt_vocab").set_value(512).run()
     at.select_slider(key="gpt_steps").set_value(20).run()

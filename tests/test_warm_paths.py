@@ -92,7 +92,7 @@ def test_ngram_corpus_switch_at_word_level_same_page_from_the_kept_split(empty_c
     from tests.apptest import errors, open_page
 
     def ja_words_page():
-        at = open_page("views/lm_ngram.py", lang=lang)
+        at = open_page("views/lm_ngram/page.py", lang=lang)
         at.radio(key="ngram_level").set_value("word").run()
         at.radio(key="ngram_corpus").set_value("en").run()
         english = _ngram_view(at)
@@ -120,7 +120,7 @@ def test_multihead_composition_chart_kept_per_sentence_redrawn_for_a_new_one(lan
         return next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("mha_comp_fig")
                     or "mha_comp_fig" in c.proto.id)
 
-    at = open_page("views/tf_multihead.py", lang=lang)
+    at = open_page("views/tf_multihead/page.py", lang=lang)
     first = comp(at)
     assert ("layers" in json.dumps(first, ensure_ascii=False)) == (lang == "en")  # the chart speaks the page's language
     at.slider(key="mha_layer").set_value(2).run()

@@ -7,25 +7,34 @@ if the lesson's stop is on another page, the app switches there.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from core.charts.gpt_diagram import BOXES, DiagramText, gpt1_diagram
 from core.errors import UserInputError
 from core.lesson import MAX_LESSON, Lesson, Stop, lesson_path, load_lesson, parse_number, unusable_values
-from ui.registry import PAGES
+from ui.registry import PAGES, url_path
 from ui.safe import inert
 from ui.texts.common import T
 from ui.texts.lesson import T as LT
 
 LESSON_PARAM, STOP_PARAM = "lesson", "stop"
 _APPLIED = "_lesson_applied"  # (lesson, stop, lang) whose widget values were last written
+# A lesson file written before pages became folders names a page by its old file: still read, as its folder's page.
+OLD_PAGE_FILES = {f"views/{p.name}.py": p.path for p in PAGES}
+
+
+def with_folder_pages(lesson: Lesson) -> Lesson:
+    """`lesson` with every stop's page named views/<name>/page.py (an old file, views/<name>.py, is renamed)."""
+    return replace(lesson, stops=tuple(replace(s, page=OLD_PAGE_FILES.get(s.page, s.page)) for s in lesson.stops))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def _load(number: int, mtime: float, where: str = "") -> Lesson | UserInputError:
     """Parsed once per file version: a teacher's edit shows on the next rerun (mtime and path are in the key)."""
     try:
-        return load_lesson(number, {p.path for p in PAGES})
+        return with_folder_pages(load_lesson(number, {p.path for p in PAGES} | set(OLD_PAGE_FILES)))
     except UserInputError as e:
         return e
 
@@ -114,6 +123,11 @@ def target() -> Stop | None:
     return st.session_state.get("_lesson_target")
 
 
+def diagram_part(stop: Stop) -> str | None:
+    """The part of GPT-1's diagram `stop` lights, or None."""
+    return stop.diagram_part()
+
+
 def follow() -> None:
     """Called at the top of every page: switch to the stop's page if this is not it."""
     stop = target()
@@ -122,7 +136,7 @@ def follow() -> None:
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
-    page = st.Page(stop.page)
+    page = st.Page(stop.page, url_path=url_path(stop.page))
     if ctx is not None and ctx.page_script_hash != page._script_hash:
         # The link's own values go along (a stale stop number is noted again there); `?lesson=1` alone is stop 1.
         number, index = st.session_state.get("_lesson_at", (1, 0))
@@ -146,7 +160,7 @@ def panel(lang: str) -> Stop | None:
     st.session_state["_lesson_at"] = (lesson.number, i)
     idx = 0 if lang == "en" else 1
     n = len(lesson.stops)
-    part = stop.diagram_part()
+    part = diagram_part(stop)
     # Compact, so the page's chart stays on a projector's first screen: "k / n · title", the point and the
     # question, three buttons; from positional encoding on, GPT-1's diagram sits beside them (collapsible).
     with st.container(border=True, key="lesson_panel"):

@@ -52,12 +52,16 @@ def _shipped_japanese_words() -> None:
         split_units(part, "word", "ja")
 
 
-def _tasks_page() -> None:
-    """The Task formats page's caches in both data languages (ui.gpt_tasks_shipped.warm): its language switch
-    paid 0.35-0.50 s loading and validating the other language's tasks (`radio:tasks_lang`)."""
-    from ui import gpt_tasks_shipped
+def _pages() -> None:
+    """The Task formats page's caches in both data languages (views/gpt_tasks/shipped.py's warm): its language switch
+    paid 0.35-0.50 s loading and validating the other language's tasks (`radio:tasks_lang`). The page names its
+    warm-up in ui/registry.py (PageEntry.warm), as app.py names the page itself: ui never imports a page."""
+    from ui.registry import PAGES
 
-    gpt_tasks_shipped.warm()
+    for entry in PAGES:
+        if entry.warm:
+            module, _, function = entry.warm.partition(":")
+            getattr(importlib.import_module(module), function)()
 
 
 def _production_tokenizers() -> None:
@@ -72,7 +76,7 @@ def _production_tokenizers() -> None:
 
 # One-time builds a first interaction would otherwise wait for, (name, function); each is cheap once done.
 WARMUPS = (("warm:hf_conversion_table", _hf_conversion_table), ("warm:ja_words", _shipped_japanese_words),
-           ("warm:tasks_page", _tasks_page), ("warm:production_tokenizers", _production_tokenizers))
+           ("warm:pages", _pages), ("warm:production_tokenizers", _production_tokenizers))
 
 
 class _DropNoRuntime(logging.Filter):

@@ -97,7 +97,7 @@ def tab_title(lang: str) -> None:
         return
     try:
         for entry in PAGES:
-            if st.Page(entry.path)._script_hash == ctx.page_script_hash:
+            if st.Page(entry.path, url_path=entry.name)._script_hash == ctx.page_script_hash:
                 st.set_page_config(page_title=f"{entry.title[0 if lang == 'en' else 1]} · Transformer Atlas")
                 return
     except StreamlitAPIException:  # a script run outside app.py (a test's snippet): its pages do not resolve

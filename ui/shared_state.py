@@ -21,6 +21,8 @@ import streamlit as st
 
 from core.errors import UserInputError
 from core.shipped import models as shipped_models
+from ui import shell
+from ui.background import offer_rebuild
 from ui.texts.shared_state import T
 
 TRAINED_GPT_KEY = "shared_trained_gpt"
@@ -70,9 +72,6 @@ def get_gpt(lang: str) -> TrainedGPT | None:
     try:
         sh = shipped_models.load_gpt(lang)
     except UserInputError as e:
-        from ui import shell
-        from ui.background import offer_rebuild
-
         shell.show_error(e)
         offer_rebuild("gpt", lang, lang)  # a button that rebuilds it in the background
         return None

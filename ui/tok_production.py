@@ -17,7 +17,7 @@ from core.tokenizers.production import KEYS, ProductionTokenizer, production_row
 from core.tokenizers.production_specs import BY_KEY
 from ui import shell
 from ui.safe import inert
-from ui.texts.tok_compare import T as COMPARE
+from ui.texts.tokenizers import T as COMPARE
 from ui.texts.tok_production import T
 
 PREMIUM_OURS = ("bpe_raw", "spm_bpe", "spm_unigram")  # learned rows that take raw text (no MeCab per sentence)

@@ -32,7 +32,7 @@ from core.runtime.jobs import BackgroundJob, JobSlot
 from core.runtime.sessions import LEASES, new_token, owns
 from ui import owner, shell
 from ui.safe import plain
-from ui.shared_state import TRAINED_GPT_SOURCE_KEY, set_trained_gpt_source
+from ui.shared_state import TRAINED_GPT_SOURCE_KEY, TrainedGPT, set_trained_gpt_source
 from ui.texts.gpt_resume import T
 
 PARAM = "run"  # the URL's query parameter
@@ -74,6 +74,16 @@ def _session_id() -> str:
     return ctx.session_id if ctx is not None else "bare"
 
 
+def trained(slot: JobSlot) -> TrainedGPT | None:
+    """What the other pages get: a snapshot of this session's model, once it has trained a step."""
+    job = slot.job
+    if job is None or job.view().step == 0:
+        return None
+    v = job.view()
+    val = f" · val {v.last_val:.3f}" if v.last_val is not None else ""
+    return TrainedGPT(job.model_snapshot(), job.tokenizer, f"{job.label} · step {v.step}{val}", v.step)
+
+
 def _on_job(token: str, job: BackgroundJob | None) -> None:
     """A job entered the slot: it autosaves under the token. None (Reset): the saved training goes too."""
     if job is None:
@@ -102,15 +112,11 @@ def attach() -> JobSlot:
         if slot.job is not None:
             _on_job(token, slot.job)
     if slot.job is not None and st.session_state.get(TRAINED_GPT_SOURCE_KEY) is None:
-        from ui.gpt_train_view import trained  # imported late: that module is the page's, and larger
-
         set_trained_gpt_source(lambda: trained(slot))  # a reloaded tab's other pages see the model too
     return slot
 
 
 def _resume(slot: JobSlot, token: str, device, start: bool) -> None:
-    from ui.gpt_train_view import trained  # the page's own module: imported late, it imports this one's page
-
     st.session_state.pop("gpt_error", None)
     try:
         ck = load_checkpoint(autosave.checkpoint_path(token))

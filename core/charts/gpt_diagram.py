@@ -9,7 +9,7 @@ vocabulary (pre-training) and the task classifier (fine-tuning). Boxes are shape
 Which part a page shows: `PAGE_PARTS` gives a default per page, and a lesson stop may name its own
 (`part = "..."` in lessons/lessonN.toml, checked against `PARTS`).
 
->>> part_for("views/gpt_gelu.py"), part_for("views/gpt_gelu.py", "all"), part_for("views/lm_ngram.py")
+>>> part_for("views/gpt_gelu/page.py"), part_for("views/gpt_gelu/page.py", "all"), part_for("views/lm_ngram/page.py")
 ('ffn', 'all', None)
 >>> sorted(highlighted("block"))
 ['attention', 'ffn', 'norm1', 'norm2']
@@ -28,18 +28,19 @@ PARTS = ("embed", "attention", "norm", "ffn", "block", "lm_head", "task_head", "
 GROUPS = {"norm": {"norm1", "norm2"}, "block": {"attention", "norm1", "ffn", "norm2"}, "all": set(BOXES),
           "none": set()}
 
-# The part each page explains, when a lesson stop does not say. Pages before the Transformer have none:
+# The part each page explains (by its name: the folder views/<name>/ and its URL), when a lesson stop does
+# not say. Pages before the Transformer have none:
 # the diagram is not shown there (the class has not met the architecture yet).
 PAGE_PARTS = {
-    "views/tf_positional.py": "embed",
-    "views/tf_attention.py": "attention",
-    "views/tf_multihead.py": "attention",
-    "views/tf_encoder_decoder.py": "attention",
-    "views/gpt_gelu.py": "ffn",
-    "views/gpt_train.py": "all",
-    "views/gpt_finetune.py": "task_head",
-    "views/gpt_tasks.py": "task_head",
-    "views/gpt_inside.py": "lm_head",
+    "tf_positional": "embed",
+    "tf_attention": "attention",
+    "tf_multihead": "attention",
+    "tf_encoder_decoder": "attention",
+    "gpt_gelu": "ffn",
+    "gpt_train": "all",
+    "gpt_finetune": "task_head",
+    "gpt_tasks": "task_head",
+    "gpt_inside": "lm_head",
 }
 
 # Layout on the 0..10 canvas: (x0, x1, y0, y1) per box, bottom-up as in the paper.
@@ -72,7 +73,8 @@ def part_for(page: str, explicit: str | None = None) -> str | None:
 
     None means "do not draw the diagram" (a page before the Transformer, or a stop saying part = "none").
     """
-    part = explicit if explicit is not None else PAGE_PARTS.get(page)
+    name = page.split("/")[1] if page.startswith("views/") and page.count("/") == 2 else page  # views/<name>/page.py
+    part = explicit if explicit is not None else PAGE_PARTS.get(name)
     return None if part in (None, "none") else part
 
 

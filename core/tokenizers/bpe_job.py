@@ -1,6 +1,6 @@
 """The BPE page without a wait: its tokenizer at once when shipped or trained before, else a background job.
 
-`views/tok_bpe.py` learns every merge its slider offers (3,000) once per corpus and mode. On the shipped
+`views/tok_bpe/` learns every merge its slider offers (3,000) once per corpus and mode. On the shipped
 corpora that tokenizer ships in `assets/models/tokenizers/` (build_models --only tokenizers) and loads in
 milliseconds; on an uploaded corpus our BPE trains for seconds to a minute (a 2 MB upload, a busy CPU).
 So the page asks `tokenizer_or_job(text, mode, merges)`:

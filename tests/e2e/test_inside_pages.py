@@ -14,9 +14,9 @@ import pytest
 
 from core.i18n import LANG_NAMES
 from tests.e2e.conftest import exceptions, wait_idle
-from ui.texts.gpt_inside import T as INSIDE
-from ui.texts.gpt_residual import T as RESIDUAL
-from ui.texts.lm_chain_rule import T as CHAIN
+from views.gpt_inside.texts import T as INSIDE
+from views.gpt_residual.texts import T as RESIDUAL
+from views.lm_chain_rule.texts import T as CHAIN
 
 WAIT_S = 120  # a rerun on 2 shared cores; the importance and residual jobs get longer (below)
 
@@ -273,7 +273,7 @@ def test_residual_page_numbers_follow_the_layer_and_the_sub_layer(server, contex
 # ---- Cross-entropy and KL on the entropy page; the neuron view on the multi-head page --------------------
 def _kl_numbers(page, lang: str) -> dict | None:
     """H(p), H(p, q), KL as the KL section's three metrics show them (bits), or None before they are drawn."""
-    from ui.texts.lm_entropy import T as ENT
+    from views.lm_entropy.texts import T as ENT
 
     m = metrics(page)
     labels = [x[0] for x in m]
@@ -286,7 +286,7 @@ def _kl_numbers(page, lang: str) -> dict | None:
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_a_new_context_redraws_q_and_the_shown_numbers_keep_h_pq_equal_h_plus_kl(server, context, lang):
-    from ui.texts.lm_entropy import T as ENT
+    from views.lm_entropy.texts import T as ENT
 
     page = open_page(context, server, "lm_entropy", lang)
     page.locator(".st-key-ent_kl_chart .main-svg").first.wait_for(timeout=WAIT_S * 1000)
@@ -309,7 +309,7 @@ def test_a_new_context_redraws_q_and_the_shown_numbers_keep_h_pq_equal_h_plus_kl
 
 
 def test_neuron_view_follows_the_query_slider(server, context):
-    from ui.texts.tf_multihead import T as MHA
+    from views.tf_multihead.texts import T as MHA
 
     lang = "en"
     page = open_page(context, server, "tf_multihead", lang)

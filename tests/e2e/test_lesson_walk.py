@@ -6,7 +6,7 @@ import re
 
 from core.lesson import load_lesson
 from tests.e2e.conftest import exceptions, wait_idle
-from ui.registry import PAGES
+from ui.registry import PAGES, url_path
 
 LESSON = load_lesson(1, {p.path for p in PAGES})
 
@@ -22,7 +22,7 @@ def test_lesson_walks_from_first_to_last_stop_with_next(server, context):
     page.locator(".st-key-home_lesson_start button").click()
     n = len(LESSON.stops)
     for k in range(1, n + 1):
-        expected = LESSON.stops[k - 1].page.removeprefix("views/").removesuffix(".py")
+        expected = url_path(LESSON.stops[k - 1].page)
         # The stop's number reaches the URL one run before the switch to its page: wait for both.
         page.wait_for_function(f"() => new URLSearchParams(location.search).get('stop') === '{k}'"
                                f" && location.pathname.endsWith('/{expected}')", timeout=120_000)

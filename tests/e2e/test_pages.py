@@ -9,11 +9,12 @@ import pytest
 from core.i18n import LANG_NAMES
 from tests.e2e.conftest import SLOW, exceptions, new_context, wait_idle
 from ui.registry import PAGES
+from ui.registry import url_path as page_name
 
 
 def url_path(path: str) -> str:
-    """views/lm_ngram.py -> lm_ngram (Streamlit's url path for a page); home is the root."""
-    name = path.removeprefix("views/").removesuffix(".py")
+    """views/lm_ngram/page.py -> lm_ngram (the page's folder, its url path); home is the root."""
+    name = page_name(path)
     return "" if name == "home" else name
 
 
