@@ -16,6 +16,7 @@ from core.gpt.inside.predict import context_ids
 from core.gpt.inside.sampling import MAX_NEW, Continuation, continue_text
 from core.gpt.tasks.pretrain_text import corpus_heldout
 from core.lm.units import show_token
+from core.tokenizers.display import readable_pieces
 from ui import shell
 from ui.background import outcome
 from ui.safe import plain
@@ -96,7 +97,7 @@ def lens(gpt, text: str, lang: str) -> None:
     t = lambda k, **kw: T.t(k, lang, **kw)
     ids, L = _lens(model_key(gpt), text, gpt)
     piece = lambda i: show_token(gpt.tokenizer.id_to_piece(int(i)))
-    toks = [piece(i) for i in ids]
+    toks = [show_token(p) for p in readable_pieces([gpt.tokenizer.id_to_piece(int(i)) for i in ids])]  # 暖 1/3…
     rows = [t("lens_embed")] + [t("lens_layer", l=li) for li in range(1, L.layers)]
     top1 = [[piece(L.top_ids[li, p, 0]) for p in range(len(ids))] for li in range(L.layers)]
     hover = [[t("lens_hover", row=rows[li], tok=toks[p], final=piece(L.final[p]), rank=int(L.ranks[li, p])).split("\n")
@@ -162,7 +163,7 @@ def knockout(gpt, text: str, lang: str) -> None:
         after = K.sentence_surprisal(_knocked(key, heads, gpt), sent).numpy()
         m[2].metric(t("ko_sentence"), f"{after.mean():.2f}", f"{after.mean() - before.mean():+.2f}",
                     delta_color="inverse")
-        toks = [show_token(gpt.tokenizer.id_to_piece(i)) for i in sent[1:]]
+        toks = [show_token(p) for p in readable_pieces([gpt.tokenizer.id_to_piece(i) for i in sent])[1:]]
         chart.plotly_chart(surprisal_pair_figure(toks, before, after, Labels(
             t("ko_bits_title"), "", t("ko_bits_y"), {"before": t("ko_before"), "after": t("ko_after")})),
             key="ko_bits")
