@@ -283,6 +283,10 @@ def test_unusable_shipped_files_fall_back_to_pretraining_with_a_note(damage, tmp
     from core.shipped import models as shipped
 
     monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)
+    # and no rebuild to fall back on either: an earlier test (test_rebuild) may have left one in the cache folder,
+    # and the process keeps the shipped GPT it loaded (so this test failed when run after test_rebuild.py)
+    monkeypatch.setenv("ATLAS_CACHE_DIR", str(tmp_path / "cache"))
+    shipped.clear_cache()
     if damage == "damaged":
         for name in ("gpt-en", "lstm-en"):
             (tmp_path / f"{name}.safetensors").write_bytes(b"\x00garbage")

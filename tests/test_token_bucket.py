@@ -3,13 +3,13 @@
 frame ends the connection with a close code and one log line."""
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from core.runtime.token_bucket import CUT, LimitConfig, TokenBucket
+from tests.stclient import run_in_thread
 from ui import websocket_limits
 
 
@@ -103,7 +103,7 @@ def run_endpoint(messages: list[dict], config: LimitConfig = LimitConfig()) -> t
 
     ws = FakeSocket(messages)
     handler = websocket_limits.wrap(make_handler, config, websocket_limits.Sessions())(runtime=None)
-    asyncio.run(handler(ws))
+    run_in_thread(handler(ws))  # not asyncio.run: in the full suite an e2e test's Playwright loop runs in this thread
     return read, ws
 
 
