@@ -18,7 +18,7 @@ from plotly.subplots import make_subplots
 from core.transformer.attention import AttentionSteps
 from core.transformer.attention_study import HeadStats, ScalingPoint
 from core.charts.style import (DIVERGING_SCALE, HEATMAP_SCALE, PALETTE, plot_texts, styled, styled_layout,
-                               unvalidated_figure)
+                               text_width, unvalidated_figure)
 
 LABEL_CHARS = 12  # longer tokens are cut on axes (the hover shows them whole)
 
@@ -123,9 +123,8 @@ def key_tick_angle(labels: Sequence[str], max_chars: int = 48) -> int:
     >>> key_tick_angle(["三", "百", "二", "十"]), key_tick_angle(["tokenization"] * 8)
     (0, -45)
     """
-    width = sum(max(len(t), 1) + 1 for t in labels)
-    wide = sum(1 for t in labels for ch in t if ord(ch) > 0x2E80)  # CJK glyphs are twice as wide
-    return 0 if width + wide <= max_chars else -45
+    width = sum(max(text_width(t), 1) + 1 for t in labels)  # CJK glyphs count twice: they are twice as wide
+    return 0 if width <= max_chars else -45
 
 
 # The step-by-step page's tabs: (tab, the figures it shows). A figure name is also an AttentionSteps field.

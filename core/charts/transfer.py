@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from core.charts.style import PALETTE, plot_text, styled
+from core.charts.style import PALETTE, plot_text, styled, text_width
 
 ROLE_COLORS = {"start": PALETTE[3], "delim": PALETTE[1], "extract": PALETTE[4]}  # the added tokens stand out
 PART_COLORS = [PALETTE[0], PALETTE[2], PALETTE[5]]  # first, second, third text part
@@ -20,7 +20,7 @@ def chip_width(piece: str) -> float:
     >>> chip_width("a"), chip_width("the"), chip_width("日本")
     (2.2, 4.2, 5.2)
     """
-    return len(piece) + sum(1 for ch in piece if ord(ch) >= 0x2E80) + 1.2
+    return text_width(piece) + 1.2
 
 
 def chip_layout(rows: list[list[tuple[str, str]]], per_line: float = 84.0, gap: float = 0.5
